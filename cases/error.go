@@ -1,0 +1,35 @@
+package cases
+
+import "errors"
+
+// Error codes, mapped to HTTP statuses or polite questions at the edges.
+const (
+	EInvalid  = "invalid"
+	ENotFound = "not_found"
+	EConflict = "conflict"
+	EInternal = "internal"
+	ETooLarge = "too_large"
+)
+
+// Error is a domain error with a code the edges translate.
+type Error struct {
+	Code    string
+	Message string
+}
+
+func (e *Error) Error() string { return e.Message }
+
+// ErrorCode returns the code of the first *Error in err's chain, or EInternal.
+func ErrorCode(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	if err == nil {
+		return ""
+	}
+	return EInternal
+}
+
+// Errorf builds an *Error.
+func Errorf(code, msg string) error { return &Error{Code: code, Message: msg} }

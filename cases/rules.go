@@ -1,0 +1,396 @@
+package cases
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Rules are the classification and priority rules (SPEC §3) as data. The
+// shipped defaults live in configs/rules.yaml; an administrator edits them
+// without a release.
+type Rules struct {
+	Categories []CategoryRule `yaml:"categories"`
+	Priority   PriorityRules  `yaml:"priority"`
+	// Negations are words that cancel a keyword that follows them in the same
+	// clause ("没有冒烟", "no smoke"), and question forms ("会不会漏电").
+	Negations []string `yaml:"negations"`
+	// NegationWindow is how many runes before a keyword a negation may stand.
+	NegationWindow int `yaml:"negation_window"`
+
+	compiled bool
+}
+
+// CategoryRule describes one category: the words that point to it, its
+// subtypes and the fields a case of this category needs.
+type CategoryRule struct {
+	Category Category      `yaml:"category"`
+	Keywords []string      `yaml:"keywords"`
+	Patterns []string      `yaml:"patterns"`
+	Subtypes []SubtypeRule `yaml:"subtypes"`
+	// Required lists the fields to collect; "phone|email" means any one of them.
+	Required []string `yaml:"required"`
+	// DefaultPriority applies when no priority signal matches.
+	DefaultPriority Priority `yaml:"default_priority"`
+
+	res []*regexp.Regexp
+}
+
+// SubtypeRule is one subtype of a category (e.g. technical/wont_start).
+type SubtypeRule struct {
+	Name     string   `yaml:"name"`
+	Keywords []string `yaml:"keywords"`
+	Patterns []string `yaml:"patterns"`
+
+	res []*regexp.Regexp
+}
+
+// Signal is a named reason for a priority. It matches when any keyword or
+// pattern matches, and, if AllOf is set, when every group has a match too.
+// The token "@company" in a group is satisfied by a known company name.
+type Signal struct {
+	Name     string     `yaml:"name"`
+	Keywords []string   `yaml:"keywords"`
+	Patterns []string   `yaml:"patterns"`
+	AllOf    [][]string `yaml:"all_of"`
+
+	res []*regexp.Regexp
+}
+
+// PriorityRules map signals to priorities. P1 wins over everything; a P3
+// signal ("还能用") lowers a category default of P2 but never a P1.
+type PriorityRules struct {
+	P1 []Signal `yaml:"p1"`
+	P2 []Signal `yaml:"p2"`
+	P3 []Signal `yaml:"p3"`
+}
+
+// Classification is the result of Classify.
+type Classification struct {
+	Category   Category
+	Subtype    string
+	Priority   Priority
+	Reasons    []string
+	Confidence float64 // share of category evidence held by the winner, 0..1
+}
+
+// Compile checks and compiles the rules; errors name the offending key.
+func (r *Rules) Compile() error {
+	if len(r.Categories) == 0 {
+		return fmt.Errorf("rules.categories: at least one category is required")
+	}
+	if r.NegationWindow <= 0 {
+		r.NegationWindow = 6
+	}
+	seen := map[Category]bool{}
+	for i := range r.Categories {
+		c := &r.Categories[i]
+		key := fmt.Sprintf("rules.categories[%d]", i)
+		if !c.Category.Valid() {
+			return fmt.Errorf("%s.category: unknown category %q", key, c.Category)
+		}
+		if seen[c.Category] {
+			return fmt.Errorf("%s.category: %q listed twice", key, c.Category)
+		}
+		seen[c.Category] = true
+		if c.DefaultPriority != "" && !c.DefaultPriority.Valid() {
+			return fmt.Errorf("%s.default_priority: unknown priority %q", key, c.DefaultPriority)
+		}
+		for _, req := range c.Required {
+			for _, alt := range strings.Split(req, "|") {
+				if !FieldKey(alt).Valid() {
+					return fmt.Errorf("%s.required: unknown field %q", key, alt)
+				}
+			}
+		}
+		var err error
+		if c.res, err = compileAll(key+".patterns", c.Patterns); err != nil {
+			return err
+		}
+		for j := range c.Subtypes {
+			s := &c.Subtypes[j]
+			if s.res, err = compileAll(fmt.Sprintf("%s.subtypes[%d].patterns", key, j), s.Patterns); err != nil {
+				return err
+			}
+		}
+	}
+	for name, list := range map[string][]Signal{"p1": r.Priority.P1, "p2": r.Priority.P2, "p3": r.Priority.P3} {
+		for i := range list {
+			var err error
+			if list[i].res, err = compileAll(fmt.Sprintf("rules.priority.%s[%d].patterns", name, i), list[i].Patterns); err != nil {
+				return err
+			}
+		}
+	}
+	r.compiled = true
+	return nil
+}
+
+func compileAll(key string, pats []string) ([]*regexp.Regexp, error) {
+	out := make([]*regexp.Regexp, 0, len(pats))
+	for i, p := range pats {
+		re, err := regexp.Compile("(?i)" + p)
+		if err != nil {
+			return nil, fmt.Errorf("%s[%d]: %w", key, i, err)
+		}
+		out = append(out, re)
+	}
+	return out, nil
+}
+
+// Category returns the rule of a category, or nil.
+func (r *Rules) Category(c Category) *CategoryRule {
+	for i := range r.Categories {
+		if r.Categories[i].Category == c {
+			return &r.Categories[i]
+		}
+	}
+	return nil
+}
+
+// Missing returns the required fields of category c that fields lacks, in
+// the configured order; for "a|b" it returns a (the first alternative).
+func (r *Rules) Missing(c Category, fields map[FieldKey]string) []FieldKey {
+	rule := r.Category(c)
+	if rule == nil {
+		return nil
+	}
+	var out []FieldKey
+	for _, req := range rule.Required {
+		alts := strings.Split(req, "|")
+		ok := false
+		for _, a := range alts {
+			if strings.TrimSpace(fields[FieldKey(a)]) != "" {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			out = append(out, FieldKey(alts[0]))
+		}
+	}
+	return out
+}
+
+// Classify assigns category, subtype and priority to a customer's text. An
+// empty Category means the text gave no evidence; the caller should ask.
+func (r *Rules) Classify(text string, fields map[FieldKey]string) Classification {
+	if !r.compiled {
+		if err := r.Compile(); err != nil {
+			return Classification{}
+		}
+	}
+	m := newMatcher(text, r.Negations, r.NegationWindow)
+	var res Classification
+	type score struct {
+		c   Category
+		n   int
+		hit []string
+	}
+	var scores []score
+	total := 0
+	for _, c := range r.Categories {
+		n, hits := m.count(c.Keywords, c.res)
+		if n > 0 {
+			scores = append(scores, score{c.Category, n, hits})
+			total += n
+		}
+	}
+	if len(scores) > 0 {
+		sort.SliceStable(scores, func(i, j int) bool { return scores[i].n > scores[j].n })
+		best := scores[0]
+		res.Category = best.c
+		res.Confidence = float64(best.n) / float64(total)
+		res.Reasons = append(res.Reasons, fmt.Sprintf("category:%s(%s)", best.c, strings.Join(best.hit, ",")))
+		rule := r.Category(best.c)
+		bestSub, bestN := "", 0
+		for _, s := range rule.Subtypes {
+			if n, _ := m.count(s.Keywords, s.res); n > bestN {
+				bestSub, bestN = s.Name, n
+			}
+		}
+		if bestSub == "" {
+			bestSub = "other"
+		}
+		res.Subtype = bestSub
+	}
+	company := strings.TrimSpace(fields[FieldCompany]) != ""
+	if sig, hit := m.firstSignal(r.Priority.P1, company); sig != "" {
+		res.Priority = P1
+		res.Reasons = append(res.Reasons, fmt.Sprintf("p1:%s(%s)", sig, hit))
+		return res
+	}
+	def := P3
+	if rule := r.Category(res.Category); rule != nil && rule.DefaultPriority != "" {
+		def = rule.DefaultPriority
+	}
+	if sig, hit := m.firstSignal(r.Priority.P3, company); sig != "" {
+		res.Priority = P3
+		res.Reasons = append(res.Reasons, fmt.Sprintf("p3:%s(%s)", sig, hit))
+		return res
+	}
+	if sig, hit := m.firstSignal(r.Priority.P2, company); sig != "" && res.Category != CategoryConsultation {
+		res.Priority = P2
+		res.Reasons = append(res.Reasons, fmt.Sprintf("p2:%s(%s)", sig, hit))
+		return res
+	}
+	res.Priority = def
+	res.Reasons = append(res.Reasons, "priority:default")
+	return res
+}
+
+// matcher finds keywords in text while honouring negations within a clause.
+type matcher struct {
+	lower   string
+	neg     []string
+	window  int
+	clauses []string
+}
+
+func newMatcher(text string, neg []string, window int) *matcher {
+	lower := strings.ToLower(text)
+	clauses := strings.FieldsFunc(lower, func(r rune) bool {
+		switch r {
+		case '，', ',', '。', '.', '！', '!', '？', '?', '；', ';', '\n', '但':
+			return true
+		}
+		return false
+	})
+	return &matcher{lower: lower, neg: neg, window: window, clauses: clauses}
+}
+
+// has reports whether kw occurs un-negated in some clause.
+func (m *matcher) has(kw string) bool {
+	kw = strings.ToLower(strings.TrimSpace(kw))
+	if kw == "" {
+		return false
+	}
+	for _, cl := range m.clauses {
+		from := 0
+		for {
+			i := strings.Index(cl[from:], kw)
+			if i < 0 {
+				break
+			}
+			at := from + i
+			if isWordy(kw) && !wordBoundary(cl, at, len(kw)) {
+				from = at + len(kw)
+				continue
+			}
+			if !m.negated(cl[:at]) {
+				return true
+			}
+			from = at + len(kw)
+		}
+	}
+	return false
+}
+
+// negated reports whether the text just before a keyword negates it.
+func (m *matcher) negated(before string) bool {
+	r := []rune(before)
+	start := len(r) - m.window
+	if start < 0 {
+		start = 0
+	}
+	tail := string(r[start:])
+	// English words need more room than Chinese characters.
+	etail := before
+	if len(etail) > 24 {
+		etail = etail[len(etail)-24:]
+	}
+	for _, n := range m.neg {
+		n = strings.ToLower(n)
+		if isWordy(n) {
+			if idx := strings.LastIndex(etail, n); idx >= 0 && wordBoundary(etail, idx, len(n)) {
+				return true
+			}
+			continue
+		}
+		if strings.Contains(tail, n) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *matcher) count(kws []string, res []*regexp.Regexp) (int, []string) {
+	n := 0
+	var hits []string
+	for _, k := range kws {
+		if m.has(k) {
+			n++
+			hits = append(hits, k)
+		}
+	}
+	for _, re := range res {
+		for _, cl := range m.clauses {
+			if loc := re.FindStringIndex(cl); loc != nil && !m.negated(cl[:loc[0]]) {
+				n++
+				hits = append(hits, cl[loc[0]:loc[1]])
+				break
+			}
+		}
+	}
+	return n, hits
+}
+
+func (m *matcher) firstSignal(sigs []Signal, company bool) (string, string) {
+	for _, s := range sigs {
+		n, hits := m.count(s.Keywords, s.res)
+		if len(s.Keywords)+len(s.res) > 0 && n == 0 {
+			continue
+		}
+		ok := true
+		for _, group := range s.AllOf {
+			gok := false
+			for _, k := range group {
+				if (k == "@company" && company) || (k != "@company" && m.has(k)) {
+					gok = true
+					hits = append(hits, k)
+					break
+				}
+			}
+			if !gok {
+				ok = false
+				break
+			}
+		}
+		if ok && (n > 0 || len(s.AllOf) > 0) {
+			return s.Name, strings.Join(hits, ",")
+		}
+	}
+	return "", ""
+}
+
+// isWordy reports whether s is Latin text, which must match on word
+// boundaries ("fire" must not match "firewall").
+func isWordy(s string) bool {
+	for _, r := range s {
+		if r > unicode.MaxASCII {
+			return false
+		}
+	}
+	return true
+}
+
+func wordBoundary(s string, at, n int) bool {
+	isW := func(b byte) bool { return b == '_' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9' }
+	if at > 0 && isW(s[at-1]) && isW(s[at]) {
+		return false
+	}
+	end := at + n
+	if end < len(s) && isW(s[end]) && isW(s[end-1]) {
+		// allow simple plural/verb endings: "leaks", "smoking"
+		rest := s[end:]
+		for _, suf := range []string{"s", "es", "ed", "ing", "d"} {
+			if strings.HasPrefix(rest, suf) && (len(rest) == len(suf) || !isW(rest[len(suf)])) {
+				return true
+			}
+		}
+		return false
+	}
+	return true
+}

@@ -1,0 +1,100 @@
+// Package channels holds the normalized message types every channel adapter
+// speaks (WeChat, email, Telegram, web chat) and the small interfaces between
+// adapters and the rest of kefu. Adapters import this package, never the
+// domain or the dialog engine.
+package channels
+
+import (
+	"context"
+	"time"
+)
+
+// ID names a channel.
+type ID string
+
+const (
+	WebChat  ID = "webchat"
+	WeChat   ID = "wechat"
+	Email    ID = "email"
+	Telegram ID = "telegram"
+)
+
+// Choice is one button the customer may press instead of typing.
+type Choice struct {
+	Value string `json:"value"` // what comes back as Inbound.Choice
+	Label string `json:"label"` // what the customer sees
+}
+
+// Attachment is a file that came with a message.
+type Attachment struct {
+	Name        string `json:"name"`
+	ContentType string `json:"content_type"`
+	URL         string `json:"url,omitempty"`
+	Data        []byte `json:"-"`
+}
+
+// Inbound is one customer message, normalized once by its adapter.
+type Inbound struct {
+	Channel ID
+	// ExternalMessageID is the channel's own id for the message; together
+	// with Channel it makes a redelivery a no-op.
+	ExternalMessageID string
+	// ExternalUserID identifies the customer on the channel (web chat session,
+	// WeChat OpenID, email address, Telegram chat id).
+	ExternalUserID string
+	DisplayName    string
+	Text           string
+	Choice         string // value of a pressed button, if any
+	Attachments    []Attachment
+	ReceivedAt     time.Time
+	Raw            []byte // the payload as received, kept for inspection
+}
+
+// Receipt tells an adapter what became of an inbound message.
+type Receipt struct {
+	ConversationID int64
+	MessageID      int64
+	Duplicate      bool // the same message was stored before; nothing was done
+}
+
+// Outbound is one message to deliver, read from the outbox.
+type Outbound struct {
+	OutboxID       int64
+	Channel        ID
+	ConversationID int64
+	ExternalUserID string
+	Text           string
+	Field          string   // canonical field key being asked for, if any
+	Choices        []Choice // buttons, if any
+	Kind           string   // e.g. "reply", "progress"
+	CreatedAt      time.Time
+}
+
+// Sender delivers outbound messages. Send must be safe to call again for the
+// same OutboxID after a crash: adapters that can pass it as an idempotency
+// key do so.
+type Sender interface {
+	Send(ctx context.Context, m Outbound) error
+}
+
+// Notifier is an optional Sender capability: it is told after a delivered
+// message was committed, e.g. to wake web chat streams.
+type Notifier interface {
+	Delivered(ctx context.Context, conversationID int64)
+}
+
+// Inbox receives normalized inbound messages; the kefu service implements it.
+type Inbox interface {
+	Receive(ctx context.Context, m Inbound) (Receipt, error)
+}
+
+// StoredMessage is a message of a conversation as the customer sees it.
+type StoredMessage struct {
+	ID        int64     `json:"id"`
+	Direction string    `json:"direction"` // "in" or "out"
+	Text      string    `json:"text"`
+	Field     string    `json:"field,omitempty"`
+	Choices   []Choice  `json:"choices,omitempty"`
+	Kind      string    `json:"kind,omitempty"`
+	At        time.Time `json:"at"`
+}

@@ -1,0 +1,6 @@
+// Package service is kefu's pipeline: an inbound message is deduplicated,
+// its conversation locked, the dialog engine stepped, and the resulting case
+// changes, outbound messages and timers committed in one transaction; an
+// outbox worker then delivers through the channel adapters. Timers come back
+// as events to the same dialog step.
+package service

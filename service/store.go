@@ -1,0 +1,211 @@
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels"
+)
+
+// Store is kefu's persistence. store/sqlite (the embedded default) and
+// store/postgres implement it; store/storetest is the conformance suite both
+// must pass. Errors: a missing row is a *cases.Error with code ENotFound.
+type Store interface {
+	// InTx runs fn in one transaction and commits if fn returns nil.
+	InTx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
+
+	MessagesList(ctx context.Context, p MessagesListParams) ([]channels.StoredMessage, error)
+	ConversationGetByID(ctx context.Context, id int64) (Conversation, error)
+	ConversationFind(ctx context.Context, channel channels.ID, externalUserID string) (Conversation, error)
+	CaseGetByID(ctx context.Context, id int64) (*cases.Case, error)
+	CaseList(ctx context.Context, p CaseListParams) ([]*cases.Case, error)
+	CaseHistory(ctx context.Context, caseID int64) ([]cases.Change, error)
+
+	// OutboxClaim leases up to Limit due rows (status pending, next attempt
+	// reached, lease expired), at most the oldest pending row per
+	// conversation so replies keep their order. On Postgres it uses
+	// FOR UPDATE SKIP LOCKED so several processes share the work.
+	OutboxClaim(ctx context.Context, p OutboxClaimParams) ([]OutboxRow, error)
+	// OutboxFail records a failed attempt: retry at NextAttemptAt, or dead.
+	OutboxFail(ctx context.Context, p OutboxFailParams) error
+	// OutboxPending counts rows not yet sent (for tests and /readyz).
+	OutboxPending(ctx context.Context) (int, error)
+
+	// InboundRejectedInsert keeps a malformed inbound payload for inspection.
+	InboundRejectedInsert(ctx context.Context, p RejectedParams) error
+
+	// TimersStart starts the durable timer runner (River); due timers are
+	// handed to h. TimersStop stops it, waiting for running handlers.
+	TimersStart(ctx context.Context, h TimerHandler) error
+	TimersStop(ctx context.Context) error
+
+	Close() error
+}
+
+// Tx is one transaction. Everything one inbound message causes (stored
+// message, state, case, outbox rows, timers) is written through one Tx.
+type Tx interface {
+	// Lock serializes work on key (a conversation) until the transaction
+	// ends: pg_advisory_xact_lock on Postgres; SQLite already serializes
+	// writers.
+	Lock(ctx context.Context, key string) error
+
+	CustomerGetOrCreate(ctx context.Context, p CustomerParams) (Customer, error)
+	// ConversationGetOrCreate returns the conversation of a channel user,
+	// creating it (Phase "new") when there is none.
+	ConversationGetOrCreate(ctx context.Context, p ConversationParams) (Conversation, error)
+	ConversationGet(ctx context.Context, id int64) (Conversation, error)
+	ConversationSave(ctx context.Context, c Conversation) error
+
+	// MessageInsert stores a message; inserted is false (and nothing is
+	// written) when (channel, external id) exists already.
+	MessageInsert(ctx context.Context, p MessageParams) (id int64, inserted bool, err error)
+
+	// CaseInsert stores a new case and sets its ID and Number.
+	CaseInsert(ctx context.Context, c *cases.Case) error
+	CaseUpdate(ctx context.Context, c *cases.Case) error
+	CaseGet(ctx context.Context, id int64) (*cases.Case, error)
+	CaseHistoryInsert(ctx context.Context, changes ...cases.Change) error
+
+	OutboxInsert(ctx context.Context, p OutboxParams) (int64, error)
+	// OutboxMarkSent marks a row sent; it returns false when it was already
+	// sent, so a second delivery attempt records nothing twice.
+	OutboxMarkSent(ctx context.Context, id int64, at time.Time) (bool, error)
+
+	// TimerInsert schedules a durable timer (a River job inserted in this
+	// transaction); a timer with the same UniqueKey that is still pending is
+	// not inserted twice.
+	TimerInsert(ctx context.Context, p TimerParams) error
+}
+
+// Customer is a person or company across channels (客户档案).
+type Customer struct {
+	ID          int64
+	DisplayName string
+	CreatedAt   time.Time
+}
+
+// CustomerParams identify a customer by a channel identity.
+type CustomerParams struct {
+	Channel        channels.ID
+	ExternalUserID string
+	DisplayName    string
+	Now            time.Time
+}
+
+// Conversation is one customer's thread on one channel and the dialog state.
+type Conversation struct {
+	ID             int64
+	CustomerID     int64
+	Channel        channels.ID
+	ExternalUserID string
+	Phase          string // copy of the dialog phase, for listing
+	State          []byte // dialog.State as JSON
+	CaseID         int64  // current case, 0 if none
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// ConversationParams find or open a conversation.
+type ConversationParams struct {
+	Channel        channels.ID
+	ExternalUserID string
+	CustomerID     int64
+	Now            time.Time
+}
+
+// MessageParams describe a stored message.
+type MessageParams struct {
+	ConversationID int64
+	Channel        channels.ID
+	ExternalID     string // unique per channel; outbound rows use "out:<outbox id>"
+	Direction      string // "in" or "out"
+	Text           string
+	Field          string
+	Choices        []channels.Choice
+	Kind           string
+	Raw            []byte
+	At             time.Time
+}
+
+// MessagesListParams select messages of one conversation after an id.
+type MessagesListParams struct {
+	ConversationID int64
+	AfterID        int64
+	Limit          int // 0 = 200
+}
+
+// CaseListParams filter cases; zero values do not filter.
+type CaseListParams struct {
+	ConversationID int64
+	CustomerID     int64
+	Limit          int // 0 = 100
+}
+
+// OutboxParams describe a message to deliver.
+type OutboxParams struct {
+	ConversationID int64
+	Channel        channels.ID
+	ExternalUserID string
+	Text           string
+	Field          string
+	Choices        []channels.Choice
+	Kind           string
+	CreatedAt      time.Time
+	NotBefore      time.Time // zero = now
+}
+
+// OutboxRow is a claimed outbox row.
+type OutboxRow struct {
+	channels.Outbound
+	Attempts int // attempts before this one
+}
+
+// OutboxClaimParams control a claim.
+type OutboxClaimParams struct {
+	Now      time.Time
+	Limit    int
+	LeaseFor time.Duration
+}
+
+// OutboxFailParams record a failed delivery.
+type OutboxFailParams struct {
+	ID            int64
+	Error         string
+	NextAttemptAt time.Time
+	Dead          bool // give up: the row stays for inspection with status dead
+}
+
+// RejectedParams describe a payload that could not be parsed.
+type RejectedParams struct {
+	Channel channels.ID
+	Reason  string
+	Raw     []byte
+	At      time.Time
+}
+
+// TimerParams schedule a timer.
+type TimerParams struct {
+	ConversationID int64
+	CaseID         int64
+	Name           string
+	At             time.Time
+	UniqueKey      string
+}
+
+// TimerArgs is the payload of a timer job. Kind makes it a River job type
+// without this package importing River.
+type TimerArgs struct {
+	ConversationID int64     `json:"conversation_id"`
+	CaseID         int64     `json:"case_id"`
+	Name           string    `json:"name"`
+	Due            time.Time `json:"due"`
+	UniqueKey      string    `json:"unique_key"`
+}
+
+// Kind is the River job kind.
+func (TimerArgs) Kind() string { return "kefu_timer" }
+
+// TimerHandler is called when a timer is due; an error retries the job.
+type TimerHandler func(ctx context.Context, t TimerArgs) error
