@@ -288,32 +288,53 @@ func (m *matcher) has(kw string) bool {
 	return false
 }
 
-// negated reports whether the text just before a keyword negates it.
+// negated reports whether the text just before a keyword negates it: the
+// text, after dropping filler words ("任何", "发现", "any", "visible"), must
+// end with a negation. "没有冒烟" and "no visible smoke" are negated; "没用多久
+// 就冒烟了" and "no power and smoke" are not.
 func (m *matcher) negated(before string) bool {
-	r := []rune(before)
-	start := len(r) - m.window
-	if start < 0 {
-		start = 0
+	r := []rune(strings.TrimRight(before, " "))
+	if start := len(r) - m.window*4; start > 0 {
+		r = r[start:]
 	}
-	tail := string(r[start:])
-	// English words need more room than Chinese characters.
-	etail := before
-	if len(etail) > 24 {
-		etail = etail[len(etail)-24:]
+	tail := string(r)
+	for changed := true; changed; {
+		changed = false
+		for _, f := range fillers {
+			if !strings.HasSuffix(tail, f) {
+				continue
+			}
+			if at := len(tail) - len(f); isWordy(f) && at > 0 && isWordByte(tail[at-1]) {
+				continue // "idea" does not end in the word "a"
+			}
+			tail = strings.TrimRight(strings.TrimSuffix(tail, f), " ")
+			changed = true
+		}
 	}
 	for _, n := range m.neg {
 		n = strings.ToLower(n)
-		if isWordy(n) {
-			if idx := strings.LastIndex(etail, n); idx >= 0 && wordBoundary(etail, idx, len(n)) {
-				return true
-			}
+		if !strings.HasSuffix(tail, n) {
 			continue
 		}
-		if strings.Contains(tail, n) {
-			return true
+		// A Latin negation must be a whole word ("piano" does not end in
+		// the word "no"); "n't" is a suffix by nature.
+		if isWordy(n) && n != "n't" {
+			at := len(tail) - len(n)
+			if at > 0 && isWordByte(tail[at-1]) {
+				continue
+			}
 		}
+		return true
 	}
 	return false
+}
+
+// fillers may stand between a negation and what it negates.
+var fillers = []string{"任何", "什么", "什麼", "发现", "發現", "出现", "出現", "看到", "闻到", "聞到", "明显", "明顯", "再", "有", "会", "會", "过", "過", "的", "就",
+	"any", "visible", "signs of", "sign of", "evidence of", "a", "the", "more", "longer", "been", "be", "there", "is", "are"}
+
+func isWordByte(b byte) bool {
+	return b == '_' || b == '\'' || b >= 'a' && b <= 'z' || b >= '0' && b <= '9'
 }
 
 func (m *matcher) count(kws []string, res []*regexp.Regexp) (int, []string) {

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/channels/webchat"
+	"github.com/kefu-dev/kefu/configs"
+	"github.com/kefu-dev/kefu/service"
+	"github.com/kefu-dev/kefu/store/postgres"
+	"github.com/kefu-dev/kefu/store/sqlite"
+)
+
+// Main is the running program, separate from main() so end-to-end tests
+// start exactly what `kefu serve` starts.
+type Main struct {
+	Config configs.Config
+	Log    *slog.Logger
+	Now    func() time.Time
+
+	store   service.Store
+	svc     *service.Service
+	srv     *http.Server
+	ln      net.Listener
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+	closeMu sync.Once
+}
+
+// NewMain returns a Main logging to w.
+func NewMain(cfg configs.Config, w io.Writer) *Main {
+	return &Main{Config: cfg, Log: newLogger(cfg, w), Now: time.Now}
+}
+
+func newLogger(cfg configs.Config, w io.Writer) *slog.Logger {
+	var lvl slog.Level
+	_ = lvl.UnmarshalText([]byte(cfg.Log.Level))
+	opts := &slog.HandlerOptions{Level: lvl}
+	if cfg.Log.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// openStore opens (and migrates) the configured database.
+func openStore(ctx context.Context, cfg configs.Config, log *slog.Logger, now func() time.Time) (service.Store, error) {
+	if cfg.Postgres() {
+		return postgres.Open(ctx, cfg.Database.URL, postgres.Options{Logger: log, Now: now})
+	}
+	return sqlite.Open(ctx, cfg.SQLitePath(), sqlite.Options{Logger: log, Now: now})
+}
+
+func migrate(ctx context.Context, cfg configs.Config) error {
+	st, err := openStore(ctx, cfg, slog.New(slog.DiscardHandler), time.Now)
+	if err != nil {
+		return err
+	}
+	return st.Close()
+}
+
+// Run starts kefu and returns once it is serving.
+func (m *Main) Run(ctx context.Context) error {
+	cfg := m.Config
+	engine, err := cfg.Engine()
+	if err != nil {
+		return err
+	}
+	if m.store, err = openStore(ctx, cfg, m.Log, m.Now); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	m.svc = service.New(service.Options{
+		Store: m.store, Engine: engine, SLA: cfg.SLA, Now: m.Now, Logger: m.Log,
+		OutboxPoll: cfg.Outbox.PollInterval, OutboxLease: cfg.Outbox.Lease,
+		OutboxBatch: cfg.Outbox.Batch, OutboxMaxAttempts: cfg.Outbox.MaxAttempts,
+	})
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		if _, err := m.store.OutboxPending(r.Context()); err != nil {
+			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	if cfg.Webchat.Enabled {
+		wc := webchat.New(webchat.Config{
+			MaxMessageBytes: cfg.Webchat.MaxMessageBytes, PollInterval: cfg.Webchat.PollInterval, Title: cfg.Webchat.Title,
+		}, m.svc, m.svc, m.Now, m.Log.With("channel", "webchat"))
+		m.svc.SetSender(channels.WebChat, wc)
+		mux.Handle("/", wc.Handler())
+	}
+
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	m.cancel = cancel
+	if err := m.store.TimersStart(runCtx, m.svc.HandleTimer); err != nil {
+		return fmt.Errorf("timers: %w", err)
+	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		_ = m.svc.RunOutbox(runCtx)
+	}()
+
+	if m.ln, err = net.Listen("tcp", cfg.Server.Addr); err != nil {
+		return fmt.Errorf("server.addr: %w", err)
+	}
+	m.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		if err := m.srv.Serve(m.ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			m.Log.Error("http server", "err", err)
+		}
+	}()
+	m.Log.Info("kefu serving", "addr", "http://"+m.ln.Addr().String()+"/", "database", dbKind(cfg))
+	return nil
+}
+
+func dbKind(cfg configs.Config) string {
+	if cfg.Postgres() {
+		return "postgres"
+	}
+	return "sqlite:" + cfg.SQLitePath()
+}
+
+// Addr is the address the server listens on.
+func (m *Main) Addr() string {
+	if m.ln == nil {
+		return ""
+	}
+	return m.ln.Addr().String()
+}
+
+// Service exposes the pipeline to end-to-end tests.
+func (m *Main) Service() *service.Service { return m.svc }
+
+// Close shuts down gracefully: stop accepting requests, let in-flight ones
+// and running timers finish, then close the database.
+func (m *Main) Close() error {
+	var errs []error
+	m.closeMu.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), m.Config.Server.ShutdownTimeout)
+		defer cancel()
+		if m.srv != nil {
+			errs = append(errs, m.srv.Shutdown(ctx))
+		}
+		if m.store != nil {
+			errs = append(errs, m.store.TimersStop(ctx))
+		}
+		if m.cancel != nil {
+			m.cancel()
+		}
+		m.wg.Wait()
+		if m.store != nil {
+			errs = append(errs, m.store.Close())
+		}
+		m.Log.Info("kefu stopped")
+	})
+	return errors.Join(errs...)
+}

@@ -1,0 +1,112 @@
+// Command kefu runs the kefu after-sales service gateway.
+//
+//	kefu serve [-config FILE]        run the server (web chat on http://localhost:8080/)
+//	kefu migrate [-config FILE]      apply database migrations and exit
+//	kefu config check [-config FILE] validate the configuration; errors name the key
+//	kefu config example              print the annotated example configuration
+//	kefu simulate FILE…              replay transcripts on a throwaway store with a fake clock
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/signal"
+	"syscall"
+	_ "time/tzdata" // customer time zones work in a scratch image too
+
+	"github.com/kefu-dev/kefu/configs"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(2)
+		}
+		log.SetFlags(0)
+		log.Fatalf("kefu: %v", err)
+	}
+}
+
+const usage = `usage:
+  kefu serve [-config FILE]          run kefu
+  kefu migrate [-config FILE]        apply database migrations
+  kefu config check [-config FILE]   validate the configuration
+  kefu config example                print an annotated example configuration
+  kefu simulate [-json] FILE…        replay transcript files (see README)
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		cfg, err := loadConfig(rest, stderr)
+		if err != nil {
+			return err
+		}
+		m := NewMain(cfg, stderr)
+		if err := m.Run(ctx); err != nil {
+			m.Close()
+			return err
+		}
+		<-ctx.Done()
+		return m.Close()
+	case "migrate":
+		cfg, err := loadConfig(rest, stderr)
+		if err != nil {
+			return err
+		}
+		if err := migrate(ctx, cfg); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "migrations applied")
+		return nil
+	case "config":
+		if len(rest) == 0 {
+			fmt.Fprint(stderr, usage)
+			return flag.ErrHelp
+		}
+		switch rest[0] {
+		case "check":
+			cfg, err := loadConfig(rest[1:], stderr)
+			if err != nil {
+				return err
+			}
+			if _, err := cfg.Engine(); err != nil {
+				return err
+			}
+			fmt.Fprintln(stdout, "config ok")
+			return nil
+		case "example":
+			_, err := stdout.Write(configs.Example())
+			return err
+		}
+	case "simulate":
+		return simulateCmd(ctx, rest, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+func loadConfig(args []string, stderr io.Writer) (configs.Config, error) {
+	fs := flag.NewFlagSet("kefu", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", os.Getenv("KEFU_CONFIG"), "configuration file (YAML)")
+	if err := fs.Parse(args); err != nil {
+		return configs.Config{}, err
+	}
+	return configs.Load(*path, os.Environ())
+}

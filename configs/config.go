@@ -1,0 +1,395 @@
+// Package configs holds kefu's shipped configuration (rules, FAQ, bot
+// templates, an example file) and the typed loader: YAML file, then KEFU_*
+// environment overrides, then KEFU_*_FILE secrets. There is no global
+// config; Load returns a value the caller passes on.
+package configs
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/dialog"
+)
+
+//go:embed rules.yaml faq.yaml templates/*.yaml kefu.example.yaml
+var files embed.FS
+
+// Config is kefu's configuration. Durations are Go durations ("30m", "4h").
+type Config struct {
+	Server struct {
+		Addr            string        `yaml:"addr"`
+		ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+		PublicURL       string        `yaml:"public_url"`
+	} `yaml:"server"`
+	Database struct {
+		// URL is "postgres://…" or a SQLite file ("kefu.db", "sqlite:///var/lib/kefu/kefu.db").
+		URL string `yaml:"url" secret:"true"`
+	} `yaml:"database"`
+	Log struct {
+		Level  string `yaml:"level"`  // debug, info, warn, error
+		Format string `yaml:"format"` // text or json
+	} `yaml:"log"`
+	Dialog struct {
+		MaxAttempts   int           `yaml:"max_attempts"`
+		ReminderAfter time.Duration `yaml:"reminder_after"`
+		Timezone      string        `yaml:"timezone"`
+		RulesFile     string        `yaml:"rules_file"`
+		FAQFile       string        `yaml:"faq_file"`
+		TemplatesDir  string        `yaml:"templates_dir"`
+	} `yaml:"dialog"`
+	Extract struct {
+		OrderPatterns []string `yaml:"order_patterns"`
+		ModelPatterns []string `yaml:"model_patterns"`
+		BatchPatterns []string `yaml:"batch_patterns"`
+	} `yaml:"extract"`
+	SLA     cases.SLAPolicy `yaml:"sla"`
+	Webchat struct {
+		Enabled         bool          `yaml:"enabled"`
+		MaxMessageBytes int           `yaml:"max_message_bytes"`
+		PollInterval    time.Duration `yaml:"poll_interval"`
+		Title           string        `yaml:"title"`
+	} `yaml:"webchat"`
+	Outbox struct {
+		PollInterval time.Duration `yaml:"poll_interval"`
+		MaxAttempts  int           `yaml:"max_attempts"`
+		Lease        time.Duration `yaml:"lease"`
+		Batch        int           `yaml:"batch"`
+	} `yaml:"outbox"`
+}
+
+// Default returns the built-in defaults: SQLite file, web chat on localhost.
+func Default() Config {
+	var c Config
+	c.Server.Addr = "localhost:8080"
+	c.Server.ShutdownTimeout = 15 * time.Second
+	c.Database.URL = "kefu.db"
+	c.Log.Level, c.Log.Format = "info", "text"
+	c.Dialog.MaxAttempts = 3
+	c.Dialog.ReminderAfter = 30 * time.Minute
+	c.Dialog.Timezone = "Asia/Shanghai"
+	c.SLA = cases.DefaultSLA()
+	c.Webchat.Enabled = true
+	c.Webchat.MaxMessageBytes = 4096
+	c.Webchat.PollInterval = 2 * time.Second
+	c.Webchat.Title = "在线客服"
+	c.Outbox.PollInterval = time.Second
+	c.Outbox.MaxAttempts = 10
+	c.Outbox.Lease = 30 * time.Second
+	c.Outbox.Batch = 50
+	return c
+}
+
+// Load reads path (empty = defaults only), applies environment overrides
+// from env (os.Environ() form) and validates. Errors name the key.
+func Load(path string, env []string) (Config, error) {
+	c := Default()
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return c, fmt.Errorf("config: %w", err)
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(b))
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is fine
+			return c, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	if err := applyEnv(&c, env); err != nil {
+		return c, err
+	}
+	return c, c.Validate()
+}
+
+// Validate checks values that cannot be checked by type; errors name the key.
+func (c *Config) Validate() error {
+	if c.Server.Addr == "" {
+		return fmt.Errorf("server.addr: required")
+	}
+	if c.Database.URL == "" {
+		return fmt.Errorf("database.url: required")
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("log.level: %q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		return fmt.Errorf("log.format: %q is not text or json", c.Log.Format)
+	}
+	if c.Dialog.MaxAttempts < 1 {
+		return fmt.Errorf("dialog.max_attempts: must be at least 1")
+	}
+	if c.Dialog.ReminderAfter < 0 {
+		return fmt.Errorf("dialog.reminder_after: must not be negative")
+	}
+	if _, err := time.LoadLocation(c.Dialog.Timezone); err != nil {
+		return fmt.Errorf("dialog.timezone: %w", err)
+	}
+	if err := c.SLA.Validate(); err != nil {
+		return err
+	}
+	if c.Webchat.MaxMessageBytes < 16 {
+		return fmt.Errorf("webchat.max_message_bytes: must be at least 16")
+	}
+	if c.Outbox.MaxAttempts < 1 || c.Outbox.Batch < 1 || c.Outbox.Lease <= 0 || c.Outbox.PollInterval <= 0 {
+		return fmt.Errorf("outbox: max_attempts, batch, lease and poll_interval must be positive")
+	}
+	return nil
+}
+
+// Postgres reports whether the database URL points at PostgreSQL.
+func (c *Config) Postgres() bool {
+	u := c.Database.URL
+	return strings.HasPrefix(u, "postgres://") || strings.HasPrefix(u, "postgresql://")
+}
+
+// SQLitePath returns the SQLite file path of a non-Postgres URL.
+func (c *Config) SQLitePath() string {
+	p := c.Database.URL
+	for _, pre := range []string{"sqlite://", "sqlite:", "file:"} {
+		if rest, ok := strings.CutPrefix(p, pre); ok {
+			return rest
+		}
+	}
+	return p
+}
+
+// Redacted returns a copy safe to print: secrets are masked.
+func (c Config) Redacted() Config {
+	if u, err := url.Parse(c.Database.URL); err == nil && u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+			c.Database.URL = u.String()
+		}
+	}
+	return c
+}
+
+// applyEnv walks the struct and sets a field from KEFU_<SECTION>_<KEY>, or
+// from the file named by KEFU_<SECTION>_<KEY>_FILE (for secrets).
+func applyEnv(c *Config, env []string) error {
+	vars := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "KEFU_") {
+			vars[k] = v
+		}
+	}
+	if len(vars) == 0 {
+		return nil
+	}
+	return walk(reflect.ValueOf(c).Elem(), "", func(key string, f reflect.Value) error {
+		name := "KEFU_" + strings.ToUpper(strings.NewReplacer(".", "_").Replace(key))
+		val, ok := vars[name]
+		if file, fok := vars[name+"_FILE"]; fok {
+			b, err := os.ReadFile(file)
+			if err != nil {
+				return fmt.Errorf("%s_FILE (%s): %w", name, key, err)
+			}
+			val, ok = strings.TrimSpace(string(b)), true
+		}
+		if !ok {
+			return nil
+		}
+		if err := setValue(f, val); err != nil {
+			return fmt.Errorf("%s (%s): %w", name, key, err)
+		}
+		return nil
+	})
+}
+
+func walk(v reflect.Value, prefix string, fn func(key string, f reflect.Value) error) error {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		tag := strings.Split(sf.Tag.Get("yaml"), ",")[0]
+		if tag == "" || tag == "-" {
+			continue
+		}
+		key := tag
+		if prefix != "" {
+			key = prefix + "." + tag
+		}
+		f := v.Field(i)
+		if f.Kind() == reflect.Struct && f.Type() != reflect.TypeOf(time.Time{}) {
+			if err := walk(f, key, fn); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := fn(key, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func setValue(f reflect.Value, s string) error {
+	switch {
+	case f.Type() == reflect.TypeOf(time.Duration(0)):
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return err
+		}
+		f.SetInt(int64(d))
+	case f.Kind() == reflect.String:
+		f.SetString(s)
+	case f.Kind() == reflect.Int:
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return err
+		}
+		f.SetInt(int64(n))
+	case f.Kind() == reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return err
+		}
+		f.SetBool(b)
+	case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
+		var parts []string
+		for _, p := range strings.Split(s, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				parts = append(parts, p)
+			}
+		}
+		f.Set(reflect.ValueOf(parts))
+	default:
+		return fmt.Errorf("cannot be set from the environment")
+	}
+	return nil
+}
+
+// Rules loads the classification rules (the file named in the config, or
+// the shipped default) and compiles them.
+func (c *Config) Rules() (*cases.Rules, error) {
+	b, name, err := c.read(c.Dialog.RulesFile, "rules.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("dialog.rules_file: %w", err)
+	}
+	var r cases.Rules
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("dialog.rules_file (%s): %w", name, err)
+	}
+	if err := r.Compile(); err != nil {
+		return nil, fmt.Errorf("dialog.rules_file (%s): %w", name, err)
+	}
+	return &r, nil
+}
+
+// FAQ loads the FAQ entries.
+func (c *Config) FAQ() ([]dialog.FAQEntry, error) {
+	b, name, err := c.read(c.Dialog.FAQFile, "faq.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("dialog.faq_file: %w", err)
+	}
+	var out []dialog.FAQEntry
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&out); err != nil {
+		return nil, fmt.Errorf("dialog.faq_file (%s): %w", name, err)
+	}
+	return out, nil
+}
+
+// Templates loads the bot texts of every language.
+func (c *Config) Templates() (*dialog.Templates, error) {
+	var fsys fs.FS = files
+	dir := "templates"
+	if c.Dialog.TemplatesDir != "" {
+		fsys, dir = os.DirFS(c.Dialog.TemplatesDir), "."
+	}
+	sets := map[string]map[string]string{}
+	for _, lang := range dialog.Languages {
+		b, err := fs.ReadFile(fsys, filepath.ToSlash(filepath.Join(dir, lang+".yaml")))
+		if err != nil {
+			return nil, fmt.Errorf("dialog.templates_dir: %w", err)
+		}
+		m := map[string]string{}
+		if err := yaml.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("dialog.templates_dir (%s.yaml): %w", lang, err)
+		}
+		sets[lang] = m
+	}
+	t, err := dialog.ParseTemplates(sets)
+	if err != nil {
+		return nil, fmt.Errorf("dialog.templates_dir: %w", err)
+	}
+	return t, nil
+}
+
+// Location returns the configured customer time zone.
+func (c *Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Dialog.Timezone)
+	if err != nil {
+		return time.FixedZone("CST", 8*3600)
+	}
+	return loc
+}
+
+// Engine builds the dialog engine from this configuration.
+func (c *Config) Engine() (*dialog.Engine, error) {
+	rules, err := c.Rules()
+	if err != nil {
+		return nil, err
+	}
+	faq, err := c.FAQ()
+	if err != nil {
+		return nil, err
+	}
+	tpl, err := c.Templates()
+	if err != nil {
+		return nil, err
+	}
+	xc := dialog.DefaultExtractorConfig()
+	if len(c.Extract.OrderPatterns) > 0 {
+		xc.OrderPatterns = c.Extract.OrderPatterns
+	}
+	if len(c.Extract.ModelPatterns) > 0 {
+		xc.ModelPatterns = c.Extract.ModelPatterns
+	}
+	if len(c.Extract.BatchPatterns) > 0 {
+		xc.BatchPatterns = c.Extract.BatchPatterns
+	}
+	xc.Location = c.Location()
+	x, err := dialog.NewExtractor(xc)
+	if err != nil {
+		return nil, fmt.Errorf("extract: %w", err)
+	}
+	return dialog.NewEngine(dialog.Config{
+		Rules: rules, SLA: c.SLA, Extractor: x, Templates: tpl, FAQ: faq,
+		MaxAttempts: c.Dialog.MaxAttempts, ReminderAfter: c.Dialog.ReminderAfter, Location: c.Location(),
+	})
+}
+
+func (c *Config) read(path, embedded string) ([]byte, string, error) {
+	if path != "" {
+		b, err := os.ReadFile(path)
+		return b, path, err
+	}
+	b, err := files.ReadFile(embedded)
+	return b, embedded, err
+}
+
+// Example returns the annotated example configuration file.
+func Example() []byte {
+	b, _ := files.ReadFile("kefu.example.yaml")
+	return b
+}

@@ -1,0 +1,925 @@
+// Package dialog is kefu's dialog engine: a pure step function from
+// (conversation state, event, now) to (new state, actions). It extracts case
+// fields from free text, asks only for what is missing (one question at a
+// time, with choices where there are choices), confirms, classifies, and
+// hands off to a person when asked or when it fails to understand. It does
+// no I/O: the caller stores the state and carries out the actions.
+package dialog
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kefu-dev/kefu/cases"
+)
+
+// FAQEntry is one answer the bot may give without opening a case. It
+// matches when every group in All has at least one word in the question.
+type FAQEntry struct {
+	ID      string            `yaml:"id"`
+	All     [][]string        `yaml:"all"`
+	Answers map[string]string `yaml:"answers"` // language -> answer
+}
+
+// Config is everything the engine needs, loaded by the caller.
+type Config struct {
+	Rules     *cases.Rules
+	SLA       cases.SLAPolicy
+	Extractor *Extractor
+	Templates *Templates
+	FAQ       []FAQEntry
+	// MaxAttempts is how many invalid answers to one question are tolerated
+	// before a person takes over (SPEC: 3).
+	MaxAttempts int
+	// ReminderAfter is how long the bot waits for an answer mid-intake before
+	// reminding the customer once; 0 disables the reminder.
+	ReminderAfter time.Duration
+	// Location is the customer-facing time zone for dates and deadlines.
+	Location *time.Location
+}
+
+// Engine runs dialog steps. It is safe for concurrent use: it holds only
+// immutable configuration.
+type Engine struct {
+	cfg Config
+}
+
+// NewEngine checks cfg and returns an engine.
+func NewEngine(cfg Config) (*Engine, error) {
+	if cfg.Rules == nil || cfg.Extractor == nil || cfg.Templates == nil {
+		return nil, fmt.Errorf("dialog: rules, extractor and templates are required")
+	}
+	if err := cfg.Rules.Compile(); err != nil {
+		return nil, err
+	}
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 3
+	}
+	if cfg.Location == nil {
+		cfg.Location = engineLocation()
+	}
+	for i, f := range cfg.FAQ {
+		if len(f.All) == 0 || len(f.Answers) == 0 {
+			return nil, fmt.Errorf("faq[%d] (%s): needs all and answers", i, f.ID)
+		}
+	}
+	return &Engine{cfg: cfg}, nil
+}
+
+// step carries one Step call's working data.
+type step struct {
+	e   *Engine
+	st  State
+	now time.Time
+	out []Action
+}
+
+// Step advances the conversation by one event. It never fails: anything it
+// cannot understand becomes a question, a retry or a handoff.
+func (e *Engine) Step(st State, ev Event, now time.Time) (State, []Action) {
+	s := &step{e: e, st: cloneState(st), now: now}
+	if s.st.Phase == "" {
+		s.st.Phase = PhaseNew
+	}
+	switch ev.Kind {
+	case EventMessage:
+		s.onMessage(ev)
+	case EventTimer:
+		s.onTimer(ev)
+	case EventAgent:
+		s.onAgent(ev)
+	case EventCaseRegistered:
+		s.onRegistered(ev)
+	}
+	return s.st, s.out
+}
+
+func cloneState(st State) State {
+	c := st
+	c.Fields = make(map[cases.FieldKey]string, len(st.Fields))
+	for k, v := range st.Fields {
+		c.Fields[k] = v
+	}
+	c.Texts = slices.Clone(st.Texts)
+	c.Reasons = slices.Clone(st.Reasons)
+	return c
+}
+
+// ---- rendering helpers ----
+
+func (s *step) t(key string, data any) string { return s.e.cfg.Templates.Render(s.lang(), key, data) }
+
+func (s *step) lang() string {
+	if s.st.Lang == "" {
+		return Languages[0]
+	}
+	return s.st.Lang
+}
+
+func (s *step) reply(r Reply) { s.out = append(s.out, Action{Kind: ActReply, Reply: &r}) }
+
+func (s *step) say(key string, data any) { s.reply(Reply{Text: s.t(key, data)}) }
+
+func (s *step) fmtTime(t time.Time) string {
+	return t.In(s.e.cfg.Location).Format(s.t("time_format", nil))
+}
+
+// fieldValue renders a field value for the customer.
+func (s *step) fieldValue(k cases.FieldKey, v string) string {
+	switch {
+	case v == cases.Unknown:
+		return s.t("unknown_value", nil)
+	case v == "none":
+		return s.t("none_value", nil)
+	case k == cases.FieldDemand:
+		return s.t("demand."+v, nil)
+	}
+	return v
+}
+
+// summary lists the given fields (all known ones when keys is nil).
+func (s *step) summary(keys []cases.FieldKey, sep string) string {
+	if keys == nil {
+		keys = cases.AllFields
+	}
+	var parts []string
+	for _, k := range keys {
+		v := s.st.Fields[k]
+		if v == "" {
+			continue
+		}
+		parts = append(parts, s.t("field."+string(k), nil)+"："+s.fieldValue(k, v))
+	}
+	if s.lang() == "en" {
+		for i := range parts {
+			parts[i] = strings.Replace(parts[i], "：", ": ", 1)
+		}
+	}
+	return strings.Join(parts, sep)
+}
+
+// ---- events ----
+
+func (s *step) onMessage(ev Event) {
+	text := strings.TrimSpace(strings.ToValidUTF8(ev.Text, "\uFFFD"))
+	choice := strings.TrimSpace(ev.Choice)
+	if l := DetectLanguage(text); l != "" && (s.st.Lang == "" || strings.HasPrefix(l, "zh") || utf8.RuneCountInString(text) >= 12) {
+		// Short Latin replies ("ok", "XQG80") must not switch a Chinese
+		// conversation to English.
+		s.st.Lang = l
+	}
+	if s.st.FirstContactAt.IsZero() {
+		s.st.FirstContactAt = s.now
+		s.schedule(TimerRegistration, s.now.Add(s.e.cfg.SLA.Registration), "registration")
+	}
+	s.st.LastCustomerAt = s.now
+	if ev.ChannelEmail != "" && s.st.Fields[cases.FieldEmail] == "" {
+		s.st.Fields[cases.FieldEmail] = strings.ToLower(ev.ChannelEmail)
+	}
+
+	switch s.st.Phase {
+	case PhaseAgent:
+		return // the agent answers; the caller routes the message to them
+	case PhaseWaitingAgent:
+		if !s.st.HandoffAcked {
+			s.st.HandoffAcked = true
+			s.say("handoff.waiting", nil)
+		}
+		if s.st.CaseID != 0 && text != "" {
+			s.out = append(s.out, Action{Kind: ActUpdateCase, Note: text})
+		}
+		return
+	}
+	if text == "" && choice == "" {
+		return
+	}
+	if choice == "" && wantsHuman(text) {
+		s.handoff("customer_request", "handoff")
+		return
+	}
+	switch s.st.Phase {
+	case PhaseRegistered, PhaseRegistering:
+		s.afterRegistration(text, choice)
+	case PhaseFAQ:
+		s.onFAQAnswer(text, choice)
+	case PhaseConfirming:
+		s.onConfirm(text, choice)
+	default:
+		s.collect(text, choice)
+	}
+}
+
+func (s *step) onTimer(ev Event) {
+	switch ev.Timer {
+	case TimerRegistration:
+		if s.st.Phase == PhaseCollecting || s.st.Phase == PhaseConfirming {
+			s.handoff("registration_overdue", "handoff.overdue")
+		}
+	case TimerReminder:
+		// Stale reminders (the customer answered since) do nothing.
+		if s.st.Reminded || s.st.Phase != PhaseCollecting && s.st.Phase != PhaseConfirming {
+			return
+		}
+		if s.st.LastCustomerAt.After(s.st.LastAskedAt) || !ev.TimerDue.IsZero() && ev.TimerDue.Before(s.st.LastAskedAt.Add(s.e.cfg.ReminderAfter)) {
+			return
+		}
+		s.st.Reminded = true
+		q, field, choices := s.currentQuestion()
+		s.reply(Reply{Text: s.t("reminder", map[string]any{"Question": q}), Field: field, Choices: choices, Kind: "reminder"})
+	}
+}
+
+func (s *step) onAgent(ev Event) {
+	switch ev.AgentAction {
+	case AgentTakeOver:
+		if s.st.Phase != PhaseAgent && s.st.Phase != PhaseWaitingAgent {
+			s.st.Resume = s.st.Phase
+		}
+		s.st.Phase = PhaseAgent
+		s.st.Agent = ev.AgentName
+	case AgentHandBack:
+		resume := s.st.Resume
+		if resume == "" || resume == PhaseRegistering {
+			resume = PhaseCollecting
+			if s.st.CaseID != 0 {
+				resume = PhaseRegistered
+			}
+		}
+		s.st.Phase = resume
+		s.st.Agent, s.st.HandoffReason, s.st.HandoffAcked = "", "", false
+		s.st.Attempts = 0
+		s.say("handback", nil)
+		switch resume {
+		case PhaseCollecting, PhaseNew:
+			s.st.Phase = PhaseCollecting
+			s.next()
+		case PhaseConfirming:
+			s.askConfirm()
+		}
+	}
+}
+
+func (s *step) onRegistered(ev Event) {
+	s.st.CaseID, s.st.CaseNumber = ev.CaseID, ev.CaseNumber
+	if s.st.Phase != PhaseRegistering {
+		return // registered because of a handoff: the agent speaks next
+	}
+	s.st.Phase = PhaseRegistered
+	d := s.e.cfg.SLA.IntakeDeadlines(s.st.FirstContactAt, s.now, s.st.Priority)
+	s.reply(Reply{Kind: "registered", Text: s.t("registered", map[string]any{
+		"Number":     ev.CaseNumber,
+		"Category":   s.t("category."+string(s.st.Category), nil),
+		"Priority":   s.t("priority."+string(s.st.Priority), nil),
+		"Department": s.t("dept."+string(cases.Route(s.st.Category)), nil),
+		"StartBy":    s.fmtTime(d.StartBy),
+	})})
+	if s.st.Priority == cases.P1 {
+		s.say("registered.escalated", map[string]any{"Why": s.p1Why()})
+		if s.hasReason("p1:safety") {
+			s.say("safety.advice", nil)
+		}
+	}
+}
+
+func (s *step) hasReason(prefix string) bool {
+	for _, r := range s.st.Reasons {
+		if strings.HasPrefix(r, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// p1Why names the P1 reason for the customer.
+func (s *step) p1Why() string {
+	for _, r := range s.st.Reasons {
+		if name, ok := strings.CutPrefix(r, "p1:"); ok {
+			if i := strings.IndexByte(name, '('); i >= 0 {
+				name = name[:i]
+			}
+			if s.e.cfg.Templates.Has("reason." + name) {
+				return s.t("reason."+name, nil)
+			}
+			return name
+		}
+	}
+	return ""
+}
+
+// ---- intake ----
+
+var greetingRe = regexp.MustCompile(`(?i)^(你好|您好|妳好|在吗|在嗎|在不在|hi|hello|hey|哈喽|嗨|客服|有人吗|有人嗎|good (morning|afternoon|evening))[\s,，!！。.~～?？]*$`)
+
+// collect handles a message while fields are being collected.
+func (s *step) collect(text, choice string) {
+	s.st.Phase = PhaseCollecting
+	if s.isStatusQuery(text) {
+		s.say("status.none", nil)
+		return
+	}
+	if text != "" && choice == "" && greetingRe.MatchString(text) && len(s.st.Fields) == 0 && len(s.st.Texts) == 0 {
+		s.st.Asking = cases.FieldSymptom
+		s.st.LastAskedAt = s.now
+		s.reply(Reply{Text: s.t("greeting", nil), Field: cases.FieldSymptom})
+		return
+	}
+	before := len(s.knownFields())
+
+	switch {
+	case s.st.AskingCategory:
+		if c, ok := s.parseCategory(text, choice); ok {
+			s.st.AskingCategory = false
+			s.st.Category, s.st.CategoryChosen = c, true
+			s.st.Attempts = 0
+			s.reclassify()
+		} else if !s.absorb(text) {
+			s.retry("hint.category.invalid")
+			return
+		}
+	case s.st.Asking != "":
+		field := s.st.Asking
+		answer := text
+		if choice != "" {
+			answer = choice
+		}
+		if v, ok, hint := s.e.cfg.Extractor.ParseFieldAnswer(field, answer, s.now); ok && v != "" {
+			// Other fields in the same answer count too ("XQG80，去年买的").
+			s.absorb(text)
+			s.setField(field, v)
+			if field == cases.FieldSymptom {
+				s.addText(text)
+			}
+			s.st.Asking, s.st.Attempts = "", 0
+		} else if s.absorb(text) {
+			// The customer said something else useful; ask again without
+			// counting it as a failure.
+		} else {
+			if hint == "" {
+				hint = "hint.generic"
+			} else {
+				hint = "hint." + hint
+			}
+			s.retry(hint)
+			return
+		}
+	default:
+		s.absorb(text)
+		if choice != "" {
+			if d, ok := ParseDemand(choice); ok {
+				s.setField(cases.FieldDemand, string(d))
+			}
+		}
+	}
+
+	if s.tryFAQ(text) {
+		return
+	}
+	gained := s.knownFields()
+	if len(gained)-before >= 2 && s.st.Phase == PhaseCollecting {
+		// Show what was understood so the customer sees nothing is asked twice.
+		s.say("ack", map[string]any{"Summary": s.summary(gained, "，")})
+	}
+	s.next()
+}
+
+// knownFields lists the fields with a value, in canonical order.
+func (s *step) knownFields() []cases.FieldKey {
+	var out []cases.FieldKey
+	for _, k := range cases.AllFields {
+		if s.st.Fields[k] != "" {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// absorb extracts every field it can from free text; later values win (a
+// correction). It reports whether it learned anything.
+func (s *step) absorb(text string) bool {
+	if text == "" {
+		return false
+	}
+	learned := false
+	for k, v := range s.e.cfg.Extractor.Extract(text, s.now) {
+		if s.setField(k, v) {
+			learned = true
+		}
+	}
+	if sym := s.symptomOf(text); sym != "" {
+		s.addText(sym)
+		if s.st.Fields[cases.FieldSymptom] == "" {
+			s.st.Fields[cases.FieldSymptom] = sym
+		} else if !strings.Contains(s.st.Fields[cases.FieldSymptom], sym) && s.st.Phase != PhaseConfirming {
+			s.st.Fields[cases.FieldSymptom] += "；" + sym
+		}
+		learned = true
+	}
+	if learned {
+		s.reclassify()
+	}
+	return learned
+}
+
+func (s *step) setField(k cases.FieldKey, v string) bool {
+	v = strings.TrimSpace(v)
+	if v == "" || s.st.Fields[k] == v {
+		return false
+	}
+	s.st.Fields[k] = v
+	return true
+}
+
+func (s *step) addText(t string) {
+	if t == "" || slices.Contains(s.st.Texts, t) {
+		return
+	}
+	s.st.Texts = append(s.st.Texts, t)
+	if len(s.st.Texts) > 20 {
+		s.st.Texts = s.st.Texts[len(s.st.Texts)-20:]
+	}
+}
+
+var clauseSplit = regexp.MustCompile(`[，,。.！!？?；;\n]+`)
+var entityRe = regexp.MustCompile(`(?i)(\d[\d\s\-]{6,}\d|@|电话|電話|手机|手機|号码|號碼|phone|mobile|email|邮箱|郵箱|订单|訂單|order|invoice|发票|發票|我叫|我是|姓名|my name|this is)`)
+
+// symptomOf keeps the clauses of text that describe a problem: greetings,
+// contact details and bare demands are dropped.
+func (s *step) symptomOf(text string) string {
+	var keep []string
+	for _, cl := range clauseSplit.Split(text, -1) {
+		cl = strings.TrimSpace(cl)
+		if cl == "" || greetingRe.MatchString(cl) || wantsHuman(cl) {
+			continue
+		}
+		evidence := s.e.cfg.Rules.Classify(cl, nil).Category != ""
+		if !evidence {
+			if entityRe.MatchString(cl) || utf8.RuneCountInString(cl) < 4 {
+				continue
+			}
+			if _, ok := ParseDemand(cl); ok && utf8.RuneCountInString(cl) < 10 {
+				continue
+			}
+			if isYes(cl) || isNo(cl) {
+				continue
+			}
+			// Lone field answers (a model, a date) are not a symptom.
+			if len(s.e.cfg.Extractor.Extract(cl, s.now)) > 0 && utf8.RuneCountInString(cl) < 16 {
+				continue
+			}
+		}
+		keep = append(keep, cl)
+	}
+	return strings.Join(keep, "，")
+}
+
+// reclassify recomputes category and priority from everything said. A
+// category the customer picked is kept, but priority is always recomputed:
+// a later "it's smoking now" must raise it.
+func (s *step) reclassify() {
+	all := strings.Join(s.st.Texts, "。")
+	c := s.e.cfg.Rules.Classify(all, s.st.Fields)
+	if s.st.CategoryChosen && s.st.Category != "" {
+		c2 := s.e.cfg.Rules.Classify(all+"。", s.st.Fields)
+		c2.Category = s.st.Category
+		if rule := s.e.cfg.Rules.Category(s.st.Category); rule != nil && c.Priority != cases.P1 {
+			if c.Category != s.st.Category && rule.DefaultPriority != "" {
+				c2.Priority = rule.DefaultPriority
+			}
+		}
+		c = c2
+		if c.Subtype == "" {
+			c.Subtype = "other"
+		}
+	}
+	if c.Category == "" {
+		if d := cases.Demand(s.st.Fields[cases.FieldDemand]); d == cases.DemandConsultation {
+			c.Category, c.Subtype = cases.CategoryConsultation, "other"
+			if c.Priority != cases.P1 {
+				c.Priority = cases.P3
+			}
+		}
+	}
+	s.st.Category, s.st.Subtype, s.st.Priority, s.st.Reasons = c.Category, c.Subtype, c.Priority, c.Reasons
+}
+
+// next asks the next question, or restates the case for confirmation.
+func (s *step) next() {
+	s.st.Phase = PhaseCollecting
+	if s.st.Fields[cases.FieldSymptom] == "" {
+		s.ask(cases.FieldSymptom)
+		return
+	}
+	if s.st.Category == "" {
+		s.askCategory()
+		return
+	}
+	if missing := s.e.cfg.Rules.Missing(s.st.Category, s.st.Fields); len(missing) > 0 {
+		s.ask(missing[0])
+		return
+	}
+	s.askConfirm()
+}
+
+// choicesFor offers buttons for fields that have a closed set of answers.
+func (s *step) choicesFor(k cases.FieldKey) []Choice {
+	switch k {
+	case cases.FieldDemand:
+		var cs []Choice
+		for _, d := range cases.Demands {
+			if s.st.Category != cases.CategoryConsultation && d == cases.DemandConsultation {
+				continue
+			}
+			cs = append(cs, Choice{Value: string(d), Label: s.t("demand."+string(d), nil)})
+		}
+		return cs
+	case cases.FieldBatch, cases.FieldOccurredAt, cases.FieldPurchaseDate, cases.FieldEnvironment:
+		return []Choice{{Value: cases.Unknown, Label: s.t("choice.unknown", nil)}}
+	case cases.FieldPurchaseProof, cases.FieldTried:
+		return []Choice{{Value: "none", Label: s.t("choice.none", nil)}}
+	}
+	return nil
+}
+
+func (s *step) ask(k cases.FieldKey) {
+	if s.st.Asking != k {
+		s.st.Attempts = 0
+	}
+	s.st.Asking, s.st.AskingCategory = k, false
+	q := s.t("ask."+string(k), nil)
+	if k == cases.FieldSymptom && s.st.Subtype == "wont_start" {
+		q = s.t("ask.symptom_detail", nil)
+	}
+	s.markAsked()
+	s.reply(Reply{Text: q, Field: k, Choices: s.choicesFor(k)})
+}
+
+func (s *step) categoryChoices() []Choice {
+	var cs []Choice
+	for _, c := range cases.Categories {
+		cs = append(cs, Choice{Value: "category:" + string(c), Label: s.t("category."+string(c), nil)})
+	}
+	return cs
+}
+
+func (s *step) askCategory() {
+	if !s.st.AskingCategory {
+		s.st.Attempts = 0
+	}
+	s.st.AskingCategory, s.st.Asking = true, ""
+	s.markAsked()
+	s.reply(Reply{Text: s.t("ask.category", nil), Field: "category", Choices: s.categoryChoices()})
+}
+
+func (s *step) markAsked() {
+	s.st.LastAskedAt = s.now
+	s.st.Reminded = false
+	if s.e.cfg.ReminderAfter > 0 {
+		at := s.now.Add(s.e.cfg.ReminderAfter)
+		s.schedule(TimerReminder, at, "reminder:"+at.UTC().Format(time.RFC3339))
+	}
+}
+
+func (s *step) schedule(name string, at time.Time, key string) {
+	s.out = append(s.out, Action{Kind: ActScheduleTimer, Timer: &Timer{Name: name, At: at, Key: key}})
+}
+
+// currentQuestion re-renders the open question (for reminders and retries).
+func (s *step) currentQuestion() (string, cases.FieldKey, []Choice) {
+	switch {
+	case s.st.Phase == PhaseConfirming:
+		return s.t("hint.confirm", nil), "confirm", s.confirmChoices()
+	case s.st.AskingCategory:
+		return s.t("ask.category", nil), "category", s.categoryChoices()
+	case s.st.AskingWhich:
+		return s.t("ask.which", nil), "which", s.whichChoices()
+	case s.st.Asking != "":
+		return s.t("ask."+string(s.st.Asking), nil), s.st.Asking, s.choicesFor(s.st.Asking)
+	}
+	return s.t("ask.symptom", nil), cases.FieldSymptom, nil
+}
+
+// retry re-asks the open question with a hint, or hands off after too many
+// failed attempts.
+func (s *step) retry(hintKey string) {
+	s.st.Attempts++
+	if s.st.Attempts >= s.e.cfg.MaxAttempts {
+		s.handoff("too_many_attempts", "handoff.attempts")
+		return
+	}
+	q, field, choices := s.currentQuestion()
+	s.markAsked()
+	s.reply(Reply{Text: s.t("retry", map[string]any{"Hint": s.t(hintKey, nil), "Question": q}), Field: field, Choices: choices, Kind: "retry"})
+}
+
+var categoryWords = map[cases.Category][]string{
+	cases.CategoryTechnical:    {"故障", "坏", "技术", "壞", "technical", "fault", "broken"},
+	cases.CategoryLogistics:    {"物流", "配送", "快递", "快遞", "发货", "發貨", "delivery", "shipping"},
+	cases.CategoryQuality:      {"质量", "品質", "質量", "外观", "外觀", "quality"},
+	cases.CategoryConsultation: {"咨询", "諮詢", "问题咨询", "question", "consult"},
+}
+
+func (s *step) parseCategory(text, choice string) (cases.Category, bool) {
+	if c, ok := strings.CutPrefix(choice, "category:"); ok && cases.Category(c).Valid() {
+		return cases.Category(c), true
+	}
+	t := strings.ToLower(text)
+	for _, c := range cases.Categories {
+		if strings.Contains(t, strings.ToLower(s.t("category."+string(c), nil))) {
+			return c, true
+		}
+		for _, w := range categoryWords[c] {
+			if strings.Contains(t, w) {
+				return c, true
+			}
+		}
+	}
+	if n := strings.TrimSpace(t); len(n) == 1 && n[0] >= '1' && n[0] <= '4' {
+		return cases.Categories[n[0]-'1'], true
+	}
+	return "", false
+}
+
+// ---- FAQ ----
+
+// tryFAQ answers a consultation from the FAQ when one entry matches fully
+// and no other does; it reports whether it answered.
+func (s *step) tryFAQ(text string) bool {
+	if text == "" || s.st.Category != cases.CategoryConsultation || s.st.CaseID != 0 {
+		return false
+	}
+	lower := strings.ToLower(strings.Join(s.st.Texts, "。") + "。" + text)
+	var hit *FAQEntry
+	for i := range s.e.cfg.FAQ {
+		f := &s.e.cfg.FAQ[i]
+		ok := true
+		for _, group := range f.All {
+			if !slices.ContainsFunc(group, func(w string) bool { return strings.Contains(lower, strings.ToLower(w)) }) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			if hit != nil {
+				return false // two answers fit: not confident, open a case instead
+			}
+			hit = f
+		}
+	}
+	if hit == nil {
+		return false
+	}
+	ans := hit.Answers[s.lang()]
+	if ans == "" {
+		ans = hit.Answers[Languages[0]]
+	}
+	s.st.Phase, s.st.Asking = PhaseFAQ, ""
+	s.reply(Reply{Kind: "faq", Text: s.t("faq.answer", map[string]any{"Answer": ans})})
+	s.reply(Reply{Text: s.t("faq.followup", nil), Field: "faq", Choices: []Choice{
+		{Value: "resolved", Label: s.t("choice.resolved", nil)},
+		{Value: "not_resolved", Label: s.t("choice.not_resolved", nil)},
+	}})
+	return true
+}
+
+func (s *step) onFAQAnswer(text, choice string) {
+	switch {
+	case choice == "resolved" || choice == "" && isYes(text):
+		s.say("faq.thanks", nil)
+		s.resetIntake()
+	case choice == "not_resolved" || choice == "" && isNo(text):
+		s.st.Phase = PhaseCollecting
+		s.next()
+	default:
+		// A new message: treat it as a new or more detailed question.
+		s.st.Phase = PhaseCollecting
+		s.collect(text, choice)
+	}
+}
+
+// resetIntake starts over, keeping who the customer is.
+func (s *step) resetIntake() {
+	keep := map[cases.FieldKey]string{}
+	for _, k := range []cases.FieldKey{cases.FieldCustomerName, cases.FieldCompany, cases.FieldPhone, cases.FieldEmail} {
+		if v := s.st.Fields[k]; v != "" {
+			keep[k] = v
+		}
+	}
+	s.st = State{Phase: PhaseNew, Lang: s.st.Lang, Fields: keep, FirstContactAt: s.st.FirstContactAt, LastCustomerAt: s.st.LastCustomerAt}
+}
+
+// ---- confirmation ----
+
+func (s *step) confirmChoices() []Choice {
+	return []Choice{{Value: "confirm", Label: s.t("choice.confirm", nil)}, {Value: "edit", Label: s.t("choice.edit", nil)}}
+}
+
+func (s *step) whichChoices() []Choice {
+	var cs []Choice
+	for _, k := range s.knownFields() {
+		cs = append(cs, Choice{Value: "field:" + string(k), Label: s.t("field."+string(k), nil)})
+	}
+	return cs
+}
+
+func (s *step) askConfirm() {
+	s.st.Phase, s.st.Asking, s.st.AskingCategory, s.st.AskingWhich = PhaseConfirming, "", false, false
+	keys := s.knownFields()
+	sum := s.summary(keys, "\n")
+	if s.st.Category != "" {
+		label := "问题类别"
+		switch s.lang() {
+		case "zh-TW":
+			label = "問題類別"
+		case "en":
+			label = "Category"
+		}
+		sep := "："
+		if s.lang() == "en" {
+			sep = ": "
+		}
+		sum += "\n" + label + sep + s.t("category."+string(s.st.Category), nil)
+	}
+	s.markAsked()
+	s.reply(Reply{Kind: "confirm", Text: s.t("confirm", map[string]any{"Summary": sum}), Field: "confirm", Choices: s.confirmChoices()})
+}
+
+func (s *step) onConfirm(text, choice string) {
+	if s.st.AskingWhich {
+		if f, ok := strings.CutPrefix(choice, "field:"); ok && cases.FieldKey(f).Valid() {
+			s.st.AskingWhich = false
+			s.st.Phase = PhaseCollecting
+			s.ask(cases.FieldKey(f))
+			return
+		}
+	}
+	switch {
+	case choice == "confirm" || choice == "" && isYes(text) && !hasCorrection(text):
+		s.register()
+		return
+	case choice == "edit":
+		s.st.AskingWhich = true
+		s.markAsked()
+		s.reply(Reply{Text: s.t("ask.which", nil), Field: "which", Choices: s.whichChoices()})
+		return
+	}
+	before := cloneState(s.st)
+	learned := s.absorbCorrection(text)
+	if !learned {
+		if isNo(text) || hasCorrection(text) {
+			s.st.AskingWhich = true
+			s.markAsked()
+			s.reply(Reply{Text: s.t("ask.which", nil), Field: "which", Choices: s.whichChoices()})
+			return
+		}
+		s.retry("hint.confirm")
+		return
+	}
+	s.st.Attempts = 0
+	var changed []cases.FieldKey
+	for _, k := range cases.AllFields {
+		if before.Fields[k] != s.st.Fields[k] {
+			changed = append(changed, k)
+		}
+	}
+	// A correction may have changed the category; it may need more fields.
+	if s.st.Category == "" || len(s.e.cfg.Rules.Missing(s.st.Category, s.st.Fields)) > 0 {
+		s.next()
+		return
+	}
+	s.askConfirm()
+}
+
+// absorbCorrection applies a correction during confirmation: extracted
+// fields replace old values; a correction of the problem itself replaces the
+// symptom instead of appending to it.
+func (s *step) absorbCorrection(text string) bool {
+	if s.st.AskingWhich {
+		s.st.AskingWhich = false
+	}
+	learned := false
+	for k, v := range s.e.cfg.Extractor.Extract(text, s.now) {
+		if s.setField(k, v) {
+			learned = true
+		}
+	}
+	if !learned {
+		if sym := s.symptomOf(stripCorrection(text)); sym != "" && s.e.cfg.Rules.Classify(sym, nil).Category != "" {
+			s.st.Fields[cases.FieldSymptom] = sym
+			s.st.Texts = []string{sym}
+			learned = true
+		}
+	}
+	if learned {
+		s.reclassify()
+	}
+	return learned
+}
+
+func (s *step) register() {
+	draft := s.draft()
+	s.st.Asking, s.st.AskingWhich = "", false
+	if s.st.CaseID != 0 {
+		// Registered earlier for a handoff: complete that case instead.
+		s.st.Phase = PhaseRegistered
+		s.out = append(s.out, Action{Kind: ActUpdateCase, Case: draft})
+		s.say("updated", map[string]any{"Number": s.st.CaseNumber, "Summary": s.summary(nil, "，")})
+		return
+	}
+	s.st.Phase = PhaseRegistering
+	s.out = append(s.out, Action{Kind: ActRegisterCase, Case: draft})
+}
+
+func (s *step) draft() *CaseDraft {
+	f := make(map[cases.FieldKey]string, len(s.st.Fields))
+	for k, v := range s.st.Fields {
+		f[k] = v
+	}
+	return &CaseDraft{
+		Fields: f, Category: s.st.Category, Subtype: s.st.Subtype, Priority: s.st.Priority,
+		Reasons: slices.Clone(s.st.Reasons), Language: s.lang(), FirstContactAt: s.st.FirstContactAt,
+		Escalated: s.st.Priority == cases.P1, Handoff: s.st.HandoffReason,
+	}
+}
+
+// ---- after registration ----
+
+var newProblemRe = regexp.MustCompile(`(?i)(还有一个问题|還有一個問題|另外一个问题|另外一個問題|另一个问题|另一個問題|新的问题|新的問題|another (problem|issue|question)|new (problem|issue))`)
+
+func (s *step) afterRegistration(text, choice string) {
+	if s.isStatusQuery(text) {
+		s.sayStatus()
+		return
+	}
+	if newProblemRe.MatchString(text) {
+		s.resetIntake()
+		s.say("new_case", nil)
+		s.collect(text, choice)
+		return
+	}
+	// Corrections and extra details go to the case record.
+	before := cloneState(s.st)
+	for k, v := range s.e.cfg.Extractor.Extract(text, s.now) {
+		s.setField(k, v)
+	}
+	var changed []cases.FieldKey
+	for _, k := range cases.AllFields {
+		if before.Fields[k] != s.st.Fields[k] {
+			changed = append(changed, k)
+		}
+	}
+	if len(changed) > 0 {
+		s.out = append(s.out, Action{Kind: ActUpdateCase, Case: s.draft(), Note: text})
+		s.say("updated", map[string]any{"Number": s.st.CaseNumber, "Summary": s.summary(changed, "，")})
+		return
+	}
+	s.out = append(s.out, Action{Kind: ActUpdateCase, Note: text})
+	s.say("noted", map[string]any{"Number": s.st.CaseNumber})
+}
+
+var statusRe = regexp.MustCompile(`(?i)(查询进度|查詢進度|进度|進度|进展|進展|处理到哪|處理到哪|怎么样了|怎麼樣了|status|progress|any update)`)
+
+func (s *step) isStatusQuery(text string) bool {
+	return text != "" && utf8.RuneCountInString(text) <= 30 && statusRe.MatchString(text)
+}
+
+func (s *step) sayStatus() {
+	if s.st.CaseID == 0 {
+		s.say("status.none", nil)
+		return
+	}
+	d := s.e.cfg.SLA.IntakeDeadlines(s.st.FirstContactAt, s.st.FirstContactAt, s.st.Priority)
+	s.reply(Reply{Kind: "status", Text: s.t("status", map[string]any{
+		"Number":     s.st.CaseNumber,
+		"State":      s.t("state.registered", nil),
+		"Department": s.t("dept."+string(cases.Route(s.st.Category)), nil),
+		"Priority":   s.t("priority."+string(s.st.Priority), nil),
+		"StartBy":    s.fmtTime(d.StartBy),
+	})})
+}
+
+// ---- handoff ----
+
+func (s *step) handoff(reason, key string) {
+	s.st.Resume = s.st.Phase
+	s.st.Phase = PhaseWaitingAgent
+	s.st.HandoffReason = reason
+	s.st.HandoffAcked = false
+	s.say(key, nil)
+	s.out = append(s.out, Action{Kind: ActHandoff, Handoff: reason})
+	// Keep what was collected on a case an agent can see, when there is a
+	// problem to work on.
+	if s.st.CaseID == 0 && s.st.Fields[cases.FieldSymptom] != "" {
+		d := s.draft()
+		if d.Category == "" {
+			d.Category, d.Subtype = cases.CategoryConsultation, "other"
+			if d.Priority == "" {
+				d.Priority = cases.P3
+			}
+		}
+		s.out = append(s.out, Action{Kind: ActRegisterCase, Case: d})
+	}
+}

@@ -1,0 +1,154 @@
+package dialog
+
+import (
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+)
+
+// Phase is where a conversation stands.
+type Phase string
+
+const (
+	PhaseNew          Phase = "new"           // nothing said yet
+	PhaseCollecting   Phase = "collecting"    // asking for case fields
+	PhaseFAQ          Phase = "faq"           // answered from the FAQ, waiting for "did it help?"
+	PhaseConfirming   Phase = "confirming"    // restated the case, waiting for yes or a correction
+	PhaseRegistering  Phase = "registering"   // asked the store to register the case
+	PhaseRegistered   Phase = "registered"    // case open; follow-ups go to the case
+	PhaseWaitingAgent Phase = "waiting_agent" // handed off, no agent yet
+	PhaseAgent        Phase = "agent"         // an agent has taken over; the bot is silent
+)
+
+// State is the whole dialog state of one conversation. It is stored as JSON
+// with the conversation, so every field must round-trip.
+type State struct {
+	Phase    Phase                     `json:"phase"`
+	Lang     string                    `json:"lang,omitempty"`
+	Fields   map[cases.FieldKey]string `json:"fields,omitempty"`
+	Asking   cases.FieldKey            `json:"asking,omitempty"`
+	Attempts int                       `json:"attempts,omitempty"`
+	// AskingCategory is set while a clarifying category question is open.
+	AskingCategory bool `json:"asking_category,omitempty"`
+	// AskingWhich is set after "that's wrong" without saying what is wrong.
+	AskingWhich bool `json:"asking_which,omitempty"`
+
+	Category       cases.Category `json:"category,omitempty"`
+	Subtype        string         `json:"subtype,omitempty"`
+	Priority       cases.Priority `json:"priority,omitempty"`
+	Reasons        []string       `json:"reasons,omitempty"`
+	CategoryChosen bool           `json:"category_chosen,omitempty"` // the customer picked it: keep it
+
+	// Texts are the customer's problem descriptions, used to classify.
+	Texts []string `json:"texts,omitempty"`
+
+	CaseID     int64  `json:"case_id,omitempty"`
+	CaseNumber string `json:"case_number,omitempty"`
+
+	FirstContactAt time.Time `json:"first_contact_at,omitzero"`
+	LastCustomerAt time.Time `json:"last_customer_at,omitzero"`
+	LastAskedAt    time.Time `json:"last_asked_at,omitzero"`
+	Reminded       bool      `json:"reminded,omitempty"`
+
+	HandoffReason string `json:"handoff_reason,omitempty"`
+	HandoffAcked  bool   `json:"handoff_acked,omitempty"`
+	// Resume is the phase the bot returns to when an agent hands back.
+	Resume Phase `json:"resume,omitempty"`
+	Agent  string `json:"agent,omitempty"`
+}
+
+// EventKind names what happened.
+type EventKind string
+
+const (
+	EventMessage        EventKind = "message"         // the customer wrote or pressed a button
+	EventTimer          EventKind = "timer"           // a scheduled timer fired
+	EventAgent          EventKind = "agent"           // an agent acted
+	EventCaseRegistered EventKind = "case_registered" // the store registered the case asked for
+)
+
+// Timer names.
+const (
+	TimerReminder     = "intake_reminder"      // the customer went quiet mid-intake
+	TimerRegistration = "registration_deadline" // SPEC §2: registered within 2 h
+)
+
+// Agent action kinds.
+const (
+	AgentTakeOver = "take_over"
+	AgentHandBack = "hand_back"
+)
+
+// Event is one input to Step.
+type Event struct {
+	Kind EventKind
+	// Message
+	Text   string
+	Choice string
+	// Channel facts the engine may use: an email channel knows the address.
+	ChannelEmail string
+	// Timer
+	Timer    string
+	TimerDue time.Time
+	// Agent
+	AgentAction string
+	AgentName   string
+	// Case registered
+	CaseID     int64
+	CaseNumber string
+}
+
+// ActionKind names what the caller must do.
+type ActionKind string
+
+const (
+	ActReply         ActionKind = "reply"
+	ActRegisterCase  ActionKind = "register_case"
+	ActUpdateCase    ActionKind = "update_case"
+	ActScheduleTimer ActionKind = "schedule_timer"
+	ActHandoff       ActionKind = "handoff"
+)
+
+// Choice is a button offered with a reply.
+type Choice struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// Reply is a message to the customer.
+type Reply struct {
+	Text    string         `json:"text"`
+	Field   cases.FieldKey `json:"field,omitempty"` // the field asked for
+	Choices []Choice       `json:"choices,omitempty"`
+	Kind    string         `json:"kind,omitempty"`
+}
+
+// CaseDraft is what the engine knows of a case.
+type CaseDraft struct {
+	Fields         map[cases.FieldKey]string
+	Category       cases.Category
+	Subtype        string
+	Priority       cases.Priority
+	Reasons        []string
+	Language       string
+	FirstContactAt time.Time
+	Escalated      bool
+	Handoff        string // reason, when registered because of a handoff
+}
+
+// Timer is a timer to schedule.
+type Timer struct {
+	Name string
+	At   time.Time
+	Key  string // unique per conversation and purpose
+}
+
+// Action is one output of Step.
+type Action struct {
+	Kind    ActionKind
+	Reply   *Reply
+	Case    *CaseDraft // register or update
+	Note    string     // update: customer text to add to the case record
+	Timer   *Timer
+	Handoff string // reason
+}

@@ -1,0 +1,36 @@
+package dialog
+
+import (
+	"regexp"
+	"strings"
+	"time"
+)
+
+// humanRe matches a request for a person. "人工" alone is enough in Chinese;
+// English needs a word that cannot be part of a product problem.
+var humanRe = regexp.MustCompile(`(?i)(转人工|轉人工|人工客服|人工服务|人工服務|找人工|要人工|^人工$|真人|找客服|活人|(talk|speak|chat) (to|with) (a |an )?(human|person|agent|someone|representative)|real (person|human)|human agent|live agent|^(human|agent|representative)[.!]?$)`)
+
+func wantsHuman(text string) bool { return humanRe.MatchString(strings.TrimSpace(text)) }
+
+var yesRe = regexp.MustCompile(`(?i)^(是|是的|对|對|对的|對的|没错|沒錯|没问题|沒問題|确认|確認|确定|確定|正确|正確|好|好的|可以|行|嗯|嗯嗯|ok|okay|yes|yep|yeah|y|correct|confirm|confirmed|right|that's right|sure|已解决|已解決|解决了|解決了|好了)[\s。.!！~～]*$`)
+var noRe = regexp.MustCompile(`(?i)^(不|不是|不对|不對|错了|錯了|有误|有誤|不正确|不正確|否|没有|沒有|没解决|沒解決|不行|no|nope|n|wrong|not solved|incorrect|not right)[\s。.!！~～]*$`)
+
+func isYes(t string) bool { return yesRe.MatchString(strings.TrimSpace(t)) }
+func isNo(t string) bool  { return noRe.MatchString(strings.TrimSpace(t)) }
+
+var correctionRe = regexp.MustCompile(`(?i)(不对|不對|错了|錯了|有误|有誤|不是|应该是|應該是|改成|改为|改為|更正|写错|寫錯|wrong|not correct|actually|should be|change)`)
+
+// hasCorrection reports whether the text corrects something ("型号不对，是XQG80").
+func hasCorrection(t string) bool { return correctionRe.MatchString(t) }
+
+func stripCorrection(t string) string { return correctionRe.ReplaceAllString(t, "") }
+
+// engineLocation is the default customer time zone: China Standard Time,
+// fixed when the zone database is missing (a static binary in a scratch
+// image has none).
+func engineLocation() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600)
+}

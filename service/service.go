@@ -1,0 +1,453 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/dialog"
+)
+
+// Options configure a Service.
+type Options struct {
+	Store   Store
+	Engine  *dialog.Engine
+	SLA     cases.SLAPolicy
+	Senders map[channels.ID]channels.Sender
+	Now     func() time.Time // nil = time.Now
+	Logger  *slog.Logger
+
+	OutboxPoll        time.Duration // how often the outbox is swept without a wake-up
+	OutboxLease       time.Duration
+	OutboxBatch       int
+	OutboxMaxAttempts int
+}
+
+// Service is the pipeline. It implements channels.Inbox.
+type Service struct {
+	opt  Options
+	wake chan struct{}
+}
+
+// New returns a Service; it does not start anything.
+func New(opt Options) *Service {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	if opt.OutboxPoll <= 0 {
+		opt.OutboxPoll = time.Second
+	}
+	if opt.OutboxLease <= 0 {
+		opt.OutboxLease = 30 * time.Second
+	}
+	if opt.OutboxBatch <= 0 {
+		opt.OutboxBatch = 50
+	}
+	if opt.OutboxMaxAttempts <= 0 {
+		opt.OutboxMaxAttempts = 10
+	}
+	return &Service{opt: opt, wake: make(chan struct{}, 1)}
+}
+
+// SetSender registers the adapter that delivers a channel's messages.
+// Call before Run.
+func (s *Service) SetSender(id channels.ID, snd channels.Sender) {
+	if s.opt.Senders == nil {
+		s.opt.Senders = map[channels.ID]channels.Sender{}
+	}
+	s.opt.Senders[id] = snd
+}
+
+func convKey(ch channels.ID, user string) string { return "conv:" + string(ch) + ":" + user }
+
+// Receive stores an inbound message and runs the dialog step, all in one
+// transaction under the conversation's lock. A redelivered message (same
+// channel and external id) changes nothing.
+func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Receipt, error) {
+	if in.Channel == "" || in.ExternalUserID == "" || in.ExternalMessageID == "" {
+		return channels.Receipt{}, cases.Errorf(cases.EInvalid, "inbound message needs channel, user and message id")
+	}
+	now := s.opt.Now()
+	in.Text = strings.ToValidUTF8(in.Text, "\uFFFD")
+	var rc channels.Receipt
+	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		if err := tx.Lock(ctx, convKey(in.Channel, in.ExternalUserID)); err != nil {
+			return err
+		}
+		cust, err := tx.CustomerGetOrCreate(ctx, CustomerParams{Channel: in.Channel, ExternalUserID: in.ExternalUserID, DisplayName: in.DisplayName, Now: now})
+		if err != nil {
+			return err
+		}
+		conv, err := tx.ConversationGetOrCreate(ctx, ConversationParams{Channel: in.Channel, ExternalUserID: in.ExternalUserID, CustomerID: cust.ID, Now: now})
+		if err != nil {
+			return err
+		}
+		rc.ConversationID = conv.ID
+		text := in.Text
+		if text == "" && in.Choice != "" {
+			text = in.Choice
+		}
+		id, inserted, err := tx.MessageInsert(ctx, MessageParams{
+			ConversationID: conv.ID, Channel: in.Channel, ExternalID: in.ExternalMessageID,
+			Direction: "in", Text: text, Kind: choiceKind(in.Choice), Raw: in.Raw, At: now,
+		})
+		if err != nil {
+			return err
+		}
+		rc.MessageID = id
+		if !inserted {
+			rc.Duplicate = true
+			return nil
+		}
+		ev := dialog.Event{Kind: dialog.EventMessage, Text: in.Text, Choice: in.Choice}
+		if in.Channel == channels.Email {
+			ev.ChannelEmail = in.ExternalUserID
+		}
+		return s.step(ctx, tx, &conv, ev, now)
+	})
+	if err != nil {
+		return channels.Receipt{}, fmt.Errorf("receive %s message: %w", in.Channel, err)
+	}
+	if !rc.Duplicate {
+		s.Wake()
+	}
+	return rc, nil
+}
+
+func choiceKind(choice string) string {
+	if choice != "" {
+		return "choice:" + choice
+	}
+	return ""
+}
+
+// HandleTimer feeds a due timer to the dialog step. It is the TimerHandler
+// given to the store's timer runner.
+func (s *Service) HandleTimer(ctx context.Context, t TimerArgs) error {
+	now := s.opt.Now()
+	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		conv, err := tx.ConversationGet(ctx, t.ConversationID)
+		if err != nil {
+			if cases.ErrorCode(err) == cases.ENotFound {
+				return nil // the conversation is gone; nothing to remind
+			}
+			return err
+		}
+		if err := tx.Lock(ctx, convKey(conv.Channel, conv.ExternalUserID)); err != nil {
+			return err
+		}
+		if conv, err = tx.ConversationGet(ctx, t.ConversationID); err != nil {
+			return err
+		}
+		return s.step(ctx, tx, &conv, dialog.Event{Kind: dialog.EventTimer, Timer: t.Name, TimerDue: t.Due}, now)
+	})
+	if err == nil {
+		s.Wake()
+	}
+	return err
+}
+
+// AgentAction applies an agent's take-over or hand-back to a conversation.
+func (s *Service) AgentAction(ctx context.Context, conversationID int64, action, agent string) error {
+	now := s.opt.Now()
+	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		conv, err := tx.ConversationGet(ctx, conversationID)
+		if err != nil {
+			return err
+		}
+		if err := tx.Lock(ctx, convKey(conv.Channel, conv.ExternalUserID)); err != nil {
+			return err
+		}
+		if conv, err = tx.ConversationGet(ctx, conversationID); err != nil {
+			return err
+		}
+		return s.step(ctx, tx, &conv, dialog.Event{Kind: dialog.EventAgent, AgentAction: action, AgentName: agent}, now)
+	})
+	if err == nil {
+		s.Wake()
+	}
+	return err
+}
+
+// step runs the engine on one event and carries out its actions in tx.
+func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog.Event, now time.Time) error {
+	var st dialog.State
+	if len(conv.State) > 0 {
+		if err := json.Unmarshal(conv.State, &st); err != nil {
+			return fmt.Errorf("conversation %d: decode state: %w", conv.ID, err)
+		}
+	}
+	st, actions := s.opt.Engine.Step(st, ev, now)
+	// Registering a case yields an event back to the engine, whose actions
+	// are carried out in the same transaction; bounded to stay safe.
+	for round := 0; len(actions) > 0 && round < 4; round++ {
+		var follow []dialog.Event
+		for _, a := range actions {
+			evs, err := s.apply(ctx, tx, conv, st, a, now)
+			if err != nil {
+				return err
+			}
+			follow = append(follow, evs...)
+		}
+		actions = nil
+		for _, fe := range follow {
+			var more []dialog.Action
+			st, more = s.opt.Engine.Step(st, fe, now)
+			actions = append(actions, more...)
+		}
+	}
+	b, err := json.Marshal(st)
+	if err != nil {
+		return fmt.Errorf("conversation %d: encode state: %w", conv.ID, err)
+	}
+	conv.State, conv.Phase, conv.UpdatedAt = b, string(st.Phase), now
+	if st.CaseID != 0 {
+		conv.CaseID = st.CaseID
+	}
+	return tx.ConversationSave(ctx, *conv)
+}
+
+func (s *Service) apply(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, a dialog.Action, now time.Time) ([]dialog.Event, error) {
+	log := s.opt.Logger.With("conversation_id", conv.ID, "channel", string(conv.Channel))
+	switch a.Kind {
+	case dialog.ActReply:
+		r := a.Reply
+		choices := make([]channels.Choice, 0, len(r.Choices))
+		for _, c := range r.Choices {
+			choices = append(choices, channels.Choice{Value: c.Value, Label: c.Label})
+		}
+		_, err := tx.OutboxInsert(ctx, OutboxParams{
+			ConversationID: conv.ID, Channel: conv.Channel, ExternalUserID: conv.ExternalUserID,
+			Text: r.Text, Field: string(r.Field), Choices: choices, Kind: replyKind(r.Kind), CreatedAt: now,
+		})
+		return nil, err
+	case dialog.ActScheduleTimer:
+		return nil, tx.TimerInsert(ctx, TimerParams{
+			ConversationID: conv.ID, CaseID: conv.CaseID, Name: a.Timer.Name, At: a.Timer.At,
+			UniqueKey: fmt.Sprintf("%d:%s", conv.ID, a.Timer.Key),
+		})
+	case dialog.ActRegisterCase:
+		c, err := s.register(ctx, tx, conv, a.Case, now)
+		if err != nil {
+			return nil, err
+		}
+		conv.CaseID = c.ID
+		log.Info("case registered", "case_id", c.ID, "case", c.Number, "category", c.Category, "priority", c.Priority, "department", c.Department)
+		return []dialog.Event{{Kind: dialog.EventCaseRegistered, CaseID: c.ID, CaseNumber: c.Number}}, nil
+	case dialog.ActUpdateCase:
+		return nil, s.updateCase(ctx, tx, conv, st, a, now)
+	case dialog.ActHandoff:
+		log.Info("conversation handed off", "reason", a.Handoff)
+		if conv.CaseID != 0 {
+			return nil, tx.CaseHistoryInsert(ctx, cases.Change{CaseID: conv.CaseID, At: now, Actor: "bot", Action: "handoff", Reason: a.Handoff})
+		}
+	}
+	return nil, nil
+}
+
+func replyKind(k string) string {
+	if k == "" {
+		return "reply"
+	}
+	return k
+}
+
+// register turns a draft into a stored case: registered, classified and
+// assigned to its department at once (SPEC §3: the department is notified
+// at once), with every step in the history.
+func (s *Service) register(ctx context.Context, tx Tx, conv *Conversation, d *dialog.CaseDraft, now time.Time) (*cases.Case, error) {
+	first := d.FirstContactAt
+	if first.IsZero() {
+		first = now
+	}
+	c := &cases.Case{
+		CustomerID: conv.CustomerID, ConversationID: conv.ID, Channel: string(conv.Channel), Source: string(conv.Channel),
+		Language: d.Language, Fields: d.Fields, Category: d.Category, Subtype: d.Subtype, Priority: d.Priority,
+		Reasons: d.Reasons, Department: cases.Route(d.Category), State: cases.StateRegistered,
+		Escalated: d.Escalated, Deadlines: s.opt.SLA.IntakeDeadlines(first, now, d.Priority),
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if err := tx.CaseInsert(ctx, c); err != nil {
+		return nil, err
+	}
+	reason := ""
+	if d.Handoff != "" {
+		reason = "handoff: " + d.Handoff
+	}
+	hist := []cases.Change{
+		{CaseID: c.ID, At: now, Actor: "bot", Action: "registered", To: c.Number, Reason: reason},
+		{CaseID: c.ID, At: now, Actor: "bot", Action: "classified", Field: "category", To: string(c.Category) + "/" + c.Subtype, Reason: strings.Join(c.Reasons, "; ")},
+		{CaseID: c.ID, At: now, Actor: "bot", Action: "classified", Field: "priority", To: string(c.Priority), Reason: strings.Join(c.Reasons, "; ")},
+	}
+	ch, err := c.Transition(cases.StateAssigned, "bot", "routed to "+string(c.Department), now)
+	if err != nil {
+		return nil, err
+	}
+	hist = append(hist, ch)
+	if c.Escalated {
+		hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "bot", Action: "escalated", To: "department_head", Reason: "P1"})
+	}
+	if err := tx.CaseUpdate(ctx, c); err != nil {
+		return nil, err
+	}
+	return c, tx.CaseHistoryInsert(ctx, hist...)
+}
+
+// updateCase records field corrections and customer notes on the case.
+func (s *Service) updateCase(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, a dialog.Action, now time.Time) error {
+	id := conv.CaseID
+	if id == 0 {
+		id = st.CaseID
+	}
+	if id == 0 {
+		return nil
+	}
+	c, err := tx.CaseGet(ctx, id)
+	if err != nil {
+		return err
+	}
+	var hist []cases.Change
+	if d := a.Case; d != nil {
+		for _, k := range cases.AllFields {
+			if v, ok := d.Fields[k]; ok {
+				if ch, changed := c.SetField(k, v, "customer", "", now); changed {
+					hist = append(hist, ch)
+				}
+			}
+		}
+		if d.Category != "" && d.Category != c.Category {
+			hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "bot", Action: "classified", Field: "category", From: string(c.Category), To: string(d.Category), Reason: strings.Join(d.Reasons, "; ")})
+			c.Category, c.Subtype, c.Department = d.Category, d.Subtype, cases.Route(d.Category)
+		}
+		if d.Priority != "" && d.Priority != c.Priority {
+			hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "bot", Action: "classified", Field: "priority", From: string(c.Priority), To: string(d.Priority), Reason: strings.Join(d.Reasons, "; ")})
+			c.Priority = d.Priority
+			c.Deadlines.StartBy = c.CreatedAt.Add(s.opt.SLA.StartBy[d.Priority])
+			if d.Priority == cases.P1 && !c.Escalated {
+				c.Escalated = true
+				hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "bot", Action: "escalated", To: "department_head", Reason: "P1"})
+			}
+		}
+		c.UpdatedAt = now
+	}
+	if a.Note != "" {
+		hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "customer", Action: "note", To: a.Note})
+	}
+	if len(hist) == 0 {
+		return nil
+	}
+	if err := tx.CaseUpdate(ctx, c); err != nil {
+		return err
+	}
+	return tx.CaseHistoryInsert(ctx, hist...)
+}
+
+// Wake asks the outbox worker to look for work now.
+func (s *Service) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// RunOutbox delivers outbox rows until ctx ends.
+func (s *Service) RunOutbox(ctx context.Context) error {
+	t := time.NewTicker(s.opt.OutboxPoll)
+	defer t.Stop()
+	for {
+		for {
+			n, err := s.DeliverDue(ctx)
+			if err != nil && ctx.Err() == nil {
+				s.opt.Logger.Error("outbox", "err", err)
+			}
+			if n == 0 || err != nil {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// DeliverDue makes one delivery pass and returns how many rows it handled.
+func (s *Service) DeliverDue(ctx context.Context) (int, error) {
+	now := s.opt.Now()
+	rows, err := s.opt.Store.OutboxClaim(ctx, OutboxClaimParams{Now: now, Limit: s.opt.OutboxBatch, LeaseFor: s.opt.OutboxLease})
+	if err != nil {
+		return 0, fmt.Errorf("claim: %w", err)
+	}
+	for _, r := range rows {
+		s.deliver(ctx, r)
+	}
+	return len(rows), nil
+}
+
+func (s *Service) deliver(ctx context.Context, r OutboxRow) {
+	log := s.opt.Logger.With("conversation_id", r.ConversationID, "channel", string(r.Channel), "outbox_id", r.OutboxID)
+	snd, ok := s.opt.Senders[r.Channel]
+	var err error
+	if !ok {
+		err = fmt.Errorf("no sender for channel %s", r.Channel)
+	} else {
+		err = snd.Send(ctx, r.Outbound)
+	}
+	now := s.opt.Now()
+	if err != nil {
+		attempts := r.Attempts + 1
+		dead := attempts >= s.opt.OutboxMaxAttempts
+		backoff := time.Duration(math.Min(float64(time.Second)*math.Pow(2, float64(attempts)), float64(10*time.Minute)))
+		log.Warn("outbox delivery failed", "attempt", attempts, "dead", dead, "err", err)
+		if ferr := s.opt.Store.OutboxFail(ctx, OutboxFailParams{ID: r.OutboxID, Error: err.Error(), NextAttemptAt: now.Add(backoff), Dead: dead}); ferr != nil {
+			log.Error("outbox: record failure", "err", ferr)
+		}
+		return
+	}
+	err = s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		first, err := tx.OutboxMarkSent(ctx, r.OutboxID, now)
+		if err != nil || !first {
+			return err
+		}
+		_, _, err = tx.MessageInsert(ctx, MessageParams{
+			ConversationID: r.ConversationID, Channel: r.Channel, ExternalID: fmt.Sprintf("out:%d", r.OutboxID),
+			Direction: "out", Text: r.Text, Field: r.Field, Choices: r.Choices, Kind: r.Kind, At: now,
+		})
+		return err
+	})
+	if err != nil {
+		log.Error("outbox: mark sent", "err", err)
+		return
+	}
+	if n, ok := snd.(channels.Notifier); ok {
+		n.Delivered(ctx, r.ConversationID)
+	}
+}
+
+// Conversation resolves a web chat session to its conversation.
+func (s *Service) Conversation(ctx context.Context, sessionID string) (int64, bool, error) {
+	c, err := s.opt.Store.ConversationFind(ctx, channels.WebChat, sessionID)
+	if cases.ErrorCode(err) == cases.ENotFound {
+		return 0, false, nil
+	}
+	if err != nil {
+		return 0, false, err
+	}
+	return c.ID, true, nil
+}
+
+// Messages lists a conversation's messages after an id.
+func (s *Service) Messages(ctx context.Context, conversationID, afterID int64, limit int) ([]channels.StoredMessage, error) {
+	return s.opt.Store.MessagesList(ctx, MessagesListParams{ConversationID: conversationID, AfterID: afterID, Limit: limit})
+}
