@@ -408,4 +408,3 @@ func (r *SimResult) Check(e *Expect) []string {
 	}
 	return d
 }
-

@@ -1,0 +1,348 @@
+package dialog_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/configs"
+	"github.com/kefu-dev/kefu/dialog"
+)
+
+type bundle struct {
+	t   *testing.T
+	e   *dialog.Engine
+	st  dialog.State
+	now time.Time
+	// everything the bot said, in order
+	replies []dialog.Reply
+	last    []dialog.Action
+}
+
+var cst = time.FixedZone("CST", 8*3600)
+
+func setup(t *testing.T) *bundle {
+	t.Helper()
+	cfg := configs.Default()
+	e, err := cfg.Engine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &bundle{t: t, e: e, now: time.Date(2026, 3, 4, 10, 0, 0, 0, cst)}
+}
+
+// send runs one customer message and feeds a registration back, as the
+// service does.
+func (b *bundle) send(text string) []dialog.Reply { return b.event(dialog.Event{Kind: dialog.EventMessage, Text: text}) }
+
+func (b *bundle) press(v string) []dialog.Reply {
+	return b.event(dialog.Event{Kind: dialog.EventMessage, Choice: v})
+}
+
+func (b *bundle) event(ev dialog.Event) []dialog.Reply {
+	b.t.Helper()
+	var acts []dialog.Action
+	b.st, acts = b.e.Step(b.st, ev, b.now)
+	b.last = acts
+	var out []dialog.Reply
+	for _, a := range acts {
+		switch a.Kind {
+		case dialog.ActReply:
+			out = append(out, *a.Reply)
+		case dialog.ActRegisterCase:
+			if b.st.Phase == dialog.PhaseRegistering || b.st.Phase == dialog.PhaseWaitingAgent {
+				var more []dialog.Action
+				b.st, more = b.e.Step(b.st, dialog.Event{Kind: dialog.EventCaseRegistered, CaseID: 7, CaseNumber: "K-000007"}, b.now)
+				for _, m := range more {
+					if m.Kind == dialog.ActReply {
+						out = append(out, *m.Reply)
+					}
+				}
+				b.last = append(b.last, more...)
+			}
+		}
+	}
+	b.replies = append(b.replies, out...)
+	b.now = b.now.Add(30 * time.Second)
+	return out
+}
+
+func (b *bundle) asked() []cases.FieldKey {
+	var f []cases.FieldKey
+	for _, r := range b.replies {
+		if r.Field != "" {
+			f = append(f, r.Field)
+		}
+	}
+	return f
+}
+
+func (b *bundle) has(kind dialog.ActionKind) *dialog.Action {
+	for i := range b.last {
+		if b.last[i].Kind == kind {
+			return &b.last[i]
+		}
+	}
+	return nil
+}
+
+func lastField(rs []dialog.Reply) cases.FieldKey {
+	for i := len(rs) - 1; i >= 0; i-- {
+		if rs[i].Field != "" {
+			return rs[i].Field
+		}
+	}
+	return ""
+}
+
+func TestIntakeChineseAllInOneWithCorrection(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.send("你好，我家XQG100洗衣机昨天开始不脱水了，电话13812345678，想上门维修")
+	if got := lastField(r); got != cases.FieldCustomerName {
+		t.Fatalf("first question asks %q, want customer_name; replies %+v", got, r)
+	}
+	for k, want := range map[cases.FieldKey]string{cases.FieldPhone: "13812345678", cases.FieldProductModel: "XQG100", cases.FieldDemand: "repair", cases.FieldOccurredAt: "2026-03-03"} {
+		if got := b.st.Fields[k]; got != want {
+			t.Errorf("field %s = %q, want %q", k, got, want)
+		}
+	}
+	if b.st.Category != cases.CategoryTechnical || b.st.Priority != cases.P2 {
+		t.Errorf("classified %s/%s, want technical/P2", b.st.Category, b.st.Priority)
+	}
+	b.send("张三")
+	r = b.send("去年双十一买的")
+	if b.st.Fields[cases.FieldPurchaseDate] != "2025-11-11" {
+		t.Errorf("purchase_date = %q", b.st.Fields[cases.FieldPurchaseDate])
+	}
+	if b.st.Phase != dialog.PhaseConfirming || !strings.Contains(r[len(r)-1].Text, "XQG100") {
+		t.Fatalf("want a confirmation restating the model, got phase %s: %+v", b.st.Phase, r)
+	}
+	r = b.send("型号不对，是XQG80")
+	if b.st.Fields[cases.FieldProductModel] != "XQG80" || b.st.Phase != dialog.PhaseConfirming {
+		t.Fatalf("correction not applied: model %q phase %s", b.st.Fields[cases.FieldProductModel], b.st.Phase)
+	}
+	if !strings.Contains(r[len(r)-1].Text, "XQG80") {
+		t.Errorf("re-confirmation does not show the correction: %q", r[len(r)-1].Text)
+	}
+	r = b.send("对的")
+	if b.st.Phase != dialog.PhaseRegistered || b.st.CaseNumber != "K-000007" {
+		t.Fatalf("not registered: phase %s", b.st.Phase)
+	}
+	text := r[0].Text
+	for _, want := range []string{"K-000007", "技术故障", "P2", "技术支持部", "2026-03-04 18:0"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("registration reply lacks %q:\n%s", want, text)
+		}
+	}
+	for _, f := range b.asked() {
+		switch f {
+		case cases.FieldPhone, cases.FieldProductModel, cases.FieldDemand, cases.FieldSymptom:
+			t.Errorf("asked again for %s, which was given in the first message", f)
+		}
+	}
+}
+
+func TestPriority(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text     string
+		category cases.Category
+		priority cases.Priority
+	}{
+		{"空调没有冒烟，就是不制冷了", cases.CategoryTechnical, cases.P2},
+		{"热水器漏电了，手碰到有麻的感觉", cases.CategoryTechnical, cases.P1},
+		{"插上电源就冒烟，还有焦味", cases.CategoryTechnical, cases.P1},
+		{"买了没几天就冒烟了", cases.CategoryTechnical, cases.P1},
+		{"我们公司采购的20台都开不了机", cases.CategoryTechnical, cases.P1},
+		{"我们工厂的设备宕机了，生产线全线停产", cases.CategoryTechnical, cases.P1},
+		{"冰箱门上有一道划痕，不影响使用", cases.CategoryQuality, cases.P3},
+		{"快递三天了还没到", cases.CategoryLogistics, cases.P3},
+		{"The dryer is smoking and smells burnt", cases.CategoryTechnical, cases.P1},
+		{"There is no smoke but it won't turn on", cases.CategoryTechnical, cases.P2},
+		{"洗衣機不脫水了，沒有漏電", cases.CategoryTechnical, cases.P2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.text, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.send(tc.text)
+			if b.st.Category != tc.category || b.st.Priority != tc.priority {
+				t.Errorf("got %s/%s (%v), want %s/%s", b.st.Category, b.st.Priority, b.st.Reasons, tc.category, tc.priority)
+			}
+		})
+	}
+}
+
+func TestP1AnswerSaysEscalated(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send("我叫李雷，电话13900001111，家里的电热水器漏电了，型号DSZF-60，上个月买的，需要上门维修")
+	if b.st.Phase != dialog.PhaseConfirming {
+		t.Fatalf("phase %s, asked %v", b.st.Phase, b.asked())
+	}
+	r := b.press("confirm")
+	all := ""
+	for _, x := range r {
+		all += x.Text + "\n"
+	}
+	for _, want := range []string{"K-000007", "P1", "加急", "断开电源"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("P1 registration lacks %q:\n%s", want, all)
+		}
+	}
+	if a := b.has(dialog.ActRegisterCase); a == nil || !a.Case.Escalated {
+		t.Errorf("case not marked escalated")
+	}
+}
+
+func TestHandoffOnRequestKeepsCollectedFields(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{"转人工", "我要找真人", "I want to talk to a human", "agent"} {
+		t.Run(text, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.send("电视机开不了机，型号L55M5")
+			b.send(text)
+			if b.st.Phase != dialog.PhaseWaitingAgent {
+				t.Fatalf("phase %s, want waiting_agent", b.st.Phase)
+			}
+			if b.has(dialog.ActHandoff) == nil {
+				t.Fatal("no handoff action")
+			}
+			if b.st.Fields[cases.FieldProductModel] != "L55M5" {
+				t.Errorf("collected model lost: %v", b.st.Fields)
+			}
+			if b.st.CaseID == 0 {
+				t.Errorf("no case keeps what was collected")
+			}
+			// While waiting, the bot does not run the intake.
+			r := b.send("你好？")
+			if lastField(r) != "" {
+				t.Errorf("bot asked a question while waiting for an agent: %+v", r)
+			}
+		})
+	}
+}
+
+func TestInvalidAnswersHandOffAfterThree(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send("我叫王芳，冰箱不制冷了，型号BCD-520W，想维修")
+	for b.st.Asking != cases.FieldPhone && b.st.Phase == dialog.PhaseCollecting {
+		switch b.st.Asking {
+		case cases.FieldPurchaseDate:
+			b.send("2025-06-01")
+		default:
+			t.Fatalf("unexpected question %s", b.st.Asking)
+		}
+	}
+	r := b.send("12345")
+	if r[0].Kind != "retry" || !strings.Contains(r[0].Text, "11") {
+		t.Fatalf("first invalid answer should be re-asked with a hint, got %+v", r)
+	}
+	b.send("abc")
+	if b.st.Phase == dialog.PhaseWaitingAgent {
+		t.Fatal("handed off after two failures")
+	}
+	b.send("不告诉你")
+	if b.st.Phase != dialog.PhaseWaitingAgent || b.st.HandoffReason != "too_many_attempts" {
+		t.Fatalf("phase %s reason %q after three failures", b.st.Phase, b.st.HandoffReason)
+	}
+}
+
+func TestConsultationFAQAndFallback(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.send("请问洗衣机怎么清洗滚筒？")
+	if b.st.Phase != dialog.PhaseFAQ || !strings.Contains(r[0].Text, "筒自洁") {
+		t.Fatalf("want FAQ answer, got phase %s %+v", b.st.Phase, r)
+	}
+	b.press("resolved")
+	if b.has(dialog.ActRegisterCase) != nil || b.st.CaseID != 0 {
+		t.Fatal("a resolved FAQ must not open a case")
+	}
+
+	b = setup(t)
+	b.send("请问这款烤箱能不能用来发酵面团？")
+	if b.st.Category != cases.CategoryConsultation || b.st.Priority != cases.P3 {
+		t.Fatalf("got %s/%s", b.st.Category, b.st.Priority)
+	}
+	if b.st.Phase != dialog.PhaseConfirming {
+		t.Fatalf("a consultation needs few fields; phase %s asked %v", b.st.Phase, b.asked())
+	}
+}
+
+func TestEnglishAndTraditional(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.send("Hi, my name is Tom Baker. My XQG100 washing machine stopped spinning yesterday. Call me on +86 139 0000 2222.")
+	if b.st.Lang != "en" || !strings.Contains(r[len(r)-1].Text, "?") {
+		t.Fatalf("lang %s, reply %+v", b.st.Lang, r)
+	}
+	if b.st.Fields[cases.FieldPhone] != "13900002222" || b.st.Fields[cases.FieldCustomerName] != "Tom Baker" {
+		t.Errorf("fields %v", b.st.Fields)
+	}
+
+	b = setup(t)
+	r = b.send("您好，我的洗衣機不脫水了，型號XQG100")
+	if b.st.Lang != "zh-TW" {
+		t.Fatalf("lang %s", b.st.Lang)
+	}
+	if !strings.Contains(r[len(r)-1].Text, "請") {
+		t.Errorf("reply not in traditional Chinese: %q", r[len(r)-1].Text)
+	}
+}
+
+func TestReminderAndRegistrationDeadline(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send("冰箱不制冷了")
+	var reminder, deadline *dialog.Timer
+	for _, a := range b.last {
+		if a.Kind == dialog.ActScheduleTimer {
+			switch a.Timer.Name {
+			case dialog.TimerReminder:
+				reminder = a.Timer
+			case dialog.TimerRegistration:
+				deadline = a.Timer
+			}
+		}
+	}
+	if reminder == nil || deadline == nil {
+		t.Fatalf("timers not scheduled: %+v", b.last)
+	}
+	if got := deadline.At.Sub(b.st.FirstContactAt); got != 2*time.Hour {
+		t.Errorf("registration deadline after %v, want 2h", got)
+	}
+	b.now = reminder.At
+	r := b.event(dialog.Event{Kind: dialog.EventTimer, Timer: dialog.TimerReminder, TimerDue: reminder.At})
+	if len(r) != 1 || r[0].Kind != "reminder" {
+		t.Fatalf("want one reminder, got %+v", r)
+	}
+	// A second firing of the same reminder says nothing.
+	if r = b.event(dialog.Event{Kind: dialog.EventTimer, Timer: dialog.TimerReminder, TimerDue: reminder.At}); len(r) != 0 {
+		t.Errorf("reminder repeated: %+v", r)
+	}
+	b.now = deadline.At
+	b.event(dialog.Event{Kind: dialog.EventTimer, Timer: dialog.TimerRegistration, TimerDue: deadline.At})
+	if b.st.Phase != dialog.PhaseWaitingAgent {
+		t.Errorf("registration deadline missed without handoff: phase %s", b.st.Phase)
+	}
+}
+
+func TestAgentTakeOverAndHandBack(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send("微波炉不加热了，型号MW-20")
+	b.send("转人工")
+	b.event(dialog.Event{Kind: dialog.EventAgent, AgentAction: dialog.AgentTakeOver, AgentName: "amy"})
+	if r := b.send("请问多久能修好"); len(r) != 0 {
+		t.Errorf("bot spoke during takeover: %+v", r)
+	}
+	r := b.event(dialog.Event{Kind: dialog.EventAgent, AgentAction: dialog.AgentHandBack})
+	if b.st.Phase != dialog.PhaseCollecting || lastField(r) == "" {
+		t.Errorf("after hand-back the bot should resume asking; phase %s replies %+v", b.st.Phase, r)
+	}
+}
