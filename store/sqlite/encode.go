@@ -1,0 +1,110 @@
+package sqlite
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+)
+
+// timeFormat is fixed-width so stored times compare correctly as text.
+const timeFormat = "2006-01-02T15:04:05.000000Z"
+
+func ts(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+// tsOrNull stores the zero time as NULL.
+func tsOrNull(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ts(t)
+}
+
+// orNow replaces a zero time by the store's clock.
+func (s *Store) orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return s.now()
+	}
+	return t
+}
+
+// idOrNull stores the id 0 ("none") as NULL.
+func idOrNull(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func jsonText(v any) (string, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("sqlite: encode json: %w", err)
+	}
+	return string(b), nil
+}
+
+// timeCol scans a nullable time column; NULL becomes the zero time.
+type timeCol struct{ dst *time.Time }
+
+func (c timeCol) Scan(v any) error {
+	var s string
+	switch v := v.(type) {
+	case nil:
+		*c.dst = time.Time{}
+		return nil
+	case string:
+		s = v
+	case []byte:
+		s = string(v)
+	default:
+		return fmt.Errorf("sqlite: cannot scan %T into time", v)
+	}
+	t, err := time.Parse(timeFormat, s)
+	if err != nil {
+		return fmt.Errorf("sqlite: parse time %q: %w", s, err)
+	}
+	*c.dst = t.UTC()
+	return nil
+}
+
+// idCol scans a nullable id column; NULL becomes 0.
+type idCol struct{ dst *int64 }
+
+func (c idCol) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*c.dst = 0
+	case int64:
+		*c.dst = v
+	default:
+		return fmt.Errorf("sqlite: cannot scan %T into id", v)
+	}
+	return nil
+}
+
+// jsonCol scans a JSON text column into dst.
+type jsonCol struct{ dst any }
+
+func (c jsonCol) Scan(v any) error {
+	var b []byte
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("sqlite: cannot scan %T into json", v)
+	}
+	if err := json.Unmarshal(b, c.dst); err != nil {
+		return fmt.Errorf("sqlite: decode json: %w", err)
+	}
+	return nil
+}
+
+func notFound(what string, id any) error {
+	return &cases.Error{Code: cases.ENotFound, Message: fmt.Sprintf("%s %v not found", what, id)}
+}

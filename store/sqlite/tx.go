@@ -1,0 +1,270 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/service"
+)
+
+// Tx is one SQLite transaction; see service.Tx.
+type Tx struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+var _ service.Tx = (*Tx)(nil)
+
+// Lock is a no-op: BEGIN IMMEDIATE already gives the transaction the
+// database's single write lock.
+func (t *Tx) Lock(ctx context.Context, key string) error { return nil }
+
+// CustomerGetOrCreate returns the customer of a channel identity, creating
+// both when the identity is new.
+func (t *Tx) CustomerGetOrCreate(ctx context.Context, p service.CustomerParams) (service.Customer, error) {
+	var c service.Customer
+	err := t.tx.QueryRowContext(ctx, `
+		SELECT c.id, c.display_name, c.created_at
+		FROM customer_identities i JOIN customers c ON c.id = i.customer_id
+		WHERE i.channel = ? AND i.external_user_id = ?`,
+		p.Channel, p.ExternalUserID).Scan(&c.ID, &c.DisplayName, timeCol{&c.CreatedAt})
+	if err == nil {
+		return c, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("sqlite: find customer: %w", err)
+	}
+	now := t.s.orNow(p.Now)
+	c = service.Customer{DisplayName: p.DisplayName, CreatedAt: now.UTC().Truncate(time.Microsecond)}
+	if err := t.tx.QueryRowContext(ctx,
+		`INSERT INTO customers (display_name, created_at) VALUES (?, ?) RETURNING id`,
+		p.DisplayName, ts(now)).Scan(&c.ID); err != nil {
+		return c, fmt.Errorf("sqlite: insert customer: %w", err)
+	}
+	if _, err := t.tx.ExecContext(ctx, `
+		INSERT INTO customer_identities (channel, external_user_id, customer_id, created_at)
+		VALUES (?, ?, ?, ?)`, p.Channel, p.ExternalUserID, c.ID, ts(now)); err != nil {
+		return c, fmt.Errorf("sqlite: insert customer identity: %w", err)
+	}
+	return c, nil
+}
+
+// ConversationGetOrCreate returns the conversation of a channel user,
+// creating it in phase "new".
+func (t *Tx) ConversationGetOrCreate(ctx context.Context, p service.ConversationParams) (service.Conversation, error) {
+	now := ts(t.s.orNow(p.Now))
+	if _, err := t.tx.ExecContext(ctx, `
+		INSERT INTO conversations (customer_id, channel, external_user_id, phase, created_at, updated_at)
+		VALUES (?, ?, ?, 'new', ?, ?)
+		ON CONFLICT (channel, external_user_id) DO NOTHING`,
+		p.CustomerID, p.Channel, p.ExternalUserID, now, now); err != nil {
+		return service.Conversation{}, fmt.Errorf("sqlite: insert conversation: %w", err)
+	}
+	return conversationFind(ctx, t.tx, p.Channel, p.ExternalUserID)
+}
+
+// ConversationGet returns a conversation by id.
+func (t *Tx) ConversationGet(ctx context.Context, id int64) (service.Conversation, error) {
+	return conversationGet(ctx, t.tx, id)
+}
+
+// ConversationSave stores the conversation's customer, phase, state and case.
+func (t *Tx) ConversationSave(ctx context.Context, c service.Conversation) error {
+	res, err := t.tx.ExecContext(ctx, `
+		UPDATE conversations SET customer_id = ?, phase = ?, state = ?, case_id = ?, updated_at = ?
+		WHERE id = ?`,
+		c.CustomerID, c.Phase, c.State, idOrNull(c.CaseID), ts(t.s.orNow(c.UpdatedAt)), c.ID)
+	if err != nil {
+		return fmt.Errorf("sqlite: save conversation %d: %w", c.ID, err)
+	}
+	return mustAffect(res, "conversation", c.ID)
+}
+
+// MessageInsert stores a message unless (channel, external id) exists; then
+// it returns the existing id and inserted false.
+func (t *Tx) MessageInsert(ctx context.Context, p service.MessageParams) (int64, bool, error) {
+	choices, err := jsonText(p.Choices)
+	if err != nil {
+		return 0, false, err
+	}
+	var id int64
+	err = t.tx.QueryRowContext(ctx, `
+		INSERT INTO messages (conversation_id, channel, external_id, direction, text, field, choices, kind, raw, at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (channel, external_id) DO NOTHING
+		RETURNING id`,
+		p.ConversationID, p.Channel, p.ExternalID, p.Direction, p.Text, p.Field, choices, p.Kind, p.Raw,
+		ts(t.s.orNow(p.At))).Scan(&id)
+	if err == nil {
+		return id, true, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return 0, false, fmt.Errorf("sqlite: insert message: %w", err)
+	}
+	if err := t.tx.QueryRowContext(ctx,
+		`SELECT id FROM messages WHERE channel = ? AND external_id = ?`,
+		p.Channel, p.ExternalID).Scan(&id); err != nil {
+		return 0, false, fmt.Errorf("sqlite: find duplicate message: %w", err)
+	}
+	return id, false, nil
+}
+
+// CaseInsert stores a new case and sets its ID and Number.
+func (t *Tx) CaseInsert(ctx context.Context, c *cases.Case) error {
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = t.s.now()
+	}
+	if c.UpdatedAt.IsZero() {
+		c.UpdatedAt = c.CreatedAt
+	}
+	fields, reasons, err := caseJSON(c)
+	if err != nil {
+		return err
+	}
+	var id int64
+	if err := t.tx.QueryRowContext(ctx, `
+		INSERT INTO cases (customer_id, conversation_id, channel, source, language, fields, category,
+			subtype, priority, reasons, department, state, escalated, deadline_first_response,
+			deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		idOrNull(c.CustomerID), idOrNull(c.ConversationID), c.Channel, c.Source, c.Language, fields,
+		c.Category, c.Subtype, c.Priority, reasons, c.Department, c.State, c.Escalated,
+		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
+		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
+		ts(c.CreatedAt), ts(c.UpdatedAt)).Scan(&id); err != nil {
+		return fmt.Errorf("sqlite: insert case: %w", err)
+	}
+	number := cases.NumberFor(id)
+	if _, err := t.tx.ExecContext(ctx, `UPDATE cases SET number = ? WHERE id = ?`, number, id); err != nil {
+		return fmt.Errorf("sqlite: number case %d: %w", id, err)
+	}
+	c.ID, c.Number = id, number
+	return nil
+}
+
+// CaseUpdate stores every field of c except ID, Number and CreatedAt.
+func (t *Tx) CaseUpdate(ctx context.Context, c *cases.Case) error {
+	if c.UpdatedAt.IsZero() {
+		c.UpdatedAt = t.s.now()
+	}
+	fields, reasons, err := caseJSON(c)
+	if err != nil {
+		return err
+	}
+	res, err := t.tx.ExecContext(ctx, `
+		UPDATE cases SET customer_id = ?, conversation_id = ?, channel = ?, source = ?, language = ?,
+			fields = ?, category = ?, subtype = ?, priority = ?, reasons = ?, department = ?, state = ?,
+			escalated = ?, deadline_first_response = ?, deadline_registration = ?,
+			deadline_classification = ?, deadline_start_by = ?, updated_at = ?
+		WHERE id = ?`,
+		idOrNull(c.CustomerID), idOrNull(c.ConversationID), c.Channel, c.Source, c.Language, fields,
+		c.Category, c.Subtype, c.Priority, reasons, c.Department, c.State, c.Escalated,
+		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
+		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
+		ts(c.UpdatedAt), c.ID)
+	if err != nil {
+		return fmt.Errorf("sqlite: update case %d: %w", c.ID, err)
+	}
+	return mustAffect(res, "case", c.ID)
+}
+
+func caseJSON(c *cases.Case) (fields, reasons string, err error) {
+	if fields, err = jsonText(c.Fields); err != nil {
+		return "", "", err
+	}
+	if reasons, err = jsonText(c.Reasons); err != nil {
+		return "", "", err
+	}
+	return fields, reasons, nil
+}
+
+// CaseGet returns a case by id.
+func (t *Tx) CaseGet(ctx context.Context, id int64) (*cases.Case, error) {
+	return caseGet(ctx, t.tx, id)
+}
+
+// CaseHistoryInsert appends history entries.
+func (t *Tx) CaseHistoryInsert(ctx context.Context, changes ...cases.Change) error {
+	for _, ch := range changes {
+		if _, err := t.tx.ExecContext(ctx, `
+			INSERT INTO case_history (case_id, at, actor, action, field, from_value, to_value, reason)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			ch.CaseID, ts(t.s.orNow(ch.At)), ch.Actor, ch.Action, ch.Field, ch.From, ch.To, ch.Reason); err != nil {
+			return fmt.Errorf("sqlite: insert case %d history: %w", ch.CaseID, err)
+		}
+	}
+	return nil
+}
+
+// OutboxInsert queues a message to deliver.
+func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, error) {
+	choices, err := jsonText(p.Choices)
+	if err != nil {
+		return 0, err
+	}
+	created := t.s.orNow(p.CreatedAt)
+	notBefore := p.NotBefore
+	if notBefore.IsZero() {
+		notBefore = created
+	}
+	var id int64
+	if err := t.tx.QueryRowContext(ctx, `
+		INSERT INTO outbox (conversation_id, channel, external_user_id, text, field, choices, kind,
+			next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+		idOrNull(p.ConversationID), p.Channel, p.ExternalUserID, p.Text, p.Field, choices, p.Kind,
+		ts(notBefore), ts(created)).Scan(&id); err != nil {
+		return 0, fmt.Errorf("sqlite: insert outbox: %w", err)
+	}
+	return id, nil
+}
+
+// OutboxMarkSent marks a row sent; false when it was sent already.
+func (t *Tx) OutboxMarkSent(ctx context.Context, id int64, at time.Time) (bool, error) {
+	res, err := t.tx.ExecContext(ctx, `
+		UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL
+		WHERE id = ? AND status <> 'sent'`, ts(t.s.orNow(at)), id)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: mark outbox %d sent: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return false, fmt.Errorf("sqlite: mark outbox %d sent: %w", id, err)
+	} else if n == 1 {
+		return true, nil
+	}
+	var one int
+	err = t.tx.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ?`, id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, notFound("outbox row", id)
+	}
+	if err != nil {
+		return false, fmt.Errorf("sqlite: find outbox %d: %w", id, err)
+	}
+	return false, nil
+}
+
+// TimerInsert schedules a River job in this transaction.
+func (t *Tx) TimerInsert(ctx context.Context, p service.TimerParams) error {
+	if err := t.s.timers.Insert(ctx, t.tx, p); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	return nil
+}
+
+// mustAffect turns "no row updated" into ENotFound.
+func mustAffect(res sql.Result, what string, id int64) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("sqlite: %s %d: %w", what, id, err)
+	}
+	if n == 0 {
+		return notFound(what, id)
+	}
+	return nil
+}
