@@ -227,7 +227,10 @@
       if (res && res.status === 413) {
         fail(p, L.tooLong);
         // Give the text back so it can be split rather than retyped.
-        if (!input.value) input.value = p.text;
+        if (!input.value) {
+          input.value = p.text;
+          autosize();
+        }
         return;
       }
       if (res && res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
@@ -337,9 +340,12 @@
 
   // --- composing ---
 
+  // Grow the textarea with its text (up to the CSS max-height). scrollHeight
+  // leaves out the border, which border-box sizing counts.
   function autosize() {
     input.style.height = "auto";
-    input.style.height = Math.min(input.scrollHeight, 120) + "px";
+    const border = input.offsetHeight - input.clientHeight;
+    input.style.height = Math.min(input.scrollHeight + border, 120) + "px";
   }
 
   function submit() {
