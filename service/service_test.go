@@ -1,0 +1,355 @@
+package service_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/configs"
+	"github.com/kefu-dev/kefu/dialog"
+	"github.com/kefu-dev/kefu/service"
+	"github.com/kefu-dev/kefu/store/postgres"
+	"github.com/kefu-dev/kefu/store/sqlite"
+)
+
+// backend opens the same database again and again, so a test can "restart".
+type backend struct {
+	name string
+	open func(t *testing.T, now func() time.Time) service.Store
+}
+
+func backends(t *testing.T) []backend {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "kefu.db")
+	pgURL := freshPostgres(t)
+	return []backend{
+		{"sqlite", func(t *testing.T, now func() time.Time) service.Store {
+			st, err := sqlite.Open(context.Background(), path, sqlite.Options{Logger: quiet(), Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		}},
+		{"postgres", func(t *testing.T, now func() time.Time) service.Store {
+			st, err := postgres.Open(context.Background(), pgURL, postgres.Options{Logger: quiet(), Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return st
+		}},
+	}
+}
+
+func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// freshPostgres creates a throwaway database; the test fails (never skips)
+// when PostgreSQL is unreachable.
+func freshPostgres(t *testing.T) string {
+	t.Helper()
+	admin := os.Getenv("KEFU_TEST_POSTGRES_URL")
+	if admin == "" {
+		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		t.Fatalf("PostgreSQL is required for this test: %v", err)
+	}
+	defer conn.Close(ctx)
+	name := fmt.Sprintf("kefu_svc_%d_%d", time.Now().UnixNano(), rand.IntN(1e6))
+	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c, err := pgx.Connect(context.Background(), admin)
+		if err == nil {
+			_, _ = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			c.Close(context.Background())
+		}
+	})
+	cfg, err := pgx.ParseConfig(admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
+}
+
+// countingSender records every Send per outbox id.
+type countingSender struct {
+	mu    sync.Mutex
+	sends map[int64]int
+	texts []string
+}
+
+func (c *countingSender) Send(_ context.Context, m channels.Outbound) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sends == nil {
+		c.sends = map[int64]int{}
+	}
+	c.sends[m.OutboxID]++
+	c.texts = append(c.texts, m.Text)
+	return nil
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+func newClock() *clock               { return &clock{t: time.Date(2026, 3, 4, 2, 0, 0, 0, time.UTC)} }
+func engine(t *testing.T) *dialog.Engine {
+	t.Helper()
+	cfg := configs.Default()
+	e, err := cfg.Engine()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+func newService(t *testing.T, st service.Store, clk *clock, snd channels.Sender) *service.Service {
+	return service.New(service.Options{
+		Store: st, Engine: engine(t), SLA: configs.Default().SLA, Now: clk.Now, Logger: quiet(),
+		Senders: map[channels.ID]channels.Sender{channels.WebChat: snd},
+	})
+}
+
+func msg(user, id, text string) channels.Inbound {
+	return channels.Inbound{Channel: channels.WebChat, ExternalUserID: user, ExternalMessageID: id, Text: text}
+}
+
+func drain(t *testing.T, svc *service.Service) {
+	t.Helper()
+	for {
+		n, err := svc.DeliverDue(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+	}
+}
+
+func TestDuplicateDeliveryIsNoOp(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			defer st.Close()
+			snd := &countingSender{}
+			svc := newService(t, st, clk, snd)
+			ctx := context.Background()
+			in := msg("dup-user", "m1", "冰箱不制冷了，型号BCD-520W")
+			first, err := svc.Receive(ctx, in)
+			if err != nil || first.Duplicate {
+				t.Fatalf("first delivery: %+v %v", first, err)
+			}
+			pending, _ := st.OutboxPending(ctx)
+			for i := 0; i < 3; i++ {
+				again, err := svc.Receive(ctx, in)
+				if err != nil || !again.Duplicate || again.MessageID != first.MessageID {
+					t.Fatalf("redelivery %d: %+v %v", i, again, err)
+				}
+			}
+			if p, _ := st.OutboxPending(ctx); p != pending {
+				t.Errorf("redelivery queued replies: %d pending, want %d", p, pending)
+			}
+			drain(t, svc)
+			msgs, _ := st.MessagesList(ctx, service.MessagesListParams{ConversationID: first.ConversationID})
+			in1 := 0
+			for _, m := range msgs {
+				if m.Direction == "in" {
+					in1++
+				}
+			}
+			if in1 != 1 {
+				t.Errorf("%d inbound messages stored, want 1", in1)
+			}
+		})
+	}
+}
+
+func TestRestartBetweenCommitAndDeliveryDeliversOnce(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			svc := newService(t, st, clk, &countingSender{})
+			rc, err := svc.Receive(ctx, msg("restart-user", "m1", "你好，我的洗衣机不脱水了"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The process dies after the commit, before the outbox worker ran.
+			if err := st.Close(); err != nil {
+				t.Fatal(err)
+			}
+			st = b.open(t, clk.Now)
+			defer st.Close()
+			snd := &countingSender{}
+			svc = newService(t, st, clk, snd)
+			drain(t, svc)
+			drain(t, svc)
+			if len(snd.sends) == 0 {
+				t.Fatal("nothing delivered after restart")
+			}
+			for id, n := range snd.sends {
+				if n != 1 {
+					t.Errorf("outbox row %d sent %d times", id, n)
+				}
+			}
+			msgs, _ := st.MessagesList(ctx, service.MessagesListParams{ConversationID: rc.ConversationID})
+			out := 0
+			for _, m := range msgs {
+				if m.Direction == "out" {
+					out++
+				}
+			}
+			if out != len(snd.sends) {
+				t.Errorf("%d outbound messages recorded for %d sends", out, len(snd.sends))
+			}
+			if p, _ := st.OutboxPending(ctx); p != 0 {
+				t.Errorf("%d outbox rows still pending", p)
+			}
+		})
+	}
+}
+
+// A delivery that crashed after Send but before it was recorded is retried
+// when its lease ends, and the conversation still shows the message once.
+func TestCrashAfterSendRecordsOnce(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			defer st.Close()
+			svc := newService(t, st, clk, &countingSender{})
+			rc, err := svc.Receive(ctx, msg("crash-user", "m1", "电视黑屏了"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Claim as a worker would, then "crash" without recording.
+			rows, err := st.OutboxClaim(ctx, service.OutboxClaimParams{Now: clk.Now(), Limit: 10, LeaseFor: 30 * time.Second})
+			if err != nil || len(rows) == 0 {
+				t.Fatalf("claim: %v %d", err, len(rows))
+			}
+			snd := &countingSender{}
+			svc = newService(t, st, clk, snd)
+			drain(t, svc) // leased rows are not due yet
+			if snd.sends[rows[0].OutboxID] != 0 {
+				t.Fatal("a leased row was delivered before its lease ended")
+			}
+			clk.Add(31 * time.Second)
+			drain(t, svc)
+			if snd.sends[rows[0].OutboxID] != 1 {
+				t.Fatalf("row %d sent %d times after the lease ended", rows[0].OutboxID, snd.sends[rows[0].OutboxID])
+			}
+			msgs, _ := st.MessagesList(ctx, service.MessagesListParams{ConversationID: rc.ConversationID})
+			seen := map[string]int{}
+			for _, m := range msgs {
+				if m.Direction == "out" {
+					seen[m.Text]++
+				}
+			}
+			for text, n := range seen {
+				if n != 1 {
+					t.Errorf("%q recorded %d times", text, n)
+				}
+			}
+		})
+	}
+}
+
+// Messages of one conversation arriving at once are processed one after the
+// other: no step works on a stale state, so no message is lost from it.
+func TestConcurrentMessagesOfOneConversationAreSerialized(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			defer st.Close()
+			svc := newService(t, st, clk, &countingSender{})
+			const n = 8
+			var wg sync.WaitGroup
+			errs := make(chan error, n)
+			for i := 0; i < n; i++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					_, err := svc.Receive(ctx, msg("race-user", fmt.Sprintf("m%d", i), fmt.Sprintf("第%d台设备出现异响编号%d", i, i*111)))
+					errs <- err
+				}()
+			}
+			wg.Wait()
+			close(errs)
+			for err := range errs {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			conv, err := st.ConversationFind(ctx, channels.WebChat, "race-user")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var state dialog.State
+			if err := json.Unmarshal(conv.State, &state); err != nil {
+				t.Fatal(err)
+			}
+			if len(state.Texts) != n {
+				t.Errorf("state holds %d of %d messages: %q", len(state.Texts), n, state.Texts)
+			}
+		})
+	}
+}
+
+func TestAwkwardInputIsStoredAsText(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			defer st.Close()
+			svc := newService(t, st, clk, &countingSender{})
+			cases := []struct{ id, text, want string }{
+				{"html", `<script>alert("x")</script> 冰箱坏了`, `<script>alert("x")</script> 冰箱坏了`},
+				{"utf8", "洗衣机\xff\xfe坏了", "洗衣机\uFFFD坏了"},
+				{"empty", "", ""},
+			}
+			for _, c := range cases {
+				rc, err := svc.Receive(ctx, msg("awkward-"+c.id, c.id, c.text))
+				if err != nil {
+					t.Fatalf("%s: %v", c.id, err)
+				}
+				msgs, _ := st.MessagesList(ctx, service.MessagesListParams{ConversationID: rc.ConversationID})
+				if len(msgs) == 0 || msgs[0].Text != c.want {
+					t.Errorf("%s: stored %+v, want text %q", c.id, msgs, c.want)
+				}
+			}
+			if _, err := svc.Receive(ctx, channels.Inbound{Channel: channels.WebChat, Text: "x"}); err == nil || !strings.Contains(err.Error(), "needs") {
+				t.Errorf("a message without identity must be refused, got %v", err)
+			}
+		})
+	}
+}
