@@ -1,0 +1,1196 @@
+package dialog
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kefu-dev/kefu/cases"
+)
+
+// ExtractorConfig is data from the config file. Empty pattern lists fall back
+// to the defaults of DefaultExtractorConfig, so the zero value works.
+type ExtractorConfig struct {
+	OrderPatterns []string       `yaml:"order_patterns"` // regexps; first capture group (or whole match) is the purchase proof number
+	ModelPatterns []string       `yaml:"model_patterns"` // regexps for product models; same capture rule
+	BatchPatterns []string       `yaml:"batch_patterns"` // regexps for batch / lot codes; same capture rule
+	Location      *time.Location `yaml:"-"`              // customer's zone for dates; nil = Asia/Shanghai
+}
+
+// The default patterns run on text whose full-width characters were already
+// folded to ASCII, so they only need to spell ":" and "#" once.
+const (
+	extIDConnector = `[\s:#=]*(?:(?:是|为|為|is|:)[\s:#]*)?`
+
+	extDefaultOrderStrong = `(?i)(?:订单编号|訂單編號|订单号码|訂單號碼|订单号|訂單號|单号|單號|` +
+		`\border\s*(?:no\.?|number|num|id|#)|\binvoice(?:\s*(?:no\.?|number|num|#))?|` +
+		`发票号码|發票號碼|发票号|發票號|发票|發票|凭证号|憑證號|凭证编号|憑證編號|购买凭证|購買憑證|` +
+		`\breceipt(?:\s*(?:no\.?|number|#))?)` + extIDConnector + `([A-Za-z0-9][A-Za-z0-9-]{2,39})`
+	// A bare 订单/order is only trusted with a mostly numeric id, otherwise
+	// "my order XQG100 broke" would turn a model into an order number.
+	extDefaultOrderWeak = `(?i)(?:订单|訂單|\border)` + extIDConnector + `([A-Za-z]{0,4}\d{6,20})`
+
+	extDefaultModelKeyword = `(?i)(?:型号|型號|机型|機型|\bmodel(?:\s*(?:no\.?|number|#))?)` + extIDConnector +
+		`([A-Za-z0-9][A-Za-z0-9/-]*[A-Za-z0-9])`
+	extDefaultModelCode = `\b[A-Za-z]{1,8}-?\d[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*`
+
+	extDefaultBatch = `(?i)(?:生产批次|生產批次|批次号|批次號|批次|批号|批號|` +
+		`\bbatch(?:\s*(?:no\.?|number|code|#))?|\blot(?:\s*(?:no\.?|number|#))?)` + extIDConnector +
+		`([A-Za-z0-9][A-Za-z0-9-]*)`
+)
+
+// DefaultExtractorConfig returns the built-in patterns for purchase proofs,
+// product models and batch codes.
+func DefaultExtractorConfig() ExtractorConfig {
+	return ExtractorConfig{
+		OrderPatterns: []string{extDefaultOrderStrong, extDefaultOrderWeak},
+		ModelPatterns: []string{extDefaultModelKeyword, extDefaultModelCode},
+		BatchPatterns: []string{extDefaultBatch},
+	}
+}
+
+// Extractor pulls case fields out of free customer text. It is immutable
+// after NewExtractor and safe for concurrent use.
+type Extractor struct {
+	order, model, batch []*regexp.Regexp
+	loc                 *time.Location
+}
+
+// NewExtractor compiles cfg; the error names the pattern that did not compile.
+func NewExtractor(cfg ExtractorConfig) (*Extractor, error) {
+	def := DefaultExtractorConfig()
+	x := &Extractor{loc: cfg.Location}
+	if x.loc == nil {
+		x.loc = extDefaultLocation()
+	}
+	lists := []struct {
+		name string
+		pats []string
+		def  []string
+		dst  *[]*regexp.Regexp
+	}{
+		{"order_patterns", cfg.OrderPatterns, def.OrderPatterns, &x.order},
+		{"model_patterns", cfg.ModelPatterns, def.ModelPatterns, &x.model},
+		{"batch_patterns", cfg.BatchPatterns, def.BatchPatterns, &x.batch},
+	}
+	for _, l := range lists {
+		pats := l.pats
+		if len(pats) == 0 {
+			pats = l.def
+		}
+		for i, p := range pats {
+			re, err := regexp.Compile(p)
+			if err != nil {
+				return nil, fmt.Errorf("dialog: %s[%d] %q: %w", l.name, i, p, err)
+			}
+			*l.dst = append(*l.dst, re)
+		}
+	}
+	return x, nil
+}
+
+// extCand is a candidate value found at text[start:end].
+type extCand struct {
+	start, end int
+	value      string
+}
+
+// Extract returns every field it can find in text, with normalized values;
+// now anchors relative dates. The symptom is left to the dialog engine.
+func (x *Extractor) Extract(text string, now time.Time) map[cases.FieldKey]string {
+	out := map[cases.FieldKey]string{}
+	work := extNormalize(text)
+
+	// Identifiers are found first and blanked out of the working copy so later
+	// patterns cannot read pieces of them (an 11-digit slice of an order
+	// number as a phone, the user part of an address as a model).
+	emails := extFindEmails(work)
+	if c, ok := extPick(work, emails); ok {
+		out[cases.FieldEmail] = c.value
+	}
+	work = extMaskAll(work, emails)
+
+	phones := extFindPhones(work)
+	if c, ok := extPick(work, phones); ok {
+		out[cases.FieldPhone] = c.value
+	}
+	work = extMaskAll(work, phones)
+	work = extMaskAll(work, extFindHotlines(work))
+
+	proofs := x.findProofs(work)
+	if c, ok := extPick(work, proofs); ok {
+		out[cases.FieldPurchaseProof] = c.value
+	}
+	work = extMaskAll(work, proofs)
+
+	batches := x.findBatches(work)
+	if c, ok := extPick(work, batches); ok {
+		out[cases.FieldBatch] = c.value
+	}
+	work = extMaskAll(work, batches)
+
+	dates := dtFind(work, now, x.loc)
+	n := now.In(x.loc)
+	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, x.loc)
+	for _, d := range dates {
+		if d.date.After(today) {
+			continue // a purchase or a fault is never in the future
+		}
+		var key cases.FieldKey
+		switch extDateRole(work, d.start, d.end) {
+		case extRolePurchase:
+			key = cases.FieldPurchaseDate
+		case extRoleFault:
+			key = cases.FieldOccurredAt
+		default:
+			continue
+		}
+		if _, taken := out[key]; !taken {
+			out[key] = d.date.Format("2006-01-02")
+		}
+	}
+	for _, d := range dates {
+		work = extMask(work, d.start, d.end)
+	}
+
+	if c, ok := extPick(work, x.findModels(work)); ok {
+		out[cases.FieldProductModel] = c.value
+	}
+	if v := extFindName(work); v != "" {
+		out[cases.FieldCustomerName] = v
+	}
+	if v := extFindCompany(work); v != "" {
+		out[cases.FieldCompany] = v
+	}
+	if v := extFindEnvironment(work); v != "" {
+		out[cases.FieldEnvironment] = v
+	}
+	if v := extFindTried(work); v != "" {
+		out[cases.FieldTried] = v
+	}
+	if d, ok := ParseDemand(work); ok {
+		out[cases.FieldDemand] = string(d)
+	}
+	return out
+}
+
+// ---------------------------------------------------------------------------
+// Text helpers.
+
+// extNormalize folds full-width ASCII (１３８, ：, ＃) and typographic quotes to
+// plain ASCII so every pattern can be written once.
+func extNormalize(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r >= 0xFF01 && r <= 0xFF5E:
+			b.WriteRune(r - 0xFEE0)
+		case r == 0x3000 || r == 0x00A0:
+			b.WriteByte(' ')
+		case r == '\u2018' || r == '\u2019':
+			b.WriteByte('\'')
+		case r == '\u201C' || r == '\u201D':
+			b.WriteByte('"')
+		case r == '\u200B' || r == '\uFEFF':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// extMask blanks text[start:end] with spaces of the same byte length, so
+// offsets stay valid across masking.
+func extMask(s string, start, end int) string {
+	if start < 0 || end > len(s) || start >= end {
+		return s
+	}
+	return s[:start] + strings.Repeat(" ", end-start) + s[end:]
+}
+
+func extMaskAll(s string, cs []extCand) string {
+	for _, c := range cs {
+		s = extMask(s, c.start, c.end)
+	}
+	return s
+}
+
+func extIsAlnum(b byte) bool {
+	return extIsDigit(b) || (b|0x20 >= 'a' && b|0x20 <= 'z')
+}
+
+// extIsBoundary reports whether r ends a clause. A '.' counts only as a
+// sentence end, not inside "2023.11.11" or "Co., Ltd." style abbreviations.
+func extIsBoundary(s string, i int, r rune) bool {
+	switch r {
+	case ',', '，', '。', ';', '；', '!', '！', '?', '？', '\n', '\r':
+		return true
+	case '.':
+		next := i + 1
+		return (next >= len(s) || s[next] == ' ' || s[next] == '\n') && (i == 0 || !extIsDigit(s[i-1]))
+	}
+	return false
+}
+
+// extClause returns the bounds of the clause around text[start:end].
+func extClause(s string, start, end int) (int, int) {
+	cs := start
+	for cs > 0 {
+		r, size := utf8.DecodeLastRuneInString(s[:cs])
+		if extIsBoundary(s, cs-size, r) {
+			break
+		}
+		cs -= size
+	}
+	ce := end
+	for ce < len(s) {
+		r, size := utf8.DecodeRuneInString(s[ce:])
+		if extIsBoundary(s, ce, r) {
+			break
+		}
+		ce += size
+	}
+	return cs, ce
+}
+
+// extSubmatch returns the first capture group of a match (or the whole match)
+// with its span.
+func extSubmatch(s string, idx []int) (int, int) {
+	if len(idx) >= 4 && idx[2] >= 0 {
+		return idx[2], idx[3]
+	}
+	return idx[0], idx[1]
+}
+
+// ---------------------------------------------------------------------------
+// Picking among candidates: customers correct themselves ("不是XQG100，是XQG80",
+// "sorry, it's XQG80 not XQG100"), so the asserted value wins over the negated one.
+
+var (
+	extNegBefore = regexp.MustCompile(`(?i)(?:不是|并非|並非|而非|not|isn't|wasn't|n't|instead of)\s*(?:型号|型號|号码|號碼|号|號|电话|電話|手机|手機|邮箱|郵箱|the|a|model|number)?\s*$`)
+	extNegAfter  = regexp.MustCompile(`(?i)^[\s,、]*(?:不对|不對|是错的|是錯的|错了|錯了|写错|寫錯|打错|打錯|搞错|搞錯|有误|有誤|作废|作廢|is wrong|was wrong|is incorrect|was incorrect|was a typo|is a typo|wrong)`)
+	extCorrect   = regexp.MustCompile(`(?i)(?:应该是|應該是|其实是|其實是|实际是|實際是|实际上是|實際上是|正确的是|正確的是|更正|改为|改為|改成|纠正|糾正|\bi mean\b|\bi meant\b|\bactually\b|\bshould be\b|\bcorrect one\b|\bcorrection\b)`)
+)
+
+// extPick chooses the candidate the customer asserts: the last one introduced
+// by a correction phrase, else the first one not negated.
+func extPick(s string, cs []extCand) (extCand, bool) {
+	var firstOK, corrected *extCand
+	for i := range cs {
+		c := &cs[i]
+		cs0, _ := extClause(s, c.start, c.end)
+		before := s[cs0:c.start]
+		if extNegBefore.MatchString(before) || extNegAfter.MatchString(s[c.end:]) {
+			continue
+		}
+		if extCorrect.MatchString(before) {
+			corrected = c
+		}
+		if firstOK == nil {
+			firstOK = c
+		}
+	}
+	switch {
+	case corrected != nil:
+		return *corrected, true
+	case firstOK != nil:
+		return *firstOK, true
+	}
+	return extCand{}, false
+}
+
+// ---------------------------------------------------------------------------
+// Email and phone.
+
+var (
+	extEmailRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+	// Mainland mobile, optionally with +86 / 0086 / (+86), grouped 3-4-4.
+	extMobileRe = regexp.MustCompile(`(?:(?:\+|00)\s*86[\s-]*|\(\s*\+?\s*86\s*\)[\s-]*)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}`)
+	// Landline with area code; the digits are re-split by area code rules.
+	extLandlineRe = regexp.MustCompile(`(?:\(\s*0\d{2,3}\s*\)|0\d{2,3})[\s-]?\d{3,4}[\s-]?\d{4}`)
+	// Service hotlines (400/800) are the company's, never the customer's.
+	extHotlineRe = regexp.MustCompile(`[48]00[\s-]?\d{3}[\s-]?\d{4}`)
+	// An id keyword right before a number makes it an order number, not a phone.
+	extIDKeywordTail = regexp.MustCompile(`(?i)(?:订单|訂單|单号|單號|order|invoice|发票|發票|凭证|憑證|批次|批号|批號|batch|lot)[^0-9]{0,8}$`)
+)
+
+func extFindEmails(s string) []extCand {
+	var out []extCand
+	for _, idx := range extEmailRe.FindAllStringIndex(s, -1) {
+		v := strings.ToLower(strings.TrimRight(s[idx[0]:idx[1]], "."))
+		out = append(out, extCand{idx[0], idx[1], v})
+	}
+	return out
+}
+
+func extDigits(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if extIsDigit(s[i]) {
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String()
+}
+
+// extPhoneEdges rejects matches glued to letters or digits: they are slices
+// of order numbers or other codes.
+func extPhoneEdges(s string, start, end int) bool {
+	if start > 0 && (extIsAlnum(s[start-1]) || s[start-1] == '-' && start > 1 && extIsDigit(s[start-2])) {
+		return false
+	}
+	if end < len(s) && (extIsAlnum(s[end]) || (s[end] == '-' && end+1 < len(s) && extIsDigit(s[end+1]))) {
+		return false
+	}
+	return true
+}
+
+func extFindPhones(s string) []extCand {
+	var out []extCand
+	for _, idx := range extMobileRe.FindAllStringIndex(s, -1) {
+		if !extPhoneEdges(s, idx[0], idx[1]) || extIDKeywordTail.MatchString(s[:idx[0]]) {
+			continue
+		}
+		d := extDigits(s[idx[0]:idx[1]])
+		out = append(out, extCand{idx[0], idx[1], d[len(d)-11:]})
+	}
+	for _, idx := range extLandlineRe.FindAllStringIndex(s, -1) {
+		if !extPhoneEdges(s, idx[0], idx[1]) || extIDKeywordTail.MatchString(s[:idx[0]]) || extOverlaps(out, idx[0], idx[1]) {
+			continue
+		}
+		if v, ok := extLandline(extDigits(s[idx[0]:idx[1]])); ok {
+			out = append(out, extCand{idx[0], idx[1], v})
+		}
+	}
+	extSortCands(out)
+	return out
+}
+
+// extLandline splits area code and local number: 010 and 02x are three-digit
+// area codes, all others four; local numbers have 7 or 8 digits.
+func extLandline(d string) (string, bool) {
+	if len(d) < 10 || d[0] != '0' {
+		return "", false
+	}
+	area := 4
+	if d[1] == '1' || d[1] == '2' {
+		area = 3
+	}
+	local := d[area:]
+	if len(local) < 7 || len(local) > 8 {
+		return "", false
+	}
+	return d[:area] + "-" + local, true
+}
+
+func extFindHotlines(s string) []extCand {
+	var out []extCand
+	for _, idx := range extHotlineRe.FindAllStringIndex(s, -1) {
+		if extPhoneEdges(s, idx[0], idx[1]) {
+			out = append(out, extCand{idx[0], idx[1], ""})
+		}
+	}
+	return out
+}
+
+func extOverlaps(cs []extCand, start, end int) bool {
+	for _, c := range cs {
+		if start < c.end && c.start < end {
+			return true
+		}
+	}
+	return false
+}
+
+func extSortCands(cs []extCand) {
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && cs[j].start < cs[j-1].start; j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}
+
+// ---------------------------------------------------------------------------
+// Purchase proof, batch, model.
+
+var (
+	extShippingTail  = regexp.MustCompile(`(?i)(?:快递|快遞|物流|运单|運單|顺丰|順豐|tracking|shipping)\s*$`)
+	extOrderMention  = regexp.MustCompile(`(?i)订单|訂單|单号|單號|\border|购买凭证|購買憑證`)
+	extLongDigits    = regexp.MustCompile(`\d{12,20}`)
+	extHasDigit      = regexp.MustCompile(`\d`)
+	extHasLetter     = regexp.MustCompile(`[A-Za-z]`)
+	extModelPrefixRe = regexp.MustCompile(`^[A-Za-z]+`)
+)
+
+// extModelStop lists letter prefixes that look like codes but are not models:
+// interfaces, networks, units, priorities, OS names.
+var extModelStop = map[string]bool{
+	"usb": true, "wifi": true, "wlan": true, "app": true, "tv": true, "hdmi": true, "mp": true,
+	"pm": true, "am": true, "co": true, "no": true, "ios": true, "android": true, "win": true,
+	"windows": true, "covid": true, "sars": true, "h": true, "tel": true, "fax": true, "ext": true,
+	"room": true, "rm": true, "top": true, "vip": true, "day": true, "days": true, "week": true,
+	"page": true, "step": true, "level": true, "gen": true, "ver": true, "version": true, "v": true,
+	"q": true, "p": true, "lte": true, "dc": true, "ac": true, "type": true, "jd": true, "tb": true,
+	"order": true, "invoice": true, "batch": true, "lot": true, "no.": true, "a": true, "k": true,
+	"g": true, "ipv": true, "utf": true, "iso": true, "gb": true, "mb": true, "kb": true, "tb.": true,
+	"hz": true, "kw": true, "w": true, "mm": true, "cm": true, "kg": true, "ml": true, "x": true,
+	"jan": true, "feb": true, "mar": true, "apr": true, "may": true, "jun": true, "jul": true,
+	"aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+}
+
+// extFindIDs runs id patterns and keeps captures that contain a digit.
+func extFindIDs(s string, res []*regexp.Regexp, minLen int) []extCand {
+	var out []extCand
+	for _, re := range res {
+		for _, idx := range re.FindAllStringSubmatchIndex(s, -1) {
+			st, en := extSubmatch(s, idx)
+			v := strings.Trim(s[st:en], "-/ ")
+			if len(v) < minLen || !extHasDigit.MatchString(v) || extOverlaps(out, st, en) {
+				continue
+			}
+			if extShippingTail.MatchString(s[:idx[0]]) {
+				continue // a courier's tracking number is not a purchase proof
+			}
+			out = append(out, extCand{st, st + len(v), v})
+		}
+	}
+	extSortCands(out)
+	return out
+}
+
+func (x *Extractor) findProofs(s string) []extCand {
+	out := extFindIDs(s, x.order, 4)
+	if extOrderMention.MatchString(s) {
+		for _, idx := range extLongDigits.FindAllStringIndex(s, -1) {
+			if extPhoneEdges(s, idx[0], idx[1]) && !extOverlaps(out, idx[0], idx[1]) {
+				out = append(out, extCand{idx[0], idx[1], s[idx[0]:idx[1]]})
+			}
+		}
+		extSortCands(out)
+	}
+	return out
+}
+
+func (x *Extractor) findBatches(s string) []extCand {
+	return extFindIDs(s, x.batch, 2)
+}
+
+func (x *Extractor) findModels(s string) []extCand {
+	var out []extCand
+	for _, re := range x.model {
+		for _, idx := range re.FindAllStringSubmatchIndex(s, -1) {
+			st, en := extSubmatch(s, idx)
+			v := strings.Trim(s[st:en], "-/")
+			en = st + len(v)
+			if !extModelOK(s, st, en) || extOverlaps(out, st, en) {
+				continue
+			}
+			out = append(out, extCand{st, en, v})
+		}
+	}
+	extSortCands(out)
+	return out
+}
+
+// extModelOK filters code-looking tokens that are not product models.
+func extModelOK(s string, st, en int) bool {
+	v := s[st:en]
+	if !extHasDigit.MatchString(v) || !extHasLetter.MatchString(v) {
+		return false
+	}
+	alnum := 0
+	for i := 0; i < len(v); i++ {
+		if extIsAlnum(v[i]) {
+			alnum++
+		}
+	}
+	if alnum < 3 {
+		return false // P1, A4, V2
+	}
+	if extModelStop[strings.ToLower(extModelPrefixRe.FindString(v))] {
+		return false
+	}
+	// Glued to an address, a domain or a longer word: part of something else.
+	if st > 0 && strings.ContainsRune("@._", rune(s[st-1])) {
+		return false
+	}
+	if en < len(s) && strings.ContainsRune("@_", rune(s[en])) {
+		return false
+	}
+	return true
+}
+
+// ---------------------------------------------------------------------------
+// Date roles.
+
+type extRole int
+
+const (
+	extRoleNone extRole = iota
+	extRolePurchase
+	extRoleFault
+)
+
+var (
+	extPurchaseCue = regexp.MustCompile(`(?i)买|買|购入|購入|入手|下单|下單|下的单|订购|訂購|到货|到貨|签收|簽收|收到货|收到貨|\bbought\b|\bpurchased?\b|\bordered\b|\bbuy\b|\breceived\b|\bdelivered\b|\bgot it\b`)
+	extFaultCue    = regexp.MustCompile(`(?i)开始|開始|坏|壞|出现|出現|发生|發生|不能|不会|不會|不了|不脱水|不脫水|不转|不轉|故障|漏水|漏电|漏電|停机|停機|异常|異常|报错|報錯|失灵|失靈|不工作|不亮|不制冷|不製冷|不加热|不加熱|没反应|沒反應|死机|死機|异响|異響|问题|問題|\bsince\b|\bstarted\b|\bstart\b|\bbroke\b|\bbroken\b|\bstopped\b|\bfailed\b|\bfails\b|\bbegan\b|\bhappened\b|not working|won't|\bwont\b|doesn't|does not|can't|cannot|\bleak|\berror\b|\bnoise\b|\bissue\b|\bproblem\b|\bquit\b|\bdied\b`)
+	extSentenceEnd = regexp.MustCompile(`[。!?！？\n]|\.\s`)
+)
+
+// extDateRole decides whether the date at s[start:end] is when the product was
+// bought or when the fault appeared, from the nearest cue word: first within
+// the clause, then the sentence, then the whole message.
+func extDateRole(s string, start, end int) extRole {
+	cs, ce := extClause(s, start, end)
+	if r := extNearestCue(s, cs, ce, start, end); r != extRoleNone {
+		return r
+	}
+	ss, se := 0, len(s)
+	for _, idx := range extSentenceEnd.FindAllStringIndex(s, -1) {
+		if idx[1] <= start {
+			ss = idx[1]
+		} else if idx[0] >= end {
+			se = idx[0]
+			break
+		}
+	}
+	if r := extNearestCue(s, ss, se, start, end); r != extRoleNone {
+		return r
+	}
+	return extNearestCue(s, 0, len(s), start, end)
+}
+
+func extNearestCue(s string, lo, hi, start, end int) extRole {
+	dist := func(re *regexp.Regexp) int {
+		best := -1
+		for _, idx := range re.FindAllStringIndex(s[lo:hi], -1) {
+			a, b := idx[0]+lo, idx[1]+lo
+			d := 0
+			switch {
+			case b <= start:
+				d = utf8.RuneCountInString(s[b:start])
+			case a >= end:
+				d = utf8.RuneCountInString(s[end:a])
+			}
+			if best < 0 || d < best {
+				best = d
+			}
+		}
+		return best
+	}
+	p, f := dist(extPurchaseCue), dist(extFaultCue)
+	switch {
+	case p < 0 && f < 0:
+		return extRoleNone
+	case p < 0:
+		return extRoleFault
+	case f < 0:
+		return extRolePurchase
+	case p < f:
+		return extRolePurchase
+	}
+	return extRoleFault
+}
+
+// ---------------------------------------------------------------------------
+// Demand.
+
+type extDemandWord struct {
+	re     *regexp.Regexp
+	demand cases.Demand
+}
+
+var extDemandWords = []extDemandWord{
+	{regexp.MustCompile(`(?i)维修|維修|修理|修一下|修好|修修|来修|來修|帮我修|幫我修|帮忙修|幫忙修|上门|上門|报修|報修|\brepairs?\b|\bfix\b|\bget it fixed\b|\bhave it fixed\b|\btechnician\b|\bservice visit\b`), cases.DemandRepair},
+	{regexp.MustCompile(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|\brefund\b|\bmoney back\b`), cases.DemandRefund},
+	{regexp.MustCompile(`(?i)退货|退貨|退掉|退回|退机|退機|\breturn\b|\bsend it back\b|\btake it back\b`), cases.DemandReturn},
+	{regexp.MustCompile(`(?i)换货|換貨|换一台|換一台|换一个|換一個|换个新|換個新|换台新|換台新|换新|換新|更换|更換|调换|調換|\bexchange\b|\breplace\b|\breplacement\b|\bswap\b|\ba new one\b`), cases.DemandExchange},
+	{regexp.MustCompile(`(?i)咨询|諮詢|咨詢|请问|請問|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|\bhow do i\b|\bhow to\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},
+}
+
+var (
+	extDemandNegZh = regexp.MustCompile(`(?:不想|不要|不用|不需要|不打算|不必|别|別|不是要|不是想|无需|無需|不考虑|不考慮|不接受|而不是|不愿意|不願意|不愿|不願|不想要|没必要|沒必要|不)\s*(?:要|想|去|再|申请|申請|做|进行|進行|办理|辦理|给我|給我)?\s*$`)
+	extDemandNegEn = regexp.MustCompile(`(?i)(?:don't want|do not want|dont want|don't need|do not need|no need|not interested in|rather than|instead of|\bnot|without)\s*(?:to\s+|for\s+)?(?:an?\s+|any\s+|it\s+)?(?:get\s+|have\s+)?(?:it\s+)?$`)
+	extDemandPast  = regexp.MustCompile(`(?:已经|已經|已)\s*$`)
+)
+
+// ParseDemand maps zh-CN/zh-TW/en words to a demand. A demand word right after
+// a negation ("不想维修", "don't want a refund") or a past-tense marker
+// ("维修过") is not the demand; consultation words lose to any concrete demand
+// ("请问怎么退货" is a return).
+func ParseDemand(text string) (cases.Demand, bool) {
+	s := extNormalize(text)
+	type hit struct {
+		pos int
+		d   cases.Demand
+	}
+	var best, consult *hit
+	for _, w := range extDemandWords {
+		for _, idx := range w.re.FindAllStringIndex(s, -1) {
+			cs, _ := extClause(s, idx[0], idx[1])
+			before := s[cs:idx[0]]
+			if extDemandNegZh.MatchString(before) || extDemandNegEn.MatchString(before) || extDemandPast.MatchString(before) {
+				continue
+			}
+			if rest := s[idx[1]:]; strings.HasPrefix(rest, "过") || strings.HasPrefix(rest, "過") {
+				continue
+			}
+			h := &hit{idx[0], w.demand}
+			if w.demand == cases.DemandConsultation {
+				if consult == nil || h.pos < consult.pos {
+					consult = h
+				}
+				continue
+			}
+			if best == nil || h.pos < best.pos {
+				best = h
+			}
+		}
+	}
+	switch {
+	case best != nil:
+		return best.d, true
+	case consult != nil:
+		return consult.d, true
+	}
+	return "", false
+}
+
+// ---------------------------------------------------------------------------
+// Customer name.
+
+// extSurnames holds common Chinese surnames (simplified and traditional); a
+// bare "我是XX" is only a name when it starts with one.
+var extSurnames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, r := range "王李张張刘劉陈陳杨楊黄黃赵趙吴吳周徐孙孫马馬朱胡郭何高林罗羅郑鄭梁谢謝宋唐许許韩韓冯馮邓鄧曹彭曾肖萧蕭田董袁潘于蒋蔣蔡余杜叶葉程苏蘇魏吕呂丁任沈姚卢盧姜崔钟鍾谭譚陆陸汪范金石廖贾賈夏韦韋付方白邹鄒孟熊秦邱江尹薛闫閆段雷侯龙龍史陶黎贺賀顾顧毛郝龚龔邵万萬钱錢严嚴覃武戴莫孔向汤湯常温溫康施文牛樊葛邢安齐齊易乔喬伍庞龐颜顏倪庄莊聂聶章鲁魯岳翟殷詹申欧歐耿关關兰蘭焦俞左柳甘祝包宁寧尚符舒阮柯纪紀梅童凌毕畢单單季裴霍涂成苗谷盛曲翁冉骆駱蓝藍路游辛靳管柴蒙鲍鮑华華喻祁蒲房滕屈饶饒解牟艾尤阳陽穆农農司卓古吉缪繆简簡车車项項连連芦蘆麦麥褚娄婁窦竇戚岑景党黨宫宮费費卜冷晏席卫衛米柏宗瞿桂全佟应應臧闵閔苟邬鄔边邊卞姬师師仇栾欒隋商刁沙荣榮巫寇桑郎甄丛叢仲虞敖巩鞏明佘池查麻苑迟遲邝鄺" {
+		m[string(r)] = true
+	}
+	for _, s := range []string{"欧阳", "歐陽", "司马", "司馬", "上官", "诸葛", "諸葛", "东方", "東方", "皇甫", "令狐", "慕容", "公孙", "公孫", "司徒", "尉迟", "尉遲", "夏侯"} {
+		m[s] = true
+	}
+	return m
+}()
+
+// extNotNames are words that follow 我是/我叫 but are roles or places.
+var extNotNames = map[string]bool{
+	"车主": true, "車主": true, "房东": true, "房東": true, "商家": true, "师傅": true, "師傅": true,
+	"司机": true, "司機": true, "高手": true, "文员": true, "文員": true, "全职": true, "管理员": true,
+	"管理員": true, "江苏": true, "江蘇": true, "江西": true, "安徽": true, "温州": true, "溫州": true,
+	"常州": true, "金华": true, "金華": true, "武汉": true, "武漢": true, "成都": true, "宁波": true,
+	"寧波": true, "宁夏": true, "寧夏": true, "苏州": true, "蘇州": true, "徐州": true, "吉林": true,
+	"郑州": true, "鄭州": true, "沈阳": true, "瀋陽": true, "江门": true, "江門": true, "柳州": true,
+	"桂林": true, "黄山": true, "黃山": true, "石家庄": true, "连云港": true, "龙岩": true, "洛阳": true,
+	"安装工": true, "安裝工": true, "程序员": true, "程序員": true, "马上": true, "馬上": true,
+	"方便": true, "何必": true, "万一": true, "萬一": true, "单身": true, "單身": true, "华为": true,
+	"華為": true, "小米": true, "美的": true, "格力": true, "海尔": true, "海爾": true,
+}
+
+var (
+	extNameCallRe  = regexp.MustCompile(`(?:我叫|我的名字是|我的名字叫|我名字叫|名字叫|本人叫)\s*(\p{Han}{2,4})`)
+	extNameIAmRe   = regexp.MustCompile(`(?:^|[^\p{Han}])我是\s*(\p{Han}{2,4})\s*(?:[,.;!?。、\s]|$)`)
+	extNameLabelRe = regexp.MustCompile(`(?i)(?:姓名|名字|联系人|聯繫人|聯絡人|联络人|客户名|客戶名|称呼|稱呼)\s*(?:是|为|為|:)?\s*(\p{Han}{1,4}|[A-Za-z][A-Za-z .'-]{1,40})`)
+	extNameTitleRe = regexp.MustCompile(`(\p{Han}{1,2})(先生|女士|小姐)`)
+	extNameMyRe    = regexp.MustCompile(`(?i)\b(?:my name is|my name's|name\s*:)\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,3})`)
+	extNameIntroRe = regexp.MustCompile(`\b(?:[Tt]his is|I'm|I am|[Ii]t's)\s+([A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+){0,2})`)
+	extNameMrRe    = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+`)
+	// A name ends where the next thing (phone, email, company…) starts.
+	extNameTails = []string{"电话", "電話", "手机", "手機", "联系", "聯繫", "邮箱", "郵箱", "今年", "来自", "來自", "的", "是", "在", "住", "从", "從", "想", "要", "家", "我", "买", "買", "购", "購", "号", "號", "和", "跟", "了", "啊", "呀", "哈", "吧", "呢"}
+)
+
+// extEnNotName lists words that follow "I'm"/"this is" without being a name.
+var extEnNotName = map[string]bool{
+	"not": true, "very": true, "so": true, "really": true, "just": true, "calling": true, "writing": true,
+	"here": true, "sorry": true, "happy": true, "unhappy": true, "angry": true, "upset": true, "trying": true,
+	"from": true, "the": true, "a": true, "an": true, "in": true, "at": true, "still": true, "also": true,
+	"using": true, "having": true, "looking": true, "contacting": true, "interested": true, "going": true,
+	"getting": true, "unable": true, "afraid": true, "glad": true, "sure": true, "fine": true, "good": true,
+	"ok": true, "okay": true, "done": true, "back": true, "your": true, "our": true, "my": true, "this": true,
+	"that": true, "it": true, "is": true, "disappointed": true, "frustrated": true, "annoyed": true,
+	"confused": true, "tired": true, "waiting": true, "following": true, "reaching": true, "emailing": true,
+	"messaging": true, "wondering": true, "customer": true, "client": true, "user": true, "owner": true,
+	"buyer": true, "new": true, "old": true, "regular": true, "hi": true, "hello": true, "dear": true,
+	"and": true, "or": true, "but": true, "with": true, "for": true, "to": true, "of": true, "on": true,
+	"phone": true, "email": true, "mobile": true, "tel": true, "number": true, "model": true, "order": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true,
+	"sunday": true, "thanks": true, "thank": true, "please": true, "urgent": true, "broken": true,
+	"english": true, "chinese": true, "about": true, "i": true, "we": true, "you": true, "he": true, "she": true,
+	"worried": true, "concerned": true, "extremely": true, "quite": true, "pretty": true, "totally": true,
+	"mad": true, "furious": true, "sad": true, "done.": true, "available": true, "sending": true,
+}
+
+func extCutNameTail(name string) string {
+	rs := []rune(name)
+	for i := 2; i < len(rs); i++ {
+		rest := string(rs[i:])
+		for _, t := range extNameTails {
+			if strings.HasPrefix(rest, t) {
+				return string(rs[:i])
+			}
+		}
+	}
+	return name
+}
+
+func extHasSurname(name string) bool {
+	rs := []rune(name)
+	if len(rs) >= 3 && extSurnames[string(rs[:2])] {
+		return true
+	}
+	return len(rs) >= 1 && extSurnames[string(rs[0])]
+}
+
+// extEnName keeps the leading capitalised words that are not stop words.
+func extEnName(words []string, needCap bool) string {
+	var keep []string
+	for _, w := range words {
+		if extEnNotName[strings.ToLower(w)] || extIsCompanySuffix(w) {
+			break
+		}
+		if needCap && !unicode.IsUpper([]rune(w)[0]) {
+			break
+		}
+		keep = append(keep, w)
+	}
+	if len(keep) == 0 {
+		return ""
+	}
+	for i, w := range keep {
+		keep[i] = strings.ToUpper(w[:1]) + w[1:]
+	}
+	return strings.Join(keep, " ")
+}
+
+func extFindName(s string) string {
+	if m := extNameLabelRe.FindStringSubmatch(s); m != nil {
+		v := strings.TrimSpace(m[1])
+		if utf8.RuneCountInString(v) > 0 && unicode.Is(unicode.Han, []rune(v)[0]) {
+			if n := extCutNameTail(v); !extNotNames[n] {
+				return n
+			}
+		} else if n := extEnName(strings.Fields(v), false); n != "" {
+			return n
+		}
+	}
+	if m := extNameCallRe.FindStringSubmatch(s); m != nil {
+		if n := extCutNameTail(m[1]); !extNotNames[n] && !strings.ContainsAny(n[:3], "了过過你他她它") {
+			return n
+		}
+	}
+	if m := extNameIAmRe.FindStringSubmatch(s); m != nil {
+		// Only short, surname-led words: "我是你们的老客户" is not a name.
+		n := m[1]
+		if utf8.RuneCountInString(n) <= 3 && extHasSurname(n) && !extNotNames[n] && !strings.ContainsAny(n, "的人们們") {
+			return n
+		}
+	}
+	for _, idx := range extNameTitleRe.FindAllStringSubmatchIndex(s, -1) {
+		sur := s[idx[2]:idx[3]]
+		if !extSurnames[sur] {
+			// Two Han before 先生: keep only the last one when it is a surname.
+			rs := []rune(sur)
+			sur = string(rs[len(rs)-1])
+			if !extSurnames[sur] {
+				continue
+			}
+		}
+		return sur + s[idx[4]:idx[5]]
+	}
+	if m := extNameMyRe.FindStringSubmatch(s); m != nil {
+		if n := extEnName(strings.Fields(m[1]), false); n != "" {
+			return n
+		}
+	}
+	for _, m := range extNameIntroRe.FindAllStringSubmatch(s, -1) {
+		if n := extEnName(strings.Fields(m[1]), true); n != "" {
+			return n
+		}
+	}
+	if m := extNameMrRe.FindString(s); m != "" {
+		return m
+	}
+	return ""
+}
+
+// ---------------------------------------------------------------------------
+// Company.
+
+var (
+	extCoSuffixRe = regexp.MustCompile(`股份有限公司|有限责任公司|有限責任公司|有限公司|集团|集團|公司|工厂|工廠`)
+	extCoLeadRe   = regexp.MustCompile(`(?:我们是|我們是|我司是|我司|我们公司是|我們公司是|我们单位是|我們單位是|我们公司叫|我們公司叫|来自|來自|公司名称是|公司名稱是|企业名称是|企業名稱是|单位是|單位是)\s*:?\s*([\p{Han}A-Za-z0-9()]{1,30}?(?:科技|实业|實業|电子|電子|电器|電器|贸易|貿易|集团|集團|酒店|医院|醫院|学校|學校|餐厅|餐廳|商行|商贸|商貿|物业|物業|中心|工作室|门店|門店|超市|制造|製造|工程|建设|建設|设备|設備|机械|機械|控股|网络|網絡|传媒|傳媒|服务|服務|研究所|大学|大學))`)
+	extCoLabelRe  = regexp.MustCompile(`(?i)(?:公司名称|公司名稱|企业名称|企業名稱|单位名称|單位名稱|\bcompany(?:\s+name)?)\s*:\s*([^,;。!?\n]{2,60})`)
+	extCoEnRe     = regexp.MustCompile(`((?:[A-Z][A-Za-z0-9&'-]*\s+){0,4}[A-Z][A-Za-z0-9&'-]*),?\s+(Co\.?,?\s*Ltd\.?|Co\.?,?\s*Limited|Corporation|Corp\.?|Incorporated|Inc\.?|Ltd\.?|LLC|GmbH|Limited|Company|Group|PLC|AG|Pty\.?\s*Ltd\.?|Technologies|Electronics|Co\.)`)
+	extCoWorkRe   = regexp.MustCompile(`\b(?:work|working|I'm|I am)\s+(?:at|for|with)\s+([A-Z][A-Za-z0-9&'-]*(?:\s+[A-Z][A-Za-z0-9&'-]*){0,3})`)
+	// Characters that end a company name when reading backwards from 公司.
+	extCoStopRunes = "是在的们們我你他她给給找从從向对對帮幫让讓这這那贵貴该該此家个個买買到被把由和跟叫为為于於本去来來全整"
+	extCoNotNames  = map[string]bool{"快递": true, "快遞": true, "物流": true, "保险": true, "保險": true,
+		"电力": true, "電力": true, "供电": true, "供電": true, "燃气": true, "燃氣": true, "自来水": true,
+		"自來水": true, "售后": true, "售後": true, "分": true, "总": true, "總": true, "子": true, "母": true,
+		"上市": true, "大": true, "小": true, "新": true, "老": true, "原": true, "合作": true, "外包": true}
+	extEnCoLead = map[string]bool{"I": true, "The": true, "My": true, "Our": true, "Your": true, "This": true,
+		"Hi": true, "Hello": true, "Dear": true, "From": true, "At": true, "For": true, "With": true, "We": true,
+		"A": true, "An": true, "Thanks": true, "Regards": true}
+)
+
+func extIsCompanySuffix(w string) bool {
+	switch strings.TrimRight(strings.ToLower(w), ".,") {
+	case "co", "corp", "corporation", "inc", "incorporated", "ltd", "llc", "gmbh", "limited", "company", "group", "plc":
+		return true
+	}
+	return false
+}
+
+func extFindCompany(s string) string {
+	type found struct {
+		start, end int
+		v          string
+	}
+	var best *found
+	consider := func(st, en int, v string) {
+		v = strings.TrimSpace(v)
+		if v == "" {
+			return
+		}
+		if best == nil || st < best.start || (st == best.start && en > best.end) {
+			best = &found{st, en, v}
+		}
+	}
+	for _, idx := range extCoSuffixRe.FindAllStringIndex(s, -1) {
+		st := idx[0]
+		for n := 0; st > 0 && n < 30; n++ {
+			r, size := utf8.DecodeLastRuneInString(s[:st])
+			if !(unicode.Is(unicode.Han, r) || (r < 128 && extIsAlnum(byte(r))) || strings.ContainsRune("()&", r)) ||
+				strings.ContainsRune(extCoStopRunes, r) {
+				break
+			}
+			st -= size
+		}
+		prefix := s[st:idx[0]]
+		if utf8.RuneCountInString(prefix) < 2 || extCoNotNames[prefix] {
+			continue
+		}
+		consider(st, idx[1], s[st:idx[1]])
+	}
+	for _, idx := range extCoLeadRe.FindAllStringSubmatchIndex(s, -1) {
+		consider(idx[2], idx[3], s[idx[2]:idx[3]])
+	}
+	for _, idx := range extCoLabelRe.FindAllStringSubmatchIndex(s, -1) {
+		consider(idx[2], idx[3], s[idx[2]:idx[3]])
+	}
+	for _, idx := range extCoEnRe.FindAllStringSubmatchIndex(s, -1) {
+		words := strings.Fields(s[idx[2]:idx[3]])
+		for len(words) > 0 && extEnCoLead[words[0]] {
+			words = words[1:]
+		}
+		if len(words) == 0 {
+			continue
+		}
+		st := idx[3] - len(strings.Join(words, " "))
+		consider(st, idx[1], s[st:idx[1]])
+	}
+	if best == nil {
+		if m := extCoWorkRe.FindStringSubmatchIndex(s); m != nil {
+			consider(m[2], m[3], s[m[2]:m[3]])
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return best.v
+}
+
+// ---------------------------------------------------------------------------
+// Environment and what was tried.
+
+var (
+	extEnvZhRe = regexp.MustCompile(`(?:放在|装在|裝在|安装在|安裝在|用在|摆在|擺在|在)?(浴室|卫生间|衛生間|洗手间|洗手間|厨房|廚房|户外|戶外|室外|露天|工厂车间|工廠車間|车间|車間|生产线|生產線|工地|仓库|倉庫|阳台|陽台|地下室|海边|海邊|机房|機房|办公室|辦公室|车上|車上|船上|潮湿|潮濕|高温|高溫|低温|低溫|零下|粉尘|粉塵|油烟|油煙|灰尘大|灰塵大|灰尘多|灰塵多|多尘|多塵|淋雨|雨天|暴晒|暴曬|曝晒|曝曬|寒冷|湿度大|濕度大|温度高|溫度高|温度低|溫度低|工厂|工廠)(?:里|裡|中|内|內|上)?`)
+	extEnvEnRe = regexp.MustCompile(`(?i)\b(?:(?:used|using|use|kept|keep|installed|placed|stored|it's|is|it is|sits)\s+)?(?:outdoors|outdoor|(?:outside)\s+(?:the\s+)?(?:house|home|building)|in (?:the |a |my |our )?(?:bathroom|kitchen|basement|garage|balcony|warehouse|workshop|factory|office|car|yard|garden|shower|laundry room|server room)|(?:very |quite |really |pretty |a )?(?:humid|damp|dusty)(?: environment| conditions| area| room| climate| place)?|high humidity|humidity|high temperatures?|low temperatures?|freezing temperatures?|below freezing|by the sea|near the sea|coastal|salty air|in the rain|under the sun|direct sunlight)\b`)
+	// Washing programmes are features, not surroundings.
+	extEnvNotAfter = regexp.MustCompile(`^(?:洗|模式|档|檔|消毒|烘|杀菌|殺菌|功能)`)
+
+	extTriedRe     = regexp.MustCompile(`(?i)重启|重啟|重新启动|重新啟動|重开机|重開機|断电|斷電|拔插|插拔|拔掉电源|拔掉電源|拔了电源|拔了電源|拔电源|拔電源|恢复出厂|恢復出廠|出厂设置|出廠設置|复位|復位|重置|重装|重裝|清洗|清理过|清理過|换了插座|換了插座|换插座|換插座|换了电池|換了電池|换电池|換電池|升级|升級|刷机|刷機|检查了|檢查了|查看了|关机再开|關機再開|重新插|重新连接|重新連接|重新配网|重新配網|\btried\b|\brestarted\b|\brestarting\b|\brestart\b|\brebooted\b|\brebooting\b|\breboot\b|\breset\b|\bresetting\b|\bunplugged\b|\bunplugging\b|\bplugged it back\b|\bpower[- ]cycled\b|\bpower[- ]cycling\b|\bcleaned\b|\breinstalled\b|\bupdated\b|\bchecked\b|\breplaced the\b`)
+	extTriedAuto   = regexp.MustCompile(`(?i)自动|自動|自己|一直|老是|总是|總是|反复|反復|频繁|頻繁|不停|经常|經常|动不动|動不動|\bkeeps\b|\bkeep\b|\brandomly\b|by itself|on its own|\bconstantly\b|\brepeatedly\b|tried to (?:call|contact|reach|email)`)
+	extTriedNeg    = regexp.MustCompile(`(?i)没|沒|未|别|別|不想|不敢|haven't|have not|didn't|did not|not yet|\bnever\b|don't|do not`)
+	extTriedAsk    = regexp.MustCompile(`(?i)吗|嗎|要不要|需不需要|需要|怎么|怎麼|如何|\bhow\b|\bshould i\b|\bcan i\b|\bdo i need\b|\bshall i\b`)
+	extTriedCut    = regexp.MustCompile(`(?i)但是|但|可是|还是|還是|也不|也没|也沒|仍然|依然|不过|不過|\s+but\b|\s+still\b|\s+and it\b`)
+	extTriedLeadZh = regexp.MustCompile(`^(?:我们|我們|我)`)
+)
+
+// extJoin joins distinct phrases, with the separator matching the script.
+func extJoin(parts []string) string {
+	ascii := true
+	for _, p := range parts {
+		for i := 0; i < len(p); i++ {
+			if p[i] >= 0x80 {
+				ascii = false
+			}
+		}
+	}
+	if ascii {
+		return strings.Join(parts, "; ")
+	}
+	return strings.Join(parts, "；")
+}
+
+func extAppendUnique(parts []string, v string) []string {
+	for _, p := range parts {
+		if strings.Contains(p, v) {
+			return parts
+		}
+	}
+	return append(parts, v)
+}
+
+func extFindEnvironment(s string) string {
+	var parts []string
+	for _, idx := range extEnvZhRe.FindAllStringSubmatchIndex(s, -1) {
+		kw := s[idx[2]:idx[3]]
+		if extEnvNotAfter.MatchString(s[idx[3]:]) {
+			continue
+		}
+		if (kw == "工厂" || kw == "工廠") && idx[2] == idx[0] {
+			continue // a bare 工厂 is usually part of a company name
+		}
+		parts = extAppendUnique(parts, s[idx[0]:idx[1]])
+	}
+	for _, m := range extEnvEnRe.FindAllString(s, -1) {
+		parts = extAppendUnique(parts, strings.TrimSpace(m))
+	}
+	return extJoin(parts)
+}
+
+func extFindTried(s string) string {
+	var parts []string
+	lastEnd := -1
+	for _, idx := range extTriedRe.FindAllStringIndex(s, -1) {
+		cs, ce := extClause(s, idx[0], idx[1])
+		if cs < lastEnd {
+			continue // one phrase per clause
+		}
+		clause := s[cs:ce]
+		if extTriedAuto.MatchString(clause) || extTriedNeg.MatchString(s[cs:idx[0]]) ||
+			extTriedAsk.MatchString(clause) || (ce < len(s) && (s[ce] == '?' || strings.HasPrefix(s[ce:], "？"))) {
+			continue
+		}
+		v := clause
+		if loc := extTriedCut.FindStringIndex(s[idx[1]:ce]); loc != nil {
+			v = s[cs : idx[1]+loc[0]]
+		}
+		v = strings.TrimSpace(v)
+		if loc := extTriedCut.FindStringIndex(v); loc != nil && loc[0] == 0 {
+			v = strings.TrimSpace(v[loc[1]:]) // "但我重启过" keeps the action
+		}
+		v = strings.TrimSpace(extTriedLeadZh.ReplaceAllString(v, ""))
+		if v != "" {
+			parts = extAppendUnique(parts, v)
+			lastEnd = ce
+		}
+	}
+	return extJoin(parts)
+}
+
+// ---------------------------------------------------------------------------
+// Answers to a specific question.
+
+var (
+	extUnknownRe = regexp.MustCompile(`(?i)不知道|不清楚|不记得|不記得|记不清|記不清|记不得|記不得|忘了|忘记|忘記|不确定|不確定|不晓得|不曉得|找不到|没有|沒有|没留|沒留|不知|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|\bn/?a\b|don't remember|can't remember|cannot remember|\bforgot|not available|\bnone\b`)
+	extNoneRe    = regexp.MustCompile(`(?i)^(?:没有|沒有|没|沒|无|無|都没有|都沒有|none|nothing|no|nope|not yet|还没|還沒)$|没试|沒試|没有试|沒有試|没做|沒做|什么都没|什麼都沒|haven't tried|have not tried|didn't try|did not try|not tried|haven't done|nothing yet|not yet`)
+	extNameStrip = regexp.MustCompile(`(?i)^(?:我叫|我是|我的名字是|我的名字叫|名字是|名字叫|姓名是?|姓名:|叫我|称呼我|稱呼我|本人|my name is|my name's|i'm|i am|this is|name:|it's)\s*`)
+	extHanName   = regexp.MustCompile(`^\p{Han}{1,4}(?:先生|女士|小姐)?$`)
+	extEnNameRe  = regexp.MustCompile(`^[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,3}$`)
+	extBareIDRe  = regexp.MustCompile(`^[#:\s]*([A-Za-z0-9][A-Za-z0-9/._-]{0,39})[\s.。]*$`)
+	extNotAnswer = map[string]bool{"好的": true, "好": true, "你好": true, "您好": true, "是的": true, "对": true,
+		"對": true, "嗯": true, "ok": true, "okay": true, "yes": true, "no": true, "hello": true, "hi": true,
+		"谢谢": true, "謝謝": true, "thanks": true, "什么": true, "什麼": true, "为什么": true, "為什麼": true}
+	extCoStrip = regexp.MustCompile(`(?i)^(?:我们是|我們是|我司是|公司是|公司叫|我们公司叫|我們公司叫|我们公司是|我們公司是|我在|来自|來自|from|i work at|i work for)\s*`)
+	extOtherRe = regexp.MustCompile(`(?i)^(?:其他|其它|别的|別的|other|others|something else)`)
+	extNoCoRe  = regexp.MustCompile(`(?i)^(?:个人|個人|个人用户|個人用戶|私人|家用|没有|沒有|无|無|none|n/?a|personal|individual|private)$`)
+)
+
+// extTrimAnswer strips surrounding space and closing punctuation.
+func extTrimAnswer(s string) string {
+	return strings.TrimSpace(strings.Trim(strings.TrimSpace(s), ".。!！~～,，"))
+}
+
+// ParseFieldAnswer interprets text as the answer to a question about field.
+// It is more lenient than Extract: a bare "张三" answers customer_name, "不知道"
+// answers batch, purchase_proof, occurred_at, environment and tried with
+// cases.Unknown, and "没有"/"none" answers tried with "none". On an invalid
+// answer ok is false and hint is a template hint key ("phone.invalid",
+// "email.invalid", "date.invalid", "demand.invalid", or "generic").
+func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time.Time) (value string, ok bool, hint string) {
+	s := extTrimAnswer(extNormalize(text))
+	lower := strings.ToLower(s)
+	if s == "" {
+		switch field {
+		case cases.FieldPhone:
+			return "", false, "phone.invalid"
+		case cases.FieldEmail:
+			return "", false, "email.invalid"
+		case cases.FieldPurchaseDate, cases.FieldOccurredAt:
+			return "", false, "date.invalid"
+		case cases.FieldDemand:
+			return "", false, "demand.invalid"
+		}
+		return "", false, "generic"
+	}
+	unknown := extUnknownRe.MatchString(s)
+	switch field {
+	case cases.FieldCustomerName:
+		return extAnswerName(s)
+
+	case cases.FieldCompany:
+		if extNoCoRe.MatchString(s) {
+			return "none", true, ""
+		}
+		if v := extFindCompany(s); v != "" {
+			return v, true, ""
+		}
+		v := strings.TrimSpace(extCoStrip.ReplaceAllString(s, ""))
+		if n := utf8.RuneCountInString(v); n < 2 || n > 60 || extNotAnswer[strings.ToLower(v)] || extDigits(v) == v || unknown {
+			return "", false, "generic"
+		}
+		return v, true, ""
+
+	case cases.FieldPhone:
+		if ps := extFindPhones(s); len(ps) > 0 {
+			if c, ok := extPick(s, ps); ok {
+				return c.value, true, ""
+			}
+		}
+		return "", false, "phone.invalid"
+
+	case cases.FieldEmail:
+		if es := extFindEmails(s); len(es) > 0 {
+			if c, ok := extPick(s, es); ok {
+				return c.value, true, ""
+			}
+		}
+		return "", false, "email.invalid"
+
+	case cases.FieldPurchaseProof:
+		if c, ok := extPick(s, x.findProofs(s)); ok {
+			return c.value, true, ""
+		}
+		if unknown {
+			return cases.Unknown, true, ""
+		}
+		if m := extBareIDRe.FindStringSubmatch(s); m != nil && extHasDigit.MatchString(m[1]) && len(m[1]) >= 4 {
+			return m[1], true, ""
+		}
+		return "", false, "generic"
+
+	case cases.FieldProductModel:
+		if c, ok := extPick(s, x.findModels(s)); ok {
+			return c.value, true, ""
+		}
+		if m := extBareIDRe.FindStringSubmatch(s); m != nil && !unknown && !extNotAnswer[strings.ToLower(m[1])] &&
+			(extHasDigit.MatchString(m[1]) || (len(m[1]) >= 2 && strings.ToUpper(m[1]) == m[1])) {
+			return m[1], true, ""
+		}
+		return "", false, "generic"
+
+	case cases.FieldBatch:
+		if c, ok := extPick(s, x.findBatches(s)); ok {
+			return c.value, true, ""
+		}
+		if unknown {
+			return cases.Unknown, true, ""
+		}
+		if m := extBareIDRe.FindStringSubmatch(s); m != nil && extHasDigit.MatchString(m[1]) {
+			return m[1], true, ""
+		}
+		return "", false, "generic"
+
+	case cases.FieldPurchaseDate, cases.FieldOccurredAt:
+		ms := dtFind(s, now, x.loc)
+		if len(ms) == 0 {
+			if unknown && field == cases.FieldOccurredAt {
+				return cases.Unknown, true, ""
+			}
+			return "", false, "date.invalid"
+		}
+		n := now.In(x.loc)
+		today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, x.loc)
+		if ms[0].date.After(today) {
+			return "", false, "date.invalid" // neither a purchase nor a fault lies ahead
+		}
+		return ms[0].date.Format("2006-01-02"), true, ""
+
+	case cases.FieldEnvironment:
+		if v := extFindEnvironment(s); v != "" {
+			return v, true, ""
+		}
+		if unknown {
+			return cases.Unknown, true, ""
+		}
+		if extNotAnswer[lower] {
+			return "", false, "generic"
+		}
+		return s, true, ""
+
+	case cases.FieldTried:
+		if v := extFindTried(s); v != "" {
+			return v, true, ""
+		}
+		if extNoneRe.MatchString(lower) {
+			return "none", true, ""
+		}
+		if unknown {
+			return cases.Unknown, true, ""
+		}
+		if extNotAnswer[lower] {
+			return "", false, "generic"
+		}
+		return s, true, ""
+
+	case cases.FieldSymptom:
+		if extNotAnswer[lower] {
+			return "", false, "generic"
+		}
+		return s, true, ""
+
+	case cases.FieldDemand:
+		if d, ok := ParseDemand(s); ok {
+			return string(d), true, ""
+		}
+		if extOtherRe.MatchString(s) {
+			return string(cases.DemandOther), true, ""
+		}
+		// A choice number, in the order cases.Demands offers them.
+		if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(cases.Demands) {
+			return string(cases.Demands[n-1]), true, ""
+		}
+		if d := cases.Demand(lower); d.Valid() {
+			return string(d), true, ""
+		}
+		return "", false, "demand.invalid"
+	}
+	return "", false, "generic"
+}
+
+func extAnswerName(s string) (string, bool, string) {
+	if v := extFindName(s); v != "" {
+		return v, true, ""
+	}
+	v := extTrimAnswer(extNameStrip.ReplaceAllString(s, ""))
+	if extNotAnswer[strings.ToLower(v)] || extUnknownRe.MatchString(v) {
+		return "", false, "generic"
+	}
+	if extHanName.MatchString(v) {
+		return v, true, ""
+	}
+	if extEnNameRe.MatchString(v) {
+		words := strings.Fields(v)
+		for i, w := range words {
+			words[i] = strings.ToUpper(w[:1]) + w[1:]
+		}
+		return strings.Join(words, " "), true, ""
+	}
+	return "", false, "generic"
+}
