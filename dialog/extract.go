@@ -24,7 +24,7 @@ type ExtractorConfig struct {
 // The default patterns run on text whose full-width characters were already
 // folded to ASCII, so they only need to spell ":" and "#" once.
 const (
-	extIDConnector = `[\s:#=]*(?:(?:是|为|為|is|:)[\s:#]*)?`
+	extIDConnector = `[\s:#=]*(?:(?:不是|是|为|為|isn't|is not|is|:)[\s:#]*)?`
 
 	extDefaultOrderStrong = `(?i)(?:订单编号|訂單編號|订单号码|訂單號碼|订单号|訂單號|单号|單號|` +
 		`\border\s*(?:no\.?|number|num|id|#)|\binvoice(?:\s*(?:no\.?|number|num|#))?|` +
@@ -136,12 +136,13 @@ func (x *Extractor) Extract(text string, now time.Time) map[cases.FieldKey]strin
 	dates := dtFind(work, now, x.loc)
 	n := now.In(x.loc)
 	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, x.loc)
-	for _, d := range dates {
+	roles := extDateRoles(work, dates)
+	for i, d := range dates {
 		if d.date.After(today) {
 			continue // a purchase or a fault is never in the future
 		}
 		var key cases.FieldKey
-		switch extDateRole(work, d.start, d.end) {
+		switch roles[i] {
 		case extRolePurchase:
 			key = cases.FieldPurchaseDate
 		case extRoleFault:
@@ -473,11 +474,40 @@ func (x *Extractor) findProofs(s string) []extCand {
 		}
 		extSortCands(out)
 	}
-	return out
+	return extCorrectedIDs(s, out)
 }
 
 func (x *Extractor) findBatches(s string) []extCand {
-	return extFindIDs(s, x.batch, 2)
+	return extCorrectedIDs(s, extFindIDs(s, x.batch, 2))
+}
+
+var extIDTokenRe = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9-]{3,39}`)
+
+// extCorrectedIDs adds the id-shaped token that follows a negated candidate in
+// the same sentence: "订单号不是JD111111，是JD222222" names the right one
+// without repeating the keyword.
+func extCorrectedIDs(s string, cs []extCand) []extCand {
+	out := cs
+	for _, c := range cs {
+		cs0, _ := extClause(s, c.start, c.end)
+		if !extNegBefore.MatchString(s[cs0:c.start]) {
+			continue
+		}
+		rest := s[c.end:]
+		if loc := extSentenceEnd.FindStringIndex(rest); loc != nil {
+			rest = rest[:loc[0]]
+		}
+		for _, idx := range extIDTokenRe.FindAllStringIndex(rest, -1) {
+			st, en := c.end+idx[0], c.end+idx[1]
+			if (st > 0 && extIsAlnum(s[st-1])) || !extHasDigit.MatchString(s[st:en]) || extOverlaps(out, st, en) {
+				continue
+			}
+			out = append(out, extCand{st, en, s[st:en]})
+			break
+		}
+	}
+	extSortCands(out)
+	return out
 }
 
 func (x *Extractor) findModels(s string) []extCand {
@@ -542,27 +572,46 @@ var (
 	extSentenceEnd = regexp.MustCompile(`[。!?！？\n]|\.\s`)
 )
 
-// extDateRole decides whether the date at s[start:end] is when the product was
-// bought or when the fault appeared, from the nearest cue word: first within
-// the clause, then the sentence, then the whole message.
-func extDateRole(s string, start, end int) extRole {
-	cs, ce := extClause(s, start, end)
-	if r := extNearestCue(s, cs, ce, start, end); r != extRoleNone {
-		return r
+// extDateRoles decides for each date whether it is when the product was
+// bought or when the fault appeared, from the nearest cue word in its clause.
+// A date with no cue in its clause borrows one from the sentence, then from
+// the message, ignoring clauses that hold another date: their cues are taken.
+func extDateRoles(s string, ms []dtMention) []extRole {
+	roles := make([]extRole, len(ms))
+	others := make([]string, len(ms)) // s with the clauses of other dates blanked
+	for i, m := range ms {
+		cs, ce := extClause(s, m.start, m.end)
+		if roles[i] = extNearestCue(s, cs, ce, m.start, m.end); roles[i] != extRoleNone {
+			continue
+		}
+		o := s
+		for j, n := range ms {
+			if j != i {
+				a, b := extClause(s, n.start, n.end)
+				o = extMask(o, a, b)
+			}
+		}
+		others[i] = o
 	}
-	ss, se := 0, len(s)
-	for _, idx := range extSentenceEnd.FindAllStringIndex(s, -1) {
-		if idx[1] <= start {
-			ss = idx[1]
-		} else if idx[0] >= end {
-			se = idx[0]
-			break
+	for i, m := range ms {
+		if roles[i] != extRoleNone {
+			continue
+		}
+		o := others[i]
+		ss, se := 0, len(o)
+		for _, idx := range extSentenceEnd.FindAllStringIndex(o, -1) {
+			if idx[1] <= m.start {
+				ss = idx[1]
+			} else if idx[0] >= m.end {
+				se = idx[0]
+				break
+			}
+		}
+		if roles[i] = extNearestCue(o, ss, se, m.start, m.end); roles[i] == extRoleNone {
+			roles[i] = extNearestCue(o, 0, len(o), m.start, m.end)
 		}
 	}
-	if r := extNearestCue(s, ss, se, start, end); r != extRoleNone {
-		return r
-	}
-	return extNearestCue(s, 0, len(s), start, end)
+	return roles
 }
 
 func extNearestCue(s string, lo, hi, start, end int) extRole {
@@ -693,11 +742,11 @@ var extNotNames = map[string]bool{
 
 var (
 	extNameCallRe  = regexp.MustCompile(`(?:我叫|我的名字是|我的名字叫|我名字叫|名字叫|本人叫)\s*(\p{Han}{2,4})`)
-	extNameIAmRe   = regexp.MustCompile(`(?:^|[^\p{Han}])我是\s*(\p{Han}{2,4})\s*(?:[,.;!?。、\s]|$)`)
+	extNameIAmRe   = regexp.MustCompile(`我是\s*(\p{Han}{2,4})\s*(?:[,.;!?。、\s]|$)`)
 	extNameLabelRe = regexp.MustCompile(`(?i)(?:姓名|名字|联系人|聯繫人|聯絡人|联络人|客户名|客戶名|称呼|稱呼)\s*(?:是|为|為|:)?\s*(\p{Han}{1,4}|[A-Za-z][A-Za-z .'-]{1,40})`)
 	extNameTitleRe = regexp.MustCompile(`(\p{Han}{1,2})(先生|女士|小姐)`)
 	extNameMyRe    = regexp.MustCompile(`(?i)\b(?:my name is|my name's|name\s*:)\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,3})`)
-	extNameIntroRe = regexp.MustCompile(`\b(?:[Tt]his is|I'm|I am|[Ii]t's)\s+([A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+){0,2})`)
+	extNameIntroRe = regexp.MustCompile(`\b(?:[Tt]his is|I'm|I am|[Ii]t's)\s+([A-Z][a-zA-Z'-]+\b(?:\s+[A-Z][a-zA-Z'-]+\b){0,2})`)
 	extNameMrRe    = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+`)
 	// A name ends where the next thing (phone, email, company…) starts.
 	extNameTails = []string{"电话", "電話", "手机", "手機", "联系", "聯繫", "邮箱", "郵箱", "今年", "来自", "來自", "的", "是", "在", "住", "从", "從", "想", "要", "家", "我", "买", "買", "购", "購", "号", "號", "和", "跟", "了", "啊", "呀", "哈", "吧", "呢"}
@@ -749,6 +798,11 @@ func extHasSurname(name string) bool {
 func extEnName(words []string, needCap bool) string {
 	var keep []string
 	for _, w := range words {
+		if extIsCompanySuffix(w) {
+			return "" // "This is Acme Corp" introduces a company
+		}
+	}
+	for _, w := range words {
 		if extEnNotName[strings.ToLower(w)] || extIsCompanySuffix(w) {
 			break
 		}
@@ -785,7 +839,7 @@ func extFindName(s string) string {
 	if m := extNameIAmRe.FindStringSubmatch(s); m != nil {
 		// Only short, surname-led words: "我是你们的老客户" is not a name.
 		n := m[1]
-		if utf8.RuneCountInString(n) <= 3 && extHasSurname(n) && !extNotNames[n] && !strings.ContainsAny(n, "的人们們") {
+		if (utf8.RuneCountInString(n) <= 3 || extSurnames[string([]rune(n)[:2])]) && extHasSurname(n) && !extNotNames[n] && !strings.ContainsAny(n, "的人们們") {
 			return n
 		}
 	}
