@@ -409,7 +409,7 @@ func (s *step) absorb(text string) bool {
 			learned = true
 		}
 	}
-	if sym := s.symptomOf(text); sym != "" {
+	if sym := s.symptomOf(text, s.st.Asking != "" && s.st.Asking != cases.FieldSymptom || s.st.AskingCategory); sym != "" {
 		s.addText(sym)
 		if s.st.Fields[cases.FieldSymptom] == "" {
 			s.st.Fields[cases.FieldSymptom] = sym
@@ -448,7 +448,9 @@ var entityRe = regexp.MustCompile(`(?i)(\d[\d\s\-]{6,}\d|@|电话|電話|手机|
 
 // symptomOf keeps the clauses of text that describe a problem: greetings,
 // contact details and bare demands are dropped.
-func (s *step) symptomOf(text string) string {
+// With needEvidence (an answer to another question) only clauses that point
+// to a category count: "12345" answering "phone?" is not a symptom.
+func (s *step) symptomOf(text string, needEvidence bool) string {
 	var keep []string
 	for _, cl := range clauseSplit.Split(text, -1) {
 		cl = strings.TrimSpace(cl)
@@ -457,6 +459,9 @@ func (s *step) symptomOf(text string) string {
 		}
 		evidence := s.e.cfg.Rules.Classify(cl, nil).Category != ""
 		if !evidence {
+			if needEvidence {
+				continue
+			}
 			if entityRe.MatchString(cl) || utf8.RuneCountInString(cl) < 4 {
 				continue
 			}
@@ -807,7 +812,7 @@ func (s *step) absorbCorrection(text string) bool {
 		}
 	}
 	if !learned {
-		if sym := s.symptomOf(stripCorrection(text)); sym != "" && s.e.cfg.Rules.Classify(sym, nil).Category != "" {
+		if sym := s.symptomOf(stripCorrection(text), true); sym != "" && s.e.cfg.Rules.Classify(sym, nil).Category != "" {
 			s.st.Fields[cases.FieldSymptom] = sym
 			s.st.Texts = []string{sym}
 			learned = true

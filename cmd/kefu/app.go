@@ -113,7 +113,13 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.ln, err = net.Listen("tcp", cfg.Server.Addr); err != nil {
 		return fmt.Errorf("server.addr: %w", err)
 	}
-	m.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// Streams (SSE) end only when their request context ends, so shutdown
+	// cancels the base context of every request; a request cut short rolls
+	// back and the client retries with the same message id.
+	baseCtx, baseCancel := context.WithCancel(context.WithoutCancel(ctx))
+	m.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return baseCtx }}
+	m.srv.RegisterOnShutdown(baseCancel)
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
