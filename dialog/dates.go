@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // extDefaultLocation is the customer zone when none is configured. Loading is
@@ -31,6 +32,7 @@ type dtMention struct {
 type dtRule struct {
 	re         *regexp.Regexp
 	digitEdges bool
+	guard      func(s string, start, end int) bool // optional context check
 	resolve    func(m []string, today time.Time) (time.Time, bool)
 }
 
@@ -139,6 +141,36 @@ var dtRules = []dtRule{
 		re: regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(` + dtMonthAlt + `)\b\.?(?:,?\s*(\d{4})\b)?`),
 		resolve: func(m []string, today time.Time) (time.Time, bool) {
 			return dtEnMonthDay(m[2], m[1], m[3], today)
+		},
+	},
+	{ // 15号, 3日: a day of this month, or of last month when still ahead
+		re:         regexp.MustCompile(`(` + dtCN + `)\s*[号號日]`),
+		digitEdges: true,
+		guard:      dtBareDayGuard,
+		resolve: func(m []string, today time.Time) (time.Time, bool) {
+			d, ok := dtCNNum(m[1])
+			if !ok {
+				return time.Time{}, false
+			}
+			return dtRecentDay(d, today)
+		},
+	},
+	{ // "since the 10th": a day of this month, or of last month when still ahead
+		re: regexp.MustCompile(`(?i)\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b`),
+		resolve: func(m []string, today time.Time) (time.Time, bool) {
+			return dtRecentDay(dtAtoi(m[1]), today)
+		},
+	},
+	{ // 12.12买的, 6.18那天: month.day only right before a date-ish word, so
+		// decimals like "1.5匹" are left alone
+		re:         regexp.MustCompile(`(\d{1,2})\.(\d{1,2})`),
+		digitEdges: true,
+		guard: func(s string, start, end int) bool {
+			r, _ := utf8.DecodeRuneInString(s[end:])
+			return strings.ContainsRune("买買购購下到收坏壞开開出发發那当當就的号號日左前后後时時活大", r)
+		},
+		resolve: func(m []string, today time.Time) (time.Time, bool) {
+			return dtRecentMD(dtAtoi(m[1]), dtAtoi(m[2]), today)
 		},
 	},
 	{ // 今天, 昨天, 前天, 大前天 and friends
@@ -343,6 +375,9 @@ func dtFind(text string, now time.Time, loc *time.Location) []dtMention {
 	for _, r := range dtRules {
 		for _, idx := range r.re.FindAllStringSubmatchIndex(text, -1) {
 			if r.digitEdges && !extDigitEdges(text, idx[0], idx[1]) {
+				continue
+			}
+			if r.guard != nil && !r.guard(text, idx[0], idx[1]) {
 				continue
 			}
 			m := make([]string, len(idx)/2)
@@ -586,4 +621,32 @@ func dtZhWeek(prefix, day string, today time.Time) (time.Time, bool) {
 		return today.AddDate(0, 0, 7*weeks), true
 	}
 	return dtMonday(today).AddDate(0, 0, 7*weeks+wd), true
+}
+
+// dtBareDayGuard keeps "3号" from matching house numbers (幸福路3号), rooms,
+// lines or machines (3号机): only a day when no address word precedes it and
+// no counter word follows it.
+func dtBareDayGuard(s string, start, end int) bool {
+	if start > 0 {
+		r, _ := utf8.DecodeLastRuneInString(s[:start])
+		if strings.ContainsRune("路街道巷弄村里區区栋棟楼樓室层層号號元-#第月周週期拜", r) {
+			return false
+		}
+	}
+	if end < len(s) {
+		r, _ := utf8.DecodeRuneInString(s[end:])
+		if strings.ContainsRune("机機楼樓线線房院门門店床位码碼口台车車窗柜櫃键鍵桌球元圆圓楼厅廳馆館", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// dtRecentDay is day d of this month, or of last month when still ahead.
+func dtRecentDay(d int, today time.Time) (time.Time, bool) {
+	y, mo := today.Year(), today.Month()
+	if d > today.Day() {
+		y, mo = dtShiftMonth(y, mo, -1)
+	}
+	return dtYMD(y, int(mo), d, today.Location())
 }

@@ -225,15 +225,15 @@ func extIsAlnum(b byte) bool {
 	return extIsDigit(b) || (b|0x20 >= 'a' && b|0x20 <= 'z')
 }
 
-// extIsBoundary reports whether r ends a clause. A '.' counts only as a
-// sentence end, not inside "2023.11.11" or "Co., Ltd." style abbreviations.
+// extIsBoundary reports whether r ends a clause. A '.' counts only when a
+// space or the end follows, so "2023.11.11" stays one clause.
 func extIsBoundary(s string, i int, r rune) bool {
 	switch r {
 	case ',', '，', '。', ';', '；', '!', '！', '?', '？', '\n', '\r':
 		return true
 	case '.':
 		next := i + 1
-		return (next >= len(s) || s[next] == ' ' || s[next] == '\n') && (i == 0 || !extIsDigit(s[i-1]))
+		return next >= len(s) || s[next] == ' ' || s[next] == '\n'
 	}
 	return false
 }
@@ -312,6 +312,8 @@ var (
 	extEmailRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
 	// Mainland mobile, optionally with +86 / 0086 / (+86), grouped 3-4-4.
 	extMobileRe = regexp.MustCompile(`(?:(?:\+|00)\s*86[\s-]*|\(\s*\+?\s*86\s*\)[\s-]*)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}`)
+	// Taiwan mobile (09xx-xxx-xxx), for zh-TW customers.
+	extTWMobileRe = regexp.MustCompile(`(?:(?:\+|00)\s*886[\s-]*9|09)\d{2}[\s-]?\d{3}[\s-]?\d{3}`)
 	// Landline with area code; the digits are re-split by area code rules.
 	extLandlineRe = regexp.MustCompile(`(?:\(\s*0\d{2,3}\s*\)|0\d{2,3})[\s-]?\d{3,4}[\s-]?\d{4}`)
 	// Service hotlines (400/800) are the company's, never the customer's.
@@ -359,6 +361,13 @@ func extFindPhones(s string) []extCand {
 		}
 		d := extDigits(s[idx[0]:idx[1]])
 		out = append(out, extCand{idx[0], idx[1], d[len(d)-11:]})
+	}
+	for _, idx := range extTWMobileRe.FindAllStringIndex(s, -1) {
+		if !extPhoneEdges(s, idx[0], idx[1]) || extIDKeywordTail.MatchString(s[:idx[0]]) || extOverlaps(out, idx[0], idx[1]) {
+			continue
+		}
+		d := extDigits(s[idx[0]:idx[1]])
+		out = append(out, extCand{idx[0], idx[1], "0" + d[len(d)-9:]})
 	}
 	for _, idx := range extLandlineRe.FindAllStringIndex(s, -1) {
 		if !extPhoneEdges(s, idx[0], idx[1]) || extIDKeywordTail.MatchString(s[:idx[0]]) || extOverlaps(out, idx[0], idx[1]) {
@@ -420,12 +429,14 @@ func extSortCands(cs []extCand) {
 // Purchase proof, batch, model.
 
 var (
-	extShippingTail  = regexp.MustCompile(`(?i)(?:快递|快遞|物流|运单|運單|顺丰|順豐|tracking|shipping)\s*$`)
-	extOrderMention  = regexp.MustCompile(`(?i)订单|訂單|单号|單號|\border|购买凭证|購買憑證`)
-	extLongDigits    = regexp.MustCompile(`\d{12,20}`)
-	extHasDigit      = regexp.MustCompile(`\d`)
-	extHasLetter     = regexp.MustCompile(`[A-Za-z]`)
-	extModelPrefixRe = regexp.MustCompile(`^[A-Za-z]+`)
+	extShippingTail     = regexp.MustCompile(`(?i)(?:快递|快遞|物流|运单|運單|顺丰|順豐|tracking|shipping)\s*$`)
+	extOrderMention     = regexp.MustCompile(`(?i)订单|訂單|单号|單號|\border|购买凭证|購買憑證`)
+	extLongDigits       = regexp.MustCompile(`\d{12,20}`)
+	extHasDigit         = regexp.MustCompile(`\d`)
+	extHasLetter        = regexp.MustCompile(`[A-Za-z]`)
+	extModelPrefixRe    = regexp.MustCompile(`^[A-Za-z]+`)
+	extErrorCodeRe      = regexp.MustCompile(`^[A-Za-z]-?\d{1,3}$`)
+	extModelKeywordTail = regexp.MustCompile(`(?i)(?:型号|型號|机型|機型|\bmodel)[^,;。!?]{0,8}$`)
 )
 
 // extModelStop lists letter prefixes that look like codes but are not models:
@@ -539,10 +550,19 @@ func extModelOK(s string, st, en int) bool {
 			alnum++
 		}
 	}
+	// When the customer calls it the model ("型号E21", "model AC-220X") the
+	// look-alike filters below do not apply.
+	if extModelKeywordTail.MatchString(s[:st]) {
+		return alnum >= 2
+	}
 	if alnum < 3 {
 		return false // P1, A4, V2
 	}
 	if extModelStop[strings.ToLower(extModelPrefixRe.FindString(v))] {
+		return false
+	}
+	// E21, F3: a single letter and a short number is a fault code on the display.
+	if extErrorCodeRe.MatchString(v) {
 		return false
 	}
 	// Glued to an address, a domain or a longer word: part of something else.
@@ -567,7 +587,7 @@ const (
 )
 
 var (
-	extPurchaseCue = regexp.MustCompile(`(?i)买|買|购入|購入|入手|下单|下單|下的单|订购|訂購|到货|到貨|签收|簽收|收到货|收到貨|\bbought\b|\bpurchased?\b|\bordered\b|\bbuy\b|\breceived\b|\bdelivered\b|\bgot it\b`)
+	extPurchaseCue = regexp.MustCompile(`(?i)买|買|购入|購入|采购|採購|购置|購置|入手|下单|下單|下的单|订购|訂購|到货|到貨|签收|簽收|收到货|收到貨|\bbought\b|\bpurchased?\b|\bordered\b|\bbuy\b|\breceived\b|\bdelivered\b|\bgot it\b`)
 	extFaultCue    = regexp.MustCompile(`(?i)开始|開始|坏|壞|出现|出現|发生|發生|不能|不会|不會|不了|不脱水|不脫水|不转|不轉|故障|漏水|漏电|漏電|停机|停機|异常|異常|报错|報錯|失灵|失靈|不工作|不亮|不制冷|不製冷|不加热|不加熱|没反应|沒反應|死机|死機|异响|異響|问题|問題|\bsince\b|\bstarted\b|\bstart\b|\bbroke\b|\bbroken\b|\bstopped\b|\bfailed\b|\bfails\b|\bbegan\b|\bhappened\b|not working|won't|\bwont\b|doesn't|does not|can't|cannot|\bleak|\berror\b|\bnoise\b|\bissue\b|\bproblem\b|\bquit\b|\bdied\b`)
 	extSentenceEnd = regexp.MustCompile(`[。!?！？\n]|\.\s`)
 )
@@ -657,7 +677,7 @@ type extDemandWord struct {
 var extDemandWords = []extDemandWord{
 	{regexp.MustCompile(`(?i)维修|維修|修理|修一下|修好|修修|来修|來修|帮我修|幫我修|帮忙修|幫忙修|上门|上門|报修|報修|\brepairs?\b|\bfix\b|\bget it fixed\b|\bhave it fixed\b|\btechnician\b|\bservice visit\b`), cases.DemandRepair},
 	{regexp.MustCompile(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|\brefund\b|\bmoney back\b`), cases.DemandRefund},
-	{regexp.MustCompile(`(?i)退货|退貨|退掉|退回|退机|退機|\breturn\b|\bsend it back\b|\btake it back\b`), cases.DemandReturn},
+	{regexp.MustCompile(`(?i)退货|退貨|退掉|退回|退机|退機|(?:能|可以|要|想|申请|申請|给我|給我)退(?:货|貨|掉|回|机|機)?|\breturn\b|\bsend it back\b|\btake it back\b`), cases.DemandReturn},
 	{regexp.MustCompile(`(?i)换货|換貨|换一台|換一台|换一个|換一個|换个新|換個新|换台新|換台新|换新|換新|更换|更換|调换|調換|\bexchange\b|\breplace\b|\breplacement\b|\bswap\b|\ba new one\b`), cases.DemandExchange},
 	{regexp.MustCompile(`(?i)咨询|諮詢|咨詢|请问|請問|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|\bhow do i\b|\bhow to\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},
 }
@@ -686,7 +706,12 @@ func ParseDemand(text string) (cases.Demand, bool) {
 			if extDemandNegZh.MatchString(before) || extDemandNegEn.MatchString(before) || extDemandPast.MatchString(before) {
 				continue
 			}
-			if rest := s[idx[1]:]; strings.HasPrefix(rest, "过") || strings.HasPrefix(rest, "過") {
+			rest := s[idx[1]:]
+			if strings.HasPrefix(rest, "过") || strings.HasPrefix(rest, "過") {
+				continue
+			}
+			// "想退" before 款/货 is the start of a more specific word.
+			if r, _ := utf8.DecodeRuneInString(rest); strings.HasSuffix(s[idx[0]:idx[1]], "退") && strings.ContainsRune("款钱錢费費货貨回掉机機", r) {
 				continue
 			}
 			h := &hit{idx[0], w.demand}
@@ -744,12 +769,14 @@ var (
 	extNameCallRe  = regexp.MustCompile(`(?:我叫|我的名字是|我的名字叫|我名字叫|名字叫|本人叫)\s*(\p{Han}{2,4})`)
 	extNameIAmRe   = regexp.MustCompile(`我是\s*(\p{Han}{2,4})\s*(?:[,.;!?。、\s]|$)`)
 	extNameLabelRe = regexp.MustCompile(`(?i)(?:姓名|名字|联系人|聯繫人|聯絡人|联络人|客户名|客戶名|称呼|稱呼)\s*(?:是|为|為|:)?\s*(\p{Han}{1,4}|[A-Za-z][A-Za-z .'-]{1,40})`)
+	extNameFixRe   = regexp.MustCompile(`(?:名字|姓名|名)[^,;。]{0,6}(?:写错|寫錯|错了|錯了|不对|不對)[^,;。]{0,3}[,;]?\s*(?:是|应该是|應該是|叫)\s*(\p{Han}{2,4})`)
+	extNameNotRe   = regexp.MustCompile(`不是(\p{Han}{2,4})[,;]\s*(?:是|而是)\s*(\p{Han}{2,4})\s*(?:[,.;!?。]|$)`)
 	extNameTitleRe = regexp.MustCompile(`(\p{Han}{1,2})(先生|女士|小姐)`)
 	extNameMyRe    = regexp.MustCompile(`(?i)\b(?:my name is|my name's|name\s*:)\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,3})`)
 	extNameIntroRe = regexp.MustCompile(`\b(?:[Tt]his is|I'm|I am|[Ii]t's)\s+([A-Z][a-zA-Z'-]+\b(?:\s+[A-Z][a-zA-Z'-]+\b){0,2})`)
 	extNameMrRe    = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+`)
 	// A name ends where the next thing (phone, email, company…) starts.
-	extNameTails = []string{"电话", "電話", "手机", "手機", "联系", "聯繫", "邮箱", "郵箱", "今年", "来自", "來自", "的", "是", "在", "住", "从", "從", "想", "要", "家", "我", "买", "買", "购", "購", "号", "號", "和", "跟", "了", "啊", "呀", "哈", "吧", "呢"}
+	extNameTails = []string{"电话", "電話", "手机", "手機", "联系", "聯繫", "邮箱", "郵箱", "今年", "来自", "來自", "的", "是", "在", "住", "从", "從", "想", "要", "家", "我", "买", "買", "购", "購", "号", "號", "和", "跟", "了", "啊", "呀", "哈", "吧", "呢", "就", "即"}
 )
 
 // extEnNotName lists words that follow "I'm"/"this is" without being a name.
@@ -821,10 +848,19 @@ func extEnName(words []string, needCap bool) string {
 }
 
 func extFindName(s string) string {
+	if m := extNameFixRe.FindStringSubmatch(s); m != nil {
+		if n := extCutNameTail(m[1]); !extNotNames[n] {
+			return n
+		}
+	}
+	if m := extNameNotRe.FindStringSubmatch(s); m != nil && extHasSurname(m[1]) && extHasSurname(m[2]) {
+		return m[2]
+	}
 	if m := extNameLabelRe.FindStringSubmatch(s); m != nil {
 		v := strings.TrimSpace(m[1])
 		if utf8.RuneCountInString(v) > 0 && unicode.Is(unicode.Han, []rune(v)[0]) {
-			if n := extCutNameTail(v); !extNotNames[n] {
+			// "名字写错了" is not a name: without a colon, only surname-led words.
+			if n := extCutNameTail(v); !extNotNames[n] && (extHasSurname(n) || strings.Contains(m[0], ":")) {
 				return n
 			}
 		} else if n := extEnName(strings.Fields(v), false); n != "" {
@@ -967,12 +1003,12 @@ var (
 	// Washing programmes are features, not surroundings.
 	extEnvNotAfter = regexp.MustCompile(`^(?:洗|模式|档|檔|消毒|烘|杀菌|殺菌|功能)`)
 
-	extTriedRe     = regexp.MustCompile(`(?i)重启|重啟|重新启动|重新啟動|重开机|重開機|断电|斷電|拔插|插拔|拔掉电源|拔掉電源|拔了电源|拔了電源|拔电源|拔電源|恢复出厂|恢復出廠|出厂设置|出廠設置|复位|復位|重置|重装|重裝|清洗|清理过|清理過|换了插座|換了插座|换插座|換插座|换了电池|換了電池|换电池|換電池|升级|升級|刷机|刷機|检查了|檢查了|查看了|关机再开|關機再開|重新插|重新连接|重新連接|重新配网|重新配網|\btried\b|\brestarted\b|\brestarting\b|\brestart\b|\brebooted\b|\brebooting\b|\breboot\b|\breset\b|\bresetting\b|\bunplugged\b|\bunplugging\b|\bplugged it back\b|\bpower[- ]cycled\b|\bpower[- ]cycling\b|\bcleaned\b|\breinstalled\b|\bupdated\b|\bchecked\b|\breplaced the\b`)
+	extTriedRe     = regexp.MustCompile(`(?i)重启|重啟|重新启动|重新啟動|重开机|重開機|断电|斷電|拔插|插拔|拔掉电源|拔掉電源|拔了电源|拔了電源|拔电源|拔電源|恢复出厂|恢復出廠|出厂设置|出廠設置|复位|復位|重置|重装|重裝|清洗|清理过|清理過|换了?个?插座|換了?個?插座|换了?个?电池|換了?個?電池|试了|試了|试过|試過|尝试了|嘗試了|调过|調過|升级|升級|刷机|刷機|检查了|檢查了|查看了|关机再开|關機再開|重新插|重新连接|重新連接|重新配网|重新配網|\btried\b|\brestarted\b|\brestarting\b|\brestart\b|\brebooted\b|\brebooting\b|\breboot\b|\breset\b|\bresetting\b|\bunplugged\b|\bunplugging\b|\bplugged it back\b|\bpower[- ]cycled\b|\bpower[- ]cycling\b|\bcleaned\b|\breinstalled\b|\bupdated\b|\bchecked\b|\breplaced the\b`)
 	extTriedAuto   = regexp.MustCompile(`(?i)自动|自動|自己|一直|老是|总是|總是|反复|反復|频繁|頻繁|不停|经常|經常|动不动|動不動|\bkeeps\b|\bkeep\b|\brandomly\b|by itself|on its own|\bconstantly\b|\brepeatedly\b|tried to (?:call|contact|reach|email)`)
 	extTriedNeg    = regexp.MustCompile(`(?i)没|沒|未|别|別|不想|不敢|haven't|have not|didn't|did not|not yet|\bnever\b|don't|do not`)
 	extTriedAsk    = regexp.MustCompile(`(?i)吗|嗎|要不要|需不需要|需要|怎么|怎麼|如何|\bhow\b|\bshould i\b|\bcan i\b|\bdo i need\b|\bshall i\b`)
-	extTriedCut    = regexp.MustCompile(`(?i)但是|但|可是|还是|還是|也不|也没|也沒|仍然|依然|不过|不過|\s+but\b|\s+still\b|\s+and it\b`)
-	extTriedLeadZh = regexp.MustCompile(`^(?:我们|我們|我)`)
+	extTriedCut    = regexp.MustCompile(`(?i)但是|但|可是|还是|還是|也不|也没|也沒|都不|都没|都沒|仍然|依然|不过|不過|\s+but\b|\s+still\b|\s+and it\b`)
+	extTriedLeadZh = regexp.MustCompile(`^(?:我们|我們|我|也|还|還|又)+`)
 )
 
 // extJoin joins distinct phrases, with the separator matching the script.
@@ -1057,13 +1093,18 @@ var (
 	extNameStrip = regexp.MustCompile(`(?i)^(?:我叫|我是|我的名字是|我的名字叫|名字是|名字叫|姓名是?|姓名:|叫我|称呼我|稱呼我|本人|my name is|my name's|i'm|i am|this is|name:|it's)\s*`)
 	extHanName   = regexp.MustCompile(`^\p{Han}{1,4}(?:先生|女士|小姐)?$`)
 	extEnNameRe  = regexp.MustCompile(`^[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,3}$`)
-	extBareIDRe  = regexp.MustCompile(`^[#:\s]*([A-Za-z0-9][A-Za-z0-9/._-]{0,39})[\s.。]*$`)
+	extBareIDRe  = regexp.MustCompile(`^(?:是|就是)?[#:\s]*([A-Za-z0-9][A-Za-z0-9/._-]{0,39})[\s.。吧啊呀哦呢的了嘛]*$`)
+	// Refusals and negations are not names ("不想说", "保密").
+	extRefuseRe  = regexp.MustCompile(`^[不没沒无無别別]|保密|不方便|算了|匿名`)
 	extNotAnswer = map[string]bool{"好的": true, "好": true, "你好": true, "您好": true, "是的": true, "对": true,
 		"對": true, "嗯": true, "ok": true, "okay": true, "yes": true, "no": true, "hello": true, "hi": true,
 		"谢谢": true, "謝謝": true, "thanks": true, "什么": true, "什麼": true, "为什么": true, "為什麼": true}
 	extCoStrip = regexp.MustCompile(`(?i)^(?:我们是|我們是|我司是|公司是|公司叫|我们公司叫|我們公司叫|我们公司是|我們公司是|我在|来自|來自|from|i work at|i work for)\s*`)
 	extOtherRe = regexp.MustCompile(`(?i)^(?:其他|其它|别的|別的|other|others|something else)`)
-	extNoCoRe  = regexp.MustCompile(`(?i)^(?:个人|個人|个人用户|個人用戶|私人|家用|没有|沒有|无|無|none|n/?a|personal|individual|private)$`)
+	extNoCoRe  = regexp.MustCompile(`(?i)^(?:个人|個人|个人用户|個人用戶|私人|家用|没有|沒有|无|無|none|n/?a|personal|individual|private)$|不是公司|不是企业|不是企業|非企业|非企業|个人购买|個人購買|not a company|personal use`)
+	// One-character demand answers to a choice question.
+	extDemandShort = map[string]cases.Demand{"修": cases.DemandRepair, "退": cases.DemandReturn,
+		"换": cases.DemandExchange, "換": cases.DemandExchange, "问": cases.DemandConsultation, "問": cases.DemandConsultation}
 )
 
 // extTrimAnswer strips surrounding space and closing punctuation.
@@ -1216,6 +1257,9 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 		if extOtherRe.MatchString(s) {
 			return string(cases.DemandOther), true, ""
 		}
+		if d, ok := extDemandShort[strings.TrimRight(s, "吧啊呀了的嘛")]; ok {
+			return string(d), true, ""
+		}
 		// A choice number, in the order cases.Demands offers them.
 		if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(cases.Demands) {
 			return string(cases.Demands[n-1]), true, ""
@@ -1233,11 +1277,14 @@ func extAnswerName(s string) (string, bool, string) {
 		return v, true, ""
 	}
 	v := extTrimAnswer(extNameStrip.ReplaceAllString(s, ""))
-	if extNotAnswer[strings.ToLower(v)] || extUnknownRe.MatchString(v) {
+	if extNotAnswer[strings.ToLower(v)] || extUnknownRe.MatchString(v) || extRefuseRe.MatchString(v) {
 		return "", false, "generic"
 	}
 	if extHanName.MatchString(v) {
-		return v, true, ""
+		if n := extCutNameTail(v); utf8.RuneCountInString(n) > 1 || extSurnames[n] {
+			return n, true, ""
+		}
+		return "", false, "generic"
 	}
 	if extEnNameRe.MatchString(v) {
 		words := strings.Fields(v)

@@ -60,6 +60,9 @@ func TestExtractPhone(t *testing.T) {
 		{"021 1234 5678", "021-12345678"},
 		{"02112345678", "021-12345678"},
 		{"0571-8765432", "0571-8765432"},
+		{"電話0912345678", "0912345678"}, // Taiwan mobile
+		{"手機 0912-345-678", "0912345678"},
+		{"+886 912 345 678", "0912345678"},
 		{"电话不是13812345678，是13987654321", "13987654321"},
 		{"手机号13812345678写错了，应该是13812345679", "13812345679"},
 		// Not the customer's phone.
@@ -68,9 +71,9 @@ func TestExtractPhone(t *testing.T) {
 		{"订单 202311111381234567", ""},
 		{"我打了你们的400-820-8820没人接", ""},
 		{"热线4008208820", ""},
-		{"1381234567", ""},    // ten digits
-		{"138123456789", ""},  // twelve digits
-		{"12812345678", ""},   // no 12x mobile prefix
+		{"1381234567", ""},   // ten digits
+		{"138123456789", ""}, // twelve digits
+		{"12812345678", ""},  // no 12x mobile prefix
 		{"2023-11-11买的", ""}, // a date
 		{"订单号 13812345678", ""},
 	})
@@ -147,6 +150,11 @@ func TestExtractModel(t *testing.T) {
 		{"Nov 11 bought", ""},
 		{"3天前坏了", ""},
 		{"PM2.5传感器报警", ""},
+		{"The machine shows error code E21 since Monday", ""},
+		{"屏幕显示E4", ""},
+		{"型号E21", "E21"}, // called a model, so it is one
+		{"model AC-220X on March 3rd", "AC-220X"},
+		{"AC220V电源", ""},
 		{"批次B2305", ""},
 		{"只有型号不知道", ""},
 	})
@@ -190,6 +198,14 @@ func TestExtractDates(t *testing.T) {
 		{"Since 3 days ago it makes a loud noise", "", "2024-05-12"},
 		{"Bought two weeks ago. The screen failed this morning.", "2024-05-01", "2024-05-15"},
 		{"订单是上个月的，两周前出现异响", "", "2024-05-01"},
+		{"我们公司去年采购了50台", "2023-05-15", ""},
+		{"1号买的，3号就坏了", "2024-05-01", "2024-05-03"},
+		{"12.12买的", "2023-12-12", ""},
+		{"1.5匹的空调昨天坏了", "", "2024-05-14"},
+		{"It's been broken since the 10th", "", "2024-05-10"},
+		{"20号买的，今天坏了", "2024-04-20", "2024-05-15"}, // the 20th is still ahead this month
+		{"我住幸福路3号，洗衣机昨天坏了", "", "2024-05-14"},
+		{"3号机昨天坏了", "", "2024-05-14"},
 		// Unclear role: not assigned.
 		{"昨天", "", ""},
 		{"你好，2023-01-01", "", ""},
@@ -239,6 +255,10 @@ func TestParseDemand(t *testing.T) {
 		{"I need someone to fix it", cases.DemandRepair},
 		{"退货", cases.DemandReturn},
 		{"这台我想退掉", cases.DemandReturn},
+		{"可以退吗", cases.DemandReturn},
+		{"能退不", cases.DemandReturn},
+		{"想退款", cases.DemandRefund},
+		{"不想退货", ""},
 		{"我要退貨", cases.DemandReturn},
 		{"I'd like to return it", cases.DemandReturn},
 		{"换货", cases.DemandExchange},
@@ -312,7 +332,11 @@ func TestExtractCustomerName(t *testing.T) {
 		{"I'm Tom Lee", "Tom Lee"},
 		{"Hello, I'm Tom. My washer broke", "Tom"},
 		{"Mr. Wang called yesterday", "Mr. Wang"},
+		// Corrections.
+		{"名字写错了，是张珊", "张珊"},
+		{"不是张三，是李四", "李四"},
 		// Not names.
+		{"名字写错了", ""},
 		{"我是你们的老客户", ""},
 		{"我是用户", ""},
 		{"我是车主", ""},
@@ -388,7 +412,11 @@ func TestExtractTried(t *testing.T) {
 		{"I tried restarting it but it still doesn't work", "I tried restarting it"},
 		{"already reset it", "already reset it"},
 		{"I unplugged it for an hour", "I unplugged it for an hour"},
-		{"重启过了，也清洗了滤网", "重启过了；也清洗了滤网"},
+		{"重启过了，也清洗了滤网", "重启过了；清洗了滤网"},
+		{"换了个插座还是不行", "换了个插座"},
+		{"试了好几个插座都不行", "试了好几个插座"},
+		{"冷藏不冷。已经调过温度了", "已经调过温度了"},
+		{"We already power cycled them. Please advise", "We already power cycled them"},
 		// Not something the customer tried.
 		{"它自己一直重启", ""},
 		{"It keeps restarting", ""},
@@ -425,15 +453,15 @@ func TestExtractFullMessage(t *testing.T) {
 		{
 			"您好，我們是台北宏達電子，聯絡人林小姐，電話0223456789。上個月買的冰箱BCD-520W，批號B2305，放在倉庫裡，三天前開始不製冷，想退款。",
 			fields{
-				cases.FieldCompany:       "台北宏達電子",
-				cases.FieldCustomerName:  "林小姐",
-				cases.FieldPhone:         "022-3456789",
-				cases.FieldProductModel:  "BCD-520W",
-				cases.FieldBatch:         "B2305",
-				cases.FieldPurchaseDate:  "2024-04-15",
-				cases.FieldOccurredAt:    "2024-05-12",
-				cases.FieldEnvironment:   "放在倉庫裡",
-				cases.FieldDemand:        "refund",
+				cases.FieldCompany:      "台北宏達電子",
+				cases.FieldCustomerName: "林小姐",
+				cases.FieldPhone:        "022-3456789",
+				cases.FieldProductModel: "BCD-520W",
+				cases.FieldBatch:        "B2305",
+				cases.FieldPurchaseDate: "2024-04-15",
+				cases.FieldOccurredAt:   "2024-05-12",
+				cases.FieldEnvironment:  "放在倉庫裡",
+				cases.FieldDemand:       "refund",
 			},
 		},
 		{
@@ -519,12 +547,19 @@ func TestParseFieldAnswer(t *testing.T) {
 		{cases.FieldCustomerName, "My name is Ann Lee", "Ann Lee", ""},
 		{cases.FieldCustomerName, "张三 13812345678", "", "generic"},
 		{cases.FieldCustomerName, "好的", "", "generic"},
+		{cases.FieldCustomerName, "叫我小王就行", "小王", ""},
+		{cases.FieldCustomerName, "李", "李", ""},
+		{cases.FieldCustomerName, "不想说", "", "generic"},
+		{cases.FieldCustomerName, "保密", "", "generic"},
+		{cases.FieldCustomerName, "洗衣机坏了", "", "generic"},
 		{cases.FieldCustomerName, "", "", "generic"},
 
 		{cases.FieldCompany, "深圳华强科技有限公司", "深圳华强科技有限公司", ""},
 		{cases.FieldCompany, "华强", "华强", ""},
 		{cases.FieldCompany, "Acme", "Acme", ""},
 		{cases.FieldCompany, "个人", "none", ""},
+		{cases.FieldCompany, "不是公司，个人买的", "none", ""},
+		{cases.FieldCompany, "我们是华强科技", "华强科技", ""},
 		{cases.FieldCompany, "123", "", "generic"},
 
 		{cases.FieldPhone, "138 1234 5678", "13812345678", ""},
@@ -553,6 +588,7 @@ func TestParseFieldAnswer(t *testing.T) {
 
 		{cases.FieldBatch, "B2305", "B2305", ""},
 		{cases.FieldBatch, "2305", "2305", ""},
+		{cases.FieldBatch, "B2305吧", "B2305", ""},
 		{cases.FieldBatch, "批号 B2305", "B2305", ""},
 		{cases.FieldBatch, "不知道", cases.Unknown, ""},
 		{cases.FieldBatch, "不清楚", cases.Unknown, ""},
@@ -592,6 +628,10 @@ func TestParseFieldAnswer(t *testing.T) {
 		{cases.FieldDemand, "refund", "refund", ""},
 		{cases.FieldDemand, "其他", "other", ""},
 		{cases.FieldDemand, "1", "repair", ""},
+		{cases.FieldDemand, "２", "return", ""},
+		{cases.FieldDemand, "修吧", "repair", ""},
+		{cases.FieldDemand, "换", "exchange", ""},
+		{cases.FieldDemand, "Repair", "repair", ""},
 		{cases.FieldDemand, "consultation", "consultation", ""},
 		{cases.FieldDemand, "随便", "", "demand.invalid"},
 		{cases.FieldDemand, "9", "", "demand.invalid"},

@@ -12,8 +12,8 @@ func TestDetectLanguage(t *testing.T) {
 		{"你好，我的洗衣机不脱水了，怎么办？", "zh-CN"},
 		{"请问这个型号还能维修吗", "zh-CN"},
 		{"我要退货", "zh-CN"},
-		{"好的", "zh-CN"},               // no script marker: default simplified
-		{"XQG80坏了", "zh-CN"},          // Han wins over the Latin code
+		{"好的", "zh-CN"},              // no script marker: default simplified
+		{"XQG80坏了", "zh-CN"},         // Han wins over the Latin code
 		{"我的email是a@b.com", "zh-CN"}, // Han wins over the Latin words
 		{"谢谢", "zh-CN"},
 
