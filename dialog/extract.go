@@ -319,7 +319,7 @@ var (
 	// Service hotlines (400/800) are the company's, never the customer's.
 	extHotlineRe = regexp.MustCompile(`[48]00[\s-]?\d{3}[\s-]?\d{4}`)
 	// An id keyword right before a number makes it an order number, not a phone.
-	extIDKeywordTail = regexp.MustCompile(`(?i)(?:订单|訂單|单号|單號|order|invoice|发票|發票|凭证|憑證|批次|批号|批號|batch|lot)[^0-9]{0,8}$`)
+	extIDKeywordTail = regexp.MustCompile(`(?i)(?:订单|訂單|单号|單號|\border|\binvoice|发票|發票|凭证|憑證|批次|批号|批號|\bbatch|\blot)[^0-9]{0,8}$`)
 )
 
 func extFindEmails(s string) []extCand {
@@ -429,7 +429,7 @@ func extSortCands(cs []extCand) {
 // Purchase proof, batch, model.
 
 var (
-	extShippingTail     = regexp.MustCompile(`(?i)(?:快递|快遞|物流|运单|運單|顺丰|順豐|tracking|shipping)\s*$`)
+	extShippingTail     = regexp.MustCompile(`(?i)(?:快递|快遞|物流|运|運|顺丰|順豐|tracking|shipping)\s*$`)
 	extOrderMention     = regexp.MustCompile(`(?i)订单|訂單|单号|單號|\border|购买凭证|購買憑證`)
 	extLongDigits       = regexp.MustCompile(`\d{12,20}`)
 	extHasDigit         = regexp.MustCompile(`\d`)
@@ -444,15 +444,14 @@ var (
 var extModelStop = map[string]bool{
 	"usb": true, "wifi": true, "wlan": true, "app": true, "tv": true, "hdmi": true, "mp": true,
 	"pm": true, "am": true, "co": true, "no": true, "ios": true, "android": true, "win": true,
-	"windows": true, "covid": true, "sars": true, "h": true, "tel": true, "fax": true, "ext": true,
-	"room": true, "rm": true, "top": true, "vip": true, "day": true, "days": true, "week": true,
-	"page": true, "step": true, "level": true, "gen": true, "ver": true, "version": true, "v": true,
-	"q": true, "p": true, "lte": true, "dc": true, "ac": true, "type": true, "jd": true, "tb": true,
-	"order": true, "invoice": true, "batch": true, "lot": true, "no.": true, "a": true, "k": true,
-	"g": true, "ipv": true, "utf": true, "iso": true, "gb": true, "mb": true, "kb": true, "tb.": true,
-	"hz": true, "kw": true, "w": true, "mm": true, "cm": true, "kg": true, "ml": true, "x": true,
-	"jan": true, "feb": true, "mar": true, "apr": true, "may": true, "jun": true, "jul": true,
-	"aug": true, "sep": true, "sept": true, "oct": true, "nov": true, "dec": true,
+	"windows": true, "covid": true, "sars": true, "tel": true, "fax": true, "ext": true, "room": true,
+	"rm": true, "top": true, "vip": true, "day": true, "days": true, "week": true, "page": true,
+	"step": true, "level": true, "gen": true, "ver": true, "version": true, "lte": true, "dc": true,
+	"ac": true, "type": true, "jd": true, "tb": true, "order": true, "invoice": true, "batch": true,
+	"lot": true, "ipv": true, "utf": true, "iso": true, "gb": true, "mb": true, "kb": true,
+	"hz": true, "kw": true, "mm": true, "cm": true, "kg": true, "ml": true, "jan": true, "feb": true,
+	"mar": true, "apr": true, "may": true, "jun": true, "jul": true, "aug": true, "sep": true,
+	"sept": true, "oct": true, "nov": true, "dec": true, "err": true, "error": true, "code": true,
 }
 
 // extFindIDs runs id patterns and keeps captures that contain a digit.

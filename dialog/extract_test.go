@@ -110,6 +110,7 @@ func TestExtractPurchaseProof(t *testing.T) {
 		{"订单号不是JD111111，是JD222222", "JD222222"},
 		// Not purchase proofs.
 		{"快递单号SF1234567890", ""},
+		{"运单号 SF1234567890", ""},
 		{"我的订单还没到", ""},
 		{"I ordered XQG100 last month", ""},
 		{"型号XQG100", ""},
@@ -152,6 +153,8 @@ func TestExtractModel(t *testing.T) {
 		{"PM2.5传感器报警", ""},
 		{"The machine shows error code E21 since Monday", ""},
 		{"屏幕显示E4", ""},
+		{"显示ERR04错误", ""},
+		{"X2000不工作", "X2000"},
 		{"型号E21", "E21"}, // called a model, so it is one
 		{"model AC-220X on March 3rd", "AC-220X"},
 		{"AC220V电源", ""},
