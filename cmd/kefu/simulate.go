@@ -408,3 +408,5 @@ func (r *SimResult) Check(e *Expect) []string {
 	}
 	return d
 }
+
+func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
