@@ -34,7 +34,9 @@ func setup(t *testing.T) *bundle {
 
 // send runs one customer message and feeds a registration back, as the
 // service does.
-func (b *bundle) send(text string) []dialog.Reply { return b.event(dialog.Event{Kind: dialog.EventMessage, Text: text}) }
+func (b *bundle) send(text string) []dialog.Reply {
+	return b.event(dialog.Event{Kind: dialog.EventMessage, Text: text})
+}
 
 func (b *bundle) press(v string) []dialog.Reply {
 	return b.event(dialog.Event{Kind: dialog.EventMessage, Choice: v})

@@ -53,7 +53,7 @@ type State struct {
 	HandoffReason string `json:"handoff_reason,omitempty"`
 	HandoffAcked  bool   `json:"handoff_acked,omitempty"`
 	// Resume is the phase the bot returns to when an agent hands back.
-	Resume Phase `json:"resume,omitempty"`
+	Resume Phase  `json:"resume,omitempty"`
 	Agent  string `json:"agent,omitempty"`
 }
 
@@ -69,7 +69,7 @@ const (
 
 // Timer names.
 const (
-	TimerReminder     = "intake_reminder"      // the customer went quiet mid-intake
+	TimerReminder     = "intake_reminder"       // the customer went quiet mid-intake
 	TimerRegistration = "registration_deadline" // SPEC §2: registered within 2 h
 )
 
