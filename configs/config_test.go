@@ -1,0 +1,98 @@
+package configs_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kefu-dev/kefu/configs"
+)
+
+func write(t *testing.T, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "kefu.yaml")
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestDefaultsBuildAnEngine(t *testing.T) {
+	t.Parallel()
+	cfg, err := configs.Load("", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Postgres() || cfg.SQLitePath() != "kefu.db" || cfg.Server.Addr != "localhost:8080" {
+		t.Errorf("defaults: %+v", cfg)
+	}
+	if _, err := cfg.Engine(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestExampleFileLoads(t *testing.T) {
+	t.Parallel()
+	cfg, err := configs.Load(write(t, string(configs.Example())), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.SLA.StartBy["P1"] != 4*time.Hour || cfg.Dialog.ReminderAfter != 30*time.Minute {
+		t.Errorf("example values: %+v", cfg.SLA)
+	}
+}
+
+func TestEnvironmentOverridesAndSecretFiles(t *testing.T) {
+	t.Parallel()
+	secret := filepath.Join(t.TempDir(), "db")
+	if err := os.WriteFile(secret, []byte("postgres://kefu:s3cret@db:5432/kefu\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := configs.Load(write(t, "server:\n  addr: \":9000\"\n"), []string{
+		"KEFU_DATABASE_URL_FILE=" + secret,
+		"KEFU_SLA_REGISTRATION=90m",
+		"KEFU_DIALOG_MAX_ATTEMPTS=5",
+		"KEFU_EXTRACT_ORDER_PATTERNS=PO-\\d+, SO-\\d+",
+		"OTHER=1",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !cfg.Postgres() || cfg.SLA.Registration != 90*time.Minute || cfg.Dialog.MaxAttempts != 5 || cfg.Server.Addr != ":9000" {
+		t.Errorf("overrides not applied: %+v", cfg)
+	}
+	if len(cfg.Extract.OrderPatterns) != 2 || cfg.Extract.OrderPatterns[1] != `SO-\d+` {
+		t.Errorf("list override: %q", cfg.Extract.OrderPatterns)
+	}
+	if red := cfg.Redacted(); strings.Contains(red.Database.URL, "s3cret") {
+		t.Errorf("redacted config shows the password: %s", red.Database.URL)
+	}
+}
+
+func TestErrorsNameTheKey(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file string
+		env  []string
+		key  string
+	}{
+		{"log:\n  level: loud\n", nil, "log.level"},
+		{"sla:\n  start_by: {P2: 0s}\n", nil, "sla.start_by.P2"},
+		{"dialog:\n  timezone: Mars/Olympus\n", nil, "dialog.timezone"},
+		{"webchat:\n  max_mesage_bytes: 10\n", nil, "max_mesage_bytes"},
+		{"", []string{"KEFU_DIALOG_MAX_ATTEMPTS=many"}, "dialog.max_attempts"},
+		{"dialog:\n  max_attempts: 0\n", nil, "dialog.max_attempts"},
+	}
+	for _, tc := range tests {
+		_, err := configs.Load(write(t, tc.file), tc.env)
+		if err == nil || !strings.Contains(err.Error(), tc.key) {
+			t.Errorf("%q %v: err %v, want it to name %s", tc.file, tc.env, err, tc.key)
+		}
+	}
+	cfg, _ := configs.Load(write(t, "extract:\n  model_patterns: [\"(\"]\n"), nil)
+	if _, err := cfg.Engine(); err == nil || !strings.Contains(err.Error(), "model_patterns") {
+		t.Errorf("bad pattern: %v", err)
+	}
+}
