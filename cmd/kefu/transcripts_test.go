@@ -112,3 +112,5 @@ func testPostgres(t *testing.T) string {
 	}
 	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
 }
+
+func writeFile(path, body string) error { return os.WriteFile(path, []byte(body), 0o600) }

@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/configs"
+)
+
+// startMain runs the real program on a free port.
+func startMain(t *testing.T, dbURL string) *Main {
+	t.Helper()
+	cfg := configs.Default()
+	cfg.Server.Addr = "127.0.0.1:0"
+	cfg.Database.URL = dbURL
+	cfg.Webchat.PollInterval = 100 * time.Millisecond
+	cfg.Outbox.PollInterval = 50 * time.Millisecond
+	m := NewMain(cfg, io.Discard)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+type chat struct {
+	t       *testing.T
+	base    string
+	session string
+	n       int
+}
+
+func (c *chat) post(text string) *http.Response {
+	c.t.Helper()
+	c.n++
+	body, _ := json.Marshal(map[string]string{"session": c.session, "client_message_id": fmt.Sprintf("m%d", c.n), "text": text})
+	resp, err := http.Post(c.base+"/api/webchat/messages", "application/json", bytes.NewReader(body))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp
+}
+
+// waitReply polls until a bot message after id arrives that satisfies ok.
+func (c *chat) waitReply(after int64, ok func(channels.StoredMessage) bool) (channels.StoredMessage, int64) {
+	c.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := http.Get(fmt.Sprintf("%s/api/webchat/messages?session=%s&after=%d", c.base, c.session, after))
+		if err != nil {
+			c.t.Fatal(err)
+		}
+		var out struct {
+			Messages []channels.StoredMessage `json:"messages"`
+		}
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		resp.Body.Close()
+		for _, m := range out.Messages {
+			after = m.ID
+			if m.Direction == "out" && ok(m) {
+				return m, after
+			}
+		}
+		time.Sleep(50 * time.Millisecond) // polling a live server, not asserting time
+	}
+	c.t.Fatalf("no matching reply after message %d", after)
+	return channels.StoredMessage{}, after
+}
+
+func field(f string) func(channels.StoredMessage) bool {
+	return func(m channels.StoredMessage) bool { return m.Field == f }
+}
+
+func testServeRegistersCase(t *testing.T, dbURL string) {
+	m := startMain(t, dbURL)
+	c := &chat{t: t, base: "http://" + m.Addr(), session: "e2e-session-0001"}
+
+	for _, path := range []string{"/healthz", "/readyz", "/"} {
+		resp, err := http.Get(c.base + path)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", path, resp.StatusCode, err)
+		}
+		resp.Body.Close()
+	}
+
+	// SSE: the stream sees the first reply.
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "GET", c.base+"/api/webchat/stream?session="+c.session, nil)
+	stream, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stream.Body.Close()
+
+	if r := c.post("你好，我家XQG100洗衣机昨天开始不脱水了，电话13812345678，想上门维修"); r.StatusCode != http.StatusAccepted {
+		t.Fatalf("post: %d", r.StatusCode)
+	}
+	sc := bufio.NewScanner(stream.Body)
+	gotAsk := false
+	for sc.Scan() {
+		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+			var msg channels.StoredMessage
+			_ = json.Unmarshal([]byte(data), &msg)
+			if msg.Direction == "out" && msg.Field == "customer_name" {
+				gotAsk = true
+				break
+			}
+		}
+	}
+	if !gotAsk {
+		t.Fatal("the stream never carried the question for the customer's name")
+	}
+	_, after := c.waitReply(0, field("customer_name"))
+
+	// Restart: the customer reloads the page against a new process.
+	if err := m.Close(); err != nil {
+		t.Fatal(err)
+	}
+	m = startMain(t, dbURL)
+	defer m.Close()
+	c.base = "http://" + m.Addr()
+
+	c.post("张三")
+	_, after = c.waitReply(after, field("purchase_date"))
+	c.post("去年双十一买的")
+	_, after = c.waitReply(after, field("confirm"))
+	c.post("确认")
+	reg, _ := c.waitReply(after, func(m channels.StoredMessage) bool { return strings.Contains(m.Text, "K-") })
+	for _, want := range []string{"技术故障", "P2", "技术支持部"} {
+		if !strings.Contains(reg.Text, want) {
+			t.Errorf("registration reply lacks %q: %s", want, reg.Text)
+		}
+	}
+
+	// Oversized input gets a clear 413.
+	if r := c.post(strings.Repeat("很长", 3000)); r.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized message: %d, want 413", r.StatusCode)
+	}
+}
+
+func TestServeOnSQLite(t *testing.T) {
+	t.Parallel()
+	testServeRegistersCase(t, filepath.Join(t.TempDir(), "kefu.db"))
+}
+
+func TestServeOnPostgres(t *testing.T) {
+	t.Parallel()
+	testServeRegistersCase(t, testPostgres(t))
+}
+
+func TestCommands(t *testing.T) {
+	t.Parallel()
+	var out, errb bytes.Buffer
+	if err := run(context.Background(), []string{"config", "check"}, &out, &errb); err != nil || !strings.Contains(out.String(), "config ok") {
+		t.Errorf("config check: %v %s %s", err, out.String(), errb.String())
+	}
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := writeFile(bad, "log:\n  level: loud\n"); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"config", "check", "-config", bad}, &out, &errb); err == nil || !strings.Contains(err.Error(), "log.level") {
+		t.Errorf("bad config: %v", err)
+	}
+	out.Reset()
+	if err := run(context.Background(), []string{"simulate", "-check", "../../testdata/transcripts/zh-washer-all-in-one-correction.yaml"}, &out, &errb); err != nil {
+		t.Fatalf("simulate: %v\n%s", err, errb.String())
+	}
+	var res SimResult
+	if err := json.Unmarshal(out.Bytes(), &res); err != nil || res.Case == nil || res.Case.Fields["product_model"] != "XQG80" {
+		t.Errorf("simulate output: %v %s", err, out.String())
+	}
+}
