@@ -124,8 +124,31 @@ func (r *Rules) Compile() error {
 			}
 		}
 	}
+	// Lower-case every word once here, not on every match.
+	lowerAll(r.Negations)
+	for i := range r.Categories {
+		c := &r.Categories[i]
+		lowerAll(c.Keywords)
+		for j := range c.Subtypes {
+			lowerAll(c.Subtypes[j].Keywords)
+		}
+	}
+	for _, list := range [][]Signal{r.Priority.P1, r.Priority.P2, r.Priority.P3} {
+		for i := range list {
+			lowerAll(list[i].Keywords)
+			for _, g := range list[i].AllOf {
+				lowerAll(g)
+			}
+		}
+	}
 	r.compiled = true
 	return nil
+}
+
+func lowerAll(words []string) {
+	for i, w := range words {
+		words[i] = strings.ToLower(strings.TrimSpace(w))
+	}
 }
 
 func compileAll(key string, pats []string) ([]*regexp.Regexp, error) {
@@ -263,7 +286,6 @@ func newMatcher(text string, neg []string, window int) *matcher {
 
 // has reports whether kw occurs un-negated in some clause.
 func (m *matcher) has(kw string) bool {
-	kw = strings.ToLower(strings.TrimSpace(kw))
 	if kw == "" {
 		return false
 	}
@@ -312,7 +334,6 @@ func (m *matcher) negated(before string) bool {
 		}
 	}
 	for _, n := range m.neg {
-		n = strings.ToLower(n)
 		if !strings.HasSuffix(tail, n) {
 			continue
 		}

@@ -26,22 +26,22 @@ import (
 // backend opens the same database again and again, so a test can "restart".
 type backend struct {
 	name string
-	open func(t *testing.T, now func() time.Time) service.Store
+	open func(t testing.TB, now func() time.Time) service.Store
 }
 
-func backends(t *testing.T) []backend {
+func backends(t testing.TB) []backend {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "kefu.db")
 	pgURL := freshPostgres(t)
 	return []backend{
-		{"sqlite", func(t *testing.T, now func() time.Time) service.Store {
+		{"sqlite", func(t testing.TB, now func() time.Time) service.Store {
 			st, err := sqlite.Open(context.Background(), path, sqlite.Options{Logger: quiet(), Now: now})
 			if err != nil {
 				t.Fatal(err)
 			}
 			return st
 		}},
-		{"postgres", func(t *testing.T, now func() time.Time) service.Store {
+		{"postgres", func(t testing.TB, now func() time.Time) service.Store {
 			st, err := postgres.Open(context.Background(), pgURL, postgres.Options{Logger: quiet(), Now: now})
 			if err != nil {
 				t.Fatal(err)
@@ -55,7 +55,7 @@ func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // freshPostgres creates a throwaway database; the test fails (never skips)
 // when PostgreSQL is unreachable.
-func freshPostgres(t *testing.T) string {
+func freshPostgres(t testing.TB) string {
 	t.Helper()
 	admin := os.Getenv("KEFU_TEST_POSTGRES_URL")
 	if admin == "" {
@@ -111,7 +111,7 @@ type clock struct {
 func (c *clock) Now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
 func (c *clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 func newClock() *clock               { return &clock{t: time.Date(2026, 3, 4, 2, 0, 0, 0, time.UTC)} }
-func engine(t *testing.T) *dialog.Engine {
+func engine(t testing.TB) *dialog.Engine {
 	t.Helper()
 	cfg := configs.Default()
 	e, err := cfg.Engine()
@@ -121,7 +121,7 @@ func engine(t *testing.T) *dialog.Engine {
 	return e
 }
 
-func newService(t *testing.T, st service.Store, clk *clock, snd channels.Sender) *service.Service {
+func newService(t testing.TB, st service.Store, clk *clock, snd channels.Sender) *service.Service {
 	return service.New(service.Options{
 		Store: st, Engine: engine(t), SLA: configs.Default().SLA, Now: clk.Now, Logger: quiet(),
 		Senders: map[channels.ID]channels.Sender{channels.WebChat: snd},
@@ -132,7 +132,7 @@ func msg(user, id, text string) channels.Inbound {
 	return channels.Inbound{Channel: channels.WebChat, ExternalUserID: user, ExternalMessageID: id, Text: text}
 }
 
-func drain(t *testing.T, svc *service.Service) {
+func drain(t testing.TB, svc *service.Service) {
 	t.Helper()
 	for {
 		n, err := svc.DeliverDue(context.Background())
@@ -353,3 +353,5 @@ func TestAwkwardInputIsStoredAsText(t *testing.T) {
 		})
 	}
 }
+
+func benchBackends(b *testing.B) []backend { return backends(b) }
