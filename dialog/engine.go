@@ -141,6 +141,14 @@ func (s *step) fieldValue(k cases.FieldKey, v string) string {
 	return v
 }
 
+// listSep separates items of an inline list.
+func (s *step) listSep() string {
+	if s.lang() == "en" {
+		return "; "
+	}
+	return "，"
+}
+
 // summary lists the given fields (all known ones when keys is nil).
 func (s *step) summary(keys []cases.FieldKey, sep string) string {
 	if keys == nil {
@@ -327,7 +335,7 @@ func (s *step) collect(text, choice string) {
 		s.reply(Reply{Text: s.t("greeting", nil), Field: cases.FieldSymptom})
 		return
 	}
-	before := len(s.knownFields())
+	before := s.knownFields()
 
 	switch {
 	case s.st.AskingCategory:
@@ -346,7 +354,7 @@ func (s *step) collect(text, choice string) {
 		if choice != "" {
 			answer = choice
 		}
-		if v, ok, hint := s.e.cfg.Extractor.ParseFieldAnswer(field, answer, s.now); ok && v != "" {
+		if v, ok, hint := s.parseAnswer(field, answer); ok && v != "" {
 			// Other fields in the same answer count too ("XQG80，去年买的").
 			s.absorb(text)
 			s.setField(field, v)
@@ -378,12 +386,45 @@ func (s *step) collect(text, choice string) {
 	if s.tryFAQ(text) {
 		return
 	}
-	gained := s.knownFields()
-	if len(gained)-before >= 2 && s.st.Phase == PhaseCollecting {
+	var gained []cases.FieldKey
+	for _, k := range s.knownFields() {
+		if !slices.Contains(before, k) {
+			gained = append(gained, k)
+		}
+	}
+	if len(gained) >= 2 && s.st.Phase == PhaseCollecting {
 		// Show what was understood so the customer sees nothing is asked twice.
-		s.say("ack", map[string]any{"Summary": s.summary(gained, "，")})
+		s.say("ack", map[string]any{"Summary": s.summary(gained, s.listSep())})
 	}
 	s.next()
+}
+
+// parseAnswer reads text as the answer to a question about field. A reply
+// often carries more than the answer ("王五，电话021-55667788"), so when the
+// whole text is not an answer, each clause is tried on its own.
+func (s *step) parseAnswer(field cases.FieldKey, text string) (string, bool, string) {
+	if field == cases.FieldSymptom {
+		if isYes(text) || isNo(text) || utf8.RuneCountInString(strings.TrimSpace(text)) < 2 {
+			return "", false, ""
+		}
+		if sym := s.symptomOf(text, false); sym != "" {
+			return sym, true, ""
+		}
+		return strings.TrimSpace(text), true, ""
+	}
+	v, ok, hint := s.e.cfg.Extractor.ParseFieldAnswer(field, text, s.now)
+	if ok && v != "" {
+		return v, ok, hint
+	}
+	for _, cl := range clauseSplit.Split(text, -1) {
+		if cl = strings.TrimSpace(cl); cl == "" || cl == strings.TrimSpace(text) {
+			continue
+		}
+		if v2, ok2, _ := s.e.cfg.Extractor.ParseFieldAnswer(field, cl, s.now); ok2 && v2 != "" {
+			return v2, true, ""
+		}
+	}
+	return v, ok, hint
 }
 
 // knownFields lists the fields with a value, in canonical order.
@@ -444,6 +485,7 @@ func (s *step) addText(t string) {
 }
 
 var clauseSplit = regexp.MustCompile(`[，,。.！!？?；;\n]+`)
+var purchaseRe = regexp.MustCompile(`(?i)(买|買|购|購|入手|下单|下單|bought|purchased|ordered|got it)`)
 var entityRe = regexp.MustCompile(`(?i)(\d[\d\s\-]{6,}\d|@|电话|電話|手机|手機|号码|號碼|phone|mobile|email|邮箱|郵箱|订单|訂單|order|invoice|发票|發票|我叫|我是|姓名|my name|this is)`)
 
 // symptomOf keeps the clauses of text that describe a problem: greetings,
@@ -471,8 +513,9 @@ func (s *step) symptomOf(text string, needEvidence bool) string {
 			if isYes(cl) || isNo(cl) {
 				continue
 			}
-			// Lone field answers (a model, a date) are not a symptom.
-			if len(s.e.cfg.Extractor.Extract(cl, s.now)) > 0 && utf8.RuneCountInString(cl) < 16 {
+			// Clauses about the purchase ("去年双十一买的", "bought it two
+			// months ago") carry field values, not the problem.
+			if x := s.e.cfg.Extractor.Extract(cl, s.now); len(x) > 0 && (purchaseRe.MatchString(cl) || utf8.RuneCountInString(cl) < 16) {
 				continue
 			}
 		}
@@ -501,7 +544,16 @@ func (s *step) reclassify() {
 		}
 	}
 	if c.Category == "" {
-		if d := cases.Demand(s.st.Fields[cases.FieldDemand]); d == cases.DemandConsultation {
+		d := cases.Demand(s.st.Fields[cases.FieldDemand])
+		if d == cases.DemandRepair && len(s.st.Texts) > 0 {
+			// Asking for a repair of a described problem is a fault report.
+			c.Category, c.Subtype = cases.CategoryTechnical, "other"
+			if c.Priority == "" || c.Priority == cases.P3 && !slices.ContainsFunc(c.Reasons, func(r string) bool { return strings.HasPrefix(r, "p3:") }) {
+				c.Priority = cases.P2
+			}
+			c.Reasons = append(c.Reasons, "category:technical(demand:repair)")
+		}
+		if d == cases.DemandConsultation {
 			c.Category, c.Subtype = cases.CategoryConsultation, "other"
 			if c.Priority != cases.P1 {
 				c.Priority = cases.P3
@@ -519,6 +571,12 @@ func (s *step) next() {
 		return
 	}
 	if s.st.Category == "" {
+		// Without a category we still know what every case needs: ask
+		// that first, the category last (with buttons).
+		if missing := s.e.cfg.Rules.Missing(s.unknownCategoryFields(), s.st.Fields); len(missing) > 0 && !s.st.AskingCategory {
+			s.ask(missing[0])
+			return
+		}
 		s.askCategory()
 		return
 	}
@@ -627,9 +685,16 @@ var categoryWords = map[cases.Category][]string{
 	cases.CategoryConsultation: {"咨询", "諮詢", "问题咨询", "question", "consult"},
 }
 
+// unknownCategoryFields names the category whose required fields are asked
+// while the category is still unknown: the technical one, the most common.
+func (s *step) unknownCategoryFields() cases.Category { return cases.CategoryTechnical }
+
 func (s *step) parseCategory(text, choice string) (cases.Category, bool) {
 	if c, ok := strings.CutPrefix(choice, "category:"); ok && cases.Category(c).Valid() {
 		return cases.Category(c), true
+	}
+	if c := s.e.cfg.Rules.Classify(text, nil).Category; c != "" {
+		return c, true
 	}
 	t := strings.ToLower(text)
 	for _, c := range cases.Categories {
@@ -831,7 +896,7 @@ func (s *step) register() {
 		// Registered earlier for a handoff: complete that case instead.
 		s.st.Phase = PhaseRegistered
 		s.out = append(s.out, Action{Kind: ActUpdateCase, Case: draft})
-		s.say("updated", map[string]any{"Number": s.st.CaseNumber, "Summary": s.summary(nil, "，")})
+		s.say("updated", map[string]any{"Number": s.st.CaseNumber, "Summary": s.summary(nil, s.listSep())})
 		return
 	}
 	s.st.Phase = PhaseRegistering
@@ -878,7 +943,7 @@ func (s *step) afterRegistration(text, choice string) {
 	}
 	if len(changed) > 0 {
 		s.out = append(s.out, Action{Kind: ActUpdateCase, Case: s.draft(), Note: text})
-		s.say("updated", map[string]any{"Number": s.st.CaseNumber, "Summary": s.summary(changed, "，")})
+		s.say("updated", map[string]any{"Number": s.st.CaseNumber, "Summary": s.summary(changed, s.listSep())})
 		return
 	}
 	s.out = append(s.out, Action{Kind: ActUpdateCase, Note: text})
