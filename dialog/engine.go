@@ -73,6 +73,7 @@ func NewEngine(cfg Config) (*Engine, error) {
 // step carries one Step call's working data.
 type step struct {
 	e   *Engine
+	ev  Event
 	st  State
 	now time.Time
 	out []Action
@@ -81,7 +82,7 @@ type step struct {
 // Step advances the conversation by one event. It never fails: anything it
 // cannot understand becomes a question, a retry or a handoff.
 func (e *Engine) Step(st State, ev Event, now time.Time) (State, []Action) {
-	s := &step{e: e, st: cloneState(st), now: now}
+	s := &step{e: e, ev: ev, st: cloneState(st), now: now}
 	if s.st.Phase == "" {
 		s.st.Phase = PhaseNew
 	}
@@ -170,16 +171,40 @@ func (s *step) summary(keys []cases.FieldKey, sep string) string {
 	return strings.Join(parts, sep)
 }
 
+// switchLanguage decides the conversation language after text. Short
+// Latin replies ("ok", "XQG80") must not turn a Chinese conversation into
+// English, and a name like "林小姐", written the same in both scripts, must
+// not turn Traditional into Simplified Chinese.
+func switchLanguage(cur, text string) string {
+	l := DetectLanguage(text)
+	switch {
+	case l == "" || l == cur || cur == "":
+		if l == "" {
+			return cur
+		}
+		return l
+	case l == "en":
+		if utf8.RuneCountInString(text) >= 12 {
+			return l
+		}
+		return cur
+	case l == "zh-CN" && cur == "zh-TW":
+		for _, r := range text {
+			if langScript.simp[r] {
+				return l
+			}
+		}
+		return cur
+	}
+	return l
+}
+
 // ---- events ----
 
 func (s *step) onMessage(ev Event) {
 	text := strings.TrimSpace(strings.ToValidUTF8(ev.Text, "\uFFFD"))
 	choice := strings.TrimSpace(ev.Choice)
-	if l := DetectLanguage(text); l != "" && (s.st.Lang == "" || strings.HasPrefix(l, "zh") || utf8.RuneCountInString(text) >= 12) {
-		// Short Latin replies ("ok", "XQG80") must not switch a Chinese
-		// conversation to English.
-		s.st.Lang = l
-	}
+	s.st.Lang = switchLanguage(s.st.Lang, text)
 	if s.st.FirstContactAt.IsZero() {
 		s.st.FirstContactAt = s.now
 		s.schedule(TimerRegistration, s.now.Add(s.e.cfg.SLA.Registration), "registration")
@@ -961,13 +986,19 @@ func (s *step) sayStatus() {
 		s.say("status.none", nil)
 		return
 	}
-	d := s.e.cfg.SLA.IntakeDeadlines(s.st.FirstContactAt, s.st.FirstContactAt, s.st.Priority)
+	state, startBy := s.ev.CaseState, s.ev.CaseStartBy
+	if state == "" {
+		state = string(cases.StateAssigned)
+	}
+	if startBy.IsZero() {
+		startBy = s.e.cfg.SLA.IntakeDeadlines(s.st.FirstContactAt, s.st.FirstContactAt, s.st.Priority).StartBy
+	}
 	s.reply(Reply{Kind: "status", Text: s.t("status", map[string]any{
 		"Number":     s.st.CaseNumber,
-		"State":      s.t("state.registered", nil),
+		"State":      s.t("state."+state, nil),
 		"Department": s.t("dept."+string(cases.Route(s.st.Category)), nil),
 		"Priority":   s.t("priority."+string(s.st.Priority), nil),
-		"StartBy":    s.fmtTime(d.StartBy),
+		"StartBy":    s.fmtTime(startBy),
 	})})
 }
 

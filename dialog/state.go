@@ -87,6 +87,10 @@ type Event struct {
 	Choice string
 	// Channel facts the engine may use: an email channel knows the address.
 	ChannelEmail string
+	// The current case as stored, for status questions (set by the caller
+	// when the conversation has a case).
+	CaseState   string
+	CaseStartBy time.Time
 	// Timer
 	Timer    string
 	TimerDue time.Time

@@ -112,6 +112,13 @@ func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Re
 		if in.Channel == channels.Email {
 			ev.ChannelEmail = in.ExternalUserID
 		}
+		if conv.CaseID != 0 {
+			c, err := tx.CaseGet(ctx, conv.CaseID)
+			if err != nil {
+				return err
+			}
+			ev.CaseState, ev.CaseStartBy = string(c.State), c.Deadlines.StartBy
+		}
 		return s.step(ctx, tx, &conv, ev, now)
 	})
 	if err != nil {
