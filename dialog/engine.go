@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -184,7 +185,15 @@ func switchLanguage(cur, text string) string {
 		}
 		return l
 	case l == "en":
-		if utf8.RuneCountInString(text) >= 12 {
+		// Three Latin words make a sentence; a model code ("CXW-200-E900C")
+		// or "ok thanks" does not.
+		words := 0
+		for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !(r < 128 && unicode.IsLetter(r)) }) {
+			if len(w) >= 2 {
+				words++
+			}
+		}
+		if words >= 3 {
 			return l
 		}
 		return cur
@@ -437,6 +446,10 @@ func (s *step) parseAnswer(field cases.FieldKey, text string) (string, bool, str
 		}
 		return strings.TrimSpace(text), true, ""
 	}
+	if (field == cases.FieldCustomerName || field == cases.FieldCompany) && !plausibleName(text, s) {
+		// "想修一下" or "是的" is not a name, however short.
+		return "", false, ""
+	}
 	v, ok, hint := s.e.cfg.Extractor.ParseFieldAnswer(field, text, s.now)
 	if ok && v != "" {
 		return v, ok, hint
@@ -450,6 +463,24 @@ func (s *step) parseAnswer(field cases.FieldKey, text string) (string, bool, str
 		}
 	}
 	return v, ok, hint
+}
+
+// plausibleName rejects replies that are clearly about something else: a
+// demand, a yes or no, problem words, a date.
+func plausibleName(text string, s *step) bool {
+	if isYes(text) || isNo(text) || wantsHuman(text) {
+		return false
+	}
+	if _, ok := ParseDemand(text); ok {
+		return false
+	}
+	if s.e.cfg.Rules.Classify(text, nil).Category != "" {
+		return false
+	}
+	if _, ok := ParseDate(text, s.now, s.e.cfg.Location); ok {
+		return false
+	}
+	return true
 }
 
 // knownFields lists the fields with a value, in canonical order.

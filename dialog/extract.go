@@ -586,8 +586,8 @@ const (
 )
 
 var (
-	extPurchaseCue = regexp.MustCompile(`(?i)买|買|购入|購入|采购|採購|购置|購置|入手|下单|下單|下的单|订购|訂購|到货|到貨|签收|簽收|收到货|收到貨|\bbought\b|\bpurchased?\b|\bordered\b|\bbuy\b|\breceived\b|\bdelivered\b|\bgot it\b`)
-	extFaultCue    = regexp.MustCompile(`(?i)开始|開始|坏|壞|出现|出現|发生|發生|不能|不会|不會|不了|不脱水|不脫水|不转|不轉|故障|漏水|漏电|漏電|停机|停機|异常|異常|报错|報錯|失灵|失靈|不工作|不亮|不制冷|不製冷|不加热|不加熱|没反应|沒反應|死机|死機|异响|異響|问题|問題|\bsince\b|\bstarted\b|\bstart\b|\bbroke\b|\bbroken\b|\bstopped\b|\bfailed\b|\bfails\b|\bbegan\b|\bhappened\b|not working|won't|\bwont\b|doesn't|does not|can't|cannot|\bleak|\berror\b|\bnoise\b|\bissue\b|\bproblem\b|\bquit\b|\bdied\b`)
+	extPurchaseCue = regexp.MustCompile(`(?i)买|買|购入|購入|采购|採購|购置|購置|入手|下单|下單|下的单|订购|訂購|到货|到貨|签收|簽收|收到货|收到貨|送货|送貨|送来|送來|安装的|安裝的|装的|裝的|\bbought\b|\bpurchased?\b|\bordered\b|\bbuy\b|\breceived\b|\bdelivered\b|\bgot it\b`)
+	extFaultCue    = regexp.MustCompile(`(?i)开始|開始|坏|壞|出现|出現|发生|發生|不能|不会|不會|不了|不脱水|不脫水|不转|不轉|故障|漏水|漏电|漏電|停机|停機|异常|異常|报错|報錯|失灵|失靈|不工作|不亮|不制冷|不製冷|不加热|不加熱|没反应|沒反應|死机|死機|异响|異響|问题|問題|\bsince\b|\bstarted\b|\bstart\b|\bbroke\b|\bbroken\b|\bstopped\b|\bfailed\b|\bfails\b|\bbegan\b|\bhappened\b|not working|won't|\bwont\b|doesn't|does not|can't|cannot|\bleak|\berror\b|\bnoise\b|\bissue\b|\bproblem\b|\bquit\b|\bdied\b|闪退|閃退|重启|重啟|黑屏|花屏|卡死|以后|以後|之后|之後`)
 	extSentenceEnd = regexp.MustCompile(`[。!?！？\n]|\.\s`)
 )
 
@@ -846,7 +846,15 @@ func extEnName(words []string, needCap bool) string {
 	return strings.Join(keep, " ")
 }
 
+var extModelAnswerRe = regexp.MustCompile(`(?i)^(?:型号|型號|model|是|is|:|\s)*([A-Za-z0-9][A-Za-z0-9 ._/+()-]{1,39})$`)
+
+// extNameSurnameRe reads "我姓罗，罗志勇" / "我姓罗叫罗志勇": the full name repeats the surname.
+var extNameSurnameRe = regexp.MustCompile(`我姓(\p{Han})[^\p{Han}]{0,3}(?:叫|名叫|全名)?\s*(\p{Han}{2,3})`)
+
 func extFindName(s string) string {
+	if m := extNameSurnameRe.FindStringSubmatch(s); m != nil && strings.HasPrefix(m[2], m[1]) {
+		return extCutNameTail(m[2])
+	}
 	if m := extNameFixRe.FindStringSubmatch(s); m != nil {
 		if n := extCutNameTail(m[1]); !extNotNames[n] {
 			return n
@@ -997,13 +1005,13 @@ func extFindCompany(s string) string {
 // Environment and what was tried.
 
 var (
-	extEnvZhRe = regexp.MustCompile(`(?:放在|装在|裝在|安装在|安裝在|用在|摆在|擺在|在)?(浴室|卫生间|衛生間|洗手间|洗手間|厨房|廚房|户外|戶外|室外|露天|工厂车间|工廠車間|车间|車間|生产线|生產線|工地|仓库|倉庫|阳台|陽台|地下室|海边|海邊|机房|機房|办公室|辦公室|车上|車上|船上|潮湿|潮濕|高温|高溫|低温|低溫|零下|粉尘|粉塵|油烟|油煙|灰尘大|灰塵大|灰尘多|灰塵多|多尘|多塵|淋雨|雨天|暴晒|暴曬|曝晒|曝曬|寒冷|湿度大|濕度大|温度高|溫度高|温度低|溫度低|工厂|工廠)(?:里|裡|中|内|內|上)?`)
+	extEnvZhRe = regexp.MustCompile(`(?:放在|装在|裝在|安装在|安裝在|用在|摆在|擺在|在)?(浴室|卫生间|衛生間|洗手间|洗手間|厨房|廚房|户外|戶外|室外|露天|工厂车间|工廠車間|车间|車間|生产线|生產線|工地|仓库|倉庫|阳台|陽台|地下室|海边|海邊|机房|機房|办公室|辦公室|车上|車上|船上|潮湿|潮濕|高温|高溫|低温|低溫|零下|粉尘|粉塵|油烟大|油煙大|油烟重|油煙重|灰尘大|灰塵大|灰尘多|灰塵多|多尘|多塵|淋雨|雨天|暴晒|暴曬|曝晒|曝曬|寒冷|湿度大|濕度大|温度高|溫度高|温度低|溫度低|工厂|工廠)(?:里|裡|中|内|內|上)?`)
 	extEnvEnRe = regexp.MustCompile(`(?i)\b(?:(?:used|using|use|kept|keep|installed|placed|stored|it's|is|it is|sits)\s+)?(?:outdoors|outdoor|(?:outside)\s+(?:the\s+)?(?:house|home|building)|in (?:the |a |my |our )?(?:bathroom|kitchen|basement|garage|balcony|warehouse|workshop|factory|office|car|yard|garden|shower|laundry room|server room)|(?:very |quite |really |pretty |a )?(?:humid|damp|dusty)(?: environment| conditions| area| room| climate| place)?|high humidity|humidity|high temperatures?|low temperatures?|freezing temperatures?|below freezing|by the sea|near the sea|coastal|salty air|in the rain|under the sun|direct sunlight)\b`)
 	// Washing programmes are features, not surroundings.
 	extEnvNotAfter = regexp.MustCompile(`^(?:洗|模式|档|檔|消毒|烘|杀菌|殺菌|功能)`)
 
 	extTriedRe     = regexp.MustCompile(`(?i)重启|重啟|重新启动|重新啟動|重开机|重開機|断电|斷電|拔插|插拔|拔掉电源|拔掉電源|拔了电源|拔了電源|拔电源|拔電源|恢复出厂|恢復出廠|出厂设置|出廠設置|复位|復位|重置|重装|重裝|清洗|清理过|清理過|换了?个?插座|換了?個?插座|换了?个?电池|換了?個?電池|试了|試了|试过|試過|尝试了|嘗試了|调过|調過|升级|升級|刷机|刷機|检查了|檢查了|查看了|关机再开|關機再開|重新插|重新连接|重新連接|重新配网|重新配網|\btried\b|\brestarted\b|\brestarting\b|\brestart\b|\brebooted\b|\brebooting\b|\breboot\b|\breset\b|\bresetting\b|\bunplugged\b|\bunplugging\b|\bplugged it back\b|\bpower[- ]cycled\b|\bpower[- ]cycling\b|\bcleaned\b|\breinstalled\b|\bupdated\b|\bchecked\b|\breplaced the\b`)
-	extTriedAuto   = regexp.MustCompile(`(?i)自动|自動|自己|一直|老是|总是|總是|反复|反復|频繁|頻繁|不停|经常|經常|动不动|動不動|\bkeeps\b|\bkeep\b|\brandomly\b|by itself|on its own|\bconstantly\b|\brepeatedly\b|tried to (?:call|contact|reach|email)`)
+	extTriedAuto   = regexp.MustCompile(`(?i)以后|以後|之后|之後|后就|後就|完就|\bafter\b|\bsince\b|自动|自動|自己|一直|老是|总是|總是|反复|反復|频繁|頻繁|不停|经常|經常|动不动|動不動|\bkeeps\b|\bkeep\b|\brandomly\b|by itself|on its own|\bconstantly\b|\brepeatedly\b|tried to (?:call|contact|reach|email)`)
 	extTriedNeg    = regexp.MustCompile(`(?i)没|沒|未|别|別|不想|不敢|haven't|have not|didn't|did not|not yet|\bnever\b|don't|do not`)
 	extTriedAsk    = regexp.MustCompile(`(?i)吗|嗎|要不要|需不需要|需要|怎么|怎麼|如何|\bhow\b|\bshould i\b|\bcan i\b|\bdo i need\b|\bshall i\b`)
 	extTriedCut    = regexp.MustCompile(`(?i)但是|但|可是|还是|還是|也不|也没|也沒|都不|都没|都沒|仍然|依然|不过|不過|\s+but\b|\s+still\b|\s+and it\b`)
@@ -1075,6 +1083,7 @@ func extFindTried(s string) string {
 			v = strings.TrimSpace(v[loc[1]:]) // "但我重启过" keeps the action
 		}
 		v = strings.TrimSpace(extTriedLeadZh.ReplaceAllString(v, ""))
+		v = strings.Join(strings.Fields(v), " ") // masked dates leave runs of spaces
 		if v != "" {
 			parts = extAppendUnique(parts, v)
 			lastEnd = ce
@@ -1187,6 +1196,11 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 			(extHasDigit.MatchString(m[1]) || (len(m[1]) >= 2 && strings.ToUpper(m[1]) == m[1])) {
 			return m[1], true, ""
 		}
+		// Asked for the model, a bare code with words in it ("HP-N30 Pro")
+		// is the answer as written.
+		if m := extModelAnswerRe.FindStringSubmatch(strings.TrimSpace(s)); m != nil && extHasDigit.MatchString(m[1]) && !unknown {
+			return strings.TrimSpace(m[1]), true, ""
+		}
 		return "", false, "generic"
 
 	case cases.FieldBatch:
@@ -1204,7 +1218,8 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 	case cases.FieldPurchaseDate, cases.FieldOccurredAt:
 		ms := dtFind(s, now, x.loc)
 		if len(ms) == 0 {
-			if unknown && field == cases.FieldOccurredAt {
+			// A purchase date is often forgotten; the proof of purchase settles it later.
+			if unknown {
 				return cases.Unknown, true, ""
 			}
 			return "", false, "date.invalid"
