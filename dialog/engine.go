@@ -372,6 +372,23 @@ func (s *step) collect(text, choice string) {
 	before := s.knownFields()
 
 	switch {
+	case s.st.Clarifying:
+		s.st.Clarifying = false
+		var detail string
+		switch choice {
+		case "power_light_off", "screen_abnormal":
+			detail = s.t("choice."+choice, nil)
+		case "":
+			// A typed answer may be the detail, or something else entirely
+			// ("型号是 55X90L"); only problem words count as detail.
+			detail = s.symptomOf(text, false)
+			s.absorb(text)
+		}
+		if detail != "" && !isNo(detail) {
+			if !strings.Contains(s.st.Fields[cases.FieldSymptom], detail) {
+				s.st.Fields[cases.FieldSymptom] += "（" + detail + "）"
+			}
+		}
 	case s.st.AskingCategory:
 		if c, ok := s.parseCategory(text, choice); ok {
 			s.st.AskingCategory = false
@@ -446,17 +463,21 @@ func (s *step) parseAnswer(field cases.FieldKey, text string) (string, bool, str
 		}
 		return strings.TrimSpace(text), true, ""
 	}
-	if (field == cases.FieldCustomerName || field == cases.FieldCompany) && !plausibleName(text, s) {
-		// "想修一下" or "是的" is not a name, however short.
-		return "", false, ""
-	}
-	v, ok, hint := s.e.cfg.Extractor.ParseFieldAnswer(field, text, s.now)
-	if ok && v != "" {
-		return v, ok, hint
+	// "想修一下" or "是的" is not a name, however short.
+	isName := field == cases.FieldCustomerName || field == cases.FieldCompany
+	v, ok, hint := "", false, ""
+	if !isName || plausibleName(text, s) {
+		v, ok, hint = s.e.cfg.Extractor.ParseFieldAnswer(field, text, s.now)
+		if ok && v != "" {
+			return v, ok, hint
+		}
 	}
 	for _, cl := range clauseSplit.Split(text, -1) {
-		if cl = strings.TrimSpace(cl); cl == "" || cl == strings.TrimSpace(text) {
+		if cl = strings.TrimSpace(cl); cl == "" || cl == strings.TrimSpace(text) || isName && !plausibleName(cl, s) {
 			continue
+		}
+		if len(s.e.cfg.Extractor.Extract(cl, s.now)) > 0 && field != cases.FieldProductModel {
+			continue // "13500001234" is a phone, not a name
 		}
 		if v2, ok2, _ := s.e.cfg.Extractor.ParseFieldAnswer(field, cl, s.now); ok2 && v2 != "" {
 			return v2, true, ""
@@ -636,12 +657,33 @@ func (s *step) next() {
 		s.askCategory()
 		return
 	}
+	if s.needsClarifying() {
+		s.st.Clarifying, s.st.Clarified, s.st.Asking = true, true, ""
+		s.markAsked()
+		s.reply(Reply{Text: s.t("ask.symptom_detail", nil), Field: cases.FieldSymptom, Choices: []Choice{
+			{Value: "power_light_off", Label: s.t("choice.power_light_off", nil)},
+			{Value: "screen_abnormal", Label: s.t("choice.screen_abnormal", nil)},
+		}})
+		return
+	}
 	if missing := s.e.cfg.Rules.Missing(s.st.Category, s.st.Fields); len(missing) > 0 {
 		s.ask(missing[0])
 		return
 	}
 	s.askConfirm()
 }
+
+// needsClarifying reports whether the symptom is a bare "won't turn on"
+// (SPEC §2: ask whether the power light is off or the screen is abnormal).
+func (s *step) needsClarifying() bool {
+	if s.st.Clarified || s.st.Subtype != "wont_start" || s.st.Priority == cases.P1 {
+		return false
+	}
+	sym := s.st.Fields[cases.FieldSymptom]
+	return utf8.RuneCountInString(sym) <= 20 && !detailRe.MatchString(sym)
+}
+
+var detailRe = regexp.MustCompile(`(?i)(指示灯|指示燈|灯不亮|燈不亮|屏幕|螢幕|屏|显示|顯示|黑屏|蓝屏|藍屏|light|screen|display|led)`)
 
 // choicesFor offers buttons for fields that have a closed set of answers.
 func (s *step) choicesFor(k cases.FieldKey) []Choice {
@@ -669,9 +711,6 @@ func (s *step) ask(k cases.FieldKey) {
 	}
 	s.st.Asking, s.st.AskingCategory = k, false
 	q := s.t("ask."+string(k), nil)
-	if k == cases.FieldSymptom && s.st.Subtype == "wont_start" {
-		q = s.t("ask.symptom_detail", nil)
-	}
 	s.markAsked()
 	s.reply(Reply{Text: q, Field: k, Choices: s.choicesFor(k)})
 }

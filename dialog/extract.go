@@ -35,7 +35,7 @@ const (
 	extDefaultOrderWeak = `(?i)(?:订单|訂單|\border)` + extIDConnector + `([A-Za-z]{0,4}\d{6,20})`
 
 	extDefaultModelKeyword = `(?i)(?:型号|型號|机型|機型|\bmodel(?:\s*(?:no\.?|number|#))?)` + extIDConnector +
-		`([A-Za-z0-9][A-Za-z0-9/-]*[A-Za-z0-9])`
+		`([A-Za-z0-9][A-Za-z0-9/-]*[A-Za-z0-9](?:\s+(?:[A-Za-z]{0,3}\d[A-Za-z0-9/-]*|Pro|Max|Plus|Ultra|Mini|Lite|SE|Air)\b)*)`
 	extDefaultModelCode = `\b[A-Za-z]{1,8}-?\d[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*`
 
 	extDefaultBatch = `(?i)(?:生产批次|生產批次|批次号|批次號|批次|批号|批號|` +

@@ -32,6 +32,10 @@ type State struct {
 	AskingCategory bool `json:"asking_category,omitempty"`
 	// AskingWhich is set after "that's wrong" without saying what is wrong.
 	AskingWhich bool `json:"asking_which,omitempty"`
+	// Clarifying is set while a clarifying question about a vague symptom
+	// is open; Clarified once it was asked, so it is asked only once.
+	Clarifying bool `json:"clarifying,omitempty"`
+	Clarified  bool `json:"clarified,omitempty"`
 
 	Category       cases.Category `json:"category,omitempty"`
 	Subtype        string         `json:"subtype,omitempty"`
