@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -36,6 +37,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"OutboxDueAndLease", testOutboxDueAndLease},
 		{"OutboxConversationOrder", testOutboxOrder},
 		{"OutboxMarkSentAndFail", testOutboxSentAndFail},
+		{"OutboxConcurrentClaim", testOutboxConcurrentClaim},
 		{"RollbackLeavesNothing", testRollback},
 		{"ReadsInTxContext", testReadsInTx},
 		{"LockSerializes", testLock},
@@ -562,6 +564,42 @@ func testOutboxOrder(t *testing.T, s service.Store) {
 	}
 }
 
+// testOutboxConcurrentClaim: senders claiming at once never get the same
+// row, nor two rows of one conversation.
+func testOutboxConcurrentClaim(t *testing.T, s service.Store) {
+	const convs, senders = 20, 5
+	var first []int64
+	for i := range convs {
+		conv := seed(t, s, fmt.Sprint("u", i))
+		p := service.OutboxParams{ConversationID: conv.ID, Channel: channels.WebChat, Text: "x", CreatedAt: t0}
+		first = append(first, outboxInsert(t, s, p))
+		outboxInsert(t, s, p)
+	}
+	var (
+		wg      sync.WaitGroup
+		mu      sync.Mutex
+		claimed []int64
+	)
+	for range senders {
+		wg.Go(func() {
+			rows, err := s.OutboxClaim(t.Context(), service.OutboxClaimParams{Now: t0, Limit: convs, LeaseFor: time.Minute})
+			if err != nil {
+				t.Error(err)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			for _, r := range rows {
+				claimed = append(claimed, r.OutboxID)
+			}
+		})
+	}
+	wg.Wait()
+	slices.Sort(claimed)
+	if !slices.Equal(claimed, first) {
+		t.Errorf("claimed %v, want each conversation's first row once: %v", claimed, first)
+	}
+}
+
 func markSent(t *testing.T, s service.Store, id int64, want bool) {
 	t.Helper()
 	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
@@ -703,6 +741,8 @@ func testLock(t *testing.T, s service.Store) {
 	const key = "conversation:1"
 	events := make(chan string, 2)
 	held, release := make(chan struct{}), make(chan struct{})
+	releaseOnce := sync.OnceFunc(func() { close(release) })
+	defer releaseOnce() // on failure too, or the held transaction blocks Close
 	errs := make(chan error, 2)
 	go func() {
 		errs <- s.InTx(ctx, func(ctx context.Context, tx service.Tx) error {
@@ -731,7 +771,7 @@ func testLock(t *testing.T, s service.Store) {
 		t.Fatalf("%q while the first transaction held the lock", e)
 	case <-time.After(200 * time.Millisecond):
 	}
-	close(release)
+	releaseOnce()
 	for _, want := range []string{"first done", "second locked"} {
 		if got := <-events; got != want {
 			t.Errorf("event %q, want %q", got, want)

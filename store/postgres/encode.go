@@ -1,0 +1,97 @@
+package postgres
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+)
+
+// tsOrNull stores the zero time as NULL.
+func tsOrNull(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UTC()
+}
+
+// orNow replaces a zero time by the store's clock.
+func (s *Store) orNow(t time.Time) time.Time {
+	if t.IsZero() {
+		return s.now()
+	}
+	return t
+}
+
+// idOrNull stores the id 0 ("none") as NULL.
+func idOrNull(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// jsonb encodes v for a jsonb parameter (pgx sends []byte as raw JSON).
+func jsonb(v any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: encode json: %w", err)
+	}
+	return b, nil
+}
+
+// timeCol scans a (nullable) timestamptz in UTC; NULL becomes the zero time.
+type timeCol struct{ dst *time.Time }
+
+func (c timeCol) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*c.dst = time.Time{}
+	case time.Time:
+		*c.dst = v.UTC()
+	default:
+		return fmt.Errorf("postgres: cannot scan %T into time", v)
+	}
+	return nil
+}
+
+// idCol scans a nullable id column; NULL becomes 0.
+type idCol struct{ dst *int64 }
+
+func (c idCol) Scan(v any) error {
+	switch v := v.(type) {
+	case nil:
+		*c.dst = 0
+	case int64:
+		*c.dst = v
+	default:
+		return fmt.Errorf("postgres: cannot scan %T into id", v)
+	}
+	return nil
+}
+
+// jsonCol scans a jsonb column into dst.
+type jsonCol struct{ dst any }
+
+func (c jsonCol) Scan(v any) error {
+	var b []byte
+	switch v := v.(type) {
+	case nil:
+		return nil
+	case string:
+		b = []byte(v)
+	case []byte:
+		b = v
+	default:
+		return fmt.Errorf("postgres: cannot scan %T into json", v)
+	}
+	if err := json.Unmarshal(b, c.dst); err != nil {
+		return fmt.Errorf("postgres: decode json: %w", err)
+	}
+	return nil
+}
+
+func notFound(what string, id any) error {
+	return &cases.Error{Code: cases.ENotFound, Message: fmt.Sprintf("%s %v not found", what, id)}
+}

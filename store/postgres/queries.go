@@ -1,0 +1,247 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/service"
+)
+
+const conversationCols = `id, customer_id, channel, external_user_id, phase, state, case_id, created_at, updated_at`
+
+func scanConversation(row pgx.Row, what string, key any) (service.Conversation, error) {
+	var c service.Conversation
+	err := row.Scan(&c.ID, &c.CustomerID, &c.Channel, &c.ExternalUserID, &c.Phase, &c.State,
+		idCol{&c.CaseID}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+	if errors.Is(err, pgx.ErrNoRows) {
+		return c, notFound(what, key)
+	}
+	if err != nil {
+		return c, fmt.Errorf("postgres: get %s %v: %w", what, key, err)
+	}
+	return c, nil
+}
+
+func conversationGet(ctx context.Context, q querier, id int64) (service.Conversation, error) {
+	row := q.QueryRow(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id = $1`, id)
+	return scanConversation(row, "conversation", id)
+}
+
+func conversationFind(ctx context.Context, q querier, ch channels.ID, externalUserID string) (service.Conversation, error) {
+	row := q.QueryRow(ctx, `SELECT `+conversationCols+` FROM conversations
+		WHERE channel = $1 AND external_user_id = $2`, ch, externalUserID)
+	return scanConversation(row, "conversation", string(ch)+"/"+externalUserID)
+}
+
+// ConversationGetByID returns a conversation by id.
+func (s *Store) ConversationGetByID(ctx context.Context, id int64) (service.Conversation, error) {
+	return conversationGet(ctx, s.q(ctx), id)
+}
+
+// ConversationFind returns the conversation of a channel user.
+func (s *Store) ConversationFind(ctx context.Context, ch channels.ID, externalUserID string) (service.Conversation, error) {
+	return conversationFind(ctx, s.q(ctx), ch, externalUserID)
+}
+
+// MessagesList returns a conversation's messages after p.AfterID, oldest first.
+func (s *Store) MessagesList(ctx context.Context, p service.MessagesListParams) ([]channels.StoredMessage, error) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 200
+	}
+	rows, err := s.q(ctx).Query(ctx, `
+		SELECT id, direction, text, field, choices, kind, at FROM messages
+		WHERE conversation_id = $1 AND id > $2 ORDER BY id LIMIT $3`, p.ConversationID, p.AfterID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list messages: %w", err)
+	}
+	defer rows.Close()
+	var out []channels.StoredMessage
+	for rows.Next() {
+		var m channels.StoredMessage
+		if err := rows.Scan(&m.ID, &m.Direction, &m.Text, &m.Field, jsonCol{&m.Choices}, &m.Kind, timeCol{&m.At}); err != nil {
+			return nil, fmt.Errorf("postgres: scan message: %w", err)
+		}
+		out = append(out, m)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: list messages: %w", err)
+	}
+	return out, nil
+}
+
+const caseCols = `id, number, customer_id, conversation_id, channel, source, language, fields, category,
+	subtype, priority, reasons, department, state, escalated, deadline_first_response,
+	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at`
+
+func scanCase(r pgx.Row) (*cases.Case, error) {
+	c := &cases.Case{}
+	err := r.Scan(&c.ID, &c.Number, idCol{&c.CustomerID}, idCol{&c.ConversationID}, &c.Channel, &c.Source,
+		&c.Language, jsonCol{&c.Fields}, &c.Category, &c.Subtype, &c.Priority, jsonCol{&c.Reasons},
+		&c.Department, &c.State, &c.Escalated, timeCol{&c.Deadlines.FirstResponse},
+		timeCol{&c.Deadlines.Registration}, timeCol{&c.Deadlines.Classification},
+		timeCol{&c.Deadlines.StartBy}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+	return c, err
+}
+
+func caseGet(ctx context.Context, q querier, id int64) (*cases.Case, error) {
+	c, err := scanCase(q.QueryRow(ctx, `SELECT `+caseCols+` FROM cases WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, notFound("case", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("postgres: get case %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// CaseGetByID returns a case by id.
+func (s *Store) CaseGetByID(ctx context.Context, id int64) (*cases.Case, error) {
+	return caseGet(ctx, s.q(ctx), id)
+}
+
+// CaseList returns matching cases, newest first.
+func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*cases.Case, error) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.q(ctx).Query(ctx, `SELECT `+caseCols+` FROM cases
+		WHERE ($1 = 0 OR conversation_id = $1) AND ($2 = 0 OR customer_id = $2)
+		ORDER BY id DESC LIMIT $3`, p.ConversationID, p.CustomerID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list cases: %w", err)
+	}
+	defer rows.Close()
+	var out []*cases.Case
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: scan case: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: list cases: %w", err)
+	}
+	return out, nil
+}
+
+// CaseHistory returns a case's history, oldest first.
+func (s *Store) CaseHistory(ctx context.Context, caseID int64) ([]cases.Change, error) {
+	rows, err := s.q(ctx).Query(ctx, `
+		SELECT case_id, at, actor, action, field, from_value, to_value, reason
+		FROM case_history WHERE case_id = $1 ORDER BY at, id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: case %d history: %w", caseID, err)
+	}
+	defer rows.Close()
+	var out []cases.Change
+	for rows.Next() {
+		var ch cases.Change
+		if err := rows.Scan(&ch.CaseID, timeCol{&ch.At}, &ch.Actor, &ch.Action, &ch.Field, &ch.From, &ch.To, &ch.Reason); err != nil {
+			return nil, fmt.Errorf("postgres: scan case history: %w", err)
+		}
+		out = append(out, ch)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: case %d history: %w", caseID, err)
+	}
+	return out, nil
+}
+
+// OutboxClaim leases due rows, at most the oldest pending one per
+// conversation. SKIP LOCKED lets several processes claim at once: a row
+// another claim is leasing is skipped, and the rows behind it still see it
+// pending, so they wait.
+func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([]service.OutboxRow, error) {
+	now := s.orNow(p.Now).UTC()
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	lease := p.LeaseFor
+	if lease <= 0 {
+		lease = time.Minute
+	}
+	rows, err := s.q(ctx).Query(ctx, `
+		WITH due AS (
+			SELECT o.id FROM outbox o
+			WHERE o.status = 'pending' AND o.next_attempt_at <= $1
+				AND (o.locked_until IS NULL OR o.locked_until <= $1)
+				AND NOT EXISTS (SELECT 1 FROM outbox e
+					WHERE e.conversation_id = o.conversation_id AND e.status = 'pending' AND e.id < o.id)
+			ORDER BY o.id LIMIT $2
+			FOR UPDATE SKIP LOCKED
+		)
+		UPDATE outbox o SET locked_until = $3, attempts = o.attempts + 1
+		FROM due WHERE o.id = due.id
+		RETURNING o.id, o.conversation_id, o.channel, o.external_user_id, o.text, o.field, o.choices,
+			o.kind, o.created_at, o.attempts - 1`, now, limit, now.Add(lease))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: claim outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []service.OutboxRow
+	for rows.Next() {
+		var r service.OutboxRow
+		if err := rows.Scan(&r.OutboxID, idCol{&r.ConversationID}, &r.Channel, &r.ExternalUserID, &r.Text,
+			&r.Field, jsonCol{&r.Choices}, &r.Kind, timeCol{&r.CreatedAt}, &r.Attempts); err != nil {
+			return nil, fmt.Errorf("postgres: scan outbox: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: claim outbox: %w", err)
+	}
+	// RETURNING has no order; send oldest first.
+	slices.SortFunc(out, func(a, b service.OutboxRow) int { return int(a.OutboxID - b.OutboxID) })
+	return out, nil
+}
+
+// OutboxFail records a failed attempt. A row that was sent meanwhile stays
+// sent.
+func (s *Store) OutboxFail(ctx context.Context, p service.OutboxFailParams) error {
+	tag, err := s.q(ctx).Exec(ctx, `
+		UPDATE outbox SET last_error = $1, next_attempt_at = COALESCE($2, next_attempt_at), locked_until = NULL,
+			status = CASE WHEN $3 THEN 'dead' ELSE status END
+		WHERE id = $4 AND status <> 'sent'`, p.Error, tsOrNull(p.NextAttemptAt), p.Dead, p.ID)
+	if err != nil {
+		return fmt.Errorf("postgres: fail outbox %d: %w", p.ID, err)
+	}
+	if tag.RowsAffected() == 1 {
+		return nil
+	}
+	var one int
+	if err := s.q(ctx).QueryRow(ctx, `SELECT 1 FROM outbox WHERE id = $1`, p.ID).Scan(&one); errors.Is(err, pgx.ErrNoRows) {
+		return notFound("outbox row", p.ID)
+	} else if err != nil {
+		return fmt.Errorf("postgres: find outbox %d: %w", p.ID, err)
+	}
+	return nil
+}
+
+// OutboxPending counts rows still to deliver (dead rows are not counted).
+func (s *Store) OutboxPending(ctx context.Context) (int, error) {
+	var n int
+	if err := s.q(ctx).QueryRow(ctx, `SELECT count(*) FROM outbox WHERE status = 'pending'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("postgres: count outbox: %w", err)
+	}
+	return n, nil
+}
+
+// InboundRejectedInsert keeps a payload that could not be parsed.
+func (s *Store) InboundRejectedInsert(ctx context.Context, p service.RejectedParams) error {
+	if _, err := s.q(ctx).Exec(ctx, `INSERT INTO inbound_rejected (channel, reason, raw, at) VALUES ($1, $2, $3, $4)`,
+		p.Channel, p.Reason, p.Raw, s.orNow(p.At).UTC()); err != nil {
+		return fmt.Errorf("postgres: insert rejected inbound: %w", err)
+	}
+	return nil
+}
