@@ -137,6 +137,23 @@ var dtRules = []dtRule{
 			return dtEnMonthDay(m[1], m[2], m[3], today)
 		},
 	},
+	{ // "in November", "since March 2025": the 1st of the latest such month
+		re: regexp.MustCompile(`(?i)\b(?:in|since|during|around|back in|early|mid|late)\s+(` + dtMonthAlt + `)\b(?:\s+(\d{4})\b)?`),
+		resolve: func(m []string, today time.Time) (time.Time, bool) {
+			mo, ok := dtMonthNames[strings.ToLower(m[1])]
+			if !ok {
+				return time.Time{}, false
+			}
+			if m[2] != "" {
+				return dtYMD(dtAtoi(m[2]), int(mo), 1, today.Location())
+			}
+			t, ok := dtYMD(today.Year(), int(mo), 1, today.Location())
+			if ok && t.After(today) {
+				t, ok = dtYMD(today.Year()-1, int(mo), 1, today.Location())
+			}
+			return t, ok
+		},
+	},
 	{ // 11 November, 11th of Nov 2023
 		re: regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(` + dtMonthAlt + `)\b\.?(?:,?\s*(\d{4})\b)?`),
 		resolve: func(m []string, today time.Time) (time.Time, bool) {
@@ -220,7 +237,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 去年, 去年双十一, 今年618, 前年年底
-		re: regexp.MustCompile(`(去年|前年|今年)\s*(双十一|雙十一|双11|雙11|双十二|雙十二|双12|雙12|618|六一八|年初|年中|年底|年末|国庆|國慶|元旦)?`),
+		re: regexp.MustCompile(`(去年|前年|今年)\s*(双十一|雙十一|双11|雙11|双十二|雙十二|双12|雙12|618|六一八|年初|年中|年底|年末|国庆|國慶|元旦|底|末|初)?`),
 		resolve: func(m []string, today time.Time) (time.Time, bool) {
 			y := today.Year() - dtYearOffset(m[1])
 			if m[2] == "" {
@@ -554,7 +571,7 @@ func dtFestival(s string) (int, int) {
 		return 6, 18
 	case "年中":
 		return 7, 1
-	case "年底", "年末":
+	case "年底", "年末", "底", "末":
 		return 12, 31
 	case "国庆", "國慶":
 		return 10, 1

@@ -638,6 +638,10 @@ func (s *step) reclassify() {
 		}
 	}
 	s.st.Category, s.st.Subtype, s.st.Priority, s.st.Reasons = c.Category, c.Subtype, c.Priority, c.Reasons
+	if c.Category == cases.CategoryConsultation && s.st.Fields[cases.FieldDemand] == "" {
+		// A question asks for an answer: that is the demand.
+		s.st.Fields[cases.FieldDemand] = string(cases.DemandConsultation)
+	}
 }
 
 // next asks the next question, or restates the case for confirmation.

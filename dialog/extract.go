@@ -36,7 +36,7 @@ const (
 
 	extDefaultModelKeyword = `(?i)(?:型号|型號|机型|機型|\bmodel(?:\s*(?:no\.?|number|#))?)` + extIDConnector +
 		`([A-Za-z0-9][A-Za-z0-9/-]*[A-Za-z0-9](?:\s+(?:[A-Za-z]{0,3}\d[A-Za-z0-9/-]*|Pro|Max|Plus|Ultra|Mini|Lite|SE|Air)\b)*)`
-	extDefaultModelCode = `\b[A-Za-z]{1,8}-?\d[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*`
+	extDefaultModelCode = `\b[A-Za-z]{1,8}-?(?:[A-Za-z]{1,4})?\d[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*`
 
 	extDefaultBatch = `(?i)(?:生产批次|生產批次|批次号|批次號|批次|批号|批號|` +
 		`\bbatch(?:\s*(?:no\.?|number|code|#))?|\blot(?:\s*(?:no\.?|number|#))?)` + extIDConnector +
@@ -315,7 +315,7 @@ var (
 	// Taiwan mobile (09xx-xxx-xxx), for zh-TW customers.
 	extTWMobileRe = regexp.MustCompile(`(?:(?:\+|00)\s*886[\s-]*9|09)\d{2}[\s-]?\d{3}[\s-]?\d{3}`)
 	// Landline with area code; the digits are re-split by area code rules.
-	extLandlineRe = regexp.MustCompile(`(?:\(\s*0\d{2,3}\s*\)|0\d{2,3})[\s-]?\d{3,4}[\s-]?\d{4}`)
+	extLandlineRe = regexp.MustCompile(`(?:(?:\+|00)86[\s-]?\(0\)\s*\d{2,3}|\(\s*0\d{1,3}\s*\)|0\d{1,3})[\s-]?\d{3,4}[\s-]?\d{4}`)
 	// Service hotlines (400/800) are the company's, never the customer's.
 	extHotlineRe = regexp.MustCompile(`[48]00[\s-]?\d{3}[\s-]?\d{4}`)
 	// An id keyword right before a number makes it an order number, not a phone.
@@ -373,7 +373,7 @@ func extFindPhones(s string) []extCand {
 		if !extPhoneEdges(s, idx[0], idx[1]) || extIDKeywordTail.MatchString(s[:idx[0]]) || extOverlaps(out, idx[0], idx[1]) {
 			continue
 		}
-		if v, ok := extLandline(extDigits(s[idx[0]:idx[1]])); ok {
+		if v, ok := extLandline(s[idx[0]:idx[1]]); ok {
 			out = append(out, extCand{idx[0], idx[1], v})
 		}
 	}
@@ -383,7 +383,19 @@ func extFindPhones(s string) []extCand {
 
 // extLandline splits area code and local number: 010 and 02x are three-digit
 // area codes, all others four; local numbers have 7 or 8 digits.
-func extLandline(d string) (string, bool) {
+func extLandline(raw string) (string, bool) {
+	d := extDigits(raw)
+	if strings.HasPrefix(d, "860") {
+		d = d[2:] // +86 (0)21 …: the trunk 0 is written in brackets
+	}
+	first := ""
+	if m := extFirstGroup.FindStringSubmatch(raw); m != nil {
+		first = m[1]
+	}
+	if len(first) == 2 && first[0] == '0' && len(d) >= 9 && len(d) <= 10 {
+		// A two-digit area code written apart (Taiwan: 02-2345-6789, 04-…).
+		return d[:2] + "-" + d[2:], true
+	}
 	if len(d) < 10 || d[0] != '0' {
 		return "", false
 	}
@@ -674,11 +686,11 @@ type extDemandWord struct {
 }
 
 var extDemandWords = []extDemandWord{
-	{regexp.MustCompile(`(?i)维修|維修|修理|修一下|修好|修修|来修|來修|帮我修|幫我修|帮忙修|幫忙修|上门|上門|报修|報修|\brepairs?\b|\bfix\b|\bget it fixed\b|\bhave it fixed\b|\btechnician\b|\bservice visit\b`), cases.DemandRepair},
+	{regexp.MustCompile(`(?i)维修|維修|修理|修一下|修好|修修|来修|來修|帮我修|幫我修|帮忙修|幫忙修|上门|上門|报修|報修|\brepair(?:s|ed)?\b|\bfix\b|\bfixed\b|\bget it fixed\b|\bhave it fixed\b|\btechnician\b|\bservice visit\b`), cases.DemandRepair},
 	{regexp.MustCompile(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|\brefund\b|\bmoney back\b`), cases.DemandRefund},
 	{regexp.MustCompile(`(?i)退货|退貨|退掉|退回|退机|退機|(?:能|可以|要|想|申请|申請|给我|給我)退(?:货|貨|掉|回|机|機)?|\breturn\b|\bsend it back\b|\btake it back\b`), cases.DemandReturn},
 	{regexp.MustCompile(`(?i)换货|換貨|换一台|換一台|换一个|換一個|换个新|換個新|换台新|換台新|换新|換新|更换|更換|调换|調換|\bexchange\b|\breplace\b|\breplacement\b|\bswap\b|\ba new one\b`), cases.DemandExchange},
-	{regexp.MustCompile(`(?i)咨询|諮詢|咨詢|请问|請問|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|\bhow do i\b|\bhow to\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},
+	{regexp.MustCompile(`(?i)咨询|諮詢|咨詢|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|\bhow do i\b|\bhow to\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},
 }
 
 var (
@@ -771,7 +783,7 @@ var (
 	extNameFixRe   = regexp.MustCompile(`(?:名字|姓名|名)[^,;。]{0,6}(?:写错|寫錯|错了|錯了|不对|不對)[^,;。]{0,3}[,;]?\s*(?:是|应该是|應該是|叫)\s*(\p{Han}{2,4})`)
 	extNameNotRe   = regexp.MustCompile(`不是(\p{Han}{2,4})[,;]\s*(?:是|而是)\s*(\p{Han}{2,4})\s*(?:[,.;!?。]|$)`)
 	extNameTitleRe = regexp.MustCompile(`(\p{Han}{1,2})(先生|女士|小姐)`)
-	extNameMyRe    = regexp.MustCompile(`(?i)\b(?:my name is|my name's|name\s*:)\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,3})`)
+	extNameMyRe    = regexp.MustCompile(`(?i)\b(?:my name is|my name's|name's|name is|name\s*:)\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,3})`)
 	extNameIntroRe = regexp.MustCompile(`\b(?:[Tt]his is|I'm|I am|[Ii]t's)\s+([A-Z][a-zA-Z'-]+\b(?:\s+[A-Z][a-zA-Z'-]+\b){0,2})`)
 	extNameMrRe    = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z][a-zA-Z'-]+`)
 	// A name ends where the next thing (phone, email, company…) starts.
@@ -845,6 +857,9 @@ func extEnName(words []string, needCap bool) string {
 	}
 	return strings.Join(keep, " ")
 }
+
+// extFirstGroup is the first digit group of a landline as written.
+var extFirstGroup = regexp.MustCompile(`^(?:\+?0{0,2}86[\s-]?\(0\)\s*)?\D*(\d+)`)
 
 var extModelAnswerRe = regexp.MustCompile(`(?i)^(?:型号|型號|model|是|is|:|\s)*([A-Za-z0-9][A-Za-z0-9 ._/+()-]{1,39})$`)
 
@@ -1011,8 +1026,8 @@ var (
 	extEnvNotAfter = regexp.MustCompile(`^(?:洗|模式|档|檔|消毒|烘|杀菌|殺菌|功能)`)
 
 	extTriedRe     = regexp.MustCompile(`(?i)重启|重啟|重新启动|重新啟動|重开机|重開機|断电|斷電|拔插|插拔|拔掉电源|拔掉電源|拔了电源|拔了電源|拔电源|拔電源|恢复出厂|恢復出廠|出厂设置|出廠設置|复位|復位|重置|重装|重裝|清洗|清理过|清理過|换了?个?插座|換了?個?插座|换了?个?电池|換了?個?電池|试了|試了|试过|試過|尝试了|嘗試了|调过|調過|升级|升級|刷机|刷機|检查了|檢查了|查看了|关机再开|關機再開|重新插|重新连接|重新連接|重新配网|重新配網|\btried\b|\brestarted\b|\brestarting\b|\brestart\b|\brebooted\b|\brebooting\b|\breboot\b|\breset\b|\bresetting\b|\bunplugged\b|\bunplugging\b|\bplugged it back\b|\bpower[- ]cycled\b|\bpower[- ]cycling\b|\bcleaned\b|\breinstalled\b|\bupdated\b|\bchecked\b|\breplaced the\b`)
-	extTriedAuto   = regexp.MustCompile(`(?i)以后|以後|之后|之後|后就|後就|完就|\bafter\b|\bsince\b|自动|自動|自己|一直|老是|总是|總是|反复|反復|频繁|頻繁|不停|经常|經常|动不动|動不動|\bkeeps\b|\bkeep\b|\brandomly\b|by itself|on its own|\bconstantly\b|\brepeatedly\b|tried to (?:call|contact|reach|email)`)
-	extTriedNeg    = regexp.MustCompile(`(?i)没|沒|未|别|別|不想|不敢|haven't|have not|didn't|did not|not yet|\bnever\b|don't|do not`)
+	extTriedAuto   = regexp.MustCompile(`(?i)以后|以後|之后|之後|后就|後就|完就|\bafter\b|\bsince\b|自动|自動|自己|一直|老是|总是|總是|反复|反復|频繁|頻繁|不停|经常|經常|动不动|動不動|\bkeeps\b|\bkeep\b|\brandomly\b|by itself|by themselves|themselves|on its own|on their own|\bconstantly\b|\brepeatedly\b|tried to (?:call|contact|reach|email)`)
+	extTriedNeg    = regexp.MustCompile(`(?i)没|沒|未|别|別|不想|不敢|haven't|have not|hasn't|has not|isn't|wasn't|won't|didn't|did not|not yet|\bnever\b|don't|do not`)
 	extTriedAsk    = regexp.MustCompile(`(?i)吗|嗎|要不要|需不需要|需要|怎么|怎麼|如何|\bhow\b|\bshould i\b|\bcan i\b|\bdo i need\b|\bshall i\b`)
 	extTriedCut    = regexp.MustCompile(`(?i)但是|但|可是|还是|還是|也不|也没|也沒|都不|都没|都沒|仍然|依然|不过|不過|\s+but\b|\s+still\b|\s+and it\b`)
 	extTriedLeadZh = regexp.MustCompile(`^(?:我们|我們|我|也|还|還|又)+`)
@@ -1189,17 +1204,17 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 		return "", false, "generic"
 
 	case cases.FieldProductModel:
+		// Asked for the model, a bare code with words in it ("HP-N30 Pro")
+		// is the answer as written.
+		if m := extModelAnswerRe.FindStringSubmatch(strings.TrimSpace(s)); m != nil && extHasDigit.MatchString(m[1]) && !unknown {
+			return strings.TrimSpace(m[1]), true, ""
+		}
 		if c, ok := extPick(s, x.findModels(s)); ok {
 			return c.value, true, ""
 		}
 		if m := extBareIDRe.FindStringSubmatch(s); m != nil && !unknown && !extNotAnswer[strings.ToLower(m[1])] &&
 			(extHasDigit.MatchString(m[1]) || (len(m[1]) >= 2 && strings.ToUpper(m[1]) == m[1])) {
 			return m[1], true, ""
-		}
-		// Asked for the model, a bare code with words in it ("HP-N30 Pro")
-		// is the answer as written.
-		if m := extModelAnswerRe.FindStringSubmatch(strings.TrimSpace(s)); m != nil && extHasDigit.MatchString(m[1]) && !unknown {
-			return strings.TrimSpace(m[1]), true, ""
 		}
 		return "", false, "generic"
 
