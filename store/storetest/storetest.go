@@ -215,7 +215,7 @@ func testMessage(t *testing.T, s service.Store) {
 	conv := seed(t, s, "u1")
 	in := service.MessageParams{
 		ConversationID: conv.ID, Channel: channels.WebChat, ExternalID: "m1", Direction: "in",
-		Text: "空调不制冷", Raw: []byte(`{"text":"空调不制冷"}`), At: t0,
+		Text: "空调不制冷", Raw: []byte(`{"text":"空调不制冷"}`), At: t0.Add(789), // ns are dropped
 	}
 	out := service.MessageParams{
 		ConversationID: conv.ID, Channel: channels.WebChat, ExternalID: "out:1", Direction: "out",
@@ -819,8 +819,9 @@ func testTimers(t *testing.T, s service.Store) {
 	due := service.TimerParams{ConversationID: conv.ID, CaseID: 7, Name: "first_response", At: now.Add(-time.Second), UniqueKey: "due"}
 	insert(service.TimerParams{ConversationID: conv.ID, Name: "rolled_back", At: now.Add(-2 * time.Second), UniqueKey: "rolled-back"}, true)
 	insert(due, false)
-	// The same key while the first is pending is not scheduled twice.
-	insert(service.TimerParams{ConversationID: conv.ID, Name: "first_response", At: now.Add(time.Hour), UniqueKey: "due"}, false)
+	// The same key while the first is pending is not scheduled twice (were
+	// it, it would fire at once too).
+	insert(service.TimerParams{ConversationID: conv.ID, Name: "first_response", At: now.Add(-time.Second / 2), UniqueKey: "due"}, false)
 	// Scheduled in the future: River's scheduler must make it available.
 	insert(service.TimerParams{ConversationID: conv.ID, Name: "update", At: now.Add(time.Second), UniqueKey: "scheduled"}, false)
 
@@ -870,7 +871,8 @@ func testTimers(t *testing.T, s service.Store) {
 	if got := calls["scheduled"]; len(got) != 1 {
 		t.Errorf("handler calls for %q = %d, want 1", "scheduled", len(got))
 	}
-	// The rolled back timer was due before both; River would have run it.
+	// The rolled back timer was due before both; River would have run it,
+	// as it would have run a duplicate of "due" before "scheduled".
 	if got := calls["rolled-back"]; len(got) != 0 {
 		t.Errorf("timer of a rolled back transaction fired: %+v", got)
 	}
