@@ -532,7 +532,11 @@ func (s *step) absorb(text string) bool {
 		if s.st.Fields[cases.FieldSymptom] == "" {
 			s.st.Fields[cases.FieldSymptom] = sym
 		} else if !strings.Contains(s.st.Fields[cases.FieldSymptom], sym) && s.st.Phase != PhaseConfirming {
-			s.st.Fields[cases.FieldSymptom] += "；" + sym
+			if hasHan(sym) {
+				s.st.Fields[cases.FieldSymptom] += "；" + sym
+			} else {
+				s.st.Fields[cases.FieldSymptom] += "; " + sym
+			}
 		}
 		learned = true
 	}
@@ -598,7 +602,20 @@ func (s *step) symptomOf(text string, needEvidence bool) string {
 		}
 		keep = append(keep, cl)
 	}
-	return strings.Join(keep, "，")
+	sep := "，"
+	if !hasHan(text) {
+		sep = ", "
+	}
+	return strings.Join(keep, sep)
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // reclassify recomputes category and priority from everything said. A
@@ -944,7 +961,7 @@ func (s *step) onConfirm(text, choice string) {
 			s.reply(Reply{Text: s.t("ask.which", nil), Field: "which", Choices: s.whichChoices()})
 			return
 		}
-		s.retry("hint.confirm")
+		s.retry("hint.generic") // the re-asked question already says how to confirm
 		return
 	}
 	s.st.Attempts = 0
