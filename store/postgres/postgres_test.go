@@ -55,6 +55,11 @@ func freshDatabase(t *testing.T) string {
 		admin.Close(ctx)
 	})
 	u.Path = "/" + name
+	// Subtests run in parallel; keep each store's pool small so a many-core
+	// machine stays under the server's max_connections.
+	q := u.Query()
+	q.Set("pool_max_conns", "6")
+	u.RawQuery = q.Encode()
 	return u.String()
 }
 

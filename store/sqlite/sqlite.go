@@ -67,8 +67,6 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 	// One connection: River's SQLite driver needs it, and SQLite has one
 	// writer anyway.
 	db.SetMaxOpenConns(1)
-	db.SetConnMaxIdleTime(0)
-	db.SetConnMaxLifetime(0)
 
 	s := &Store{db: db, log: opts.Logger, now: opts.Now}
 	if s.log == nil {

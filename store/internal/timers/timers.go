@@ -140,13 +140,16 @@ func (r *Runner[TTx]) Start(ctx context.Context, h service.TimerHandler) error {
 func (r *Runner[TTx]) Stop(ctx context.Context) error {
 	r.mu.Lock()
 	started := r.started
-	r.started = false
 	r.mu.Unlock()
 	if !started {
 		return nil
 	}
 	if err := r.client.Stop(ctx); err != nil {
+		// Still started: a later Stop (or Close) tries again.
 		return fmt.Errorf("timers: stop: %w", err)
 	}
+	r.mu.Lock()
+	r.started = false
+	r.mu.Unlock()
 	return nil
 }
