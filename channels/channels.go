@@ -98,3 +98,9 @@ type StoredMessage struct {
 	Kind      string    `json:"kind,omitempty"`
 	At        time.Time `json:"at"`
 }
+
+// Rejecter is an optional Inbox capability: it keeps a payload that could
+// not be understood, so nothing a customer sent is lost without a trace.
+type Rejecter interface {
+	Reject(ctx context.Context, ch ID, reason string, raw []byte)
+}

@@ -442,6 +442,14 @@ func (s *Service) deliver(ctx context.Context, r OutboxRow) {
 	}
 }
 
+// Reject keeps a malformed inbound payload for inspection (channels.Rejecter).
+func (s *Service) Reject(ctx context.Context, ch channels.ID, reason string, raw []byte) {
+	err := s.opt.Store.InboundRejectedInsert(ctx, RejectedParams{Channel: ch, Reason: reason, Raw: raw, At: s.opt.Now()})
+	if err != nil {
+		s.opt.Logger.Error("keep rejected payload", "channel", string(ch), "reason", reason, "err", err)
+	}
+}
+
 // Conversation resolves a web chat session to its conversation.
 func (s *Service) Conversation(ctx context.Context, sessionID string) (int64, bool, error) {
 	c, err := s.opt.Store.ConversationFind(ctx, channels.WebChat, sessionID)

@@ -203,6 +203,15 @@ func (c *Channel) bodyLimit() int64 {
 	return int64(2*c.cfg.MaxMessageBytes + 2048)
 }
 
+// reject logs a malformed request and keeps its body for inspection when
+// the inbox can store it.
+func (c *Channel) reject(r *http.Request, reason string, raw []byte) {
+	c.log.Warn("webchat: malformed message", "reason", reason, "bytes", len(raw))
+	if rj, ok := c.inbox.(channels.Rejecter); ok {
+		rj.Reject(r.Context(), channels.WebChat, reason, raw)
+	}
+}
+
 func (c *Channel) postMessage(w http.ResponseWriter, r *http.Request) {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || mt != "application/json" {
@@ -222,14 +231,17 @@ func (c *Channel) postMessage(w http.ResponseWriter, r *http.Request) {
 	raw := body.Bytes()
 	var req postRequest
 	if err := json.Unmarshal(raw, &req); err != nil {
+		c.reject(r, "invalid_json", raw)
 		writeError(w, http.StatusBadRequest, "invalid_json")
 		return
 	}
 	if !validID(req.Session, 16) {
+		c.reject(r, "invalid_session", raw)
 		writeError(w, http.StatusBadRequest, "invalid_session")
 		return
 	}
 	if !validID(req.ClientMessageID, 1) {
+		c.reject(r, "invalid_client_message_id", raw)
 		writeError(w, http.StatusBadRequest, "invalid_client_message_id")
 		return
 	}

@@ -35,6 +35,13 @@ type fakeService struct {
 	received   []channels.Inbound
 	nextID     int64
 	receiveErr error
+	rejected   []string // reason + raw body, kept by Reject
+}
+
+func (s *fakeService) Reject(_ context.Context, ch channels.ID, reason string, raw []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rejected = append(s.rejected, string(ch)+" "+reason+" "+string(raw))
 }
 
 func newFakeService() *fakeService {
@@ -273,6 +280,14 @@ func TestPostMessage(t *testing.T) {
 					}
 				} else if got := len(tb.svc.inbound()); got != 0 {
 					t.Errorf("rejected message reached the inbox %d times", got)
+				}
+				if strings.HasPrefix(tt.wantError, "invalid_") {
+					tb.svc.mu.Lock()
+					kept := strings.Join(tb.svc.rejected, "\n")
+					tb.svc.mu.Unlock()
+					if !strings.Contains(kept, "webchat "+tt.wantError+" "+string(tt.body)) {
+						t.Errorf("malformed body not kept for inspection: %q", kept)
+					}
 				}
 				return
 			}
