@@ -12,7 +12,9 @@ import (
 // store/postgres implement it; store/storetest is the conformance suite both
 // must pass. Errors: a missing row is a *cases.Error with code ENotFound.
 type Store interface {
-	// InTx runs fn in one transaction and commits if fn returns nil.
+	// InTx runs fn in one transaction and commits if fn returns nil. Store
+	// methods called with fn's ctx run inside that transaction (SQLite has
+	// one connection: a read outside it would wait forever).
 	InTx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
 
 	MessagesList(ctx context.Context, p MessagesListParams) ([]channels.StoredMessage, error)
@@ -75,7 +77,8 @@ type Tx interface {
 
 	// TimerInsert schedules a durable timer (a River job inserted in this
 	// transaction); a timer with the same UniqueKey that is still pending is
-	// not inserted twice.
+	// not inserted twice. A timer whose handler is running counts as
+	// pending, so a handler re-arming itself needs a new key.
 	TimerInsert(ctx context.Context, p TimerParams) error
 }
 
