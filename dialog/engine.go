@@ -1033,11 +1033,25 @@ func (s *step) draft() *CaseDraft {
 
 // ---- after registration ----
 
+// politeRe matches one politeness token; a message made only of them
+// ("好的，谢谢", "ok thanks!") is politeness, not news.
+var politeRe = regexp.MustCompile(`(?i)(好的|好滴|好|嗯+|哦|噢|谢谢您?|謝謝您?|多谢|多謝|感谢|感謝|辛苦了?|麻烦了|麻煩了|收到|了解|知道了|明白了?|行|ok(ay)?|thanks|thank you( so much| very much)?|thx|ty|great|got it|cheers|perfect|noted|much appreciated|啦|了|哈+|呀|啊|[\s,，。.!！~～:：)）]+)`)
+
+func isPolite(text string) bool {
+	t := strings.TrimSpace(text)
+	return t != "" && strings.TrimSpace(politeRe.ReplaceAllString(t, "")) == ""
+}
+
 var newProblemRe = regexp.MustCompile(`(?i)(还有一个问题|還有一個問題|另外一个问题|另外一個問題|另一个问题|另一個問題|新的问题|新的問題|another (problem|issue|question)|new (problem|issue))`)
 
 func (s *step) afterRegistration(text, choice string) {
 	if s.isStatusQuery(text) {
 		s.sayStatus()
+		return
+	}
+	if isPolite(text) || isYes(text) || greetingRe.MatchString(text) {
+		// Politeness is not news for the case record.
+		s.say("thanks.reply", map[string]any{"Number": s.st.CaseNumber})
 		return
 	}
 	if newProblemRe.MatchString(text) {

@@ -144,6 +144,19 @@ func TestIntakeChineseAllInOneWithCorrection(t *testing.T) {
 			t.Errorf("asked again for %s, which was given in the first message", f)
 		}
 	}
+	// Thanks is answered, not filed on the case; a real addition is filed.
+	r = b.send("好的，谢谢")
+	if b.has(dialog.ActUpdateCase) != nil || len(r) != 1 || !strings.Contains(r[0].Text, "K-000007") {
+		t.Errorf("thanks after registration: %+v", r)
+	}
+	b.send("对了，机器放在阳台上")
+	if a := b.has(dialog.ActUpdateCase); a == nil || a.Note == "" {
+		t.Errorf("an addition after registration is not filed on the case: %+v", b.last)
+	}
+	b.send("查询进度")
+	if r := b.replies[len(b.replies)-1]; r.Kind != "status" {
+		t.Errorf("status question answered with %+v", r)
+	}
 }
 
 func TestPriority(t *testing.T) {
