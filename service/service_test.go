@@ -5,15 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/configs"
@@ -21,6 +17,7 @@ import (
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/postgres"
 	"github.com/kefu-dev/kefu/store/sqlite"
+	"github.com/kefu-dev/kefu/store/storetest"
 )
 
 // backend opens the same database again and again, so a test can "restart".
@@ -53,37 +50,7 @@ func backends(t testing.TB) []backend {
 
 func quiet() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
-// freshPostgres creates a throwaway database; the test fails (never skips)
-// when PostgreSQL is unreachable.
-func freshPostgres(t testing.TB) string {
-	t.Helper()
-	admin := os.Getenv("KEFU_TEST_POSTGRES_URL")
-	if admin == "" {
-		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		t.Fatalf("PostgreSQL is required for this test: %v", err)
-	}
-	defer conn.Close(ctx)
-	name := fmt.Sprintf("kefu_svc_%d_%d", time.Now().UnixNano(), rand.IntN(1e6))
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c, err := pgx.Connect(context.Background(), admin)
-		if err == nil {
-			_, _ = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(context.Background())
-		}
-	})
-	cfg, err := pgx.ParseConfig(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
-}
+func freshPostgres(t testing.TB) string { return storetest.PostgresDB(t) }
 
 // countingSender records every Send per outbox id.
 type countingSender struct {

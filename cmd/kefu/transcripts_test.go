@@ -3,20 +3,16 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/kefu-dev/kefu/configs"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/postgres"
 	"github.com/kefu-dev/kefu/store/sqlite"
+	"github.com/kefu-dev/kefu/store/storetest"
 )
 
 // TestGoldenTranscripts replays every transcript in testdata/transcripts on
@@ -82,35 +78,6 @@ func TestGoldenTranscripts(t *testing.T) {
 	}
 }
 
-// testPostgres creates a throwaway database; the test fails (never skips)
-// when PostgreSQL is unreachable.
-func testPostgres(t *testing.T) string {
-	t.Helper()
-	admin := os.Getenv("KEFU_TEST_POSTGRES_URL")
-	if admin == "" {
-		admin = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		t.Fatalf("PostgreSQL is required for this test: %v", err)
-	}
-	defer conn.Close(ctx)
-	name := fmt.Sprintf("kefu_cmd_%d_%d", time.Now().UnixNano(), rand.IntN(1e6))
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if c, err := pgx.Connect(context.Background(), admin); err == nil {
-			_, _ = c.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-			c.Close(context.Background())
-		}
-	})
-	cfg, err := pgx.ParseConfig(admin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fmt.Sprintf("postgres://%s@%s:%d/%s?sslmode=disable", cfg.User, cfg.Host, cfg.Port, name)
-}
+func testPostgres(t *testing.T) string { return storetest.PostgresDB(t) }
 
 func writeFile(path, body string) error { return os.WriteFile(path, []byte(body), 0o600) }
