@@ -282,6 +282,55 @@ var dtRules = []dtRule{
 			return dtAgo(today, n, unit), true
 		},
 	},
+	{ // 前两天, 前几天, 这两天: "a couple of days ago", counted as two (几: three)
+		re: regexp.MustCompile(`(前|这|這|近)\s*(两|兩|二|几|幾|三)\s*天`),
+		guard: func(s string, start, end int) bool {
+			// 提前两天, 以前三天, 之前两天 are durations, not dates.
+			r, _ := utf8.DecodeLastRuneInString(s[:start])
+			return !strings.ContainsRune("提以之往向", r)
+		},
+		resolve: func(m []string, today time.Time) (time.Time, bool) {
+			switch m[2] {
+			case "几", "幾", "三":
+				return today.AddDate(0, 0, -3), true
+			}
+			return today.AddDate(0, 0, -2), true
+		},
+	},
+	{ // 去年春节, 春节前后, 过年那会儿, 今年除夕: the Chinese New Year of that year
+		re: regexp.MustCompile(`(去年|前年|今年)?\s*(?:的)?\s*(春节|春節|过年|過年|除夕|大年三十)`),
+		resolve: func(m []string, today time.Time) (time.Time, bool) {
+			eve := m[2] == "除夕" || strings.Contains(m[2], "三十")
+			if m[1] != "" {
+				d, ok := dtLunarNewYear(today.Year()-dtYearOffset(m[1]), today.Location())
+				if ok && eve {
+					d = d.AddDate(0, 0, -1)
+				}
+				return d, ok
+			}
+			for y := today.Year(); y >= today.Year()-1; y-- {
+				d, ok := dtLunarNewYear(y, today.Location())
+				if ok && eve {
+					d = d.AddDate(0, 0, -1)
+				}
+				if ok && !d.After(today) {
+					return d, true
+				}
+			}
+			return time.Time{}, false
+		},
+	},
+	{ // Chinese New Year, Lunar New Year, Spring Festival: the latest one
+		re: regexp.MustCompile(`(?i)\b(?:chinese|lunar)\s+new\s+year\b|\bspring\s+festival\b`),
+		resolve: func(m []string, today time.Time) (time.Time, bool) {
+			for y := today.Year(); y >= today.Year()-1; y-- {
+				if d, ok := dtLunarNewYear(y, today.Location()); ok && !d.After(today) {
+					return d, true
+				}
+			}
+			return time.Time{}, false
+		},
+	},
 	{ // yesterday, the day before yesterday, today, last night
 		re: regexp.MustCompile(`(?i)\b(the day before yesterday|day before yesterday|yesterday|today|tonight|this morning|this afternoon|this evening|last night|just now|earlier today)\b`),
 		resolve: func(m []string, today time.Time) (time.Time, bool) {
@@ -549,6 +598,23 @@ func dtEnMonthDay(month, day, year string, today time.Time) (time.Time, bool) {
 		return dtYMD(dtAtoi(year), int(mo), dtAtoi(day), today.Location())
 	}
 	return dtRecentMD(int(mo), dtAtoi(day), today)
+}
+
+// dtLunarNewYears holds the first day of the Chinese New Year (春节).
+var dtLunarNewYears = map[int][2]int{
+	2015: {2, 19}, 2016: {2, 8}, 2017: {1, 28}, 2018: {2, 16}, 2019: {2, 5}, 2020: {1, 25},
+	2021: {2, 12}, 2022: {2, 1}, 2023: {1, 22}, 2024: {2, 10}, 2025: {1, 29}, 2026: {2, 17},
+	2027: {2, 6}, 2028: {1, 26}, 2029: {2, 13}, 2030: {2, 3}, 2031: {1, 23}, 2032: {2, 11},
+	2033: {1, 31}, 2034: {2, 19}, 2035: {2, 8}, 2036: {1, 28}, 2037: {2, 15}, 2038: {2, 4},
+	2039: {1, 24}, 2040: {2, 12},
+}
+
+func dtLunarNewYear(y int, loc *time.Location) (time.Time, bool) {
+	md, ok := dtLunarNewYears[y]
+	if !ok {
+		return time.Time{}, false
+	}
+	return time.Date(y, time.Month(md[0]), md[1], 0, 0, 0, 0, loc), true
 }
 
 func dtYearOffset(s string) int {

@@ -686,7 +686,7 @@ type extDemandWord struct {
 }
 
 var extDemandWords = []extDemandWord{
-	{regexp.MustCompile(`(?i)维修|維修|修理|修一下|修好|修修|来修|來修|帮我修|幫我修|帮忙修|幫忙修|上门|上門|报修|報修|\brepair(?:s|ed)?\b|\bfix\b|\bfixed\b|\bget it fixed\b|\bhave it fixed\b|\btechnician\b|\bservice visit\b`), cases.DemandRepair},
+	{regexp.MustCompile(`(?i)维修|維修|修理|修一下|修好|修修|来修|來修|帮我修|幫我修|帮忙修|幫忙修|上门|上門|报修|報修|派(?:个|個|一个|一個)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|维修)|(?:过来|過來|来|來)(?:看一下|看看|检查|檢查)|\brepair(?:s|ed)?\b|\bsend (?:someone|somebody|a tech|an engineer|a repair ?man|over someone|out someone)\b|\bcome (?:and|to) (?:fix|look at|check|repair)\b|\bfix\b|\bfixed\b|\bget it fixed\b|\bhave it fixed\b|\btechnician\b|\bservice visit\b`), cases.DemandRepair},
 	{regexp.MustCompile(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|\brefund\b|\bmoney back\b`), cases.DemandRefund},
 	{regexp.MustCompile(`(?i)退货|退貨|退掉|退回|退机|退機|(?:能|可以|要|想|申请|申請|给我|給我)退(?:货|貨|掉|回|机|機)?|\breturn\b|\bsend it back\b|\btake it back\b`), cases.DemandReturn},
 	{regexp.MustCompile(`(?i)换货|換貨|换一台|換一台|换一个|換一個|换个新|換個新|换台新|換台新|换新|換新|更换|更換|调换|調換|\bexchange\b|\breplace\b|\breplacement\b|\bswap\b|\ba new one\b`), cases.DemandExchange},
@@ -853,13 +853,16 @@ func extEnName(words []string, needCap bool) string {
 		return ""
 	}
 	for i, w := range keep {
-		keep[i] = strings.ToUpper(w[:1]) + w[1:]
+		keep[i] = extCapitalize(w)
 	}
 	return strings.Join(keep, " ")
 }
 
 // extFirstGroup is the first digit group of a landline as written.
 var extFirstGroup = regexp.MustCompile(`^(?:\+?0{0,2}86[\s-]?\(0\)\s*)?\D*(\d+)`)
+
+// extModelLead is the talk before a model answer: "it's a DW-60M2", "好像是…".
+var extModelLead = regexp.MustCompile(`(?i)^(?:(?:i think|i believe|maybe|probably)\s+)?(?:it'?s|it is|its|that'?s|this is|the model is|model is|model number is|model no\.? is|the number is)\s+(?:an?\s+|the\s+)?|^(?:好像是|应该是|應該是|大概是|可能是|我看了一?下[,，]?是?|上面写的?是|上面寫的?是|上面写着|上面寫著|铭牌上写的?是|銘牌上寫的?是|就是)\s*`)
 
 var extModelAnswerRe = regexp.MustCompile(`(?i)^(?:型号|型號|model|是|is|:|\s)*([A-Za-z0-9][A-Za-z0-9 ._/+()-]{1,39})$`)
 
@@ -926,8 +929,16 @@ func extFindName(s string) string {
 	if m := extNameMrRe.FindString(s); m != "" {
 		return m
 	}
+	if m := extSignOffRe.FindStringSubmatch(s); m != nil {
+		if n := extEnName(strings.Fields(m[1]), true); n != "" {
+			return n
+		}
+	}
 	return ""
 }
+
+// extSignOffRe reads the name under an email's sign-off ("Thanks,\nLaura Chen").
+var extSignOffRe = regexp.MustCompile(`(?:^|[\n.!,;]\s*)(?i:many thanks|thanks again|thanks|thank you|best regards|kind regards|warm regards|regards|best wishes|best|cheers|sincerely|yours sincerely|yours truly|yours)[\s,.!]*[-–—~]*\s*([A-Z][a-zA-Z'-]+(?:[ \t]+[A-Z][a-zA-Z'-]+){0,2})[\s.!]*$`)
 
 // ---------------------------------------------------------------------------
 // Company.
@@ -1160,7 +1171,12 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 	unknown := extUnknownRe.MatchString(s)
 	switch field {
 	case cases.FieldCustomerName:
-		return extAnswerName(s)
+		if v, ok, hint := extAnswerName(s); ok || !extHasContact(s) {
+			return v, ok, hint
+		}
+		// "孙丽 15900001234", "JOHN SMITH 13900001111", "赵敏 手机号:+86-186…":
+		// the name is what is left once the contact details are taken out.
+		return extAnswerName(extStripContacts(s))
 
 	case cases.FieldCompany:
 		if extNoCoRe.MatchString(s) {
@@ -1206,7 +1222,7 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 	case cases.FieldProductModel:
 		// Asked for the model, a bare code with words in it ("HP-N30 Pro")
 		// is the answer as written.
-		if m := extModelAnswerRe.FindStringSubmatch(strings.TrimSpace(s)); m != nil && extHasDigit.MatchString(m[1]) && !unknown {
+		if m := extModelAnswerRe.FindStringSubmatch(extModelLead.ReplaceAllString(strings.TrimSpace(s), "")); m != nil && extHasDigit.MatchString(m[1]) && !unknown {
 			return strings.TrimSpace(m[1]), true, ""
 		}
 		if c, ok := extPick(s, x.findModels(s)); ok {
@@ -1301,6 +1317,35 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 	return "", false, "generic"
 }
 
+// extCapitalize capitalises a name word; one typed in capitals ("SMITH")
+// is written "Smith".
+func extCapitalize(w string) string {
+	if len(w) > 1 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+		w = strings.ToLower(w)
+	}
+	return strings.ToUpper(w[:1]) + w[1:]
+}
+
+var (
+	// extContactLabel names a contact detail: 电话, 手机号, tel, my number is.
+	extContactLabel = regexp.MustCompile(`(?i)(?:我的)?(?:联系电话|聯絡電話|聯繫電話|联系方式|聯絡方式|聯繫方式|手机号码|手機號碼|手机号|手機號|电话号码|電話號碼|电话|電話|手机|手機|座机|座機|市话|市話|邮箱|郵箱|号码|號碼|\b(?:my\s+)?(?:phone|mobile|cell|tel|telephone|number|email|e-mail)(?:\s+(?:number|no\.?|is|:))*\b)[\s:：]*(?:是|is\b)?`)
+	extContactSep   = regexp.MustCompile(`[\s,，、;；:/|()（）]+`)
+)
+
+// extHasContact reports whether s holds a phone number or an email address.
+func extHasContact(s string) bool {
+	return len(extFindPhones(s)) > 0 || len(extFindEmails(s)) > 0
+}
+
+// extStripContacts removes phone numbers, email addresses and their labels
+// from a short reply, leaving what else it says (usually a name).
+func extStripContacts(s string) string {
+	s = extMaskAll(s, extFindEmails(s))
+	s = extMaskAll(s, extFindPhones(s))
+	s = extContactLabel.ReplaceAllString(s, " ")
+	return strings.TrimSpace(extContactSep.ReplaceAllString(s, " "))
+}
+
 func extAnswerName(s string) (string, bool, string) {
 	if v := extFindName(s); v != "" {
 		return v, true, ""
@@ -1318,7 +1363,7 @@ func extAnswerName(s string) (string, bool, string) {
 	if extEnNameRe.MatchString(v) {
 		words := strings.Fields(v)
 		for i, w := range words {
-			words[i] = strings.ToUpper(w[:1]) + w[1:]
+			words[i] = extCapitalize(w)
 		}
 		return strings.Join(words, " "), true, ""
 	}

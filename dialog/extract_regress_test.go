@@ -53,3 +53,93 @@ func TestExtractRegressions(t *testing.T) {
 		t.Errorf("forgotten purchase date: %q %v", v, ok)
 	}
 }
+
+// Messy, colloquial customer text found by the harder golden transcripts.
+func TestParseDateColloquial(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ text, want string }{
+		{"前两天刚买的", "2024-05-13"},
+		{"前几天开始的", "2024-05-12"},
+		{"这两天老是跳闸", "2024-05-13"},
+		{"提前两天到货", ""},
+		{"去年春节前后装的", "2023-01-22"},
+		{"春节前买的", "2024-02-10"},
+		{"过年的时候买的", "2024-02-10"},
+		{"前年除夕", "2022-01-31"},
+		{"今年三十岁", ""},
+		{"bought it around Chinese New Year", "2024-02-10"},
+	}
+	for _, tc := range tests {
+		d, ok := ParseDate(tc.text, testNow, testShanghai)
+		got := ""
+		if ok {
+			got = d.Format("2006-01-02")
+		}
+		if got != tc.want {
+			t.Errorf("ParseDate(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestParseDemandColloquial(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text string
+		want cases.Demand
+	}{
+		{"赶紧派人来", cases.DemandRepair},
+		{"麻煩派師傅來看一下", cases.DemandRepair},
+		{"你们过来看一下吧", cases.DemandRepair},
+		{"just send someone", cases.DemandRepair},
+		{"can you send somebody over", cases.DemandRepair},
+		{"please come and fix it", cases.DemandRepair},
+		{"我要退钱", cases.DemandRefund},
+		{"I want my money back", cases.DemandRefund},
+		{"能不能给我换个新的", cases.DemandExchange},
+		{"换一台吧", cases.DemandExchange},
+	}
+	for _, tc := range tests {
+		if got, _ := ParseDemand(tc.text); got != tc.want {
+			t.Errorf("ParseDemand(%q) = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestExtractNameSignOff(t *testing.T) {
+	t.Parallel()
+	x, err := NewExtractor(DefaultExtractorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, want string }{
+		{"The dryer stopped heating. Model DR-80. Thanks,\nLaura Chen", "Laura Chen"},
+		{"It is leaking again.\n\nBest regards,\nPeter", "Peter"},
+		{"MY NAME IS JOHN SMITH", "John Smith"},
+		{"It stopped working. Thank you so much", ""},
+		{"Thanks for the help", ""},
+	}
+	for _, tc := range tests {
+		if got := x.Extract(tc.text, testNow)[cases.FieldCustomerName]; got != tc.want {
+			t.Errorf("Extract(%q) name = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+func TestParseModelAnswerWithTalk(t *testing.T) {
+	t.Parallel()
+	x, err := NewExtractor(DefaultExtractorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for text, want := range map[string]string{
+		"its a DW-60M2":       "DW-60M2",
+		"it's the WM-8012":    "WM-8012",
+		"I think it's KT-220": "KT-220",
+		"好像是XQG80-B12":        "XQG80-B12",
+		"DW-60M2":             "DW-60M2",
+	} {
+		if v, ok, _ := x.ParseFieldAnswer(cases.FieldProductModel, text, testNow); !ok || v != want {
+			t.Errorf("model answer %q = %q %v, want %q", text, v, ok, want)
+		}
+	}
+}

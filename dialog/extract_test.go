@@ -548,7 +548,15 @@ func TestParseFieldAnswer(t *testing.T) {
 		{cases.FieldCustomerName, "王先生", "王先生", ""},
 		{cases.FieldCustomerName, "john smith", "John Smith", ""},
 		{cases.FieldCustomerName, "My name is Ann Lee", "Ann Lee", ""},
-		{cases.FieldCustomerName, "张三 13812345678", "", "generic"},
+		// A name with the phone number in the same reply is still the name;
+		// the engine picks the phone up from the same message.
+		{cases.FieldCustomerName, "张三 13812345678", "张三", ""},
+		{cases.FieldCustomerName, "孙丽 15900001234", "孙丽", ""},
+		{cases.FieldCustomerName, "赵敏 手机号：+86-186-1234-5678", "赵敏", ""},
+		{cases.FieldCustomerName, "JOHN SMITH 13900001111", "John Smith", ""},
+		{cases.FieldCustomerName, "Isabel, phone 13900001111", "Isabel", ""},
+		{cases.FieldCustomerName, "13900001111", "", "generic"},
+		{cases.FieldCustomerName, "电话13900001111", "", "generic"},
 		{cases.FieldCustomerName, "好的", "", "generic"},
 		{cases.FieldCustomerName, "叫我小王就行", "小王", ""},
 		{cases.FieldCustomerName, "李", "李", ""},
