@@ -162,12 +162,7 @@ func (s *step) summary(keys []cases.FieldKey, sep string) string {
 		if v == "" {
 			continue
 		}
-		parts = append(parts, s.t("field."+string(k), nil)+"："+s.fieldValue(k, v))
-	}
-	if s.lang() == "en" {
-		for i := range parts {
-			parts[i] = strings.Replace(parts[i], "：", ": ", 1)
-		}
+		parts = append(parts, s.t("summary.item", map[string]any{"Field": s.t("field."+string(k), nil), "Value": s.fieldValue(k, v)}))
 	}
 	return strings.Join(parts, sep)
 }
@@ -916,18 +911,7 @@ func (s *step) askConfirm() {
 	keys := s.knownFields()
 	sum := s.summary(keys, "\n")
 	if s.st.Category != "" {
-		label := "问题类别"
-		switch s.lang() {
-		case "zh-TW":
-			label = "問題類別"
-		case "en":
-			label = "Category"
-		}
-		sep := "："
-		if s.lang() == "en" {
-			sep = ": "
-		}
-		sum += "\n" + label + sep + s.t("category."+string(s.st.Category), nil)
+		sum += "\n" + s.t("summary.category", map[string]any{"Category": s.t("category."+string(s.st.Category), nil)})
 	}
 	s.markAsked()
 	s.reply(Reply{Kind: "confirm", Text: s.t("confirm", map[string]any{"Summary": sum}), Field: "confirm", Choices: s.confirmChoices()})
