@@ -73,8 +73,9 @@ func NewEngine(cfg Config) (*Engine, error) {
 
 // step carries one Step call's working data.
 type step struct {
-	e   *Engine
-	ev  Event
+	e    *Engine
+	ev   Event
+	text string // the customer's message, cleaned
 	st  State
 	now time.Time
 	out []Action
@@ -208,6 +209,7 @@ func switchLanguage(cur, text string) string {
 func (s *step) onMessage(ev Event) {
 	text := strings.TrimSpace(strings.ToValidUTF8(ev.Text, "\uFFFD"))
 	choice := strings.TrimSpace(ev.Choice)
+	s.text = text
 	s.st.Lang = switchLanguage(s.st.Lang, text)
 	if s.st.FirstContactAt.IsZero() {
 		s.st.FirstContactAt = s.now
@@ -236,6 +238,11 @@ func (s *step) onMessage(ev Event) {
 	}
 	if choice == "" && wantsHuman(text) {
 		s.handoff("customer_request", "handoff")
+		return
+	}
+	if choice == "" && cancelRe.MatchString(text) && (s.st.Phase == PhaseCollecting || s.st.Phase == PhaseConfirming || s.st.Phase == PhaseFAQ) {
+		s.say("cancelled", nil)
+		s.resetIntake()
 		return
 	}
 	switch s.st.Phase {
@@ -723,7 +730,7 @@ func (s *step) choicesFor(k cases.FieldKey) []Choice {
 
 func (s *step) ask(k cases.FieldKey) {
 	if s.st.Asking != k {
-		s.st.Attempts = 0
+		s.st.Attempts, s.st.Aside = 0, false
 	}
 	s.st.Asking, s.st.AskingCategory = k, false
 	q := s.t("ask."+string(k), nil)
@@ -779,6 +786,15 @@ func (s *step) currentQuestion() (string, cases.FieldKey, []Choice) {
 // retry re-asks the open question with a hint, or hands off after too many
 // failed attempts.
 func (s *step) retry(hintKey string) {
+	if s.ev.Choice == "" && !s.st.Aside && questionRe.MatchString(s.text) {
+		s.st.Aside = true
+		// "多久能修好？" mid-intake is a question, not a wrong answer: say
+		// when it will be answered and ask again without counting it.
+		q, field, choices := s.currentQuestion()
+		s.markAsked()
+		s.reply(Reply{Text: s.t("aside.question", map[string]any{"Question": q}), Field: field, Choices: choices, Kind: "retry"})
+		return
+	}
 	s.st.Attempts++
 	if s.st.Attempts >= s.e.cfg.MaxAttempts {
 		s.handoff("too_many_attempts", "handoff.attempts")
@@ -1016,6 +1032,11 @@ func (s *step) draft() *CaseDraft {
 }
 
 // ---- after registration ----
+
+var cancelRe = regexp.MustCompile(`(?i)^(算了|不用了|不需要了|不要了|取消|取消吧|不报了|不報了|没事了|沒事了|先不用了|never ?mind|cancel|forget it|no need( anymore)?)[\s,，。.!！~～吧啦了]*$`)
+
+// questionRe recognizes a customer's own question.
+var questionRe = regexp.MustCompile(`(?i)([?？]\s*$|多久|多长时间|多長時間|什么时候|什麼時候|何时|何時|能不能|可不可以|要多少钱|要多少錢|收费吗|收費嗎|^(how|when|what|why|can|could|will|is|are|do|does)\b)`)
 
 // politeRe matches one politeness token; a message made only of them
 // ("好的，谢谢", "ok thanks!") is politeness, not news.

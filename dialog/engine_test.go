@@ -361,3 +361,18 @@ func TestAgentTakeOverAndHandBack(t *testing.T) {
 		t.Errorf("after hand-back the bot should resume asking; phase %s replies %+v", b.st.Phase, r)
 	}
 }
+
+func TestQuestionMidIntakeAndCancel(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send("热水器不加热了，型号JSQ30")
+	asked := b.st.Asking
+	r := b.send("多久能修好？")
+	if b.st.Attempts != 0 || b.st.Asking != asked || !strings.Contains(r[0].Text, "专人答复") {
+		t.Errorf("a question mid-intake counted as a wrong answer: attempts %d, %+v", b.st.Attempts, r)
+	}
+	b.send("算了")
+	if b.st.Phase != dialog.PhaseNew || len(b.st.Texts) != 0 || b.has(dialog.ActRegisterCase) != nil {
+		t.Errorf("cancel did not end the intake: %+v", b.st)
+	}
+}

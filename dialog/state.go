@@ -28,6 +28,9 @@ type State struct {
 	Fields   map[cases.FieldKey]string `json:"fields,omitempty"`
 	Asking   cases.FieldKey            `json:"asking,omitempty"`
 	Attempts int                       `json:"attempts,omitempty"`
+	// Aside is set once the customer asked a question of their own instead
+	// of answering the open one; only the first such question is free.
+	Aside bool `json:"aside,omitempty"`
 	// AskingCategory is set while a clarifying category question is open.
 	AskingCategory bool `json:"asking_category,omitempty"`
 	// AskingWhich is set after "that's wrong" without saying what is wrong.
