@@ -76,9 +76,9 @@ type step struct {
 	e    *Engine
 	ev   Event
 	text string // the customer's message, cleaned
-	st  State
-	now time.Time
-	out []Action
+	st   State
+	now  time.Time
+	out  []Action
 }
 
 // Step advances the conversation by one event. It never fails: anything it
@@ -415,6 +415,16 @@ func (s *step) collect(text, choice string) {
 				s.addText(text)
 			}
 			s.st.Asking, s.st.Attempts = "", 0
+		} else if choice == "" && !s.st.Aside && questionRe.MatchString(text) {
+			// Their own question: keep any details in it, but it is not
+			// the problem description and not a wrong answer.
+			for k, v := range s.e.cfg.Extractor.Extract(text, s.now) {
+				if k != cases.FieldDemand {
+					s.setField(k, v)
+				}
+			}
+			s.retry("hint.generic")
+			return
 		} else if s.absorb(text) {
 			// The customer said something else useful; ask again without
 			// counting it as a failure.
