@@ -320,6 +320,33 @@ var dtRules = []dtRule{
 			return time.Time{}, false
 		},
 	},
+	{ // 去年夏天, 今年春天, last summer, last winter: the start of that season
+		re: regexp.MustCompile(`(?i)(去年|前年|今年)\s*(?:的)?\s*(春天|夏天|秋天|冬天|春季|夏季|秋季|冬季)|\b(last|this)\s+(spring|summer|autumn|fall|winter)\b`),
+		resolve: func(m []string, today time.Time) (time.Time, bool) {
+			season := map[string]int{"春天": 4, "春季": 4, "spring": 4, "夏天": 7, "夏季": 7, "summer": 7,
+				"秋天": 10, "秋季": 10, "autumn": 10, "fall": 10, "冬天": 12, "冬季": 12, "winter": 12}
+			if m[1] != "" {
+				return dtYMD(today.Year()-dtYearOffset(m[1]), season[m[2]], 1, today.Location())
+			}
+			mo := season[strings.ToLower(m[4])]
+			y := today.Year()
+			if strings.EqualFold(m[3], "last") {
+				// The latest such season that is over (or under way, for winter).
+				y--
+				if mo == 12 && today.Month() < 3 {
+					y--
+				}
+				if mo < 12 && int(today.Month()) >= mo+3 {
+					y++
+				}
+			}
+			t, ok := dtYMD(y, mo, 1, today.Location())
+			if ok && t.After(today) {
+				return time.Time{}, false
+			}
+			return t, ok
+		},
+	},
 	{ // Chinese New Year, Lunar New Year, Spring Festival: the latest one
 		re: regexp.MustCompile(`(?i)\b(?:chinese|lunar)\s+new\s+year\b|\bspring\s+festival\b`),
 		resolve: func(m []string, today time.Time) (time.Time, bool) {

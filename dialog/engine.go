@@ -323,7 +323,8 @@ func (s *step) onRegistered(ev Event) {
 	})})
 	if s.st.Priority == cases.P1 {
 		s.say("registered.escalated", map[string]any{"Why": s.p1Why()})
-		if s.hasReason("p1:safety") {
+		if s.hasReason("p1:safety") && !s.st.SafetyAdvised {
+			s.st.SafetyAdvised = true
 			s.say("safety.advice", nil)
 		}
 	}
@@ -448,6 +449,11 @@ func (s *step) collect(text, choice string) {
 
 	if s.tryFAQ(text) {
 		return
+	}
+	if s.st.Priority == cases.P1 && s.hasReason("p1:safety") && !s.st.SafetyAdvised {
+		// Safety first: the advice cannot wait for the questions.
+		s.st.SafetyAdvised = true
+		s.say("safety.advice", nil)
 	}
 	var gained []cases.FieldKey
 	for _, k := range s.knownFields() {

@@ -202,7 +202,10 @@ func TestP1AnswerSaysEscalated(t *testing.T) {
 	for _, x := range r {
 		all += x.Text + "\n"
 	}
-	for _, want := range []string{"K-000007", "P1", "加急", "断开电源"} {
+	if !strings.Contains(b.replies[0].Text, "断开电源") {
+		t.Errorf("safety advice not given at once: %q", b.replies[0].Text)
+	}
+	for _, want := range []string{"K-000007", "P1", "加急"} {
 		if !strings.Contains(all, want) {
 			t.Errorf("P1 registration lacks %q:\n%s", want, all)
 		}

@@ -598,7 +598,7 @@ const (
 )
 
 var (
-	extPurchaseCue = regexp.MustCompile(`(?i)买|買|购入|購入|采购|採購|购置|購置|入手|下单|下單|下的单|订购|訂購|到货|到貨|签收|簽收|收到货|收到貨|送货|送貨|送来|送來|安装的|安裝的|装的|裝的|\bbought\b|\bpurchased?\b|\bordered\b|\bbuy\b|\breceived\b|\bdelivered\b|\bgot it\b`)
+	extPurchaseCue = regexp.MustCompile(`(?i)买|買|购入|購入|网购|網購|购买|購買|拍的|订的|訂的|采购|採購|购置|購置|入手|下单|下單|下的单|订购|訂購|到货|到貨|签收|簽收|收到货|收到貨|送货|送貨|送来|送來|安装的|安裝的|装的|裝的|\bbought\b|\bpurchased?\b|\bordered\b|\bbuy\b|\breceived\b|\bdelivered\b|\bgot it\b`)
 	extFaultCue    = regexp.MustCompile(`(?i)开始|開始|坏|壞|出现|出現|发生|發生|不能|不会|不會|不了|不脱水|不脫水|不转|不轉|故障|漏水|漏电|漏電|停机|停機|异常|異常|报错|報錯|失灵|失靈|不工作|不亮|不制冷|不製冷|不加热|不加熱|没反应|沒反應|死机|死機|异响|異響|问题|問題|\bsince\b|\bstarted\b|\bstart\b|\bbroke\b|\bbroken\b|\bstopped\b|\bfailed\b|\bfails\b|\bbegan\b|\bhappened\b|not working|won't|\bwont\b|doesn't|does not|can't|cannot|\bleak|\berror\b|\bnoise\b|\bissue\b|\bproblem\b|\bquit\b|\bdied\b|闪退|閃退|重启|重啟|黑屏|花屏|卡死|以后|以後|之后|之後`)
 	extSentenceEnd = regexp.MustCompile(`[。!?！？\n]|\.\s`)
 )
@@ -867,11 +867,22 @@ var extModelLead = regexp.MustCompile(`(?i)^(?:(?:i think|i believe|maybe|probab
 var extModelAnswerRe = regexp.MustCompile(`(?i)^(?:型号|型號|model|是|is|:|\s)*([A-Za-z0-9][A-Za-z0-9 ._/+()-]{1,39})$`)
 
 // extNameSurnameRe reads "我姓罗，罗志勇" / "我姓罗叫罗志勇": the full name repeats the surname.
+// extSurnameOnlyRe reads the polite "免贵姓张" / "我姓张" / "敝姓張".
+var extSurnameOnlyRe = regexp.MustCompile(`(?:免贵|免貴|敝|我|本人)\s*姓\s*(\p{Han}{1,2}?)(?:[^\p{Han}]|$|叫|名|的|先生|女士|小姐|，|。)`)
+
 var extNameSurnameRe = regexp.MustCompile(`我姓(\p{Han})[^\p{Han}]{0,3}(?:叫|名叫|全名)?\s*(\p{Han}{2,3})`)
 
 func extFindName(s string) string {
 	if m := extNameSurnameRe.FindStringSubmatch(s); m != nil && strings.HasPrefix(m[2], m[1]) {
 		return extCutNameTail(m[2])
+	}
+	if m := extSurnameOnlyRe.FindStringSubmatch(s); m != nil && extSurnames[m[1]] {
+		// "免贵姓张": the surname is all the customer offers; with a title
+		// right after it ("姓张，张先生") the title form is kept.
+		if t := extNameTitleRe.FindStringSubmatch(s[len(m[0]):]); t != nil && strings.HasSuffix(t[1], m[1]) {
+			return m[1] + t[2]
+		}
+		return m[1]
 	}
 	if m := extNameFixRe.FindStringSubmatch(s); m != nil {
 		if n := extCutNameTail(m[1]); !extNotNames[n] {
@@ -1171,12 +1182,18 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 	unknown := extUnknownRe.MatchString(s)
 	switch field {
 	case cases.FieldCustomerName:
-		if v, ok, hint := extAnswerName(s); ok || !extHasContact(s) {
+		if v, ok, hint := extAnswerName(s); ok || !extHasContact(s) && len(x.findModels(s)) == 0 {
 			return v, ok, hint
 		}
-		// "孙丽 15900001234", "JOHN SMITH 13900001111", "赵敏 手机号:+86-186…":
-		// the name is what is left once the contact details are taken out.
-		return extAnswerName(extStripContacts(s))
+		// "孙丽 15900001234", "JOHN SMITH 13900001111", "赵敏 手机号:+86-186…",
+		// "何平 15012345678 型号TO-32L": the name is what is left once the
+		// contact details and codes are taken out.
+		rest := extStripContacts(s)
+		rest = extMaskAll(rest, x.findProofs(rest))
+		rest = extMaskAll(rest, x.findBatches(rest))
+		rest = extMaskAll(rest, x.findModels(rest))
+		rest = strings.TrimSpace(extModelLabel.ReplaceAllString(rest, " "))
+		return extAnswerName(strings.Join(strings.Fields(rest), " "))
 
 	case cases.FieldCompany:
 		if extNoCoRe.MatchString(s) {
@@ -1332,6 +1349,9 @@ var (
 	extContactSep   = regexp.MustCompile(`[\s,，、;；:/|()（）]+`)
 )
 
+// extModelLabel is a label left behind once a code was masked.
+var extModelLabel = regexp.MustCompile(`(?i)(?:型号|型號|机型|機型|订单号?|訂單號?|批次号?|批次號?|\bmodel\b|\border\b)[\s:是为為]*`)
+
 // extHasContact reports whether s holds a phone number or an email address.
 func extHasContact(s string) bool {
 	return len(extFindPhones(s)) > 0 || len(extFindEmails(s)) > 0
@@ -1346,6 +1366,9 @@ func extStripContacts(s string) string {
 	return strings.TrimSpace(extContactSep.ReplaceAllString(s, " "))
 }
 
+// extMixedNameRe is an English given name with a Chinese surname, either order.
+var extMixedNameRe = regexp.MustCompile(`^(?:([A-Za-z]{2,15})\s*(\p{Han}{1,3})|(\p{Han}{1,3})\s*([A-Za-z]{2,15}))$`)
+
 func extAnswerName(s string) (string, bool, string) {
 	if v := extFindName(s); v != "" {
 		return v, true, ""
@@ -1359,6 +1382,12 @@ func extAnswerName(s string) (string, bool, string) {
 			return n, true, ""
 		}
 		return "", false, "generic"
+	}
+	if m := extMixedNameRe.FindStringSubmatch(v); m != nil && extHasSurname(m[2]+m[3]) && !extEnNotName[strings.ToLower(m[1]+m[4])] && !extNotAnswer[strings.ToLower(m[1]+m[4])] {
+		if m[1] != "" {
+			return extCapitalize(m[1]) + " " + m[2], true, "" // "Kevin 吴"
+		}
+		return m[3] + " " + extCapitalize(m[4]), true, ""
 	}
 	if extEnNameRe.MatchString(v) {
 		words := strings.Fields(v)

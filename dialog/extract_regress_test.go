@@ -143,3 +143,42 @@ func TestParseModelAnswerWithTalk(t *testing.T) {
 		}
 	}
 }
+
+func TestMessyRepliesBatch2(t *testing.T) {
+	t.Parallel()
+	x, err := NewExtractor(DefaultExtractorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 4, 10, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	answers := []struct {
+		field      cases.FieldKey
+		text, want string
+	}{
+		{cases.FieldCustomerName, "何平 15012345678 型号TO-32L", "何平"},
+		{cases.FieldCustomerName, "Kevin 吴 13798765432", "Kevin 吴"},
+		{cases.FieldCustomerName, "吴 kevin", "吴 Kevin"},
+		{cases.FieldCustomerName, "ok好的", ""},
+		{cases.FieldCustomerName, "免贵姓张 电话 13300001111", "张"},
+		{cases.FieldCustomerName, "我姓王", "王"},
+		{cases.FieldCustomerName, "免贵姓李，李先生就行", "李先生"},
+		{cases.FieldPurchaseDate, "去年夏天", "2025-07-01"},
+		{cases.FieldPurchaseDate, "We bought it last summer", "2025-07-01"},
+		{cases.FieldPurchaseDate, "last winter", "2025-12-01"},
+	}
+	for _, tc := range answers {
+		v, ok, _ := x.ParseFieldAnswer(tc.field, tc.text, now)
+		if !ok {
+			v = ""
+		}
+		if v != tc.want {
+			t.Errorf("ParseFieldAnswer(%s, %q) = %q, want %q", tc.field, tc.text, v, tc.want)
+		}
+	}
+	if got := x.Extract("上禮拜網購的手機，螢幕一直閃", now)[cases.FieldPurchaseDate]; got != "2026-04-03" {
+		t.Errorf("网购 is a purchase: %q", got)
+	}
+	if got := x.Extract("免贵姓张，空调漏水", now)[cases.FieldCustomerName]; got != "张" {
+		t.Errorf("免贵姓张: %q", got)
+	}
+}

@@ -45,6 +45,7 @@ type State struct {
 	Priority       cases.Priority `json:"priority,omitempty"`
 	Reasons        []string       `json:"reasons,omitempty"`
 	CategoryChosen bool           `json:"category_chosen,omitempty"` // the customer picked it: keep it
+	SafetyAdvised  bool           `json:"safety_advised,omitempty"`
 
 	// Texts are the customer's problem descriptions, used to classify.
 	Texts []string `json:"texts,omitempty"`
