@@ -39,7 +39,7 @@ const usage = `usage:
   kefu migrate [-config FILE]        apply database migrations
   kefu config check [-config FILE]   validate the configuration
   kefu config example                print an annotated example configuration
-  kefu simulate [-json] FILE…        replay transcript files (see README)
+  kefu simulate [-check] FILE…       replay transcript files (see README)
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
