@@ -1098,6 +1098,38 @@ func extFindEnvironment(s string) string {
 	return extJoin(parts)
 }
 
+// extTriedSegment narrows a clause of Chinese text to the space-separated
+// run holding the match: customers who skip punctuation separate thoughts
+// with spaces ("一开机就蓝屏 然后自动重启 已经重装过系统了"). near is the
+// text just before the run, so "一直 重启" still reads as automatic.
+func extTriedSegment(s string, cs, ce, ms, me int) (int, int, string) {
+	if !extHasHan(s[cs:ce]) || !extHasHan(s[ms:me]) {
+		return cs, ce, ""
+	}
+	st := ms
+	for st > cs && !(s[st-1] == ' ' || s[st-1] == '\t') {
+		st--
+	}
+	en := me
+	for en < ce && !(s[en] == ' ' || s[en] == '\t') {
+		en++
+	}
+	before := []rune(strings.TrimRight(s[cs:st], " \t"))
+	if len(before) > 2 {
+		before = before[len(before)-2:]
+	}
+	return st, en, string(before)
+}
+
+func extHasHan(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			return true
+		}
+	}
+	return false
+}
+
 func extFindTried(s string) string {
 	var parts []string
 	lastEnd := -1
@@ -1106,9 +1138,11 @@ func extFindTried(s string) string {
 		if cs < lastEnd {
 			continue // one phrase per clause
 		}
+		question := ce < len(s) && (s[ce] == '?' || strings.HasPrefix(s[ce:], "？"))
+		cs, ce, near := extTriedSegment(s, cs, ce, idx[0], idx[1])
 		clause := s[cs:ce]
-		if extTriedAuto.MatchString(clause) || extTriedNeg.MatchString(s[cs:idx[0]]) ||
-			extTriedAsk.MatchString(clause) || (ce < len(s) && (s[ce] == '?' || strings.HasPrefix(s[ce:], "？"))) {
+		if extTriedAuto.MatchString(near+clause) || extTriedNeg.MatchString(s[cs:idx[0]]) ||
+			extTriedAsk.MatchString(clause) || question {
 			continue
 		}
 		v := clause

@@ -182,3 +182,21 @@ func TestMessyRepliesBatch2(t *testing.T) {
 		t.Errorf("免贵姓张: %q", got)
 	}
 }
+
+func TestTriedWithoutPunctuation(t *testing.T) {
+	t.Parallel()
+	x, err := NewExtractor(DefaultExtractorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, want string }{
+		{"我的laptop一开机就blue screen 然后自动reboot 已经重装过系统了还是一样", "已经重装过系统了"},
+		{"电脑一直 重启 不知道怎么回事", ""},
+		{"自动关机 重启了好几次也不行", "重启了好几次"},
+	}
+	for _, tc := range tests {
+		if got := x.Extract(tc.text, testNow)[cases.FieldTried]; got != tc.want {
+			t.Errorf("Extract(%q) tried = %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
