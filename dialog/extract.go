@@ -1220,14 +1220,12 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 			return v, ok, hint
 		}
 		// "孙丽 15900001234", "JOHN SMITH 13900001111", "赵敏 手机号:+86-186…",
-		// "何平 15012345678 型号TO-32L": the name is what is left once the
-		// contact details and codes are taken out.
-		rest := extStripContacts(s)
-		rest = extMaskAll(rest, x.findProofs(rest))
-		rest = extMaskAll(rest, x.findBatches(rest))
-		rest = extMaskAll(rest, x.findModels(rest))
-		rest = strings.TrimSpace(extModelLabel.ReplaceAllString(rest, " "))
-		return extAnswerName(strings.Join(strings.Fields(rest), " "))
+		// "何平 15012345678 型号TO-32L", "XX门店 店长 赵刚 电话 010-…": the
+		// name is what is left once contact details and codes are taken out.
+		if v := x.nameBesideDetails(s); v != "" {
+			return v, true, ""
+		}
+		return "", false, "generic"
 
 	case cases.FieldCompany:
 		if extNoCoRe.MatchString(s) {
@@ -1379,12 +1377,58 @@ func extCapitalize(w string) string {
 
 var (
 	// extContactLabel names a contact detail: 电话, 手机号, tel, my number is.
-	extContactLabel = regexp.MustCompile(`(?i)(?:我的)?(?:联系电话|聯絡電話|聯繫電話|联系方式|聯絡方式|聯繫方式|手机号码|手機號碼|手机号|手機號|电话号码|電話號碼|电话|電話|手机|手機|座机|座機|市话|市話|邮箱|郵箱|号码|號碼|\b(?:my\s+)?(?:phone|mobile|cell|tel|telephone|number|email|e-mail)(?:\s+(?:number|no\.?|is|:))*\b)[\s:：]*(?:是|is\b)?`)
+	extContactLabel = regexp.MustCompile(`(?i)(?:我的)?(?:微信同号|微信同號|同微信|微信号同手机|微信號同手機|联系电话|聯絡電話|聯繫電話|联系方式|聯絡方式|聯繫方式|手机号码|手機號碼|手机号|手機號|电话号码|電話號碼|电话|電話|手机|手機|座机|座機|市话|市話|邮箱|郵箱|号码|號碼|\b(?:my\s+)?(?:phone|mobile|cell|tel|telephone|number|email|e-mail)(?:\s+(?:number|no\.?|is|:))*\b)[\s:：]*(?:是|is\b)?`)
 	extContactSep   = regexp.MustCompile(`[\s,，、;；:/|()（）]+`)
 )
 
-// extModelLabel is a label left behind once a code was masked.
-var extModelLabel = regexp.MustCompile(`(?i)(?:型号|型號|机型|機型|订单号?|訂單號?|批次号?|批次號?|\bmodel\b|\border\b)[\s:是为為]*`)
+// extDetailLabel is a label left behind once a code was masked, or a role
+// that stands next to a name ("店长 赵刚").
+var extDetailLabel = regexp.MustCompile(`^(?i:型号|型號|机型|機型|订单号?|訂單號?|订单编号|訂單編號|单号|單號|批次号?|批次號?|model|order|no\.?|店长|店長|经理|經理|老板|老闆|主管|负责人|負責人|联系人|聯繫人|聯絡人|工程师|工程師|采购|採購|厂长|廠長|总监|總監|主任|前台|行政|助理|秘书|秘書|师傅|師傅|老师|老師|先生|女士|小姐)$`)
+
+// extNameSplit separates the parts of a short reply.
+var extNameSplit = regexp.MustCompile(`[\s,，、;；/|()（）]+`)
+
+// extNameLike reports whether v reads as a person's name: Latin letters, or
+// Chinese led by a surname ("孙丽", "小陈", "王先生").
+func extNameLike(v string) bool {
+	if !extHasHan(v) {
+		return true
+	}
+	if m := extMixedNameRe.FindStringSubmatch(v); m != nil {
+		v = m[2] + m[3] // "Kevin 吴": the Chinese part is the surname
+	}
+	rs := []rune(v)
+	if len(rs) >= 2 && strings.ContainsRune("小老阿", rs[0]) && extSurnames[string(rs[1])] {
+		return true
+	}
+	return extHasSurname(v)
+}
+
+// nameBesideDetails reads the name in a reply that also holds a phone
+// number, an email address, a model or an order number.
+func (x *Extractor) nameBesideDetails(s string) string {
+	rest := extStripContacts(s)
+	rest = extMaskAll(rest, x.findProofs(rest))
+	rest = extMaskAll(rest, x.findBatches(rest))
+	rest = extMaskAll(rest, x.findModels(rest))
+	whole := strings.Join(strings.Fields(rest), " ")
+	if v, ok, _ := extAnswerName(whole); ok && extNameLike(v) && !extDetailLabel.MatchString(v) {
+		return v
+	}
+	var found []string
+	for _, tok := range extNameSplit.Split(rest, -1) {
+		if tok == "" || extDetailLabel.MatchString(tok) {
+			continue
+		}
+		if v, ok, _ := extAnswerName(tok); ok && extNameLike(v) && extHasHan(v) {
+			found = append(found, v)
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	return ""
+}
 
 // extHasContact reports whether s holds a phone number or an email address.
 func extHasContact(s string) bool {

@@ -200,3 +200,29 @@ func TestTriedWithoutPunctuation(t *testing.T) {
 		}
 	}
 }
+
+func TestNameBesideOtherDetails(t *testing.T) {
+	t.Parallel()
+	x, err := NewExtractor(DefaultExtractorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, want string }{
+		{"小陈 138 1234 5678（微信同号）", "小陈"},
+		{"便利蜂朝阳门店 店长 赵刚 电话 010-6588 1234", "赵刚"},
+		{"型号应该是TG100V86", ""},
+		{"型号 TG100V86", ""},
+		{"何平 15012345678 型号TO-32L", "何平"},
+		{"订单 4400998877661", ""},
+		{"Kevin 吴 13798765432", "Kevin 吴"},
+	}
+	for _, tc := range tests {
+		v, ok, _ := x.ParseFieldAnswer(cases.FieldCustomerName, tc.text, testNow)
+		if !ok {
+			v = ""
+		}
+		if v != tc.want {
+			t.Errorf("name answer %q = %q, want %q", tc.text, v, tc.want)
+		}
+	}
+}
