@@ -226,3 +226,16 @@ func TestNameBesideOtherDetails(t *testing.T) {
 		}
 	}
 }
+
+func TestSuddenPowerLossIsNotTried(t *testing.T) {
+	t.Parallel()
+	x, err := NewExtractor(DefaultExtractorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"用着用着突然就断电了", "it suddenly restarted and lost power"} {
+		if got := x.Extract(text, testNow)[cases.FieldTried]; got != "" {
+			t.Errorf("Extract(%q) tried = %q, want nothing", text, got)
+		}
+	}
+}
