@@ -67,13 +67,15 @@ const (
 )
 
 // transitions is the lifecycle table; anything not listed is refused, so a
-// bug or a stale console cannot move a case backwards silently.
+// bug or a stale console cannot move a case backwards silently. Planned and
+// in-progress cases go back to assigned when a supervisor moves them to another
+// department, which then writes its own plan.
 var transitions = map[State][]State{
 	StateRegistered:      {StateAssigned, StateClosed},
 	StateAssigned:        {StatePendingApproval, StatePlanned, StateInProgress, StateResolved, StateClosed},
 	StatePendingApproval: {StatePlanned, StateAssigned, StateClosed},
-	StatePlanned:         {StateInProgress, StatePendingApproval, StateResolved, StateClosed},
-	StateInProgress:      {StatePendingApproval, StatePlanned, StateResolved, StateClosed},
+	StatePlanned:         {StateInProgress, StatePendingApproval, StateResolved, StateClosed, StateAssigned},
+	StateInProgress:      {StatePendingApproval, StatePlanned, StateResolved, StateClosed, StateAssigned},
 	StateResolved:        {StateInProgress, StateClosed},
 	StateClosed:          {StateInProgress},
 }
@@ -111,6 +113,10 @@ type Case struct {
 	Deadlines      Deadlines
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+
+	Plan       *Plan       // current handling plan (lifecycle.go); nil until one is written
+	Resolution *Resolution // proof of the latest resolution; nil while open and after a reopen
+	Milestones Milestones  // when each SLA clock stopped (escalation.go)
 }
 
 // NumberFor formats the customer-facing case number for a stored id.
@@ -126,6 +132,10 @@ type Change struct {
 	From   string
 	To     string
 	Reason string
+	// Visible marks a note the customer is shown (progress updates, the
+	// alternative of a plan change); false keeps it internal, which is also
+	// what a store that does not know the flag yields.
+	Visible bool
 }
 
 // Transition moves c to state to at now and returns the history entry, or an

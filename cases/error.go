@@ -9,6 +9,9 @@ const (
 	EConflict = "conflict"
 	EInternal = "internal"
 	ETooLarge = "too_large"
+
+	EUnauthorized = "unauthorized" // no or unknown user: the API answers 401
+	EForbidden    = "forbidden"    // a known user whose role or department does not allow it: 403
 )
 
 // Error is a domain error with a code the edges translate.
