@@ -118,6 +118,9 @@ func TestClassifyNegationsAndSignals(t *testing.T) {
 		{"有一道划痕", "", cases.CategoryQuality, cases.P3},
 		{"不制冷但还能用", "", cases.CategoryTechnical, cases.P3},
 		{"今天天气不错", "", "", cases.P3},
+		{"这个会冒烟吗？", "", "", cases.P3},
+		{"冒烟了怎么办", "", cases.CategoryTechnical, cases.P1},
+		{"it doesn’t smoke, it won't start", "", cases.CategoryTechnical, cases.P2},
 	}
 	for _, tc := range tests {
 		c := r.Classify(tc.text, map[cases.FieldKey]string{cases.FieldCompany: tc.company})

@@ -273,7 +273,7 @@ type matcher struct {
 }
 
 func newMatcher(text string, neg []string, window int) *matcher {
-	lower := strings.ToLower(text)
+	lower := strings.ToLower(strings.NewReplacer("\u2019", "'", "\u2018", "'").Replace(text))
 	clauses := strings.FieldsFunc(lower, func(r rune) bool {
 		switch r {
 		case '，', ',', '。', '.', '！', '!', '？', '?', '；', ';', '\n', '但':
@@ -301,7 +301,7 @@ func (m *matcher) has(kw string) bool {
 				from = at + len(kw)
 				continue
 			}
-			if !m.negated(cl[:at]) {
+			if !m.negated(cl[:at]) && !asked(cl[at+len(kw):]) {
 				return true
 			}
 			from = at + len(kw)
@@ -348,6 +348,16 @@ func (m *matcher) negated(before string) bool {
 		return true
 	}
 	return false
+}
+
+// asked reports whether the words right after a keyword make it a yes/no
+// question ("漏电吗？" asks; it does not report a leak).
+func asked(after string) bool {
+	r := []rune(after)
+	if len(r) > 3 {
+		r = r[:3]
+	}
+	return strings.ContainsAny(string(r), "吗嗎")
 }
 
 // fillers may stand between a negation and what it negates.

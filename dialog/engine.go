@@ -168,6 +168,8 @@ func (s *step) summary(keys []cases.FieldKey, sep string) string {
 	return strings.Join(parts, sep)
 }
 
+var apostrophes = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\uFF07", "'")
+
 // switchLanguage decides the conversation language after text. Short
 // Latin replies ("ok", "XQG80") must not turn a Chinese conversation into
 // English, and a name like "林小姐", written the same in both scripts, must
@@ -207,7 +209,8 @@ func switchLanguage(cur, text string) string {
 // ---- events ----
 
 func (s *step) onMessage(ev Event) {
-	text := strings.TrimSpace(strings.ToValidUTF8(ev.Text, "\uFFFD"))
+	// Phones type curly apostrophes ("that’s right"); every matcher expects '.
+	text := strings.TrimSpace(apostrophes.Replace(strings.ToValidUTF8(ev.Text, "\uFFFD")))
 	choice := strings.TrimSpace(ev.Choice)
 	s.text = text
 	s.st.Lang = switchLanguage(s.st.Lang, text)
@@ -606,7 +609,12 @@ func (s *step) symptomOf(text string, needEvidence bool) string {
 			if entityRe.MatchString(cl) || utf8.RuneCountInString(cl) < 4 {
 				continue
 			}
-			if _, ok := ParseDemand(cl); ok && utf8.RuneCountInString(cl) < 10 {
+			// A bare request ("想上门维修", "Please send a technician ASAP")
+			// or a sign-off is not the problem.
+			if _, ok := ParseDemand(cl); ok && utf8.RuneCountInString(cl) < 40 {
+				continue
+			}
+			if isPolite(cl) {
 				continue
 			}
 			if isYes(cl) || isNo(cl) {

@@ -12,7 +12,7 @@ var humanRe = regexp.MustCompile(`(?i)(转人工|轉人工|人工客服|人工�
 
 func wantsHuman(text string) bool { return humanRe.MatchString(strings.TrimSpace(text)) }
 
-var yesRe = regexp.MustCompile(`(?i)^(是|是的|对|對|对的|對的|对啊|對啊|没错|沒錯|没问题|沒問題|确认|確認|确定|確定|正确|正確|好|好的|可以|行|嗯|嗯嗯|都对|都對|全对|全對|ok|okay|yes|yep|yeah|y|correct|confirm|confirmed|right|that's right|sure|looks good|all good|all correct|已解决|已解決|解决了|解決了|好了)[\s,，。.!！~～]*(无误|無誤|没错|沒錯|没问题|沒問題|正确|正確|的|了|啊|呀|提交|登记吧|登記吧|please|thanks|thank you|that's right|that is right|that's correct|it's correct|correct|right|exactly|go ahead|all good)?[\s。.!！~～]*$|^(信息|资料|資料|資訊)?(无误|無誤|正确|正確|没问题|沒問題)[\s。.!！~～]*$`)
+var yesRe = regexp.MustCompile(`(?i)^(是|是的|对|對|对的|對的|对啊|對啊|没错|沒錯|没问题|沒問題|确认|確認|确定|確定|正确|正確|好|好的|可以|行|嗯|嗯嗯|都对|都對|全对|全對|ok|okay|yes|yep|yeah|y|correct|confirm|confirmed|right|that's right|that is right|that's correct|that is correct|all correct|exactly|sure|looks good|all good|all correct|已解决|已解決|解决了|解決了|好了)[\s,，。.!！~～]*(无误|無誤|没错|沒錯|没问题|沒問題|正确|正確|的|了|啊|呀|提交|登记吧|登記吧|please|thanks|thank you|that's right|that is right|that's correct|it's correct|correct|right|exactly|go ahead|all good)?[\s。.!！~～]*$|^(信息|资料|資料|資訊)?(无误|無誤|正确|正確|没问题|沒問題)[\s。.!！~～]*$`)
 var noRe = regexp.MustCompile(`(?i)^(不|不是|不对|不對|错了|錯了|有误|有誤|不正确|不正確|否|没有|沒有|没解决|沒解決|不行|no|nope|n|wrong|not solved|incorrect|not right)[\s。.!！~～]*$`)
 
 func isYes(t string) bool { return yesRe.MatchString(strings.TrimSpace(t)) }
