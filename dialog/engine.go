@@ -549,7 +549,7 @@ func (s *step) absorb(text string) bool {
 		}
 	}
 	if sym := s.symptomOf(text, s.st.Asking != "" && s.st.Asking != cases.FieldSymptom || s.st.AskingCategory); sym != "" {
-		s.addText(sym)
+		s.addText(text) // classify on the whole message: "上个月采购的三十多台" counts
 		if s.st.Fields[cases.FieldSymptom] == "" {
 			s.st.Fields[cases.FieldSymptom] = sym
 		} else if !strings.Contains(s.st.Fields[cases.FieldSymptom], sym) && s.st.Phase != PhaseConfirming {
