@@ -86,9 +86,17 @@ func (q QuietHours) quietEnd(t time.Time) (time.Time, bool) {
 	tod := h*3600 + m*60 + sec
 	y, mo, d := t.Date()
 	end := func(day int) time.Time {
-		// time.Date normalizes a wall time that a DST jump skips, so the
-		// end is always a real instant of that day.
-		return time.Date(y, mo, day, e/3600, e%3600/60, 0, 0, t.Location())
+		u := time.Date(y, mo, day, e/3600, e%3600/60, 0, 0, t.Location())
+		if h, m, _ := u.Clock(); h*3600+m*60 == e {
+			return u
+		}
+		// The end's wall time falls in a spring-forward gap and time.Date
+		// moved it to either side: quiet hours end with the jump itself.
+		start, stop := u.ZoneBounds()
+		if d := stop.Sub(u); !stop.IsZero() && d > 0 && d < 6*time.Hour {
+			return stop
+		}
+		return start
 	}
 	switch {
 	case s < e && tod >= s && tod < e: // e.g. 13:00–14:00
