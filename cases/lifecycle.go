@@ -126,6 +126,9 @@ const histTime = "2006-01-02 15:04 -07:00"
 
 // validate names the first problem of a plan for c written at now.
 func (p PlanParams) validate(c *Case, now time.Time) error {
+	if !c.Category.Valid() {
+		return c.conflict("classify it first: the plan types depend on the category")
+	}
 	types := PlanTypes[c.Category]
 	ok := false
 	for _, t := range types {
@@ -209,7 +212,8 @@ func (c *Case) started(now time.Time) {
 }
 
 // SetPlan writes the plan of an assigned case, or replaces a plan still
-// waiting for approval. A P1 plan waits for the department head (Approve);
+// waiting for approval. A P1 plan waits for the department head (Approve),
+// even one the head wrote, so the approval is its own entry in the record;
 // any other plan takes effect at once, which starts handling.
 func (c *Case) SetPlan(u User, p PlanParams, now time.Time) ([]Change, error) {
 	if err := u.Can(ActionPlan, c); err != nil {
@@ -294,10 +298,14 @@ type NoteParams struct {
 }
 
 // AddNote records a progress note. A closed case takes internal notes only:
-// nobody would send a visible one.
+// nobody would send a visible one. A customer's own note is never visible:
+// it would be echoed back to them as progress.
 func (c *Case) AddNote(u User, n NoteParams, now time.Time) ([]Change, error) {
 	if err := u.Can(ActionNote, c); err != nil {
 		return nil, err
+	}
+	if u.Role == RoleCustomer {
+		n.Visible = false
 	}
 	text := strings.TrimSpace(n.Text)
 	if text == "" {

@@ -140,6 +140,10 @@ func TestNonP1PlanTakesEffectAtOnce(t *testing.T) {
 	if got := actions(hist); !reflect.DeepEqual(got, []string{"plan", "state:planned"}) {
 		t.Errorf("history %v", got)
 	}
+	unclassified := &cases.Case{Number: "K-000043", State: cases.StateAssigned, Department: cases.DeptLogistics}
+	if _, err := unclassified.SetPlan(logHandler, c.Plan.PlanParams, at); cases.ErrorCode(err) != cases.EConflict {
+		t.Errorf("plan for a case without a category: %v", err)
+	}
 	if _, err := c.SetPlan(logHandler, c.Plan.PlanParams, at); cases.ErrorCode(err) != cases.EConflict {
 		t.Errorf("second SetPlan on a plan in effect: %v, want a conflict pointing to plan change", err)
 	}
@@ -401,6 +405,7 @@ func TestNotes(t *testing.T) {
 		{techHandler, cases.NoteParams{Text: "工程师已出发,预计14:00到达", Visible: true}, ""},
 		{techHandler, cases.NoteParams{Text: "customer sounds upset, handle gently"}, ""},
 		{specialist, cases.NoteParams{Text: "customer called for status", Visible: false}, ""},
+		{cases.Customer, cases.NoteParams{Text: "还是不行", Visible: true}, ""}, // not echoed back as progress
 		{techHandler, cases.NoteParams{Text: "  "}, cases.EInvalid},
 		{logHandler, cases.NoteParams{Text: "x"}, cases.EForbidden},
 	}
