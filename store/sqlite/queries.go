@@ -12,8 +12,6 @@ import (
 	"github.com/kefu-dev/kefu/service"
 )
 
-const conversationCols = `id, customer_id, channel, external_user_id, phase, state, case_id, created_at, updated_at`
-
 func scanConversation(row *sql.Row, what string, key any) (service.Conversation, error) {
 	var c service.Conversation
 	err := row.Scan(&c.ID, &c.CustomerID, &c.Channel, &c.ExternalUserID, &c.Phase, &c.State,
@@ -27,25 +25,24 @@ func scanConversation(row *sql.Row, what string, key any) (service.Conversation,
 	return c, nil
 }
 
-func conversationGet(ctx context.Context, q querier, id int64) (service.Conversation, error) {
-	row := q.QueryRowContext(ctx, `SELECT `+conversationCols+` FROM conversations WHERE id = ?`, id)
+func conversationGet(ctx context.Context, st *sql.Stmt, id int64) (service.Conversation, error) {
+	row := st.QueryRowContext(ctx, id)
 	return scanConversation(row, "conversation", id)
 }
 
-func conversationFind(ctx context.Context, q querier, ch channels.ID, externalUserID string) (service.Conversation, error) {
-	row := q.QueryRowContext(ctx, `SELECT `+conversationCols+` FROM conversations
-		WHERE channel = ? AND external_user_id = ?`, ch, externalUserID)
+func conversationFind(ctx context.Context, st *sql.Stmt, ch channels.ID, externalUserID string) (service.Conversation, error) {
+	row := st.QueryRowContext(ctx, ch, externalUserID)
 	return scanConversation(row, "conversation", string(ch)+"/"+externalUserID)
 }
 
 // ConversationGetByID returns a conversation by id.
 func (s *Store) ConversationGetByID(ctx context.Context, id int64) (service.Conversation, error) {
-	return conversationGet(ctx, s.q(ctx), id)
+	return conversationGet(ctx, s.stmt(ctx, stmtConversationGet), id)
 }
 
 // ConversationFind returns the conversation of a channel user.
 func (s *Store) ConversationFind(ctx context.Context, ch channels.ID, externalUserID string) (service.Conversation, error) {
-	return conversationFind(ctx, s.q(ctx), ch, externalUserID)
+	return conversationFind(ctx, s.stmt(ctx, stmtConversationFind), ch, externalUserID)
 }
 
 // MessagesList returns a conversation's messages after p.AfterID, oldest first.
@@ -54,9 +51,7 @@ func (s *Store) MessagesList(ctx context.Context, p service.MessagesListParams) 
 	if limit <= 0 {
 		limit = 200
 	}
-	rows, err := s.q(ctx).QueryContext(ctx, `
-		SELECT id, direction, text, field, choices, kind, at FROM messages
-		WHERE conversation_id = ? AND id > ? ORDER BY id LIMIT ?`, p.ConversationID, p.AfterID, limit)
+	rows, err := s.stmt(ctx, stmtMessagesList).QueryContext(ctx, p.ConversationID, p.AfterID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list messages: %w", err)
 	}
@@ -75,10 +70,6 @@ func (s *Store) MessagesList(ctx context.Context, p service.MessagesListParams) 
 	return out, nil
 }
 
-const caseCols = `id, number, customer_id, conversation_id, channel, source, language, fields, category,
-	subtype, priority, reasons, department, state, escalated, deadline_first_response,
-	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at`
-
 // rowScanner is *sql.Row or *sql.Rows.
 type rowScanner interface{ Scan(dest ...any) error }
 
@@ -92,8 +83,8 @@ func scanCase(r rowScanner) (*cases.Case, error) {
 	return c, err
 }
 
-func caseGet(ctx context.Context, q querier, id int64) (*cases.Case, error) {
-	c, err := scanCase(q.QueryRowContext(ctx, `SELECT `+caseCols+` FROM cases WHERE id = ?`, id))
+func caseGet(ctx context.Context, st *sql.Stmt, id int64) (*cases.Case, error) {
+	c, err := scanCase(st.QueryRowContext(ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("case", id)
 	}
@@ -105,7 +96,7 @@ func caseGet(ctx context.Context, q querier, id int64) (*cases.Case, error) {
 
 // CaseGetByID returns a case by id.
 func (s *Store) CaseGetByID(ctx context.Context, id int64) (*cases.Case, error) {
-	return caseGet(ctx, s.q(ctx), id)
+	return caseGet(ctx, s.stmt(ctx, stmtCaseGet), id)
 }
 
 // CaseList returns matching cases, newest first.
@@ -114,9 +105,7 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.q(ctx).QueryContext(ctx, `SELECT `+caseCols+` FROM cases
-		WHERE (? = 0 OR conversation_id = ?) AND (? = 0 OR customer_id = ?)
-		ORDER BY id DESC LIMIT ?`,
+	rows, err := s.stmt(ctx, stmtCaseList).QueryContext(ctx,
 		p.ConversationID, p.ConversationID, p.CustomerID, p.CustomerID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list cases: %w", err)
@@ -138,9 +127,7 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 
 // CaseHistory returns a case's history, oldest first.
 func (s *Store) CaseHistory(ctx context.Context, caseID int64) ([]cases.Change, error) {
-	rows, err := s.q(ctx).QueryContext(ctx, `
-		SELECT case_id, at, actor, action, field, from_value, to_value, reason
-		FROM case_history WHERE case_id = ? ORDER BY at, id`, caseID)
+	rows, err := s.stmt(ctx, stmtCaseHistory).QueryContext(ctx, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: case %d history: %w", caseID, err)
 	}
@@ -175,15 +162,7 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 	var out []service.OutboxRow
 	err := s.inTx(ctx, func(ctx context.Context, t *Tx) error {
 		out = nil
-		rows, err := t.tx.QueryContext(ctx, `
-			SELECT o.id, o.conversation_id, o.channel, o.external_user_id, o.text, o.field, o.choices,
-				o.kind, o.created_at, o.attempts
-			FROM outbox o
-			WHERE o.status = 'pending' AND o.next_attempt_at <= ?1
-				AND (o.locked_until IS NULL OR o.locked_until <= ?1)
-				AND NOT EXISTS (SELECT 1 FROM outbox e
-					WHERE e.conversation_id = o.conversation_id AND e.status = 'pending' AND e.id < o.id)
-			ORDER BY o.id LIMIT ?2`, ts(now), limit)
+		rows, err := t.stmt(ctx, stmtOutboxClaim).QueryContext(ctx, ts(now), limit)
 		if err != nil {
 			return fmt.Errorf("sqlite: claim outbox: %w", err)
 		}
@@ -201,8 +180,7 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 		}
 		rows.Close()
 		for _, r := range out {
-			if _, err := t.tx.ExecContext(ctx, `UPDATE outbox SET locked_until = ?, attempts = attempts + 1 WHERE id = ?`,
-				ts(now.Add(lease)), r.OutboxID); err != nil {
+			if _, err := t.stmt(ctx, stmtOutboxLease).ExecContext(ctx, ts(now.Add(lease)), r.OutboxID); err != nil {
 				return fmt.Errorf("sqlite: lease outbox %d: %w", r.OutboxID, err)
 			}
 		}
@@ -217,10 +195,7 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 // OutboxFail records a failed attempt. A row that was sent meanwhile stays
 // sent.
 func (s *Store) OutboxFail(ctx context.Context, p service.OutboxFailParams) error {
-	res, err := s.q(ctx).ExecContext(ctx, `
-		UPDATE outbox SET last_error = ?, next_attempt_at = COALESCE(?, next_attempt_at), locked_until = NULL,
-			status = CASE WHEN ? THEN 'dead' ELSE status END
-		WHERE id = ? AND status <> 'sent'`, p.Error, tsOrNull(p.NextAttemptAt), p.Dead, p.ID)
+	res, err := s.stmt(ctx, stmtOutboxFail).ExecContext(ctx, p.Error, tsOrNull(p.NextAttemptAt), p.Dead, p.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: fail outbox %d: %w", p.ID, err)
 	}
@@ -232,7 +207,7 @@ func (s *Store) OutboxFail(ctx context.Context, p service.OutboxFailParams) erro
 		return nil
 	}
 	var one int
-	if err := s.q(ctx).QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ?`, p.ID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
+	if err := s.stmt(ctx, stmtOutboxExists).QueryRowContext(ctx, p.ID).Scan(&one); errors.Is(err, sql.ErrNoRows) {
 		return notFound("outbox row", p.ID)
 	} else if err != nil {
 		return fmt.Errorf("sqlite: find outbox %d: %w", p.ID, err)
@@ -243,7 +218,7 @@ func (s *Store) OutboxFail(ctx context.Context, p service.OutboxFailParams) erro
 // OutboxPending counts rows still to deliver (dead rows are not counted).
 func (s *Store) OutboxPending(ctx context.Context) (int, error) {
 	var n int
-	if err := s.q(ctx).QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE status = 'pending'`).Scan(&n); err != nil {
+	if err := s.stmt(ctx, stmtOutboxPending).QueryRowContext(ctx).Scan(&n); err != nil {
 		return 0, fmt.Errorf("sqlite: count outbox: %w", err)
 	}
 	return n, nil
@@ -251,7 +226,7 @@ func (s *Store) OutboxPending(ctx context.Context) (int, error) {
 
 // InboundRejectedInsert keeps a payload that could not be parsed.
 func (s *Store) InboundRejectedInsert(ctx context.Context, p service.RejectedParams) error {
-	if _, err := s.q(ctx).ExecContext(ctx, `INSERT INTO inbound_rejected (channel, reason, raw, at) VALUES (?, ?, ?, ?)`,
+	if _, err := s.stmt(ctx, stmtInboundRejectedInsert).ExecContext(ctx,
 		p.Channel, p.Reason, p.Raw, ts(s.orNow(p.At))); err != nil {
 		return fmt.Errorf("sqlite: insert rejected inbound: %w", err)
 	}

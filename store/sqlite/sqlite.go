@@ -45,6 +45,7 @@ type Store struct {
 	log    *slog.Logger
 	now    func() time.Time
 	timers *timers.Runner[*sql.Tx]
+	stmts  *stmts // kefu's queries, prepared at Open
 }
 
 var _ service.Store = (*Store)(nil)
@@ -79,8 +80,15 @@ func Open(ctx context.Context, path string, opts Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	// Prepare after migrating (the tables exist) and before River or any
+	// transaction can hold the one connection.
+	if s.stmts, err = prepareAll(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s.timers, err = timers.New(riversqlite.New(db), s.log)
 	if err != nil {
+		s.stmts.close()
 		db.Close()
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
@@ -107,12 +115,14 @@ func (s *Store) Migrate(ctx context.Context) error {
 	return nil
 }
 
-// Close stops the timer runner and closes the database.
+// Close stops the timer runner, closes the prepared statements and closes
+// the database.
 func (s *Store) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	stopErr := s.timers.Stop(ctx)
-	return errors.Join(stopErr, s.db.Close())
+	stmtErr := s.stmts.close()
+	return errors.Join(stopErr, stmtErr, s.db.Close())
 }
 
 // TimersStart starts working due timers; see service.Store.
@@ -126,28 +136,12 @@ func (s *Store) TimersStop(ctx context.Context) error { return s.timers.Stop(ctx
 // txKey marks a context that carries an open transaction.
 type txKey struct{}
 
-// querier is what *sql.DB and *sql.Tx have in common.
-type querier interface {
-	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
 // ctxTx returns the transaction of this store carried by ctx, if any.
 func (s *Store) ctxTx(ctx context.Context) *Tx {
 	if t, ok := ctx.Value(txKey{}).(*Tx); ok && t.s == s {
 		return t
 	}
 	return nil
-}
-
-// q is the pool, or the transaction ctx carries: with one connection,
-// querying the pool inside a transaction would wait forever.
-func (s *Store) q(ctx context.Context) querier {
-	if t := s.ctxTx(ctx); t != nil {
-		return t.tx
-	}
-	return s.db
 }
 
 // InTx runs fn in one transaction and commits if fn returns nil. Called with

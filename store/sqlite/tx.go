@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -15,6 +16,9 @@ import (
 type Tx struct {
 	s  *Store
 	tx *sql.Tx
+
+	mu    sync.Mutex
+	stmts stmts // s.stmts bound to tx, filled on first use; see Tx.stmt
 }
 
 var _ service.Tx = (*Tx)(nil)
@@ -27,10 +31,7 @@ func (t *Tx) Lock(ctx context.Context, key string) error { return nil }
 // both when the identity is new.
 func (t *Tx) CustomerGetOrCreate(ctx context.Context, p service.CustomerParams) (service.Customer, error) {
 	var c service.Customer
-	err := t.tx.QueryRowContext(ctx, `
-		SELECT c.id, c.display_name, c.created_at
-		FROM customer_identities i JOIN customers c ON c.id = i.customer_id
-		WHERE i.channel = ? AND i.external_user_id = ?`,
+	err := t.stmt(ctx, stmtCustomerFind).QueryRowContext(ctx,
 		p.Channel, p.ExternalUserID).Scan(&c.ID, &c.DisplayName, timeCol{&c.CreatedAt})
 	if err == nil {
 		return c, nil
@@ -40,14 +41,12 @@ func (t *Tx) CustomerGetOrCreate(ctx context.Context, p service.CustomerParams) 
 	}
 	now := t.s.orNow(p.Now)
 	c = service.Customer{DisplayName: p.DisplayName, CreatedAt: now.UTC().Truncate(time.Microsecond)}
-	if err := t.tx.QueryRowContext(ctx,
-		`INSERT INTO customers (display_name, created_at) VALUES (?, ?) RETURNING id`,
+	if err := t.stmt(ctx, stmtCustomerInsert).QueryRowContext(ctx,
 		p.DisplayName, ts(now)).Scan(&c.ID); err != nil {
 		return c, fmt.Errorf("sqlite: insert customer: %w", err)
 	}
-	if _, err := t.tx.ExecContext(ctx, `
-		INSERT INTO customer_identities (channel, external_user_id, customer_id, created_at)
-		VALUES (?, ?, ?, ?)`, p.Channel, p.ExternalUserID, c.ID, ts(now)); err != nil {
+	if _, err := t.stmt(ctx, stmtIdentityInsert).ExecContext(ctx,
+		p.Channel, p.ExternalUserID, c.ID, ts(now)); err != nil {
 		return c, fmt.Errorf("sqlite: insert customer identity: %w", err)
 	}
 	return c, nil
@@ -57,26 +56,21 @@ func (t *Tx) CustomerGetOrCreate(ctx context.Context, p service.CustomerParams) 
 // creating it in phase "new".
 func (t *Tx) ConversationGetOrCreate(ctx context.Context, p service.ConversationParams) (service.Conversation, error) {
 	now := ts(t.s.orNow(p.Now))
-	if _, err := t.tx.ExecContext(ctx, `
-		INSERT INTO conversations (customer_id, channel, external_user_id, phase, created_at, updated_at)
-		VALUES (?, ?, ?, 'new', ?, ?)
-		ON CONFLICT (channel, external_user_id) DO NOTHING`,
+	if _, err := t.stmt(ctx, stmtConversationInsert).ExecContext(ctx,
 		p.CustomerID, p.Channel, p.ExternalUserID, now, now); err != nil {
 		return service.Conversation{}, fmt.Errorf("sqlite: insert conversation: %w", err)
 	}
-	return conversationFind(ctx, t.tx, p.Channel, p.ExternalUserID)
+	return conversationFind(ctx, t.stmt(ctx, stmtConversationFind), p.Channel, p.ExternalUserID)
 }
 
 // ConversationGet returns a conversation by id.
 func (t *Tx) ConversationGet(ctx context.Context, id int64) (service.Conversation, error) {
-	return conversationGet(ctx, t.tx, id)
+	return conversationGet(ctx, t.stmt(ctx, stmtConversationGet), id)
 }
 
 // ConversationSave stores the conversation's customer, phase, state and case.
 func (t *Tx) ConversationSave(ctx context.Context, c service.Conversation) error {
-	res, err := t.tx.ExecContext(ctx, `
-		UPDATE conversations SET customer_id = ?, phase = ?, state = ?, case_id = ?, updated_at = ?
-		WHERE id = ?`,
+	res, err := t.stmt(ctx, stmtConversationSave).ExecContext(ctx,
 		c.CustomerID, c.Phase, c.State, idOrNull(c.CaseID), ts(t.s.orNow(c.UpdatedAt)), c.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: save conversation %d: %w", c.ID, err)
@@ -92,11 +86,7 @@ func (t *Tx) MessageInsert(ctx context.Context, p service.MessageParams) (int64,
 		return 0, false, err
 	}
 	var id int64
-	err = t.tx.QueryRowContext(ctx, `
-		INSERT INTO messages (conversation_id, channel, external_id, direction, text, field, choices, kind, raw, at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (channel, external_id) DO NOTHING
-		RETURNING id`,
+	err = t.stmt(ctx, stmtMessageInsert).QueryRowContext(ctx,
 		p.ConversationID, p.Channel, p.ExternalID, p.Direction, p.Text, p.Field, choices, p.Kind, p.Raw,
 		ts(t.s.orNow(p.At))).Scan(&id)
 	if err == nil {
@@ -105,8 +95,7 @@ func (t *Tx) MessageInsert(ctx context.Context, p service.MessageParams) (int64,
 	if !errors.Is(err, sql.ErrNoRows) {
 		return 0, false, fmt.Errorf("sqlite: insert message: %w", err)
 	}
-	if err := t.tx.QueryRowContext(ctx,
-		`SELECT id FROM messages WHERE channel = ? AND external_id = ?`,
+	if err := t.stmt(ctx, stmtMessageFind).QueryRowContext(ctx,
 		p.Channel, p.ExternalID).Scan(&id); err != nil {
 		return 0, false, fmt.Errorf("sqlite: find duplicate message: %w", err)
 	}
@@ -126,12 +115,7 @@ func (t *Tx) CaseInsert(ctx context.Context, c *cases.Case) error {
 		return err
 	}
 	var id int64
-	if err := t.tx.QueryRowContext(ctx, `
-		INSERT INTO cases (customer_id, conversation_id, channel, source, language, fields, category,
-			subtype, priority, reasons, department, state, escalated, deadline_first_response,
-			deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		RETURNING id`,
+	if err := t.stmt(ctx, stmtCaseInsert).QueryRowContext(ctx,
 		idOrNull(c.CustomerID), idOrNull(c.ConversationID), c.Channel, c.Source, c.Language, fields,
 		c.Category, c.Subtype, c.Priority, reasons, c.Department, c.State, c.Escalated,
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
@@ -140,7 +124,7 @@ func (t *Tx) CaseInsert(ctx context.Context, c *cases.Case) error {
 		return fmt.Errorf("sqlite: insert case: %w", err)
 	}
 	number := cases.NumberFor(id)
-	if _, err := t.tx.ExecContext(ctx, `UPDATE cases SET number = ? WHERE id = ?`, number, id); err != nil {
+	if _, err := t.stmt(ctx, stmtCaseNumber).ExecContext(ctx, number, id); err != nil {
 		return fmt.Errorf("sqlite: number case %d: %w", id, err)
 	}
 	c.ID, c.Number = id, number
@@ -156,12 +140,7 @@ func (t *Tx) CaseUpdate(ctx context.Context, c *cases.Case) error {
 	if err != nil {
 		return err
 	}
-	res, err := t.tx.ExecContext(ctx, `
-		UPDATE cases SET customer_id = ?, conversation_id = ?, channel = ?, source = ?, language = ?,
-			fields = ?, category = ?, subtype = ?, priority = ?, reasons = ?, department = ?, state = ?,
-			escalated = ?, deadline_first_response = ?, deadline_registration = ?,
-			deadline_classification = ?, deadline_start_by = ?, updated_at = ?
-		WHERE id = ?`,
+	res, err := t.stmt(ctx, stmtCaseUpdate).ExecContext(ctx,
 		idOrNull(c.CustomerID), idOrNull(c.ConversationID), c.Channel, c.Source, c.Language, fields,
 		c.Category, c.Subtype, c.Priority, reasons, c.Department, c.State, c.Escalated,
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
@@ -185,15 +164,13 @@ func caseJSON(c *cases.Case) (fields, reasons string, err error) {
 
 // CaseGet returns a case by id.
 func (t *Tx) CaseGet(ctx context.Context, id int64) (*cases.Case, error) {
-	return caseGet(ctx, t.tx, id)
+	return caseGet(ctx, t.stmt(ctx, stmtCaseGet), id)
 }
 
 // CaseHistoryInsert appends history entries.
 func (t *Tx) CaseHistoryInsert(ctx context.Context, changes ...cases.Change) error {
 	for _, ch := range changes {
-		if _, err := t.tx.ExecContext(ctx, `
-			INSERT INTO case_history (case_id, at, actor, action, field, from_value, to_value, reason)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := t.stmt(ctx, stmtCaseHistoryInsert).ExecContext(ctx,
 			ch.CaseID, ts(t.s.orNow(ch.At)), ch.Actor, ch.Action, ch.Field, ch.From, ch.To, ch.Reason); err != nil {
 			return fmt.Errorf("sqlite: insert case %d history: %w", ch.CaseID, err)
 		}
@@ -213,11 +190,7 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 		notBefore = created
 	}
 	var id int64
-	if err := t.tx.QueryRowContext(ctx, `
-		INSERT INTO outbox (conversation_id, channel, external_user_id, text, field, choices, kind,
-			next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-		RETURNING id`,
+	if err := t.stmt(ctx, stmtOutboxInsert).QueryRowContext(ctx,
 		idOrNull(p.ConversationID), p.Channel, p.ExternalUserID, p.Text, p.Field, choices, p.Kind,
 		ts(notBefore), ts(created)).Scan(&id); err != nil {
 		return 0, fmt.Errorf("sqlite: insert outbox: %w", err)
@@ -227,9 +200,7 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 
 // OutboxMarkSent marks a row sent; false when it was sent already.
 func (t *Tx) OutboxMarkSent(ctx context.Context, id int64, at time.Time) (bool, error) {
-	res, err := t.tx.ExecContext(ctx, `
-		UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL
-		WHERE id = ? AND status <> 'sent'`, ts(t.s.orNow(at)), id)
+	res, err := t.stmt(ctx, stmtOutboxMarkSent).ExecContext(ctx, ts(t.s.orNow(at)), id)
 	if err != nil {
 		return false, fmt.Errorf("sqlite: mark outbox %d sent: %w", id, err)
 	}
@@ -239,7 +210,7 @@ func (t *Tx) OutboxMarkSent(ctx context.Context, id int64, at time.Time) (bool, 
 		return true, nil
 	}
 	var one int
-	err = t.tx.QueryRowContext(ctx, `SELECT 1 FROM outbox WHERE id = ?`, id).Scan(&one)
+	err = t.stmt(ctx, stmtOutboxExists).QueryRowContext(ctx, id).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, notFound("outbox row", id)
 	}
