@@ -282,18 +282,18 @@ var svRatingLex = svLex(svJoin(
 		"有效", "挺快", "比较快", "不差", "不坏", "棒", "赞", "点赞", "给力", "靠谱", "没什么不满意", "没有不满意", "没有什么不满意",
 		"good", "pretty good", "quite good", "fairly good", "satisfied", "happy", "pleased", "nice", "not bad",
 		"fast", "quick", "prompt", "professional", "effective", "helpful", "solid", "above average",
-		"mostly satisfied", "generally satisfied", "no complaints", "can't complain", "cant complain"),
+		"mostly satisfied", "generally satisfied", "thumbs up", "no complaints", "can't complain", "cant complain"),
 	svL(3, "一般", "一般般", "还行", "还可以", "凑合", "马马虎虎", "过得去", "还过得去", "中等", "中规中矩", "差不多",
-		"还好", "基本满意", "说得过去", "勉强", "及格", "普通", "不好不坏", "不好也不坏", "有待提高", "有待改进",
+		"还好", "普普通通", "基本满意", "说得过去", "勉强", "及格", "普通", "不好不坏", "不好也不坏", "有待提高", "有待改进",
 		"不算差", "不算太差", "不太差", "没那么差", "ok", "okay", "average", "fine", "alright", "all right",
 		"so-so", "so so", "meh", "fair", "neutral", "acceptable", "mediocre", "adequate", "decent",
 		"not too bad", "not that bad", "could be better", "could have been better", "reasonable",
 		"nothing special", "passable", "good enough"),
 	svL(2, "不满意", "不太满意", "不怎么满意", "不够满意", "不大满意", "有点不满意", "不太好", "不好", "不怎么样",
 		"较差", "比较差", "差", "挺差", "有点差", "不及时", "不专业", "不太及时", "不太专业", "太慢", "很慢",
-		"比较慢", "失望", "有点失望", "不给力", "不靠谱", "bad", "poor", "unsatisfied", "dissatisfied",
+		"比较慢", "太晚", "太迟", "很晚", "失望", "有点失望", "不给力", "不靠谱", "bad", "poor", "unsatisfied", "dissatisfied",
 		"unhappy", "disappointed", "disappointing", "slow", "too slow", "not good", "not great",
-		"below average", "not very good", "subpar", "unprofessional", "ineffective", "not ok", "not okay"),
+		"below average", "not very good", "thumbs down", "subpar", "unprofessional", "ineffective", "not ok", "not okay"),
 	svL(1, "很不满意", "非常不满意", "特别不满意", "十分不满意", "极不满意", "极其不满意", "太不满意", "超级不满意",
 		"相当不满意", "完全不满意", "一点都不满意", "一点也不满意", "一点都不好", "一点也不好", "很差", "非常差",
 		"特别差", "太差", "极差", "超差", "差劲", "很差劲", "太差劲", "最差", "垃圾", "太烂", "很烂", "烂透",
@@ -305,7 +305,7 @@ var svRatingLex = svLex(svJoin(
 		"dreadful", "really bad", "extremely bad", "extremely poor", "very slow", "not at all satisfied",
 		"not satisfied at all", "not happy at all", "not good at all", "unacceptable"),
 	// Masks: words that contain a rating word without being one.
-	svL(0, "满意度", "及时性", "专业性", "差不多", "差点", "差一点", "出差", "时差", "误差", "差价", "差额", "差距",
+	svL(0, "满意度", "及时性", "专业性", "差点", "不好说", "不太好说", "说不好", "好不好", "差一点", "出差", "时差", "误差", "差价", "差额", "差距",
 		"不好意思", "好意思", "一般来说", "一般是", "满意吗", "好的", "好滴", "fine print", "fair enough"),
 	[]svEntry{{p: "好", v: 4, clause: true}, {p: "可以", v: 3, clause: true}, {p: "行", v: 3, clause: true}},
 ))
@@ -895,7 +895,7 @@ var svCheckLex = svLex(svJoin(
 		"work", "works", "working", "worked", "fine", "normal", "normally", "fixed", "solved", "resolved", "sorted",
 		"perfect", "perfectly", "good", "great", "ok", "okay", "all good", "back to normal", "running", "runs",
 		"spins", "spinning", "drains", "draining", "cools", "cooling", "heats", "heating", "turns on",
-		"powers on", "starts", "starting", "charging", "charges", "like new", "good as new", "gone"),
+		"powers on", "starts", "starting", "charging", "charges", "like new", "good as new", "gone", "so far so good"),
 	svL(svBroken, "不行", "还是不行", "又不行", "不能用", "用不了", "开不了机", "开不了", "打不开", "启动不了",
 		"转不了", "没反应", "没有反应", "还是老样子", "老样子", "还是一样", "跟以前一样", "和以前一样", "跟之前一样",
 		"和之前一样", "跟原来一样", "没变化", "没有变化", "没区别", "没什么变化", "时好时坏", "又来了", "又开始",
@@ -906,13 +906,13 @@ var svCheckLex = svLex(svJoin(
 		"stopped again", "but stopped", "won't turn on", "won't start", "wont turn on", "wont start",
 		"still the same"),
 	svL(svSymptom, "漏", "滴水", "渗水", "响", "异响", "噪音", "噪声", "声音大", "报错", "故障", "错误", "跳闸",
-		"卡住", "卡顿", "冒烟", "焦味", "糊味", "异味", "臭", "发烫", "结冰", "结霜", "抖", "晃", "闪", "问题",
+		"卡住", "卡顿", "声音大", "声音很大", "声音有点大", "声音还是大", "声音还是很大", "冒烟", "焦味", "糊味", "异味", "臭", "发烫", "结冰", "结霜", "抖", "晃", "闪", "问题",
 		"毛病", "leak", "leaks", "leaking", "leaked", "noise", "noises", "noisy", "loud", "rattling",
 		"error", "errors", "fault", "faulty", "problem", "problems", "issue", "issues", "trouble", "smoke",
 		"smell", "smells", "burning", "overheating", "tripping", "shaking", "vibrating"),
 	svL(svUntried, "还没试", "没试", "没有试", "还没用", "没用过", "还没来得及", "没来得及", "不在家", "没在家",
 		"没回家", "晚点试", "晚上试", "明天试", "回去试", "回家试", "等会试", "待会试", "一会试", "稍后试", "试试看",
-		"去试", "再看看", "再观察", "观察一下", "观察几天", "看看再说", "不知道", "不清楚", "不确定", "说不好", "还没装",
+		"去试", "看看再说", "不知道", "不清楚", "不确定", "说不好", "还没装",
 		"还没安装", "还没到", "还没收到", "没收到", "还没送到", "在路上", "还没开",
 		"haven't tried", "have not tried", "havent tried", "didn't try", "did not try", "not tried",
 		"not yet", "haven't checked", "havent checked", "haven't had a chance", "haven't used",
@@ -923,7 +923,7 @@ var svCheckLex = svLex(svJoin(
 	// Masks: look like signals but are not.
 	svL(0, "好像", "好几", "好多", "好久", "不好意思", "好意思", "还好", "好不好", "好没好", "好处", "只好", "正好",
 		"刚好", "最好", "好在", "你好", "您好", "好的", "行不行", "能不能", "正常不正常", "正不正常", "有没有",
-		"是不是", "可不可以", "响应", "工作人员", "工作日", "师傅", "问题吗", "解决方案", "运行模式", "亮度",
+		"是不是", "可不可以", "再观察", "观察一下", "观察几天", "再看看", "响应", "工作人员", "工作日", "师傅", "问题吗", "解决方案", "运行模式", "亮度",
 		"fine print", "work order", "network"),
 ))
 
@@ -1066,7 +1066,7 @@ var (
 		`i'm good|im good|not really|no more|all good|not at all|-+)$`)
 	svPoliteOnlyRe = regexp.MustCompile(`^(?:谢谢|谢谢你|谢谢你们|谢谢您|谢了|多谢|感谢|非常感谢|辛苦了|辛苦|好的|好|嗯|嗯嗯|ok|okay|` +
 		`thanks|thank you|thanks a lot|thank you very much|thx|ty|cheers|bye|goodbye|再见|拜拜|收到)$`)
-	svPraiseRe = regexp.MustCompile(`^(?:挺好的|挺好|都挺好的|都挺好|都很好|很好|很满意|满意|都满意|非常满意|一切都好|都好|很棒|` +
+	svPraiseRe = regexp.MustCompile(`^(?:(?:都|一切都|整体|总体|总的来说)?(?:挺|很|非常|比较|还|蛮|特别)?(?:好|满意|不错|棒)(?:的|了)?|` +
 		`great|good|all great|everything was great|everything's fine|everything is fine|perfect|fine|very good|excellent)$`)
 	svCommentSepRe = regexp.MustCompile(`[,.;!?。、;~\n]+`)
 	// svThanksRe is removed inside a clause: "不用了谢谢", "no thank you".
@@ -1113,9 +1113,9 @@ func SkipsComment(text string) bool {
 
 var (
 	svSubjectRe = regexp.MustCompile(`[?]|坏|不能|不行|没法|无法|漏|故障|报错|问题|毛病|异响|不转|不制冷|不加热|怎么|为什么|为啥|` +
-		`什么时候|多久|多少钱|费用|收费|吗|进度|状态|到哪|物流|快递|订单|发票|退款|退货|换货|保修|另外|还有一|还有个|还有件|顺便|对了[,，]|` +
+		`什么时候|多久|多少|电话|地址|弄坏|损坏|刮花|费用|收费|吗|进度|状态|到哪|物流|快递|订单|发票|退款|退货|换货|保修|另外|还有一|还有个|还有件|顺便|对了[,，]|` +
 		`再问|想问|请问|咨询|投诉|\b(?:how|what|when|where|why|which|can you|could you|broken|not working|doesn't work|` +
-		`error|leak|leaking|problem|issue|status|update|tracking|refund|invoice|warranty|order|another|by the way|btw|` +
+		`error|leak|leaking|broke|damaged?|problem|issue|status|update|tracking|refund|invoice|warranty|order|another|by the way|btw|` +
 		`one more|question)\b|^also\b|\balso (?:have|need|want|got|wanted)\b`)
 	svNoProblemRe = regexp.MustCompile(`没问题|没有问题|没什么问题|没啥问题|\bno problems?\b|\bno issues?\b`)
 )

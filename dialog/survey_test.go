@@ -57,6 +57,15 @@ func TestParseRating(t *testing.T) {
 		{"6", 0}, {"服务很好，但是太慢了", 0}, {"还行，挺好", 0}, {"5分是最好吗？", 0}, {"what does 5 mean?", 0},
 		{"一般是几分？", 0}, {"洗衣机又坏了", 0}, {"token", 0}, {"不好意思，刚才在忙", 0}, {"满意度调查是什么", 0},
 		{"5?", 5}, {"5分吧？", 5},
+		// Messier replies.
+		{"不太好说", 0}, {"说不好", 0}, {"差不多吧", 3}, {"一般般，师傅来得太晚了", 0}, {"5分，师傅2点来的", 5},
+		{"给师傅5分，客服3分", 0}, {"满意 满意 满意", 4}, {"非常满意，谢谢你们", 5}, {"没得说，五星", 5},
+		{"very good service, 5 stars", 5}, {"I would say 4", 4}, {"4 I guess", 4}, {"Between 3 and 4", 0},
+		{"it was good but slow", 0}, {"Great job!", 5}, {"thumbs up", 4}, {"好评！", 5}, {"5星好评", 5},
+		{"Not very satisfied", 2}, {"I am satisfied", 4}, {"普普通通", 3}, {"讚", 4}, {"超讚", 5}, {"哈哈 挺好", 4},
+		{"可以吧", 3}, {"5分!!!", 5}, {"打个5分吧", 5}, {"5 (very satisfied)", 5}, {"1 - terrible", 1},
+		{"3分，因为等太久了", 3}, {"No", 0}, {"yes", 0}, {"不是特别满意", 2}, {"rating: 5", 5},
+		{"⭐️⭐️⭐️⭐️⭐️", 5}, {"5️⃣", 5}, {"师傅态度很好，但是等了很久", 5}, {"一般，师傅还行", 3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
@@ -152,7 +161,12 @@ func TestFunctionCheck(t *testing.T) {
 		{"no", B}, {"No.", B}, {"still not working", B}, {"same problem", B}, {"doesn't work", B},
 		{"it stopped working again", B}, {"still leaking", B}, {"not fixed", B}, {"it's still broken", B},
 		{"no good", B}, {"it worked for a day then stopped", B}, {"won't turn on", B}, {"not spinning", B},
-		{"not really", B}, {"It works but it's still noisy", B},
+		{"not really", B}, {"It works but it's still noisy", B}, {"能用是能用，就是声音有点大", B},
+		{"还是老问题", B}, {"昨天还好好的，今天又不转了", B}, {"nah still broken", B}, {"nope", B},
+		{"it's working but makes a weird noise", B},
+		{"目前正常，再观察几天", W}, {"so far so good", W}, {"seems fine", W}, {"没有再漏了", W}, {"一次都没漏过", W},
+		{"洗了一桶衣服，没问题", W}, {"好了好了", W}, {"OK now", W}, {"yes it works now thank you", W},
+		{"现在可以了", W}, {"暂时没问题", W}, {"再看看", U},
 		// Unknown.
 		{"", U}, {"还没试", U}, {"还没试，应该没问题吧", U}, {"晚上回家试试", U}, {"不知道", U}, {"haven't tried yet", U},
 		{"I'll check tonight", U}, {"not sure", U}, {"not yet", U}, {"要怎么试？", U}, {"是正常的吗？", U},
@@ -181,7 +195,8 @@ func TestWantsComplaint(t *testing.T) {
 		{"I'd like to file a complaint", true}, {"complaint", true}, {"Let me speak to your manager", true},
 		{"I want to talk to a supervisor", true}, {"please escalate this", true}, {"我已經投訴到消基會了", true},
 		{"如果可以的话我想投诉", true}, {"how do I file a complaint?", true},
-		{"I'm not happy and I want to complain", true},
+		{"I'm not happy and I want to complain", true}, {"怎么投诉", true}, {"我想投诉一下", true},
+		{"I have a complaint about the technician", true}, {"Complaint: the technician was rude", true},
 		// Not counted.
 		{"我不是要投诉", false}, {"不投诉", false}, {"我不想投诉，只想快点修好", false}, {"不用找你们领导", false},
 		{"没有投诉的意思", false}, {"no complaints", false}, {"No complaints at all, thanks", false},
@@ -213,7 +228,7 @@ func TestSkipsComment(t *testing.T) {
 		{"没有建议", true}, {"就这样吧", true}, {"谢谢", true}, {"好的", true}, {"👍", true}, {"🙏🙏", true},
 		{"no", true}, {"No.", true}, {"nothing", true}, {"Nothing, thanks!", true}, {"n/a", true}, {"N/A", true},
 		{"none", true}, {"no comment", true}, {"no thanks", true}, {"that's all", true}, {"-", true},
-		{"nope, all good", true}, {"Thank you!", true},
+		{"nope, all good", true}, {"Thank you!", true}, {"没有意见，挺满意的", true}, {"没有了，都挺好的，谢谢", true},
 		// A comment.
 		{"", false}, {"挺好的", false}, {"没有，就是师傅来晚了", false}, {"师傅很专业", false},
 		{"希望下次能快一点", false}, {"没有人提前通知我", false}, {"No, but the technician was late", false},
@@ -239,7 +254,8 @@ func TestChangesSubject(t *testing.T) {
 		{"还有一个问题想问", true}, {"怎么延长保修", true}, {"冰箱不能制冷", true}, {"順便問一下保修多久", true},
 		{"By the way, my dryer is broken too", true}, {"what's the status of my other order?", true},
 		{"how do I clean the filter?", true}, {"Also, I need an invoice", true}, {"what does 5 mean?", true},
-		{"我要投诉", true},
+		{"我要投诉", true}, {"师傅电话多少", true}, {"I have another question", true},
+		{"your technician damaged my floor", true},
 		// Ratings, politeness, or nothing in particular.
 		{"5", false}, {"非常满意", false}, {"太差了，又坏了", false}, {"5分吧？", false}, {"好的", false},
 		{"谢谢", false}, {"没问题", false}, {"ok", false}, {"3 or 4", false}, {"no problem", false}, {"嗯", false},
