@@ -284,7 +284,7 @@ var svRatingLex = svLex(svJoin(
 		"fast", "quick", "prompt", "professional", "effective", "helpful", "solid", "above average",
 		"mostly satisfied", "generally satisfied", "thumbs up", "no complaints", "can't complain", "cant complain"),
 	svL(3, "一般", "一般般", "还行", "还可以", "凑合", "马马虎虎", "过得去", "还过得去", "中等", "中规中矩", "差不多",
-		"还好", "普普通通", "基本满意", "说得过去", "勉强", "及格", "普通", "不好不坏", "不好也不坏", "有待提高", "有待改进",
+		"还好", "普普通通", "差强人意", "中评", "有点慢", "有点晚", "基本满意", "说得过去", "勉强", "及格", "普通", "不好不坏", "不好也不坏", "有待提高", "有待改进",
 		"不算差", "不算太差", "不太差", "没那么差", "ok", "okay", "average", "fine", "alright", "all right",
 		"so-so", "so so", "meh", "fair", "neutral", "acceptable", "mediocre", "adequate", "decent",
 		"not too bad", "not that bad", "could be better", "could have been better", "reasonable",
@@ -683,7 +683,7 @@ func svRate(t string) (score int, ok, found bool) {
 var svDimLabels = svLex(svJoin(
 	svDim(SurveyTimeliness, "及时性", "及时", "时效性", "时效", "响应速度", "速度", "timeliness", "timely",
 		"speed", "response time"),
-	svDim(SurveyProfessionalism, "专业性", "专业程度", "专业", "服务态度", "态度", "professionalism",
+	svDim(SurveyProfessionalism, "专业性", "专业程度", "专业", "技术水平", "技术", "服务态度", "态度", "professionalism",
 		"professional", "attitude"),
 	svDim(SurveyEffectiveness, "解决效果", "处理效果", "维修效果", "效果", "有效性", "effectiveness", "effective",
 		"result", "outcome", "resolution"),
@@ -888,7 +888,7 @@ const (
 // symptoms ("漏", "noise") mean broken unless negated ("不漏了") or said to
 // be gone ("噪音没了").
 var svCheckLex = svLex(svJoin(
-	svL(svWorks, "正常", "好了", "好", "修好", "弄好", "搞好", "可以用", "能用", "好用", "好使", "能转", "转了",
+	svL(svWorks, "正常", "好了", "好", "转", "还行", "修好", "弄好", "搞好", "可以用", "能用", "好用", "好使", "能转", "转了",
 		"转起来", "脱水", "甩干", "制冷", "制热", "加热", "出水", "排水", "出风", "出热水", "亮", "开机", "启动", "工作",
 		"运行", "运转", "充电", "通电", "解决", "恢复", "搞定", "没事", "可以了", "行了", "顺利", "稳定", "冷了", "热了",
 		"没毛病", "一切正常", "都正常", "跟新的一样", "和新的一样", "像新的一样",
@@ -923,7 +923,7 @@ var svCheckLex = svLex(svJoin(
 	// Masks: look like signals but are not.
 	svL(0, "好像", "好几", "好多", "好久", "不好意思", "好意思", "还好", "好不好", "好没好", "好处", "只好", "正好",
 		"刚好", "最好", "好在", "你好", "您好", "好的", "行不行", "能不能", "正常不正常", "正不正常", "有没有",
-		"是不是", "可不可以", "再观察", "观察一下", "观察几天", "再看看", "响应", "工作人员", "工作日", "师傅", "问题吗", "解决方案", "运行模式", "亮度",
+		"是不是", "可不可以", "转人工", "转告", "转接", "转账", "再观察", "观察一下", "观察几天", "再看看", "响应", "工作人员", "工作日", "师傅", "问题吗", "解决方案", "运行模式", "亮度",
 		"fine print", "work order", "network"),
 ))
 
