@@ -1058,19 +1058,19 @@ func WantsComplaint(text string) bool {
 // ---- optional comment ----
 
 var (
-	svNoCommentRe = regexp.MustCompile(`^(?:没有|没了|没有了|无|暂无|暂时没有|暂时没|没|不用|不用了|不需要|不需要了|不必|不必了|没意见|没有意见|无意见|` +
+	svNoCommentRe = regexp.MustCompile(`^(?:嗯|哦|好的|ok|okay|um|uh|hmm)?\s*(?:没有|没有什么|没有什么要补充的|没什么要补充的|没有要说的|没了|没有了|无|暂无|暂时没有|暂时没|没|不用|不用了|不需要|不需要了|不必|不必了|没意见|没有意见|无意见|` +
 		`没建议|没有建议|无建议|没什么|没啥|没什么了|没啥了|没什么意见|没什么建议|没什么要说的|没什么好说的|没别的|没有别的|没别的了|` +
 		`没有别的了|没其他|没有其他|没其他的|没有其他的了|就这样|就这些|跳过|略|算了|没有补充|无补充|不说了|没什么补充|没有要补充的|` +
 		`no|nope|nah|none|nothing|nothing else|nothing more|nothing to add|nothing to say|n/a|na|nil|no comment|no comments|` +
 		`no thanks|no thank you|skip|pass|that's all|thats all|that's it|thats it|that is all|nothing further|` +
-		`i'm good|im good|not really|no more|all good|not at all|-+)$`)
+		`i'm good|im good|not really|no more|all good|not at all|-+)\s*了?$`)
 	svPoliteOnlyRe = regexp.MustCompile(`^(?:谢谢|谢谢你|谢谢你们|谢谢您|谢了|多谢|感谢|非常感谢|辛苦了|辛苦|好的|好|嗯|嗯嗯|ok|okay|` +
 		`thanks|thank you|thanks a lot|thank you very much|thx|ty|cheers|bye|goodbye|再见|拜拜|收到)$`)
-	svPraiseRe = regexp.MustCompile(`^(?:(?:都|一切都|整体|总体|总的来说)?(?:挺|很|非常|比较|还|蛮|特别)?(?:好|满意|不错|棒)(?:的|了)?|` +
-		`great|good|all great|everything was great|everything's fine|everything is fine|perfect|fine|very good|excellent)$`)
+	svPraiseRe = regexp.MustCompile(`^(?:(?:你们|师傅|服务|客服)?(?:都|一切都|整体|总体|总的来说)?(?:挺|很|非常|比较|还|蛮|特别)?(?:好|满意|不错|棒)(?:的|了)?|` +
+		`(?:希望)?继续保持|keep up the good work|keep it up|great|good|all great|everything was great|everything's fine|everything is fine|perfect|fine|very good|excellent)$`)
 	svCommentSepRe = regexp.MustCompile(`[,.;!?。、;~\n]+`)
 	// svThanksRe is removed inside a clause: "不用了谢谢", "no thank you".
-	svThanksRe = regexp.MustCompile(`谢谢(?:你们|你|您)?|谢了|多谢|感谢|辛苦了|thank you|thanks`)
+	svThanksRe = regexp.MustCompile(`谢谢(?:你们|你|您)?|谢了|多谢|感谢|辛苦了|(?:thank you|thanks)(?: (?:so|very) much| a lot)?(?: for (?:your|the|all the) help| for everything)?`)
 )
 
 // SkipsComment reports a "no comment" reply to the optional comment
@@ -1112,7 +1112,7 @@ func SkipsComment(text string) bool {
 // ---- change of subject ----
 
 var (
-	svSubjectRe = regexp.MustCompile(`[?]|坏|不能|不行|没法|无法|漏|故障|报错|问题|毛病|异响|不转|不制冷|不加热|怎么|为什么|为啥|` +
+	svSubjectRe = regexp.MustCompile(`[?]|坏|不能|不行|没法|无法|漏|故障|报错|问题|毛病|异响|不转|不制冷|不加热|不了|不上|不动|打不开|怎么|为什么|为啥|` +
 		`什么时候|多久|多少|电话|地址|弄坏|损坏|刮花|费用|收费|吗|进度|状态|到哪|物流|快递|订单|发票|退款|退货|换货|保修|另外|还有一|还有个|还有件|顺便|对了[,，]|` +
 		`再问|想问|请问|咨询|投诉|\b(?:how|what|when|where|why|which|can you|could you|broken|not working|doesn't work|` +
 		`error|leak|leaking|broke|damaged?|problem|issue|status|update|tracking|refund|invoice|warranty|order|another|by the way|btw|` +

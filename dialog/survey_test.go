@@ -207,7 +207,9 @@ func TestWantsComplaint(t *testing.T) {
 		{"I'd like to file a complaint", true}, {"complaint", true}, {"Let me speak to your manager", true},
 		{"I want to talk to a supervisor", true}, {"please escalate this", true}, {"我已經投訴到消基會了", true},
 		{"如果可以的话我想投诉", true}, {"how do I file a complaint?", true},
-		{"I'm not happy and I want to complain", true}, {"怎么投诉", true}, {"我想投诉一下", true},
+		{"I'm not happy and I want to complain", true}, {"我要找你们老板", true}, {"我已经打了12315", true},
+		{"Can I speak to a manager please", true}, {"不要转人工，我要投诉", true}, {"the manager said it would be fixed", false},
+		{"I want a refund", false}, {"领导说了明天来", false}, {"我朋友是律师", false}, {"怎么投诉", true}, {"我想投诉一下", true},
 		{"I have a complaint about the technician", true}, {"Complaint: the technician was rude", true},
 		// Not counted.
 		{"我不是要投诉", false}, {"不投诉", false}, {"我不想投诉，只想快点修好", false}, {"不用找你们领导", false},
@@ -241,6 +243,10 @@ func TestSkipsComment(t *testing.T) {
 		{"no", true}, {"No.", true}, {"nothing", true}, {"Nothing, thanks!", true}, {"n/a", true}, {"N/A", true},
 		{"none", true}, {"no comment", true}, {"no thanks", true}, {"that's all", true}, {"-", true},
 		{"nope, all good", true}, {"Thank you!", true}, {"没有意见，挺满意的", true}, {"没有了，都挺好的，谢谢", true},
+		{"嗯没有", true}, {"没有什么", true}, {"就这些了谢谢", true}, {"无。", true}, {"暂无", true}, {"没有 谢谢", true},
+		{"nothing else, thanks for your help", true}, {"no comments, thank you!", true}, {"all good thanks", true},
+		{"没有，你们很棒", true}, {"没有什么要补充的了", true}, {"no, keep up the good work", true}, {"😊", true},
+		{"希望继续保持", false}, {"无语", false},
 		// A comment.
 		{"", false}, {"挺好的", false}, {"没有，就是师傅来晚了", false}, {"师傅很专业", false},
 		{"希望下次能快一点", false}, {"没有人提前通知我", false}, {"No, but the technician was late", false},
@@ -267,7 +273,8 @@ func TestChangesSubject(t *testing.T) {
 		{"By the way, my dryer is broken too", true}, {"what's the status of my other order?", true},
 		{"how do I clean the filter?", true}, {"Also, I need an invoice", true}, {"what does 5 mean?", true},
 		{"我要投诉", true}, {"师傅电话多少", true}, {"I have another question", true},
-		{"your technician damaged my floor", true},
+		{"your technician damaged my floor", true}, {"冰箱门关不上", true}, {"你是机器人吗", true},
+		{"师傅什么时候再来一次", true}, {"why do you need this?", true}, {"稍等", false}, {"哦", false},
 		// Ratings, politeness, or nothing in particular.
 		{"5", false}, {"非常满意", false}, {"太差了，又坏了", false}, {"5分吧？", false}, {"好的", false},
 		{"谢谢", false}, {"没问题", false}, {"ok", false}, {"3 or 4", false}, {"no problem", false}, {"嗯", false},
