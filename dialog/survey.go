@@ -374,7 +374,7 @@ var svEnUnitSkip = map[string]bool{"day": true, "days": true, "hour": true, "hou
 	"month": true, "months": true, "year": true, "years": true, "time": true, "times": true, "x": true, "am": true,
 	"pm": true, "pcs": true, "kg": true, "people": true, "persons": true, "visit": true, "visits": true,
 	"call": true, "calls": true, "email": true, "emails": true, "st": true, "nd": true, "rd": true, "th": true,
-	"th.": true, "working": true, "business": true, "sec": true, "seconds": true}
+	"working": true, "business": true, "sec": true, "seconds": true}
 
 var svEnScoreUnit = map[string]bool{"star": true, "stars": true, "point": true, "points": true, "pt": true,
 	"pts": true}
@@ -680,6 +680,8 @@ func svRate(t string) (score int, ok, found bool) {
 // ---- several ratings at once ----
 
 // svDimLabels names the dimensions in replies that label their scores.
+// "service", "staff" and "time" are left out: too common in English prose
+// ("Great service! 5 5 5") to be read as labels.
 var svDimLabels = svLex(svJoin(
 	svDim(SurveyTimeliness, "及时性", "及时", "时效性", "时效", "响应速度", "速度", "timeliness", "timely",
 		"speed", "response time"),
@@ -806,8 +808,6 @@ func svFindLabels(t string) []svLabel {
 		if svModRe.MatchString(t[:h.start]) {
 			continue
 		}
-		// "服务态度很好" names professionalism, but "service" alone is too
-		// common in English prose to be a label unless followed by a score.
 		d := SurveyDimensions[h.v-1]
 		if n := len(ls); n > 0 && ls[n-1].dim == d {
 			continue // the same dimension again: one segment
