@@ -23,6 +23,13 @@ type Store interface {
 	CaseGetByID(ctx context.Context, id int64) (*cases.Case, error)
 	CaseList(ctx context.Context, p CaseListParams) ([]*cases.Case, error)
 	CaseHistory(ctx context.Context, caseID int64) ([]cases.Change, error)
+	// ConversationList lists conversations in a phase ("" = all), most recently updated first.
+	ConversationList(ctx context.Context, p ConversationListParams) ([]Conversation, error)
+
+	// UserInsert stores a staff user with the hash of their API token.
+	UserInsert(ctx context.Context, p UserParams) (cases.User, error)
+	// UserByTokenHash returns the enabled user whose token hashes to hash; ENotFound otherwise.
+	UserByTokenHash(ctx context.Context, hash []byte) (cases.User, error)
 
 	// OutboxClaim leases up to Limit due rows (status pending, next attempt
 	// reached, lease expired), at most the oldest pending row per
@@ -143,7 +150,26 @@ type MessagesListParams struct {
 type CaseListParams struct {
 	ConversationID int64
 	CustomerID     int64
+	Department     cases.Department
+	State          cases.State
+	Priority       cases.Priority
 	Limit          int // 0 = 100
+}
+
+// ConversationListParams select conversations.
+type ConversationListParams struct {
+	Phase string // "" = all
+	Limit int    // 0 = 100
+}
+
+// UserParams describe a staff user to store. TokenHash is the hash of the
+// user's API token (the caller hashes; the store keeps the bytes).
+type UserParams struct {
+	Name       string
+	Role       cases.Role
+	Department cases.Department
+	TokenHash  []byte
+	Now        time.Time
 }
 
 // OutboxParams describe a message to deliver.

@@ -95,3 +95,16 @@ func (c jsonCol) Scan(v any) error {
 func notFound(what string, id any) error {
 	return &cases.Error{Code: cases.ENotFound, Message: fmt.Sprintf("%s %v not found", what, id)}
 }
+
+// userNotFound does not echo the token hash it looked for.
+func userNotFound() error {
+	return &cases.Error{Code: cases.ENotFound, Message: "no enabled user with this token"}
+}
+
+// jsonbOrNull sends nil JSON as NULL.
+func jsonbOrNull(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
+}

@@ -16,10 +16,15 @@ import (
 
 const conversationCols = `id, customer_id, channel, external_user_id, phase, state, case_id, created_at, updated_at`
 
-func scanConversation(row pgx.Row, what string, key any) (service.Conversation, error) {
+func scanConversationRow(row pgx.Row) (service.Conversation, error) {
 	var c service.Conversation
 	err := row.Scan(&c.ID, &c.CustomerID, &c.Channel, &c.ExternalUserID, &c.Phase, &c.State,
 		idCol{&c.CaseID}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+	return c, err
+}
+
+func scanConversation(row pgx.Row, what string, key any) (service.Conversation, error) {
+	c, err := scanConversationRow(row)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return c, notFound(what, key)
 	}
@@ -48,6 +53,35 @@ func (s *Store) ConversationGetByID(ctx context.Context, id int64) (service.Conv
 // ConversationFind returns the conversation of a channel user.
 func (s *Store) ConversationFind(ctx context.Context, ch channels.ID, externalUserID string) (service.Conversation, error) {
 	return conversationFind(ctx, s.q(ctx), ch, externalUserID)
+}
+
+// ConversationList returns the conversations in p.Phase ("" = all), most
+// recently updated first.
+func (s *Store) ConversationList(ctx context.Context, p service.ConversationListParams) ([]service.Conversation, error) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	// Most recently updated first; id breaks ties so the order is stable.
+	rows, err := s.q(ctx).Query(ctx, `SELECT `+conversationCols+` FROM conversations
+		WHERE ($1 = '' OR phase = $1)
+		ORDER BY updated_at DESC, id DESC LIMIT $2`, p.Phase, limit)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list conversations: %w", err)
+	}
+	defer rows.Close()
+	var out []service.Conversation
+	for rows.Next() {
+		c, err := scanConversationRow(rows)
+		if err != nil {
+			return nil, fmt.Errorf("postgres: scan conversation: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: list conversations: %w", err)
+	}
+	return out, nil
 }
 
 // MessagesList returns a conversation's messages after p.AfterID, oldest first.
@@ -79,7 +113,8 @@ func (s *Store) MessagesList(ctx context.Context, p service.MessagesListParams) 
 
 const caseCols = `id, number, customer_id, conversation_id, channel, source, language, fields, category,
 	subtype, priority, reasons, department, state, escalated, deadline_first_response,
-	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at`
+	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
+	plan, resolution, milestones`
 
 func scanCase(r pgx.Row) (*cases.Case, error) {
 	c := &cases.Case{}
@@ -87,7 +122,8 @@ func scanCase(r pgx.Row) (*cases.Case, error) {
 		&c.Language, jsonCol{&c.Fields}, &c.Category, &c.Subtype, &c.Priority, jsonCol{&c.Reasons},
 		&c.Department, &c.State, &c.Escalated, timeCol{&c.Deadlines.FirstResponse},
 		timeCol{&c.Deadlines.Registration}, timeCol{&c.Deadlines.Classification},
-		timeCol{&c.Deadlines.StartBy}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+		timeCol{&c.Deadlines.StartBy}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt},
+		jsonCol{&c.Plan}, jsonCol{&c.Resolution}, jsonCol{&c.Milestones})
 	return c, err
 }
 
@@ -115,7 +151,9 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 	}
 	rows, err := s.q(ctx).Query(ctx, `SELECT `+caseCols+` FROM cases
 		WHERE ($1 = 0 OR conversation_id = $1) AND ($2 = 0 OR customer_id = $2)
-		ORDER BY id DESC LIMIT $3`, p.ConversationID, p.CustomerID, limit)
+			AND ($3 = '' OR department = $3) AND ($4 = '' OR state = $4) AND ($5 = '' OR priority = $5)
+		ORDER BY id DESC LIMIT $6`,
+		p.ConversationID, p.CustomerID, string(p.Department), string(p.State), string(p.Priority), limit)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list cases: %w", err)
 	}
@@ -137,7 +175,7 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 // CaseHistory returns a case's history, oldest first.
 func (s *Store) CaseHistory(ctx context.Context, caseID int64) ([]cases.Change, error) {
 	rows, err := s.q(ctx).Query(ctx, `
-		SELECT case_id, at, actor, action, field, from_value, to_value, reason
+		SELECT case_id, at, actor, action, field, from_value, to_value, reason, visible
 		FROM case_history WHERE case_id = $1 ORDER BY at, id`, caseID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: case %d history: %w", caseID, err)
@@ -146,7 +184,7 @@ func (s *Store) CaseHistory(ctx context.Context, caseID int64) ([]cases.Change, 
 	var out []cases.Change
 	for rows.Next() {
 		var ch cases.Change
-		if err := rows.Scan(&ch.CaseID, timeCol{&ch.At}, &ch.Actor, &ch.Action, &ch.Field, &ch.From, &ch.To, &ch.Reason); err != nil {
+		if err := rows.Scan(&ch.CaseID, timeCol{&ch.At}, &ch.Actor, &ch.Action, &ch.Field, &ch.From, &ch.To, &ch.Reason, &ch.Visible); err != nil {
 			return nil, fmt.Errorf("postgres: scan case history: %w", err)
 		}
 		out = append(out, ch)
@@ -244,4 +282,43 @@ func (s *Store) InboundRejectedInsert(ctx context.Context, p service.RejectedPar
 		return fmt.Errorf("postgres: insert rejected inbound: %w", err)
 	}
 	return nil
+}
+
+// UserInsert stores a staff user; a token hash already in use is EConflict.
+func (s *Store) UserInsert(ctx context.Context, p service.UserParams) (cases.User, error) {
+	u := cases.User{Name: p.Name, Role: p.Role, Department: p.Department}
+	if len(p.TokenHash) == 0 {
+		return u, cases.Errorf(cases.EInvalid, "user.token_hash: required")
+	}
+	// A taken token hash inserts nothing, so RETURNING yields no row.
+	err := s.q(ctx).QueryRow(ctx, `
+		INSERT INTO users (name, role, department, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (token_hash) DO NOTHING
+		RETURNING id`,
+		p.Name, string(p.Role), string(p.Department), p.TokenHash, s.orNow(p.Now).UTC()).Scan(&u.ID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return u, cases.Errorf(cases.EConflict, fmt.Sprintf("user %q: token already in use", p.Name))
+	}
+	if err != nil {
+		return u, fmt.Errorf("postgres: insert user: %w", err)
+	}
+	return u, nil
+}
+
+// UserByTokenHash returns the enabled user with this token hash.
+func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (cases.User, error) {
+	var u cases.User
+	if len(hash) == 0 {
+		return u, userNotFound()
+	}
+	err := s.q(ctx).QueryRow(ctx, `
+		SELECT id, name, role, department FROM users WHERE token_hash = $1 AND NOT disabled`,
+		hash).Scan(&u.ID, &u.Name, &u.Role, &u.Department)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return cases.User{}, userNotFound()
+	}
+	if err != nil {
+		return cases.User{}, fmt.Errorf("postgres: find user by token: %w", err)
+	}
+	return u, nil
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/service"
+	"github.com/kefu-dev/kefu/store/internal/casejson"
 )
 
 // Tx is one PostgreSQL transaction; see service.Tx.
@@ -151,18 +152,25 @@ func (t *Tx) CaseInsert(ctx context.Context, c *cases.Case) error {
 	if err != nil {
 		return err
 	}
+	ext, err := casejson.Encode(c)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
 	var id int64
 	if err := t.tx.QueryRow(ctx, `
 		INSERT INTO cases (customer_id, conversation_id, channel, source, language, fields, category,
 			subtype, priority, reasons, department, state, escalated, deadline_first_response,
-			deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+			deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
+			plan, resolution, milestones)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+			$20, $21, $22)
 		RETURNING id`,
 		idOrNull(c.CustomerID), idOrNull(c.ConversationID), c.Channel, c.Source, c.Language, fields,
 		c.Category, c.Subtype, c.Priority, reasons, c.Department, c.State, c.Escalated,
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
 		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
-		c.CreatedAt.UTC(), c.UpdatedAt.UTC()).Scan(&id); err != nil {
+		c.CreatedAt.UTC(), c.UpdatedAt.UTC(),
+		jsonbOrNull(ext.Plan), jsonbOrNull(ext.Resolution), jsonbOrNull(ext.Milestones)).Scan(&id); err != nil {
 		return fmt.Errorf("postgres: insert case: %w", err)
 	}
 	number := cases.NumberFor(id)
@@ -182,17 +190,22 @@ func (t *Tx) CaseUpdate(ctx context.Context, c *cases.Case) error {
 	if err != nil {
 		return err
 	}
+	ext, err := casejson.Encode(c)
+	if err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
 	tag, err := t.tx.Exec(ctx, `
 		UPDATE cases SET customer_id = $1, conversation_id = $2, channel = $3, source = $4, language = $5,
 			fields = $6, category = $7, subtype = $8, priority = $9, reasons = $10, department = $11,
 			state = $12, escalated = $13, deadline_first_response = $14, deadline_registration = $15,
-			deadline_classification = $16, deadline_start_by = $17, updated_at = $18
-		WHERE id = $19`,
+			deadline_classification = $16, deadline_start_by = $17, updated_at = $18,
+			plan = $19, resolution = $20, milestones = $21
+		WHERE id = $22`,
 		idOrNull(c.CustomerID), idOrNull(c.ConversationID), c.Channel, c.Source, c.Language, fields,
 		c.Category, c.Subtype, c.Priority, reasons, c.Department, c.State, c.Escalated,
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
 		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
-		c.UpdatedAt.UTC(), c.ID)
+		c.UpdatedAt.UTC(), jsonbOrNull(ext.Plan), jsonbOrNull(ext.Resolution), jsonbOrNull(ext.Milestones), c.ID)
 	if err != nil {
 		return fmt.Errorf("postgres: update case %d: %w", c.ID, err)
 	}
@@ -221,9 +234,10 @@ func (t *Tx) CaseGet(ctx context.Context, id int64) (*cases.Case, error) {
 func (t *Tx) CaseHistoryInsert(ctx context.Context, changes ...cases.Change) error {
 	for _, ch := range changes {
 		if _, err := t.tx.Exec(ctx, `
-			INSERT INTO case_history (case_id, at, actor, action, field, from_value, to_value, reason)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			ch.CaseID, t.s.orNow(ch.At).UTC(), ch.Actor, ch.Action, ch.Field, ch.From, ch.To, ch.Reason); err != nil {
+			INSERT INTO case_history (case_id, at, actor, action, field, from_value, to_value, reason, visible)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			ch.CaseID, t.s.orNow(ch.At).UTC(), ch.Actor, ch.Action, ch.Field, ch.From, ch.To, ch.Reason,
+			ch.Visible); err != nil {
 			return fmt.Errorf("postgres: insert case %d history: %w", ch.CaseID, err)
 		}
 	}

@@ -108,3 +108,16 @@ func (c jsonCol) Scan(v any) error {
 func notFound(what string, id any) error {
 	return &cases.Error{Code: cases.ENotFound, Message: fmt.Sprintf("%s %v not found", what, id)}
 }
+
+// userNotFound does not echo the token hash it looked for.
+func userNotFound() error {
+	return &cases.Error{Code: cases.ENotFound, Message: "no enabled user with this token"}
+}
+
+// textOrNull stores nil JSON as NULL and the rest as TEXT.
+func textOrNull(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}

@@ -12,10 +12,15 @@ import (
 	"github.com/kefu-dev/kefu/service"
 )
 
-func scanConversation(row *sql.Row, what string, key any) (service.Conversation, error) {
+func scanConversationRow(r rowScanner) (service.Conversation, error) {
 	var c service.Conversation
-	err := row.Scan(&c.ID, &c.CustomerID, &c.Channel, &c.ExternalUserID, &c.Phase, &c.State,
+	err := r.Scan(&c.ID, &c.CustomerID, &c.Channel, &c.ExternalUserID, &c.Phase, &c.State,
 		idCol{&c.CaseID}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+	return c, err
+}
+
+func scanConversation(row *sql.Row, what string, key any) (service.Conversation, error) {
+	c, err := scanConversationRow(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, notFound(what, key)
 	}
@@ -43,6 +48,32 @@ func (s *Store) ConversationGetByID(ctx context.Context, id int64) (service.Conv
 // ConversationFind returns the conversation of a channel user.
 func (s *Store) ConversationFind(ctx context.Context, ch channels.ID, externalUserID string) (service.Conversation, error) {
 	return conversationFind(ctx, s.stmt(ctx, stmtConversationFind), ch, externalUserID)
+}
+
+// ConversationList returns the conversations in p.Phase ("" = all), most
+// recently updated first.
+func (s *Store) ConversationList(ctx context.Context, p service.ConversationListParams) ([]service.Conversation, error) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := s.stmt(ctx, stmtConversationList).QueryContext(ctx, p.Phase, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list conversations: %w", err)
+	}
+	defer rows.Close()
+	var out []service.Conversation
+	for rows.Next() {
+		c, err := scanConversationRow(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: scan conversation: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list conversations: %w", err)
+	}
+	return out, nil
 }
 
 // MessagesList returns a conversation's messages after p.AfterID, oldest first.
@@ -79,7 +110,8 @@ func scanCase(r rowScanner) (*cases.Case, error) {
 		&c.Language, jsonCol{&c.Fields}, &c.Category, &c.Subtype, &c.Priority, jsonCol{&c.Reasons},
 		&c.Department, &c.State, &c.Escalated, timeCol{&c.Deadlines.FirstResponse},
 		timeCol{&c.Deadlines.Registration}, timeCol{&c.Deadlines.Classification},
-		timeCol{&c.Deadlines.StartBy}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+		timeCol{&c.Deadlines.StartBy}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt},
+		jsonCol{&c.Plan}, jsonCol{&c.Resolution}, jsonCol{&c.Milestones})
 	return c, err
 }
 
@@ -106,7 +138,7 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 		limit = 100
 	}
 	rows, err := s.stmt(ctx, stmtCaseList).QueryContext(ctx,
-		p.ConversationID, p.ConversationID, p.CustomerID, p.CustomerID, limit)
+		p.ConversationID, p.CustomerID, p.Department, p.State, p.Priority, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list cases: %w", err)
 	}
@@ -135,7 +167,7 @@ func (s *Store) CaseHistory(ctx context.Context, caseID int64) ([]cases.Change, 
 	var out []cases.Change
 	for rows.Next() {
 		var ch cases.Change
-		if err := rows.Scan(&ch.CaseID, timeCol{&ch.At}, &ch.Actor, &ch.Action, &ch.Field, &ch.From, &ch.To, &ch.Reason); err != nil {
+		if err := rows.Scan(&ch.CaseID, timeCol{&ch.At}, &ch.Actor, &ch.Action, &ch.Field, &ch.From, &ch.To, &ch.Reason, &ch.Visible); err != nil {
 			return nil, fmt.Errorf("sqlite: scan case history: %w", err)
 		}
 		out = append(out, ch)
@@ -231,4 +263,37 @@ func (s *Store) InboundRejectedInsert(ctx context.Context, p service.RejectedPar
 		return fmt.Errorf("sqlite: insert rejected inbound: %w", err)
 	}
 	return nil
+}
+
+// UserInsert stores a staff user; a token hash already in use is EConflict.
+func (s *Store) UserInsert(ctx context.Context, p service.UserParams) (cases.User, error) {
+	u := cases.User{Name: p.Name, Role: p.Role, Department: p.Department}
+	if len(p.TokenHash) == 0 {
+		return u, cases.Errorf(cases.EInvalid, "user.token_hash: required")
+	}
+	err := s.stmt(ctx, stmtUserInsert).QueryRowContext(ctx,
+		p.Name, p.Role, p.Department, p.TokenHash, ts(s.orNow(p.Now))).Scan(&u.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, cases.Errorf(cases.EConflict, fmt.Sprintf("user %q: token already in use", p.Name))
+	}
+	if err != nil {
+		return u, fmt.Errorf("sqlite: insert user: %w", err)
+	}
+	return u, nil
+}
+
+// UserByTokenHash returns the enabled user with this token hash.
+func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (cases.User, error) {
+	var u cases.User
+	if len(hash) == 0 {
+		return u, userNotFound()
+	}
+	err := s.stmt(ctx, stmtUserByTokenHash).QueryRowContext(ctx, hash).Scan(&u.ID, &u.Name, &u.Role, &u.Department)
+	if errors.Is(err, sql.ErrNoRows) {
+		return cases.User{}, userNotFound()
+	}
+	if err != nil {
+		return cases.User{}, fmt.Errorf("sqlite: find user by token: %w", err)
+	}
+	return u, nil
 }

@@ -26,6 +26,7 @@ const (
 	stmtConversationFind
 	stmtConversationInsert
 	stmtConversationSave
+	stmtConversationList
 	stmtMessagesList
 	stmtMessageInsert
 	stmtMessageFind
@@ -47,6 +48,8 @@ const (
 	stmtOutboxInsert
 	stmtOutboxMarkSent
 	stmtInboundRejectedInsert
+	stmtUserInsert
+	stmtUserByTokenHash
 	numStmts
 )
 
@@ -54,7 +57,8 @@ const conversationCols = `id, customer_id, channel, external_user_id, phase, sta
 
 const caseCols = `id, number, customer_id, conversation_id, channel, source, language, fields, category,
 	subtype, priority, reasons, department, state, escalated, deadline_first_response,
-	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at`
+	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
+	plan, resolution, milestones`
 
 var queries = [numStmts]string{
 	stmtConversationGet: `SELECT ` + conversationCols + ` FROM conversations WHERE id = ?`,
@@ -67,6 +71,10 @@ var queries = [numStmts]string{
 	stmtConversationSave: `
 		UPDATE conversations SET customer_id = ?, phase = ?, state = ?, case_id = ?, updated_at = ?
 		WHERE id = ?`,
+	// Most recently updated first; id breaks ties so the order is stable.
+	stmtConversationList: `SELECT ` + conversationCols + ` FROM conversations
+		WHERE (?1 = '' OR phase = ?1)
+		ORDER BY updated_at DESC, id DESC LIMIT ?2`,
 
 	stmtMessagesList: `
 		SELECT id, direction, text, field, choices, kind, at FROM messages
@@ -88,30 +96,33 @@ var queries = [numStmts]string{
 		VALUES (?, ?, ?, ?)`,
 
 	stmtCaseGet: `SELECT ` + caseCols + ` FROM cases WHERE id = ?`,
-	// The optional filters are "? = 0 OR ...", so one statement serves
-	// every combination.
+	// The optional filters are "?n = 0 OR ..." (or = ''), so one statement
+	// serves every combination.
 	stmtCaseList: `SELECT ` + caseCols + ` FROM cases
-		WHERE (? = 0 OR conversation_id = ?) AND (? = 0 OR customer_id = ?)
-		ORDER BY id DESC LIMIT ?`,
+		WHERE (?1 = 0 OR conversation_id = ?1) AND (?2 = 0 OR customer_id = ?2)
+			AND (?3 = '' OR department = ?3) AND (?4 = '' OR state = ?4) AND (?5 = '' OR priority = ?5)
+		ORDER BY id DESC LIMIT ?6`,
 	stmtCaseInsert: `
 		INSERT INTO cases (customer_id, conversation_id, channel, source, language, fields, category,
 			subtype, priority, reasons, department, state, escalated, deadline_first_response,
-			deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
+			plan, resolution, milestones)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 	stmtCaseNumber: `UPDATE cases SET number = ? WHERE id = ?`,
 	stmtCaseUpdate: `
 		UPDATE cases SET customer_id = ?, conversation_id = ?, channel = ?, source = ?, language = ?,
 			fields = ?, category = ?, subtype = ?, priority = ?, reasons = ?, department = ?, state = ?,
 			escalated = ?, deadline_first_response = ?, deadline_registration = ?,
-			deadline_classification = ?, deadline_start_by = ?, updated_at = ?
+			deadline_classification = ?, deadline_start_by = ?, updated_at = ?,
+			plan = ?, resolution = ?, milestones = ?
 		WHERE id = ?`,
 	stmtCaseHistory: `
-		SELECT case_id, at, actor, action, field, from_value, to_value, reason
+		SELECT case_id, at, actor, action, field, from_value, to_value, reason, visible
 		FROM case_history WHERE case_id = ? ORDER BY at, id`,
 	stmtCaseHistoryInsert: `
-		INSERT INTO case_history (case_id, at, actor, action, field, from_value, to_value, reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		INSERT INTO case_history (case_id, at, actor, action, field, from_value, to_value, reason, visible)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 
 	stmtOutboxClaim: `
 		SELECT o.id, o.conversation_id, o.channel, o.external_user_id, o.text, o.field, o.choices,
@@ -139,6 +150,14 @@ var queries = [numStmts]string{
 		WHERE id = ? AND status <> 'sent'`,
 
 	stmtInboundRejectedInsert: `INSERT INTO inbound_rejected (channel, reason, raw, at) VALUES (?, ?, ?, ?)`,
+
+	// A taken token hash inserts nothing, so RETURNING yields no row.
+	stmtUserInsert: `
+		INSERT INTO users (name, role, department, token_hash, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (token_hash) DO NOTHING
+		RETURNING id`,
+	stmtUserByTokenHash: `
+		SELECT id, name, role, department FROM users WHERE token_hash = ? AND NOT disabled`,
 }
 
 // stmts are the prepared queries, indexed by stmtID.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/service"
+	"github.com/kefu-dev/kefu/store/internal/casejson"
 )
 
 // Tx is one SQLite transaction; see service.Tx.
@@ -114,13 +115,18 @@ func (t *Tx) CaseInsert(ctx context.Context, c *cases.Case) error {
 	if err != nil {
 		return err
 	}
+	ext, err := casejson.Encode(c)
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
 	var id int64
 	if err := t.stmt(ctx, stmtCaseInsert).QueryRowContext(ctx,
 		idOrNull(c.CustomerID), idOrNull(c.ConversationID), c.Channel, c.Source, c.Language, fields,
 		c.Category, c.Subtype, c.Priority, reasons, c.Department, c.State, c.Escalated,
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
 		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
-		ts(c.CreatedAt), ts(c.UpdatedAt)).Scan(&id); err != nil {
+		ts(c.CreatedAt), ts(c.UpdatedAt),
+		textOrNull(ext.Plan), textOrNull(ext.Resolution), textOrNull(ext.Milestones)).Scan(&id); err != nil {
 		return fmt.Errorf("sqlite: insert case: %w", err)
 	}
 	number := cases.NumberFor(id)
@@ -140,12 +146,16 @@ func (t *Tx) CaseUpdate(ctx context.Context, c *cases.Case) error {
 	if err != nil {
 		return err
 	}
+	ext, err := casejson.Encode(c)
+	if err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
 	res, err := t.stmt(ctx, stmtCaseUpdate).ExecContext(ctx,
 		idOrNull(c.CustomerID), idOrNull(c.ConversationID), c.Channel, c.Source, c.Language, fields,
 		c.Category, c.Subtype, c.Priority, reasons, c.Department, c.State, c.Escalated,
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
 		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
-		ts(c.UpdatedAt), c.ID)
+		ts(c.UpdatedAt), textOrNull(ext.Plan), textOrNull(ext.Resolution), textOrNull(ext.Milestones), c.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update case %d: %w", c.ID, err)
 	}
@@ -171,7 +181,7 @@ func (t *Tx) CaseGet(ctx context.Context, id int64) (*cases.Case, error) {
 func (t *Tx) CaseHistoryInsert(ctx context.Context, changes ...cases.Change) error {
 	for _, ch := range changes {
 		if _, err := t.stmt(ctx, stmtCaseHistoryInsert).ExecContext(ctx,
-			ch.CaseID, ts(t.s.orNow(ch.At)), ch.Actor, ch.Action, ch.Field, ch.From, ch.To, ch.Reason); err != nil {
+			ch.CaseID, ts(t.s.orNow(ch.At)), ch.Actor, ch.Action, ch.Field, ch.From, ch.To, ch.Reason, ch.Visible); err != nil {
 			return fmt.Errorf("sqlite: insert case %d history: %w", ch.CaseID, err)
 		}
 	}

@@ -32,8 +32,12 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"MessageInsert", testMessage},
 		{"MessageConcurrentDuplicate", testMessageConcurrentDuplicate},
 		{"CaseRoundTrip", testCaseRoundTrip},
+		{"CaseJSONTimes", testCaseJSONTimes},
 		{"CaseList", testCaseList},
+		{"CaseListFilters", testCaseListFilters},
 		{"CaseHistory", testCaseHistory},
+		{"ConversationList", testConversationList},
+		{"Users", testUsers},
 		{"OutboxDueAndLease", testOutboxDueAndLease},
 		{"OutboxConversationOrder", testOutboxOrder},
 		{"OutboxMarkSentAndFail", testOutboxSentAndFail},
@@ -334,13 +338,61 @@ func fullCase(conv service.Conversation) *cases.Case {
 		},
 		CreatedAt: t0,
 		UpdatedAt: t0,
+		Plan: &cases.Plan{
+			PlanParams: cases.PlanParams{
+				Type: cases.PlanOnSiteRepair, Description: "更换压缩机", PromisedAt: t0.Add(48 * time.Hour),
+				VisitAt: t0.Add(24 * time.Hour), SameCity: true,
+			},
+			Version: 2, Status: cases.PlanInEffect, Author: "user:7", WrittenAt: t0.Add(time.Hour),
+			DecidedBy: "user:9", DecidedAt: t0.Add(90 * time.Minute), Comment: "同意",
+		},
+		Resolution: &cases.Resolution{
+			ResolveParams: cases.ResolveParams{
+				Proof: "压缩机已更换", Attachment: "att/42.jpg", Link: "https://example.com/receipt/42",
+			},
+			By: "user:7", At: t0.Add(30 * time.Hour),
+		},
+		Milestones: cases.Milestones{
+			FirstResponse:   t0.Add(time.Minute),
+			Registered:      t0.Add(2 * time.Minute),
+			Classified:      t0.Add(3 * time.Minute),
+			Assigned:        t0.Add(4 * time.Minute),
+			PlanWritten:     t0.Add(time.Hour),
+			Started:         t0.Add(2 * time.Hour),
+			Resolved:        t0.Add(30 * time.Hour),
+			ResolveNotified: t0.Add(31 * time.Hour),
+			Closed:          t0.Add(50 * time.Hour),
+		},
 	}
+}
+
+// allSet fails when a field of v (a struct, walked into embedded and nested
+// structs other than time.Time) is zero, so a field added later is covered
+// by the round trip or noticed.
+func allSet(t *testing.T, what string, v any) {
+	t.Helper()
+	var walk func(path string, rv reflect.Value)
+	walk = func(path string, rv reflect.Value) {
+		if rv.Kind() == reflect.Struct && rv.Type() != reflect.TypeFor[time.Time]() {
+			for i := range rv.NumField() {
+				walk(path+"."+rv.Type().Field(i).Name, rv.Field(i))
+			}
+			return
+		}
+		if rv.IsZero() {
+			t.Errorf("%s is zero: set it so the round trip covers it", path)
+		}
+	}
+	walk(what, reflect.Indirect(reflect.ValueOf(v)))
 }
 
 func testCaseRoundTrip(t *testing.T, s service.Store) {
 	ctx := t.Context()
 	conv := seed(t, s, "u1")
 	c := fullCase(conv)
+	allSet(t, "Plan", c.Plan)
+	allSet(t, "Resolution", c.Resolution)
+	allSet(t, "Milestones", c.Milestones)
 	want := *c
 	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
 		if err := tx.CaseInsert(ctx, c); err != nil {
@@ -375,6 +427,12 @@ func testCaseRoundTrip(t *testing.T, s service.Store) {
 	upd.Department, upd.State, upd.Escalated = cases.DeptQualityControl, cases.StateAssigned, true
 	upd.Deadlines = cases.Deadlines{StartBy: t0.Add(4 * time.Hour)}
 	upd.UpdatedAt = t0.Add(5 * time.Minute)
+	upd.Plan = &cases.Plan{
+		PlanParams: cases.PlanParams{Type: cases.PlanRepair, Description: "免费维修", PromisedAt: t0.Add(72 * time.Hour)},
+		Version:    3, Status: cases.PlanPendingApproval, Author: "user:8", WrittenAt: t0.Add(2 * time.Hour),
+	}
+	upd.Resolution = nil
+	upd.Milestones = cases.Milestones{Assigned: t0.Add(10 * time.Minute)}
 	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
 		u := upd
 		return tx.CaseUpdate(ctx, &u)
@@ -382,6 +440,20 @@ func testCaseRoundTrip(t *testing.T, s service.Store) {
 	got, err = s.CaseGetByID(ctx, c.ID)
 	if err != nil || !reflect.DeepEqual(got, &upd) {
 		t.Errorf("after CaseUpdate = %+v, %v\nwant %+v", got, err, &upd)
+	}
+	if err == nil && (got.Plan == upd.Plan || got.Plan.Status != cases.PlanPendingApproval || got.Plan.Version != 3) {
+		t.Errorf("after CaseUpdate Plan = %+v, want a stored copy of %+v", got.Plan, upd.Plan)
+	}
+
+	// Clearing the plan and the milestones stores NULL again.
+	upd.Plan, upd.Milestones = nil, cases.Milestones{}
+	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
+		u := upd
+		return tx.CaseUpdate(ctx, &u)
+	})
+	got, err = s.CaseGetByID(ctx, c.ID)
+	if err != nil || !reflect.DeepEqual(got, &upd) {
+		t.Errorf("after clearing plan and milestones = %+v, %v\nwant %+v", got, err, &upd)
 	}
 
 	// A bare case (no customer, conversation or fields) round-trips as well.
@@ -454,13 +526,14 @@ func testCaseHistory(t *testing.T, s service.Store) {
 			{CaseID: c.ID, At: t0, Actor: "bot", Action: "registered", To: c.Number},
 			{CaseID: c.ID, At: t0.Add(time.Minute), Actor: "customer", Action: "field", Field: "phone", From: "", To: "138", Reason: "answered"},
 			{CaseID: c.ID, At: t0.Add(time.Minute), Actor: "user:7", Action: "state", From: "registered", To: "assigned", Reason: "triage"},
+			{CaseID: c.ID, At: t0.Add(2 * time.Minute), Actor: "user:7", Action: cases.HistNote, To: "工程师已出发", Visible: true},
 		}
 		// Inserted out of time order: history is read back by time, then
 		// by insertion.
 		if err := tx.CaseHistoryInsert(ctx, want[1], want[0]); err != nil {
 			return err
 		}
-		return tx.CaseHistoryInsert(ctx, want[2])
+		return tx.CaseHistoryInsert(ctx, want[2], want[3])
 	})
 	got, err := s.CaseHistory(t.Context(), c.ID)
 	if err != nil || !reflect.DeepEqual(got, want) {
@@ -876,4 +949,218 @@ func testTimers(t *testing.T, s service.Store) {
 	if got := calls["rolled-back"]; len(got) != 0 {
 		t.Errorf("timer of a rolled back transaction fired: %+v", got)
 	}
+}
+
+// testCaseJSONTimes: times inside the plan, the resolution and the
+// milestones read back like the time columns: in UTC, to the microsecond.
+func testCaseJSONTimes(t *testing.T, s service.Store) {
+	cst := time.FixedZone("CST", 8*3600)
+	at := t0.In(cst).Add(789) // ns are dropped
+	c := &cases.Case{
+		State: cases.StatePlanned, CreatedAt: t0, UpdatedAt: t0,
+		Plan: &cases.Plan{
+			PlanParams: cases.PlanParams{Type: cases.PlanRefund, PromisedAt: at, VisitAt: at},
+			WrittenAt:  at, DecidedAt: at,
+		},
+		Resolution: &cases.Resolution{At: at},
+		Milestones: cases.Milestones{Assigned: at, Closed: at},
+	}
+	inTx(t, s, func(ctx context.Context, tx service.Tx) error { return tx.CaseInsert(ctx, c) })
+	if c.Plan.PromisedAt != at || c.Milestones.Closed != at {
+		t.Errorf("CaseInsert changed the caller's times")
+	}
+	got, err := s.CaseGetByID(t.Context(), c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Plan == nil || got.Resolution == nil {
+		t.Fatalf("Plan %v, Resolution %v; want both", got.Plan, got.Resolution)
+	}
+	for name, tm := range map[string]time.Time{
+		"Plan.PromisedAt": got.Plan.PromisedAt, "Plan.VisitAt": got.Plan.VisitAt,
+		"Plan.WrittenAt": got.Plan.WrittenAt, "Plan.DecidedAt": got.Plan.DecidedAt,
+		"Resolution.At": got.Resolution.At, "Milestones.Assigned": got.Milestones.Assigned,
+		"Milestones.Closed": got.Milestones.Closed,
+	} {
+		sameTime(t, name, tm, t0)
+	}
+	if !got.Milestones.Started.IsZero() {
+		t.Errorf("Milestones.Started = %v, want zero", got.Milestones.Started)
+	}
+}
+
+func testCaseListFilters(t *testing.T, s service.Store) {
+	ctx := t.Context()
+	conv := seed(t, s, "u1")
+	specs := []struct {
+		dept  cases.Department
+		state cases.State
+		prio  cases.Priority
+	}{
+		{cases.DeptTechnicalSupport, cases.StateAssigned, cases.P1},
+		{cases.DeptLogistics, cases.StateAssigned, cases.P2},
+		{cases.DeptTechnicalSupport, cases.StateResolved, cases.P2},
+		{"", cases.StateRegistered, ""},
+		{cases.DeptTechnicalSupport, cases.StateAssigned, cases.P3},
+	}
+	var ids []int64
+	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
+		for _, sp := range specs {
+			c := fullCase(conv)
+			c.Department, c.State, c.Priority = sp.dept, sp.state, sp.prio
+			if err := tx.CaseInsert(ctx, c); err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
+		return nil
+	})
+	for _, tc := range []struct {
+		p    service.CaseListParams
+		want []int64
+	}{
+		{service.CaseListParams{}, []int64{ids[4], ids[3], ids[2], ids[1], ids[0]}},
+		{service.CaseListParams{Department: cases.DeptTechnicalSupport}, []int64{ids[4], ids[2], ids[0]}},
+		{service.CaseListParams{State: cases.StateAssigned}, []int64{ids[4], ids[1], ids[0]}},
+		{service.CaseListParams{Priority: cases.P2}, []int64{ids[2], ids[1]}},
+		{service.CaseListParams{Department: cases.DeptTechnicalSupport, State: cases.StateAssigned}, []int64{ids[4], ids[0]}},
+		{service.CaseListParams{Department: cases.DeptTechnicalSupport, State: cases.StateAssigned, Priority: cases.P1}, []int64{ids[0]}},
+		{service.CaseListParams{Department: cases.DeptTechnicalSupport, State: cases.StateAssigned, Limit: 1}, []int64{ids[4]}},
+		{service.CaseListParams{ConversationID: conv.ID, CustomerID: conv.CustomerID, State: cases.StateRegistered}, []int64{ids[3]}},
+		{service.CaseListParams{Department: cases.DeptQualityControl}, nil},
+		{service.CaseListParams{Department: cases.DeptLogistics, Priority: cases.P1}, nil},
+	} {
+		got, err := s.CaseList(ctx, tc.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gotIDs []int64
+		for _, c := range got {
+			gotIDs = append(gotIDs, c.ID)
+		}
+		if !reflect.DeepEqual(gotIDs, tc.want) {
+			t.Errorf("CaseList(%+v) = %v, want %v (newest first)", tc.p, gotIDs, tc.want)
+		}
+	}
+}
+
+func testConversationList(t *testing.T, s service.Store) {
+	ctx := t.Context()
+	// a is updated last, b and c share an update time (the newer id comes
+	// first), d stays new.
+	a, b, c, d := seed(t, s, "a"), seed(t, s, "b"), seed(t, s, "c"), seed(t, s, "d")
+	save := func(conv service.Conversation, phase string, at time.Time) service.Conversation {
+		conv.Phase, conv.UpdatedAt = phase, at
+		inTx(t, s, func(ctx context.Context, tx service.Tx) error { return tx.ConversationSave(ctx, conv) })
+		return conv
+	}
+	b = save(b, "collecting", t0.Add(time.Minute))
+	c = save(c, "collecting", t0.Add(time.Minute))
+	a = save(a, "collecting", t0.Add(time.Hour))
+	ids := func(cs []service.Conversation) []int64 {
+		var out []int64
+		for _, c := range cs {
+			out = append(out, c.ID)
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		p    service.ConversationListParams
+		want []int64
+	}{
+		{service.ConversationListParams{}, []int64{a.ID, c.ID, b.ID, d.ID}},
+		{service.ConversationListParams{Phase: "collecting"}, []int64{a.ID, c.ID, b.ID}},
+		{service.ConversationListParams{Phase: "new"}, []int64{d.ID}},
+		{service.ConversationListParams{Phase: "closed"}, nil},
+		{service.ConversationListParams{Limit: 2}, []int64{a.ID, c.ID}},
+	} {
+		got, err := s.ConversationList(ctx, tc.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(ids(got), tc.want) {
+			t.Errorf("ConversationList(%+v) = %v, want %v (most recently updated first)", tc.p, ids(got), tc.want)
+		}
+	}
+	got, err := s.ConversationList(ctx, service.ConversationListParams{Phase: "collecting", Limit: 1})
+	if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0], a) {
+		t.Errorf("ConversationList = %+v, %v; want [%+v]", got, err, a)
+	}
+	// Inside a transaction it sees the transaction's writes.
+	err = s.InTx(ctx, func(ctx context.Context, tx service.Tx) error {
+		d := d
+		d.Phase, d.UpdatedAt = "collecting", t0.Add(2*time.Hour)
+		if err := tx.ConversationSave(ctx, d); err != nil {
+			return err
+		}
+		got, err := s.ConversationList(ctx, service.ConversationListParams{Phase: "collecting", Limit: 1})
+		if err != nil {
+			return err
+		}
+		if len(got) != 1 || got[0].ID != d.ID {
+			t.Errorf("ConversationList in tx = %v, want [%d]", ids(got), d.ID)
+		}
+		return errBoom
+	})
+	if !errors.Is(err, errBoom) {
+		t.Fatalf("InTx = %v, want the error of fn", err)
+	}
+}
+
+func testUsers(t *testing.T, s service.Store) {
+	ctx := t.Context()
+	cst := time.FixedZone("CST", 8*3600)
+	hash := func(s string) []byte { return []byte("sha256:" + s) } // any bytes do
+	head, err := s.UserInsert(ctx, service.UserParams{
+		Name: "李工", Role: cases.RoleHead, Department: cases.DeptTechnicalSupport, TokenHash: hash("t1"), Now: t0.In(cst),
+	})
+	want := cases.User{ID: head.ID, Name: "李工", Role: cases.RoleHead, Department: cases.DeptTechnicalSupport}
+	if err != nil || head.ID == 0 || head != want {
+		t.Fatalf("UserInsert = %+v, %v; want %+v with an id", head, err, want)
+	}
+	spec, err := s.UserInsert(ctx, service.UserParams{Name: "小王", Role: cases.RoleSpecialist, TokenHash: hash("t2")})
+	if err != nil || spec.ID == 0 || spec.ID == head.ID {
+		t.Fatalf("second UserInsert = %+v, %v", spec, err)
+	}
+
+	if got, err := s.UserByTokenHash(ctx, hash("t1")); err != nil || got != head {
+		t.Errorf("UserByTokenHash(t1) = %+v, %v; want %+v", got, err, head)
+	}
+	if got, err := s.UserByTokenHash(ctx, hash("t2")); err != nil || got != spec {
+		t.Errorf("UserByTokenHash(t2) = %+v, %v; want %+v", got, err, spec)
+	}
+	for _, h := range [][]byte{hash("unknown"), hash("t")[:len(hash("t"))-1], nil, {}} {
+		_, err := s.UserByTokenHash(ctx, h)
+		wantNotFound(t, fmt.Sprintf("UserByTokenHash(%q)", h), err)
+	}
+
+	// A token hash belongs to one user.
+	if u, err := s.UserInsert(ctx, service.UserParams{Name: "dup", Role: cases.RoleAdmin, TokenHash: hash("t1")}); err == nil {
+		t.Errorf("UserInsert with a taken token hash = %+v, want an error", u)
+	} else if code := cases.ErrorCode(err); code != cases.EConflict {
+		t.Errorf("UserInsert with a taken token hash: %v (code %q), want %s", err, code, cases.EConflict)
+	}
+	if got, err := s.UserByTokenHash(ctx, hash("t1")); err != nil || got != head {
+		t.Errorf("after the duplicate, UserByTokenHash(t1) = %+v, %v; want %+v", got, err, head)
+	}
+	if _, err := s.UserInsert(ctx, service.UserParams{Name: "no token", Role: cases.RoleAdmin}); err == nil {
+		t.Error("UserInsert without a token hash succeeded")
+	}
+
+	// Inside a transaction both run in it; a rollback forgets the user.
+	err = s.InTx(ctx, func(ctx context.Context, tx service.Tx) error {
+		u, err := s.UserInsert(ctx, service.UserParams{Name: "temp", Role: cases.RoleHandler, Department: cases.DeptLogistics, TokenHash: hash("t3")})
+		if err != nil {
+			return err
+		}
+		if got, err := s.UserByTokenHash(ctx, hash("t3")); err != nil || got != u {
+			t.Errorf("UserByTokenHash in tx = %+v, %v; want %+v", got, err, u)
+		}
+		return errBoom
+	})
+	if !errors.Is(err, errBoom) {
+		t.Fatalf("InTx = %v, want the error of fn", err)
+	}
+	_, err = s.UserByTokenHash(ctx, hash("t3"))
+	wantNotFound(t, "UserByTokenHash of a rolled back user", err)
 }
