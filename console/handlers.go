@@ -394,7 +394,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	)
 	switch {
 	case err == nil && dec.InputOffset() != int64(len(body)):
-		return invalid("body: more than one JSON value")
+		return invalid("body: unexpected data after the JSON object")
 	case err == nil:
 		return nil
 	case errors.As(err, &syntax):
