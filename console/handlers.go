@@ -31,7 +31,7 @@ func (a *API) openAPI(w http.ResponseWriter, r *http.Request, _ cases.User) erro
 	return nil
 }
 
-// Limits of the case list; the service's own default (0) is 100.
+// maxListLimit caps ?limit=; without one the service lists 100.
 const maxListLimit = 1000
 
 // states are the case states a list may filter on; cases has no Valid for
