@@ -1158,3 +1158,20 @@ func (s *step) handoff(reason, key string) {
 		s.out = append(s.out, Action{Kind: ActRegisterCase, Case: d})
 	}
 }
+
+// Render renders a bot text outside a dialog step (e.g. a plan or a
+// resolution notice written by staff), in lang with the zh-CN fallback.
+func (e *Engine) Render(lang, key string, data any) string {
+	if lang == "" {
+		lang = Languages[0]
+	}
+	return e.cfg.Templates.Render(lang, key, data)
+}
+
+// FormatTime formats t for a customer speaking lang, in the customer zone.
+func (e *Engine) FormatTime(lang string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(e.cfg.Location).Format(e.Render(lang, "time_format", nil))
+}

@@ -163,28 +163,6 @@ func (s *Service) HandleTimer(ctx context.Context, t TimerArgs) error {
 	return err
 }
 
-// AgentAction applies an agent's take-over or hand-back to a conversation.
-func (s *Service) AgentAction(ctx context.Context, conversationID int64, action, agent string) error {
-	now := s.opt.Now()
-	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		conv, err := tx.ConversationGet(ctx, conversationID)
-		if err != nil {
-			return err
-		}
-		if err := tx.Lock(ctx, convKey(conv.Channel, conv.ExternalUserID)); err != nil {
-			return err
-		}
-		if conv, err = tx.ConversationGet(ctx, conversationID); err != nil {
-			return err
-		}
-		return s.step(ctx, tx, &conv, dialog.Event{Kind: dialog.EventAgent, AgentAction: action, AgentName: agent}, now)
-	})
-	if err == nil {
-		s.Wake()
-	}
-	return err
-}
-
 // step runs the engine on one event and carries out its actions in tx.
 func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog.Event, now time.Time) error {
 	var st dialog.State

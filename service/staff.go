@@ -1,0 +1,434 @@
+package service
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/dialog"
+)
+
+// Staff operations (SPEC §3–§6): everything an agent, handler or head does
+// to a case or a conversation runs in one transaction under the
+// conversation's lock, writes the case, its history and any message to the
+// customer together, and is refused with a *cases.Error the API maps to a
+// status.
+
+// NewToken returns a fresh API token: 32 random bytes, URL-safe.
+func NewToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("token: %w", err)
+	}
+	return "kefu_" + base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// HashToken is how tokens are kept at rest: a lookup needs equality only, and
+// a high-entropy token needs no slow hash.
+func HashToken(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// UserAdd creates a staff user and returns the token, shown once.
+func (s *Service) UserAdd(ctx context.Context, name string, role cases.Role, dept cases.Department) (cases.User, string, error) {
+	u := cases.User{Name: name, Role: role, Department: dept, ID: -1}
+	if err := u.Validate(); err != nil {
+		return cases.User{}, "", err
+	}
+	token, err := NewToken()
+	if err != nil {
+		return cases.User{}, "", err
+	}
+	u, err = s.opt.Store.UserInsert(ctx, UserParams{Name: name, Role: role, Department: dept, TokenHash: HashToken(token), Now: s.opt.Now()})
+	if err != nil {
+		return cases.User{}, "", err
+	}
+	return u, token, nil
+}
+
+// Authenticate returns the user a bearer token belongs to.
+func (s *Service) Authenticate(ctx context.Context, token string) (cases.User, error) {
+	if strings.TrimSpace(token) == "" {
+		return cases.User{}, cases.Errorf(cases.EUnauthorized, "an API token is required")
+	}
+	u, err := s.opt.Store.UserByTokenHash(ctx, HashToken(token))
+	if cases.ErrorCode(err) == cases.ENotFound {
+		return cases.User{}, cases.Errorf(cases.EUnauthorized, "unknown or disabled API token")
+	}
+	return u, err
+}
+
+// CaseList lists the cases u may read.
+func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) ([]*cases.Case, error) {
+	if err := u.Can(cases.ActionRead, nil); err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 100
+	}
+	list, err := s.opt.Store.CaseList(ctx, CaseListParams{Department: f.Department, State: f.State, Priority: f.Priority, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	now := s.opt.Now()
+	out := list[:0]
+	for _, c := range list {
+		if u.Can(cases.ActionRead, c) != nil {
+			continue // other departments' cases are simply not listed
+		}
+		if f.Overdue && len(s.opt.SLA.Breaches(c, now)) == 0 {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// CaseGet returns a case with its history, conversation and clocks.
+func (s *Service) CaseGet(ctx context.Context, u cases.User, id int64) (CaseDetail, error) {
+	c, err := s.opt.Store.CaseGetByID(ctx, id)
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	if err := u.Can(cases.ActionRead, c); err != nil {
+		return CaseDetail{}, err
+	}
+	hist, err := s.opt.Store.CaseHistory(ctx, id)
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	var msgs []channels.StoredMessage
+	if c.ConversationID != 0 {
+		if msgs, err = s.opt.Store.MessagesList(ctx, MessagesListParams{ConversationID: c.ConversationID, Limit: 1000}); err != nil {
+			return CaseDetail{}, err
+		}
+	}
+	return CaseDetail{Case: c, History: hist, Messages: msgs, Clocks: s.opt.SLA.Clocks(c, s.opt.Now())}, nil
+}
+
+// caseOp is one lifecycle operation; tell decides what the customer hears.
+type caseOp struct {
+	apply func(c *cases.Case, now time.Time) ([]cases.Change, error)
+	tell  func(c *cases.Case, prev *cases.Plan) []dialog.Reply
+}
+
+// mutateCase runs op on case id in one transaction under the conversation's
+// lock.
+func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.Case, error) {
+	now := s.opt.Now()
+	var out *cases.Case
+	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		c, err := tx.CaseGet(ctx, id)
+		if err != nil {
+			return err
+		}
+		var conv Conversation
+		if c.ConversationID != 0 {
+			if conv, err = tx.ConversationGet(ctx, c.ConversationID); err != nil {
+				return err
+			}
+			if err := tx.Lock(ctx, convKey(conv.Channel, conv.ExternalUserID)); err != nil {
+				return err
+			}
+			if c, err = tx.CaseGet(ctx, id); err != nil { // as of the lock
+				return err
+			}
+		}
+		var prev *cases.Plan // a copy: the operation may change the plan in place
+		if c.Plan != nil {
+			cp := *c.Plan
+			prev = &cp
+		}
+		hist, err := op.apply(c, now)
+		if err != nil {
+			return err
+		}
+		if err := tx.CaseUpdate(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.CaseHistoryInsert(ctx, hist...); err != nil {
+			return err
+		}
+		if op.tell != nil && conv.ID != 0 {
+			for _, r := range op.tell(c, prev) {
+				if _, err := tx.OutboxInsert(ctx, OutboxParams{
+					ConversationID: conv.ID, Channel: conv.Channel, ExternalUserID: conv.ExternalUserID,
+					Text: r.Text, Kind: r.Kind, CreatedAt: now,
+				}); err != nil {
+					return err
+				}
+			}
+		}
+		out = c
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Wake()
+	return out, nil
+}
+
+// say renders a customer message in the case's language.
+func (s *Service) say(c *cases.Case, kind, key string, data map[string]any) dialog.Reply {
+	if data == nil {
+		data = map[string]any{}
+	}
+	data["Number"] = c.Number
+	return dialog.Reply{Kind: kind, Text: s.opt.Engine.Render(c.Language, key, data)}
+}
+
+func (s *Service) planText(c *cases.Case) map[string]any {
+	p := c.Plan
+	d := map[string]any{
+		"Plan":        s.opt.Engine.Render(c.Language, "plan."+string(p.Type), nil),
+		"Description": p.Description,
+		"PromisedAt":  s.opt.Engine.FormatTime(c.Language, p.PromisedAt),
+	}
+	if !p.VisitAt.IsZero() {
+		d["VisitAt"] = s.opt.Engine.FormatTime(c.Language, p.VisitAt)
+	}
+	return d
+}
+
+// tellPlanInEffect tells the customer the plan once it takes effect (a P1
+// plan only after the head approved it).
+func (s *Service) tellPlanInEffect(c *cases.Case, prev *cases.Plan) []dialog.Reply {
+	if c.Plan == nil || c.Plan.Status != cases.PlanInEffect || prev != nil && prev.Status == cases.PlanInEffect && prev.Version == c.Plan.Version {
+		return nil
+	}
+	return []dialog.Reply{s.say(c, "plan", "plan.in_effect", s.planText(c))}
+}
+
+// CasePlan writes the handling plan.
+func (s *Service) CasePlan(ctx context.Context, u cases.User, id int64, p cases.PlanParams) (*cases.Case, error) {
+	return s.mutateCase(ctx, id, caseOp{
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.SetPlan(u, p, now) },
+		tell:  s.tellPlanInEffect,
+	})
+}
+
+// CaseApprove puts a pending P1 plan into effect.
+func (s *Service) CaseApprove(ctx context.Context, u cases.User, id int64, comment string) (*cases.Case, error) {
+	return s.mutateCase(ctx, id, caseOp{
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Approve(u, comment, now) },
+		tell:  s.tellPlanInEffect,
+	})
+}
+
+// CaseReject sends a pending P1 plan back to the handler.
+func (s *Service) CaseReject(ctx context.Context, u cases.User, id int64, comment string) (*cases.Case, error) {
+	return s.mutateCase(ctx, id, caseOp{
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Reject(u, comment, now) },
+	})
+}
+
+// CaseNote adds a progress note; visible notes go out with the next
+// progress update.
+func (s *Service) CaseNote(ctx context.Context, u cases.User, id int64, p cases.NoteParams) (*cases.Case, error) {
+	return s.mutateCase(ctx, id, caseOp{
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.AddNote(u, p, now) },
+	})
+}
+
+// CaseChangePlan records a plan change: the head is told at once (in the
+// history) and so is the customer, with the alternative, in the same step.
+func (s *Service) CaseChangePlan(ctx context.Context, u cases.User, id int64, p cases.ChangePlanParams) (*cases.Case, error) {
+	return s.mutateCase(ctx, id, caseOp{
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.ChangePlan(u, p, now) },
+		tell: func(c *cases.Case, _ *cases.Plan) []dialog.Reply {
+			return []dialog.Reply{s.say(c, "plan_change", "plan.changed", map[string]any{"Reason": p.Reason, "Alternative": p.Alternative})}
+		},
+	})
+}
+
+// CaseResolve marks the case resolved and tells the customer at once, with
+// the proof.
+func (s *Service) CaseResolve(ctx context.Context, u cases.User, id int64, p cases.ResolveParams) (*cases.Case, error) {
+	return s.mutateCase(ctx, id, caseOp{
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) {
+			hist, err := c.Resolve(u, p, now)
+			if err == nil {
+				c.Milestones.ResolveNotified = now // the notice is in this transaction's outbox
+			}
+			return hist, err
+		},
+		tell: func(c *cases.Case, _ *cases.Plan) []dialog.Reply {
+			proof := p.Proof
+			if p.Link != "" {
+				proof += " " + p.Link
+			} else if p.Attachment != "" {
+				proof += " " + p.Attachment
+			}
+			return []dialog.Reply{s.say(c, "resolved", "case.resolved", map[string]any{"Proof": proof})}
+		},
+	})
+}
+
+// CaseReopen reopens a resolved or closed case.
+func (s *Service) CaseReopen(ctx context.Context, u cases.User, id int64, reason string) (*cases.Case, error) {
+	return s.mutateCase(ctx, id, caseOp{
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Reopen(u, reason, now) },
+		tell: func(c *cases.Case, _ *cases.Plan) []dialog.Reply {
+			return []dialog.Reply{s.say(c, "reopened", "case.reopened", nil)}
+		},
+	})
+}
+
+// CaseClose closes a case.
+func (s *Service) CaseClose(ctx context.Context, u cases.User, id int64, reason string) (*cases.Case, error) {
+	return s.mutateCase(ctx, id, caseOp{
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Close(u, reason, now) },
+	})
+}
+
+// CaseOverride changes category, priority or department (supervisor).
+func (s *Service) CaseOverride(ctx context.Context, u cases.User, id int64, p cases.OverrideParams) (*cases.Case, error) {
+	return s.mutateCase(ctx, id, caseOp{
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Override(u, p, s.opt.SLA, now) },
+	})
+}
+
+// Conversations lists conversations in a phase (default: waiting for an agent).
+func (s *Service) Conversations(ctx context.Context, u cases.User, phase string) ([]ConversationSummary, error) {
+	if err := u.Can(cases.ActionTakeover, nil); err != nil {
+		return nil, err
+	}
+	if phase == "" {
+		phase = string(dialog.PhaseWaitingAgent)
+	}
+	list, err := s.opt.Store.ConversationList(ctx, ConversationListParams{Phase: phase})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ConversationSummary, 0, len(list))
+	for _, c := range list {
+		var st dialog.State
+		if len(c.State) > 0 {
+			if err := json.Unmarshal(c.State, &st); err != nil {
+				return nil, fmt.Errorf("conversation %d: decode state: %w", c.ID, err)
+			}
+		}
+		out = append(out, ConversationSummary{
+			ID: c.ID, Channel: c.Channel, ExternalUserID: c.ExternalUserID, Phase: c.Phase, Agent: st.Agent,
+			HandoffReason: st.HandoffReason, CaseID: c.CaseID, CaseNumber: st.CaseNumber, UpdatedAt: c.UpdatedAt,
+		})
+	}
+	return out, nil
+}
+
+// conversationOp runs fn on a conversation under its lock; fn sees the
+// decoded dialog state and the case, if any.
+func (s *Service) conversationOp(ctx context.Context, id int64, fn func(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, c *cases.Case, now time.Time) error) error {
+	now := s.opt.Now()
+	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		conv, err := tx.ConversationGet(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.Lock(ctx, convKey(conv.Channel, conv.ExternalUserID)); err != nil {
+			return err
+		}
+		if conv, err = tx.ConversationGet(ctx, id); err != nil {
+			return err
+		}
+		var st dialog.State
+		if len(conv.State) > 0 {
+			if err := json.Unmarshal(conv.State, &st); err != nil {
+				return fmt.Errorf("conversation %d: decode state: %w", conv.ID, err)
+			}
+		}
+		var c *cases.Case
+		if conv.CaseID != 0 {
+			if c, err = tx.CaseGet(ctx, conv.CaseID); err != nil {
+				return err
+			}
+		}
+		return fn(ctx, tx, &conv, st, c, now)
+	})
+	if err == nil {
+		s.Wake()
+	}
+	return err
+}
+
+// ConversationTakeOver gives the conversation to u; a second agent gets a
+// conflict while the first holds it.
+func (s *Service) ConversationTakeOver(ctx context.Context, u cases.User, id int64) error {
+	return s.conversationOp(ctx, id, func(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, c *cases.Case, now time.Time) error {
+		if err := u.Can(cases.ActionTakeover, c); err != nil {
+			return err
+		}
+		if st.Phase == dialog.PhaseAgent {
+			if st.Agent == u.Actor() {
+				return nil // taking over twice is the same as once
+			}
+			return cases.Errorf(cases.EConflict, fmt.Sprintf("conversation %d is already taken over by %s", conv.ID, st.Agent))
+		}
+		if c != nil {
+			if err := tx.CaseHistoryInsert(ctx, cases.Change{CaseID: c.ID, At: now, Actor: u.Actor(), Action: "takeover", To: u.Name}); err != nil {
+				return err
+			}
+		}
+		return s.step(ctx, tx, conv, dialog.Event{Kind: dialog.EventAgent, AgentAction: dialog.AgentTakeOver, AgentName: u.Actor()}, now)
+	})
+}
+
+// holds refuses agent actions on a conversation u does not hold.
+func holds(u cases.User, conv *Conversation, st dialog.State) error {
+	if st.Phase != dialog.PhaseAgent {
+		return cases.Errorf(cases.EConflict, fmt.Sprintf("conversation %d is not taken over; take it over first", conv.ID))
+	}
+	if st.Agent != u.Actor() && u.Role != cases.RoleSupervisor && u.Role != cases.RoleAdmin {
+		return cases.Errorf(cases.EConflict, fmt.Sprintf("conversation %d is held by %s", conv.ID, st.Agent))
+	}
+	return nil
+}
+
+// ConversationReply sends the agent's text through the customer's channel.
+func (s *Service) ConversationReply(ctx context.Context, u cases.User, id int64, text string) error {
+	text = strings.TrimSpace(strings.ToValidUTF8(text, "\uFFFD"))
+	if text == "" {
+		return cases.Errorf(cases.EInvalid, "text: required")
+	}
+	return s.conversationOp(ctx, id, func(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, c *cases.Case, now time.Time) error {
+		if err := holds(u, conv, st); err != nil {
+			return err
+		}
+		if _, err := tx.OutboxInsert(ctx, OutboxParams{
+			ConversationID: conv.ID, Channel: conv.Channel, ExternalUserID: conv.ExternalUserID,
+			Text: text, Kind: "agent", CreatedAt: now,
+		}); err != nil {
+			return err
+		}
+		if c != nil {
+			return tx.CaseHistoryInsert(ctx, cases.Change{CaseID: c.ID, At: now, Actor: u.Actor(), Action: cases.HistNote, To: text, Visible: true, Reason: "agent reply"})
+		}
+		return nil
+	})
+}
+
+// ConversationHandBack returns the conversation to the bot, which resumes
+// where the intake left off.
+func (s *Service) ConversationHandBack(ctx context.Context, u cases.User, id int64) error {
+	return s.conversationOp(ctx, id, func(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, c *cases.Case, now time.Time) error {
+		if err := holds(u, conv, st); err != nil {
+			return err
+		}
+		if c != nil {
+			if err := tx.CaseHistoryInsert(ctx, cases.Change{CaseID: c.ID, At: now, Actor: u.Actor(), Action: "handback"}); err != nil {
+				return err
+			}
+		}
+		return s.step(ctx, tx, conv, dialog.Event{Kind: dialog.EventAgent, AgentAction: dialog.AgentHandBack, AgentName: u.Actor()}, now)
+	})
+}
