@@ -14,6 +14,7 @@ import (
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/channels/webchat"
 	"github.com/kefu-dev/kefu/configs"
+	"github.com/kefu-dev/kefu/console"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/postgres"
 	"github.com/kefu-dev/kefu/store/sqlite"
@@ -91,6 +92,8 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		fmt.Fprintln(w, "ready")
 	})
+	// The staff API: the agent console and integrations use it.
+	mux.Handle(console.Prefix, console.New(m.svc, m.Log.With("component", "console")).Handler())
 	if cfg.Webchat.Enabled {
 		wc := webchat.New(webchat.Config{
 			MaxMessageBytes: cfg.Webchat.MaxMessageBytes, PollInterval: cfg.Webchat.PollInterval, Title: cfg.Webchat.Title,

@@ -5,6 +5,7 @@
 //	kefu config check [-config FILE] validate the configuration; errors name the key
 //	kefu config example              print the annotated example configuration
 //	kefu simulate FILE…              replay transcripts on a throwaway store with a fake clock
+//	kefu user add -name N -role R [-department D]   create a staff user; prints the API token once
 package main
 
 import (
@@ -17,9 +18,14 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 	_ "time/tzdata" // customer time zones work in a scratch image too
 
+	"log/slog"
+
+	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/configs"
+	"github.com/kefu-dev/kefu/service"
 )
 
 func main() {
@@ -40,6 +46,8 @@ const usage = `usage:
   kefu config check [-config FILE]   validate the configuration
   kefu config example                print an annotated example configuration
   kefu simulate [-check] FILE…       replay transcript files (see README)
+  kefu user add -name N -role R [-department D] [-config FILE]
+                                     create a staff user and print their API token (shown once)
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -93,6 +101,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	case "simulate":
 		return simulateCmd(ctx, rest, stdout, stderr)
+	case "user":
+		if len(rest) == 0 || rest[0] != "add" {
+			fmt.Fprint(stderr, usage)
+			return flag.ErrHelp
+		}
+		return userAdd(ctx, rest[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -109,4 +123,36 @@ func loadConfig(args []string, stderr io.Writer) (configs.Config, error) {
 		return configs.Config{}, err
 	}
 	return configs.Load(*path, os.Environ())
+}
+
+func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", os.Getenv("KEFU_CONFIG"), "configuration file (YAML)")
+	name := fs.String("name", "", "the user's name")
+	role := fs.String("role", "", "specialist, supervisor, handler, head or admin")
+	dept := fs.String("department", "", "technical_support, logistics, quality_control or customer_service (handlers and heads)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := configs.Load(*path, os.Environ())
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, cfg, slog.New(slog.DiscardHandler), time.Now)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	engine, err := cfg.Engine()
+	if err != nil {
+		return err
+	}
+	svc := service.New(service.Options{Store: st, Engine: engine, SLA: cfg.SLA})
+	u, token, err := svc.UserAdd(ctx, *name, cases.Role(*role), cases.Department(*dept))
+	if err != nil {
+		return fmt.Errorf("user add: %w", err)
+	}
+	fmt.Fprintf(stdout, "user %d (%s, %s) created.\nAPI token (shown once, keep it safe):\n%s\n", u.ID, u.Name, u.Role, token)
+	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/configs"
 )
@@ -179,5 +180,61 @@ func TestCommands(t *testing.T) {
 	var res SimResult
 	if err := json.Unmarshal(out.Bytes(), &res); err != nil || res.Case == nil || res.Case.Fields["product_model"] != "XQG80" {
 		t.Errorf("simulate output: %v %s", err, out.String())
+	}
+}
+
+// TestStaffAPIThroughServe drives the staff API of the running program: a
+// handler plans a case registered over web chat and the customer hears it.
+func TestStaffAPIThroughServe(t *testing.T) {
+	t.Parallel()
+	m := startMain(t, filepath.Join(t.TempDir(), "kefu.db"))
+	defer m.Close()
+	ctx := context.Background()
+	_, token, err := m.Service().UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &chat{t: t, base: "http://" + m.Addr(), session: "staff-api-session-01"}
+	c.post("我叫张三，电话13812345678，XQG100洗衣机不脱水了，上个月买的，想上门维修")
+	_, after := c.waitReply(0, field("confirm"))
+	c.post("确认")
+	_, after = c.waitReply(after, func(m channels.StoredMessage) bool { return strings.Contains(m.Text, "K-") })
+
+	call := func(method, path, token, body string) (*http.Response, map[string]any) {
+		t.Helper()
+		req, _ := http.NewRequest(method, c.base+path, strings.NewReader(body))
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp, out
+	}
+	if resp, _ := call("GET", "/api/v1/cases", "", ""); resp.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("no token: %d", resp.StatusCode)
+	}
+	resp, out := call("GET", "/api/v1/cases", token, "")
+	list, _ := out["cases"].([]any)
+	if resp.StatusCode != 200 || len(list) != 1 {
+		t.Fatalf("list: %d %v", resp.StatusCode, out)
+	}
+	id := int64(list[0].(map[string]any)["id"].(float64))
+	promised := time.Now().Add(24 * time.Hour).Format(time.RFC3339)
+	resp, out = call("POST", fmt.Sprintf("/api/v1/cases/%d/plan", id), token,
+		`{"type":"onsite_repair","description":"工程师上门更换排水泵","promised_at":"`+promised+`","visit_at":"`+promised+`"}`)
+	if resp.StatusCode != 200 {
+		t.Fatalf("plan: %d %v", resp.StatusCode, out)
+	}
+	if m, _ := c.waitReply(after, func(m channels.StoredMessage) bool { return m.Kind == "plan" }); !strings.Contains(m.Text, "上门维修") {
+		t.Errorf("plan message: %q", m.Text)
+	}
+	if resp, _ := call("GET", "/api/v1/openapi.yaml", "", ""); resp.StatusCode != 200 {
+		t.Errorf("openapi: %d", resp.StatusCode)
 	}
 }
