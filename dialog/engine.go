@@ -97,6 +97,10 @@ func (e *Engine) Step(st State, ev Event, now time.Time) (State, []Action) {
 		s.onAgent(ev)
 	case EventCaseRegistered:
 		s.onRegistered(ev)
+	case EventCaseResolved:
+		s.onResolved(ev)
+	case EventCaseReopened:
+		s.onReopened()
 	}
 	return s.st, s.out
 }
@@ -108,6 +112,12 @@ func cloneState(st State) State {
 		c.Fields[k] = v
 	}
 	c.Texts = slices.Clone(st.Texts)
+	if st.Survey != nil || st.Phase == PhaseSurvey {
+		c.Survey = make(map[SurveyDimension]int, len(st.Survey))
+		for k, v := range st.Survey {
+			c.Survey[k] = v
+		}
+	}
 	c.Reasons = slices.Clone(st.Reasons)
 	return c
 }
@@ -249,7 +259,16 @@ func (s *step) onMessage(ev Event) {
 		return
 	}
 	switch s.st.Phase {
+	case PhaseCheck:
+		s.onCheck(text, choice)
+	case PhaseSurvey:
+		s.onSurvey(text, choice)
+	case PhaseDone:
+		s.afterDone(text, choice)
 	case PhaseRegistered, PhaseRegistering:
+		if s.complaint(text, choice) {
+			return
+		}
 		s.afterRegistration(text, choice)
 	case PhaseFAQ:
 		s.onFAQAnswer(text, choice)

@@ -379,3 +379,90 @@ func TestQuestionMidIntakeAndCancel(t *testing.T) {
 		t.Errorf("cancel did not end the intake: %+v", b.st)
 	}
 }
+
+// registered runs an intake to a registered case.
+func registered(t *testing.T, text string) *bundle {
+	t.Helper()
+	b := setup(t)
+	b.send(text)
+	b.press("confirm")
+	if b.st.Phase != dialog.PhaseRegistered {
+		t.Fatalf("intake did not register: phase %s, asked %v", b.st.Phase, b.asked())
+	}
+	return b
+}
+
+func TestFunctionCheckAndSurvey(t *testing.T) {
+	t.Parallel()
+	const intake = "我叫王芳，电话13800002222，冰箱BCD-520W不制冷了，去年双十一买的，想上门维修"
+	t.Run("check fails then works, survey with buttons and an aside", func(t *testing.T) {
+		t.Parallel()
+		b := registered(t, intake)
+		r := b.event(dialog.Event{Kind: dialog.EventCaseResolved, NeedsCheck: true})
+		if lastField(r) != "function_check" || len(r[len(r)-1].Choices) != 2 {
+			t.Fatalf("no function check: %+v", r)
+		}
+		b.send("还是不制冷")
+		if a := b.has(dialog.ActReopenCase); a == nil || b.st.Phase != dialog.PhaseRegistered {
+			t.Fatalf("a failed check did not reopen: %+v", b.last)
+		}
+		b.event(dialog.Event{Kind: dialog.EventCaseResolved, NeedsCheck: true})
+		r = b.press("check:works")
+		if lastField(r) != "survey.timeliness" || len(r[len(r)-1].Choices) != 5 {
+			t.Fatalf("survey did not start with rating buttons: %+v", r)
+		}
+		b.press("rating:4")
+		r = b.send("我的另一台洗衣机也坏了怎么办？")
+		if lastField(r) != "survey.professionalism" {
+			t.Errorf("after an aside the survey question should come back: %+v", r)
+		}
+		b.send("很专业")
+		b.send("5分")
+		r = b.send("师傅很准时，谢谢")
+		a := b.has(dialog.ActSurvey)
+		if a == nil || a.Survey.Scores["timeliness"] != 4 || a.Survey.Scores["professionalism"] != 5 || a.Survey.Scores["effectiveness"] != 5 || a.Survey.Comment == "" {
+			t.Fatalf("survey result: %+v", b.last)
+		}
+		if b.has(dialog.ActComplaint) != nil || b.st.Phase != dialog.PhaseDone || len(r) == 0 {
+			t.Errorf("a good survey opened a complaint or did not finish: %+v", b.last)
+		}
+	})
+	t.Run("all scores at once and a low score", func(t *testing.T) {
+		t.Parallel()
+		b := registered(t, intake)
+		b.event(dialog.Event{Kind: dialog.EventCaseResolved})
+		b.send("5 2 4")
+		b.press("none")
+		if a := b.has(dialog.ActSurvey); a == nil || a.Survey.Scores["professionalism"] != 2 {
+			t.Fatalf("scores at once: %+v", b.last)
+		}
+		if b.has(dialog.ActComplaint) == nil {
+			t.Error("a score of 2 did not open a complaint")
+		}
+	})
+	t.Run("complaint mid-survey", func(t *testing.T) {
+		t.Parallel()
+		b := registered(t, intake)
+		b.event(dialog.Event{Kind: dialog.EventCaseResolved})
+		b.send("我要投诉你们的师傅")
+		if b.has(dialog.ActComplaint) == nil || b.st.Phase != dialog.PhaseRegistered {
+			t.Errorf("complaint not opened: %+v", b.last)
+		}
+	})
+	t.Run("english", func(t *testing.T) {
+		t.Parallel()
+		b := registered(t, "Hi, I'm Tom Baker, phone 13900002222. My XQG100 washing machine stopped spinning yesterday, bought it last month, please repair it")
+		r := b.event(dialog.Event{Kind: dialog.EventCaseResolved, NeedsCheck: true})
+		if !strings.Contains(r[len(r)-1].Text, "work normally") {
+			t.Fatalf("check not in English: %+v", r)
+		}
+		b.send("yes it works fine now")
+		b.send("excellent")
+		b.send("good")
+		b.send("4")
+		b.send("no")
+		if a := b.has(dialog.ActSurvey); a == nil || a.Survey.Scores["timeliness"] != 5 || a.Survey.Comment != "" {
+			t.Errorf("english survey: %+v", b.last)
+		}
+	})
+}

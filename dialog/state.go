@@ -18,6 +18,9 @@ const (
 	PhaseRegistered   Phase = "registered"    // case open; follow-ups go to the case
 	PhaseWaitingAgent Phase = "waiting_agent" // handed off, no agent yet
 	PhaseAgent        Phase = "agent"         // an agent has taken over; the bot is silent
+	PhaseCheck        Phase = "function_check" // resolved: does the product work again?
+	PhaseSurvey       Phase = "survey"         // the satisfaction survey, one question at a time
+	PhaseDone         Phase = "done"           // survey answered; a new message starts a new intake
 )
 
 // State is the whole dialog state of one conversation. It is stored as JSON
@@ -58,6 +61,13 @@ type State struct {
 	LastAskedAt    time.Time `json:"last_asked_at,omitzero"`
 	Reminded       bool      `json:"reminded,omitempty"`
 
+	// Survey holds the answers so far; SurveyStep is the question open
+	// (0..len(SurveyDimensions)-1, then the optional comment).
+	Survey     map[SurveyDimension]int `json:"survey,omitempty"`
+	SurveyStep int                     `json:"survey_step,omitempty"`
+	// CheckAsked counts function-check questions without a clear answer.
+	CheckAsked int `json:"check_asked,omitempty"`
+
 	HandoffReason string `json:"handoff_reason,omitempty"`
 	HandoffAcked  bool   `json:"handoff_acked,omitempty"`
 	// Resume is the phase the bot returns to when an agent hands back.
@@ -73,6 +83,8 @@ const (
 	EventTimer          EventKind = "timer"           // a scheduled timer fired
 	EventAgent          EventKind = "agent"           // an agent acted
 	EventCaseRegistered EventKind = "case_registered" // the store registered the case asked for
+	EventCaseResolved   EventKind = "case_resolved"   // staff resolved the case: check, then survey
+	EventCaseReopened   EventKind = "case_reopened"   // staff reopened the case
 )
 
 // Timer names.
@@ -108,6 +120,9 @@ type Event struct {
 	// Case registered
 	CaseID     int64
 	CaseNumber string
+	// Case resolved: whether to ask if the product works again (repair and
+	// exchange plans, SPEC §6).
+	NeedsCheck bool
 }
 
 // ActionKind names what the caller must do.
@@ -119,6 +134,9 @@ const (
 	ActUpdateCase    ActionKind = "update_case"
 	ActScheduleTimer ActionKind = "schedule_timer"
 	ActHandoff       ActionKind = "handoff"
+	ActReopenCase    ActionKind = "reopen_case"    // the function check failed
+	ActSurvey        ActionKind = "survey_answered"
+	ActComplaint     ActionKind = "complaint"      // open a complaint (SPEC §7)
 )
 
 // Choice is a button offered with a reply.
@@ -158,9 +176,16 @@ type Timer struct {
 // Action is one output of Step.
 type Action struct {
 	Kind    ActionKind
+	Survey  *SurveyResult
 	Reply   *Reply
 	Case    *CaseDraft // register or update
 	Note    string     // update: customer text to add to the case record
 	Timer   *Timer
 	Handoff string // reason
+}
+
+// SurveyResult is an answered satisfaction survey.
+type SurveyResult struct {
+	Scores  map[SurveyDimension]int
+	Comment string
 }

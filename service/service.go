@@ -230,6 +230,8 @@ func (s *Service) apply(ctx context.Context, tx Tx, conv *Conversation, st dialo
 		return []dialog.Event{{Kind: dialog.EventCaseRegistered, CaseID: c.ID, CaseNumber: c.Number}}, nil
 	case dialog.ActUpdateCase:
 		return nil, s.updateCase(ctx, tx, conv, st, a, now)
+	case dialog.ActReopenCase, dialog.ActSurvey, dialog.ActComplaint:
+		return nil, s.afterResolution(ctx, tx, conv, a, now)
 	case dialog.ActHandoff:
 		log.Info("conversation handed off", "reason", a.Handoff)
 		if conv.CaseID != 0 {
@@ -443,4 +445,54 @@ func (s *Service) Conversation(ctx context.Context, sessionID string) (int64, bo
 // Messages lists a conversation's messages after an id.
 func (s *Service) Messages(ctx context.Context, conversationID, afterID int64, limit int) ([]channels.StoredMessage, error) {
 	return s.opt.Store.MessagesList(ctx, MessagesListParams{ConversationID: conversationID, AfterID: afterID, Limit: limit})
+}
+
+// afterResolution records what the customer said after resolution: a failed
+// function check reopens the case, a survey is kept on the case record, a
+// complaint is recorded and escalated to the supervisor (SPEC §6–§7).
+func (s *Service) afterResolution(ctx context.Context, tx Tx, conv *Conversation, a dialog.Action, now time.Time) error {
+	if conv.CaseID == 0 {
+		return nil
+	}
+	c, err := tx.CaseGet(ctx, conv.CaseID)
+	if err != nil {
+		return err
+	}
+	log := s.opt.Logger.With("conversation_id", conv.ID, "case_id", c.ID, "channel", string(conv.Channel))
+	var hist []cases.Change
+	switch a.Kind {
+	case dialog.ActReopenCase:
+		reason := "function check failed"
+		if a.Note != "" {
+			reason += ": " + a.Note
+		}
+		if hist, err = c.Reopen(cases.Customer, reason, now); err != nil {
+			if cases.ErrorCode(err) == cases.EConflict {
+				log.Warn("function check failed on a case that cannot reopen", "state", c.State)
+				return tx.CaseHistoryInsert(ctx, cases.Change{CaseID: c.ID, At: now, Actor: "customer", Action: cases.HistNote, To: reason})
+			}
+			return err
+		}
+		log.Info("case reopened by the function check")
+	case dialog.ActSurvey:
+		var parts []string
+		for _, d := range dialog.SurveyDimensions {
+			if v, ok := a.Survey.Scores[d]; ok {
+				parts = append(parts, fmt.Sprintf("%s=%d", d, v))
+			}
+		}
+		hist = []cases.Change{{CaseID: c.ID, At: now, Actor: "customer", Action: "survey", To: strings.Join(parts, ","), Reason: a.Survey.Comment}}
+		log.Info("survey answered", "scores", strings.Join(parts, ","))
+	case dialog.ActComplaint:
+		c.Escalated = true
+		hist = []cases.Change{
+			{CaseID: c.ID, At: now, Actor: "customer", Action: "complaint", To: a.Note},
+			{CaseID: c.ID, At: now, Actor: "bot", Action: cases.HistEscalated, To: "supervisor", Reason: "complaint"},
+		}
+		log.Info("complaint opened")
+	}
+	if err := tx.CaseUpdate(ctx, c); err != nil {
+		return err
+	}
+	return tx.CaseHistoryInsert(ctx, hist...)
 }

@@ -119,6 +119,9 @@ func (s *Service) CaseGet(ctx context.Context, u cases.User, id int64) (CaseDeta
 type caseOp struct {
 	apply func(c *cases.Case, now time.Time) ([]cases.Change, error)
 	tell  func(c *cases.Case, prev *cases.Plan) []dialog.Reply
+	// event, when set, is fed to the conversation's dialog after the
+	// change (e.g. a resolution starts the function check and survey).
+	event func(c *cases.Case) dialog.Event
 }
 
 // mutateCase runs op on case id in one transaction under the conversation's
@@ -166,6 +169,11 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 				}); err != nil {
 					return err
 				}
+			}
+		}
+		if op.event != nil && conv.ID != 0 {
+			if err := s.step(ctx, tx, &conv, op.event(c), now); err != nil {
+				return err
 			}
 		}
 		out = c
@@ -271,6 +279,9 @@ func (s *Service) CaseResolve(ctx context.Context, u cases.User, id int64, p cas
 			}
 			return []dialog.Reply{s.say(c, "resolved", "case.resolved", map[string]any{"Proof": proof})}
 		},
+		event: func(c *cases.Case) dialog.Event {
+			return dialog.Event{Kind: dialog.EventCaseResolved, NeedsCheck: c.Plan != nil && c.Plan.Type.NeedsFunctionCheck()}
+		},
 	})
 }
 
@@ -281,6 +292,7 @@ func (s *Service) CaseReopen(ctx context.Context, u cases.User, id int64, reason
 		tell: func(c *cases.Case, _ *cases.Plan) []dialog.Reply {
 			return []dialog.Reply{s.say(c, "reopened", "case.reopened", nil)}
 		},
+		event: func(*cases.Case) dialog.Event { return dialog.Event{Kind: dialog.EventCaseReopened} },
 	})
 }
 

@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -83,6 +84,29 @@ func (b *staffBundle) lastOut(convID int64) channels.StoredMessage {
 	return channels.StoredMessage{}
 }
 
+// customer sends one message and lets the replies go out.
+func (b *staffBundle) customer(user, text string) {
+	b.t.Helper()
+	b.clk.Add(time.Minute)
+	if _, err := b.svc.Receive(b.ctx, msg(user, fmt.Sprintf("%s-%d", user, b.clk.Now().UnixNano()), text)); err != nil {
+		b.t.Fatal(err)
+	}
+	drain(b.t, b.svc)
+}
+
+// saidSince reports whether a message after id contains want.
+func (b *staffBundle) saidSince(convID, after int64, want string) bool {
+	b.t.Helper()
+	drain(b.t, b.svc)
+	msgs, _ := b.st.MessagesList(b.ctx, service.MessagesListParams{ConversationID: convID, AfterID: after, Limit: 1000})
+	for _, m := range msgs {
+		if m.Direction == "out" && strings.Contains(m.Text, want) {
+			return true
+		}
+	}
+	return false
+}
+
 func TestStaffLifecycle(t *testing.T) {
 	t.Parallel()
 	for _, be := range backends(t) {
@@ -142,8 +166,31 @@ func TestStaffLifecycle(t *testing.T) {
 			if got, err = b.svc.CaseResolve(b.ctx, handler, c.ID, cases.ResolveParams{Proof: "维修记录单 WX-001", Link: "https://example.com/r/1"}); err != nil || got.State != cases.StateResolved {
 				t.Fatalf("resolve: %v %v", got, err)
 			}
-			if m := b.lastOut(c.ConversationID); !strings.Contains(m.Text, "WX-001") {
-				t.Errorf("resolution not told: %q", m.Text)
+			if !b.saidSince(c.ConversationID, 0, "WX-001") {
+				t.Errorf("resolution not told")
+			}
+			// A repair asks whether it works: no → the case reopens.
+			if m := b.lastOut(c.ConversationID); m.Field != "function_check" {
+				t.Fatalf("no function check after a repair: %+v", m)
+			}
+			b.customer("p1-user", "还是不行，一开就跳闸")
+			if got, _ := b.st.CaseGetByID(b.ctx, c.ID); got.State != cases.StateInProgress {
+				t.Fatalf("a failed function check left the case %s", got.State)
+			}
+			if _, err = b.svc.CaseResolve(b.ctx, handler, c.ID, cases.ResolveParams{Proof: "更换漏电保护器，维修记录单 WX-002", Attachment: "wx-002.jpg"}); err != nil {
+				t.Fatal(err)
+			}
+			b.customer("p1-user", "正常了")
+			// The survey, one question at a time; a low score opens a complaint.
+			for _, answer := range []string{"5", "非常专业", "1"} {
+				if m := b.lastOut(c.ConversationID); !strings.HasPrefix(m.Field, "survey.") || len(m.Choices) != 5 {
+					t.Fatalf("expected a survey question with rating buttons, got %+v", m)
+				}
+				b.customer("p1-user", answer)
+			}
+			b.customer("p1-user", "没有")
+			if !b.saidSince(c.ConversationID, 0, "客服主管") {
+				t.Errorf("a low score did not open a complaint")
 			}
 			d, err := b.svc.CaseGet(b.ctx, head, c.ID)
 			if err != nil {
@@ -152,9 +199,13 @@ func TestStaffLifecycle(t *testing.T) {
 			if d.Case.Plan == nil || d.Case.Resolution == nil || d.Case.Milestones.ResolveNotified.IsZero() {
 				t.Errorf("lifecycle not stored: plan %v resolution %v", d.Case.Plan, d.Case.Resolution)
 			}
-			actors := map[string]bool{}
+			actors, actions := map[string]bool{}, map[string]string{}
 			for _, h := range d.History {
 				actors[h.Actor] = true
+				actions[h.Action] = h.To
+			}
+			if actions["survey"] != "timeliness=5,professionalism=5,effectiveness=1" || actions["complaint"] == "" {
+				t.Errorf("survey or complaint not recorded: %v", actions)
 			}
 			if !actors[handler.Actor()] || !actors[head.Actor()] {
 				t.Errorf("history lacks the acting users: %v", actors)
