@@ -225,4 +225,3 @@ func (s *step) afterDone(text, choice string) {
 	s.resetIntake()
 	s.collect(text, choice)
 }
-

@@ -10,14 +10,14 @@ import (
 type Phase string
 
 const (
-	PhaseNew          Phase = "new"           // nothing said yet
-	PhaseCollecting   Phase = "collecting"    // asking for case fields
-	PhaseFAQ          Phase = "faq"           // answered from the FAQ, waiting for "did it help?"
-	PhaseConfirming   Phase = "confirming"    // restated the case, waiting for yes or a correction
-	PhaseRegistering  Phase = "registering"   // asked the store to register the case
-	PhaseRegistered   Phase = "registered"    // case open; follow-ups go to the case
-	PhaseWaitingAgent Phase = "waiting_agent" // handed off, no agent yet
-	PhaseAgent        Phase = "agent"         // an agent has taken over; the bot is silent
+	PhaseNew          Phase = "new"            // nothing said yet
+	PhaseCollecting   Phase = "collecting"     // asking for case fields
+	PhaseFAQ          Phase = "faq"            // answered from the FAQ, waiting for "did it help?"
+	PhaseConfirming   Phase = "confirming"     // restated the case, waiting for yes or a correction
+	PhaseRegistering  Phase = "registering"    // asked the store to register the case
+	PhaseRegistered   Phase = "registered"     // case open; follow-ups go to the case
+	PhaseWaitingAgent Phase = "waiting_agent"  // handed off, no agent yet
+	PhaseAgent        Phase = "agent"          // an agent has taken over; the bot is silent
 	PhaseCheck        Phase = "function_check" // resolved: does the product work again?
 	PhaseSurvey       Phase = "survey"         // the satisfaction survey, one question at a time
 	PhaseDone         Phase = "done"           // survey answered; a new message starts a new intake
@@ -134,9 +134,9 @@ const (
 	ActUpdateCase    ActionKind = "update_case"
 	ActScheduleTimer ActionKind = "schedule_timer"
 	ActHandoff       ActionKind = "handoff"
-	ActReopenCase    ActionKind = "reopen_case"    // the function check failed
+	ActReopenCase    ActionKind = "reopen_case" // the function check failed
 	ActSurvey        ActionKind = "survey_answered"
-	ActComplaint     ActionKind = "complaint"      // open a complaint (SPEC §7)
+	ActComplaint     ActionKind = "complaint" // open a complaint (SPEC §7)
 )
 
 // Choice is a button offered with a reply.
