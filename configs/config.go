@@ -22,6 +22,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels/webhook"
 	"github.com/kefu-dev/kefu/dialog"
 )
 
@@ -63,7 +64,10 @@ type Config struct {
 		PollInterval    time.Duration `yaml:"poll_interval"`
 		Title           string        `yaml:"title"`
 	} `yaml:"webchat"`
-	Outbox struct {
+	// Webhooks receive signed events (case.created, case.updated,
+	// case.resolved, sla.breached, survey.answered, complaint.opened, …).
+	Webhooks []webhook.Endpoint `yaml:"webhooks"`
+	Outbox   struct {
 		PollInterval time.Duration `yaml:"poll_interval"`
 		MaxAttempts  int           `yaml:"max_attempts"`
 		Lease        time.Duration `yaml:"lease"`
@@ -147,6 +151,19 @@ func (c *Config) Validate() error {
 	if c.Webchat.MaxMessageBytes < 16 {
 		return fmt.Errorf("webchat.max_message_bytes: must be at least 16")
 	}
+	seen := map[string]bool{}
+	for i, w := range c.Webhooks {
+		key := fmt.Sprintf("webhooks[%d]", i)
+		switch {
+		case w.Name == "" || seen[w.Name]:
+			return fmt.Errorf("%s.name: required and unique", key)
+		case !strings.HasPrefix(w.URL, "https://") && !strings.HasPrefix(w.URL, "http://"):
+			return fmt.Errorf("%s.url: must be an http(s) URL", key)
+		case len(w.Secret) < 16:
+			return fmt.Errorf("%s.secret: at least 16 characters", key)
+		}
+		seen[w.Name] = true
+	}
 	if c.Outbox.MaxAttempts < 1 || c.Outbox.Batch < 1 || c.Outbox.Lease <= 0 || c.Outbox.PollInterval <= 0 {
 		return fmt.Errorf("outbox: max_attempts, batch, lease and poll_interval must be positive")
 	}
@@ -172,6 +189,12 @@ func (c *Config) SQLitePath() string {
 
 // Redacted returns a copy safe to print: secrets are masked.
 func (c Config) Redacted() Config {
+	hooks := make([]webhook.Endpoint, len(c.Webhooks))
+	for i, w := range c.Webhooks {
+		w.Secret = "xxxxx"
+		hooks[i] = w
+	}
+	c.Webhooks = hooks
 	if u, err := url.Parse(c.Database.URL); err == nil && u.User != nil {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "xxxxx")

@@ -27,6 +27,10 @@ type Options struct {
 	OutboxLease       time.Duration
 	OutboxBatch       int
 	OutboxMaxAttempts int
+
+	// Webhooks are the endpoints events are queued for; their deliveries
+	// go through the sender registered for WebhookChannel.
+	Webhooks []Subscriber
 }
 
 // Service is the pipeline. It implements channels.Inbox.
@@ -234,6 +238,9 @@ func (s *Service) apply(ctx context.Context, tx Tx, conv *Conversation, st dialo
 		return nil, s.afterResolution(ctx, tx, conv, a, now)
 	case dialog.ActHandoff:
 		log.Info("conversation handed off", "reason", a.Handoff)
+		if err := s.emit(ctx, tx, EventConversationWait, nil, map[string]any{"conversation_id": conv.ID, "channel": string(conv.Channel), "reason": a.Handoff}, now); err != nil {
+			return nil, err
+		}
 		if conv.CaseID != 0 {
 			return nil, tx.CaseHistoryInsert(ctx, cases.Change{CaseID: conv.CaseID, At: now, Actor: "bot", Action: "handoff", Reason: a.Handoff})
 		}
@@ -286,7 +293,10 @@ func (s *Service) register(ctx context.Context, tx Tx, conv *Conversation, d *di
 	if err := tx.CaseUpdate(ctx, c); err != nil {
 		return nil, err
 	}
-	return c, tx.CaseHistoryInsert(ctx, hist...)
+	if err := tx.CaseHistoryInsert(ctx, hist...); err != nil {
+		return nil, err
+	}
+	return c, s.emit(ctx, tx, EventCaseCreated, c, nil, now)
 }
 
 // updateCase records field corrections and customer notes on the case.
@@ -326,6 +336,7 @@ func (s *Service) updateCase(ctx context.Context, tx Tx, conv *Conversation, st 
 		}
 		c.UpdatedAt = now
 	}
+	fieldsChanged := len(hist) > 0
 	if a.Note != "" {
 		hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "customer", Action: "note", To: a.Note})
 	}
@@ -335,7 +346,13 @@ func (s *Service) updateCase(ctx context.Context, tx Tx, conv *Conversation, st 
 	if err := tx.CaseUpdate(ctx, c); err != nil {
 		return err
 	}
-	return tx.CaseHistoryInsert(ctx, hist...)
+	if err := tx.CaseHistoryInsert(ctx, hist...); err != nil {
+		return err
+	}
+	if !fieldsChanged {
+		return nil
+	}
+	return s.emit(ctx, tx, EventCaseUpdated, c, map[string]any{"by": "customer"}, now)
 }
 
 // Wake asks the outbox worker to look for work now.
@@ -404,8 +421,8 @@ func (s *Service) deliver(ctx context.Context, r OutboxRow) {
 	}
 	err = s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		first, err := tx.OutboxMarkSent(ctx, r.OutboxID, now)
-		if err != nil || !first {
-			return err
+		if err != nil || !first || r.ConversationID == 0 {
+			return err // events to webhooks belong to no conversation
 		}
 		_, _, err = tx.MessageInsert(ctx, MessageParams{
 			ConversationID: r.ConversationID, Channel: r.Channel, ExternalID: fmt.Sprintf("out:%d", r.OutboxID),
@@ -494,5 +511,18 @@ func (s *Service) afterResolution(ctx context.Context, tx Tx, conv *Conversation
 	if err := tx.CaseUpdate(ctx, c); err != nil {
 		return err
 	}
-	return tx.CaseHistoryInsert(ctx, hist...)
+	if err := tx.CaseHistoryInsert(ctx, hist...); err != nil {
+		return err
+	}
+	switch a.Kind {
+	case dialog.ActSurvey:
+		scores := map[string]int{}
+		for d, v := range a.Survey.Scores {
+			scores[string(d)] = v
+		}
+		return s.emit(ctx, tx, EventSurveyAnswered, c, map[string]any{"scores": scores, "comment": a.Survey.Comment}, now)
+	case dialog.ActComplaint:
+		return s.emit(ctx, tx, EventComplaintOpened, c, map[string]any{"text": a.Note}, now)
+	}
+	return s.emit(ctx, tx, EventCaseUpdated, c, map[string]any{"by": "customer", "reason": "function check failed"}, now)
 }

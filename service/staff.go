@@ -151,6 +151,7 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 			cp := *c.Plan
 			prev = &cp
 		}
+		prevState := c.State
 		hist, err := op.apply(c, now)
 		if err != nil {
 			return err
@@ -170,6 +171,17 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 					return err
 				}
 			}
+		}
+		typ := EventCaseUpdated
+		if c.State == cases.StateResolved && prevState != cases.StateResolved {
+			typ = EventCaseResolved
+		}
+		actions := make([]string, 0, len(hist))
+		for _, h := range hist {
+			actions = append(actions, h.Action)
+		}
+		if err := s.emit(ctx, tx, typ, c, map[string]any{"by": actorOf(hist), "actions": actions}, now); err != nil {
+			return err
 		}
 		if op.event != nil && conv.ID != 0 {
 			if err := s.step(ctx, tx, &conv, op.event(c), now); err != nil {
@@ -443,4 +455,12 @@ func (s *Service) ConversationHandBack(ctx context.Context, u cases.User, id int
 		}
 		return s.step(ctx, tx, conv, dialog.Event{Kind: dialog.EventAgent, AgentAction: dialog.AgentHandBack, AgentName: u.Actor()}, now)
 	})
+}
+
+// actorOf names who made a change, for events.
+func actorOf(hist []cases.Change) string {
+	if len(hist) == 0 {
+		return ""
+	}
+	return hist[0].Actor
 }

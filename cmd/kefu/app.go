@@ -13,6 +13,7 @@ import (
 
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/channels/webchat"
+	"github.com/kefu-dev/kefu/channels/webhook"
 	"github.com/kefu-dev/kefu/configs"
 	"github.com/kefu-dev/kefu/console"
 	"github.com/kefu-dev/kefu/service"
@@ -81,7 +82,9 @@ func (m *Main) Run(ctx context.Context) error {
 		Store: m.store, Engine: engine, SLA: cfg.SLA, Now: m.Now, Logger: m.Log,
 		OutboxPoll: cfg.Outbox.PollInterval, OutboxLease: cfg.Outbox.Lease,
 		OutboxBatch: cfg.Outbox.Batch, OutboxMaxAttempts: cfg.Outbox.MaxAttempts,
+		Webhooks: subscribers(cfg.Webhooks),
 	})
+	m.svc.SetSender(service.WebhookChannel, webhook.New(cfg.Webhooks, nil, m.Now))
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
@@ -175,4 +178,12 @@ func (m *Main) Close() error {
 		m.Log.Info("kefu stopped")
 	})
 	return errors.Join(errs...)
+}
+
+func subscribers(eps []webhook.Endpoint) []service.Subscriber {
+	out := make([]service.Subscriber, 0, len(eps))
+	for _, e := range eps {
+		out = append(out, service.Subscriber{Name: e.Name, Events: e.Events})
+	}
+	return out
 }
