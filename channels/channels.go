@@ -104,3 +104,22 @@ type StoredMessage struct {
 type Rejecter interface {
 	Reject(ctx context.Context, ch ID, reason string, raw []byte)
 }
+
+// RefusedError is returned by a Sender that cannot send this message now
+// (e.g. WeChat's 48-hour customer-service window is closed, a quota is
+// used up). The message is not lost: the service tries the channel's
+// Fallback, if it has one, and otherwise defers the message to RetryAt
+// (zero: try again later) instead of counting a failure.
+type RefusedError struct {
+	Reason  string
+	RetryAt time.Time
+}
+
+func (e *RefusedError) Error() string { return "channel refused the message: " + e.Reason }
+
+// Fallbacker is an optional Sender capability: another way to reach the
+// customer when Send is refused (a WeChat template message, say). It
+// returns a short name of the path used, for the case record.
+type Fallbacker interface {
+	Fallback(ctx context.Context, m Outbound) (path string, err error)
+}

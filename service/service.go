@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -27,6 +28,9 @@ type Options struct {
 	OutboxLease       time.Duration
 	OutboxBatch       int
 	OutboxMaxAttempts int
+	// DeferFor is when a message a channel refused (without a retry time
+	// of its own) is tried again.
+	DeferFor time.Duration
 
 	// Webhooks are the endpoints events are queued for; their deliveries
 	// go through the sender registered for WebhookChannel.
@@ -58,6 +62,9 @@ func New(opt Options) *Service {
 	}
 	if opt.OutboxMaxAttempts <= 0 {
 		opt.OutboxMaxAttempts = 10
+	}
+	if opt.DeferFor <= 0 {
+		opt.DeferFor = time.Hour
 	}
 	return &Service{opt: opt, wake: make(chan struct{}, 1)}
 }
@@ -409,6 +416,28 @@ func (s *Service) deliver(ctx context.Context, r OutboxRow) {
 		err = snd.Send(ctx, r.Outbound)
 	}
 	now := s.opt.Now()
+	path := ""
+	var refused *channels.RefusedError
+	if errors.As(err, &refused) {
+		// Never dropped: the channel's own fallback, or a later try.
+		if fb, ok := snd.(channels.Fallbacker); ok {
+			if path, err = fb.Fallback(ctx, r.Outbound); err == nil {
+				log.Info("outbox delivered by fallback", "path", path, "refusal", refused.Reason)
+			}
+		}
+		if err != nil {
+			retry := refused.RetryAt
+			if !retry.After(now) {
+				retry = now.Add(s.opt.DeferFor)
+			}
+			log.Info("outbox delivery deferred", "reason", refused.Reason, "retry_at", retry)
+			if ferr := s.opt.Store.OutboxFail(ctx, OutboxFailParams{ID: r.OutboxID, Error: "deferred: " + refused.Reason, NextAttemptAt: retry}); ferr != nil {
+				log.Error("outbox: record deferral", "err", ferr)
+			}
+			s.noteDelivery(ctx, r, "deferred: "+refused.Reason, now)
+			return
+		}
+	}
 	if err != nil {
 		attempts := r.Attempts + 1
 		dead := attempts >= s.opt.OutboxMaxAttempts
@@ -434,8 +463,31 @@ func (s *Service) deliver(ctx context.Context, r OutboxRow) {
 		log.Error("outbox: mark sent", "err", err)
 		return
 	}
+	if path != "" {
+		s.noteDelivery(ctx, r, "delivered via "+path, now)
+	}
 	if n, ok := snd.(channels.Notifier); ok {
 		n.Delivered(ctx, r.ConversationID)
+	}
+}
+
+// noteDelivery records on the conversation's case how a message went out
+// when it did not go the ordinary way (issue: the case history shows which
+// path was used).
+func (s *Service) noteDelivery(ctx context.Context, r OutboxRow, what string, now time.Time) {
+	if r.ConversationID == 0 {
+		return
+	}
+	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		conv, err := tx.ConversationGet(ctx, r.ConversationID)
+		if err != nil || conv.CaseID == 0 {
+			return err
+		}
+		return tx.CaseHistoryInsert(ctx, cases.Change{CaseID: conv.CaseID, At: now, Actor: "system", Action: "delivery",
+			Field: r.Kind, To: what, Reason: fmt.Sprintf("outbox %d", r.OutboxID)})
+	})
+	if err != nil {
+		s.opt.Logger.Error("record delivery path", "outbox_id", r.OutboxID, "err", err)
 	}
 }
 
