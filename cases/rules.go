@@ -3,6 +3,7 @@ package cases
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -286,10 +287,21 @@ func newMatcher(text string, neg []string, window int) *matcher {
 
 // has reports whether kw occurs un-negated in some clause.
 func (m *matcher) has(kw string) bool {
+	_, ok := m.find(kw)
+	return ok
+}
+
+// span is where a keyword matched: clause index and byte range.
+type span struct{ clause, start, end int }
+
+func (a span) overlaps(b span) bool { return a.clause == b.clause && a.start < b.end && b.start < a.end }
+
+// find returns where kw first occurs un-negated.
+func (m *matcher) find(kw string) (span, bool) {
 	if kw == "" {
-		return false
+		return span{}, false
 	}
-	for _, cl := range m.clauses {
+	for ci, cl := range m.clauses {
 		from := 0
 		for {
 			i := strings.Index(cl[from:], kw)
@@ -302,12 +314,12 @@ func (m *matcher) has(kw string) bool {
 				continue
 			}
 			if !m.negated(cl[:at]) && !asked(cl[at+len(kw):]) {
-				return true
+				return span{ci, at, at + len(kw)}, true
 			}
 			from = at + len(kw)
 		}
 	}
-	return false
+	return span{}, false
 }
 
 // negated reports whether the text just before a keyword negates it: the
@@ -371,11 +383,15 @@ func isWordByte(b byte) bool {
 func (m *matcher) count(kws []string, res []*regexp.Regexp) (int, []string) {
 	n := 0
 	var hits []string
+	var seen []span
 	for _, k := range kws {
-		if m.has(k) {
-			n++
-			hits = append(hits, k)
+		sp, ok := m.find(k)
+		if !ok || slices.ContainsFunc(seen, sp.overlaps) {
+			continue // "crack" inside "cracked" is one piece of evidence, not two
 		}
+		seen = append(seen, sp)
+		n++
+		hits = append(hits, k)
 	}
 	for _, re := range res {
 		for _, cl := range m.clauses {
