@@ -945,8 +945,27 @@ func extFindName(s string) string {
 			return n
 		}
 	}
+	// A role before a name: "manager Mike Chen", "店长李娜".
+	if m := extNameRoleEnRe.FindStringSubmatch(s); m != nil {
+		if n := extEnName(strings.Fields(m[1]), true); n != "" {
+			return n
+		}
+	}
+	if m := extNameRoleZhRe.FindStringSubmatch(s); m != nil && extHasSurname(m[1]) && !extNotNames[m[1]] {
+		return m[1]
+	}
 	return ""
 }
+
+var (
+	extNameRoleEnRe = regexp.MustCompile(`\b(?i:store manager|general manager|manager|owner|director|supervisor|head chef|contact person|contact)[:\s]+([A-Z][a-zA-Z'-]+(?:[ \t]+[A-Z][a-zA-Z'-]+){0,2})`)
+	extNameRoleZhRe = regexp.MustCompile(`(?:店长|店長|经理|經理|老板|老闆|负责人|負責人|主管|厂长|廠長)(?:是|叫)?\s*(\p{Han}{2,3})`)
+)
+
+var (
+	extCoVenueEnRe = regexp.MustCompile(`\b((?:[A-Z][\w&'.-]*\s+){1,4}(?:Restaurant|Hotel|Cafe|Café|Store|Shop|Clinic|Hospital|Factory|Bakery|Bar|Supermarket|Market|School|Gym|Salon|Studio|Pharmacy|Canteen|Diner))\b`)
+	extCoVenueZhRe = regexp.MustCompile(`(?:我们是|我們是|我是|这里是|這裡是|来自|來自)\s*([\p{Han}A-Za-z0-9]{2,12}?(?:分店|店|餐厅|餐廳|饭店|飯店|酒店|超市|医院|醫院|学校|學校|诊所|診所|药店|藥店|食堂))`)
+)
 
 // extSignOffRe reads the name under an email's sign-off ("Thanks,\nLaura Chen").
 var extSignOffRe = regexp.MustCompile(`(?:^|[\n.!,;]\s*)(?i:many thanks|thanks again|thanks|thank you|best regards|kind regards|warm regards|regards|best wishes|best|cheers|sincerely|yours sincerely|yours truly|yours)[\s,.!]*[-–—~]*\s*([A-Z][a-zA-Z'-]+(?:[ \t]+[A-Z][a-zA-Z'-]+){0,2})[\s.!]*$`)
@@ -1029,6 +1048,19 @@ func extFindCompany(s string) string {
 	}
 	if best == nil {
 		if m := extCoWorkRe.FindStringSubmatchIndex(s); m != nil {
+			consider(m[2], m[3], s[m[2]:m[3]])
+		}
+	}
+	// Businesses that are not companies by name: "Golden Dragon Restaurant",
+	// "我们是海底捞王府井店". Only when nothing better was found, because
+	// "在XX门店买的" names the seller, not the customer.
+	if best == nil {
+		if m := extCoVenueEnRe.FindStringSubmatchIndex(s); m != nil && !extPurchaseCue.MatchString(s) {
+			consider(m[2], m[3], s[m[2]:m[3]])
+		}
+	}
+	if best == nil {
+		if m := extCoVenueZhRe.FindStringSubmatchIndex(s); m != nil {
 			consider(m[2], m[3], s[m[2]:m[3]])
 		}
 	}

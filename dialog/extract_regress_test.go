@@ -28,6 +28,11 @@ func TestExtractRegressions(t *testing.T) {
 		{"Name's Priya Nair", cases.FieldCustomerName, "Priya Nair"},
 		{"我姓罗，罗志勇，电话18912345678", cases.FieldCustomerName, "罗志勇"},
 		{"上周五送货安装的", cases.FieldPurchaseDate, "2026-03-06"},
+		{"Golden Dragon Restaurant, manager Mike Chen, 021-5566 7788", cases.FieldCompany, "Golden Dragon Restaurant"},
+		{"Golden Dragon Restaurant, manager Mike Chen, 021-5566 7788", cases.FieldCustomerName, "Mike Chen"},
+		{"我是星巴克国贸店的店长李娜，电话13911112222", cases.FieldCompany, "星巴克国贸店"},
+		{"我是星巴克国贸店的店长李娜，电话13911112222", cases.FieldCustomerName, "李娜"},
+		{"I bought it at the Apple Store", cases.FieldCompany, ""},
 	}
 	for _, tc := range tests {
 		if got := x.Extract(tc.text, now)[tc.field]; got != tc.want {
