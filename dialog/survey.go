@@ -25,6 +25,7 @@ package dialog
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -723,6 +724,8 @@ type svLabel struct {
 // are taken in SurveyDimensions order, and more than three unlabeled scores
 // cannot be aligned, so none are returned. A dimension whose label is
 // followed by no readable score is absent.
+var svBareScore = regexp.MustCompile(`^[1-5]分?$`)
+
 func ParseRatings(text string) map[SurveyDimension]int {
 	t := svNorm(text)
 	if loc := svQuoteRe.FindStringIndex(t); loc != nil {
@@ -764,7 +767,15 @@ func ParseRatings(text string) map[SurveyDimension]int {
 		return ok
 	}
 	for _, item := range svItemSep.Split(t, -1) {
-		if item = strings.TrimSpace(item); item == "" || add(item) {
+		item = strings.TrimSpace(item)
+		// "5 5 5": bare scores in a row are one score each, even when equal.
+		if fs := strings.Fields(item); len(fs) > 1 && !slices.ContainsFunc(fs, func(f string) bool { return !svBareScore.MatchString(f) }) {
+			for _, f := range fs {
+				add(f)
+			}
+			continue
+		}
+		if item == "" || add(item) {
 			continue
 		}
 		for _, w := range strings.Fields(item) {

@@ -39,6 +39,9 @@ type Turn struct {
 	Say   string        `yaml:"say"`
 	Press string        `yaml:"press"` // a button value, e.g. confirm
 	After time.Duration `yaml:"after"`
+	// Staff is what the team does, as an admin: "plan [type]", "approve",
+	// "resolve [proof]", "reopen", "takeover", "reply TEXT", "handback".
+	Staff string `yaml:"staff"`
 }
 
 // Expect is what a transcript must produce; empty parts are not checked.
@@ -286,6 +289,14 @@ func Simulate(ctx context.Context, cfg configs.Config, st service.Store, clock *
 				}
 			}
 			clock.Set(target)
+		case turn.Staff != "":
+			if err := staffTurn(ctx, svc, st, tr, turn.Staff, clock.Now()); err != nil {
+				return nil, fmt.Errorf("turn %d (staff %q): %w", i+1, turn.Staff, err)
+			}
+			if err := deliver(); err != nil {
+				return nil, err
+			}
+			clock.Set(clock.Now().Add(time.Minute))
 		case turn.Say != "" || turn.Press != "":
 			in := channels.Inbound{
 				Channel: channels.ID(tr.Channel), ExternalUserID: tr.Customer,
@@ -410,3 +421,56 @@ func (r *SimResult) Check(e *Expect) []string {
 }
 
 func discard() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// simAdmin is who acts in staff turns.
+var simAdmin = cases.User{ID: 1, Name: "simulator", Role: cases.RoleAdmin}
+
+// staffTurn carries out one staff action on the transcript's case or
+// conversation through the same service methods the staff API uses.
+func staffTurn(ctx context.Context, svc *service.Service, st service.Store, tr Transcript, action string, now time.Time) error {
+	conv, err := st.ConversationFind(ctx, channels.ID(tr.Channel), tr.Customer)
+	if err != nil {
+		return err
+	}
+	verb, arg, _ := strings.Cut(strings.TrimSpace(action), " ")
+	arg = strings.TrimSpace(arg)
+	switch verb {
+	case "takeover":
+		return svc.ConversationTakeOver(ctx, simAdmin, conv.ID)
+	case "reply":
+		return svc.ConversationReply(ctx, simAdmin, conv.ID, arg)
+	case "handback":
+		return svc.ConversationHandBack(ctx, simAdmin, conv.ID)
+	}
+	if conv.CaseID == 0 {
+		return fmt.Errorf("the conversation has no case yet")
+	}
+	c, err := st.CaseGetByID(ctx, conv.CaseID)
+	if err != nil {
+		return err
+	}
+	switch verb {
+	case "plan":
+		typ := cases.PlanType(arg)
+		if typ == "" {
+			typ = cases.PlanTypes[c.Category][0]
+		}
+		p := cases.PlanParams{Type: typ, Description: "simulated plan", PromisedAt: now.Add(24 * time.Hour)}
+		if typ == cases.PlanOnSiteRepair {
+			p.VisitAt = now.Add(4 * time.Hour)
+		}
+		_, err = svc.CasePlan(ctx, simAdmin, c.ID, p)
+	case "approve":
+		_, err = svc.CaseApprove(ctx, simAdmin, c.ID, "simulated approval")
+	case "resolve":
+		if arg == "" {
+			arg = "simulated resolution record"
+		}
+		_, err = svc.CaseResolve(ctx, simAdmin, c.ID, cases.ResolveParams{Proof: arg, Attachment: "record.pdf"})
+	case "reopen":
+		_, err = svc.CaseReopen(ctx, simAdmin, c.ID, "simulated reopen")
+	default:
+		return fmt.Errorf("unknown staff action %q", verb)
+	}
+	return err
+}
