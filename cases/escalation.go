@@ -15,6 +15,13 @@ type Milestones struct {
 	Resolved        time.Time `json:"resolved,omitzero"`     // the latest resolution; zero again after a reopen
 	ResolveNotified time.Time `json:"resolve_notified,omitzero"`
 	Closed          time.Time `json:"closed,omitzero"`
+
+	// The progress cadence (SPEC §5): when the customer last got a progress
+	// update (registration counts as the first) and when the next one is
+	// due. A progress timer due at any other time than NextUpdate is stale
+	// (the cadence was re-planned) and does nothing.
+	LastUpdate time.Time `json:"last_update,omitzero"`
+	NextUpdate time.Time `json:"next_update,omitzero"`
 }
 
 // registeredAt is when the case was registered. The intake stores a case at

@@ -101,10 +101,11 @@ const (
 	ActionClose      Action = "close"
 	ActionOverride   Action = "override" // category, priority, department
 	ActionTakeover   Action = "takeover" // answer the customer as an agent
+	ActionCallback   Action = "callback" // list, claim and complete phone callbacks and follow-ups (SPEC §6, §8)
 )
 
 // Actions lists every action, for tables and the API's documentation.
-var Actions = []Action{ActionRead, ActionNote, ActionPlan, ActionChangePlan, ActionApprove, ActionResolve, ActionReopen, ActionClose, ActionOverride, ActionTakeover}
+var Actions = []Action{ActionRead, ActionNote, ActionPlan, ActionChangePlan, ActionApprove, ActionResolve, ActionReopen, ActionClose, ActionOverride, ActionTakeover, ActionCallback}
 
 // scope says on which cases a role may do an action.
 type scope int
@@ -122,12 +123,12 @@ const (
 // heads customer service, so it approves that department's P1 plans.
 var permissions = map[Role]map[Action]scope{
 	RoleSpecialist: {
-		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all,
+		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all, ActionCallback: all,
 		ActionPlan: own, ActionChangePlan: own, ActionResolve: own,
 	},
 	RoleSupervisor: {
 		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all, ActionClose: all, ActionOverride: all,
-		ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionApprove: own,
+		ActionCallback: all, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionApprove: own,
 	},
 	RoleHandler: {
 		ActionRead: own, ActionNote: own, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionReopen: own,

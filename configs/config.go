@@ -58,6 +58,23 @@ type Config struct {
 		BatchPatterns []string `yaml:"batch_patterns"`
 	} `yaml:"extract"`
 	SLA     cases.SLAPolicy `yaml:"sla"`
+	// QuietHours are the customers' rest hours in dialog.timezone (SPEC §8):
+	// P2/P3 progress updates due inside wait for their end; P1 goes out
+	// anyway unless p1_override is false.
+	QuietHours cases.QuietHours `yaml:"quiet_hours"`
+	// Callbacks: a P1/P2 survey unanswered survey_after after it was sent
+	// becomes a phone-callback task due within "within" (SPEC §6).
+	Callbacks struct {
+		SurveyAfter time.Duration `yaml:"survey_after"`
+		Within      time.Duration `yaml:"within"`
+	} `yaml:"callbacks"`
+	// FollowUp is the post-service follow-up task: created delay after the
+	// resolution, due within "within" of it (SPEC §8: within 72 h).
+	FollowUp struct {
+		Enabled bool          `yaml:"enabled"`
+		Delay   time.Duration `yaml:"delay"`
+		Within  time.Duration `yaml:"within"`
+	} `yaml:"follow_up"`
 	Webchat struct {
 		Enabled         bool          `yaml:"enabled"`
 		MaxMessageBytes int           `yaml:"max_message_bytes"`
@@ -86,6 +103,9 @@ func Default() Config {
 	c.Dialog.ReminderAfter = 30 * time.Minute
 	c.Dialog.Timezone = "Asia/Shanghai"
 	c.SLA = cases.DefaultSLA()
+	c.QuietHours = cases.DefaultQuietHours()
+	c.Callbacks.SurveyAfter, c.Callbacks.Within = 24*time.Hour, 24*time.Hour
+	c.FollowUp.Enabled, c.FollowUp.Delay, c.FollowUp.Within = true, 24*time.Hour, 72*time.Hour
 	c.Webchat.Enabled = true
 	c.Webchat.MaxMessageBytes = 4096
 	c.Webchat.PollInterval = 2 * time.Second
@@ -147,6 +167,15 @@ func (c *Config) Validate() error {
 	}
 	if err := c.SLA.Validate(); err != nil {
 		return err
+	}
+	if err := c.QuietHours.Validate(); err != nil {
+		return err
+	}
+	if c.Callbacks.SurveyAfter <= 0 || c.Callbacks.Within <= 0 {
+		return fmt.Errorf("callbacks: survey_after and within must be positive durations")
+	}
+	if c.FollowUp.Delay <= 0 || c.FollowUp.Within <= 0 || c.FollowUp.Delay > c.FollowUp.Within {
+		return fmt.Errorf("follow_up: delay and within must be positive, and delay at most within")
 	}
 	if c.Webchat.MaxMessageBytes < 16 {
 		return fmt.Errorf("webchat.max_message_bytes: must be at least 16")

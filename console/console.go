@@ -59,6 +59,8 @@ type Service interface {
 	ConversationReply(ctx context.Context, u cases.User, id int64, text string) error
 	// ConversationHandBack returns the conversation to the bot.
 	ConversationHandBack(ctx context.Context, u cases.User, id int64) error
+
+	TaskService // callbacks and follow-ups (tasks.go)
 }
 
 // MaxBodyBytes caps every request body; a larger one gets 413.
@@ -114,6 +116,10 @@ func (a *API) routes() []route {
 		{method: "POST", path: "/api/v1/conversations/{id}/takeover", h: a.conversationTakeOver},
 		{method: "POST", path: "/api/v1/conversations/{id}/reply", h: a.conversationReply},
 		{method: "POST", path: "/api/v1/conversations/{id}/handback", h: a.conversationHandBack},
+
+		{method: "GET", path: "/api/v1/tasks", h: a.taskList},
+		{method: "POST", path: "/api/v1/tasks/{id}/claim", h: a.taskClaim},
+		{method: "POST", path: "/api/v1/tasks/{id}/complete", h: a.taskComplete},
 	}
 }
 

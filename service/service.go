@@ -35,6 +35,10 @@ type Options struct {
 	// Webhooks are the endpoints events are queued for; their deliveries
 	// go through the sender registered for WebhookChannel.
 	Webhooks []Subscriber
+
+	// Lifecycle configures the case timers: cadence, quiet hours, callbacks
+	// and follow-ups (timers.go).
+	Lifecycle Lifecycle
 }
 
 // Service is the pipeline. It implements channels.Inbox.
@@ -151,6 +155,9 @@ func choiceKind(choice string) string {
 // HandleTimer feeds a due timer to the dialog step. It is the TimerHandler
 // given to the store's timer runner.
 func (s *Service) HandleTimer(ctx context.Context, t TimerArgs) error {
+	if h := s.caseTimer(t.Name); h != nil {
+		return s.handleCaseTimer(ctx, t, h) // the case's own timers (timers.go)
+	}
 	now := s.opt.Now()
 	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		conv, err := tx.ConversationGet(ctx, t.ConversationID)
@@ -296,6 +303,9 @@ func (s *Service) register(ctx context.Context, tx Tx, conv *Conversation, d *di
 	hist = append(hist, ch)
 	if c.Escalated {
 		hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "bot", Action: "escalated", To: "department_head", Reason: "P1"})
+	}
+	if err := s.scheduleRegistered(ctx, tx, c, first, now); err != nil {
+		return nil, err
 	}
 	if err := tx.CaseUpdate(ctx, c); err != nil {
 		return nil, err
@@ -543,6 +553,9 @@ func (s *Service) afterResolution(ctx context.Context, tx Tx, conv *Conversation
 			return err
 		}
 		log.Info("case reopened by the function check")
+		if err := s.afterReopen(ctx, tx, c, now); err != nil {
+			return err
+		}
 	case dialog.ActSurvey:
 		var parts []string
 		for _, d := range dialog.SurveyDimensions {

@@ -151,9 +151,12 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 			cp := *c.Plan
 			prev = &cp
 		}
-		prevState := c.State
+		prevState, prevPriority := c.State, c.Priority
 		hist, err := op.apply(c, now)
 		if err != nil {
+			return err
+		}
+		if err := s.reschedule(ctx, tx, c, prevState, prevPriority, now); err != nil {
 			return err
 		}
 		if err := tx.CaseUpdate(ctx, c); err != nil {

@@ -41,6 +41,9 @@ type Store interface {
 	// OutboxPending counts rows not yet sent (for tests and /readyz).
 	OutboxPending(ctx context.Context) (int, error)
 
+	// TaskList lists callback and follow-up tasks, oldest due first.
+	TaskList(ctx context.Context, p TaskListParams) ([]Task, error)
+
 	// InboundRejectedInsert keeps a malformed inbound payload for inspection.
 	InboundRejectedInsert(ctx context.Context, p RejectedParams) error
 
@@ -87,6 +90,68 @@ type Tx interface {
 	// not inserted twice. A timer whose handler is running counts as
 	// pending, so a handler re-arming itself needs a new key.
 	TimerInsert(ctx context.Context, p TimerParams) error
+
+	// TaskInsert stores a task in state open; inserted is false (and the
+	// existing task is returned) when a task with the same Key exists, so a
+	// timer that fires twice creates one task.
+	TaskInsert(ctx context.Context, p TaskParams) (t Task, inserted bool, err error)
+	// TaskGet returns a task, locked until the transaction ends on Postgres
+	// (FOR UPDATE) so two agents cannot both claim it.
+	TaskGet(ctx context.Context, id int64) (Task, error)
+	// TaskUpdate stores a task's state, assignee, outcome and times.
+	TaskUpdate(ctx context.Context, t Task) error
+}
+
+// TaskKind is what an agent is asked to do.
+type TaskKind string
+
+const (
+	// TaskCallback is a phone callback for a P1/P2 survey left unanswered
+	// (电话回访, SPEC §6).
+	TaskCallback TaskKind = "callback"
+	// TaskFollowUp is the post-service follow-up visit (回访, SPEC §8).
+	TaskFollowUp TaskKind = "follow_up"
+)
+
+// TaskState is where a task stands: open → claimed (by one agent) → done.
+type TaskState string
+
+const (
+	TaskOpen    TaskState = "open"
+	TaskClaimed TaskState = "claimed"
+	TaskDone    TaskState = "done"
+)
+
+// Task is a piece of work for an agent about a case.
+type Task struct {
+	ID        int64
+	CaseID    int64
+	Kind      TaskKind
+	State     TaskState
+	Assignee  string // Change.Actor of the claiming user; "" while open
+	Outcome   string
+	CreatedAt time.Time
+	DueAt     time.Time
+	ClaimedAt time.Time
+	DoneAt    time.Time
+}
+
+// TaskParams describe a new task. Key makes it unique (e.g. one callback
+// per case and resolution).
+type TaskParams struct {
+	CaseID    int64
+	Kind      TaskKind
+	Key       string
+	CreatedAt time.Time
+	DueAt     time.Time
+}
+
+// TaskListParams filter tasks; zero values do not filter.
+type TaskListParams struct {
+	CaseID int64
+	Kind   TaskKind
+	State  TaskState
+	Limit  int // 0 = 100
 }
 
 // Customer is a person or company across channels (客户档案).

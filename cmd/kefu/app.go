@@ -83,6 +83,11 @@ func (m *Main) Run(ctx context.Context) error {
 		OutboxPoll: cfg.Outbox.PollInterval, OutboxLease: cfg.Outbox.Lease,
 		OutboxBatch: cfg.Outbox.Batch, OutboxMaxAttempts: cfg.Outbox.MaxAttempts,
 		Webhooks: subscribers(cfg.Webhooks),
+		Lifecycle: service.Lifecycle{
+			QuietHours: cfg.QuietHours, Location: cfg.Location(),
+			CallbackAfter: cfg.Callbacks.SurveyAfter, CallbackWithin: cfg.Callbacks.Within,
+			FollowUp: service.FollowUp{Enabled: cfg.FollowUp.Enabled, Delay: cfg.FollowUp.Delay, Within: cfg.FollowUp.Within},
+		},
 	})
 	m.svc.SetSender(service.WebhookChannel, webhook.New(cfg.Webhooks, nil, m.Now))
 

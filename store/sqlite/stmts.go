@@ -50,6 +50,11 @@ const (
 	stmtInboundRejectedInsert
 	stmtUserInsert
 	stmtUserByTokenHash
+	stmtTaskInsert
+	stmtTaskByKey
+	stmtTaskGet
+	stmtTaskUpdate
+	stmtTaskList
 	numStmts
 )
 
@@ -59,6 +64,8 @@ const caseCols = `id, number, customer_id, conversation_id, channel, source, lan
 	subtype, priority, reasons, department, state, escalated, deadline_first_response,
 	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
 	plan, resolution, milestones`
+
+const taskCols = `id, case_id, kind, state, assignee, outcome, created_at, due_at, claimed_at, done_at`
 
 var queries = [numStmts]string{
 	stmtConversationGet: `SELECT ` + conversationCols + ` FROM conversations WHERE id = ?`,
@@ -158,6 +165,21 @@ var queries = [numStmts]string{
 		RETURNING id`,
 	stmtUserByTokenHash: `
 		SELECT id, name, role, department FROM users WHERE token_hash = ? AND NOT disabled`,
+
+	// A taken key inserts nothing, so RETURNING yields no row.
+	stmtTaskInsert: `
+		INSERT INTO tasks (case_id, kind, task_key, created_at, due_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (task_key) DO NOTHING
+		RETURNING ` + taskCols,
+	stmtTaskByKey: `SELECT ` + taskCols + ` FROM tasks WHERE task_key = ?`,
+	stmtTaskGet:   `SELECT ` + taskCols + ` FROM tasks WHERE id = ?`,
+	stmtTaskUpdate: `
+		UPDATE tasks SET state = ?, assignee = ?, outcome = ?, due_at = ?, claimed_at = ?, done_at = ?
+		WHERE id = ?`,
+	// Times are fixed-width UTC text, so ordering by due_at is by time.
+	stmtTaskList: `SELECT ` + taskCols + ` FROM tasks
+		WHERE (?1 = 0 OR case_id = ?1) AND (?2 = '' OR kind = ?2) AND (?3 = '' OR state = ?3)
+		ORDER BY due_at, id LIMIT ?4`,
 }
 
 // stmts are the prepared queries, indexed by stmtID.

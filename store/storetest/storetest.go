@@ -47,6 +47,8 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"LockSerializes", testLock},
 		{"InboundRejected", testRejected},
 		{"Timers", testTimers},
+		{"Tasks", testTasks},
+		{"TaskConcurrentClaim", testTaskConcurrentClaim},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -362,6 +364,8 @@ func fullCase(conv service.Conversation) *cases.Case {
 			Resolved:        t0.Add(30 * time.Hour),
 			ResolveNotified: t0.Add(31 * time.Hour),
 			Closed:          t0.Add(50 * time.Hour),
+			LastUpdate:      t0.Add(8 * time.Hour),
+			NextUpdate:      t0.Add(16 * time.Hour),
 		},
 	}
 }
