@@ -117,6 +117,9 @@ type Case struct {
 	Plan       *Plan       // current handling plan (lifecycle.go); nil until one is written
 	Resolution *Resolution // proof of the latest resolution; nil while open and after a reopen
 	Milestones Milestones  // when each SLA clock stopped (escalation.go)
+
+	// Complaints about the case, oldest first (complaint.go, SPEC §7).
+	Complaints []Complaint
 }
 
 // NumberFor formats the customer-facing case number for a stored id.

@@ -102,10 +102,21 @@ const (
 	ActionOverride   Action = "override" // category, priority, department
 	ActionTakeover   Action = "takeover" // answer the customer as an agent
 	ActionCallback   Action = "callback" // list, claim and complete phone callbacks and follow-ups (SPEC §6, §8)
+
+	// Complaints (SPEC §1, §7): supervisors handle them; specialists also
+	// receive them (the hotline), the customer opens them in the
+	// conversation, and the head of the department responsible for a
+	// complaint investigates it (checked against that department, see
+	// Case.canComplaint).
+	ActionOpenComplaint        Action = "complaint_open"
+	ActionHandleComplaint      Action = "complaint"             // judge, propose plans, record acceptance, summarize, follow up
+	ActionInvestigateComplaint Action = "complaint_investigate" // cause and responsible party
+	ActionChooseComplaintPlan  Action = "complaint_choose"      // pick one of the proposed plans
 )
 
 // Actions lists every action, for tables and the API's documentation.
-var Actions = []Action{ActionRead, ActionNote, ActionPlan, ActionChangePlan, ActionApprove, ActionResolve, ActionReopen, ActionClose, ActionOverride, ActionTakeover, ActionCallback}
+var Actions = []Action{ActionRead, ActionNote, ActionPlan, ActionChangePlan, ActionApprove, ActionResolve, ActionReopen, ActionClose, ActionOverride, ActionTakeover, ActionCallback,
+	ActionOpenComplaint, ActionHandleComplaint, ActionInvestigateComplaint, ActionChooseComplaintPlan}
 
 // scope says on which cases a role may do an action.
 type scope int
@@ -125,10 +136,12 @@ var permissions = map[Role]map[Action]scope{
 	RoleSpecialist: {
 		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all, ActionCallback: all,
 		ActionPlan: own, ActionChangePlan: own, ActionResolve: own,
+		ActionOpenComplaint: all,
 	},
 	RoleSupervisor: {
 		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all, ActionClose: all, ActionOverride: all,
 		ActionCallback: all, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionApprove: own,
+		ActionOpenComplaint: all, ActionHandleComplaint: all, ActionInvestigateComplaint: all, ActionChooseComplaintPlan: all,
 	},
 	RoleHandler: {
 		ActionRead: own, ActionNote: own, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionReopen: own,
@@ -136,10 +149,11 @@ var permissions = map[Role]map[Action]scope{
 	RoleHead: {
 		ActionRead: own, ActionNote: own, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionReopen: own,
 		ActionApprove: own, ActionClose: own,
+		ActionInvestigateComplaint: own,
 	},
 	// The customer reopens by failing the function check; what they write
 	// reaches the case as notes through the bot.
-	RoleCustomer: {ActionReopen: all, ActionNote: all},
+	RoleCustomer: {ActionReopen: all, ActionNote: all, ActionOpenComplaint: all},
 }
 
 // department is the department whose cases count as the user's own.
