@@ -57,7 +57,7 @@ type Config struct {
 		ModelPatterns []string `yaml:"model_patterns"`
 		BatchPatterns []string `yaml:"batch_patterns"`
 	} `yaml:"extract"`
-	SLA     cases.SLAPolicy `yaml:"sla"`
+	SLA cases.SLAPolicy `yaml:"sla"`
 	// QuietHours are the customers' rest hours in dialog.timezone (SPEC §8):
 	// P2/P3 progress updates due inside wait for their end; P1 goes out
 	// anyway unless p1_override is false.
