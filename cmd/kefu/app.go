@@ -82,12 +82,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Store: m.store, Engine: engine, SLA: cfg.SLA, Now: m.Now, Logger: m.Log,
 		OutboxPoll: cfg.Outbox.PollInterval, OutboxLease: cfg.Outbox.Lease,
 		OutboxBatch: cfg.Outbox.Batch, OutboxMaxAttempts: cfg.Outbox.MaxAttempts,
-		Webhooks: subscribers(cfg.Webhooks),
-		Lifecycle: service.Lifecycle{
-			QuietHours: cfg.QuietHours, Location: cfg.Location(),
-			CallbackAfter: cfg.Callbacks.SurveyAfter, CallbackWithin: cfg.Callbacks.Within,
-			FollowUp: service.FollowUp{Enabled: cfg.FollowUp.Enabled, Delay: cfg.FollowUp.Delay, Within: cfg.FollowUp.Within},
-		},
+		Webhooks:  subscribers(cfg.Webhooks),
+		Lifecycle: lifecycle(cfg),
 	})
 	m.svc.SetSender(service.WebhookChannel, webhook.New(cfg.Webhooks, nil, m.Now))
 
@@ -191,4 +187,13 @@ func subscribers(eps []webhook.Endpoint) []service.Subscriber {
 		out = append(out, service.Subscriber{Name: e.Name, Events: e.Events})
 	}
 	return out
+}
+
+// lifecycle is the case-timer configuration: cadence, quiet hours, callbacks.
+func lifecycle(cfg configs.Config) service.Lifecycle {
+	return service.Lifecycle{
+		QuietHours: cfg.QuietHours, Location: cfg.Location(),
+		CallbackAfter: cfg.Callbacks.SurveyAfter, CallbackWithin: cfg.Callbacks.Within,
+		FollowUp: service.FollowUp{Enabled: cfg.FollowUp.Enabled, Delay: cfg.FollowUp.Delay, Within: cfg.FollowUp.Within},
+	}
 }

@@ -255,7 +255,7 @@ func Simulate(ctx context.Context, cfg configs.Config, st service.Store, clock *
 	}
 	ts := &timerStore{Store: st}
 	svc := service.New(service.Options{
-		Store: ts, Engine: engine, SLA: cfg.SLA, Now: clock.Now, Logger: slog.New(slog.DiscardHandler),
+		Store: ts, Engine: engine, SLA: cfg.SLA, Now: clock.Now, Logger: slog.New(slog.DiscardHandler), Lifecycle: lifecycle(cfg),
 		Senders: map[channels.ID]channels.Sender{channels.ID(tr.Channel): recorder{}},
 	})
 	clock.Set(tr.Start)
