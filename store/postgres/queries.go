@@ -114,7 +114,7 @@ func (s *Store) MessagesList(ctx context.Context, p service.MessagesListParams) 
 const caseCols = `id, number, customer_id, conversation_id, channel, source, language, fields, category,
 	subtype, priority, reasons, department, state, escalated, deadline_first_response,
 	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
-	plan, resolution, milestones`
+	plan, resolution, milestones, complaints`
 
 func scanCase(r pgx.Row) (*cases.Case, error) {
 	c := &cases.Case{}
@@ -123,7 +123,7 @@ func scanCase(r pgx.Row) (*cases.Case, error) {
 		&c.Department, &c.State, &c.Escalated, timeCol{&c.Deadlines.FirstResponse},
 		timeCol{&c.Deadlines.Registration}, timeCol{&c.Deadlines.Classification},
 		timeCol{&c.Deadlines.StartBy}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt},
-		jsonCol{&c.Plan}, jsonCol{&c.Resolution}, jsonCol{&c.Milestones})
+		jsonCol{&c.Plan}, jsonCol{&c.Resolution}, jsonCol{&c.Milestones}, jsonCol{&c.Complaints})
 	return c, err
 }
 

@@ -111,7 +111,7 @@ func scanCase(r rowScanner) (*cases.Case, error) {
 		&c.Department, &c.State, &c.Escalated, timeCol{&c.Deadlines.FirstResponse},
 		timeCol{&c.Deadlines.Registration}, timeCol{&c.Deadlines.Classification},
 		timeCol{&c.Deadlines.StartBy}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt},
-		jsonCol{&c.Plan}, jsonCol{&c.Resolution}, jsonCol{&c.Milestones})
+		jsonCol{&c.Plan}, jsonCol{&c.Resolution}, jsonCol{&c.Milestones}, jsonCol{&c.Complaints})
 	return c, err
 }
 

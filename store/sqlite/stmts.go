@@ -63,7 +63,7 @@ const conversationCols = `id, customer_id, channel, external_user_id, phase, sta
 const caseCols = `id, number, customer_id, conversation_id, channel, source, language, fields, category,
 	subtype, priority, reasons, department, state, escalated, deadline_first_response,
 	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
-	plan, resolution, milestones`
+	plan, resolution, milestones, complaints`
 
 const taskCols = `id, case_id, kind, state, assignee, outcome, created_at, due_at, claimed_at, done_at`
 
@@ -113,8 +113,8 @@ var queries = [numStmts]string{
 		INSERT INTO cases (customer_id, conversation_id, channel, source, language, fields, category,
 			subtype, priority, reasons, department, state, escalated, deadline_first_response,
 			deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
-			plan, resolution, milestones)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			plan, resolution, milestones, complaints)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 	stmtCaseNumber: `UPDATE cases SET number = ? WHERE id = ?`,
 	stmtCaseUpdate: `
@@ -122,7 +122,7 @@ var queries = [numStmts]string{
 			fields = ?, category = ?, subtype = ?, priority = ?, reasons = ?, department = ?, state = ?,
 			escalated = ?, deadline_first_response = ?, deadline_registration = ?,
 			deadline_classification = ?, deadline_start_by = ?, updated_at = ?,
-			plan = ?, resolution = ?, milestones = ?
+			plan = ?, resolution = ?, milestones = ?, complaints = ?
 		WHERE id = ?`,
 	stmtCaseHistory: `
 		SELECT case_id, at, actor, action, field, from_value, to_value, reason, visible

@@ -126,7 +126,7 @@ func (t *Tx) CaseInsert(ctx context.Context, c *cases.Case) error {
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
 		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
 		ts(c.CreatedAt), ts(c.UpdatedAt),
-		textOrNull(ext.Plan), textOrNull(ext.Resolution), textOrNull(ext.Milestones)).Scan(&id); err != nil {
+		textOrNull(ext.Plan), textOrNull(ext.Resolution), textOrNull(ext.Milestones), textOrNull(ext.Complaints)).Scan(&id); err != nil {
 		return fmt.Errorf("sqlite: insert case: %w", err)
 	}
 	number := cases.NumberFor(id)
@@ -155,7 +155,8 @@ func (t *Tx) CaseUpdate(ctx context.Context, c *cases.Case) error {
 		c.Category, c.Subtype, c.Priority, reasons, c.Department, c.State, c.Escalated,
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
 		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
-		ts(c.UpdatedAt), textOrNull(ext.Plan), textOrNull(ext.Resolution), textOrNull(ext.Milestones), c.ID)
+		ts(c.UpdatedAt), textOrNull(ext.Plan), textOrNull(ext.Resolution), textOrNull(ext.Milestones),
+		textOrNull(ext.Complaints), c.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update case %d: %w", c.ID, err)
 	}

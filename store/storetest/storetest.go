@@ -367,6 +367,25 @@ func fullCase(conv service.Conversation) *cases.Case {
 			LastUpdate:      t0.Add(8 * time.Hour),
 			NextUpdate:      t0.Add(16 * time.Hour),
 		},
+		Complaints: []cases.Complaint{fullComplaint(), {
+			N: 2, Stage: cases.ComplaintReceived, Source: cases.ComplaintFromSurvey, Complainant: "王伟",
+			Content: "low survey score timeliness=1", OpenedAt: t0.Add(60 * time.Hour), OpenedBy: "customer",
+		}},
+	}
+}
+
+// fullComplaint is a complaint through every stage, every field set.
+func fullComplaint() cases.Complaint {
+	return cases.Complaint{
+		N: 1, Stage: cases.ComplaintClosed, Source: cases.ComplaintFromCustomer, Complainant: "王伟",
+		Content: "师傅迟到", OpenedAt: t0.Add(31 * time.Hour), OpenedBy: "customer",
+		Valid: true, JudgeReason: "属实", Department: cases.DeptLogistics,
+		InvestigationDue: t0.Add(100 * time.Hour), JudgedAt: t0.Add(32 * time.Hour),
+		Cause: "排班冲突", ResponsibleParty: "调度组", InvestigatedAt: t0.Add(33 * time.Hour),
+		ProposedPlans: []string{"道歉", "延保一年"}, ChosenPlan: 2, ChosenBy: "user:2", ChosenAt: t0.Add(34 * time.Hour),
+		CustomerAccepted: true, CustomerFeedback: "可以", AcceptedAt: t0.Add(35 * time.Hour),
+		Classification: cases.ComplaintClassTimeliness, Improvements: []string{"预留路上时间"}, SummarizedAt: t0.Add(36 * time.Hour),
+		FollowUpNote: "满意", FollowUpAt: t0.Add(37 * time.Hour),
 	}
 }
 
@@ -397,6 +416,7 @@ func testCaseRoundTrip(t *testing.T, s service.Store) {
 	allSet(t, "Plan", c.Plan)
 	allSet(t, "Resolution", c.Resolution)
 	allSet(t, "Milestones", c.Milestones)
+	allSet(t, "Complaint", c.Complaints[0])
 	want := *c
 	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
 		if err := tx.CaseInsert(ctx, c); err != nil {
@@ -437,6 +457,8 @@ func testCaseRoundTrip(t *testing.T, s service.Store) {
 	}
 	upd.Resolution = nil
 	upd.Milestones = cases.Milestones{Assigned: t0.Add(10 * time.Minute)}
+	upd.Complaints = []cases.Complaint{fullComplaint()}
+	upd.Complaints[0].Stage, upd.Complaints[0].FollowUpNote, upd.Complaints[0].FollowUpAt = cases.ComplaintFollowUp, "", time.Time{}
 	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
 		u := upd
 		return tx.CaseUpdate(ctx, &u)
@@ -449,8 +471,8 @@ func testCaseRoundTrip(t *testing.T, s service.Store) {
 		t.Errorf("after CaseUpdate Plan = %+v, want a stored copy of %+v", got.Plan, upd.Plan)
 	}
 
-	// Clearing the plan and the milestones stores NULL again.
-	upd.Plan, upd.Milestones = nil, cases.Milestones{}
+	// Clearing the plan, the milestones and the complaints stores NULL again.
+	upd.Plan, upd.Milestones, upd.Complaints = nil, cases.Milestones{}, nil
 	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
 		u := upd
 		return tx.CaseUpdate(ctx, &u)

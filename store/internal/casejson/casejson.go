@@ -1,8 +1,8 @@
 // Package casejson encodes the parts of a case both stores keep as JSON
-// columns: the plan, the resolution and the milestones. Times are stored in
+// columns: the plan, the resolution, the milestones and the complaints. Times are stored in
 // UTC with microsecond precision, like every other stored time, so they read
-// back as the time columns do. A nil plan or resolution and zero milestones
-// encode as nil (NULL).
+// back as the time columns do. A nil plan or resolution, zero milestones
+// and no complaints encode as nil (NULL).
 package casejson
 
 import (
@@ -18,6 +18,7 @@ type Columns struct {
 	Plan       []byte
 	Resolution []byte
 	Milestones []byte
+	Complaints []byte
 }
 
 // Encode returns c's JSON columns. c is not changed.
@@ -46,6 +47,18 @@ func Encode(c *cases.Case) (Columns, error) {
 	}
 	if m != (cases.Milestones{}) {
 		if cols.Milestones, err = marshal("milestones", m); err != nil {
+			return cols, err
+		}
+	}
+	if len(c.Complaints) > 0 {
+		ks := make([]cases.Complaint, len(c.Complaints))
+		for i, k := range c.Complaints {
+			k.OpenedAt, k.InvestigationDue, k.JudgedAt = norm(k.OpenedAt), norm(k.InvestigationDue), norm(k.JudgedAt)
+			k.InvestigatedAt, k.ChosenAt, k.AcceptedAt = norm(k.InvestigatedAt), norm(k.ChosenAt), norm(k.AcceptedAt)
+			k.SummarizedAt, k.FollowUpAt = norm(k.SummarizedAt), norm(k.FollowUpAt)
+			ks[i] = k
+		}
+		if cols.Complaints, err = marshal("complaints", ks); err != nil {
 			return cols, err
 		}
 	}
