@@ -539,6 +539,7 @@ func (s *Service) afterResolution(ctx context.Context, tx Tx, conv *Conversation
 	}
 	log := s.opt.Logger.With("conversation_id", conv.ID, "case_id", c.ID, "channel", string(conv.Channel))
 	var hist []cases.Change
+	var complaint int // the complaint opened or added to
 	switch a.Kind {
 	case dialog.ActReopenCase:
 		reason := "function check failed"
@@ -566,12 +567,10 @@ func (s *Service) afterResolution(ctx context.Context, tx Tx, conv *Conversation
 		hist = []cases.Change{{CaseID: c.ID, At: now, Actor: "customer", Action: "survey", To: strings.Join(parts, ","), Reason: a.Survey.Comment}}
 		log.Info("survey answered", "scores", strings.Join(parts, ","))
 	case dialog.ActComplaint:
-		c.Escalated = true
-		hist = []cases.Change{
-			{CaseID: c.ID, At: now, Actor: "customer", Action: "complaint", To: a.Note},
-			{CaseID: c.ID, At: now, Actor: "bot", Action: cases.HistEscalated, To: "supervisor", Reason: "complaint"},
+		if hist, complaint, err = openComplaint(c, a.Note, now); err != nil { // complaints.go
+			return err
 		}
-		log.Info("complaint opened")
+		log.Info("complaint opened", "complaint", complaint)
 	}
 	if err := tx.CaseUpdate(ctx, c); err != nil {
 		return err
@@ -587,7 +586,12 @@ func (s *Service) afterResolution(ctx context.Context, tx Tx, conv *Conversation
 		}
 		return s.emit(ctx, tx, EventSurveyAnswered, c, map[string]any{"scores": scores, "comment": a.Survey.Comment}, now)
 	case dialog.ActComplaint:
-		return s.emit(ctx, tx, EventComplaintOpened, c, map[string]any{"text": a.Note}, now)
+		typ, data := EventComplaintOpened, complaintEvent(c, complaint, hist)
+		if hist[0].Action != cases.HistComplaint {
+			typ = EventComplaintUpdated // added to the complaint still open
+		}
+		data["text"] = a.Note
+		return s.emit(ctx, tx, typ, c, data, now)
 	}
 	return s.emit(ctx, tx, EventCaseUpdated, c, map[string]any{"by": "customer", "reason": "function check failed"}, now)
 }

@@ -122,6 +122,9 @@ type caseOp struct {
 	// event, when set, is fed to the conversation's dialog after the
 	// change (e.g. a resolution starts the function check and survey).
 	event func(c *cases.Case) dialog.Event
+	// webhook, when set, names the event sent instead of case.updated
+	// (e.g. complaint.updated), so a subscriber gets one event per change.
+	webhook func(c *cases.Case, hist []cases.Change) (string, map[string]any)
 }
 
 // mutateCase runs op on case id in one transaction under the conversation's
@@ -183,7 +186,11 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 		for _, h := range hist {
 			actions = append(actions, h.Action)
 		}
-		if err := s.emit(ctx, tx, typ, c, map[string]any{"by": actorOf(hist), "actions": actions}, now); err != nil {
+		data := map[string]any{"by": actorOf(hist), "actions": actions}
+		if op.webhook != nil {
+			typ, data = op.webhook(c, hist)
+		}
+		if err := s.emit(ctx, tx, typ, c, data, now); err != nil {
 			return err
 		}
 		if op.event != nil && conv.ID != 0 {
