@@ -254,8 +254,10 @@ func decodeError(t *testing.T, w *httptest.ResponseRecorder) errorBody {
 	return e
 }
 
-// samplePath fills {id} in a route's path.
-func samplePath(p string) string { return strings.ReplaceAll(p, "{id}", "42") }
+// samplePath fills {id} and {n} in a route's path.
+func samplePath(p string) string {
+	return strings.NewReplacer("{id}", "42", "{n}", "1").Replace(p)
+}
 
 func TestUnauthorized(t *testing.T) {
 	t.Parallel()
@@ -566,6 +568,7 @@ func TestCaseDetailView(t *testing.T) {
 				"decided_at": "2025-03-01T11:30:00+08:00", "comment": "ok",
 			},
 			"resolution": map[string]any{"proof": "board replaced", "link": "https://example.com/r/1", "by": "user:3", "at": "2025-03-02T11:00:00+08:00"},
+			"complaints": []any{},
 			"created_at": "2025-03-01T10:00:00+08:00", "updated_at": "2025-03-01T11:00:00+08:00",
 		},
 		"history": []any{

@@ -1,6 +1,6 @@
 // Package console is the staff HTTP API under /api/v1/: cases (list, read,
-// override, plan, approval, notes, plan change, resolution, reopen, close)
-// and agent takeover of conversations. The agent console UI uses exactly
+// override, plan, approval, notes, plan change, resolution, reopen, close),
+// complaints (complaints.go) and agent takeover of conversations. The agent console UI uses exactly
 // this API; console/openapi.yaml documents it and is served at
 // /api/v1/openapi.yaml.
 //
@@ -60,7 +60,8 @@ type Service interface {
 	// ConversationHandBack returns the conversation to the bot.
 	ConversationHandBack(ctx context.Context, u cases.User, id int64) error
 
-	TaskService // callbacks and follow-ups (tasks.go)
+	TaskService      // callbacks and follow-ups (tasks.go)
+	ComplaintService // the complaint workflow (complaints.go)
 }
 
 // MaxBodyBytes caps every request body; a larger one gets 413.
@@ -97,7 +98,7 @@ type route struct {
 }
 
 func (a *API) routes() []route {
-	return []route{
+	return append([]route{
 		{method: "GET", path: "/api/v1/openapi.yaml", public: true, h: a.openAPI},
 
 		{method: "GET", path: "/api/v1/cases", h: a.caseList},
@@ -120,7 +121,7 @@ func (a *API) routes() []route {
 		{method: "GET", path: "/api/v1/tasks", h: a.taskList},
 		{method: "POST", path: "/api/v1/tasks/{id}/claim", h: a.taskClaim},
 		{method: "POST", path: "/api/v1/tasks/{id}/complete", h: a.taskComplete},
-	}
+	}, a.complaintRoutes()...)
 }
 
 // Handler serves the API at its full paths (/api/v1/...), so mount it with

@@ -34,6 +34,7 @@ type caseView struct {
 	Milestones     milestonesView    `json:"milestones"`
 	Plan           *planView         `json:"plan"`       // null until a plan is written
 	Resolution     *resolutionView   `json:"resolution"` // null while open and after a reopen
+	Complaints     []complaintView   `json:"complaints"` // oldest first; [] when none
 	CreatedAt      time.Time         `json:"created_at"`
 	UpdatedAt      time.Time         `json:"updated_at"`
 }
@@ -181,8 +182,9 @@ func newCaseView(c *cases.Case) caseView {
 			ResolveNotified: c.Milestones.ResolveNotified,
 			Closed:          c.Milestones.Closed,
 		},
-		CreatedAt: c.CreatedAt,
-		UpdatedAt: c.UpdatedAt,
+		Complaints: newComplaintViews(c.Complaints),
+		CreatedAt:  c.CreatedAt,
+		UpdatedAt:  c.UpdatedAt,
 	}
 	for k, val := range c.Fields {
 		v.Fields[string(k)] = val
