@@ -241,10 +241,10 @@ func (k *Complaint) conflict(c *Case, format string, a ...any) error {
 	return Errorf(EConflict, fmt.Sprintf("case %s complaint %d is %s: ", c.Number, k.N, k.Stage)+fmt.Sprintf(format, a...))
 }
 
-// step is the common frame of every step after receipt: permission, the
-// complaint, its stage. check validates; apply changes the complaint and
-// returns the entry's Reason and the new stage. Nothing changes unless
-// every check passed.
+// complaintStep is the common frame of every step after receipt:
+// permission, the complaint, its stage. check validates; apply changes the
+// complaint and returns the entry's Reason and the new stage. Nothing
+// changes unless every check passed.
 func (c *Case) complaintStep(u User, action Action, n int, stages []ComplaintStage, what, hist string, now time.Time,
 	check func(k *Complaint) error, apply func(k *Complaint) (string, ComplaintStage)) ([]Change, error) {
 	k, err := c.Complaint(n)
