@@ -294,7 +294,9 @@ func (m *matcher) has(kw string) bool {
 // span is where a keyword matched: clause index and byte range.
 type span struct{ clause, start, end int }
 
-func (a span) overlaps(b span) bool { return a.clause == b.clause && a.start < b.end && b.start < a.end }
+func (a span) overlaps(b span) bool {
+	return a.clause == b.clause && a.start < b.end && b.start < a.end
+}
 
 // find returns where kw first occurs un-negated.
 func (m *matcher) find(kw string) (span, bool) {
