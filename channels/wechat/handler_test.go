@@ -345,3 +345,34 @@ func TestUnsubscribe(t *testing.T) {
 		t.Errorf("%d API calls", n)
 	}
 }
+
+// TestRetryTakesOverTheWait: a redelivery while the first copy still waits
+// (WeChat gave up on that connection) takes over; the first answers
+// `success` at once and the reply goes to the newest connection.
+func TestRetryTakesOverTheWait(t *testing.T) {
+	t.Parallel()
+	b := setup(t, setupOpts{mode: Safe})
+	body := readTestdata(t, "text.xml")
+	first := make(chan resp, 1)
+	go func() { first <- b.client.do(t, req{body: body}) }()
+	b.clock.WaitAfter(t, 1)
+	retry := make(chan resp, 1)
+	go func() { retry <- b.client.do(t, req{body: body}) }()
+	if r := <-first; r.body != "success" {
+		t.Fatalf("first copy got %q, want success", r.body)
+	}
+	b.clock.WaitAfter(t, 1)
+	if err := b.ch.Send(context.Background(), channels.Outbound{OutboxID: 1, ExternalUserID: testOpenID, Text: "已登记。"}); err != nil {
+		t.Fatal(err)
+	}
+	x, ok := b.client.reply(t, <-retry)
+	if !ok || x.Content != "已登记。" {
+		t.Fatalf("retry got %+v", x)
+	}
+	if _, fresh, _ := b.inbox.snapshot(); len(fresh) != 1 {
+		t.Errorf("%d new messages", len(fresh))
+	}
+	if n := len(b.api.paths()); n != 0 {
+		t.Errorf("%d API calls", n)
+	}
+}

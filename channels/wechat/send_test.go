@@ -331,7 +331,9 @@ func TestConfigValidate(t *testing.T) {
 		"wechat.encoding_aes_key": func(c *Config) { c.EncodingAESKey = "short" },
 		"wechat.mode":             func(c *Config) { c.Mode = "aes" },
 		"wechat.reply_budget":     func(c *Config) { c.ReplyBudget = 5 * time.Second },
-		"wechat.templates.p":      func(c *Config) { c.Templates = map[string]Template{"p": {TemplateID: "x", Fields: map[string]string{"a": "{{"}}} },
+		"wechat.templates.p": func(c *Config) {
+			c.Templates = map[string]Template{"p": {TemplateID: "x", Fields: map[string]string{"a": "{{"}}}
+		},
 	} {
 		c := ok
 		mut(&c)
