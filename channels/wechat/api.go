@@ -169,15 +169,15 @@ func (a *api) callWith(ctx context.Context, tok, path string, body any, out any)
 }
 
 func (a *api) post(ctx context.Context, path string, q url.Values, body, out any) error {
-	b, err := json.Marshal(body)
-	if err != nil {
+	// WeChat shows texts as sent; HTML escaping ("&" as \u0026) is not
+	// wanted there.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(body); err != nil {
 		return err
 	}
-	// WeChat shows what was sent; HTML escaping would turn "&" in texts
-	// into \u0026, which it does not unescape everywhere.
-	b = bytes.ReplaceAll(b, []byte(`\u0026`), []byte("&"))
-	b = bytes.ReplaceAll(b, []byte(`\u003c`), []byte("<"))
-	b = bytes.ReplaceAll(b, []byte(`\u003e`), []byte(">"))
+	b := buf.Bytes()
 	u := a.base + path
 	if len(q) > 0 {
 		u += "?" + q.Encode()
