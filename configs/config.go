@@ -23,6 +23,7 @@ import (
 
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels/webhook"
+	"github.com/kefu-dev/kefu/channels/wechat"
 	"github.com/kefu-dev/kefu/dialog"
 )
 
@@ -81,6 +82,8 @@ type Config struct {
 		PollInterval    time.Duration `yaml:"poll_interval"`
 		Title           string        `yaml:"title"`
 	} `yaml:"webchat"`
+	// WeChat is the Official Account channel (公众号); off unless enabled.
+	WeChat wechat.Config `yaml:"wechat"`
 	// Webhooks receive signed events (case.created, case.updated,
 	// case.resolved, sla.breached, survey.answered, complaint.opened, …).
 	Webhooks []webhook.Endpoint `yaml:"webhooks"`
@@ -180,6 +183,11 @@ func (c *Config) Validate() error {
 	if c.Webchat.MaxMessageBytes < 16 {
 		return fmt.Errorf("webchat.max_message_bytes: must be at least 16")
 	}
+	if c.WeChat.Enabled {
+		if err := c.WeChat.Validate(); err != nil {
+			return err
+		}
+	}
 	seen := map[string]bool{}
 	for i, w := range c.Webhooks {
 		key := fmt.Sprintf("webhooks[%d]", i)
@@ -224,6 +232,7 @@ func (c Config) Redacted() Config {
 		hooks[i] = w
 	}
 	c.Webhooks = hooks
+	c.WeChat = c.WeChat.Redacted()
 	if u, err := url.Parse(c.Database.URL); err == nil && u.User != nil {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "xxxxx")

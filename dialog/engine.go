@@ -249,6 +249,9 @@ func (s *step) onMessage(ev Event) {
 	if text == "" && choice == "" {
 		return
 	}
+	if s.channelAction(choice) {
+		return
+	}
 	if choice == "" && wantsHuman(text) {
 		s.handoff("customer_request", "handoff")
 		return
@@ -276,6 +279,67 @@ func (s *step) onMessage(ev Event) {
 		s.onConfirm(text, choice)
 	default:
 		s.collect(text, choice)
+	}
+}
+
+// Channel actions: events and menu buttons some channels have (a WeChat
+// subscription, a QR-code scan, a menu click). They are not answers to
+// questions.
+const (
+	ChoiceSubscribe  = "event:subscribe"
+	ChoiceScan       = "event:scan"
+	ChoiceMenuRepair = "menu:repair"
+	ChoiceMenuStatus = "menu:status"
+	ChoiceMenuHuman  = "menu:human"
+)
+
+// channelAction handles an event or menu choice and reports whether it did.
+func (s *step) channelAction(choice string) bool {
+	switch {
+	case strings.HasPrefix(choice, ChoiceSubscribe), strings.HasPrefix(choice, ChoiceScan):
+		s.say("welcome", nil)
+		s.reaskOpen()
+		return true
+	case choice == ChoiceMenuStatus:
+		s.sayStatus()
+		s.reaskOpen()
+		return true
+	case choice == ChoiceMenuHuman:
+		s.handoff("customer_request", "handoff")
+		return true
+	case choice == ChoiceMenuRepair:
+		if s.intakeOpen() {
+			s.reaskOpen()
+			return true
+		}
+		if s.st.Phase != PhaseNew && s.st.Phase != PhaseDone {
+			s.resetIntake()
+		}
+		s.st.Phase, s.st.Asking = PhaseCollecting, cases.FieldSymptom
+		s.markAsked()
+		s.reply(Reply{Text: s.t("ask.symptom", nil), Field: cases.FieldSymptom})
+		return true
+	case strings.HasPrefix(choice, "event:"), strings.HasPrefix(choice, "menu:"):
+		return true // an event kefu does not act on
+	}
+	return false
+}
+
+// intakeOpen reports whether a question of the intake is waiting.
+func (s *step) intakeOpen() bool {
+	return s.st.Phase == PhaseCollecting || s.st.Phase == PhaseConfirming
+}
+
+// reaskOpen repeats the open question after an interruption, if any.
+func (s *step) reaskOpen() {
+	switch s.st.Phase {
+	case PhaseCollecting, PhaseConfirming:
+		q, field, choices := s.currentQuestion()
+		s.reply(Reply{Text: q, Field: field, Choices: choices})
+	case PhaseSurvey:
+		s.askSurvey()
+	case PhaseCheck:
+		s.askCheck("check.ask")
 	}
 }
 

@@ -466,3 +466,30 @@ func TestFunctionCheckAndSurvey(t *testing.T) {
 		}
 	})
 }
+
+func TestChannelEventsAndMenu(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.press("event:subscribe:qrscene_42")
+	if len(r) != 1 || !strings.Contains(r[0].Text, "报修") || b.st.Phase != dialog.PhaseNew {
+		t.Fatalf("subscribe: phase %s %+v", b.st.Phase, r)
+	}
+	r = b.press("menu:repair")
+	if lastField(r) != cases.FieldSymptom {
+		t.Fatalf("repair menu should ask for the problem: %+v", r)
+	}
+	b.send("洗衣机不脱水，型号XQG100")
+	asked := b.st.Asking
+	r = b.press("menu:status")
+	if b.st.Asking != asked || lastField(r) != asked {
+		t.Errorf("status mid-intake should answer and re-ask %s: %+v", asked, r)
+	}
+	b.press("event:unsubscribe")
+	if b.st.Asking != asked {
+		t.Error("an unknown event changed the intake")
+	}
+	b.press("menu:human")
+	if b.st.Phase != dialog.PhaseWaitingAgent {
+		t.Errorf("human menu: phase %s", b.st.Phase)
+	}
+}

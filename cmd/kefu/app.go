@@ -14,6 +14,7 @@ import (
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/channels/webchat"
 	"github.com/kefu-dev/kefu/channels/webhook"
+	"github.com/kefu-dev/kefu/channels/wechat"
 	"github.com/kefu-dev/kefu/configs"
 	"github.com/kefu-dev/kefu/console"
 	"github.com/kefu-dev/kefu/service"
@@ -29,6 +30,7 @@ type Main struct {
 	Now    func() time.Time
 
 	store   service.Store
+	wechat  *wechat.Channel
 	svc     *service.Service
 	srv     *http.Server
 	ln      net.Listener
@@ -98,6 +100,15 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	// The staff API: the agent console and integrations use it.
 	mux.Handle(console.Prefix, console.New(m.svc, m.Log.With("component", "console")).Handler())
+	if cfg.WeChat.Enabled {
+		wc, err := wechat.New(cfg.WeChat, m.svc, wechat.Options{Now: m.Now, Logger: m.Log.With("channel", "wechat")})
+		if err != nil {
+			return fmt.Errorf("wechat: %w", err)
+		}
+		m.wechat = wc
+		m.svc.SetSender(channels.WeChat, wc)
+		mux.Handle(wc.Path(), wc)
+	}
 	if cfg.Webchat.Enabled {
 		wc := webchat.New(webchat.Config{
 			MaxMessageBytes: cfg.Webchat.MaxMessageBytes, PollInterval: cfg.Webchat.PollInterval, Title: cfg.Webchat.Title,
@@ -173,6 +184,9 @@ func (m *Main) Close() error {
 			m.cancel()
 		}
 		m.wg.Wait()
+		if m.wechat != nil {
+			errs = append(errs, m.wechat.Close())
+		}
 		if m.store != nil {
 			errs = append(errs, m.store.Close())
 		}

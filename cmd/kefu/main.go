@@ -24,6 +24,8 @@ import (
 	"log/slog"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/channels/wechat"
 	"github.com/kefu-dev/kefu/configs"
 	"github.com/kefu-dev/kefu/service"
 )
@@ -46,6 +48,7 @@ const usage = `usage:
   kefu config check [-config FILE]   validate the configuration
   kefu config example                print an annotated example configuration
   kefu simulate [-check] FILE…       replay transcript files (see README)
+  kefu wechat menu push [-config FILE]  push the configured (or default) Official Account menu
   kefu user add -name N -role R [-department D] [-config FILE]
                                      create a staff user and print their API token (shown once)
 `
@@ -101,6 +104,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	case "simulate":
 		return simulateCmd(ctx, rest, stdout, stderr)
+	case "wechat":
+		if len(rest) < 2 || rest[0] != "menu" || rest[1] != "push" {
+			fmt.Fprint(stderr, usage)
+			return flag.ErrHelp
+		}
+		cfg, err := loadConfig(rest[2:], stderr)
+		if err != nil {
+			return err
+		}
+		if !cfg.WeChat.Enabled {
+			return fmt.Errorf("wechat.enabled: the WeChat channel is not configured")
+		}
+		wc, err := wechat.New(cfg.WeChat, nopInbox{}, wechat.Options{})
+		if err != nil {
+			return fmt.Errorf("wechat: %w", err)
+		}
+		defer wc.Close()
+		menu := cfg.WeChat.Menu
+		if len(menu.Buttons) == 0 {
+			menu = wechat.DefaultMenu()
+		}
+		if err := wc.PushMenu(ctx, menu); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "menu pushed")
+		return nil
 	case "user":
 		if len(rest) == 0 || rest[0] != "add" {
 			fmt.Fprint(stderr, usage)
@@ -155,4 +184,11 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	fmt.Fprintf(stdout, "user %d (%s, %s) created.\nAPI token (shown once, keep it safe):\n%s\n", u.ID, u.Name, u.Role, token)
 	return nil
+}
+
+// nopInbox serves commands that only call the WeChat API.
+type nopInbox struct{}
+
+func (nopInbox) Receive(context.Context, channels.Inbound) (channels.Receipt, error) {
+	return channels.Receipt{}, fmt.Errorf("not serving")
 }
