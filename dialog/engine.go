@@ -112,6 +112,7 @@ func cloneState(st State) State {
 		c.Fields[k] = v
 	}
 	c.Texts = slices.Clone(st.Texts)
+	c.Attachments = slices.Clone(st.Attachments)
 	if st.Survey != nil || st.Phase == PhaseSurvey {
 		c.Survey = make(map[SurveyDimension]int, len(st.Survey))
 		for k, v := range st.Survey {
@@ -246,7 +247,15 @@ func (s *step) onMessage(ev Event) {
 		}
 		return
 	}
+	if s.st.CaseID == 0 {
+		s.st.Attachments = append(s.st.Attachments, ev.Attachments...)
+	}
 	if text == "" && choice == "" {
+		if len(ev.Attachments) > 0 && s.st.Phase != PhaseAgent && s.st.Phase != PhaseWaitingAgent {
+			// A photo alone: thank for it and keep the open question.
+			s.say("attachment.received", nil)
+			s.reaskOpen()
+		}
 		return
 	}
 	if s.channelAction(choice) {
@@ -1135,6 +1144,7 @@ func (s *step) draft() *CaseDraft {
 		Fields: f, Category: s.st.Category, Subtype: s.st.Subtype, Priority: s.st.Priority,
 		Reasons: slices.Clone(s.st.Reasons), Language: s.lang(), FirstContactAt: s.st.FirstContactAt,
 		Escalated: s.st.Priority == cases.P1, Handoff: s.st.HandoffReason,
+		Attachments: slices.Clone(s.st.Attachments),
 	}
 }
 

@@ -53,6 +53,9 @@ type State struct {
 	// Texts are the customer's problem descriptions, used to classify.
 	Texts []string `json:"texts,omitempty"`
 
+	// Attachments sent before the case exists; they go onto it at registration.
+	Attachments []string `json:"attachments,omitempty"`
+
 	CaseID     int64  `json:"case_id,omitempty"`
 	CaseNumber string `json:"case_number,omitempty"`
 
@@ -107,6 +110,9 @@ type Event struct {
 	Choice string
 	// Channel facts the engine may use: an email channel knows the address.
 	ChannelEmail string
+	// Attachments are the files (photos, voice) that came with the message,
+	// as references ("[image/jpeg] https://…").
+	Attachments []string
 	// The current case as stored, for status questions (set by the caller
 	// when the conversation has a case).
 	CaseState   string
@@ -164,6 +170,7 @@ type CaseDraft struct {
 	FirstContactAt time.Time
 	Escalated      bool
 	Handoff        string // reason, when registered because of a handoff
+	Attachments    []string
 }
 
 // Timer is a timer to schedule.

@@ -111,6 +111,10 @@ func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Re
 		if text == "" && in.Choice != "" {
 			text = in.Choice
 		}
+		for _, a := range in.Attachments {
+			// Kept with the message so agents see it; the case gets it below.
+			text = strings.TrimSpace(text + "\n" + attachmentLine(a))
+		}
 		id, inserted, err := tx.MessageInsert(ctx, MessageParams{
 			ConversationID: conv.ID, Channel: in.Channel, ExternalID: in.ExternalMessageID,
 			Direction: "in", Text: text, Kind: choiceKind(in.Choice), Raw: in.Raw, At: now,
@@ -124,6 +128,9 @@ func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Re
 			return nil
 		}
 		ev := dialog.Event{Kind: dialog.EventMessage, Text: in.Text, Choice: in.Choice}
+		for _, a := range in.Attachments {
+			ev.Attachments = append(ev.Attachments, attachmentLine(a))
+		}
 		if in.Channel == channels.Email {
 			ev.ChannelEmail = in.ExternalUserID
 		}
@@ -134,7 +141,14 @@ func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Re
 			}
 			ev.CaseState, ev.CaseStartBy = string(c.State), c.Deadlines.StartBy
 		}
-		return s.step(ctx, tx, &conv, ev, now)
+		hadCase := conv.CaseID != 0
+		if err := s.step(ctx, tx, &conv, ev, now); err != nil {
+			return err
+		}
+		if !hadCase {
+			return nil // a case registered now got them from the draft
+		}
+		return s.attach(ctx, tx, &conv, in.Attachments, now)
 	})
 	if err != nil {
 		return channels.Receipt{}, fmt.Errorf("receive %s message: %w", in.Channel, err)
@@ -295,6 +309,9 @@ func (s *Service) register(ctx context.Context, tx Tx, conv *Conversation, d *di
 		{CaseID: c.ID, At: now, Actor: "bot", Action: "registered", To: c.Number, Reason: reason},
 		{CaseID: c.ID, At: now, Actor: "bot", Action: "classified", Field: "category", To: string(c.Category) + "/" + c.Subtype, Reason: strings.Join(c.Reasons, "; ")},
 		{CaseID: c.ID, At: now, Actor: "bot", Action: "classified", Field: "priority", To: string(c.Priority), Reason: strings.Join(c.Reasons, "; ")},
+	}
+	for _, a := range d.Attachments {
+		hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "customer", Action: "attachment", To: a, Reason: string(conv.Channel)})
 	}
 	ch, err := c.Transition(cases.StateAssigned, "bot", "routed to "+string(c.Department), now)
 	if err != nil {
@@ -594,4 +611,25 @@ func (s *Service) afterResolution(ctx context.Context, tx Tx, conv *Conversation
 		return s.emit(ctx, tx, typ, c, data, now)
 	}
 	return s.emit(ctx, tx, EventCaseUpdated, c, map[string]any{"by": "customer", "reason": "function check failed"}, now)
+}
+
+func attachmentLine(a channels.Attachment) string {
+	ref := a.URL
+	if ref == "" {
+		ref = a.Name
+	}
+	return "[" + a.ContentType + "] " + ref
+}
+
+// attach files a message's attachments (photos of the damage, a receipt) on
+// the conversation's case, once there is one.
+func (s *Service) attach(ctx context.Context, tx Tx, conv *Conversation, atts []channels.Attachment, now time.Time) error {
+	if len(atts) == 0 || conv.CaseID == 0 {
+		return nil
+	}
+	hist := make([]cases.Change, 0, len(atts))
+	for _, a := range atts {
+		hist = append(hist, cases.Change{CaseID: conv.CaseID, At: now, Actor: "customer", Action: "attachment", To: attachmentLine(a), Reason: string(conv.Channel)})
+	}
+	return tx.CaseHistoryInsert(ctx, hist...)
 }

@@ -322,3 +322,48 @@ func TestAwkwardInputIsStoredAsText(t *testing.T) {
 }
 
 func benchBackends(b *testing.B) []backend { return backends(b) }
+
+// Photos sent before or after registration end up on the case.
+func TestAttachmentsGoOnTheCase(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			defer st.Close()
+			svc := newService(t, st, clk, &countingSender{})
+			photo := func(id, url string) channels.Inbound {
+				return channels.Inbound{Channel: channels.WebChat, ExternalUserID: "photo-user", ExternalMessageID: id,
+					Attachments: []channels.Attachment{{Name: id, ContentType: "image/jpeg", URL: url}}}
+			}
+			if _, err := svc.Receive(ctx, msg("photo-user", "t1", "我叫王芳，电话13800002222，冰箱BCD-520W外壳有很深的凹痕，订单号JD2026030112345，想换货")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Receive(ctx, photo("p1", "https://img.example.com/dent1.jpg")); err != nil {
+				t.Fatal(err)
+			}
+			rc, err := svc.Receive(ctx, msg("photo-user", "t2", "确认"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := svc.Receive(ctx, photo("p2", "https://img.example.com/dent2.jpg")); err != nil {
+				t.Fatal(err)
+			}
+			conv, _ := st.ConversationGetByID(ctx, rc.ConversationID)
+			if conv.CaseID == 0 {
+				t.Fatal("no case registered")
+			}
+			hist, _ := st.CaseHistory(ctx, conv.CaseID)
+			var got []string
+			for _, h := range hist {
+				if h.Action == "attachment" {
+					got = append(got, h.To)
+				}
+			}
+			if len(got) != 2 || !strings.Contains(got[0], "dent1.jpg") || !strings.Contains(got[1], "dent2.jpg") {
+				t.Errorf("attachments on the case: %q", got)
+			}
+		})
+	}
+}
