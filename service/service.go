@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -140,6 +141,11 @@ func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Re
 				return err
 			}
 			ev.CaseState, ev.CaseStartBy = string(c.State), c.Deadlines.StartBy
+		}
+		// The customer wrote: messages a channel deferred (a closed WeChat
+		// window) may go now.
+		if _, err := tx.OutboxRelease(ctx, conv.ID, now); err != nil {
+			return err
 		}
 		hadCase := conv.CaseID != 0
 		if err := s.step(ctx, tx, &conv, ev, now); err != nil {
@@ -472,6 +478,10 @@ func (s *Service) deliver(ctx context.Context, r OutboxRow) {
 		log.Warn("outbox delivery failed", "attempt", attempts, "dead", dead, "err", err)
 		if ferr := s.opt.Store.OutboxFail(ctx, OutboxFailParams{ID: r.OutboxID, Error: err.Error(), NextAttemptAt: now.Add(backoff), Dead: dead}); ferr != nil {
 			log.Error("outbox: record failure", "err", ferr)
+		}
+		if dead {
+			// Surfaced on the case so the team can reach the customer another way.
+			s.noteDelivery(ctx, r, "failed after "+strconv.Itoa(attempts)+" attempts: "+err.Error(), now)
 		}
 		return
 	}

@@ -81,6 +81,10 @@ type Tx interface {
 	CaseHistoryInsert(ctx context.Context, changes ...cases.Change) error
 
 	OutboxInsert(ctx context.Context, p OutboxParams) (int64, error)
+	// OutboxRelease makes the conversation's deferred rows (a channel
+	// refused them: "deferred: …" errors) due at now, because the customer
+	// wrote again and the channel may accept them; it returns how many.
+	OutboxRelease(ctx context.Context, conversationID int64, now time.Time) (int, error)
 	// OutboxMarkSent marks a row sent; it returns false when it was already
 	// sent, so a second delivery attempt records nothing twice.
 	OutboxMarkSent(ctx context.Context, id int64, at time.Time) (bool, error)

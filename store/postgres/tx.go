@@ -270,6 +270,18 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 }
 
 // OutboxMarkSent marks a row sent; false when it was sent already.
+// OutboxRelease makes the conversation's deferred rows due now.
+func (t *Tx) OutboxRelease(ctx context.Context, conversationID int64, now time.Time) (int, error) {
+	now = t.s.orNow(now).UTC()
+	tag, err := t.tx.Exec(ctx, `
+		UPDATE outbox SET next_attempt_at = $1
+		WHERE conversation_id = $2 AND status = 'pending' AND next_attempt_at > $1 AND last_error LIKE 'deferred:%'`, now, conversationID)
+	if err != nil {
+		return 0, fmt.Errorf("postgres: release outbox of conversation %d: %w", conversationID, err)
+	}
+	return int(tag.RowsAffected()), nil
+}
+
 func (t *Tx) OutboxMarkSent(ctx context.Context, id int64, at time.Time) (bool, error) {
 	tag, err := t.tx.Exec(ctx, `
 		UPDATE outbox SET status = 'sent', sent_at = $1, locked_until = NULL

@@ -47,6 +47,7 @@ const (
 	stmtOutboxPending
 	stmtOutboxInsert
 	stmtOutboxMarkSent
+	stmtOutboxRelease
 	stmtInboundRejectedInsert
 	stmtUserInsert
 	stmtUserByTokenHash
@@ -152,6 +153,9 @@ var queries = [numStmts]string{
 			next_attempt_at, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
+	stmtOutboxRelease: `
+		UPDATE outbox SET next_attempt_at = ?
+		WHERE conversation_id = ? AND status = 'pending' AND next_attempt_at > ? AND last_error LIKE 'deferred:%'`,
 	stmtOutboxMarkSent: `
 		UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL
 		WHERE id = ? AND status <> 'sent'`,

@@ -210,6 +210,20 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 }
 
 // OutboxMarkSent marks a row sent; false when it was sent already.
+// OutboxRelease makes the conversation's deferred rows due now.
+func (t *Tx) OutboxRelease(ctx context.Context, conversationID int64, now time.Time) (int, error) {
+	now = t.s.orNow(now)
+	res, err := t.stmt(ctx, stmtOutboxRelease).ExecContext(ctx, ts(now), conversationID, ts(now))
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: release outbox of conversation %d: %w", conversationID, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: release outbox of conversation %d: %w", conversationID, err)
+	}
+	return int(n), nil
+}
+
 func (t *Tx) OutboxMarkSent(ctx context.Context, id int64, at time.Time) (bool, error) {
 	res, err := t.stmt(ctx, stmtOutboxMarkSent).ExecContext(ctx, ts(t.s.orNow(at)), id)
 	if err != nil {

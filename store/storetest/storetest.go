@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"OutboxDueAndLease", testOutboxDueAndLease},
 		{"OutboxConversationOrder", testOutboxOrder},
 		{"OutboxMarkSentAndFail", testOutboxSentAndFail},
+		{"OutboxRelease", testOutboxRelease},
 		{"OutboxConcurrentClaim", testOutboxConcurrentClaim},
 		{"RollbackLeavesNothing", testRollback},
 		{"ReadsInTxContext", testReadsInTx},
@@ -1189,4 +1190,45 @@ func testUsers(t *testing.T, s service.Store) {
 	}
 	_, err = s.UserByTokenHash(ctx, hash("t3"))
 	wantNotFound(t, "UserByTokenHash of a rolled back user", err)
+}
+
+// testOutboxRelease: a deferred row becomes due when the customer writes;
+// rows failing for other reasons keep their backoff.
+func testOutboxRelease(t *testing.T, s service.Store) {
+	ctx := t.Context()
+	conv := seed(t, s, "u1")
+	p := service.OutboxParams{ConversationID: conv.ID, Channel: channels.WebChat, Text: "x", CreatedAt: t0}
+	deferred := outboxInsert(t, s, p)
+	claimIDs(t, s, t0, 10)
+	later := t0.Add(48 * time.Hour)
+	if err := s.OutboxFail(ctx, service.OutboxFailParams{ID: deferred, Error: "deferred: window closed", NextAttemptAt: later}); err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add(time.Hour)
+	if got := claimIDs(t, s, now, 10); len(got) != 0 {
+		t.Fatalf("claimed %v before release", got)
+	}
+	var n int
+	err := s.InTx(ctx, func(ctx context.Context, tx service.Tx) error {
+		var err error
+		n, err = tx.OutboxRelease(ctx, conv.ID, now)
+		return err
+	})
+	if err != nil || n != 1 {
+		t.Fatalf("OutboxRelease = %d, %v; want 1", n, err)
+	}
+	if got := claimIDs(t, s, now, 10); !reflect.DeepEqual(got, []int64{deferred}) {
+		t.Errorf("claim after release = %v, want [%d]", got, deferred)
+	}
+	// A row backing off after an error is not released.
+	if err := s.OutboxFail(ctx, service.OutboxFailParams{ID: deferred, Error: "503", NextAttemptAt: later}); err != nil {
+		t.Fatal(err)
+	}
+	_ = s.InTx(ctx, func(ctx context.Context, tx service.Tx) error {
+		n, err = tx.OutboxRelease(ctx, conv.ID, now)
+		return err
+	})
+	if n != 0 {
+		t.Errorf("released %d rows that failed for another reason", n)
+	}
 }
