@@ -224,6 +224,7 @@ func (s *step) onMessage(ev Event) {
 	text := strings.TrimSpace(apostrophes.Replace(strings.ToValidUTF8(ev.Text, "\uFFFD")))
 	choice := strings.TrimSpace(ev.Choice)
 	s.text = text
+	s.st.Batch = ev.Batch
 	s.st.Lang = switchLanguage(s.st.Lang, text)
 	if s.st.FirstContactAt.IsZero() {
 		s.st.FirstContactAt = s.now
@@ -470,6 +471,14 @@ func (s *step) collect(text, choice string) {
 	before := s.knownFields()
 
 	switch {
+	case len(s.st.AskingAll) > 0:
+		if !s.fillAll(text) {
+			if !s.absorb(text) {
+				s.retry("hint.all")
+				return
+			}
+		}
+		s.st.AskingAll = nil
 	case s.st.Clarifying:
 		s.st.Clarifying = false
 		var detail string
@@ -796,6 +805,23 @@ func (s *step) next() {
 		s.askCategory()
 		return
 	}
+	if s.st.Batch {
+		s.st.Clarified = true // one round trip per question is too slow by mail
+		missing := s.e.cfg.Rules.Missing(s.st.Category, s.st.Fields)
+		if s.st.Category == "" {
+			missing = s.e.cfg.Rules.Missing(s.unknownCategoryFields(), s.st.Fields)
+		}
+		if len(missing) > 0 {
+			s.askAll(missing)
+			return
+		}
+		if s.st.Category == "" {
+			s.askCategory()
+			return
+		}
+		s.askConfirm()
+		return
+	}
 	if s.needsClarifying() {
 		s.st.Clarifying, s.st.Clarified, s.st.Asking = true, true, ""
 		s.markAsked()
@@ -889,6 +915,8 @@ func (s *step) currentQuestion() (string, cases.FieldKey, []Choice) {
 	switch {
 	case s.st.Phase == PhaseConfirming:
 		return s.t("hint.confirm", nil), "confirm", s.confirmChoices()
+	case len(s.st.AskingAll) > 0:
+		return s.allText(s.st.AskingAll), "fields", nil
 	case s.st.AskingCategory:
 		return s.t("ask.category", nil), "category", s.categoryChoices()
 	case s.st.AskingWhich:

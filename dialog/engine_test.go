@@ -493,3 +493,39 @@ func TestChannelEventsAndMenu(t *testing.T) {
 		t.Errorf("human menu: phase %s", b.st.Phase)
 	}
 }
+
+// By mail every missing field is asked at once and a reply may answer them
+// in any order; the survey is one message and one reply.
+func TestBatchModeForEmail(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	mail := func(text string) []dialog.Reply {
+		return b.event(dialog.Event{Kind: dialog.EventMessage, Text: text, Batch: true, ChannelEmail: "wang.fang@example.com"})
+	}
+	r := mail("您好，我的冰箱不制冷了，冷藏室一点都不凉。")
+	last := r[len(r)-1]
+	if last.Field != "fields" || !strings.Contains(last.Text, "姓名") || !strings.Contains(last.Text, "产品型号") || !strings.Contains(last.Text, "购买日期") {
+		t.Fatalf("want every missing field in one message, got %+v", r)
+	}
+	if strings.Contains(last.Text, "邮箱") || strings.Contains(last.Text, "联系电话") {
+		t.Errorf("the sender's address already is the contact: %q", last.Text)
+	}
+	r = mail("购买日期：去年双十一\n姓名：王芳\n产品型号：BCD-520W")
+	if last = r[len(r)-1]; last.Field != "fields" || !strings.Contains(last.Text, "诉求") || strings.Contains(last.Text, "姓名") {
+		t.Fatalf("want only the rest asked, got %+v", r)
+	}
+	r = mail("诉求：上门维修")
+	if b.st.Phase != dialog.PhaseConfirming {
+		t.Fatalf("phase %s, replies %+v", b.st.Phase, r)
+	}
+	mail("确认")
+	if b.st.Phase != dialog.PhaseRegistered || b.st.Fields[cases.FieldCustomerName] != "王芳" || b.st.Fields[cases.FieldPurchaseDate] != "2025-11-11" {
+		t.Fatalf("phase %s fields %v", b.st.Phase, b.st.Fields)
+	}
+	b.event(dialog.Event{Kind: dialog.EventCaseResolved, Batch: true})
+	mail("处理及时性：5\n服务专业性：4\n解决效果：5\n意见或建议：师傅很细心")
+	a := b.has(dialog.ActSurvey)
+	if a == nil || a.Survey.Scores["professionalism"] != 4 || a.Survey.Comment != "师傅很细心" {
+		t.Errorf("survey by reply: %+v", b.last)
+	}
+}

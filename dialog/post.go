@@ -2,6 +2,7 @@ package dialog
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -71,6 +72,12 @@ func (s *step) onCheck(text, choice string) {
 func (s *step) startSurvey() {
 	s.st.Phase, s.st.Survey, s.st.SurveyStep = PhaseSurvey, map[SurveyDimension]int{}, 0
 	s.say("survey.intro", map[string]any{"Number": s.st.CaseNumber})
+	if s.st.Batch {
+		// By mail: every question in one message, answered in one reply.
+		s.markAsked()
+		s.reply(Reply{Kind: "survey", Text: s.t("survey.all", nil), Field: "survey"})
+		return
+	}
 	s.askSurvey()
 }
 
@@ -113,6 +120,10 @@ func (s *step) onSurvey(text, choice string) {
 				if v, ok := many[d]; ok {
 					s.st.Survey[d] = v
 				}
+			}
+			if s.st.Batch && len(s.st.Survey) == len(SurveyDimensions) {
+				s.finishSurvey(commentLine(text))
+				return
 			}
 			s.advanceSurvey()
 			return
@@ -224,4 +235,15 @@ func (s *step) afterDone(text, choice string) {
 	}
 	s.resetIntake()
 	s.collect(text, choice)
+}
+
+var commentRe = regexp.MustCompile(`(?im)^\s*(?:\d+[.)、]\s*)?(?:意见|意見|建议|建議|其他|comments?|suggestions?)[^:：]{0,10}[:：]\s*(.+?)\s*$`)
+
+// commentLine finds the optional comment in a reply answering the whole
+// survey at once.
+func commentLine(text string) string {
+	if m := commentRe.FindStringSubmatch(text); m != nil && !SkipsComment(m[1]) {
+		return m[1]
+	}
+	return ""
 }

@@ -36,6 +36,10 @@ type State struct {
 	Aside bool `json:"aside,omitempty"`
 	// AskingCategory is set while a clarifying category question is open.
 	AskingCategory bool `json:"asking_category,omitempty"`
+	// Batch is set for channels that are not chat (email): every missing
+	// field is asked in one message, and AskingAll holds that list.
+	Batch     bool             `json:"batch,omitempty"`
+	AskingAll []cases.FieldKey `json:"asking_all,omitempty"`
 	// AskingWhich is set after "that's wrong" without saying what is wrong.
 	AskingWhich bool `json:"asking_which,omitempty"`
 	// Clarifying is set while a clarifying question about a vague symptom
@@ -110,6 +114,8 @@ type Event struct {
 	Choice string
 	// Channel facts the engine may use: an email channel knows the address.
 	ChannelEmail string
+	// Batch says the channel is not chat (email): ask everything at once.
+	Batch bool
 	// Attachments are the files (photos, voice) that came with the message,
 	// as references ("[image/jpeg] https://…").
 	Attachments []string

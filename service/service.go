@@ -133,7 +133,9 @@ func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Re
 			ev.Attachments = append(ev.Attachments, attachmentLine(a))
 		}
 		if in.Channel == channels.Email {
-			ev.ChannelEmail = in.ExternalUserID
+			// Mail is not chat: the sender's address is the contact, and the
+			// bot asks everything at once.
+			ev.ChannelEmail, ev.Batch = in.ExternalUserID, true
 		}
 		if conv.CaseID != 0 {
 			c, err := tx.CaseGet(ctx, conv.CaseID)

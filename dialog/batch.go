@@ -1,0 +1,76 @@
+package dialog
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/kefu-dev/kefu/cases"
+)
+
+// Email is not chat: a round trip can take hours, so the bot asks for every
+// missing field in one message, as a list the customer fills in, and takes
+// a reply that answers some of them in any order ("电话：138…", "Model: X").
+
+func (s *step) allText(fields []cases.FieldKey) string {
+	var b strings.Builder
+	for i, f := range fields {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(s.t("summary.item", map[string]any{"Field": s.t("field."+string(f), nil), "Value": ""}))
+	}
+	return s.t("ask.all", map[string]any{"Items": b.String()})
+}
+
+func (s *step) askAll(fields []cases.FieldKey) {
+	if len(s.st.AskingAll) == 0 {
+		s.st.Attempts = 0
+	}
+	s.st.AskingAll, s.st.Asking = fields, ""
+	s.markAsked()
+	s.reply(Reply{Text: s.allText(fields), Field: "fields"})
+}
+
+var labelLine = regexp.MustCompile(`^\s*(?:\d+[.)、]\s*)?([^:：]{1,20})[:：]\s*(.+?)\s*$`)
+
+// fillAll reads "label: value" lines for the fields asked; labels match in
+// any of the languages. It reports whether it learned anything.
+func (s *step) fillAll(text string) bool {
+	learned := s.absorb(text)
+	for _, line := range strings.Split(text, "\n") {
+		m := labelLine.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		field, ok := s.fieldByLabel(m[1])
+		if !ok {
+			continue
+		}
+		if v, ok, _ := s.parseAnswer(field, m[2]); ok && v != "" {
+			if s.setField(field, v) {
+				learned = true
+			}
+		}
+	}
+	if learned {
+		s.reclassify()
+	}
+	return learned
+}
+
+// fieldByLabel maps a label the customer kept from the list (in any
+// language, or the canonical key) to the field.
+func (s *step) fieldByLabel(label string) (cases.FieldKey, bool) {
+	label = strings.ToLower(strings.TrimSpace(label))
+	for _, f := range cases.AllFields {
+		if label == string(f) {
+			return f, true
+		}
+		for _, lang := range Languages {
+			if l := strings.ToLower(s.e.cfg.Templates.Render(lang, "field."+string(f), nil)); l != "" && (label == l || strings.Contains(label, l)) {
+				return f, true
+			}
+		}
+	}
+	return "", false
+}
