@@ -52,6 +52,12 @@ func (s *step) fillAll(text string) bool {
 			}
 		}
 	}
+	// One field asked: the reply is its answer, label or not ("Raj Patel").
+	if len(s.st.AskingAll) == 1 && s.st.Fields[s.st.AskingAll[0]] == "" {
+		if v, ok, _ := s.parseAnswer(s.st.AskingAll[0], text); ok && v != "" && s.setField(s.st.AskingAll[0], v) {
+			learned = true
+		}
+	}
 	if learned {
 		s.reclassify()
 	}
