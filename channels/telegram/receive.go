@@ -1,0 +1,203 @@
+package telegram
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/kefu-dev/kefu/channels"
+)
+
+// errInbox marks a failure of the inbox (or store): the update was not
+// taken and must come again.
+var errInbox = errors.New("inbox")
+
+// handle hands one update on. off is nil in webhook mode; in polling mode
+// the offset is committed with the message (or alone when there is
+// nothing to store). A non-nil error means the update was not taken.
+func (c *Channel) handle(ctx context.Context, raw []byte, off *OffsetParams) error {
+	arrived := c.now()
+	var u tgbotapi.Update
+	if err := json.Unmarshal(raw, &u); err != nil {
+		c.log.WarnContext(ctx, "telegram: malformed update", "err", err, "bytes", len(raw))
+		c.keep(ctx, "invalid_json", raw)
+		return c.commitOffset(ctx, off)
+	}
+	botName := ""
+	if bot, err := c.api(ctx); err == nil {
+		botName = bot.Self.UserName
+	}
+	n := c.normalize(&u, bytes.Clone(raw), arrived, botName)
+	log := c.log.With("update_id", u.UpdateID, "chat_id", n.in.ExternalUserID)
+	switch n.verdict {
+	case skip:
+		log.InfoContext(ctx, "telegram: update acknowledged, not handed on", "reason", n.reason)
+		if err := c.commitOffset(ctx, off); err != nil {
+			return err
+		}
+		c.answerCallback(ctx, n.callback, "")
+		return nil
+	case unsupported:
+		log.InfoContext(ctx, "telegram: unsupported update kept", "reason", n.reason)
+		c.keep(ctx, n.reason, raw)
+		return c.commitOffset(ctx, off)
+	}
+	if len(n.files) > 0 {
+		n.in.Attachments = c.fetchFiles(ctx, log, n.files)
+	}
+	rctx, cancel := detached(ctx)
+	defer cancel()
+	var rc channels.Receipt
+	var err error
+	if off != nil {
+		rc, err = c.inbox.(OffsetInbox).ReceiveWithOffset(rctx, n.in, *off)
+	} else {
+		rc, err = c.inbox.Receive(rctx, n.in)
+	}
+	if err != nil {
+		log.ErrorContext(ctx, "telegram: receive update", "err", err)
+		return fmt.Errorf("%w: %w", errInbox, err)
+	}
+	log.InfoContext(ctx, "telegram: update handed on", "conversation_id", rc.ConversationID, "duplicate", rc.Duplicate, "choice", n.in.Choice)
+	if q := n.callback; q != nil {
+		note := ""
+		if rc.Duplicate {
+			note = "already answered"
+		}
+		c.answerCallback(ctx, q, note)
+		c.removeKeyboard(ctx, q)
+	}
+	return nil
+}
+
+func (c *Channel) commitOffset(ctx context.Context, off *OffsetParams) error {
+	if off == nil {
+		return nil
+	}
+	ctx, cancel := detached(ctx)
+	defer cancel()
+	if err := c.inbox.(OffsetInbox).OffsetCommit(ctx, *off); err != nil {
+		c.log.ErrorContext(ctx, "telegram: commit offset", "next", off.Next, "err", err)
+		return fmt.Errorf("%w: %w", errInbox, err)
+	}
+	return nil
+}
+
+// keep hands a payload that was not understood to the Rejecter, if any.
+func (c *Channel) keep(ctx context.Context, reason string, raw []byte) {
+	if rj, ok := c.inbox.(channels.Rejecter); ok {
+		ctx, cancel := detached(ctx)
+		defer cancel()
+		rj.Reject(ctx, channels.Telegram, reason, bytes.Clone(raw))
+	}
+}
+
+// answerCallback stops the button's spinner (once per query; answering
+// again only fails). Errors are logged: the choice is already stored.
+func (c *Channel) answerCallback(ctx context.Context, q *tgbotapi.CallbackQuery, text string) {
+	if q == nil {
+		return
+	}
+	c.mu.Lock()
+	done := c.seen.has("cq:" + q.ID)
+	c.seen.add("cq:" + q.ID)
+	c.mu.Unlock()
+	if done {
+		return
+	}
+	if _, err := c.request(ctx, "answerCallbackQuery", tgbotapi.NewCallback(q.ID, text)); err != nil {
+		c.log.WarnContext(ctx, "telegram: answer callback query", "err", err)
+	}
+}
+
+// removeKeyboard takes the buttons off the message that was tapped, so it
+// cannot be answered again. "message is not modified" means they are gone.
+func (c *Channel) removeKeyboard(ctx context.Context, q *tgbotapi.CallbackQuery) {
+	m := q.Message
+	if m == nil || m.Chat == nil {
+		return
+	}
+	edit := tgbotapi.NewEditMessageReplyMarkup(m.Chat.ID, m.MessageID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
+	_, err := c.request(ctx, "editMessageReplyMarkup", edit)
+	var tg *tgbotapi.Error
+	if errors.As(err, &tg) && strings.Contains(tg.Message, "message is not modified") {
+		err = nil
+	}
+	if err != nil {
+		c.log.WarnContext(ctx, "telegram: remove keyboard", "chat_id", m.Chat.ID, "message_id", m.MessageID, "err", err)
+	}
+}
+
+// fetchFiles downloads the files of a message. A file that cannot be
+// fetched is handed on without its bytes: the message matters more.
+func (c *Channel) fetchFiles(ctx context.Context, log *slog.Logger, files []fileRef) []channels.Attachment {
+	out := make([]channels.Attachment, 0, len(files))
+	for _, f := range files {
+		a := channels.Attachment{Name: f.name, ContentType: f.mime}
+		data, err := c.download(ctx, f)
+		if err != nil {
+			log.WarnContext(ctx, "telegram: fetch file", "file_unique_id", f.uniqueID, "err", err)
+		} else {
+			a.Data = data
+			if a.ContentType == "" {
+				a.ContentType = http.DetectContentType(data)
+			}
+		}
+		if a.ContentType == "" {
+			a.ContentType = "application/octet-stream"
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// download resolves a file with getFile and fetches it from the file base
+// URL (the library's FileEndpoint is a constant).
+func (c *Channel) download(ctx context.Context, f fileRef) ([]byte, error) {
+	if c.cfg.MaxFileBytes > 0 && int64(f.size) > c.cfg.MaxFileBytes {
+		return nil, fmt.Errorf("%d bytes, above max_file_bytes", f.size)
+	}
+	resp, err := c.request(ctx, "getFile", tgbotapi.FileConfig{FileID: f.id})
+	if err != nil {
+		return nil, err
+	}
+	var file tgbotapi.File
+	if err := json.Unmarshal(resp.Result, &file); err != nil || file.FilePath == "" {
+		return nil, fmt.Errorf("getFile: no file_path in %s", resp.Result)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.HTTPTimeout)
+	defer cancel()
+	u := c.cfg.FileBaseURL + "/bot" + c.cfg.Token + "/" + strings.TrimPrefix(file.FilePath, "/")
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, c.scrub("download", err)
+	}
+	r, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.scrub("download", err)
+	}
+	defer r.Body.Close()
+	if r.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("download: HTTP %d", r.StatusCode)
+	}
+	limit := c.cfg.MaxFileBytes
+	if limit <= 0 {
+		limit = defaultMaxFileBytes
+	}
+	data, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil {
+		return nil, c.scrub("download", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, errors.New("download: above max_file_bytes")
+	}
+	return data, nil
+}
