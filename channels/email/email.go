@@ -1,0 +1,463 @@
+// Package email is the email channel: customer mail is read from an IMAP
+// mailbox and replies go out by SMTP, in the customer's own thread.
+//
+// # Inbound
+//
+// Run keeps one IMAP connection (implicit TLS, STARTTLS, or plaintext when
+// Config.IMAP.AllowInsecure says so, for local testing), reconnecting with
+// exponential backoff until its context ends. It waits with IDLE when the
+// server has it and polls every Config.IMAP.PollInterval otherwise (with
+// IDLE too, as a safety net).
+//
+// Each message is fetched with BODY.PEEK[] (fetching does not set \Seen),
+// parsed (Parse) and handed to the inbox inside Positions.Commit, which
+// records the mailbox's new position (UIDVALIDITY + UID) in the same
+// transaction as the stored message. Only after the commit is the message
+// marked \Seen or moved to Config.IMAP.MoveTo; messages committed but not
+// yet marked (a crash in between) are marked when the next session
+// starts. A crash before the commit loses nothing: the position did not
+// move and the message is fetched again.
+//
+// When the mailbox's UIDVALIDITY differs from the stored one (the mailbox
+// was recreated, or this is the first run) the channel resyncs: it reads
+// the mailbox from the start — only unseen messages when it marks \Seen,
+// every message when it moves them away — and relies on deduplication:
+// ExternalMessageID is the Message-ID ("<id@host>"), or
+// "sha256:HASH" of the content for mail without one, and the service
+// stores a (channel, external id) once.
+//
+// Normalization into channels.Inbound: ExternalUserID is the lower-cased
+// From address (one address is one customer), DisplayName the From name,
+// Text the text/plain part (an HTML-only mail turned into text) with
+// quoted replies and the signature removed (StripQuoted), Attachments the
+// attachments and inline images with Data (those above
+// Config.MaxAttachmentBytes without Data), ReceivedAt the server's
+// INTERNALDATE, Raw the message as received (only its header when larger
+// than Config.MaxRawBytes). A reply that is just a number or the label of
+// one of the choices our latest message offered sets Choice to that
+// choice's value.
+//
+// Until channels.Inbound has fields for them, three headers are put in
+// front of Raw (as MTAs prepend trace headers): X-Kefu-Case (the case
+// number found in the subject, e.g. K-000123), X-Kefu-Reply-To-Outbox
+// (the OutboxID of our message the mail answers, found in In-Reply-To or
+// References) and X-Kefu-Auto (why no automatic reply may be sent).
+//
+// # Loop and bounce guard
+//
+// Mail with Auto-Submitted other than "no", Precedence bulk/junk/list/
+// auto_reply, X-Autoreply, X-Autorespond, X-Auto-Response-Suppress,
+// List-Id or List-Unsubscribe, a bounce (multipart/report, mailer-daemon,
+// postmaster, null sender), mail from one of our own addresses, and mail
+// from an address that already got Config.RepliesPerHour automatic replies
+// within the hour is still handed to the inbox (stored, visible to
+// agents) with Choice "event:auto_reply:REASON": the dialog engine
+// ignores unknown "event:" choices, so no reply is produced.
+//
+// # Outbound
+//
+// Send (channels.Sender) mails Outbound.Text to ExternalUserID with a
+// Message-ID derived from the OutboxID and CreatedAt (a retry reuses it),
+// In-Reply-To/References to the customer's latest message, "Re:" the
+// customer's subject with the case number in brackets, text and HTML
+// alternatives, Choices as a numbered list, and Auto-Submitted:
+// auto-replied (auto-generated for reminders and progress updates) on
+// everything but agents' messages. A 5xx answer of the SMTP server is a
+// *PermanentError; anything else is retried by the outbox.
+//
+// # Wiring
+//
+// In cmd/kefu (cfg.Email is a Config; st implements Positions and
+// Threads):
+//
+//	ec, err := email.New(cfg.Email, m.svc, email.Options{Positions: st, Threads: st, Now: m.Now, Logger: m.Log,
+//		CaseNumber: func(ctx context.Context, convID int64) (string, error) { ... conversation's case Number ... }})
+//	if err != nil {
+//		return fmt.Errorf("email: %w", err)
+//	}
+//	m.svc.SetSender(channels.Email, ec)
+//	go ec.Run(ctx) // returns when ctx ends
+//
+// Caveats: the sanitized HTML (Message.HTML) is not handed on until
+// channels.Inbound has a field for it. SMTP has no idempotency key: a
+// crash after the server accepted a message and before Threads recorded
+// it sends it again, with the same Message-ID (mail clients show one).
+package email
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kefu-dev/kefu/channels"
+)
+
+// Security is how a connection is protected.
+type Security string
+
+const (
+	TLS      Security = "tls"      // implicit TLS (IMAPS 993, SMTPS 465)
+	StartTLS Security = "starttls" // upgrade a plain connection (IMAP 143, submission 587)
+	Plain    Security = "plain"    // none: only with AllowInsecure, for local testing
+)
+
+// Config configures the channel. Zero values take the defaults.
+type Config struct {
+	Enabled bool `yaml:"enabled"`
+	// Address is ours: From of replies and the mailbox customers write to.
+	Address     string `yaml:"address"`
+	DisplayName string `yaml:"display_name"`
+	// OwnAddresses are other addresses of ours (aliases, no-reply); mail
+	// from any of them is never answered.
+	OwnAddresses []string `yaml:"own_addresses"`
+	// Subject is used when the customer's mail had none (default 售后服务).
+	Subject string `yaml:"subject"`
+	// MessageIDDomain is the right-hand side of our Message-IDs (default:
+	// the domain of Address).
+	MessageIDDomain string `yaml:"message_id_domain"`
+	// CaseNumberPattern finds a case number in a subject (default K-\d+).
+	CaseNumberPattern string `yaml:"case_number_pattern"`
+	// RepliesPerHour caps automatic replies to one address (default 5).
+	RepliesPerHour     int   `yaml:"replies_per_hour"`
+	MaxAttachmentBytes int64 `yaml:"max_attachment_bytes"` // default 10 MiB
+	MaxAttachments     int   `yaml:"max_attachments"`      // default 20
+	// MaxMessageBytes: larger messages are stored from their header only,
+	// with a note (default 25 MiB).
+	MaxMessageBytes int64 `yaml:"max_message_bytes"`
+	MaxRawBytes     int   `yaml:"max_raw_bytes"` // default 256 KiB
+
+	IMAP IMAPConfig `yaml:"imap"`
+	SMTP SMTPConfig `yaml:"smtp"`
+}
+
+// IMAPConfig is where mail is read.
+type IMAPConfig struct {
+	Addr          string   `yaml:"addr"`     // host:port
+	Security      Security `yaml:"security"` // default tls
+	AllowInsecure bool     `yaml:"allow_insecure"`
+	Username      string   `yaml:"username"`
+	Password      string   `yaml:"password" secret:"true"`
+	Mailbox       string   `yaml:"mailbox"` // default INBOX
+	// MoveTo, when set, is the folder committed messages are moved to;
+	// otherwise they are marked \Seen and stay.
+	MoveTo string `yaml:"move_to"`
+	// PollInterval is how often the mailbox is checked without IDLE, and
+	// how often IDLE is interrupted for a check anyway (default 1m).
+	PollInterval time.Duration `yaml:"poll_interval"`
+	BatchSize    int           `yaml:"batch_size"` // messages per FETCH, default 20
+	// ReconnectMin and ReconnectMax bound the backoff (defaults 1s, 2m).
+	ReconnectMin time.Duration `yaml:"reconnect_min"`
+	ReconnectMax time.Duration `yaml:"reconnect_max"`
+	DialTimeout  time.Duration `yaml:"dial_timeout"` // default 30s
+}
+
+// SMTPConfig is where replies are sent.
+type SMTPConfig struct {
+	Addr          string        `yaml:"addr"`     // host:port
+	Security      Security      `yaml:"security"` // default starttls
+	AllowInsecure bool          `yaml:"allow_insecure"`
+	Username      string        `yaml:"username"` // empty: no AUTH
+	Password      string        `yaml:"password" secret:"true"`
+	HeloName      string        `yaml:"helo_name"` // default: the Message-ID domain
+	Timeout       time.Duration `yaml:"timeout"`   // one whole delivery, default 1m
+}
+
+func (c *Config) setDefaults() {
+	if c.Subject == "" {
+		c.Subject = "售后服务"
+	}
+	if c.MessageIDDomain == "" {
+		_, c.MessageIDDomain, _ = strings.Cut(c.Address, "@")
+	}
+	if c.CaseNumberPattern == "" {
+		c.CaseNumberPattern = `K-\d+`
+	}
+	if c.RepliesPerHour == 0 {
+		c.RepliesPerHour = 5
+	}
+	if c.MaxAttachmentBytes <= 0 {
+		c.MaxAttachmentBytes = 10 << 20
+	}
+	if c.MaxAttachments <= 0 {
+		c.MaxAttachments = 20
+	}
+	if c.MaxMessageBytes <= 0 {
+		c.MaxMessageBytes = 25 << 20
+	}
+	if c.MaxRawBytes <= 0 {
+		c.MaxRawBytes = 256 << 10
+	}
+	i := &c.IMAP
+	if i.Security == "" {
+		i.Security = TLS
+	}
+	if i.Mailbox == "" {
+		i.Mailbox = "INBOX"
+	}
+	if i.PollInterval <= 0 {
+		i.PollInterval = time.Minute
+	}
+	if i.BatchSize <= 0 {
+		i.BatchSize = 20
+	}
+	if i.ReconnectMin <= 0 {
+		i.ReconnectMin = time.Second
+	}
+	if i.ReconnectMax <= 0 {
+		i.ReconnectMax = 2 * time.Minute
+	}
+	if i.DialTimeout <= 0 {
+		i.DialTimeout = 30 * time.Second
+	}
+	if c.SMTP.Security == "" {
+		c.SMTP.Security = StartTLS
+	}
+	if c.SMTP.HeloName == "" {
+		c.SMTP.HeloName = c.MessageIDDomain
+	}
+	if c.SMTP.Timeout <= 0 {
+		c.SMTP.Timeout = time.Minute
+	}
+}
+
+// validate names the offending key, as config errors do elsewhere.
+func (c *Config) validate() error {
+	if !strings.Contains(c.Address, "@") {
+		return errors.New("email.address must be an email address")
+	}
+	if c.MessageIDDomain == "" {
+		return errors.New("email.message_id_domain is required")
+	}
+	if _, err := regexp.Compile(c.CaseNumberPattern); err != nil {
+		return fmt.Errorf("email.case_number_pattern: %w", err)
+	}
+	for key, s := range map[string]struct {
+		sec      Security
+		insecure bool
+		addr     string
+	}{"imap": {c.IMAP.Security, c.IMAP.AllowInsecure, c.IMAP.Addr}, "smtp": {c.SMTP.Security, c.SMTP.AllowInsecure, c.SMTP.Addr}} {
+		if s.addr == "" {
+			return fmt.Errorf("email.%s.addr is required", key)
+		}
+		if _, _, err := net.SplitHostPort(s.addr); err != nil {
+			return fmt.Errorf("email.%s.addr: %w", key, err)
+		}
+		switch s.sec {
+		case TLS, StartTLS:
+		case Plain:
+			if !s.insecure {
+				return fmt.Errorf("email.%s.security plain sends the password in clear; set email.%s.allow_insecure for local testing", key, key)
+			}
+		default:
+			return fmt.Errorf("email.%s.security must be tls, starttls or plain, not %q", key, s.sec)
+		}
+	}
+	if c.IMAP.Username == "" {
+		return errors.New("email.imap.username is required")
+	}
+	return nil
+}
+
+// Options are the channel's collaborators.
+type Options struct {
+	Positions Positions // required for Run
+	Threads   Threads   // required
+	// CaseNumber returns the case number of a conversation ("" if none),
+	// for the subject of replies; optional.
+	CaseNumber func(ctx context.Context, conversationID int64) (string, error)
+	// TLSConfig is used for TLS and STARTTLS (nil: system roots, server
+	// name from the address).
+	TLSConfig *tls.Config
+	Now       func() time.Time
+	Logger    *slog.Logger
+}
+
+// Channel is the email channel.
+type Channel struct {
+	cfg    Config
+	inbox  channels.Inbox
+	opt    Options
+	log    *slog.Logger
+	caseRe *regexp.Regexp
+	own    map[string]bool
+	// mu serializes read-modify-write of threads within the process (an
+	// inbound message and a Send to the same address).
+	mu sync.Mutex
+}
+
+// New checks cfg and returns a Channel; it does not connect.
+func New(cfg Config, inbox channels.Inbox, opt Options) (*Channel, error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if opt.Threads == nil {
+		return nil, errors.New("email: Options.Threads is required")
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	c := &Channel{
+		cfg: cfg, inbox: inbox, opt: opt,
+		log:    opt.Logger.With("channel", string(channels.Email)),
+		caseRe: regexp.MustCompile(`(?i)` + cfg.CaseNumberPattern),
+		own:    map[string]bool{strings.ToLower(cfg.Address): true},
+	}
+	for _, a := range cfg.OwnAddresses {
+		c.own[strings.ToLower(strings.TrimSpace(a))] = true
+	}
+	return c, nil
+}
+
+func (c *Channel) limits() Limits {
+	return Limits{MaxAttachmentBytes: c.cfg.MaxAttachmentBytes, MaxAttachments: c.cfg.MaxAttachments}
+}
+
+// ChoiceAutoReply prefixes the Choice of mail that must not be answered
+// automatically; the reason follows ("event:auto_reply:bounce").
+const ChoiceAutoReply = "event:auto_reply"
+
+// inbound normalizes a parsed message and returns the updated thread of
+// its sender, to be stored in the same transaction.
+func (c *Channel) inbound(ctx context.Context, m *Message, raw []byte, received time.Time) (channels.Inbound, Thread, error) {
+	in := channels.Inbound{
+		Channel: channels.Email, ExternalMessageID: m.ExternalID(), ExternalUserID: m.From,
+		DisplayName: m.FromName, Text: m.Text, Attachments: m.Attachments, ReceivedAt: received,
+	}
+	th, err := c.opt.Threads.ThreadGet(ctx, m.From)
+	if err != nil {
+		return in, th, fmt.Errorf("email: thread of %s: %w", m.From, err)
+	}
+	auto := m.Auto
+	if c.own[m.From] {
+		auto = AutoOwn
+	}
+	if auto == "" {
+		var ok bool
+		ok, th.Replies = underCap(th.Replies, c.opt.Now(), c.cfg.RepliesPerHour)
+		if !ok {
+			auto = AutoRateLimit
+		}
+	}
+	caseNo := strings.ToUpper(c.caseRe.FindString(m.Subject))
+	outbox := c.repliesTo(m)
+	if auto != "" {
+		in.Choice = ChoiceAutoReply + ":" + auto
+	} else {
+		in.Choice = pickChoice(m.Text, th.Choices)
+		if m.MessageID != "" {
+			th.LastMessageID = m.MessageID
+			th.References = appendRef(m.References, m.MessageID)
+		}
+		if m.Subject != "" {
+			th.Subject = m.Subject
+		}
+		if caseNo != "" {
+			th.CaseNumber = caseNo
+		}
+	}
+	if len(m.Oversized) > 0 {
+		in.Text = strings.TrimSpace(in.Text + "\n[attachments too large to keep: " + strings.Join(m.Oversized, ", ") + "]")
+	}
+	var pre strings.Builder
+	if caseNo != "" {
+		pre.WriteString("X-Kefu-Case: " + caseNo + "\r\n")
+	}
+	if outbox != 0 {
+		pre.WriteString("X-Kefu-Reply-To-Outbox: " + strconv.FormatInt(outbox, 10) + "\r\n")
+	}
+	if auto != "" {
+		pre.WriteString("X-Kefu-Auto: " + auto + "\r\n")
+	}
+	in.Raw = append([]byte(pre.String()), boundRaw(raw, c.cfg.MaxRawBytes)...)
+	return in, th, nil
+}
+
+// pickChoice maps a reply that is just "2" or the label of a choice we
+// offered to that choice's value.
+func pickChoice(text string, choices []channels.Choice) string {
+	if len(choices) == 0 {
+		return ""
+	}
+	t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(text), ".。)）"))
+	if strings.Contains(t, "\n") || t == "" {
+		return ""
+	}
+	if n, err := strconv.Atoi(t); err == nil && n >= 1 && n <= len(choices) {
+		return choices[n-1].Value
+	}
+	for _, ch := range choices {
+		if strings.EqualFold(t, ch.Label) || strings.EqualFold(t, ch.Value) {
+			return ch.Value
+		}
+	}
+	return ""
+}
+
+func appendRef(refs []string, id string) []string {
+	out := append(append([]string(nil), refs...), id)
+	if len(out) > 10 {
+		// RFC 5322 allows trimming the middle; the first and the latest
+		// are what clients thread on.
+		out = append(out[:1], out[len(out)-9:]...)
+	}
+	return out
+}
+
+// boundRaw keeps the whole message up to max bytes, else its header.
+func boundRaw(raw []byte, max int) []byte {
+	if len(raw) <= max {
+		return raw
+	}
+	s := string(raw)
+	if i := strings.Index(s, "\r\n\r\n"); i >= 0 {
+		return []byte(s[:i+4])
+	}
+	if i := strings.Index(s, "\n\n"); i >= 0 {
+		return []byte(s[:i+2])
+	}
+	return raw[:max]
+}
+
+// messageID is our Message-ID for an outbound message: derived from its
+// OutboxID and CreatedAt so a retry after a crash sends the same one, and
+// different after the database was recreated (CreatedAt differs).
+func (c *Channel) messageID(m channels.Outbound) string {
+	return fmt.Sprintf("kefu.%d.%x@%s", m.OutboxID, m.CreatedAt.UnixNano()&0xffffffffffff, c.cfg.MessageIDDomain)
+}
+
+// repliesTo returns the OutboxID of our message this mail answers, if its
+// In-Reply-To or References name one of ours (latest first).
+func (c *Channel) repliesTo(m *Message) int64 {
+	ids := append(append([]string(nil), m.InReplyTo...), reverse(m.References)...)
+	for _, id := range ids {
+		local, domain, ok := strings.Cut(id, "@")
+		if !ok || !strings.EqualFold(domain, c.cfg.MessageIDDomain) || !strings.HasPrefix(local, "kefu.") {
+			continue
+		}
+		num, _, _ := strings.Cut(strings.TrimPrefix(local, "kefu."), ".")
+		if n, err := strconv.ParseInt(num, 10, 64); err == nil {
+			return n
+		}
+	}
+	return 0
+}
+
+func reverse(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[len(s)-1-i] = v
+	}
+	return out
+}
