@@ -95,6 +95,9 @@ func (c *Channel) Poll(ctx context.Context) error {
 		}
 		failures = 0
 		for _, raw := range raws {
+			if ctx.Err() != nil {
+				break // shutting down: the rest comes again from the offset
+			}
 			id, err := updateID(raw)
 			if err != nil {
 				// Without an id there is no offset past it; Telegram never
