@@ -33,9 +33,9 @@ type fakeBot struct {
 	calls     []botCall
 	faults    map[string][]string // method -> testdata file to answer with, or "hang"
 	nextMsgID int
-	arrived   chan struct{}  // signalled when updates are queued
-	offsets   chan int       // every getUpdates offset, for tests to wait on
-	release   chan struct{}  // closed at cleanup to end hanging calls
+	arrived   chan struct{}     // signalled when updates are queued
+	offsets   chan int          // every getUpdates offset, for tests to wait on
+	release   chan struct{}     // closed at cleanup to end hanging calls
 	files     map[string]string // file path -> testdata file
 }
 
