@@ -99,6 +99,8 @@ func Parse(raw []byte, lim Limits) (*Message, error) {
 
 	var plain, htmlBody []string
 	partNo := 0
+	topType, _, _ := h.ContentType()
+	isReport := topType == "multipart/report"
 	for {
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
@@ -111,6 +113,11 @@ func Parse(raw []byte, lim Limits) (*Message, error) {
 			return nil, fmt.Errorf("email: parse part: %w", err)
 		}
 		partNo++
+		if ct, _, _ := p.Header.(interface {
+			ContentType() (string, map[string]string, error)
+		}).ContentType(); isReport && reportPart(ct) {
+			continue // parts of a bounce report: kept in Raw, not attachments
+		}
 		switch ph := p.Header.(type) {
 		case *mail.InlineHeader:
 			ct, params, _ := ph.ContentType()
@@ -121,8 +128,6 @@ func Parse(raw []byte, lim Limits) (*Message, error) {
 			case ct == "text/html":
 				b, _ := io.ReadAll(io.LimitReader(p.Body, 4<<20))
 				htmlBody = append(htmlBody, decodeLoose(b, params["charset"]))
-			case strings.HasPrefix(ct, "message/delivery-status"), ct == "message/rfc822", strings.HasPrefix(ct, "text/rfc822-headers"):
-				// Parts of a bounce report: kept in Raw, not attachments.
 			default:
 				// Pasted photos come inline; they are attachments all the same.
 				name := params["name"]
@@ -173,6 +178,15 @@ func (m *Message) addAttachment(name, ct string, body io.Reader, partNo int, lim
 		m.Oversized = append(m.Oversized, name)
 	}
 	m.Attachments = append(m.Attachments, a)
+}
+
+func reportPart(ct string) bool {
+	switch ct {
+	case "message/delivery-status", "message/global-delivery-status", "message/disposition-notification",
+		"message/rfc822", "message/global", "text/rfc822-headers", "message/global-headers":
+		return true
+	}
+	return false
 }
 
 func extensionFor(ct string) string {
