@@ -148,3 +148,5 @@ func (b *testBundle) waitOffset(t *testing.T, want int) {
 		}
 	}
 }
+
+func ctx(t *testing.T) context.Context { return t.Context() }
