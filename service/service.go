@@ -89,6 +89,14 @@ func convKey(ch channels.ID, user string) string { return "conv:" + string(ch) +
 // transaction under the conversation's lock. A redelivered message (same
 // channel and external id) changes nothing.
 func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Receipt, error) {
+	return s.ReceiveAt(ctx, in, "", "")
+}
+
+// ReceiveAt is Receive that also moves a durable channel position (cursor
+// key to value) in the same transaction, so a crash either keeps both the
+// message and the position or neither: nothing is lost and nothing is
+// processed twice. The position moves even for a duplicate.
+func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey, cursorValue string) (channels.Receipt, error) {
 	if in.Channel == "" || in.ExternalUserID == "" || in.ExternalMessageID == "" {
 		return channels.Receipt{}, cases.Errorf(cases.EInvalid, "inbound message needs channel, user and message id")
 	}
@@ -98,6 +106,11 @@ func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Re
 	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		if err := tx.Lock(ctx, convKey(in.Channel, in.ExternalUserID)); err != nil {
 			return err
+		}
+		if cursorKey != "" {
+			if err := tx.CursorSet(ctx, cursorKey, cursorValue, now); err != nil {
+				return err
+			}
 		}
 		cust, err := tx.CustomerGetOrCreate(ctx, CustomerParams{Channel: in.Channel, ExternalUserID: in.ExternalUserID, DisplayName: in.DisplayName, Now: now})
 		if err != nil {
@@ -644,4 +657,17 @@ func (s *Service) attach(ctx context.Context, tx Tx, conv *Conversation, atts []
 		hist = append(hist, cases.Change{CaseID: conv.CaseID, At: now, Actor: "customer", Action: "attachment", To: attachmentLine(a), Reason: string(conv.Channel)})
 	}
 	return tx.CaseHistoryInsert(ctx, hist...)
+}
+
+// Cursor reads a durable channel position written by ReceiveAt.
+func (s *Service) Cursor(ctx context.Context, key string) (string, bool, error) {
+	return s.opt.Store.CursorGet(ctx, key)
+}
+
+// CursorSet moves a durable channel position on its own (e.g. past an
+// update kefu ignores).
+func (s *Service) CursorSet(ctx context.Context, key, value string) error {
+	return s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		return tx.CursorSet(ctx, key, value, s.opt.Now())
+	})
 }

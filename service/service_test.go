@@ -367,3 +367,35 @@ func TestAttachmentsGoOnTheCase(t *testing.T) {
 		})
 	}
 }
+
+// ReceiveAt moves a channel position with the message, also for a
+// duplicate, and not when the transaction fails.
+func TestReceiveAtMovesTheCursorWithTheMessage(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			defer st.Close()
+			svc := newService(t, st, clk, &countingSender{})
+			in := channels.Inbound{Channel: channels.Telegram, ExternalUserID: "chat-1", ExternalMessageID: "upd-100", Text: "冰箱不制冷"}
+			if _, err := svc.ReceiveAt(ctx, in, "telegram:offset", "101"); err != nil {
+				t.Fatal(err)
+			}
+			if rc, err := svc.ReceiveAt(ctx, in, "telegram:offset", "102"); err != nil || !rc.Duplicate {
+				t.Fatalf("duplicate: %+v %v", rc, err)
+			}
+			if v, _, _ := svc.Cursor(ctx, "telegram:offset"); v != "102" {
+				t.Errorf("cursor %q after a duplicate, want 102", v)
+			}
+			bad := channels.Inbound{Channel: channels.Telegram, ExternalUserID: "chat-1"}
+			if _, err := svc.ReceiveAt(ctx, bad, "telegram:offset", "103"); err == nil {
+				t.Fatal("a message without id was accepted")
+			}
+			if v, _, _ := svc.Cursor(ctx, "telegram:offset"); v != "102" {
+				t.Errorf("a refused message moved the cursor to %q", v)
+			}
+		})
+	}
+}

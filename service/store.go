@@ -44,6 +44,9 @@ type Store interface {
 	// TaskList lists callback and follow-up tasks, oldest due first.
 	TaskList(ctx context.Context, p TaskListParams) ([]Task, error)
 
+	// CursorGet reads a durable channel position ("" and false when unset).
+	CursorGet(ctx context.Context, key string) (string, bool, error)
+
 	// InboundRejectedInsert keeps a malformed inbound payload for inspection.
 	InboundRejectedInsert(ctx context.Context, p RejectedParams) error
 
@@ -81,6 +84,10 @@ type Tx interface {
 	CaseHistoryInsert(ctx context.Context, changes ...cases.Change) error
 
 	OutboxInsert(ctx context.Context, p OutboxParams) (int64, error)
+	// CursorSet writes a durable channel position in this transaction, so
+	// it moves if and only if the messages it covers are stored.
+	CursorSet(ctx context.Context, key, value string, at time.Time) error
+
 	// OutboxRelease makes the conversation's deferred rows (a channel
 	// refused them: "deferred: …" errors) due at now, because the customer
 	// wrote again and the channel may accept them; it returns how many.

@@ -266,6 +266,19 @@ func (s *Store) OutboxFail(ctx context.Context, p service.OutboxFailParams) erro
 	return nil
 }
 
+// CursorGet reads a durable channel position.
+func (s *Store) CursorGet(ctx context.Context, key string) (string, bool, error) {
+	var v string
+	err := s.q(ctx).QueryRow(ctx, `SELECT value FROM cursors WHERE key = $1`, key).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("postgres: read cursor %s: %w", key, err)
+	}
+	return v, true, nil
+}
+
 // OutboxPending counts rows still to deliver (dead rows are not counted).
 func (s *Store) OutboxPending(ctx context.Context) (int, error) {
 	var n int

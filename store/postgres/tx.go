@@ -270,6 +270,17 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 }
 
 // OutboxMarkSent marks a row sent; false when it was sent already.
+// CursorSet writes a durable channel position in this transaction.
+func (t *Tx) CursorSet(ctx context.Context, key, value string, at time.Time) error {
+	if _, err := t.tx.Exec(ctx, `
+		INSERT INTO cursors (key, value, updated_at) VALUES ($1, $2, $3)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+		key, value, t.s.orNow(at).UTC()); err != nil {
+		return fmt.Errorf("postgres: write cursor %s: %w", key, err)
+	}
+	return nil
+}
+
 // OutboxRelease makes the conversation's deferred rows due now.
 func (t *Tx) OutboxRelease(ctx context.Context, conversationID int64, now time.Time) (int, error) {
 	now = t.s.orNow(now).UTC()

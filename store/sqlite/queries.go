@@ -265,6 +265,19 @@ func (s *Store) InboundRejectedInsert(ctx context.Context, p service.RejectedPar
 	return nil
 }
 
+// CursorGet reads a durable channel position.
+func (s *Store) CursorGet(ctx context.Context, key string) (string, bool, error) {
+	var v string
+	err := s.stmt(ctx, stmtCursorGet).QueryRowContext(ctx, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("sqlite: read cursor %s: %w", key, err)
+	}
+	return v, true, nil
+}
+
 // UserInsert stores a staff user; a token hash already in use is EConflict.
 func (s *Store) UserInsert(ctx context.Context, p service.UserParams) (cases.User, error) {
 	u := cases.User{Name: p.Name, Role: p.Role, Department: p.Department}

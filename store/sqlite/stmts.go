@@ -49,6 +49,8 @@ const (
 	stmtOutboxMarkSent
 	stmtOutboxRelease
 	stmtInboundRejectedInsert
+	stmtCursorGet
+	stmtCursorSet
 	stmtUserInsert
 	stmtUserByTokenHash
 	stmtTaskInsert
@@ -161,6 +163,10 @@ var queries = [numStmts]string{
 		WHERE id = ? AND status <> 'sent'`,
 
 	stmtInboundRejectedInsert: `INSERT INTO inbound_rejected (channel, reason, raw, at) VALUES (?, ?, ?, ?)`,
+	stmtCursorGet:             `SELECT value FROM cursors WHERE key = ?`,
+	stmtCursorSet: `
+		INSERT INTO cursors (key, value, updated_at) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 
 	// A taken token hash inserts nothing, so RETURNING yields no row.
 	stmtUserInsert: `

@@ -210,6 +210,14 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 }
 
 // OutboxMarkSent marks a row sent; false when it was sent already.
+// CursorSet writes a durable channel position in this transaction.
+func (t *Tx) CursorSet(ctx context.Context, key, value string, at time.Time) error {
+	if _, err := t.stmt(ctx, stmtCursorSet).ExecContext(ctx, key, value, ts(t.s.orNow(at))); err != nil {
+		return fmt.Errorf("sqlite: write cursor %s: %w", key, err)
+	}
+	return nil
+}
+
 // OutboxRelease makes the conversation's deferred rows due now.
 func (t *Tx) OutboxRelease(ctx context.Context, conversationID int64, now time.Time) (int, error) {
 	now = t.s.orNow(now)

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"OutboxConversationOrder", testOutboxOrder},
 		{"OutboxMarkSentAndFail", testOutboxSentAndFail},
 		{"OutboxRelease", testOutboxRelease},
+		{"Cursors", testCursors},
 		{"OutboxConcurrentClaim", testOutboxConcurrentClaim},
 		{"RollbackLeavesNothing", testRollback},
 		{"ReadsInTxContext", testReadsInTx},
@@ -1230,5 +1231,34 @@ func testOutboxRelease(t *testing.T, s service.Store) {
 	})
 	if n != 0 {
 		t.Errorf("released %d rows that failed for another reason", n)
+	}
+}
+
+// testCursors: a position moves with its transaction and only then.
+func testCursors(t *testing.T, s service.Store) {
+	ctx := t.Context()
+	if _, ok, err := s.CursorGet(ctx, "telegram:offset"); ok || err != nil {
+		t.Fatalf("unset cursor: %v %v", ok, err)
+	}
+	set := func(v string, fail bool) error {
+		return s.InTx(ctx, func(ctx context.Context, tx service.Tx) error {
+			if err := tx.CursorSet(ctx, "telegram:offset", v, t0); err != nil {
+				return err
+			}
+			if fail {
+				return errors.New("crash before commit")
+			}
+			return nil
+		})
+	}
+	if err := set("41", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := set("42", false); err != nil {
+		t.Fatal(err)
+	}
+	_ = set("43", true)
+	if v, ok, err := s.CursorGet(ctx, "telegram:offset"); v != "42" || !ok || err != nil {
+		t.Errorf("cursor = %q %v %v, want 42 (the failed transaction must not move it)", v, ok, err)
 	}
 }
