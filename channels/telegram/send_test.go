@@ -193,7 +193,9 @@ func TestConfig(t *testing.T) {
 		{"secret with bad characters", func(c *Config) {
 			c.Mode, c.WebhookURL, c.SecretToken = Webhook, "https://k.example.com/telegram", "a b"
 		}, "telegram.secret_token"},
-		{"webhook", func(c *Config) { c.Mode, c.WebhookURL, c.SecretToken = Webhook, "https://k.example.com/telegram", "abc_DEF-1" }, ""},
+		{"webhook", func(c *Config) {
+			c.Mode, c.WebhookURL, c.SecretToken = Webhook, "https://k.example.com/telegram", "abc_DEF-1"
+		}, ""},
 		{"api base", func(c *Config) { c.APIBaseURL = "api.telegram.org" }, "telegram.api_base_url"},
 		{"file base", func(c *Config) { c.FileBaseURL = "ftp://x" }, "telegram.file_base_url"},
 		{"rate", func(c *Config) { c.RateLimit.PerSecond = -1 }, "telegram.rate_limit"},
