@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
@@ -87,6 +88,12 @@ func (c *Channel) Poll(ctx context.Context) error {
 			var tg *tgbotapi.Error
 			if errors.As(err, &tg) && tg.RetryAfter > 0 {
 				wait = secondsDur(tg.RetryAfter)
+			}
+			if errors.As(err, &tg) && tg.Code == 409 && strings.Contains(tg.Message, "webhook") {
+				// Someone set a webhook since we started: polling was chosen.
+				if derr := c.DeleteWebhook(ctx); derr != nil {
+					c.log.WarnContext(ctx, "telegram: delete webhook", "err", derr)
+				}
 			}
 			failures++
 			c.log.WarnContext(ctx, "telegram: getUpdates", "err", err, "retry_in", wait)

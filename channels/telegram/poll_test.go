@@ -134,7 +134,7 @@ func TestPollInboxFailure(t *testing.T) {
 func TestPollUpdates(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{mode: Polling})
-	b.bot.fail("getUpdates", "error_429.json")
+	b.bot.fail("getUpdates", "error_429.json", "error_409_conflict.json")
 	b.bot.push("update_edited.json", "update_sticker.json", "update_group.json", "update_blocked.json", "update_callback.json")
 	stop := runPoll(t, b.ch)
 	b.waitOffset(t, 815000131)
@@ -152,6 +152,9 @@ func TestPollUpdates(t *testing.T) {
 	}
 	if !slices.Contains(b.clock.Waits(), 7*time.Second) {
 		t.Errorf("waits %v, want retry_after 7s", b.clock.Waits())
+	}
+	if n := len(b.bot.callsTo("deleteWebhook")); n != 2 {
+		t.Errorf("deleteWebhook calls %d, want 2 (at start and after the 409)", n)
 	}
 	if len(b.bot.callsTo("answerCallbackQuery")) != 1 || len(b.bot.callsTo("editMessageReplyMarkup")) != 1 {
 		t.Errorf("calls %v, want the tap answered and its keyboard removed", b.bot.methods())

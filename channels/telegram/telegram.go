@@ -81,6 +81,20 @@
 // after a failed commit does not send twice, but a crash between the send
 // and the outbox commit can.
 //
+// # Configuration
+//
+//	telegram:
+//	  enabled: true
+//	  token: "123456:ABC..."          # or KEFU_TELEGRAM_TOKEN_FILE
+//	  mode: webhook                   # polling (default) | webhook
+//	  webhook_url: https://kefu.example.com/telegram
+//	  webhook_path: /telegram
+//	  secret_token: "long-random-A-Za-z0-9_-"
+//	  api_base_url: https://api.telegram.org
+//	  file_base_url: https://api.telegram.org/file
+//	  poll_timeout: 50s
+//	  rate_limit: {per_chat: 1s, per_second: 25, burst: 5, max_wait: 5s}
+//
 // # Wiring
 //
 // In cmd/kefu (cfg.Telegram is a Config; m.svc implements OffsetInbox):
