@@ -22,6 +22,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels/telegram"
 	"github.com/kefu-dev/kefu/channels/webhook"
 	"github.com/kefu-dev/kefu/channels/wechat"
 	"github.com/kefu-dev/kefu/dialog"
@@ -84,6 +85,8 @@ type Config struct {
 	} `yaml:"webchat"`
 	// WeChat is the Official Account channel (公众号); off unless enabled.
 	WeChat wechat.Config `yaml:"wechat"`
+	// Telegram is the Telegram bot channel; off unless enabled.
+	Telegram telegram.Config `yaml:"telegram"`
 	// Webhooks receive signed events (case.created, case.updated,
 	// case.resolved, sla.breached, survey.answered, complaint.opened, …).
 	Webhooks []webhook.Endpoint `yaml:"webhooks"`
@@ -188,6 +191,11 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
+	if c.Telegram.Enabled {
+		if err := c.Telegram.Validate(); err != nil {
+			return err
+		}
+	}
 	seen := map[string]bool{}
 	for i, w := range c.Webhooks {
 		key := fmt.Sprintf("webhooks[%d]", i)
@@ -233,6 +241,7 @@ func (c Config) Redacted() Config {
 	}
 	c.Webhooks = hooks
 	c.WeChat = c.WeChat.Redacted()
+	c.Telegram = c.Telegram.Redacted()
 	if u, err := url.Parse(c.Database.URL); err == nil && u.User != nil {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "xxxxx")

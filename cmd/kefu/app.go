@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/channels/telegram"
 	"github.com/kefu-dev/kefu/channels/webchat"
 	"github.com/kefu-dev/kefu/channels/webhook"
 	"github.com/kefu-dev/kefu/channels/wechat"
@@ -109,6 +110,16 @@ func (m *Main) Run(ctx context.Context) error {
 		m.svc.SetSender(channels.WeChat, wc)
 		mux.Handle(wc.Path(), wc)
 	}
+	var tg *telegram.Channel
+	if cfg.Telegram.Enabled {
+		if tg, err = telegram.New(cfg.Telegram, telegramInbox{m.svc}, telegram.Options{Now: m.Now, Logger: m.Log.With("channel", "telegram")}); err != nil {
+			return fmt.Errorf("telegram: %w", err)
+		}
+		m.svc.SetSender(channels.Telegram, tg)
+		if cfg.Telegram.Mode == telegram.Webhook {
+			mux.Handle(tg.Path(), tg)
+		}
+	}
 	if cfg.Webchat.Enabled {
 		wc := webchat.New(webchat.Config{
 			MaxMessageBytes: cfg.Webchat.MaxMessageBytes, PollInterval: cfg.Webchat.PollInterval, Title: cfg.Webchat.Title,
@@ -127,6 +138,16 @@ func (m *Main) Run(ctx context.Context) error {
 		defer m.wg.Done()
 		_ = m.svc.RunOutbox(runCtx)
 	}()
+	if tg != nil {
+		// Polls (one process per bot) or registers the webhook.
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			if err := tg.Run(runCtx); err != nil && runCtx.Err() == nil {
+				m.Log.Error("telegram stopped", "err", err)
+			}
+		}()
+	}
 
 	if m.ln, err = net.Listen("tcp", cfg.Server.Addr); err != nil {
 		return fmt.Errorf("server.addr: %w", err)
