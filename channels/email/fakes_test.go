@@ -3,7 +3,6 @@ package email
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -145,7 +144,7 @@ func (s *captureSession) AuthMechanisms() []string { return []string{sasl.Plain}
 func (s *captureSession) Auth(string) (sasl.Server, error) {
 	return sasl.NewPlainServer(func(_, user, pass string) error {
 		if pass != "smtp-secret" {
-			return errors.New("bad password")
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "authentication failed"}
 		}
 		s.authed = true
 		s.c.mu.Lock()
