@@ -1,0 +1,146 @@
+package email
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kefu-dev/kefu/channels"
+)
+
+// responder is a kefu-like auto-responder: the email channel on its own
+// Dovecot mailbox, with a bot that answers every message the inbox hands
+// on as a customer message (what the dialog engine does).
+type responder struct {
+	ch    *Channel
+	inbox *fakeInbox
+	sent  atomic.Int32
+}
+
+func startResponder(t *testing.T, ctx context.Context, srv *dovecotServer, user, address, smtpAddr string, perHour int) *responder {
+	t.Helper()
+	cfg := srv.config(user)
+	cfg.Address = address
+	cfg.RepliesPerHour = perHour
+	cfg.SMTP = SMTPConfig{Addr: smtpAddr, Security: Plain, AllowInsecure: true}
+	store := NewMemoryStore()
+	r := &responder{inbox: newFakeInbox()}
+	r.inbox.bot = make(chan channels.Inbound, 100)
+	var err error
+	if r.ch, err = New(cfg, r.inbox, Options{Positions: store, Threads: store, Logger: quietLogger()}); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); _ = r.ch.Run(ctx) }()
+	go func() {
+		defer wg.Done()
+		var id int64
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case in := <-r.inbox.bot:
+				id++
+				out := channels.Outbound{OutboxID: id, ExternalUserID: in.ExternalUserID, Kind: "reply", Text: "已收到您的邮件 / We got your mail.", CreatedAt: time.Now()}
+				if err := r.ch.Send(ctx, out); err == nil {
+					r.sent.Add(1)
+				}
+			}
+		}
+	}()
+	t.Cleanup(wg.Wait)
+	return r
+}
+
+// mta returns an SMTP capture server that delivers into Dovecot mailboxes
+// by address, like a mail exchanger would.
+func mta(t *testing.T, srv *dovecotServer, users map[string]string) *smtpCapture {
+	t.Helper()
+	c := newSMTPCapture(t)
+	c.onData = func(m captured) {
+		for _, rcpt := range m.To {
+			if u, ok := users[rcpt]; ok {
+				cmd := exec.Command("doveadm", "-c", srv.conf, "save", "-u", u, "-m", "INBOX")
+				cmd.Stdin = bytes.NewReader(m.Data)
+				if out, err := cmd.CombinedOutput(); err != nil {
+					t.Errorf("deliver to %s: %v %s", rcpt, err, out)
+				}
+			}
+		}
+	}
+	return c
+}
+
+func TestAutorespondersFacingEachOtherStop(t *testing.T) {
+	t.Parallel()
+	srv := dovecot(t)
+	ua, ub := srv.user(t), srv.user(t)
+	smtpSrv := mta(t, srv, map[string]string{"a@kefu.test": ua, "b@other.test": ub})
+	ctx, cancel := context.WithCancel(testContext(t))
+	defer cancel()
+	a := startResponder(t, ctx, srv, ua, "a@kefu.test", smtpSrv.addr, 5)
+	b := startResponder(t, ctx, srv, ub, "b@other.test", smtpSrv.addr, 5)
+
+	// Someone at B writes to A by hand; both sides then answer everything.
+	srv.deliver(t, ua, "INBOX", []byte("From: b@other.test\r\nTo: a@kefu.test\r\nSubject: hello\r\nMessage-ID: <start@other.test>\r\n\r\nhello\r\n"))
+	waitFor(t, 10*time.Second, "A's reply to reach B", func() bool { s, _, _ := b.inbox.snapshot(); return len(s) == 1 })
+	time.Sleep(1500 * time.Millisecond) // room for a reply that should not come
+	if a.sent.Load() != 1 || b.sent.Load() != 0 {
+		t.Errorf("replies: A %d, B %d; want 1 and 0", a.sent.Load(), b.sent.Load())
+	}
+	s, _, _ := b.inbox.snapshot()
+	if s[0].Choice != "event:auto_reply:auto_submitted" {
+		t.Errorf("B stored A's reply with choice %q", s[0].Choice)
+	}
+	if n := len(smtpSrv.messages()); n != 1 {
+		t.Errorf("%d messages went over SMTP, want 1", n)
+	}
+}
+
+func TestNaiveAutoresponderIsCapped(t *testing.T) {
+	t.Parallel()
+	srv := dovecot(t)
+	ua := srv.user(t)
+	smtpSrv := mta(t, srv, map[string]string{"a@kefu.test": ua})
+	// B ignores every header and answers each mail at once, without
+	// Auto-Submitted: only A's cap can stop the loop.
+	var bReplies atomic.Int32
+	next := smtpSrv.onData
+	smtpSrv.onData = func(m captured) {
+		next(m)
+		if len(m.To) == 1 && m.To[0] == "naive@other.test" {
+			n := bReplies.Add(1)
+			srv.deliverAsync(t, ua, []byte(fmt.Sprintf("From: naive@other.test\r\nTo: a@kefu.test\r\nSubject: Re: hello\r\nMessage-ID: <naive-%d@other.test>\r\n\r\nThanks for your mail (%d).\r\n", n, n)))
+		}
+	}
+	ctx, cancel := context.WithCancel(testContext(t))
+	defer cancel()
+	a := startResponder(t, ctx, srv, ua, "a@kefu.test", smtpSrv.addr, 3)
+	srv.deliver(t, ua, "INBOX", []byte("From: naive@other.test\r\nTo: a@kefu.test\r\nSubject: hello\r\nMessage-ID: <naive-0@other.test>\r\n\r\nhello\r\n"))
+	waitFor(t, 15*time.Second, "the cap to be reached", func() bool { return a.sent.Load() >= 3 })
+	time.Sleep(1500 * time.Millisecond)
+	if a.sent.Load() != 3 {
+		t.Errorf("A sent %d replies, want the cap of 3", a.sent.Load())
+	}
+	s, _, _ := a.inbox.snapshot()
+	last := s[len(s)-1]
+	if !strings.HasSuffix(last.Choice, AutoRateLimit) {
+		t.Errorf("the message over the cap has choice %q", last.Choice)
+	}
+}
+
+// deliverAsync is deliver for goroutines other than the test's.
+func (s *dovecotServer) deliverAsync(t testing.TB, user string, raw []byte) {
+	cmd := exec.Command("doveadm", "-c", s.conf, "save", "-u", user, "-m", "INBOX")
+	cmd.Stdin = bytes.NewReader(raw)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("deliver: %v %s", err, out)
+	}
+}
