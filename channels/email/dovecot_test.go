@@ -233,6 +233,25 @@ func (s *dovecotServer) deliver(t testing.TB, user, mailbox string, raws ...[]by
 	}
 }
 
+// appendIMAP stores many messages quickly over IMAP APPEND (doveadm save
+// starts a process per message).
+func (s *dovecotServer) appendIMAP(t testing.TB, user, mailbox string, raws ...[]byte) {
+	t.Helper()
+	c := s.client(t, user)
+	for _, raw := range raws {
+		cmd := c.Append(mailbox, int64(len(raw)), nil)
+		if _, err := cmd.Write(raw); err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := cmd.Wait(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // config is a channel Config reading the user's mailbox.
 func (s *dovecotServer) config(user string) Config {
 	return Config{

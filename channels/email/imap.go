@@ -155,8 +155,15 @@ func (s *imapSession) close() {
 	if s.stopCtx != nil {
 		s.stopCtx()
 	}
-	// Logout is a courtesy; Close is what frees the connection.
-	_ = s.cl.Logout().Wait()
+	// Logout is a courtesy, bounded so a dead server does not delay the
+	// reconnect; Close is what frees the connection.
+	done := make(chan struct{})
+	go func() { _ = s.cl.Logout().Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-s.cl.Closed():
+	case <-time.After(2 * time.Second):
+	}
 	_ = s.cl.Close()
 }
 
