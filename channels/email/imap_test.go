@@ -312,3 +312,23 @@ func TestIntakeMovesCommittedMessages(t *testing.T) {
 		t.Errorf("stored %d, want 3", len(s))
 	}
 }
+
+func TestIntakeOversizedMessageKeepsHeaderOnly(t *testing.T) {
+	t.Parallel()
+	b := setupIntake(t)
+	b.cfg.MaxMessageBytes = 800
+	b.srv.deliver(t, b.user, "INBOX", readEML(t, "attachments.eml"), readEML(t, "gbk_plain.eml"))
+	if err := b.channel(t).RunOnce(testContext(t)); err != nil {
+		t.Fatal(err)
+	}
+	big, ok := b.inbox.byID("<att-0001@example.com>")
+	if !ok {
+		t.Fatal("the oversized message was not stored")
+	}
+	if !strings.Contains(big.Text, "above the limit") || len(big.Attachments) != 0 || strings.Contains(string(big.Raw), "JFIF") {
+		t.Errorf("oversized: text %q, %d attachments", big.Text, len(big.Attachments))
+	}
+	if small, _ := b.inbox.byID("<gbk-0001@example.com>"); !strings.Contains(small.Text, "洗衣机") {
+		t.Errorf("the small message beside it: %q", small.Text)
+	}
+}

@@ -107,10 +107,10 @@ func Parse(raw []byte, lim Limits) (*Message, error) {
 			break
 		}
 		if err != nil && !message.IsUnknownCharset(err) {
-			if len(plain) > 0 || len(htmlBody) > 0 {
-				break // a broken tail: keep what was read
-			}
-			return nil, fmt.Errorf("email: parse part: %w", err)
+			// A broken or missing body (a truncated multipart, a header
+			// fetched alone) keeps what was read: the sender and subject
+			// still make a message an agent can follow up.
+			break
 		}
 		partNo++
 		if ct, _, _ := p.Header.(interface {

@@ -3,9 +3,16 @@ package email
 import (
 	"bytes"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"strings"
 	"sync"
 	"testing"
@@ -263,5 +270,56 @@ func TestLoopGuard(t *testing.T) {
 	b.advance(61 * time.Minute)
 	if in := b.receive(t, reply("loop@example.com", "x@y", "again")); in.Choice != "" {
 		t.Errorf("after an hour: Choice %q, want none", in.Choice)
+	}
+}
+
+func TestSendStartTLS(t *testing.T) {
+	t.Parallel()
+	cert, pool := selfSigned(t)
+	b := setupSend(t, func(c *Config) { c.SMTP.Security = StartTLS; c.SMTP.AllowInsecure = false })
+	b.smtp.srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
+	b.smtp.srv.AllowInsecureAuth = false // AUTH only after STARTTLS
+	b.ch.opt.TLSConfig = &tls.Config{RootCAs: pool, ServerName: "localhost"}
+	if err := b.ch.Send(testContext(t), channels.Outbound{OutboxID: 1, ExternalUserID: "a@example.com", Text: "hi"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.smtp.messages()) != 1 {
+		t.Fatal("nothing delivered over STARTTLS")
+	}
+	// Without trusting the certificate the channel refuses to talk.
+	b.ch.opt.TLSConfig = nil
+	if err := b.ch.Send(testContext(t), channels.Outbound{OutboxID: 2, ExternalUserID: "a@example.com", Text: "hi"}); err == nil {
+		t.Fatal("sent to a server with an untrusted certificate")
+	}
+}
+
+func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"}, DNSNames: []string{"localhost"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}, IsCA: true, BasicConstraintsValid: true}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	leaf, _ := x509.ParseCertificate(der)
+	pool := x509.NewCertPool()
+	pool.AddCert(leaf)
+	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
+}
+
+func TestIngestRejectsMailWithoutSenderAndMovesOn(t *testing.T) {
+	t.Parallel()
+	b := setupSend(t, nil)
+	ctx := testContext(t)
+	if err := b.ch.ingest(ctx, "INBOX", Position{UIDValidity: 1, LastUID: 9}, []byte("Subject: no sender\r\n\r\nbody\r\n"), time.Now(), 30); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := b.store.Load(ctx, "INBOX"); p.LastUID != 9 || len(b.inbox.rejected) != 1 {
+		t.Errorf("position %+v, rejected %v; want 9 and one rejection", p, b.inbox.rejected)
 	}
 }
