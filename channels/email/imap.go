@@ -65,6 +65,7 @@ type imapSession struct {
 	notify  chan struct{} // new mail announced (EXISTS) while idling or fetching
 	pos     Position
 	resync  bool
+	uidNext uint32 // at SELECT: every UID below it was there for the resync's search
 	stopCtx func() bool
 }
 
@@ -141,7 +142,7 @@ func (c *Channel) connect(ctx context.Context) (*imapSession, error) {
 			c.log.WarnContext(ctx, "email: UIDVALIDITY changed, resyncing by Message-ID", "mailbox", c.cfg.IMAP.Mailbox,
 				"old", s.pos.UIDValidity, "new", sel.UIDValidity)
 		}
-		s.pos, s.resync = Position{UIDValidity: sel.UIDValidity}, true
+		s.pos, s.resync, s.uidNext = Position{UIDValidity: sel.UIDValidity}, true, uint32(sel.UIDNext)
 		return s, nil
 	}
 	if err := s.markCommitted(); err != nil {
@@ -237,7 +238,17 @@ func (s *imapSession) sync(ctx context.Context) error {
 		}
 		uids = uids[n:]
 	}
-	s.resync = false
+	if s.resync {
+		// The resync looked at every message below UIDNEXT; seen ones it
+		// left out must not come back with the next new message.
+		if s.uidNext > 0 && s.uidNext-1 > s.pos.LastUID {
+			s.pos.LastUID = s.uidNext - 1
+		}
+		if err := s.c.opt.Positions.Commit(ctx, s.c.cfg.IMAP.Mailbox, s.pos, func(context.Context) error { return nil }); err != nil {
+			return fmt.Errorf("email: commit resynced position: %w", err)
+		}
+		s.resync = false
+	}
 	return nil
 }
 

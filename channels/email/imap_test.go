@@ -332,3 +332,31 @@ func TestIntakeOversizedMessageKeepsHeaderOnly(t *testing.T) {
 		t.Errorf("the small message beside it: %q", small.Text)
 	}
 }
+
+func TestIntakeFirstRunSkipsMailAlreadyRead(t *testing.T) {
+	t.Parallel()
+	b := setupIntake(t)
+	// The mailbox had a life before kefu: read mail is history, not work.
+	b.srv.deliver(t, b.user, "INBOX", numbered("old@example.com", 3)...)
+	b.srv.doveadm(t, nil, "flags", "add", "-u", b.user, `\Seen`, "mailbox", "INBOX", "all")
+	ctx, cancel := context.WithCancel(testContext(t))
+	ch := b.channel(t)
+	done := make(chan error, 1)
+	go func() { done <- ch.Run(ctx) }()
+	time.Sleep(300 * time.Millisecond) // the first sync finds nothing unread and idles
+	b.srv.deliver(t, b.user, "INBOX", numbered("new@example.com", 4)[3])
+	waitFor(t, 10*time.Second, "the new message", func() bool { s, _, _ := b.inbox.snapshot(); return len(s) >= 1 })
+	time.Sleep(200 * time.Millisecond)
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	stored, calls, _ := b.inbox.snapshot()
+	if len(stored) != 1 || calls != 1 || stored[0].ExternalMessageID != "<msg-4@test>" {
+		var ids []string
+		for _, in := range stored {
+			ids = append(ids, in.ExternalMessageID)
+		}
+		t.Errorf("stored %v in %d calls; want only <msg-4@test>", ids, calls)
+	}
+}
