@@ -24,7 +24,9 @@
 // every message when it moves them away — and relies on deduplication:
 // ExternalMessageID is the Message-ID ("<id@host>"), or
 // "sha256:HASH" of the content for mail without one, and the service
-// stores a (channel, external id) once.
+// stores a (channel, external id) once. After a resync the position moves
+// to the mailbox's UIDNEXT-1, so read mail it left out (a mailbox's history
+// at the first run) does not come back later.
 //
 // Normalization into channels.Inbound: ExternalUserID is the lower-cased
 // From address (one address is one customer), DisplayName the From name,
@@ -78,7 +80,9 @@
 //	m.svc.SetSender(channels.Email, ec)
 //	go ec.Run(ctx) // returns when ctx ends
 //
-// Caveats: the sanitized HTML (Message.HTML) is not handed on until
+// Caveats: run one reader (Run) per mailbox: the position is not leased,
+// so two processes reading one mailbox would both fetch (deduplication keeps
+// the store right, but the work doubles). The sanitized HTML (Message.HTML) is not handed on until
 // channels.Inbound has a field for it. SMTP has no idempotency key: a
 // crash after the server accepted a message and before Threads recorded
 // it sends it again, with the same Message-ID (mail clients show one).
