@@ -22,6 +22,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels/email"
 	"github.com/kefu-dev/kefu/channels/telegram"
 	"github.com/kefu-dev/kefu/channels/webhook"
 	"github.com/kefu-dev/kefu/channels/wechat"
@@ -87,6 +88,8 @@ type Config struct {
 	WeChat wechat.Config `yaml:"wechat"`
 	// Telegram is the Telegram bot channel; off unless enabled.
 	Telegram telegram.Config `yaml:"telegram"`
+	// Email is the mail channel (IMAP in, SMTP out); off unless enabled.
+	Email email.Config `yaml:"email"`
 	// Webhooks receive signed events (case.created, case.updated,
 	// case.resolved, sla.breached, survey.answered, complaint.opened, …).
 	Webhooks []webhook.Endpoint `yaml:"webhooks"`
@@ -196,6 +199,11 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
+	if c.Email.Enabled {
+		if err := c.Email.Validate(); err != nil {
+			return err
+		}
+	}
 	seen := map[string]bool{}
 	for i, w := range c.Webhooks {
 		key := fmt.Sprintf("webhooks[%d]", i)
@@ -242,6 +250,7 @@ func (c Config) Redacted() Config {
 	c.Webhooks = hooks
 	c.WeChat = c.WeChat.Redacted()
 	c.Telegram = c.Telegram.Redacted()
+	c.Email = c.Email.Redacted()
 	if u, err := url.Parse(c.Database.URL); err == nil && u.User != nil {
 		if _, has := u.User.Password(); has {
 			u.User = url.UserPassword(u.User.Username(), "xxxxx")

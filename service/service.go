@@ -162,6 +162,11 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 		if _, err := tx.OutboxRelease(ctx, conv.ID, now); err != nil {
 			return err
 		}
+		if strings.HasPrefix(in.Choice, "event:auto_reply") {
+			// An out-of-office, bounce or list mail: kept for agents, never
+			// answered and never the start of an intake.
+			return s.attach(ctx, tx, &conv, in.Attachments, now)
+		}
 		hadCase := conv.CaseID != 0
 		if err := s.step(ctx, tx, &conv, ev, now); err != nil {
 			return err
@@ -489,6 +494,10 @@ func (s *Service) deliver(ctx context.Context, r OutboxRow) {
 	if err != nil {
 		attempts := r.Attempts + 1
 		dead := attempts >= s.opt.OutboxMaxAttempts
+		var perm interface{ Permanent() bool }
+		if errors.As(err, &perm) && perm.Permanent() {
+			dead = true // a 5xx from the mail server will not change on retry
+		}
 		backoff := time.Duration(math.Min(float64(time.Second)*math.Pow(2, float64(attempts)), float64(10*time.Minute)))
 		log.Warn("outbox delivery failed", "attempt", attempts, "dead", dead, "err", err)
 		if ferr := s.opt.Store.OutboxFail(ctx, OutboxFailParams{ID: r.OutboxID, Error: err.Error(), NextAttemptAt: now.Add(backoff), Dead: dead}); ferr != nil {
@@ -670,4 +679,17 @@ func (s *Service) CursorSet(ctx context.Context, key, value string) error {
 	return s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		return tx.CursorSet(ctx, key, value, s.opt.Now())
 	})
+}
+
+// CaseNumberOf returns the number of a conversation's current case, or "".
+func (s *Service) CaseNumberOf(ctx context.Context, conversationID int64) (string, error) {
+	conv, err := s.opt.Store.ConversationGetByID(ctx, conversationID)
+	if err != nil || conv.CaseID == 0 {
+		return "", err
+	}
+	c, err := s.opt.Store.CaseGetByID(ctx, conv.CaseID)
+	if err != nil {
+		return "", err
+	}
+	return c.Number, nil
 }

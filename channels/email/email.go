@@ -233,6 +233,23 @@ func (c *Config) setDefaults() {
 }
 
 // validate names the offending key, as config errors do elsewhere.
+// Validate checks the configuration as New would; errors name the key.
+func (c Config) Validate() error {
+	c.setDefaults()
+	return c.validate()
+}
+
+// Redacted returns a copy safe to print.
+func (c Config) Redacted() Config {
+	if c.IMAP.Password != "" {
+		c.IMAP.Password = "xxxxx"
+	}
+	if c.SMTP.Password != "" {
+		c.SMTP.Password = "xxxxx"
+	}
+	return c
+}
+
 func (c *Config) validate() error {
 	if !strings.Contains(c.Address, "@") {
 		return errors.New("email.address must be an email address")

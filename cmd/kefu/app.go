@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/channels/email"
 	"github.com/kefu-dev/kefu/channels/telegram"
 	"github.com/kefu-dev/kefu/channels/webchat"
 	"github.com/kefu-dev/kefu/channels/webhook"
@@ -120,6 +121,17 @@ func (m *Main) Run(ctx context.Context) error {
 			mux.Handle(tg.Path(), tg)
 		}
 	}
+	var mail *email.Channel
+	if cfg.Email.Enabled {
+		st := emailStore{st: m.store, prefix: cfg.Email.IMAP.Username + "@" + cfg.Email.IMAP.Addr, now: m.Now}
+		if mail, err = email.New(cfg.Email, m.svc, email.Options{
+			Positions: st, Threads: st, Now: m.Now, Logger: m.Log.With("channel", "email"),
+			CaseNumber: m.svc.CaseNumberOf,
+		}); err != nil {
+			return fmt.Errorf("email: %w", err)
+		}
+		m.svc.SetSender(channels.Email, mail)
+	}
 	if cfg.Webchat.Enabled {
 		wc := webchat.New(webchat.Config{
 			MaxMessageBytes: cfg.Webchat.MaxMessageBytes, PollInterval: cfg.Webchat.PollInterval, Title: cfg.Webchat.Title,
@@ -138,6 +150,16 @@ func (m *Main) Run(ctx context.Context) error {
 		defer m.wg.Done()
 		_ = m.svc.RunOutbox(runCtx)
 	}()
+	if mail != nil {
+		// One reader per mailbox: the IMAP position is not leased.
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			if err := mail.Run(runCtx); err != nil && runCtx.Err() == nil {
+				m.Log.Error("email stopped", "err", err)
+			}
+		}()
+	}
 	if tg != nil {
 		// Polls (one process per bot) or registers the webhook.
 		m.wg.Add(1)
