@@ -50,6 +50,16 @@ func (c *Channel) handle(ctx context.Context, raw []byte, off *OffsetParams) err
 		c.keep(ctx, n.reason, raw)
 		return c.commitOffset(ctx, off)
 	}
+	if q := n.callback; q != nil && c.staleKeyboard(q) {
+		// A button of an earlier question: the open question has its own.
+		log.InfoContext(ctx, "telegram: tap on an old keyboard ignored")
+		if err := c.commitOffset(ctx, off); err != nil {
+			return err
+		}
+		c.answerCallback(ctx, q, "already answered")
+		c.removeKeyboard(ctx, q)
+		return nil
+	}
 	if len(n.files) > 0 {
 		n.in.Attachments = c.fetchFiles(ctx, log, n.files)
 	}
@@ -200,4 +210,16 @@ func (c *Channel) download(ctx context.Context, f fileRef) ([]byte, error) {
 		return nil, errors.New("download: above max_file_bytes")
 	}
 	return data, nil
+}
+
+// staleKeyboard reports whether q tapped a keyboard older than the chat's
+// current one (known to this process).
+func (c *Channel) staleKeyboard(q *tgbotapi.CallbackQuery) bool {
+	if q.Message == nil || q.Message.Chat == nil {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cur, ok := c.keyboards[q.Message.Chat.ID]
+	return ok && cur != q.Message.MessageID
 }

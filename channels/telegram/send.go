@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -75,14 +76,22 @@ func (c *Channel) Send(ctx context.Context, m channels.Outbound) error {
 			continue
 		}
 		msg := tgbotapi.NewMessage(chatID, part)
-		if i == len(parts)-1 && len(m.Choices) > 0 {
+		withKeyboard := i == len(parts)-1 && len(m.Choices) > 0
+		if withKeyboard {
 			msg.ReplyMarkup = c.keyboard(m.Choices)
 		}
 		if err := c.pace(ctx, chatID); err != nil {
 			return err
 		}
-		if _, err := c.request(ctx, "sendMessage", msg); err != nil {
+		if withKeyboard {
+			c.dropStaleKeyboard(ctx, chatID)
+		}
+		resp, err := c.request(ctx, "sendMessage", msg)
+		if err != nil {
 			return c.sendError(ctx, chatID, err)
+		}
+		if withKeyboard {
+			c.rememberKeyboard(chatID, resp)
 		}
 		if m.OutboxID != 0 {
 			c.markSent(key)
@@ -231,4 +240,32 @@ func splitText(s string, limit int) []string {
 		s = strings.TrimSpace(s[n:])
 	}
 	return parts
+}
+
+// rememberKeyboard records the message that now shows the chat's buttons.
+func (c *Channel) rememberKeyboard(chatID int64, resp *tgbotapi.APIResponse) {
+	var sent tgbotapi.Message
+	if resp == nil || json.Unmarshal(resp.Result, &sent) != nil || sent.MessageID == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.keyboards == nil {
+		c.keyboards = map[int64]int{}
+	}
+	c.keyboards[chatID] = sent.MessageID
+}
+
+// dropStaleKeyboard removes the buttons of the chat's previous question
+// before a new message goes out (best effort: a failure only leaves
+// buttons the dialog would take for the open question).
+func (c *Channel) dropStaleKeyboard(ctx context.Context, chatID int64) {
+	c.mu.Lock()
+	id, ok := c.keyboards[chatID]
+	delete(c.keyboards, chatID)
+	c.mu.Unlock()
+	if !ok {
+		return
+	}
+	c.removeKeyboard(ctx, &tgbotapi.CallbackQuery{Message: &tgbotapi.Message{MessageID: id, Chat: &tgbotapi.Chat{ID: chatID}}})
 }

@@ -336,6 +336,10 @@ type Channel struct {
 	bot  *tgbotapi.BotAPI // set by the first successful getMe
 	seen recent           // callback query ids answered, OutboxIDs sent
 	data map[string]string
+	// keyboards is the chat's message that still shows buttons: a newer
+	// question makes them stale, so they are removed when it is sent and
+	// an old button can never answer the new question.
+	keyboards map[int64]int
 }
 
 var (
