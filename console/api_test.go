@@ -182,6 +182,10 @@ func sampleDetail() service.CaseDetail {
 			{Name: cases.ClockStartBy, Start: t0, Due: t0.Add(4 * time.Hour), Status: cases.ClockPending},
 			{Name: cases.ClockResolveNotice, Status: cases.ClockNone},
 		},
+		Attachments: []service.AttachmentInfo{
+			{ID: 3, ConversationID: 9, MessageID: 1, CaseID: 42, Name: "dent.jpg", ContentType: "image/jpeg", Size: 2048, CreatedAt: t0},
+			{ID: 4, ConversationID: 9, CaseID: 42, Name: "media-1", ContentType: "image/jpeg", URL: "https://mmbiz.qpic.cn/pic/1.jpg", CreatedAt: t0.Add(time.Minute)},
+		},
 	}
 }
 
@@ -583,6 +587,10 @@ func TestCaseDetailView(t *testing.T) {
 		"clocks": []any{
 			map[string]any{"name": "start_by", "start": "2025-03-01T10:00:00+08:00", "due": "2025-03-01T14:00:00+08:00", "status": "pending"},
 			map[string]any{"name": "resolve_notice", "status": "none"},
+		},
+		"attachments": []any{
+			map[string]any{"id": 3.0, "name": "dent.jpg", "content_type": "image/jpeg", "size": 2048.0, "created_at": "2025-03-01T10:00:00+08:00"},
+			map[string]any{"id": 4.0, "name": "media-1", "content_type": "image/jpeg", "size": 0.0, "url": "https://mmbiz.qpic.cn/pic/1.jpg", "created_at": "2025-03-01T10:01:00+08:00"},
 		},
 	}
 	if !reflect.DeepEqual(got, want) {

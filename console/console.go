@@ -1,6 +1,7 @@
 // Package console is the staff HTTP API under /api/v1/: cases (list, read,
 // override, plan, approval, notes, plan change, resolution, reopen, close),
-// complaints (complaints.go) and agent takeover of conversations. The agent console UI uses exactly
+// complaints (complaints.go), the files customers sent (attachments.go) and
+// agent takeover of conversations. The agent console UI uses exactly
 // this API; console/openapi.yaml documents it and is served at
 // /api/v1/openapi.yaml.
 //
@@ -60,6 +61,10 @@ type Service interface {
 	// ConversationHandBack returns the conversation to the bot.
 	ConversationHandBack(ctx context.Context, u cases.User, id int64) error
 
+	// AttachmentGet returns a file a customer sent, with its bytes (nil
+	// when only the channel's link, URL, is kept).
+	AttachmentGet(ctx context.Context, u cases.User, id int64) (service.Attachment, error)
+
 	TaskService      // callbacks and follow-ups (tasks.go)
 	ComplaintService // the complaint workflow (complaints.go)
 }
@@ -117,6 +122,8 @@ func (a *API) routes() []route {
 		{method: "POST", path: "/api/v1/conversations/{id}/takeover", h: a.conversationTakeOver},
 		{method: "POST", path: "/api/v1/conversations/{id}/reply", h: a.conversationReply},
 		{method: "POST", path: "/api/v1/conversations/{id}/handback", h: a.conversationHandBack},
+
+		{method: "GET", path: "/api/v1/attachments/{id}", h: a.attachmentGet},
 
 		{method: "GET", path: "/api/v1/tasks", h: a.taskList},
 		{method: "POST", path: "/api/v1/tasks/{id}/claim", h: a.taskClaim},

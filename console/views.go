@@ -138,10 +138,20 @@ type caseResponse struct {
 }
 
 type caseDetailResponse struct {
-	Case     caseView      `json:"case"`
-	History  []changeView  `json:"history"`
-	Messages []messageView `json:"messages"`
-	Clocks   []clockView   `json:"clocks"`
+	Case        caseView         `json:"case"`
+	History     []changeView     `json:"history"`
+	Messages    []messageView    `json:"messages"`
+	Clocks      []clockView      `json:"clocks"`
+	Attachments []attachmentView `json:"attachments"`
+}
+
+type attachmentView struct {
+	ID          int64     `json:"id"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	URL         string    `json:"url,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 type conversationListResponse struct {
@@ -217,6 +227,11 @@ func newCaseDetailView(d service.CaseDetail) caseDetailResponse {
 		History:  make([]changeView, 0, len(d.History)),
 		Messages: make([]messageView, 0, len(d.Messages)),
 		Clocks:   make([]clockView, 0, len(d.Clocks)),
+
+		Attachments: make([]attachmentView, 0, len(d.Attachments)),
+	}
+	for _, a := range d.Attachments {
+		v.Attachments = append(v.Attachments, attachmentView{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, CreatedAt: a.CreatedAt})
 	}
 	for _, h := range d.History {
 		v.History = append(v.History, changeView{

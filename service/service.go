@@ -141,10 +141,12 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 			rc.Duplicate = true
 			return nil
 		}
-		ev := dialog.Event{Kind: dialog.EventMessage, Text: in.Text, Choice: in.Choice}
-		for _, a := range in.Attachments {
-			ev.Attachments = append(ev.Attachments, attachmentLine(a))
+		// The files themselves are kept; the history lines name their ids.
+		lines, err := s.storeAttachments(ctx, tx, &conv, id, in.Attachments, now)
+		if err != nil {
+			return err
 		}
+		ev := dialog.Event{Kind: dialog.EventMessage, Text: in.Text, Choice: in.Choice, Attachments: lines}
 		if in.Channel == channels.Email {
 			// Mail is not chat: the sender's address is the contact, and the
 			// bot asks everything at once.
@@ -165,7 +167,7 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 		if strings.HasPrefix(in.Choice, "event:auto_reply") {
 			// An out-of-office, bounce or list mail: kept for agents, never
 			// answered and never the start of an intake.
-			return s.attach(ctx, tx, &conv, in.Attachments, now)
+			return s.attach(ctx, tx, &conv, lines, now)
 		}
 		hadCase := conv.CaseID != 0
 		if err := s.step(ctx, tx, &conv, ev, now); err != nil {
@@ -174,7 +176,7 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 		if !hadCase {
 			return nil // a case registered now got them from the draft
 		}
-		return s.attach(ctx, tx, &conv, in.Attachments, now)
+		return s.attach(ctx, tx, &conv, lines, now)
 	})
 	if err != nil {
 		return channels.Receipt{}, fmt.Errorf("receive %s message: %w", in.Channel, err)
@@ -325,6 +327,10 @@ func (s *Service) register(ctx context.Context, tx Tx, conv *Conversation, d *di
 		CreatedAt: now, UpdatedAt: now,
 	}
 	if err := tx.CaseInsert(ctx, c); err != nil {
+		return nil, err
+	}
+	// The photos sent during intake go on the case with their lines below.
+	if err := tx.AttachmentsLink(ctx, conv.ID, c.ID); err != nil {
 		return nil, err
 	}
 	reason := ""
@@ -647,23 +653,50 @@ func (s *Service) afterResolution(ctx context.Context, tx Tx, conv *Conversation
 	return s.emit(ctx, tx, EventCaseUpdated, c, map[string]any{"by": "customer", "reason": "function check failed"}, now)
 }
 
+// attachmentLine names a file in the message text and the case history:
+// by its link when that is all kefu has, else by its name (a link next to
+// bytes is not shown: Telegram's carries the bot token).
 func attachmentLine(a channels.Attachment) string {
 	ref := a.URL
-	if ref == "" {
+	if ref == "" || len(a.Data) > 0 {
 		ref = a.Name
 	}
 	return "[" + a.ContentType + "] " + ref
 }
 
+// storeAttachments keeps a message's files in tx: the bytes when the
+// channel handed them over, the channel's link otherwise (a link next to
+// bytes is not kept: Telegram's carries the bot token). It returns each
+// file's line for the case history, naming its stored id.
+func (s *Service) storeAttachments(ctx context.Context, tx Tx, conv *Conversation, messageID int64, atts []channels.Attachment, now time.Time) ([]string, error) {
+	var lines []string
+	for _, a := range atts {
+		p := AttachmentParams{ConversationID: conv.ID, MessageID: messageID, Name: a.Name, ContentType: a.ContentType, Data: a.Data, At: now}
+		if len(a.Data) == 0 {
+			p.URL = a.URL
+		}
+		id, err := tx.AttachmentInsert(ctx, p)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, attachmentLine(a)+" #"+strconv.FormatInt(id, 10))
+	}
+	return lines, nil
+}
+
 // attach files a message's attachments (photos of the damage, a receipt) on
-// the conversation's case, once there is one.
-func (s *Service) attach(ctx context.Context, tx Tx, conv *Conversation, atts []channels.Attachment, now time.Time) error {
-	if len(atts) == 0 || conv.CaseID == 0 {
+// the conversation's case, once there is one: the stored files and a
+// history line for each.
+func (s *Service) attach(ctx context.Context, tx Tx, conv *Conversation, lines []string, now time.Time) error {
+	if len(lines) == 0 || conv.CaseID == 0 {
 		return nil
 	}
-	hist := make([]cases.Change, 0, len(atts))
-	for _, a := range atts {
-		hist = append(hist, cases.Change{CaseID: conv.CaseID, At: now, Actor: "customer", Action: "attachment", To: attachmentLine(a), Reason: string(conv.Channel)})
+	if err := tx.AttachmentsLink(ctx, conv.ID, conv.CaseID); err != nil {
+		return err
+	}
+	hist := make([]cases.Change, 0, len(lines))
+	for _, l := range lines {
+		hist = append(hist, cases.Change{CaseID: conv.CaseID, At: now, Actor: "customer", Action: "attachment", To: l, Reason: string(conv.Channel)})
 	}
 	return tx.CaseHistoryInsert(ctx, hist...)
 }

@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/configs"
 	"github.com/kefu-dev/kefu/dialog"
@@ -363,6 +365,83 @@ func TestAttachmentsGoOnTheCase(t *testing.T) {
 			}
 			if len(got) != 2 || !strings.Contains(got[0], "dent1.jpg") || !strings.Contains(got[1], "dent2.jpg") {
 				t.Errorf("attachments on the case: %q", got)
+			}
+		})
+	}
+}
+
+// The bytes of a photo (Telegram and email hand them over) are kept and
+// reach staff through the case: one sent before registration is linked to
+// the case when it is registered, one sent after goes on it at once.
+func TestAttachmentBytesReachStaff(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			sb := staffSetup(t, b)
+			ctx := sb.ctx
+			dent := []byte{0xff, 0xd8, 0xff, 0xe0, 0, 'd', 'e', 'n', 't', '1'}
+			dent2 := []byte{0xff, 0xd8, 0xff, 0xe0, 0, 'd', 'e', 'n', 't', '2'}
+			photo := func(id string, data []byte) channels.Inbound {
+				return channels.Inbound{Channel: channels.WebChat, ExternalUserID: "bytes-user", ExternalMessageID: id,
+					Attachments: []channels.Attachment{{Name: id + ".jpg", ContentType: "image/jpeg", Data: data, URL: "https://secret.example/" + id}}}
+			}
+			if _, err := sb.svc.Receive(ctx, msg("bytes-user", "t1", "我叫王芳，电话13800002222，冰箱BCD-520W外壳有很深的凹痕，订单号JD2026030112345，想换货")); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sb.svc.Receive(ctx, photo("p1", dent)); err != nil {
+				t.Fatal(err)
+			}
+			rc, err := sb.svc.Receive(ctx, msg("bytes-user", "t2", "确认"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := sb.svc.Receive(ctx, photo("p2", dent2)); err != nil {
+				t.Fatal(err)
+			}
+			if again, err := sb.svc.Receive(ctx, photo("p2", dent2)); err != nil || !again.Duplicate {
+				t.Fatalf("redelivery: %+v %v", again, err)
+			}
+			conv, _ := sb.st.ConversationGetByID(ctx, rc.ConversationID)
+			if conv.CaseID == 0 {
+				t.Fatal("no case registered")
+			}
+			admin := sb.user("admin", cases.RoleAdmin, "")
+			d, err := sb.svc.CaseGet(ctx, admin, conv.CaseID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(d.Attachments) != 2 {
+				t.Fatalf("case attachments: %+v", d.Attachments)
+			}
+			var lines []string
+			for _, h := range d.History {
+				if h.Action == "attachment" {
+					lines = append(lines, h.To)
+				}
+			}
+			for i, want := range [][]byte{dent, dent2} {
+				info := d.Attachments[i]
+				if info.CaseID != conv.CaseID || info.Size != int64(len(want)) || info.Name != fmt.Sprintf("p%d.jpg", i+1) || info.URL != "" {
+					t.Errorf("attachment %d: %+v", i, info)
+				}
+				a, err := sb.svc.AttachmentGet(ctx, admin, info.ID)
+				if err != nil || !bytes.Equal(a.Data, want) || a.ContentType != "image/jpeg" || a.CaseID != conv.CaseID {
+					t.Errorf("attachment %d: %+v %v", info.ID, a, err)
+				}
+				if i >= len(lines) || lines[i] != fmt.Sprintf("[image/jpeg] p%d.jpg #%d", i+1, info.ID) {
+					t.Errorf("history lines %q, want #%d in line %d", lines, info.ID, i)
+				}
+			}
+			other := cases.DeptLogistics
+			if d.Case.Department == other {
+				other = cases.DeptQualityControl
+			}
+			stranger := sb.user("stranger", cases.RoleHandler, other)
+			if _, err := sb.svc.AttachmentGet(ctx, stranger, d.Attachments[0].ID); cases.ErrorCode(err) != cases.EForbidden {
+				t.Errorf("handler of %s: %v, want forbidden", other, err)
+			}
+			if _, err := sb.svc.AttachmentGet(ctx, admin, 999999); cases.ErrorCode(err) != cases.ENotFound {
+				t.Errorf("missing attachment: %v, want not found", err)
 			}
 		})
 	}

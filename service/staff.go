@@ -93,7 +93,8 @@ func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) ([]*
 	return out, nil
 }
 
-// CaseGet returns a case with its history, conversation and clocks.
+// CaseGet returns a case with its history, conversation, clocks and
+// attachments.
 func (s *Service) CaseGet(ctx context.Context, u cases.User, id int64) (CaseDetail, error) {
 	c, err := s.opt.Store.CaseGetByID(ctx, id)
 	if err != nil {
@@ -112,7 +113,11 @@ func (s *Service) CaseGet(ctx context.Context, u cases.User, id int64) (CaseDeta
 			return CaseDetail{}, err
 		}
 	}
-	return CaseDetail{Case: c, History: hist, Messages: msgs, Clocks: s.opt.SLA.Clocks(c, s.opt.Now())}, nil
+	atts, err := s.opt.Store.AttachmentList(ctx, id)
+	if err != nil {
+		return CaseDetail{}, err
+	}
+	return CaseDetail{Case: c, History: hist, Messages: msgs, Clocks: s.opt.SLA.Clocks(c, s.opt.Now()), Attachments: atts}, nil
 }
 
 // caseOp is one lifecycle operation; tell decides what the customer hears.

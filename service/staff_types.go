@@ -22,6 +22,22 @@ type CaseDetail struct {
 	History  []cases.Change
 	Messages []channels.StoredMessage // the customer conversation
 	Clocks   []cases.Clock            // every deadline, met / missed / pending
+	// Attachments are the files the customer sent (photos, receipts),
+	// oldest first, without their bytes (Service.AttachmentGet has them).
+	Attachments []AttachmentInfo
+}
+
+// AttachmentInfo describes a stored attachment without its bytes.
+type AttachmentInfo struct {
+	ID             int64
+	ConversationID int64
+	MessageID      int64 // 0 = none
+	CaseID         int64 // 0 = on no case yet
+	Name           string
+	ContentType    string
+	Size           int64 // bytes stored; 0 when only a URL is kept
+	URL            string
+	CreatedAt      time.Time
 }
 
 // ConversationSummary is one conversation in the agents' queue.

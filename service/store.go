@@ -44,6 +44,13 @@ type Store interface {
 	// TaskList lists callback and follow-up tasks, oldest due first.
 	TaskList(ctx context.Context, p TaskListParams) ([]Task, error)
 
+	// AttachmentGet returns a stored attachment with its bytes (Data is nil
+	// when only a URL was given); ENotFound when there is none.
+	AttachmentGet(ctx context.Context, id int64) (Attachment, error)
+	// AttachmentList lists a case's attachments, oldest first, without
+	// their bytes.
+	AttachmentList(ctx context.Context, caseID int64) ([]AttachmentInfo, error)
+
 	// CursorGet reads a durable channel position ("" and false when unset).
 	CursorGet(ctx context.Context, key string) (string, bool, error)
 
@@ -84,6 +91,13 @@ type Tx interface {
 	CaseHistoryInsert(ctx context.Context, changes ...cases.Change) error
 
 	OutboxInsert(ctx context.Context, p OutboxParams) (int64, error)
+
+	// AttachmentInsert stores a file that came with a message; Size is
+	// len(p.Data).
+	AttachmentInsert(ctx context.Context, p AttachmentParams) (int64, error)
+	// AttachmentsLink puts the conversation's attachments that are on no
+	// case yet (photos sent before registration) on caseID.
+	AttachmentsLink(ctx context.Context, conversationID, caseID int64) error
 	// CursorSet writes a durable channel position in this transaction, so
 	// it moves if and only if the messages it covers are stored.
 	CursorSet(ctx context.Context, key, value string, at time.Time) error
@@ -213,6 +227,26 @@ type MessageParams struct {
 	Kind           string
 	Raw            []byte
 	At             time.Time
+}
+
+// AttachmentParams describe a file to store. Data holds the bytes when the
+// channel handed them over (Telegram, email); URL is the channel's link
+// otherwise (a WeChat PicUrl).
+type AttachmentParams struct {
+	ConversationID int64
+	MessageID      int64 // 0 = none
+	CaseID         int64 // 0 = not on a case yet
+	Name           string
+	ContentType    string
+	Data           []byte
+	URL            string
+	At             time.Time
+}
+
+// Attachment is a stored file with its bytes.
+type Attachment struct {
+	AttachmentInfo
+	Data []byte // nil when only a URL is kept
 }
 
 // MessagesListParams select messages of one conversation after an id.

@@ -58,6 +58,10 @@ const (
 	stmtTaskGet
 	stmtTaskUpdate
 	stmtTaskList
+	stmtAttachmentInsert
+	stmtAttachmentsLink
+	stmtAttachmentGet
+	stmtAttachmentList
 	numStmts
 )
 
@@ -67,6 +71,8 @@ const caseCols = `id, number, customer_id, conversation_id, channel, source, lan
 	subtype, priority, reasons, department, state, escalated, deadline_first_response,
 	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
 	plan, resolution, milestones, complaints`
+
+const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at`
 
 const taskCols = `id, case_id, kind, state, assignee, outcome, created_at, due_at, claimed_at, done_at`
 
@@ -190,6 +196,15 @@ var queries = [numStmts]string{
 	stmtTaskList: `SELECT ` + taskCols + ` FROM tasks
 		WHERE (?1 = 0 OR case_id = ?1) AND (?2 = '' OR kind = ?2) AND (?3 = '' OR state = ?3)
 		ORDER BY due_at, id LIMIT ?4`,
+
+	stmtAttachmentInsert: `
+		INSERT INTO attachments (conversation_id, message_id, case_id, name, content_type, size, data, url, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		RETURNING id`,
+	stmtAttachmentsLink: `
+		UPDATE attachments SET case_id = ? WHERE conversation_id = ? AND case_id IS NULL`,
+	stmtAttachmentGet:  `SELECT ` + attachmentCols + `, data FROM attachments WHERE id = ?`,
+	stmtAttachmentList: `SELECT ` + attachmentCols + ` FROM attachments WHERE case_id = ? ORDER BY id`,
 }
 
 // stmts are the prepared queries, indexed by stmtID.

@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"Timers", testTimers},
 		{"Tasks", testTasks},
 		{"TaskConcurrentClaim", testTaskConcurrentClaim},
+		{"Attachments", testAttachments},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,88 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/kefu-dev/kefu/service"
+)
+
+const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at`
+
+func attachmentDest(a *service.AttachmentInfo) []any {
+	return []any{&a.ID, &a.ConversationID, idCol{&a.MessageID}, idCol{&a.CaseID}, &a.Name,
+		&a.ContentType, &a.Size, &a.URL, timeCol{&a.CreatedAt}}
+}
+
+// bytesOrNull stores no bytes as NULL, so "no data" reads back as nil.
+func bytesOrNull(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
+}
+
+// AttachmentInsert stores a file that came with a message.
+func (t *Tx) AttachmentInsert(ctx context.Context, p service.AttachmentParams) (int64, error) {
+	var id int64
+	if err := t.tx.QueryRow(ctx, `
+		INSERT INTO attachments (conversation_id, message_id, case_id, name, content_type, size, data, url, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		RETURNING id`,
+		p.ConversationID, idOrNull(p.MessageID), idOrNull(p.CaseID), p.Name, p.ContentType,
+		int64(len(p.Data)), bytesOrNull(p.Data), p.URL, t.s.orNow(p.At).UTC()).Scan(&id); err != nil {
+		return 0, fmt.Errorf("postgres: insert attachment of conversation %d: %w", p.ConversationID, err)
+	}
+	return id, nil
+}
+
+// AttachmentsLink puts the conversation's attachments on no case on caseID.
+func (t *Tx) AttachmentsLink(ctx context.Context, conversationID, caseID int64) error {
+	if _, err := t.tx.Exec(ctx, `
+		UPDATE attachments SET case_id = $1 WHERE conversation_id = $2 AND case_id IS NULL`,
+		caseID, conversationID); err != nil {
+		return fmt.Errorf("postgres: link attachments of conversation %d to case %d: %w", conversationID, caseID, err)
+	}
+	return nil
+}
+
+// AttachmentGet returns an attachment with its bytes.
+func (s *Store) AttachmentGet(ctx context.Context, id int64) (service.Attachment, error) {
+	var a service.Attachment
+	err := s.q(ctx).QueryRow(ctx, `SELECT `+attachmentCols+`, data FROM attachments WHERE id = $1`, id).
+		Scan(append(attachmentDest(&a.AttachmentInfo), &a.Data)...)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return service.Attachment{}, notFound("attachment", id)
+	}
+	if err != nil {
+		return service.Attachment{}, fmt.Errorf("postgres: get attachment %d: %w", id, err)
+	}
+	if len(a.Data) == 0 {
+		a.Data = nil
+	}
+	return a, nil
+}
+
+// AttachmentList returns a case's attachments without their bytes, oldest first.
+func (s *Store) AttachmentList(ctx context.Context, caseID int64) ([]service.AttachmentInfo, error) {
+	rows, err := s.q(ctx).Query(ctx, `SELECT `+attachmentCols+` FROM attachments WHERE case_id = $1 ORDER BY id`, caseID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list attachments of case %d: %w", caseID, err)
+	}
+	defer rows.Close()
+	var out []service.AttachmentInfo
+	for rows.Next() {
+		var a service.AttachmentInfo
+		if err := rows.Scan(attachmentDest(&a)...); err != nil {
+			return nil, fmt.Errorf("postgres: scan attachment: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: list attachments of case %d: %w", caseID, err)
+	}
+	return out, nil
+}

@@ -1,0 +1,23 @@
+-- +goose Up
+-- Files that came with customer messages (a photo of the damage, a
+-- receipt). data holds the bytes when the channel handed them over
+-- (Telegram, email); url is the channel's link otherwise (a WeChat PicUrl).
+-- case_id is set when the conversation's case exists, also for files sent
+-- before the case was registered.
+CREATE TABLE attachments (
+    id              bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    conversation_id bigint NOT NULL REFERENCES conversations (id),
+    message_id      bigint REFERENCES messages (id),
+    case_id         bigint REFERENCES cases (id),
+    name            text NOT NULL DEFAULT '',
+    content_type    text NOT NULL DEFAULT '',
+    size            bigint NOT NULL DEFAULT 0,
+    data            bytea,
+    url             text NOT NULL DEFAULT '',
+    created_at      timestamptz NOT NULL
+);
+CREATE INDEX attachments_conversation ON attachments (conversation_id) WHERE case_id IS NULL;
+CREATE INDEX attachments_case ON attachments (case_id, id);
+
+-- +goose Down
+DROP TABLE attachments;
