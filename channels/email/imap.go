@@ -85,7 +85,26 @@ func (c *Channel) session(ctx context.Context) error {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		if err := s.checkValidity(); err != nil {
+			return err
+		}
 	}
+}
+
+// checkValidity ends the session when the mailbox was deleted and created
+// again under it: Dovecot keeps serving the session the deleted mailbox
+// (no new mail, no error; STATUS too answers from that view), so without
+// this the channel would read nothing until the connection broke. SELECT
+// again opens the mailbox as it is now; the next session resyncs.
+func (s *imapSession) checkValidity() error {
+	sel, err := s.cl.Select(s.c.cfg.IMAP.Mailbox, nil).Wait()
+	if err != nil {
+		return fmt.Errorf("email: imap select %s: %w", s.c.cfg.IMAP.Mailbox, err)
+	}
+	if sel.UIDValidity != s.pos.UIDValidity {
+		return fmt.Errorf("email: UIDVALIDITY of %s changed under the session (%d, was %d)", s.c.cfg.IMAP.Mailbox, sel.UIDValidity, s.pos.UIDValidity)
+	}
+	return nil
 }
 
 func (c *Channel) connect(ctx context.Context) (*imapSession, error) {
