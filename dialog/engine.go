@@ -795,16 +795,6 @@ func (s *step) next() {
 		s.ask(cases.FieldSymptom)
 		return
 	}
-	if s.st.Category == "" {
-		// Without a category we still know what every case needs: ask
-		// that first, the category last (with buttons).
-		if missing := s.e.cfg.Rules.Missing(s.unknownCategoryFields(), s.st.Fields); len(missing) > 0 && !s.st.AskingCategory {
-			s.ask(missing[0])
-			return
-		}
-		s.askCategory()
-		return
-	}
 	if s.st.Batch {
 		s.st.Clarified = true // one round trip per question is too slow by mail
 		missing := s.e.cfg.Rules.Missing(s.st.Category, s.st.Fields)
@@ -820,6 +810,16 @@ func (s *step) next() {
 			return
 		}
 		s.askConfirm()
+		return
+	}
+	if s.st.Category == "" {
+		// Without a category we still know what every case needs: ask
+		// that first, the category last (with buttons).
+		if missing := s.e.cfg.Rules.Missing(s.unknownCategoryFields(), s.st.Fields); len(missing) > 0 && !s.st.AskingCategory {
+			s.ask(missing[0])
+			return
+		}
+		s.askCategory()
 		return
 	}
 	if s.needsClarifying() {

@@ -529,3 +529,13 @@ func TestBatchModeForEmail(t *testing.T) {
 		t.Errorf("survey by reply: %+v", b.last)
 	}
 }
+
+// By mail the list of fields is asked even before the category is known.
+func TestBatchModeUnknownCategory(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.event(dialog.Event{Kind: dialog.EventMessage, Text: "你好，我买的东西有问题", Batch: true, ChannelEmail: "a@example.com"})
+	if last := r[len(r)-1]; last.Field != "fields" || !strings.Contains(last.Text, "姓名") || !strings.Contains(last.Text, "产品型号") {
+		t.Errorf("want the whole list, got %+v", r)
+	}
+}

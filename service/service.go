@@ -232,6 +232,9 @@ func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog
 		}
 	}
 	st, actions := s.opt.Engine.Step(st, ev, now)
+	if conv.Channel == channels.Email {
+		actions = oneMail(actions)
+	}
 	// Registering a case yields an event back to the engine, whose actions
 	// are carried out in the same transaction; bounded to stay safe.
 	for round := 0; len(actions) > 0 && round < 4; round++ {
@@ -248,6 +251,9 @@ func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog
 			var more []dialog.Action
 			st, more = s.opt.Engine.Step(st, fe, now)
 			actions = append(actions, more...)
+		}
+		if conv.Channel == channels.Email {
+			actions = oneMail(actions)
 		}
 	}
 	b, err := json.Marshal(st)
@@ -725,4 +731,29 @@ func (s *Service) CaseNumberOf(ctx context.Context, conversationID int64) (strin
 		return "", err
 	}
 	return c.Number, nil
+}
+
+// oneMail joins the replies of one step into one message: by mail an
+// acknowledgement and a question are one email, not two.
+func oneMail(actions []dialog.Action) []dialog.Action {
+	var merged *dialog.Reply
+	out := actions[:0:0]
+	for _, a := range actions {
+		if a.Kind != dialog.ActReply {
+			out = append(out, a)
+			continue
+		}
+		if merged == nil {
+			r := *a.Reply
+			merged = &r
+			out = append(out, dialog.Action{Kind: dialog.ActReply, Reply: merged})
+			continue
+		}
+		merged.Text += "\n\n" + a.Reply.Text
+		if a.Reply.Field != "" || len(a.Reply.Choices) > 0 {
+			// The question (and its choices) is what the reply answers.
+			merged.Field, merged.Choices, merged.Kind = a.Reply.Field, a.Reply.Choices, a.Reply.Kind
+		}
+	}
+	return out
 }
