@@ -7,11 +7,8 @@ package main
 // deliver them into Dovecot like a mail exchanger, and the running
 // program with the email channel pointed at both.
 //
-// The Dovecot helper of channels/email lives in that package's _test
-// files, which cannot be imported; and a package under
-// channels/email/internal could not be imported from cmd/kefu either. So
-// this is a small copy of it: one server per test, stopped by the test's
-// cleanup (cmd/kefu has no TestMain to stop a shared one).
+// Dovecot comes from internal/dovecottest, shared with the channel's own
+// tests: one server per test here, stopped by the test's cleanup.
 
 import (
 	"bytes"
@@ -26,12 +23,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -46,209 +40,63 @@ import (
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/channels/email"
 	"github.com/kefu-dev/kefu/configs"
+	"github.com/kefu-dev/kefu/internal/dovecottest"
 	"github.com/kefu-dev/kefu/service"
 )
 
 // ---- Dovecot ----
 
-// dcServer is one throwaway Dovecot. Mail processes run as nobody (Dovecot
-// refuses root), so its directory lives under /tmp, readable by nobody.
+// dcServer is one throwaway Dovecot (internal/dovecottest), stopped by the
+// test's cleanup.
 type dcServer struct {
-	dir  string
-	conf string
+	*dovecottest.Server
 	addr string
-	cmd  *exec.Cmd
 }
 
 const dcUsers = 8 // u1 … u8, password "secret"
-
-var dcInstall sync.Once
-
-func dcEnsureInstalled(tb testing.TB) {
-	tb.Helper()
-	var err error
-	dcInstall.Do(func() {
-		if _, e1 := exec.LookPath("dovecot"); e1 == nil {
-			if _, e2 := exec.LookPath("doveadm"); e2 == nil {
-				return
-			}
-		}
-		script, _ := filepath.Abs("../../channels/email/dovecot_install.sh")
-		if out, e := exec.Command("sh", script).CombinedOutput(); e != nil {
-			err = fmt.Errorf("install dovecot-imapd (%s): %v\n%s", script, e, out)
-		}
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := exec.LookPath("dovecot"); err != nil {
-		tb.Fatalf("Dovecot is required for this test: %v", err)
-	}
-}
 
 // startDovecot starts a Dovecot for this test; it fails the test when that
 // is impossible (never skips).
 func startDovecot(tb testing.TB) *dcServer {
 	tb.Helper()
-	dcEnsureInstalled(tb)
-	dir, err := os.MkdirTemp("/tmp", "kefu-e2e-dovecot-")
+	srv, err := dovecottest.Start(dcUsers)
 	if err != nil {
-		tb.Fatal(err)
+		tb.Fatalf("Dovecot is required for this test: %v", err)
 	}
-	if err := os.Chmod(dir, 0o755); err != nil {
-		tb.Fatal(err)
-	}
-	for _, d := range []string{"run", "state", "mail"} {
-		if err := os.Mkdir(filepath.Join(dir, d), 0o755); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := os.Chmod(filepath.Join(dir, "mail"), 0o777); err != nil {
-		tb.Fatal(err)
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	s := &dcServer{dir: dir, conf: filepath.Join(dir, "dovecot.conf"), addr: "127.0.0.1:" + strconv.Itoa(port)}
-	var users strings.Builder
-	for i := 1; i <= dcUsers; i++ {
-		fmt.Fprintf(&users, "u%d:{PLAIN}secret::::::\n", i)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "passwd"), []byte(users.String()), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	conf := fmt.Sprintf(`instance_name = %[1]s
-base_dir = %[1]s/run
-state_dir = %[1]s/state
-protocols = imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-mail_location = maildir:%[1]s/mail/%%u
-mail_uid = nobody
-mail_gid = nogroup
-first_valid_uid = 1
-log_path = %[1]s/dovecot.log
-passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%%u %[1]s/passwd
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=%[1]s/mail/%%u
-}
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = %[2]d
-  }
-  inet_listener imaps {
-    port = 0
-  }
-}
-`, dir, port)
-	if err := os.WriteFile(s.conf, []byte(conf), 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	out, err := os.Create(filepath.Join(dir, "stdout.log"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	s.cmd = exec.Command("dovecot", "-F", "-c", s.conf)
-	s.cmd.Stdout, s.cmd.Stderr = out, out
-	// Should the test binary die without its cleanup, Dovecot goes too.
-	s.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
-	if err := s.cmd.Start(); err != nil {
-		tb.Fatalf("start dovecot: %v", err)
-	}
-	tb.Cleanup(s.stop)
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		c, err := net.DialTimeout("tcp", s.addr, time.Second)
-		if err == nil {
-			c.Close()
-			return s
-		}
-		if time.Now().After(deadline) {
-			log, _ := os.ReadFile(filepath.Join(dir, "dovecot.log"))
-			so, _ := os.ReadFile(filepath.Join(dir, "stdout.log"))
-			tb.Fatalf("dovecot did not listen on %s: %v\n%s\n%s", s.addr, err, so, log)
-		}
-		time.Sleep(20 * time.Millisecond) // waiting for the server to listen
-	}
-}
-
-func (s *dcServer) stop() {
-	_ = exec.Command("doveadm", "-c", s.conf, "stop").Run()
-	done := make(chan struct{})
-	go func() { _ = s.cmd.Wait(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(5 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-done
-	}
-	_ = os.RemoveAll(s.dir)
+	tb.Cleanup(srv.Stop)
+	return &dcServer{Server: srv, addr: srv.Addr}
 }
 
 func (s *dcServer) doveadm(tb testing.TB, stdin []byte, args ...string) {
 	tb.Helper()
-	if err := s.doveadmErr(stdin, args...); err != nil {
+	if err := s.Doveadm(stdin, args...); err != nil {
 		tb.Fatal(err)
 	}
 }
 
 // doveadmErr is doveadm for goroutines other than the test's.
-func (s *dcServer) doveadmErr(stdin []byte, args ...string) error {
-	cmd := exec.Command("doveadm", append([]string{"-c", s.conf}, args...)...)
-	if stdin != nil {
-		cmd.Stdin = bytes.NewReader(stdin)
-	}
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("doveadm %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return nil
-}
+func (s *dcServer) doveadmErr(stdin []byte, args ...string) error { return s.Doveadm(stdin, args...) }
 
 // deliver saves messages into a mailbox as an MTA's local delivery would.
 func (s *dcServer) deliver(tb testing.TB, user, mailbox string, raws ...[]byte) {
 	tb.Helper()
-	for _, raw := range raws {
-		s.doveadm(tb, raw, "save", "-u", user, "-m", mailbox)
+	if err := s.Deliver(user, mailbox, raws...); err != nil {
+		tb.Fatal(err)
 	}
 }
 
 // appendIMAP stores many messages quickly over one IMAP connection.
 func (s *dcServer) appendIMAP(tb testing.TB, user, mailbox string, raws ...[]byte) {
 	tb.Helper()
-	c := s.client(tb, user)
-	defer c.Close()
-	for _, raw := range raws {
-		cmd := c.Append(mailbox, int64(len(raw)), nil)
-		if _, err := cmd.Write(raw); err != nil {
-			tb.Fatal(err)
-		}
-		if err := cmd.Close(); err != nil {
-			tb.Fatal(err)
-		}
-		if _, err := cmd.Wait(); err != nil {
-			tb.Fatal(err)
-		}
+	if err := s.Append(user, mailbox, raws...); err != nil {
+		tb.Fatal(err)
 	}
 }
 
 func (s *dcServer) client(tb testing.TB, user string) *imapclient.Client {
 	tb.Helper()
-	c, err := imapclient.DialInsecure(s.addr, nil)
+	c, err := s.Client(user)
 	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := c.Login(user, "secret").Wait(); err != nil {
-		c.Close()
 		tb.Fatal(err)
 	}
 	return c
