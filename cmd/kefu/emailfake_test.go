@@ -14,13 +14,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"mime"
 	"net"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -395,24 +393,6 @@ func readChannelEML(tb testing.TB, name string) []byte {
 
 // ---- the running program ----
 
-// emLog keeps kefu's log, printed when a test fails.
-type emLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *emLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *emLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 type emEnv struct {
 	dc    *dcServer
 	user  string // Dovecot user kefu reads
@@ -421,7 +401,7 @@ type emEnv struct {
 	m     *Main
 	base  string
 	staff string
-	logs  *emLog
+	logs  *syncLog
 	mod   func(*configs.Config)
 }
 
@@ -437,7 +417,7 @@ type emOpts struct {
 // mailbox and sending through the capture server.
 func startEmail(tb testing.TB, o emOpts) *emEnv {
 	tb.Helper()
-	e := &emEnv{dc: o.dc, smtp: o.smtp, user: o.user, dbURL: o.dbURL, logs: &emLog{}, mod: o.mod}
+	e := &emEnv{dc: o.dc, smtp: o.smtp, user: o.user, dbURL: o.dbURL, logs: &syncLog{}, mod: o.mod}
 	if e.dc == nil {
 		e.dc = startDovecot(tb)
 	}
@@ -511,40 +491,7 @@ func (e *emEnv) deliver(tb testing.TB, raws ...[]byte) { e.dc.deliver(tb, e.user
 
 func (e *emEnv) staffGet(tb testing.TB, path string, out any) {
 	tb.Helper()
-	req, _ := http.NewRequest("GET", e.base+path, nil)
-	req.Header.Set("Authorization", "Bearer "+e.staff)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		tb.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		tb.Fatalf("GET %s: %v: %s", path, err, b)
-	}
-}
-
-type emCase struct {
-	ID             int64             `json:"id"`
-	Number         string            `json:"number"`
-	ConversationID int64             `json:"conversation_id"`
-	Channel        string            `json:"channel"`
-	Fields         map[string]string `json:"fields"`
-	Category       string            `json:"category"`
-	Priority       string            `json:"priority"`
-	Department     string            `json:"department"`
-	State          string            `json:"state"`
-}
-
-type emChange struct {
-	Actor  string `json:"actor"`
-	Action string `json:"action"`
-	Field  string `json:"field"`
-	To     string `json:"to"`
-	Reason string `json:"reason"`
+	staffRequest(tb, nil, e.base, e.staff, "GET", path, "", out)
 }
 
 type emMessage struct {
@@ -553,20 +500,20 @@ type emMessage struct {
 	Kind      string `json:"kind"`
 }
 
-func (e *emEnv) listCases(tb testing.TB) []emCase {
+func (e *emEnv) listCases(tb testing.TB) []apiCase {
 	tb.Helper()
 	var out struct {
-		Cases []emCase `json:"cases"`
+		Cases []apiCase `json:"cases"`
 	}
 	e.staffGet(tb, "/api/v1/cases", &out)
 	return out.Cases
 }
 
-func (e *emEnv) caseDetail(tb testing.TB, id int64) (emCase, []emChange, []emMessage) {
+func (e *emEnv) caseDetail(tb testing.TB, id int64) (apiCase, []apiChange, []emMessage) {
 	tb.Helper()
 	var out struct {
-		Case     emCase      `json:"case"`
-		History  []emChange  `json:"history"`
+		Case     apiCase     `json:"case"`
+		History  []apiChange `json:"history"`
 		Messages []emMessage `json:"messages"`
 	}
 	e.staffGet(tb, fmt.Sprintf("/api/v1/cases/%d", id), &out)

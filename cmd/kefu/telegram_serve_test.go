@@ -24,7 +24,7 @@ var tgLi = tgCustomer{chat: 5123456789, first: "伟", last: "李", handle: "liwe
 // tgIntake reports a washer that no longer spins in a few messages and
 // confirms by pressing the inline button. It returns the case, as the
 // staff API shows it, and the confirmation message.
-func tgIntake(t *testing.T, e *tgEnv, c tgCustomer) (tgCase, tgSent, tgUpdate) {
+func tgIntake(t *testing.T, e *tgEnv, c tgCustomer) (apiCase, tgSent, tgUpdate) {
 	t.Helper()
 	e.say(t, c, e.text(c, "你好，我家XQG100洗衣机昨天开始不脱水了，电话13812345678，想上门维修"), "asking the name", tgContains("怎么称呼"))
 	e.say(t, c, e.text(c, "张三"), "asking the purchase date", tgContains("什么时候购买"))
@@ -153,7 +153,7 @@ func testTelegramIntake(t *testing.T, dbURL string, mode telegram.Mode) {
 	// A photo: the largest size is fetched and filed on the case.
 	from := e.api.mark()
 	e.deliver(t, e.photo(c, "排水口这里漏水，见照片"))
-	att := e.waitHistory(t, cs.ID, "attachment", func(h tgChange) bool { return h.Action == "attachment" })
+	att := e.waitHistory(t, cs.ID, "attachment", func(h apiChange) bool { return h.Action == "attachment" })
 	if !strings.Contains(att.To, "photo-AQADlarge.jpg") || !strings.Contains(att.To, "image/jpeg") || att.Reason != string(channels.Telegram) {
 		t.Errorf("attachment entry: %+v", att)
 	}
@@ -247,7 +247,7 @@ func testTelegramSurvey(t *testing.T, dbURL string, mode telegram.Mode) {
 	tapped = append(tapped, comment)
 	e.say(t, c, e.tap(c, comment, "none"), "thanks", tgContains("感谢您的评价"))
 
-	sv := e.waitHistory(t, cs.ID, "survey", func(h tgChange) bool { return h.Action == "survey" })
+	sv := e.waitHistory(t, cs.ID, "survey", func(h apiChange) bool { return h.Action == "survey" })
 	if sv.To != "timeliness=5,professionalism=4,effectiveness=5" || sv.Reason != "" {
 		t.Errorf("survey entry: %+v", sv)
 	}

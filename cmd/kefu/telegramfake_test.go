@@ -594,30 +594,13 @@ func (u tgUpdate) callbackID() string {
 
 // ---- the running program ----
 
-type tgLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *tgLog) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *tgLog) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type tgEnv struct {
 	tb    testing.TB
 	dbURL string
 	mode  telegram.Mode
 	api   *tgFake
 	clock *tgClock
-	logs  *tgLog
+	logs  *syncLog
 	m     *Main
 	base  string
 	staff string // an admin's API token
@@ -628,7 +611,7 @@ type tgEnv struct {
 // fake Bot API and waits until the channel is receiving.
 func startTelegram(tb testing.TB, dbURL string, mode telegram.Mode) *tgEnv {
 	tb.Helper()
-	e := &tgEnv{tb: tb, dbURL: dbURL, mode: mode, api: newTgFake(tb), clock: newTgClock(tgEpoch), logs: &tgLog{},
+	e := &tgEnv{tb: tb, dbURL: dbURL, mode: mode, api: newTgFake(tb), clock: newTgClock(tgEpoch), logs: &syncLog{},
 		http: &http.Client{Timeout: 30 * time.Second}}
 	tb.Cleanup(func() {
 		if tb.Failed() {
@@ -753,69 +736,33 @@ func (e *tgEnv) say(tb testing.TB, c tgCustomer, u tgUpdate, what string, ok fun
 	return e.api.waitSent(tb, from, c.chat, what, ok)
 }
 
-// staff calls the staff API as the admin and decodes into out.
+// staffCall calls the staff API as the admin and decodes into out.
 func (e *tgEnv) staffCall(tb testing.TB, method, path, body string, out any) {
 	tb.Helper()
-	req, _ := http.NewRequest(method, e.base+path, strings.NewReader(body))
-	req.Header.Set("Authorization", "Bearer "+e.staff)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := e.http.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		tb.Fatalf("%s %s: %d %s", method, path, resp.StatusCode, b)
-	}
-	if out != nil {
-		if err := json.Unmarshal(b, out); err != nil {
-			tb.Fatalf("%s %s: %v: %s", method, path, err, b)
-		}
-	}
+	staffRequest(tb, e.http, e.base, e.staff, method, path, body, out)
 }
 
-// tgCase is the part of the staff API's case view the tests read.
-type tgCase struct {
-	ID             int64             `json:"id"`
-	Number         string            `json:"number"`
-	ConversationID int64             `json:"conversation_id"`
-	Channel        string            `json:"channel"`
-	Fields         map[string]string `json:"fields"`
-	Category       string            `json:"category"`
-	Priority       string            `json:"priority"`
-	Department     string            `json:"department"`
-	State          string            `json:"state"`
-}
-
-type tgChange struct {
-	Action string `json:"action"`
-	Field  string `json:"field"`
-	To     string `json:"to"`
-	Reason string `json:"reason"`
-}
-
-func (e *tgEnv) listCases(tb testing.TB) []tgCase {
+func (e *tgEnv) listCases(tb testing.TB) []apiCase {
 	tb.Helper()
 	var out struct {
-		Cases []tgCase `json:"cases"`
+		Cases []apiCase `json:"cases"`
 	}
 	e.staffCall(tb, "GET", "/api/v1/cases", "", &out)
 	return out.Cases
 }
 
-func (e *tgEnv) caseDetail(tb testing.TB, id int64) (tgCase, []tgChange) {
+func (e *tgEnv) caseDetail(tb testing.TB, id int64) (apiCase, []apiChange) {
 	tb.Helper()
 	var out struct {
-		Case    tgCase     `json:"case"`
-		History []tgChange `json:"history"`
+		Case    apiCase     `json:"case"`
+		History []apiChange `json:"history"`
 	}
 	e.staffCall(tb, "GET", fmt.Sprintf("/api/v1/cases/%d", id), "", &out)
 	return out.Case, out.History
 }
 
 // waitHistory polls the case history until an entry satisfies ok.
-func (e *tgEnv) waitHistory(tb testing.TB, id int64, what string, ok func(tgChange) bool) tgChange {
+func (e *tgEnv) waitHistory(tb testing.TB, id int64, what string, ok func(apiChange) bool) apiChange {
 	tb.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {

@@ -16,7 +16,6 @@ package main
 //	Encrypt       = base64(AES-256-CBC(PKCS#7 to 32 bytes(random(16) | len(4, BE) | msg | appid)))
 
 import (
-	"bytes"
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
@@ -540,26 +539,9 @@ type wxEnv struct {
 	client  *wxClient
 	replies *wxReplies
 	clock   *wxClock
-	logs    *wxLog
+	logs    *syncLog
 	msgID   atomic.Int64
 	staff   string // a supervisor's API token
-}
-
-type wxLog struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *wxLog) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *wxLog) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 type wxEnvOpts struct {
@@ -572,7 +554,7 @@ type wxEnvOpts struct {
 // against a fake WeChat API.
 func startWeChat(tb testing.TB, o wxEnvOpts) *wxEnv {
 	tb.Helper()
-	e := &wxEnv{replies: &wxReplies{}, logs: &wxLog{}}
+	e := &wxEnv{replies: &wxReplies{}, logs: &syncLog{}}
 	e.api = newWxAPI(tb, e.replies)
 	now := o.now
 	if now == nil {
@@ -643,40 +625,7 @@ func (e *wxEnv) say(tb testing.TB, openID, content, what string, ok func(wxReply
 // staffGet calls the staff API as the supervisor and decodes into out.
 func (e *wxEnv) staffGet(tb testing.TB, path string, out any) {
 	tb.Helper()
-	req, _ := http.NewRequest("GET", e.base+path, nil)
-	req.Header.Set("Authorization", "Bearer "+e.staff)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusOK {
-		tb.Fatalf("GET %s: %d %s", path, resp.StatusCode, b)
-	}
-	if err := json.Unmarshal(b, out); err != nil {
-		tb.Fatalf("GET %s: %v: %s", path, err, b)
-	}
-}
-
-// apiCase is the part of the staff API's case view the tests read.
-type apiCase struct {
-	ID             int64             `json:"id"`
-	Number         string            `json:"number"`
-	ConversationID int64             `json:"conversation_id"`
-	Channel        string            `json:"channel"`
-	Fields         map[string]string `json:"fields"`
-	Category       string            `json:"category"`
-	Priority       string            `json:"priority"`
-	Department     string            `json:"department"`
-	State          string            `json:"state"`
-}
-
-type apiChange struct {
-	Action string `json:"action"`
-	Field  string `json:"field"`
-	To     string `json:"to"`
-	Reason string `json:"reason"`
+	staffRequest(tb, nil, e.base, e.staff, "GET", path, "", out)
 }
 
 func (e *wxEnv) listCases(tb testing.TB) []apiCase {
