@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kefu-dev/kefu/store/internal/scan"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kefu-dev/kefu/service"
@@ -13,7 +15,7 @@ import (
 const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at`
 
 func attachmentDest(a *service.AttachmentInfo) []any {
-	return []any{&a.ID, &a.ConversationID, idCol{&a.MessageID}, idCol{&a.CaseID}, &a.Name,
+	return []any{&a.ID, &a.ConversationID, scan.ID(&a.MessageID), scan.ID(&a.CaseID), &a.Name,
 		&a.ContentType, &a.Size, &a.URL, timeCol{&a.CreatedAt}}
 }
 

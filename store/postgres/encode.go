@@ -56,42 +56,6 @@ func (c timeCol) Scan(v any) error {
 	return nil
 }
 
-// idCol scans a nullable id column; NULL becomes 0.
-type idCol struct{ dst *int64 }
-
-func (c idCol) Scan(v any) error {
-	switch v := v.(type) {
-	case nil:
-		*c.dst = 0
-	case int64:
-		*c.dst = v
-	default:
-		return fmt.Errorf("postgres: cannot scan %T into id", v)
-	}
-	return nil
-}
-
-// jsonCol scans a jsonb column into dst.
-type jsonCol struct{ dst any }
-
-func (c jsonCol) Scan(v any) error {
-	var b []byte
-	switch v := v.(type) {
-	case nil:
-		return nil
-	case string:
-		b = []byte(v)
-	case []byte:
-		b = v
-	default:
-		return fmt.Errorf("postgres: cannot scan %T into json", v)
-	}
-	if err := json.Unmarshal(b, c.dst); err != nil {
-		return fmt.Errorf("postgres: decode json: %w", err)
-	}
-	return nil
-}
-
 func notFound(what string, id any) error {
 	return &cases.Error{Code: cases.ENotFound, Message: fmt.Sprintf("%s %v not found", what, id)}
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/kefu-dev/kefu/store/internal/scan"
+
 	"github.com/jackc/pgx/v5"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -19,7 +21,7 @@ const conversationCols = `id, customer_id, channel, external_user_id, phase, sta
 func scanConversationRow(row pgx.Row) (service.Conversation, error) {
 	var c service.Conversation
 	err := row.Scan(&c.ID, &c.CustomerID, &c.Channel, &c.ExternalUserID, &c.Phase, &c.State,
-		idCol{&c.CaseID}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+		scan.ID(&c.CaseID), timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
 	return c, err
 }
 
@@ -100,7 +102,7 @@ func (s *Store) MessagesList(ctx context.Context, p service.MessagesListParams) 
 	var out []channels.StoredMessage
 	for rows.Next() {
 		var m channels.StoredMessage
-		if err := rows.Scan(&m.ID, &m.Direction, &m.Text, &m.Field, jsonCol{&m.Choices}, &m.Kind, timeCol{&m.At}); err != nil {
+		if err := rows.Scan(&m.ID, &m.Direction, &m.Text, &m.Field, scan.JSON(&m.Choices), &m.Kind, timeCol{&m.At}); err != nil {
 			return nil, fmt.Errorf("postgres: scan message: %w", err)
 		}
 		out = append(out, m)
@@ -118,12 +120,12 @@ const caseCols = `id, number, customer_id, conversation_id, channel, source, lan
 
 func scanCase(r pgx.Row) (*cases.Case, error) {
 	c := &cases.Case{}
-	err := r.Scan(&c.ID, &c.Number, idCol{&c.CustomerID}, idCol{&c.ConversationID}, &c.Channel, &c.Source,
-		&c.Language, jsonCol{&c.Fields}, &c.Category, &c.Subtype, &c.Priority, jsonCol{&c.Reasons},
+	err := r.Scan(&c.ID, &c.Number, scan.ID(&c.CustomerID), scan.ID(&c.ConversationID), &c.Channel, &c.Source,
+		&c.Language, scan.JSON(&c.Fields), &c.Category, &c.Subtype, &c.Priority, scan.JSON(&c.Reasons),
 		&c.Department, &c.State, &c.Escalated, timeCol{&c.Deadlines.FirstResponse},
 		timeCol{&c.Deadlines.Registration}, timeCol{&c.Deadlines.Classification},
 		timeCol{&c.Deadlines.StartBy}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt},
-		jsonCol{&c.Plan}, jsonCol{&c.Resolution}, jsonCol{&c.Milestones}, jsonCol{&c.Complaints})
+		scan.JSON(&c.Plan), scan.JSON(&c.Resolution), scan.JSON(&c.Milestones), scan.JSON(&c.Complaints))
 	return c, err
 }
 
@@ -230,8 +232,8 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 	var out []service.OutboxRow
 	for rows.Next() {
 		var r service.OutboxRow
-		if err := rows.Scan(&r.OutboxID, idCol{&r.ConversationID}, &r.Channel, &r.ExternalUserID, &r.Text,
-			&r.Field, jsonCol{&r.Choices}, &r.Kind, timeCol{&r.CreatedAt}, &r.Attempts); err != nil {
+		if err := rows.Scan(&r.OutboxID, scan.ID(&r.ConversationID), &r.Channel, &r.ExternalUserID, &r.Text,
+			&r.Field, scan.JSON(&r.Choices), &r.Kind, timeCol{&r.CreatedAt}, &r.Attempts); err != nil {
 			return nil, fmt.Errorf("postgres: scan outbox: %w", err)
 		}
 		out = append(out, r)

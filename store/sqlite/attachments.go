@@ -6,11 +6,13 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/kefu-dev/kefu/store/internal/scan"
+
 	"github.com/kefu-dev/kefu/service"
 )
 
 func attachmentDest(a *service.AttachmentInfo) []any {
-	return []any{&a.ID, &a.ConversationID, idCol{&a.MessageID}, idCol{&a.CaseID}, &a.Name,
+	return []any{&a.ID, &a.ConversationID, scan.ID(&a.MessageID), scan.ID(&a.CaseID), &a.Name,
 		&a.ContentType, &a.Size, &a.URL, timeCol{&a.CreatedAt}}
 }
 

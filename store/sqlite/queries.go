@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kefu-dev/kefu/store/internal/scan"
+
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/service"
@@ -15,7 +17,7 @@ import (
 func scanConversationRow(r rowScanner) (service.Conversation, error) {
 	var c service.Conversation
 	err := r.Scan(&c.ID, &c.CustomerID, &c.Channel, &c.ExternalUserID, &c.Phase, &c.State,
-		idCol{&c.CaseID}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
+		scan.ID(&c.CaseID), timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt})
 	return c, err
 }
 
@@ -90,7 +92,7 @@ func (s *Store) MessagesList(ctx context.Context, p service.MessagesListParams) 
 	var out []channels.StoredMessage
 	for rows.Next() {
 		var m channels.StoredMessage
-		if err := rows.Scan(&m.ID, &m.Direction, &m.Text, &m.Field, jsonCol{&m.Choices}, &m.Kind, timeCol{&m.At}); err != nil {
+		if err := rows.Scan(&m.ID, &m.Direction, &m.Text, &m.Field, scan.JSON(&m.Choices), &m.Kind, timeCol{&m.At}); err != nil {
 			return nil, fmt.Errorf("sqlite: scan message: %w", err)
 		}
 		out = append(out, m)
@@ -106,12 +108,12 @@ type rowScanner interface{ Scan(dest ...any) error }
 
 func scanCase(r rowScanner) (*cases.Case, error) {
 	c := &cases.Case{}
-	err := r.Scan(&c.ID, &c.Number, idCol{&c.CustomerID}, idCol{&c.ConversationID}, &c.Channel, &c.Source,
-		&c.Language, jsonCol{&c.Fields}, &c.Category, &c.Subtype, &c.Priority, jsonCol{&c.Reasons},
+	err := r.Scan(&c.ID, &c.Number, scan.ID(&c.CustomerID), scan.ID(&c.ConversationID), &c.Channel, &c.Source,
+		&c.Language, scan.JSON(&c.Fields), &c.Category, &c.Subtype, &c.Priority, scan.JSON(&c.Reasons),
 		&c.Department, &c.State, &c.Escalated, timeCol{&c.Deadlines.FirstResponse},
 		timeCol{&c.Deadlines.Registration}, timeCol{&c.Deadlines.Classification},
 		timeCol{&c.Deadlines.StartBy}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt},
-		jsonCol{&c.Plan}, jsonCol{&c.Resolution}, jsonCol{&c.Milestones}, jsonCol{&c.Complaints})
+		scan.JSON(&c.Plan), scan.JSON(&c.Resolution), scan.JSON(&c.Milestones), scan.JSON(&c.Complaints))
 	return c, err
 }
 
@@ -201,8 +203,8 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 		defer rows.Close()
 		for rows.Next() {
 			var r service.OutboxRow
-			if err := rows.Scan(&r.OutboxID, idCol{&r.ConversationID}, &r.Channel, &r.ExternalUserID, &r.Text,
-				&r.Field, jsonCol{&r.Choices}, &r.Kind, timeCol{&r.CreatedAt}, &r.Attempts); err != nil {
+			if err := rows.Scan(&r.OutboxID, scan.ID(&r.ConversationID), &r.Channel, &r.ExternalUserID, &r.Text,
+				&r.Field, scan.JSON(&r.Choices), &r.Kind, timeCol{&r.CreatedAt}, &r.Attempts); err != nil {
 				return fmt.Errorf("sqlite: scan outbox: %w", err)
 			}
 			out = append(out, r)
