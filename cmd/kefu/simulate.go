@@ -20,6 +20,7 @@ import (
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/configs"
+	"github.com/kefu-dev/kefu/dialog"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/sqlite"
 )
@@ -66,13 +67,26 @@ type ExpectCase struct {
 
 // SimResult is what `kefu simulate` prints for one transcript.
 type SimResult struct {
-	Name         string      `json:"name"`
-	Conversation []SimLine   `json:"conversation"`
-	Phase        string      `json:"phase"`
-	Case         *SimCase    `json:"case"`
-	Asked        []string    `json:"-"`
-	Replies      []string    `json:"-"`
-	CaseValue    *cases.Case `json:"-"`
+	Name         string    `json:"name"`
+	Conversation []SimLine `json:"conversation"`
+	Phase        string    `json:"phase"`
+	Case         *SimCase  `json:"case"`
+	// Draft is what the engine understood when no case was registered
+	// (yet): the fields, the tentative category and priority, and why.
+	Draft     *SimDraft   `json:"draft,omitempty"`
+	Asked     []string    `json:"-"`
+	Replies   []string    `json:"-"`
+	CaseValue *cases.Case `json:"-"`
+}
+
+// SimDraft is the engine's draft of a case not registered.
+type SimDraft struct {
+	Category string            `json:"category"`
+	Subtype  string            `json:"subtype"`
+	Priority string            `json:"priority"`
+	Language string            `json:"language"`
+	Fields   map[string]string `json:"fields"`
+	Reasons  []string          `json:"reasons"`
 }
 
 // SimLine is one message of the replayed conversation.
@@ -81,6 +95,7 @@ type SimLine struct {
 	From    string    `json:"from"` // customer or bot
 	Text    string    `json:"text"`
 	Field   string    `json:"field,omitempty"`
+	Kind    string    `json:"kind,omitempty"`
 	Choices []string  `json:"choices,omitempty"`
 }
 
@@ -253,67 +268,111 @@ func Simulate(ctx context.Context, cfg configs.Config, st service.Store, clock *
 	if err != nil {
 		return nil, err
 	}
-	ts := &timerStore{Store: st}
-	svc := service.New(service.Options{
-		Store: ts, Engine: engine, SLA: cfg.SLA, Now: clock.Now, Logger: slog.New(slog.DiscardHandler), Lifecycle: lifecycle(cfg),
-		Senders: map[channels.ID]channels.Sender{channels.ID(tr.Channel): recorder{}},
-	})
-	clock.Set(tr.Start)
-	deliver := func() error {
-		for {
-			n, err := svc.DeliverDue(ctx)
-			if err != nil || n == 0 {
-				return err
-			}
-		}
-	}
+	sim := newSimulator(cfg, engine, st, clock)
+	r := sim.start(tr)
 	for i, turn := range tr.Turns {
-		switch {
-		case turn.After > 0:
-			target := clock.Now().Add(turn.After)
-			for {
-				due := ts.due(target)
-				if len(due) == 0 {
-					break
-				}
-				for _, d := range due {
-					if d.Due.After(clock.Now()) {
-						clock.Set(d.Due)
-					}
-					if err := svc.HandleTimer(ctx, d); err != nil {
-						return nil, fmt.Errorf("timer %s: %w", d.Name, err)
-					}
-					if err := deliver(); err != nil {
-						return nil, err
-					}
-				}
-			}
-			clock.Set(target)
-		case turn.Staff != "":
-			if err := staffTurn(ctx, svc, st, tr, turn.Staff, clock.Now()); err != nil {
-				return nil, fmt.Errorf("turn %d (staff %q): %w", i+1, turn.Staff, err)
-			}
-			if err := deliver(); err != nil {
-				return nil, err
-			}
-			clock.Set(clock.Now().Add(time.Minute))
-		case turn.Say != "" || turn.Press != "":
-			in := channels.Inbound{
-				Channel: channels.ID(tr.Channel), ExternalUserID: tr.Customer,
-				ExternalMessageID: fmt.Sprintf("%s-%d", tr.Name, i), Text: turn.Say, Choice: turn.Press,
-				ReceivedAt: clock.Now(),
-			}
-			if _, err := svc.Receive(ctx, in); err != nil {
-				return nil, fmt.Errorf("turn %d: %w", i+1, err)
-			}
-			if err := deliver(); err != nil {
-				return nil, err
-			}
-			// Customers do not type instantly; keep messages apart in time.
-			clock.Set(clock.Now().Add(20 * time.Second))
+		if err := r.turn(ctx, i, turn); err != nil {
+			return nil, err
 		}
 	}
 	return collect(ctx, st, tr)
+}
+
+// simulator replays conversations on one store through one service, with
+// timers fired on the fake clock.
+type simulator struct {
+	svc   *service.Service
+	ts    *timerStore
+	st    service.Store
+	clock *simClock
+}
+
+func newSimulator(cfg configs.Config, engine *dialog.Engine, st service.Store, clock *simClock) *simulator {
+	ts := &timerStore{Store: st}
+	senders := map[channels.ID]channels.Sender{}
+	for _, ch := range []channels.ID{channels.WebChat, channels.WeChat, channels.Email, channels.Telegram} {
+		senders[ch] = recorder{}
+	}
+	svc := service.New(service.Options{
+		Store: ts, Engine: engine, SLA: cfg.SLA, Now: clock.Now, Logger: slog.New(slog.DiscardHandler), Lifecycle: lifecycle(cfg),
+		Senders: senders,
+	})
+	return &simulator{svc: svc, ts: ts, st: st, clock: clock}
+}
+
+// simRun is one transcript being replayed.
+type simRun struct {
+	*simulator
+	tr Transcript
+}
+
+// start sets the clock to the transcript's start; timers left from an
+// earlier transcript are dropped (they belong to other conversations).
+func (s *simulator) start(tr Transcript) *simRun {
+	s.ts.mu.Lock()
+	s.ts.pending = nil
+	s.ts.mu.Unlock()
+	s.clock.Set(tr.Start)
+	return &simRun{simulator: s, tr: tr}
+}
+
+func (r *simRun) deliver(ctx context.Context) error {
+	for {
+		n, err := r.svc.DeliverDue(ctx)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// turn replays turn number i (0-based).
+func (r *simRun) turn(ctx context.Context, i int, turn Turn) error {
+	tr, clock := r.tr, r.clock
+	switch {
+	case turn.After > 0:
+		target := clock.Now().Add(turn.After)
+		for {
+			due := r.ts.due(target)
+			if len(due) == 0 {
+				break
+			}
+			for _, d := range due {
+				if d.Due.After(clock.Now()) {
+					clock.Set(d.Due)
+				}
+				if err := r.svc.HandleTimer(ctx, d); err != nil {
+					return fmt.Errorf("timer %s: %w", d.Name, err)
+				}
+				if err := r.deliver(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		clock.Set(target)
+	case turn.Staff != "":
+		if err := staffTurn(ctx, r.svc, r.st, tr, turn.Staff, clock.Now()); err != nil {
+			return fmt.Errorf("turn %d (staff %q): %w", i+1, turn.Staff, err)
+		}
+		if err := r.deliver(ctx); err != nil {
+			return err
+		}
+		clock.Set(clock.Now().Add(time.Minute))
+	case turn.Say != "" || turn.Press != "":
+		in := channels.Inbound{
+			Channel: channels.ID(tr.Channel), ExternalUserID: tr.Customer,
+			ExternalMessageID: fmt.Sprintf("%s-%d", tr.Name, i), Text: turn.Say, Choice: turn.Press,
+			ReceivedAt: clock.Now(),
+		}
+		if _, err := r.svc.Receive(ctx, in); err != nil {
+			return fmt.Errorf("turn %d: %w", i+1, err)
+		}
+		if err := r.deliver(ctx); err != nil {
+			return err
+		}
+		// Customers do not type instantly; keep messages apart in time.
+		clock.Set(clock.Now().Add(20 * time.Second))
+	}
+	return nil
 }
 
 func collect(ctx context.Context, st service.Store, tr Transcript) (*SimResult, error) {
@@ -336,10 +395,25 @@ func collect(ctx context.Context, st service.Store, tr Transcript) (*SimResult, 
 			}
 		}
 		line := SimLine{At: m.At, From: from, Text: m.Text, Field: m.Field}
+		if from == "bot" {
+			line.Kind = m.Kind
+		}
 		for _, c := range m.Choices {
 			line.Choices = append(line.Choices, c.Value+"="+c.Label)
 		}
 		res.Conversation = append(res.Conversation, line)
+	}
+	if conv.CaseID == 0 && len(conv.State) > 0 {
+		var ds dialog.State
+		if err := json.Unmarshal(conv.State, &ds); err != nil {
+			return nil, fmt.Errorf("conversation state: %w", err)
+		}
+		f := map[string]string{}
+		for k, v := range ds.Fields {
+			f[string(k)] = v
+		}
+		res.Draft = &SimDraft{Category: string(ds.Category), Subtype: ds.Subtype, Priority: string(ds.Priority),
+			Language: ds.Lang, Fields: f, Reasons: ds.Reasons}
 	}
 	if conv.CaseID != 0 {
 		c, err := st.CaseGetByID(ctx, conv.CaseID)
