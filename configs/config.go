@@ -27,6 +27,7 @@ import (
 	"github.com/kefu-dev/kefu/channels/webhook"
 	"github.com/kefu-dev/kefu/channels/wechat"
 	"github.com/kefu-dev/kefu/dialog"
+	"github.com/kefu-dev/kefu/dialog/nlu"
 )
 
 //go:embed rules.yaml faq.yaml templates/*.yaml kefu.example.yaml
@@ -437,7 +438,7 @@ func (c *Config) Engine() (*dialog.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	xc := dialog.DefaultExtractorConfig()
+	xc := nlu.DefaultExtractorConfig()
 	if len(c.Extract.OrderPatterns) > 0 {
 		xc.OrderPatterns = c.Extract.OrderPatterns
 	}
@@ -448,7 +449,7 @@ func (c *Config) Engine() (*dialog.Engine, error) {
 		xc.BatchPatterns = c.Extract.BatchPatterns
 	}
 	xc.Location = c.Location()
-	x, err := dialog.NewExtractor(xc)
+	x, err := nlu.NewExtractor(xc)
 	if err != nil {
 		return nil, fmt.Errorf("extract: %w", err)
 	}

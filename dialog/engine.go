@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/dialog/nlu"
 )
 
 // FAQEntry is one answer the bot may give without opening a case. It
@@ -30,7 +31,7 @@ type FAQEntry struct {
 type Config struct {
 	Rules     *cases.Rules
 	SLA       cases.SLAPolicy
-	Extractor *Extractor
+	Extractor *nlu.Extractor
 	Templates *Templates
 	FAQ       []FAQEntry
 	// MaxAttempts is how many invalid answers to one question are tolerated
@@ -186,7 +187,7 @@ var apostrophes = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\uFF07", "'
 // English, and a name like "林小姐", written the same in both scripts, must
 // not turn Traditional into Simplified Chinese.
 func switchLanguage(cur, text string) string {
-	l := DetectLanguage(text)
+	l := nlu.DetectLanguage(text)
 	switch {
 	case l == "" || l == cur || cur == "":
 		if l == "" {
@@ -208,7 +209,7 @@ func switchLanguage(cur, text string) string {
 		return cur
 	case l == "zh-CN" && cur == "zh-TW":
 		for _, r := range text {
-			if langScript.simp[r] {
+			if nlu.SimplifiedOnly(r) {
 				return l
 			}
 		}
@@ -545,7 +546,7 @@ func (s *step) collect(text, choice string) {
 	default:
 		s.absorb(text)
 		if choice != "" {
-			if d, ok := ParseDemand(choice); ok {
+			if d, ok := nlu.ParseDemand(choice); ok {
 				s.setField(cases.FieldDemand, string(d))
 			}
 		}
@@ -614,13 +615,13 @@ func plausibleName(text string, s *step) bool {
 	if isYes(text) || isNo(text) || wantsHuman(text) {
 		return false
 	}
-	if _, ok := ParseDemand(text); ok {
+	if _, ok := nlu.ParseDemand(text); ok {
 		return false
 	}
 	if s.e.cfg.Rules.Classify(text, nil).Category != "" {
 		return false
 	}
-	if _, ok := ParseDate(text, s.now, s.e.cfg.Location); ok {
+	if _, ok := nlu.ParseDate(text, s.now, s.e.cfg.Location); ok {
 		return false
 	}
 	return true
@@ -712,7 +713,7 @@ func (s *step) symptomOf(text string, needEvidence bool) string {
 			}
 			// A bare request ("想上门维修", "Please send a technician ASAP")
 			// or a sign-off is not the problem.
-			if _, ok := ParseDemand(cl); ok && utf8.RuneCountInString(cl) < 40 {
+			if _, ok := nlu.ParseDemand(cl); ok && utf8.RuneCountInString(cl) < 40 {
 				continue
 			}
 			if isPolite(cl) {

@@ -94,6 +94,7 @@ func TestParseRatings(t *testing.T) {
 		want r
 	}{
 		{"5 4 5", all(5, 4, 5)},
+		{"5 5 5", all(5, 5, 5)},
 		{"5，4，5", all(5, 4, 5)},
 		{"5/4/5", all(5, 4, 5)},
 		{"5\n4\n3", all(5, 4, 3)},

@@ -1,4 +1,4 @@
-package dialog
+package nlu
 
 import (
 	"regexp"
@@ -117,3 +117,6 @@ func DetectLanguage(text string) string {
 	}
 	return ""
 }
+
+// SimplifiedOnly reports whether r is written only in Simplified Chinese.
+func SimplifiedOnly(r rune) bool { return langScript.simp[r] }
