@@ -27,8 +27,11 @@ type Rules struct {
 // CategoryRule describes one category: the words that point to it, its
 // subtypes and the fields a case of this category needs.
 type CategoryRule struct {
-	Category Category      `yaml:"category"`
-	Keywords []string      `yaml:"keywords"`
+	Category Category `yaml:"category"`
+	Keywords []string `yaml:"keywords"`
+	// Weak are words that point to the category only a little ("请问",
+	// "能不能" in a consultation): a third of a keyword.
+	Weak     []string      `yaml:"weak"`
 	Patterns []string      `yaml:"patterns"`
 	Subtypes []SubtypeRule `yaml:"subtypes"`
 	// Required lists the fields to collect; "phone|email" means any one of them.

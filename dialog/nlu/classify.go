@@ -1,0 +1,346 @@
+package nlu
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/kefu-dev/kefu/cases"
+)
+
+// Classifier assigns category, subtype and priority to what a customer
+// said. It reads the rules of configs/rules.yaml (keywords, patterns,
+// priority signals) through one Lexicon, weighs every keyword by its scope
+// (a denied, feared, heard-of or figurative hazard is no hazard), and
+// combines that evidence with a statistical model trained on a labelled
+// corpus, when one is given. It is immutable and safe for concurrent use.
+type Classifier struct {
+	rules    *cases.Rules
+	lex      *Lexicon
+	patterns []taggedPattern
+	model    *Model
+}
+
+type taggedPattern struct {
+	re  *regexp.Regexp
+	tag Tag
+}
+
+// Tag kinds used by the classifier.
+const (
+	kindCategory = "cat"  // Name: category
+	kindSubtype  = "sub"  // Name: category/subtype
+	kindSignal   = "sig"  // Name: P1/P2/P3 + ":" + signal name
+	kindAllOf    = "all"  // Name: P1:signal:group index
+	kindWeak     = "weak" // Name: category (weak evidence)
+)
+
+// NewClassifier builds a classifier from compiled rules and an optional
+// model (nil: rules only).
+func NewClassifier(rules *cases.Rules, model *Model) (*Classifier, error) {
+	if err := rules.Compile(); err != nil {
+		return nil, err
+	}
+	c := &Classifier{rules: rules, lex: NewLexicon(), model: model}
+	if err := addScopeWords(c.lex); err != nil {
+		return nil, err
+	}
+	addPattern := func(key, p string, tag Tag) error {
+		re, err := regexp.Compile("(?i)" + p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", key, err)
+		}
+		c.patterns = append(c.patterns, taggedPattern{re, tag})
+		return nil
+	}
+	for i, cr := range rules.Categories {
+		tag := Tag{Kind: kindCategory, Name: string(cr.Category)}
+		for _, w := range cr.Keywords {
+			c.lex.Add(w, tag)
+		}
+		for _, w := range cr.Weak {
+			c.lex.Add(w, Tag{Kind: kindCategory, Name: string(cr.Category), Weight: 0.35})
+		}
+		for j, p := range cr.Patterns {
+			if err := addPattern(fmt.Sprintf("rules.categories[%d].patterns[%d]", i, j), p, tag); err != nil {
+				return nil, err
+			}
+		}
+		for _, st := range cr.Subtypes {
+			stag := Tag{Kind: kindSubtype, Name: string(cr.Category) + "/" + st.Name}
+			for _, w := range st.Keywords {
+				c.lex.Add(w, stag)
+			}
+			for j, p := range st.Patterns {
+				if err := addPattern(fmt.Sprintf("rules.categories[%d].subtypes.%s.patterns[%d]", i, st.Name, j), p, stag); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	for _, lv := range []struct {
+		p    cases.Priority
+		sigs []cases.Signal
+	}{{cases.P1, rules.Priority.P1}, {cases.P2, rules.Priority.P2}, {cases.P3, rules.Priority.P3}} {
+		for _, s := range lv.sigs {
+			tag := Tag{Kind: kindSignal, Name: string(lv.p) + ":" + s.Name}
+			for _, w := range s.Keywords {
+				c.lex.Add(w, tag)
+			}
+			for j, p := range s.Patterns {
+				if err := addPattern(fmt.Sprintf("rules.priority.%s.%s.patterns[%d]", strings.ToLower(string(lv.p)), s.Name, j), p, tag); err != nil {
+					return nil, err
+				}
+			}
+			for g, group := range s.AllOf {
+				gtag := Tag{Kind: kindAllOf, Name: fmt.Sprintf("%s:%s:%d", lv.p, s.Name, g)}
+				for _, w := range group {
+					if w != "@company" {
+						c.lex.Add(w, gtag)
+					}
+				}
+			}
+		}
+	}
+	return c, nil
+}
+
+// Evidence is one word (or pattern match) that counted, or would have
+// counted in another scope.
+type Evidence struct {
+	Word  string
+	Tag   Tag
+	Scope Scope
+}
+
+// Classification is the result of Classify.
+type Classification struct {
+	Category cases.Category
+	Subtype  string
+	Priority cases.Priority
+	// Reasons say why, for people: "category:technical(不脱水)",
+	// "p1:safety(冒烟)", "p1:model(0.91)", "priority:default".
+	Reasons []string
+	// Scores are the combined category scores; Confidence the winner's
+	// share of them (0..1).
+	Scores     map[cases.Category]float64
+	Confidence float64
+	// Ignored is evidence that did not count because of its scope.
+	Ignored []Evidence
+}
+
+// analysis is the evidence found in one text.
+type analysis struct {
+	lower   string
+	hits    []Hit
+	scopes  []Scope
+	catW    map[cases.Category]float64
+	catWords map[cases.Category][]string
+	subN    map[string]int
+	sig     map[string][]string // "P1:safety" -> words in scope
+	allOf   map[string]bool     // "P1:enterprise_down:0" -> seen in scope
+	ignored []Evidence
+}
+
+func (c *Classifier) analyse(t Text) *analysis {
+	lower := Mainland(t)
+	hits := c.lex.Scan(lower)
+	for _, p := range c.patterns {
+		for _, loc := range p.re.FindAllStringIndex(lower, -1) {
+			hits = append(hits, Hit{Start: loc[0], End: loc[1], Word: lower[loc[0]:loc[1]], Tags: []Tag{p.tag}})
+		}
+	}
+	if len(c.patterns) > 0 {
+		sort.SliceStable(hits, func(i, j int) bool { return hits[i].Start < hits[j].Start })
+	}
+	a := &analysis{lower: lower, hits: hits, scopes: make([]Scope, len(hits)),
+		catW: map[cases.Category]float64{}, catWords: map[cases.Category][]string{}, subN: map[string]int{},
+		sig: map[string][]string{}, allOf: map[string]bool{}}
+	sc := newScoper(lower, hits, segment(lower))
+	for k, h := range hits {
+		if !isEvidence(h) {
+			continue
+		}
+		s := sc.scope(k)
+		a.scopes[k] = s
+		for _, tag := range h.Tags {
+			if s != InScope {
+				if tag.Kind == kindCategory || tag.Kind == kindSignal {
+					a.ignored = append(a.ignored, Evidence{Word: h.Word, Tag: tag, Scope: s})
+				}
+				continue
+			}
+			switch tag.Kind {
+			case kindCategory:
+				cat := cases.Category(tag.Name)
+				a.catW[cat] += tag.Weight
+				a.catWords[cat] = append(a.catWords[cat], h.Word)
+			case kindSubtype:
+				a.subN[tag.Name]++
+			case kindSignal:
+				a.sig[tag.Name] = append(a.sig[tag.Name], h.Word)
+			case kindAllOf:
+				a.allOf[tag.Name] = true
+			}
+		}
+	}
+	return a
+}
+
+// Classify classifies everything the customer said about the problem
+// (texts, oldest first) with the case fields known so far.
+func (c *Classifier) Classify(texts []string, fields map[cases.FieldKey]string) Classification {
+	t := NewText(strings.Join(texts, "\n"))
+	a := c.analyse(t)
+	res := Classification{Scores: map[cases.Category]float64{}, Ignored: a.ignored}
+
+	var probs []float64
+	if c.model != nil && len(a.lower) > 0 {
+		probs = c.model.Categories(a.lower)
+	}
+	total := 0.0
+	for _, cat := range cases.Categories {
+		s := a.catW[cat]
+		if probs != nil {
+			// The model's log-odds against a uniform guess, added to the
+			// rule evidence: a keyword is worth about one doubling.
+			s += c.model.Weight * math.Log(probs[catIndex(cat)]*float64(len(cases.Categories)))
+		}
+		res.Scores[cat] = s
+	}
+	best, bestS := cases.Category(""), 0.0
+	for _, cat := range cases.Categories {
+		if s := res.Scores[cat]; s > bestS+1e-9 {
+			best, bestS = cat, s
+		}
+	}
+	for _, s := range res.Scores {
+		if s > 0 {
+			total += s
+		}
+	}
+	if best != "" {
+		res.Category = best
+		res.Confidence = bestS / total
+		why := strings.Join(dedupe(a.catWords[best]), ",")
+		if why == "" && probs != nil {
+			why = fmt.Sprintf("model %.2f", probs[catIndex(best)])
+		}
+		res.Reasons = append(res.Reasons, fmt.Sprintf("category:%s(%s)", best, why))
+		res.Subtype = "other"
+		n := 0
+		if rule := c.rules.Category(best); rule != nil {
+			for _, st := range rule.Subtypes {
+				if k := a.subN[string(best)+"/"+st.Name]; k > n {
+					res.Subtype, n = st.Name, k
+				}
+			}
+		}
+	}
+	res.Priority, res.Reasons = c.priority(a, res.Category, fields, probs, res.Reasons)
+	return res
+}
+
+func catIndex(c cases.Category) int {
+	for i, x := range cases.Categories {
+		if x == c {
+			return i
+		}
+	}
+	return 0
+}
+
+func dedupe(ws []string) []string {
+	var out []string
+	for _, w := range ws {
+		dup := false
+		for _, o := range out {
+			if o == w {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// priority applies the signals in order: any P1 signal in scope (or the
+// model, for recall) makes P1; a P3 signal ("still works", "no rush") lowers
+// to P3; a P2 signal ("cannot be used") raises a non-consultation to P2;
+// otherwise the category's default.
+func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.FieldKey]string, probs []float64, reasons []string) (cases.Priority, []string) {
+	company := strings.TrimSpace(fields[cases.FieldCompany]) != "" && fields[cases.FieldCompany] != "none"
+	if name, why, ok := c.signal(a, cases.P1, c.rules.Priority.P1, company); ok {
+		return cases.P1, append(reasons, fmt.Sprintf("p1:%s(%s)", name, why))
+	}
+	if c.model != nil && cat != "" {
+		if p := c.model.PriorityP1(a.lower); p >= c.model.P1Threshold {
+			return cases.P1, append(reasons, fmt.Sprintf("p1:model(%.2f)", p))
+		}
+	}
+	if name, why, ok := c.signal(a, cases.P3, c.rules.Priority.P3, company); ok {
+		return cases.P3, append(reasons, fmt.Sprintf("p3:%s(%s)", name, why))
+	}
+	if name, why, ok := c.signal(a, cases.P2, c.rules.Priority.P2, company); ok && cat != "" && cat != cases.CategoryConsultation {
+		return cases.P2, append(reasons, fmt.Sprintf("p2:%s(%s)", name, why))
+	}
+	def := cases.P3
+	if rule := c.rules.Category(cat); rule != nil && rule.DefaultPriority != "" {
+		def = rule.DefaultPriority
+	}
+	return def, append(reasons, "priority:default")
+}
+
+// signal finds the first signal of a level whose words matched in scope
+// and whose all_of groups are all satisfied.
+func (c *Classifier) signal(a *analysis, p cases.Priority, sigs []cases.Signal, company bool) (string, string, bool) {
+	for _, s := range sigs {
+		key := string(p) + ":" + s.Name
+		words := a.sig[key]
+		if len(s.Keywords)+len(s.Patterns) > 0 && len(words) == 0 {
+			continue
+		}
+		ok := true
+		for g, group := range s.AllOf {
+			gok := a.allOf[fmt.Sprintf("%s:%s:%d", p, s.Name, g)]
+			if !gok && company {
+				for _, w := range group {
+					if w == "@company" {
+						gok = true
+					}
+				}
+			}
+			if !gok {
+				ok = false
+				break
+			}
+		}
+		if !ok || len(words) == 0 && len(s.AllOf) == 0 {
+			continue
+		}
+		why := strings.Join(dedupe(words), ",")
+		if why == "" {
+			why = "all_of"
+		}
+		return s.Name, why, true
+	}
+	return "", "", false
+}
+
+// Evidence reports whether text holds in-scope evidence of any category
+// (the problem is described, not only a name or a number).
+func (c *Classifier) Evidence(text string) (cases.Category, bool) {
+	a := c.analyse(NewText(text))
+	best, bw := cases.Category(""), 0.0
+	for _, cat := range cases.Categories {
+		if w := a.catW[cat]; w > bw {
+			best, bw = cat, w
+		}
+	}
+	return best, best != ""
+}

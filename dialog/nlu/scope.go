@@ -1,0 +1,270 @@
+package nlu
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Scope says whether a piece of evidence is about this product, now.
+type Scope string
+
+const (
+	InScope      Scope = ""             // it is so
+	Negated      Scope = "negated"      // 没有冒烟, no smoke, 外包装完好
+	Hypothetical Scope = "hypothetical" // 会不会漏电, what if it catches fire
+	Hearsay      Scope = "hearsay"      // 听说会爆, a friend's one caught fire
+	Figurative   Scope = "figurative"   // 气得我冒烟, my blood is boiling
+)
+
+//go:embed scope.yaml
+var scopeYAML []byte
+
+// scopeWords are the lists of scope.yaml.
+type scopeWords struct {
+	Negations     []string `yaml:"negations"`
+	Fillers       []string `yaml:"fillers"`
+	DenialsAfter  []string `yaml:"denials_after"`
+	Hypothetical  []string `yaml:"hypothetical"`
+	QuestionAfter []string `yaml:"question_after"`
+	Hearsay       []string `yaml:"hearsay"`
+	Neutral       []string `yaml:"neutral"`
+	Anger         []string `yaml:"anger"`
+	Reality       []string `yaml:"reality"`
+	SelfStart     []string `yaml:"self_start"`
+}
+
+// Scope tag names (Tag.Kind "scope").
+const (
+	scNeg     = "neg"
+	scFiller  = "filler"
+	scDeny    = "deny"
+	scHypo    = "hypo"
+	scQAfter  = "qafter"
+	scHearsay = "hearsay"
+	scNeutral = "neutral"
+	scAnger   = "anger"
+	scReal    = "real"
+	scConj    = "conj"
+	scSelf    = "self"
+)
+
+// addScopeWords puts the scope lists into lex.
+func addScopeWords(lex *Lexicon) error {
+	var w scopeWords
+	if err := yaml.Unmarshal(scopeYAML, &w); err != nil {
+		return fmt.Errorf("nlu: scope.yaml: %w", err)
+	}
+	for _, l := range []struct {
+		name  string
+		words []string
+	}{
+		{scNeg, w.Negations}, {scFiller, w.Fillers}, {scDeny, w.DenialsAfter}, {scHypo, w.Hypothetical},
+		{scQAfter, w.QuestionAfter}, {scHearsay, w.Hearsay}, {scNeutral, w.Neutral}, {scAnger, w.Anger},
+		{scReal, w.Reality}, {scSelf, w.SelfStart}, {scConj, []string{"or", "nor", "and", "或", "和", "或者", "也", "及", "以及", "跟", "与"}},
+	} {
+		for _, word := range l.words {
+			lex.Add(word, Tag{Kind: "scope", Name: l.name})
+		}
+	}
+	return nil
+}
+
+// blank reports whether s holds only spaces and light punctuation, so two
+// words on either side of it stand next to each other.
+func blank(s string) bool {
+	for _, r := range s {
+		if !(unicode.IsSpace(r) || r == '、' || r == ',' || r == '，' || r == '"' || r == '\'') {
+			return false
+		}
+	}
+	return true
+}
+
+// particles may close a clause after a denial: 冒烟倒是没有的啊.
+func onlyParticles(s string) bool {
+	for _, r := range s {
+		if !(unicode.IsSpace(r) || strings.ContainsRune("了的啊呀呢哦吧啦嘛哈噢喔~～!！.。", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+// scoper decides the scope of evidence hits in one folded text.
+type scoper struct {
+	lower string
+	hits  []Hit
+	sg    segments
+	memo  map[int]Scope
+}
+
+func newScoper(lower string, hits []Hit, sg segments) *scoper {
+	return &scoper{lower: lower, hits: hits, sg: sg, memo: map[int]Scope{}}
+}
+
+func isScope(h Hit, name string) bool { return h.Has("scope", name) }
+
+// isEvidence reports whether h is a word that is evidence of something
+// (not a scope word).
+func isEvidence(h Hit) bool {
+	for _, t := range h.Tags {
+		if t.Kind != "scope" {
+			return true
+		}
+	}
+	return false
+}
+
+// scope returns the scope of hits[k].
+func (sc *scoper) scope(k int) Scope {
+	if s, ok := sc.memo[k]; ok {
+		return s
+	}
+	sc.memo[k] = InScope // a list refers back to itself at most once
+	s := sc.compute(k)
+	sc.memo[k] = s
+	return s
+}
+
+func (sc *scoper) compute(k int) Scope {
+	h := sc.hits[k]
+	if isScope(h, scNeutral) {
+		return Figurative
+	}
+	cl := sc.sg.clauseOf(h.Start)
+	// A negation right before (fillers between), or a list whose first
+	// member is negated: 没有冒烟、焦味; no smoke or sparks.
+	cur := h.Start
+	for j := k - 1; j >= 0; j-- {
+		p := sc.hits[j]
+		if p.Start < cl.start {
+			break
+		}
+		if !blank(sc.lower[p.End:cur]) {
+			break
+		}
+		switch {
+		case isScope(p, scFiller) || isScope(p, scConj):
+			cur = p.Start
+			continue
+		case isScope(p, scNeg):
+			return Negated
+		case isEvidence(p) && sc.scope(j) == Negated:
+			return Negated
+		}
+		break
+	}
+	// A denial after it, closing the clause: 外包装一点事没有.
+	cur = h.End
+	for j := k + 1; j < len(sc.hits); j++ {
+		n := sc.hits[j]
+		if n.Start >= cl.end || !blank(sc.lower[cur:n.Start]) && !onlyFillerText(sc.lower[cur:n.Start]) {
+			break
+		}
+		if isScope(n, scFiller) {
+			cur = n.End
+			continue
+		}
+		if isScope(n, scDeny) && onlyParticles(sc.lower[n.End:cl.end]) {
+			return Negated
+		}
+		if isScope(n, scQAfter) && runesBetween(sc.lower, h.End, n.Start) <= 2 {
+			return Hypothetical
+		}
+		break
+	}
+	// A yes/no particle right after it: 漏电吗.
+	if rest := sc.lower[h.End:cl.end]; rest != "" {
+		r := []rune(rest)
+		if len(r) > 3 {
+			r = r[:3]
+		}
+		t := string(r)
+		if strings.ContainsAny(t, "吗嘛") || strings.HasPrefix(strings.TrimLeft(t, "了 "), "么") {
+			return Hypothetical
+		}
+	}
+	// Anger right before: 气得我冒烟.
+	for j := k - 1; j >= 0; j-- {
+		p := sc.hits[j]
+		if runesBetween(sc.lower, p.End, h.Start) > 4 || p.Start < cl.start {
+			break
+		}
+		if isScope(p, scAnger) {
+			return Figurative
+		}
+	}
+	// A fear, a question or someone else's story before it in the same
+	// sentence, unless the customer turns to what happened since.
+	sent := sc.sg.sentenceOf(h.Start)
+	if sc.selfStart(cl) {
+		sent.start = cl.start
+	}
+	for j := k - 1; j >= 0; j-- {
+		p := sc.hits[j]
+		if p.Start < sent.start {
+			break
+		}
+		if isScope(p, scReal) {
+			break
+		}
+		if sc.distance(p.End, h.Start) > 14 {
+			break
+		}
+		if isScope(p, scHypo) {
+			return Hypothetical
+		}
+		if isScope(p, scHearsay) {
+			return Hearsay
+		}
+	}
+	return InScope
+}
+
+// onlyFillerText allows a single Chinese character of glue (是, 倒) between
+// evidence and its denial.
+func onlyFillerText(s string) bool {
+	return utf8.RuneCountInString(strings.TrimSpace(s)) <= 1 && strings.ContainsAny(strings.TrimSpace(s)+"是", "是倒也都还")
+}
+
+// distance counts Chinese characters and Latin words between a and b.
+func (sc *scoper) distance(a, b int) int {
+	if a >= b {
+		return 0
+	}
+	n := 0
+	inWord := false
+	for _, r := range sc.lower[a:b] {
+		switch {
+		case r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if !inWord {
+				n++
+			}
+			inWord = true
+		case unicode.IsSpace(r) || unicode.IsPunct(r):
+			inWord = false
+		default:
+			n++
+			inWord = false
+		}
+	}
+	return n
+}
+
+// selfStart reports whether a clause opens with the customer's own thing.
+func (sc *scoper) selfStart(cl span) bool {
+	for _, h := range sc.hits {
+		if h.Start >= cl.start && blank(sc.lower[cl.start:h.Start]) {
+			return isScope(h, scSelf)
+		}
+		if h.Start > cl.start {
+			return false
+		}
+	}
+	return false
+}
