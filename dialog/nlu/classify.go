@@ -133,15 +133,15 @@ type Classification struct {
 
 // analysis is the evidence found in one text.
 type analysis struct {
-	lower   string
-	hits    []Hit
-	scopes  []Scope
-	catW    map[cases.Category]float64
+	lower    string
+	hits     []Hit
+	scopes   []Scope
+	catW     map[cases.Category]float64
 	catWords map[cases.Category][]string
-	subN    map[string]int
-	sig     map[string][]string // "P1:safety" -> words in scope
-	allOf   map[string]bool     // "P1:enterprise_down:0" -> seen in scope
-	ignored []Evidence
+	subN     map[string]int
+	sig      map[string][]string // "P1:safety" -> words in scope
+	allOf    map[string]bool     // "P1:enterprise_down:0" -> seen in scope
+	ignored  []Evidence
 }
 
 func (c *Classifier) analyse(t Text) *analysis {
