@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/dialog/nlu"
 )
 
 // Email is not chat: a round trip can take hours, so the bot asks for every
@@ -36,7 +37,7 @@ var labelLine = regexp.MustCompile(`^\s*(?:\d+[.)、]\s*)?([^:：]{1,20})[:：]\
 // fillAll reads "label: value" lines for the fields asked; labels match in
 // any of the languages. It reports whether it learned anything.
 func (s *step) fillAll(text string) bool {
-	learned := s.absorb(text)
+	learned := false
 	for _, line := range strings.Split(text, "\n") {
 		m := labelLine.FindStringSubmatch(line)
 		if m == nil {
@@ -46,15 +47,16 @@ func (s *step) fillAll(text string) bool {
 		if !ok {
 			continue
 		}
-		if v, ok, _ := s.parseAnswer(field, m[2]); ok && v != "" {
-			if s.setField(field, v) {
+		if v, ok := s.e.nlu.Interpret(m[2], nlu.Context{Asking: field, Now: s.now}).Values[field]; ok && v.Answer {
+			if s.setValue(field, v) {
 				learned = true
 			}
 		}
 	}
 	// One field asked: the reply is its answer, label or not ("Raj Patel").
 	if len(s.st.AskingAll) == 1 && s.st.Fields[s.st.AskingAll[0]] == "" {
-		if v, ok, _ := s.parseAnswer(s.st.AskingAll[0], text); ok && v != "" && s.setField(s.st.AskingAll[0], v) {
+		f := s.st.AskingAll[0]
+		if v, ok := s.e.nlu.Interpret(text, nlu.Context{Asking: f, Now: s.now}).Values[f]; ok && v.Answer && s.setValue(f, v) {
 			learned = true
 		}
 	}

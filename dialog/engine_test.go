@@ -102,8 +102,9 @@ func TestIntakeChineseAllInOneWithCorrection(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	r := b.send("你好，我家XQG100洗衣机昨天开始不脱水了，电话13812345678，想上门维修")
-	if got := lastField(r); got != cases.FieldCustomerName {
-		t.Fatalf("first question asks %q, want customer_name; replies %+v", got, r)
+	// The purchase is asked before the name: a good agent asks the name last.
+	if got := lastField(r); got != cases.FieldPurchaseDate {
+		t.Fatalf("first question asks %q, want purchase_date; replies %+v", got, r)
 	}
 	for k, want := range map[cases.FieldKey]string{cases.FieldPhone: "13812345678", cases.FieldProductModel: "XQG100", cases.FieldDemand: "repair", cases.FieldOccurredAt: "2026-03-03"} {
 		if got := b.st.Fields[k]; got != want {
@@ -370,7 +371,7 @@ func TestQuestionMidIntakeAndCancel(t *testing.T) {
 	b := setup(t)
 	b.send("热水器不加热了，型号JSQ30")
 	asked := b.st.Asking
-	r := b.send("多久能修好？")
+	r := b.send("一般要等多久？")
 	if b.st.Attempts != 0 || b.st.Asking != asked || !strings.Contains(r[0].Text, "专人答复") {
 		t.Errorf("a question mid-intake counted as a wrong answer: attempts %d, %+v", b.st.Attempts, r)
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/dialog/nlu"
 )
 
 // The conversation after resolution (SPEC §6–§7): for repair and exchange
@@ -206,7 +207,7 @@ func (s *step) aside(text, choice string) bool {
 	if choice != "" || text == "" {
 		return false
 	}
-	if s.isStatusQuery(text) {
+	if nlu.IsStatusQuery(text) {
 		s.sayStatus()
 		return true
 	}
@@ -225,11 +226,11 @@ func (s *step) afterDone(text, choice string) {
 	if s.complaint(text, choice) {
 		return
 	}
-	if isPolite(text) || isYes(text) || greetingRe.MatchString(text) {
+	if nlu.IsPolite(text) || nlu.IsYes(text) || nlu.IsGreeting(text) {
 		s.say("thanks.reply", map[string]any{"Number": s.st.CaseNumber})
 		return
 	}
-	if s.isStatusQuery(text) {
+	if nlu.IsStatusQuery(text) {
 		s.sayStatus()
 		return
 	}

@@ -46,6 +46,14 @@ type State struct {
 	// is open; Clarified once it was asked, so it is asked only once.
 	Clarifying bool `json:"clarifying,omitempty"`
 	Clarified  bool `json:"clarified,omitempty"`
+	// Reask is set when the customer said something useful that did not
+	// answer the open question: it is acknowledged and asked again in
+	// other words. Asked counts the questions put per field.
+	Reask bool                   `json:"reask,omitempty"`
+	Asked map[cases.FieldKey]int `json:"asked,omitempty"`
+	// NameGuessed: the name came from a reply that only looked like one;
+	// a name said explicitly replaces it.
+	NameGuessed bool `json:"name_guessed,omitempty"`
 
 	Category       cases.Category `json:"category,omitempty"`
 	Subtype        string         `json:"subtype,omitempty"`

@@ -30,6 +30,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kefu-dev/kefu/dialog/nlu"
 )
 
 // SurveyDimension is one question of the satisfaction survey.
@@ -996,9 +998,9 @@ func FunctionCheck(text string) CheckAnswer {
 		return CheckUnknown // "是正常的吗？" asks, it does not answer
 	case works:
 		return CheckWorks
-	case isNo(t) || svLeadNoRe.MatchString(t):
+	case nlu.IsNo(t) || svLeadNoRe.MatchString(t):
 		return CheckBroken
-	case isYes(t):
+	case nlu.IsYes(t):
 		return CheckWorks
 	}
 	return CheckUnknown

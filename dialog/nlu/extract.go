@@ -102,6 +102,21 @@ type extCand struct {
 // Extract returns every field it can find in text, with normalized values;
 // now anchors relative dates. The symptom is left to the dialog engine.
 func (x *Extractor) Extract(text string, now time.Time) map[cases.FieldKey]string {
+	out, _ := x.extract(text, now)
+	return out
+}
+
+// extraction is what extract found besides the field values.
+type extraction struct {
+	// loose is the first past date that no cue tied to the purchase or to
+	// the fault ("上个月初" on its own), as YYYY-MM-DD.
+	loose string
+	// masked is the text with every identifier and date blanked.
+	masked string
+}
+
+func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]string, extraction) {
+	var ex extraction
 	out := map[cases.FieldKey]string{}
 	work := extNormalize(text)
 
@@ -148,6 +163,9 @@ func (x *Extractor) Extract(text string, now time.Time) map[cases.FieldKey]strin
 		case extRoleFault:
 			key = cases.FieldOccurredAt
 		default:
+			if ex.loose == "" {
+				ex.loose = d.date.Format("2006-01-02")
+			}
 			continue
 		}
 		if _, taken := out[key]; !taken {
@@ -176,7 +194,8 @@ func (x *Extractor) Extract(text string, now time.Time) map[cases.FieldKey]strin
 	if d, ok := ParseDemand(work); ok {
 		out[cases.FieldDemand] = string(d)
 	}
-	return out
+	ex.masked = work
+	return out, ex
 }
 
 // ---------------------------------------------------------------------------

@@ -145,7 +145,7 @@ func (sc *scoper) compute(k int) Scope {
 		if p.Start < cl.start {
 			break
 		}
-		if !blank(sc.lower[p.End:cur]) {
+		if !blank(sc.between(p.End, cur)) {
 			break
 		}
 		switch {
@@ -163,14 +163,14 @@ func (sc *scoper) compute(k int) Scope {
 	cur = h.End
 	for j := k + 1; j < len(sc.hits); j++ {
 		n := sc.hits[j]
-		if n.Start >= cl.end || !blank(sc.lower[cur:n.Start]) && !onlyFillerText(sc.lower[cur:n.Start]) {
+		if n.Start >= cl.end || !blank(sc.between(cur, n.Start)) && !onlyFillerText(sc.between(cur, n.Start)) {
 			break
 		}
 		if isScope(n, scFiller) {
 			cur = n.End
 			continue
 		}
-		if isScope(n, scDeny) && onlyParticles(sc.lower[n.End:cl.end]) {
+		if isScope(n, scDeny) && onlyParticles(sc.between(n.End, cl.end)) {
 			return Negated
 		}
 		if isScope(n, scQAfter) && runesBetween(sc.lower, h.End, n.Start) <= 2 {
@@ -179,7 +179,7 @@ func (sc *scoper) compute(k int) Scope {
 		break
 	}
 	// A yes/no particle right after it: 漏电吗.
-	if rest := sc.lower[h.End:cl.end]; rest != "" {
+	if rest := sc.between(h.End, cl.end); rest != "" {
 		r := []rune(rest)
 		if len(r) > 3 {
 			r = r[:3]
@@ -259,7 +259,7 @@ func (sc *scoper) distance(a, b int) int {
 // selfStart reports whether a clause opens with the customer's own thing.
 func (sc *scoper) selfStart(cl span) bool {
 	for _, h := range sc.hits {
-		if h.Start >= cl.start && blank(sc.lower[cl.start:h.Start]) {
+		if h.Start >= cl.start && blank(sc.between(cl.start, h.Start)) {
 			return isScope(h, scSelf)
 		}
 		if h.Start > cl.start {
@@ -267,4 +267,13 @@ func (sc *scoper) selfStart(cl span) bool {
 		}
 	}
 	return false
+}
+
+// between is lower[a:b], empty when the two overlap (a pattern match may
+// overlap a word).
+func (sc *scoper) between(a, b int) string {
+	if a >= b || a < 0 || b > len(sc.lower) {
+		return ""
+	}
+	return sc.lower[a:b]
 }

@@ -1,0 +1,195 @@
+package nlu
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+	"unicode/utf8"
+)
+
+// What a message does besides giving facts. The patterns run on folded
+// text (Simplified Chinese, lower-case ASCII), so each is written once.
+
+// Intent is a set of things a message does.
+type Intent uint32
+
+const (
+	IntentGreeting   Intent = 1 << iota // 你好, hello (and nothing else)
+	IntentHuman                         // asks for a person
+	IntentAskBot                        // asks whether a person or a bot answers
+	IntentCancel                        // 算了, never mind
+	IntentYes                           // 是的, 确认没问题, that's right
+	IntentNo                            // 不对, no
+	IntentCorrection                    // 不对，是…; actually …
+	IntentQuestion                      // their own question
+	IntentPolite                        // thanks, ok (and nothing else)
+	IntentStatus                        // asks about progress
+	IntentNewProblem                    // 还有一个问题
+	IntentUnknown                       // says they do not know
+)
+
+var (
+	humanRe = regexp.MustCompile(`(?i)(转人工|接人工|人工客服|人工服务|找人工|要人工|有没有人工|^人工$|^人工[吧啊呀!！。.]*$|真人客服|转真人|要真人|找真人|找个真人|活人|找客服|转客服|要客服|找个人工|叫人工|来个人|找个人来|换个人|(?:want|need|let me|can i|could i|may i|i'd like to|like to) (?:talk|speak|chat) (?:to|with) (?:a |an |your )?(?:human|person|agent|someone|representative|real person|manager|supervisor)|(?:talk|speak|chat) (?:to|with) (?:a |an )?(?:human|real person|live agent|human agent|representative)|real (?:person|human)|human agent|live agent|^(?:human|agent|representative|operator)[.!]*$|get me (?:a |an )?(?:human|person|agent))`)
+	askBotRe = regexp.MustCompile(`(?i)(你是(?:不是)?(?:机器人|真人|人工|ai|机器|自动回复|程序)|是(?:机器人|机器|真人|人工|ai|自动回复)(?:吗|嘛|么|还是)|是不是机器人|机器人吗|机器人回复|是人还是机器|人还是机器人|are you (?:a |an )?(?:bot|robot|human|real person|real|machine|ai|person|computer)|am i (?:talking|chatting|speaking|writing) (?:to|with) (?:a |an )?(?:bot|robot|human|person|machine|real person|ai|computer)|is this (?:a |an )?(?:bot|robot|automated|machine|real person|human)|is anyone (?:there|real))`)
+	cancelRe = regexp.MustCompile(`(?i)^(算了|算了吧|不用了|不需要了|不要了|取消|取消吧|不报了|没事了|先不用了|不修了|不弄了|never ?mind|cancel|forget it|no need(?: anymore)?|not needed anymore)[\s,，。.!！~～吧啦了谢谢]*$`)
+	correctionRe = regexp.MustCompile(`(?i)(不对|错了|有误|不是|应该是|改成|改为|更正|写错|打错|搞错|说错|记错|wrong|not correct|actually|should be|change|i meant|i mean|sorry,? it'?s|correction|typo)`)
+	questionRe   = regexp.MustCompile(`(?i)([?？]\s*$|多久|多长时间|什么时候|何时|能不能|可不可以|要多少钱|收费吗|怎么收费|^(how|when|what|why|can|could|will|is|are|do|does|should|would)\b)`)
+	greetingRe   = regexp.MustCompile(`(?i)^(你好|您好|妳好|在吗|在不在|hi|hello|hey|哈喽|嗨|客服|客服你好|有人吗|good (morning|afternoon|evening)|早上好|下午好|晚上好)[\s,，!！。.~～?？]*$`)
+	politeRe     = regexp.MustCompile(`(?i)(好的|好滴|好|嗯+|哦|噢|谢谢您?|多谢|感谢|辛苦了?|麻烦了|麻烦你了|收到|了解|知道了|明白了?|行|ok(ay)?|thanks|thank you( so much| very much)?|thx|ty|great|got it|cheers|perfect|noted|much appreciated|啦|了|哈+|呀|啊|[\s,，。.!！~～:：)）]+)`)
+	newProblemRe = regexp.MustCompile(`(?i)(还有一个问题|另外一个问题|另一个问题|新的问题|还有个问题|another (problem|issue|question)|new (problem|issue))`)
+	statusRe     = regexp.MustCompile(`(?i)(查询进度|进度|进展|处理到哪|怎么样了|到哪一步|有结果了吗|status|progress|any update|any news)`)
+	unknownRe    = regexp.MustCompile(`(?i)不知道|不清楚|不记得|记不清|记不得|忘了|忘记|不确定|不晓得|找不到|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|don't remember|can't remember|cannot remember|\bforgot`)
+)
+
+// confirmation words: a message made only of these (and politeness) says
+// yes or no.
+var (
+	yesWords = []string{"是", "是的", "对", "对的", "对啊", "对呀", "没错", "没问题", "没有问题", "确认", "确认无误", "确定", "正确", "好", "好的", "可以", "可以的", "行", "嗯", "嗯嗯", "都对", "全对", "都没问题", "无误", "信息无误", "资料无误", "提交", "提交吧", "登记吧", "就这样", "就这些", "对头", "没毛病", "已解决", "解决了", "好了", "是这样",
+		"ok", "okay", "yes", "yep", "yeah", "yup", "y", "correct", "confirm", "confirmed", "right", "exactly", "sure", "looks good", "all good", "go ahead", "that's right", "that is right", "that's correct", "that is correct", "it's correct", "all correct", "all right", "alright", "perfect", "fine", "sounds good", "yes please", "submit", "that's it", "yes it is", "yes, it is"}
+	noWords = []string{"不", "不是", "不对", "错了", "有误", "不正确", "否", "没有", "没解决", "不行", "还没有", "没好", "no", "nope", "n", "wrong", "not solved", "incorrect", "not right", "not yet", "nah"}
+	fillerWords = []string{"的", "了", "啊", "呀", "吧", "呢", "哦", "噢", "嗯", "哈", "啦", "都", "信息", "资料", "内容", "以上", "上面", "这些", "全部", "谢谢", "谢谢你", "谢谢您", "麻烦了", "please", "thanks", "thank you", "thx", "the", "info", "information", "details", "is", "are", "everything", "all", "it"}
+)
+
+var confirmLex = sync.OnceValue(func() *Lexicon {
+	l := NewLexicon()
+	for _, w := range yesWords {
+		l.Add(w, Tag{Kind: "yes"})
+	}
+	for _, w := range noWords {
+		l.Add(w, Tag{Kind: "no"})
+	}
+	for _, w := range fillerWords {
+		l.Add(w, Tag{Kind: "fill"})
+	}
+	return l
+})
+
+// yesNo reports whether lower is made only of yes words (or only of no
+// words) and politeness.
+func yesNo(lower string) (yes, no bool) {
+	lower = strings.TrimSpace(lower)
+	if lower == "" || utf8.RuneCountInString(lower) > 40 {
+		return false, false
+	}
+	hits := confirmLex().Scan(lower)
+	pos := 0
+	for _, h := range hits {
+		if !punctOnly(lower[pos:h.Start]) {
+			return false, false
+		}
+		pos = h.End
+		switch {
+		case h.Has("yes", ""):
+			yes = true
+		case h.Has("no", ""):
+			no = true
+		}
+	}
+	if !punctOnly(lower[pos:]) {
+		return false, false
+	}
+	if yes && no {
+		return false, false // "对，没有" is unclear
+	}
+	return yes, no
+}
+
+func punctOnly(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune(" \n\t,，。.!！~～、:：;；…", r) {
+			return false
+		}
+	}
+	return true
+}
+
+// IsYes reports whether text only says yes.
+func IsYes(text string) bool { y, _ := yesNo(Fold(text)); return y }
+
+// IsNo reports whether text only says no.
+func IsNo(text string) bool { _, n := yesNo(Fold(text)); return n }
+
+// WantsHuman reports whether text asks for a person. Asking whether the
+// bot is one is not asking for one.
+func WantsHuman(text string) bool {
+	t := strings.TrimSpace(Fold(text))
+	return humanRe.MatchString(t) && !askBotRe.MatchString(t)
+}
+
+// AsksIfBot reports whether text asks whether a bot is answering.
+func AsksIfBot(text string) bool { return askBotRe.MatchString(Fold(text)) }
+
+// IsCancel reports whether text calls the intake off.
+func IsCancel(text string) bool { return cancelRe.MatchString(strings.TrimSpace(Fold(text))) }
+
+// HasCorrection reports whether text corrects something ("型号不对，是XQG80").
+func HasCorrection(text string) bool { return correctionRe.MatchString(Fold(text)) }
+
+// StripCorrection removes the correction words, leaving the new content.
+func StripCorrection(text string) string { return correctionRe.ReplaceAllString(Fold(text), "") }
+
+// IsQuestion reports whether text asks something of its own.
+func IsQuestion(text string) bool { return questionRe.MatchString(strings.TrimSpace(Fold(text))) }
+
+// IsGreeting reports whether text is only a greeting.
+func IsGreeting(text string) bool { return greetingRe.MatchString(strings.TrimSpace(Fold(text))) }
+
+// IsPolite reports whether text is only politeness ("好的，谢谢", "ok thanks!").
+func IsPolite(text string) bool {
+	t := strings.TrimSpace(Fold(text))
+	return t != "" && strings.TrimSpace(politeRe.ReplaceAllString(t, "")) == ""
+}
+
+// IsStatusQuery reports whether a short text asks how the case stands.
+func IsStatusQuery(text string) bool {
+	return text != "" && utf8.RuneCountInString(text) <= 30 && statusRe.MatchString(Fold(text))
+}
+
+// IsNewProblem reports whether text announces another problem.
+func IsNewProblem(text string) bool { return newProblemRe.MatchString(Fold(text)) }
+
+// SaysUnknown reports whether text says the customer does not know.
+func SaysUnknown(text string) bool { return unknownRe.MatchString(Fold(text)) }
+
+// intents computes the intent set of a folded text.
+func intents(lower string) Intent {
+	var in Intent
+	t := strings.TrimSpace(lower)
+	if greetingRe.MatchString(t) {
+		in |= IntentGreeting
+	}
+	if askBotRe.MatchString(t) {
+		in |= IntentAskBot
+	} else if humanRe.MatchString(t) {
+		in |= IntentHuman
+	}
+	if cancelRe.MatchString(t) {
+		in |= IntentCancel
+	}
+	yes, no := yesNo(t)
+	if yes {
+		in |= IntentYes
+	}
+	if no {
+		in |= IntentNo
+	}
+	if correctionRe.MatchString(t) {
+		in |= IntentCorrection
+	}
+	if questionRe.MatchString(t) {
+		in |= IntentQuestion
+	}
+	if t != "" && strings.TrimSpace(politeRe.ReplaceAllString(t, "")) == "" {
+		in |= IntentPolite
+	}
+	if utf8.RuneCountInString(t) <= 30 && statusRe.MatchString(t) {
+		in |= IntentStatus
+	}
+	if newProblemRe.MatchString(t) {
+		in |= IntentNewProblem
+	}
+	if unknownRe.MatchString(t) {
+		in |= IntentUnknown
+	}
+	return in
+}

@@ -1,0 +1,287 @@
+package nlu
+
+import (
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kefu-dev/kefu/cases"
+)
+
+// Interpreter reads one customer message in the context of the
+// conversation and says everything it finds in it: field values, the
+// problem clauses, category evidence and what the message does (answers,
+// asks, corrects, asks for a person…). It decides nothing; the dialog policy
+// does, from the Interpretation, and never reads the raw text again. It is
+// immutable and safe for concurrent use.
+type Interpreter struct {
+	x *Extractor
+	c *Classifier
+}
+
+// NewInterpreter returns an interpreter over an extractor and a classifier.
+func NewInterpreter(x *Extractor, c *Classifier) *Interpreter {
+	return &Interpreter{x: x, c: c}
+}
+
+// Classifier returns the classifier the interpreter uses.
+func (ip *Interpreter) Classifier() *Classifier { return ip.c }
+
+// Context is what the interpreter knows of the conversation.
+type Context struct {
+	// Asking is the field the open question asks for ("" when none);
+	// AskingAll the fields a mail asked for at once.
+	Asking    cases.FieldKey
+	AskingAll []cases.FieldKey
+	Now       time.Time
+}
+
+// Value is a field value found in a message.
+type Value struct {
+	Value string
+	// Explicit: said with a cue (a label, "我叫", "my number is"), so it
+	// replaces a value guessed earlier.
+	Explicit bool
+	// Answer: read as the answer to the open question.
+	Answer bool
+}
+
+// Interpretation is everything found in one message.
+type Interpretation struct {
+	Text Text
+	// Lang is the language the message is written in ("" = no signal).
+	Lang    string
+	Values  map[cases.FieldKey]Value
+	Intents Intent
+	// Problem is the part of the message that describes the problem (or
+	// the question), in the customer's words; "" when it describes none.
+	Problem string
+	// Evidence is the category the message points to on its own ("" none).
+	Evidence cases.Category
+	// LooseDate is a date said with nothing tying it to the purchase or to
+	// the fault ("上个月初" on its own), YYYY-MM-DD; the policy decides
+	// which question it answers.
+	LooseDate string
+}
+
+// Has reports whether the message does i.
+func (in *Interpretation) Has(i Intent) bool { return in.Intents&i != 0 }
+
+// Interpret reads text in ctx.
+func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
+	t := NewText(strings.TrimSpace(text))
+	in := &Interpretation{Text: t, Lang: DetectLanguage(t.Orig), Values: map[cases.FieldKey]Value{}}
+	if t.Orig == "" {
+		return in
+	}
+	in.Intents = intents(t.Lower)
+	found, ex := ip.x.extract(t.Orig, ctx.Now)
+	for k, v := range found {
+		in.Values[k] = Value{Value: v, Explicit: k == cases.FieldCustomerName || k == cases.FieldCompany}
+	}
+	if ctx.Asking != "" && ctx.Asking != cases.FieldSymptom {
+		if v, ok := ip.answer(ctx.Asking, t.Orig, ctx.Now); ok && !usedByOther(ctx.Asking, v, found) {
+			in.Values[ctx.Asking] = Value{Value: v, Answer: true, Explicit: in.Values[ctx.Asking].Explicit}
+		}
+	}
+	if _, ok := in.Values[cases.FieldCustomerName]; !ok {
+		if v, ok := bareName(t.Orig); ok && (extHasHan(v) || ctx.Asking != cases.FieldProductModel) {
+			in.Values[cases.FieldCustomerName] = Value{Value: v}
+		} else if utf8.RuneCountInString(t.Orig) <= 40 && (found[cases.FieldPhone] != "" || found[cases.FieldEmail] != "") {
+			// "周婷婷，13712349876", "JOHN SMITH 13900001111": the name is
+			// what is left beside the contact details.
+			if v := ip.x.nameBesideDetails(extTrimAnswer(extNormalize(t.Orig))); v != "" {
+				in.Values[cases.FieldCustomerName] = Value{Value: v}
+			}
+		}
+	}
+	_, p := in.Values[cases.FieldPurchaseDate]
+	_, o := in.Values[cases.FieldOccurredAt]
+	if !p && !o {
+		in.LooseDate = ex.loose
+	}
+	needEvidence := ctx.Asking != "" && ctx.Asking != cases.FieldSymptom
+	in.Problem = ip.problem(t.Orig, needEvidence, ctx.Now)
+	if in.Problem != "" {
+		in.Evidence, _ = ip.c.Evidence(in.Problem)
+	}
+	return in
+}
+
+// answer reads text as the answer to a question about field. A reply often
+// carries more than the answer ("王五，电话021-55667788"), so when the whole
+// text is not an answer, each clause is tried on its own.
+func (ip *Interpreter) answer(field cases.FieldKey, text string, now time.Time) (string, bool) {
+	isName := field == cases.FieldCustomerName || field == cases.FieldCompany
+	if !isName || ip.plausibleName(text, now) {
+		if v, ok, _ := ip.x.ParseFieldAnswer(field, text, now); ok && v != "" {
+			return v, true
+		}
+	}
+	for _, cl := range clauseSplit.Split(text, -1) {
+		if cl = strings.TrimSpace(cl); cl == "" || cl == strings.TrimSpace(text) || isName && !ip.plausibleName(cl, now) {
+			continue
+		}
+		if len(ip.x.Extract(cl, now)) > 0 && field != cases.FieldProductModel {
+			continue // "13500001234" is a phone, not a name
+		}
+		if v, ok, _ := ip.x.ParseFieldAnswer(field, cl, now); ok && v != "" {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// AnswerHint is the hint key for an answer to field that was not
+// understood ("phone.invalid", "generic"…).
+func (ip *Interpreter) AnswerHint(field cases.FieldKey, text string, now time.Time) string {
+	_, _, hint := ip.x.ParseFieldAnswer(field, text, now)
+	if hint == "" {
+		return "generic"
+	}
+	return hint
+}
+
+// plausibleName rejects replies that are clearly about something else: a
+// demand, a yes or no, problem words, a date, a long story.
+func (ip *Interpreter) plausibleName(text string, now time.Time) bool {
+	if IsYes(text) || IsNo(text) || WantsHuman(text) || AsksIfBot(text) {
+		return false
+	}
+	if utf8.RuneCountInString(strings.TrimSpace(text)) > 40 {
+		return false
+	}
+	if _, ok := ParseDemand(text); ok {
+		return false
+	}
+	if _, ok := ip.c.Evidence(text); ok {
+		return false
+	}
+	if _, ok := ParseDate(text, now, ip.x.loc); ok {
+		return false
+	}
+	return true
+}
+
+var (
+	clauseSplit = regexp.MustCompile(`[，,。.！!？?；;\n]+`)
+	purchaseRe  = regexp.MustCompile(`(?i)(买|買|购|購|入手|下单|下單|bought|purchased|ordered|got it)`)
+	entityRe    = regexp.MustCompile(`(?i)(\d[\d\s\-]{6,}\d|@|电话|電話|手机|手機|号码|號碼|phone|mobile|email|邮箱|郵箱|订单|訂單|order|invoice|发票|發票|我叫|我是|姓名|my name|this is)`)
+)
+
+// problem keeps the clauses of text that describe a problem: greetings,
+// contact details and bare demands are dropped. With needEvidence (an
+// answer to another question) only clauses that point to a category count:
+// "12345" answering "phone?" is not a symptom.
+func (ip *Interpreter) problem(text string, needEvidence bool, now time.Time) string {
+	var keep []string
+	for _, cl := range clauseSplit.Split(text, -1) {
+		cl = strings.TrimSpace(cl)
+		if cl == "" || IsGreeting(cl) || WantsHuman(cl) || AsksIfBot(cl) {
+			continue
+		}
+		cat, evidence := ip.c.Evidence(cl)
+		if needEvidence && cat == cases.CategoryConsultation && IsQuestion(cl) {
+			// "多久能修好？" answering another question is their own
+			// question, not more of the problem.
+			continue
+		}
+		if !evidence {
+			if needEvidence {
+				continue
+			}
+			if entityRe.MatchString(cl) || utf8.RuneCountInString(cl) < 4 {
+				continue
+			}
+			// A bare request ("想上门维修", "Please send a technician ASAP")
+			// or a sign-off is not the problem.
+			if _, ok := ParseDemand(cl); ok && utf8.RuneCountInString(cl) < 40 {
+				continue
+			}
+			if IsPolite(cl) || IsYes(cl) || IsNo(cl) {
+				continue
+			}
+			// Clauses about the purchase ("去年双十一买的", "bought it two
+			// months ago") carry field values, not the problem.
+			if x := ip.x.Extract(cl, now); len(x) > 0 && (purchaseRe.MatchString(cl) || utf8.RuneCountInString(cl) < 16) {
+				continue
+			}
+		}
+		keep = append(keep, cl)
+	}
+	sep := "，"
+	if !extHasHan(text) {
+		sep = ", "
+	}
+	return strings.Join(keep, sep)
+}
+
+// bareName reads a message that is nothing but a name: "张伟", "王先生",
+// "李女士", "Laura Chen". Customers answer the question they expect, not
+// always the one asked.
+func bareName(text string) (string, bool) {
+	s := extTrimAnswer(extNormalize(text))
+	if s == "" || utf8.RuneCountInString(s) > 30 {
+		return "", false
+	}
+	if extHasHan(s) {
+		if !extHanName.MatchString(s) || extNotNames[s] || extNotAnswer[s] || extRefuseRe.MatchString(s) {
+			return "", false
+		}
+		rs := []rune(s)
+		switch {
+		case len(rs) >= 2 && len(rs) <= 3 && extHasSurname(s) && !bareNameStop[s]:
+			return s, true
+		case len(rs) >= 3 && extNameTitleRe.MatchString(s) && extSurnames[string(rs[0])]:
+			return s, true
+		}
+		return "", false
+	}
+	words := strings.Fields(s)
+	if len(words) < 2 || len(words) > 3 {
+		return "", false
+	}
+	for _, w := range words {
+		if !extEnNameRe.MatchString(w) || extEnNotName[strings.ToLower(w)] || w[0] < 'A' || w[0] > 'Z' {
+			return "", false
+		}
+	}
+	return strings.Join(words, " "), true
+}
+
+// bareNameStop are two- and three-character words that start with a
+// surname character but are not names.
+var bareNameStop = map[string]bool{
+	"高兴": true, "高温": true, "方便": true, "马上": true, "明天": true, "明白": true, "黄色": true,
+	"白色": true, "金色": true, "安全": true, "常规": true, "江湖": true, "文件": true, "石头": true,
+	"王者": true, "时间": true, "向上": true, "全部": true, "全新": true, "全都": true, "全是": true,
+	"周末": true, "周一": true, "周二": true, "周三": true, "周四": true, "周五": true, "周六": true,
+	"周日": true, "钱包": true, "何时": true, "温度": true, "曾经": true, "康复": true, "易坏": true,
+	"牛逼": true, "包装": true, "包裹": true, "章程": true, "成功": true, "成本": true, "管理": true,
+	"任何": true, "于是": true, "余额": true, "陆续": true, "邱比特": true, "游戏": true, "卫生": true,
+	"路由": true, "路由器": true, "古怪": true, "吉利": true, "车子": true, "车上": true, "连接": true,
+	"简单": true, "房间": true, "房子": true, "华为": true, "苏宁": true, "宁可": true, "柏林": true,
+	"严重": true, "毛病": true, "孔雀": true, "应该": true, "司机": true, "师傅": true, "关机": true,
+	"关闭": true, "关于": true, "单位": true, "单号": true, "季度": true, "谷歌": true, "盛夏": true,
+}
+
+// usedByOther reports whether v, read as the answer for field, is really
+// an identifier another field took: one span feeds one field, so a phone
+// number is not also the model, nor an order number the batch.
+func usedByOther(field cases.FieldKey, v string, found map[cases.FieldKey]string) bool {
+	dv := extDigits(v)
+	for _, k := range []cases.FieldKey{cases.FieldPhone, cases.FieldEmail, cases.FieldPurchaseProof, cases.FieldBatch, cases.FieldProductModel} {
+		w, ok := found[k]
+		if !ok || k == field {
+			continue
+		}
+		if strings.EqualFold(v, w) {
+			return true
+		}
+		if dw := extDigits(w); len(dv) >= 5 && len(dw) >= 5 && (strings.Contains(dw, dv) || strings.Contains(dv, dw)) {
+			return true
+		}
+	}
+	return false
+}
