@@ -29,9 +29,9 @@ const (
 )
 
 var (
-	humanRe = regexp.MustCompile(`(?i)(转人工|接人工|人工客服|人工服务|找人工|要人工|有没有人工|^人工$|^人工[吧啊呀!！。.]*$|真人客服|转真人|要真人|找真人|找个真人|活人|找客服|转客服|要客服|找个人工|叫人工|来个人|找个人来|换个人|(?:want|need|let me|can i|could i|may i|i'd like to|like to) (?:talk|speak|chat) (?:to|with) (?:a |an |your )?(?:human|person|agent|someone|representative|real person|manager|supervisor)|(?:talk|speak|chat) (?:to|with) (?:a |an )?(?:human|real person|live agent|human agent|representative)|real (?:person|human)|human agent|live agent|^(?:human|agent|representative|operator)[.!]*$|get me (?:a |an )?(?:human|person|agent))`)
-	askBotRe = regexp.MustCompile(`(?i)(你是(?:不是)?(?:机器人|真人|人工|ai|机器|自动回复|程序)|是(?:机器人|机器|真人|人工|ai|自动回复)(?:吗|嘛|么|还是)|是不是机器人|机器人吗|机器人回复|是人还是机器|人还是机器人|are you (?:a |an )?(?:bot|robot|human|real person|real|machine|ai|person|computer)|am i (?:talking|chatting|speaking|writing) (?:to|with) (?:a |an )?(?:bot|robot|human|person|machine|real person|ai|computer)|is this (?:a |an )?(?:bot|robot|automated|machine|real person|human)|is anyone (?:there|real))`)
-	cancelRe = regexp.MustCompile(`(?i)^(算了|算了吧|不用了|不需要了|不要了|取消|取消吧|不报了|没事了|先不用了|不修了|不弄了|never ?mind|cancel|forget it|no need(?: anymore)?|not needed anymore)[\s,，。.!！~～吧啦了谢谢]*$`)
+	humanRe      = regexp.MustCompile(`(?i)(转人工|接人工|人工客服|人工服务|找人工|要人工|有没有人工|^人工$|^人工[吧啊呀!！。.]*$|真人客服|转真人|要真人|找真人|找个真人|活人|找客服|转客服|要客服|找个人工|叫人工|来个人|找个人来|换个人|(?:want|need|let me|can i|could i|may i|i'd like to|like to) (?:talk|speak|chat) (?:to|with) (?:a |an |your )?(?:human|person|agent|someone|representative|real person|manager|supervisor)|(?:talk|speak|chat) (?:to|with) (?:a |an )?(?:human|real person|live agent|human agent|representative)|real (?:person|human)|human agent|live agent|^(?:human|agent|representative|operator)[.!]*$|get me (?:a |an )?(?:human|person|agent))`)
+	askBotRe     = regexp.MustCompile(`(?i)(你是(?:不是)?(?:机器人|真人|人工|ai|机器|自动回复|程序)|是(?:机器人|机器|真人|人工|ai|自动回复)(?:吗|嘛|么|还是)|是不是机器人|机器人吗|机器人回复|是人还是机器|人还是机器人|are you (?:a |an )?(?:bot|robot|human|real person|real|machine|ai|person|computer)|am i (?:talking|chatting|speaking|writing) (?:to|with) (?:a |an )?(?:bot|robot|human|person|machine|real person|ai|computer)|is this (?:a |an )?(?:bot|robot|automated|machine|real person|human)|is anyone (?:there|real))`)
+	cancelRe     = regexp.MustCompile(`(?i)^(算了|算了吧|不用了|不需要了|不要了|取消|取消吧|不报了|没事了|先不用了|不修了|不弄了|never ?mind|cancel|forget it|no need(?: anymore)?|not needed anymore)[\s,，。.!！~～吧啦了谢谢]*$`)
 	correctionRe = regexp.MustCompile(`(?i)(不对|错了|有误|不是|应该是|改成|改为|更正|写错|打错|搞错|说错|记错|wrong|not correct|actually|should be|change|i meant|i mean|sorry,? it'?s|correction|typo)`)
 	questionRe   = regexp.MustCompile(`(?i)([?？]\s*$|多久|多长时间|什么时候|何时|能不能|可不可以|要多少钱|收费吗|怎么收费|^(how|when|what|why|can|could|will|is|are|do|does|should|would)\b)`)
 	greetingRe   = regexp.MustCompile(`(?i)^(你好|您好|妳好|在吗|在不在|hi|hello|hey|哈喽|嗨|客服|客服你好|有人吗|good (morning|afternoon|evening)|早上好|下午好|晚上好)[\s,，!！。.~～?？]*$`)
@@ -46,7 +46,7 @@ var (
 var (
 	yesWords = []string{"是", "是的", "对", "对的", "对啊", "对呀", "没错", "没问题", "没有问题", "确认", "确认无误", "确定", "正确", "好", "好的", "可以", "可以的", "行", "嗯", "嗯嗯", "都对", "全对", "都没问题", "无误", "信息无误", "资料无误", "提交", "提交吧", "登记吧", "就这样", "就这些", "对头", "没毛病", "已解决", "解决了", "好了", "是这样",
 		"ok", "okay", "yes", "yep", "yeah", "yup", "y", "correct", "confirm", "confirmed", "right", "exactly", "sure", "looks good", "all good", "go ahead", "that's right", "that is right", "that's correct", "that is correct", "it's correct", "all correct", "all right", "alright", "perfect", "fine", "sounds good", "yes please", "submit", "that's it", "yes it is", "yes, it is"}
-	noWords = []string{"不", "不是", "不对", "错了", "有误", "不正确", "否", "没有", "没解决", "不行", "还没有", "没好", "no", "nope", "n", "wrong", "not solved", "incorrect", "not right", "not yet", "nah"}
+	noWords     = []string{"不", "不是", "不对", "错了", "有误", "不正确", "否", "没有", "没解决", "不行", "还没有", "没好", "no", "nope", "n", "wrong", "not solved", "incorrect", "not right", "not yet", "nah"}
 	fillerWords = []string{"的", "了", "啊", "呀", "吧", "呢", "哦", "噢", "嗯", "哈", "啦", "都", "信息", "资料", "内容", "以上", "上面", "这些", "全部", "谢谢", "谢谢你", "谢谢您", "麻烦了", "please", "thanks", "thank you", "thx", "the", "info", "information", "details", "is", "are", "everything", "all", "it"}
 )
 
