@@ -26,9 +26,9 @@ var tgLi = tgCustomer{chat: 5123456789, first: "伟", last: "李", handle: "liwe
 // staff API shows it, and the confirmation message.
 func tgIntake(t *testing.T, e *tgEnv, c tgCustomer) (apiCase, tgSent, tgUpdate) {
 	t.Helper()
-	e.say(t, c, e.text(c, "你好，我家XQG100洗衣机昨天开始不脱水了，电话13812345678，想上门维修"), "asking the name", tgContains("怎么称呼"))
-	e.say(t, c, e.text(c, "张三"), "asking the purchase date", tgContains("什么时候购买"))
-	confirm := e.say(t, c, e.text(c, "去年双十一买的"), "asking to confirm", tgContains("请核对"))
+	e.say(t, c, e.text(c, "你好，我家XQG100洗衣机昨天开始不脱水了，电话13812345678，想上门维修"), "asking the purchase date", tgContains("什么时候购买"))
+	e.say(t, c, e.text(c, "去年双十一买的"), "asking the name", tgContains("怎么称呼"))
+	confirm := e.say(t, c, e.text(c, "张三"), "asking to confirm", tgContains("请核对"))
 	for _, want := range []string{"张三", "13812345678", "XQG100"} {
 		if !strings.Contains(confirm.Text, want) {
 			t.Errorf("confirmation summary lacks %q: %s", want, confirm.Text)
@@ -325,7 +325,7 @@ func testTelegramForgedWebhook(t *testing.T, dbURL string) {
 
 	// The same update with the registered token is taken: the 403s were
 	// not an accident of the setup.
-	e.say(t, c, u, "asking the name", tgContains("怎么称呼"))
+	e.say(t, c, u, "asking the purchase date", tgContains("什么时候购买"))
 	if got := e.inbound(t, c); len(got) != 1 {
 		t.Errorf("stored: %q", got)
 	}

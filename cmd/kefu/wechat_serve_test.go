@@ -41,9 +41,9 @@ func testWeChatIntake(t *testing.T, dbURL string) {
 		}
 	}
 
-	e.say(t, openID, "你好，我家XQG100洗衣机昨天开始不脱水了，电话13812345678，想上门维修", "asking the name", wxContains("怎么称呼"))
-	e.say(t, openID, "张三", "asking the purchase date", wxContains("什么时候购买"))
-	confirm := e.say(t, openID, "去年双十一买的", "asking to confirm", wxContains("请核对"))
+	e.say(t, openID, "你好，我家XQG100洗衣机昨天开始不脱水了，电话13812345678，想上门维修", "asking the purchase date", wxContains("什么时候购买"))
+	e.say(t, openID, "去年双十一买的", "asking the name", wxContains("怎么称呼"))
+	confirm := e.say(t, openID, "张三", "asking to confirm", wxContains("请核对"))
 	if confirm.Source != "api" || confirm.MsgType != "msgmenu" {
 		t.Fatalf("the confirmation has choices and must go as a msgmenu through the API, got %+v", confirm)
 	}
@@ -154,7 +154,7 @@ func testWeChatQuadruple(t *testing.T, dbURL string) {
 	const control = "oE2E_once_Q9zNjWeS6o_000001"
 	from := e.replies.mark()
 	e.text(t, control, text)
-	e.replies.wait(t, from, control, "asking the name", wxContains("怎么称呼"))
+	e.replies.wait(t, from, control, "asking the purchase date", wxContains("什么时候购买"))
 	e.quiet(t)
 	once := replyTexts(e.replies.since(from, control))
 
@@ -181,7 +181,7 @@ func testWeChatQuadruple(t *testing.T, dbURL string) {
 			t.Fatalf("copy %d: %d %s", i, results[i].Status, results[i].Body)
 		}
 	}
-	e.replies.wait(t, from, openID, "asking the name", wxContains("怎么称呼"))
+	e.replies.wait(t, from, openID, "asking the purchase date", wxContains("什么时候购买"))
 	e.quiet(t) // every reply the step produced went out
 
 	passive := 0
@@ -212,7 +212,7 @@ func testWeChatQuadruple(t *testing.T, dbURL string) {
 	if err := json.Unmarshal(conv.State, &st); err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Texts) != 1 || st.Asking != cases.FieldCustomerName {
+	if len(st.Texts) != 1 || st.Asking != cases.FieldPurchaseDate {
 		t.Errorf("dialog state after one step: texts %q, asking %q", st.Texts, st.Asking)
 	}
 }
@@ -282,7 +282,7 @@ func TestWeChatServeForgedRequests(t *testing.T) {
 	// accident of the setup.
 	from := e.replies.mark()
 	e.client.mustPost(t, msg)
-	e.replies.wait(t, from, openID, "asking the name", wxContains("怎么称呼"))
+	e.replies.wait(t, from, openID, "asking the purchase date", wxContains("什么时候购买"))
 	if _, msgs := e.conversation(t, openID); len(msgs) == 0 {
 		t.Error("the authentic message was not stored")
 	}

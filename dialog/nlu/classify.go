@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -51,6 +52,9 @@ func NewClassifier(rules *cases.Rules, model *Model) (*Classifier, error) {
 		re, err := regexp.Compile("(?i)" + p)
 		if err != nil {
 			return fmt.Errorf("%s: %w", key, err)
+		}
+		if tag.Weight == 0 {
+			tag.Weight = 1
 		}
 		c.patterns = append(c.patterns, taggedPattern{re, tag})
 		return nil
@@ -147,6 +151,22 @@ type analysis struct {
 func (c *Classifier) analyse(t Text) *analysis {
 	lower := Mainland(t)
 	hits := c.lex.Scan(lower)
+	for i, h := range hits {
+		// Words inside a longer one still count for the all_of groups:
+		// "都停了" inside "设备都停了" is a stoppage for P1 although the
+		// longer word is a category keyword. Hazards do not ("着火" inside
+		// "打不着火"), and a neutral word ("防漏电") hides everything.
+		if !isEvidence(h) || isScope(h, scNeutral) {
+			continue
+		}
+		for _, in := range c.lex.ScanAll(lower[h.Start:h.End]) {
+			for _, tag := range in.Tags {
+				if tag.Kind == kindAllOf && !slices.ContainsFunc(hits[i].Tags, func(t Tag) bool { return t.Kind == tag.Kind && t.Name == tag.Name }) {
+					hits[i].Tags = append(slices.Clip(hits[i].Tags), tag)
+				}
+			}
+		}
+	}
 	for _, p := range c.patterns {
 		for _, loc := range p.re.FindAllStringIndex(lower, -1) {
 			hits = append(hits, Hit{Start: loc[0], End: loc[1], Word: lower[loc[0]:loc[1]], Tags: []Tag{p.tag}})

@@ -793,6 +793,8 @@ var extNotNames = map[string]bool{
 	"安装工": true, "安裝工": true, "程序员": true, "程序員": true, "马上": true, "馬上": true,
 	"方便": true, "何必": true, "万一": true, "萬一": true, "单身": true, "單身": true, "华为": true,
 	"華為": true, "小米": true, "美的": true, "格力": true, "海尔": true, "海爾": true,
+	"应该": true, "應該": true, "写错": true, "寫錯": true, "打错": true, "打錯": true, "不对": true,
+	"不對": true, "更正": true, "改成": true, "其实": true, "其實": true,
 }
 
 var (
@@ -1428,7 +1430,7 @@ func extCapitalize(w string) string {
 
 var (
 	// extContactLabel names a contact detail: 电话, 手机号, tel, my number is.
-	extContactLabel = regexp.MustCompile(`(?i)(?:我的)?(?:微信同号|微信同號|同微信|微信号同手机|微信號同手機|联系电话|聯絡電話|聯繫電話|联系方式|聯絡方式|聯繫方式|手机号码|手機號碼|手机号|手機號|电话号码|電話號碼|电话|電話|手机|手機|座机|座機|市话|市話|邮箱|郵箱|号码|號碼|\b(?:my\s+)?(?:phone|mobile|cell|tel|telephone|number|email|e-mail)(?:\s+(?:number|no\.?|is|:))*\b)[\s:：]*(?:是|is\b)?`)
+	extContactLabel = regexp.MustCompile(`(?i)(?:我的)?(?:微信同号|微信同號|同微信|微信号同手机|微信號同手機|联系电话|聯絡電話|聯繫電話|联系方式|聯絡方式|聯繫方式|手机号码|手機號碼|手机号|手機號|电话号码|電話號碼|电话|電話|手机|手機|座机|座機|市话|市話|邮箱|郵箱|号码|號碼|微信|\b(?:my\s+)?(?:phone|mobile|cell|cellphone|tel|telephone|landline|whatsapp|wechat|line|number|email|e-mail|contact)(?:\s+(?:number|no\.?|is|:))*\b)[\s:：]*(?:是|is\b)?`)
 	extContactSep   = regexp.MustCompile(`[\s,，、;；:/|()（）]+`)
 )
 
