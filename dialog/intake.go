@@ -36,7 +36,8 @@ func askRank(k cases.FieldKey) int {
 
 // interpret reads text in the context of the open question.
 func (s *step) interpret(text string) *nlu.Interpretation {
-	return s.e.nlu.Interpret(text, nlu.Context{Asking: s.st.Asking, AskingAll: s.st.AskingAll, Now: s.now})
+	return s.e.nlu.Interpret(text, nlu.Context{Asking: s.st.Asking, AskingAll: s.st.AskingAll, Now: s.now,
+		HaveProblem: s.st.Fields[cases.FieldSymptom] != ""})
 }
 
 // collect handles a message while fields are being collected.
@@ -121,6 +122,9 @@ func (s *step) collect(text, choice string) {
 			break
 		}
 		switch {
+		case asking == cases.FieldPurchaseDate && in != nil && in.VaguePurchase:
+			s.retry("hint.date.invalid") // when is unclear: say how to put it
+			return
 		case choice == "" && !s.st.Aside && in != nil && in.Has(nlu.IntentQuestion):
 			s.askAside()
 			return

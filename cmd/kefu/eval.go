@@ -28,6 +28,7 @@ func evalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfgPath := fs.String("config", os.Getenv("KEFU_CONFIG"), "configuration file (rules, templates, SLA)")
 	asJSON := fs.Bool("json", false, "print the report as JSON")
 	verbose := fs.Bool("v", false, "list what each conversation got wrong")
+	dump := fs.String("dump", "", "write every replayed conversation (messages, replies, case or draft) to this file as JSON lines")
 	var th evalThresholds
 	fs.Float64Var(&th.fields, "min-fields", 0, "fail when the share of case fields right is below this (0..1)")
 	fs.Float64Var(&th.category, "min-category", 0, "fail when category accuracy is below this (0..1)")
@@ -53,9 +54,15 @@ func evalCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	outs, err := replayCorpus(ctx, cfg, convs)
+	var sims []*SimResult
+	outs, err := replayCorpus(ctx, cfg, convs, func(r *SimResult) { sims = append(sims, r) })
 	if err != nil {
 		return err
+	}
+	if *dump != "" {
+		if err := writeDump(*dump, convs, sims); err != nil {
+			return err
+		}
 	}
 	rep := corpus.Score(outs)
 	if *asJSON {
@@ -98,7 +105,7 @@ var notUnderstoodKinds = map[string]bool{"retry": true, "not_understood": true}
 // replayCorpus replays every conversation through the real engine and
 // service on a throwaway SQLite store with a fake clock, as simulate does,
 // pressing "confirm" when the bot's last question is the confirmation.
-func replayCorpus(ctx context.Context, cfg configs.Config, convs []corpus.Conversation) ([]corpus.Outcome, error) {
+func replayCorpus(ctx context.Context, cfg configs.Config, convs []corpus.Conversation, seen func(*SimResult)) ([]corpus.Outcome, error) {
 	dir, err := os.MkdirTemp("", "kefu-eval-")
 	if err != nil {
 		return nil, err
@@ -151,6 +158,9 @@ func replayCorpus(ctx context.Context, cfg configs.Config, convs []corpus.Conver
 			if res, err = collect(ctx, st, tr); err != nil {
 				return nil, fmt.Errorf("%s: %w", c.ID, err)
 			}
+		}
+		if seen != nil {
+			seen(res)
 		}
 		outs = append(outs, outcomeOf(c, res, confirm, ignore))
 	}
@@ -247,4 +257,25 @@ func printReport(w io.Writer, r *corpus.Report, verbose bool) {
 			}
 		}
 	}
+}
+
+// writeDump writes one JSON line per conversation: the labels and what the
+// replay produced, for reading what went wrong.
+func writeDump(path string, convs []corpus.Conversation, sims []*SimResult) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	enc := json.NewEncoder(f)
+	for i := range sims {
+		if err := enc.Encode(struct {
+			ID     string        `json:"id"`
+			Expect corpus.Expect `json:"expect"`
+			Result *SimResult    `json:"result"`
+		}{convs[i].ID, convs[i].Expect, sims[i]}); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
 }

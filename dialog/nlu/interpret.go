@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -35,6 +36,9 @@ type Context struct {
 	Asking    cases.FieldKey
 	AskingAll []cases.FieldKey
 	Now       time.Time
+	// HaveProblem: the problem is already known, so a question now is the
+	// customer's own question, not the problem.
+	HaveProblem bool
 }
 
 // Value is a field value found in a message.
@@ -63,6 +67,9 @@ type Interpretation struct {
 	// the fault ("上个月初" on its own), YYYY-MM-DD; the policy decides
 	// which question it answers.
 	LooseDate string
+	// VaguePurchase: the customer spoke of the purchase without a date
+	// that can be pinned down ("很早以前买的", "bought it years ago").
+	VaguePurchase bool
 }
 
 // Has reports whether the message does i.
@@ -101,8 +108,13 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 	if !p && !o {
 		in.LooseDate = ex.loose
 	}
-	needEvidence := ctx.Asking != "" && ctx.Asking != cases.FieldSymptom
-	in.Problem = ip.problem(t.Orig, needEvidence, ctx.Now)
+	if !p && in.LooseDate == "" && purchaseRe.MatchString(t.Orig) {
+		in.VaguePurchase = true
+	}
+	// What does not answer the open question is kept as more of the
+	// problem; an answer is not (only problem words in it count).
+	answered := ctx.Asking != "" && ctx.Asking != cases.FieldSymptom && in.Values[ctx.Asking].Answer
+	in.Problem = ip.problem(t.Orig, answered, !ctx.HaveProblem, ctx.Now)
 	if in.Problem != "" {
 		in.Evidence, _ = ip.c.Evidence(in.Problem)
 	}
@@ -166,6 +178,7 @@ func (ip *Interpreter) plausibleName(text string, now time.Time) bool {
 
 var (
 	clauseSplit = regexp.MustCompile(`[，,。.！!？?；;\n]+`)
+	timeWordRe  = regexp.MustCompile(`(?i)以前|之前|前|年|月|天|周|星期|礼拜|久|时候|ago|year|month|week|when|since|back in|last`)
 	purchaseRe  = regexp.MustCompile(`(?i)(买|買|购|購|入手|下单|下單|bought|purchased|ordered|got it)`)
 	entityRe    = regexp.MustCompile(`(?i)(\d[\d\s\-]{6,}\d|@|电话|電話|手机|手機|号码|號碼|phone|mobile|email|邮箱|郵箱|订单|訂單|order|invoice|发票|發票|我叫|我是|姓名|my name|this is)`)
 )
@@ -174,7 +187,7 @@ var (
 // contact details and bare demands are dropped. With needEvidence (an
 // answer to another question) only clauses that point to a category count:
 // "12345" answering "phone?" is not a symptom.
-func (ip *Interpreter) problem(text string, needEvidence bool, now time.Time) string {
+func (ip *Interpreter) problem(text string, needEvidence, first bool, now time.Time) string {
 	var keep []string
 	for _, cl := range clauseSplit.Split(text, -1) {
 		cl = strings.TrimSpace(cl)
@@ -182,8 +195,8 @@ func (ip *Interpreter) problem(text string, needEvidence bool, now time.Time) st
 			continue
 		}
 		cat, evidence := ip.c.Evidence(cl)
-		if needEvidence && cat == cases.CategoryConsultation && IsQuestion(cl) {
-			// "多久能修好？" answering another question is their own
+		if (needEvidence || !first) && (!evidence || cat == cases.CategoryConsultation) && IsQuestion(cl) {
+			// "多久能修好？" later in the conversation is their own
 			// question, not more of the problem.
 			continue
 		}
@@ -199,12 +212,15 @@ func (ip *Interpreter) problem(text string, needEvidence bool, now time.Time) st
 			if _, ok := ParseDemand(cl); ok && utf8.RuneCountInString(cl) < 40 {
 				continue
 			}
-			if IsPolite(cl) || IsYes(cl) || IsNo(cl) {
+			if IsPolite(cl) || IsYes(cl) || IsNo(cl) || refuseRe.MatchString(Fold(cl)) || !substantive(cl) {
 				continue
 			}
 			// Clauses about the purchase ("去年双十一买的", "bought it two
-			// months ago") carry field values, not the problem.
-			if x := ip.x.Extract(cl, now); len(x) > 0 && (purchaseRe.MatchString(cl) || utf8.RuneCountInString(cl) < 16) {
+			// months ago", "很早以前买的") carry field values, not the problem.
+			if purchaseRe.MatchString(cl) && timeWordRe.MatchString(cl) && utf8.RuneCountInString(cl) < 20 {
+				continue
+			}
+			if x := ip.x.Extract(cl, now); len(x) > 0 && utf8.RuneCountInString(cl) < 16 {
 				continue
 			}
 		}
@@ -284,4 +300,29 @@ func usedByOther(field cases.FieldKey, v string, found map[cases.FieldKey]string
 		}
 	}
 	return false
+}
+
+// refuseRe is a refusal to give something ("不告诉你", "I'd rather not say").
+var refuseRe = regexp.MustCompile(`(?i)微信上联系|微信联系我|就在这里联系|在这里联系|这里说就行|contact me here|message me here|reach me here|不告诉|不想说|不想告诉|不想给|不给你|不方便给|不方便说|不方便透露|保密|隐私|凭什么|关你什么事|rather not|won't tell|not telling|none of your business|prefer not|no comment`)
+
+// substantive reports whether a clause says something in words: two
+// Chinese characters or three English words; a bare number or code does not.
+func substantive(cl string) bool {
+	han, words := 0, 0
+	inWord := false
+	for _, r := range cl {
+		switch {
+		case r >= 0x3400 && r <= 0x9FFF:
+			han++
+			inWord = false
+		case r < 128 && unicode.IsLetter(r):
+			if !inWord {
+				words++
+			}
+			inWord = true
+		default:
+			inWord = false
+		}
+	}
+	return han >= 2 || words >= 3
 }
