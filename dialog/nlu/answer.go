@@ -1,0 +1,324 @@
+package nlu
+
+// Reading a reply as the answer to one question.
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/kefu-dev/kefu/cases"
+)
+
+var (
+	extUnknownRe = regexp.MustCompile(`(?i)不知道|不清楚|不记得|不記得|记不清|記不清|记不得|記不得|忘了|忘记|忘記|不确定|不確定|不晓得|不曉得|找不到|没有|沒有|没留|沒留|不知|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|\bn/?a\b|don't remember|can't remember|cannot remember|\bforgot|not available|\bnone\b`)
+	extNoneRe    = regexp.MustCompile(`(?i)^(?:没有|沒有|没|沒|无|無|都没有|都沒有|none|nothing|no|nope|not yet|还没|還沒)$|没试|沒試|没有试|沒有試|没做|沒做|什么都没|什麼都沒|haven't tried|have not tried|didn't try|did not try|not tried|haven't done|nothing yet|not yet`)
+	extNameStrip = regexp.MustCompile(`(?i)^(?:我叫|我是|我的名字是|我的名字叫|名字是|名字叫|姓名是?|姓名:|叫我|称呼我|稱呼我|本人|my name is|my name's|i'm|i am|this is|name:|it's)\s*`)
+	extHanName   = regexp.MustCompile(`^\p{Han}{1,4}(?:先生|女士|小姐)?$`)
+	extEnNameRe  = regexp.MustCompile(`^[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,3}$`)
+	extBareIDRe  = regexp.MustCompile(`^(?:是|就是)?[#:\s]*([A-Za-z0-9][A-Za-z0-9/._-]{0,39})[\s.。吧啊呀哦呢的了嘛]*$`)
+	// Refusals and negations are not names ("不想说", "保密").
+	extRefuseRe  = regexp.MustCompile(`^[不没沒无無别別]|保密|不方便|算了|匿名`)
+	extNotAnswer = map[string]bool{"好的": true, "好": true, "你好": true, "您好": true, "是的": true, "对": true,
+		"對": true, "嗯": true, "ok": true, "okay": true, "yes": true, "no": true, "hello": true, "hi": true,
+		"谢谢": true, "謝謝": true, "thanks": true, "什么": true, "什麼": true, "为什么": true, "為什麼": true}
+	extCoStrip = regexp.MustCompile(`(?i)^(?:我们是|我們是|我司是|公司是|公司叫|我们公司叫|我們公司叫|我们公司是|我們公司是|我在|来自|來自|from|i work at|i work for)\s*`)
+	extOtherRe = regexp.MustCompile(`(?i)^(?:其他|其它|别的|別的|other|others|something else)`)
+	extNoCoRe  = regexp.MustCompile(`(?i)^(?:个人|個人|个人用户|個人用戶|私人|家用|没有|沒有|无|無|none|n/?a|personal|individual|private)$|不是公司|不是企业|不是企業|非企业|非企業|个人购买|個人購買|not a company|personal use`)
+	// One-character demand answers to a choice question.
+	extDemandShort = map[string]cases.Demand{"修": cases.DemandRepair, "退": cases.DemandReturn,
+		"换": cases.DemandExchange, "換": cases.DemandExchange, "问": cases.DemandConsultation, "問": cases.DemandConsultation}
+)
+
+// extTrimAnswer strips surrounding space and closing punctuation.
+func extTrimAnswer(s string) string {
+	return strings.TrimSpace(strings.Trim(strings.TrimSpace(s), ".。!！~～,，"))
+}
+
+// ParseFieldAnswer interprets text as the answer to a question about field.
+// It is more lenient than Extract: a bare "张三" answers customer_name, "不知道"
+// answers batch, purchase_proof, occurred_at, environment and tried with
+// cases.Unknown, and "没有"/"none" answers tried with "none". On an invalid
+// answer ok is false and hint is a template hint key ("phone.invalid",
+// "email.invalid", "date.invalid", "demand.invalid", or "generic").
+func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time.Time) (value string, ok bool, hint string) {
+	s := extTrimAnswer(extNormalize(text))
+	lower := strings.ToLower(s)
+	if s == "" {
+		switch field {
+		case cases.FieldPhone:
+			return "", false, "phone.invalid"
+		case cases.FieldEmail:
+			return "", false, "email.invalid"
+		case cases.FieldPurchaseDate, cases.FieldOccurredAt:
+			return "", false, "date.invalid"
+		case cases.FieldDemand:
+			return "", false, "demand.invalid"
+		}
+		return "", false, "generic"
+	}
+	unknown := extUnknownRe.MatchString(s)
+	switch field {
+	case cases.FieldCustomerName:
+		if v, ok, hint := extAnswerName(s); ok || !extHasContact(s) && len(x.findModels(s)) == 0 {
+			return v, ok, hint
+		}
+		// "孙丽 15900001234", "JOHN SMITH 13900001111", "赵敏 手机号:+86-186…",
+		// "何平 15012345678 型号TO-32L", "XX门店 店长 赵刚 电话 010-…": the
+		// name is what is left once contact details and codes are taken out.
+		if v := x.nameBesideDetails(s); v != "" {
+			return v, true, ""
+		}
+		return "", false, "generic"
+
+	case cases.FieldCompany:
+		if extNoCoRe.MatchString(s) {
+			return "none", true, ""
+		}
+		if v := extFindCompany(s); v != "" {
+			return v, true, ""
+		}
+		v := strings.TrimSpace(extCoStrip.ReplaceAllString(s, ""))
+		if n := utf8.RuneCountInString(v); n < 2 || n > 60 || extNotAnswer[strings.ToLower(v)] || extDigits(v) == v || unknown {
+			return "", false, "generic"
+		}
+		return v, true, ""
+
+	case cases.FieldPhone:
+		if ps := extFindPhones(s); len(ps) > 0 {
+			if c, ok := extPick(s, ps); ok {
+				return c.value, true, ""
+			}
+		}
+		return "", false, "phone.invalid"
+
+	case cases.FieldEmail:
+		if es := extFindEmails(s); len(es) > 0 {
+			if c, ok := extPick(s, es); ok {
+				return c.value, true, ""
+			}
+		}
+		return "", false, "email.invalid"
+
+	case cases.FieldPurchaseProof:
+		if c, ok := extPick(s, x.findProofs(s)); ok {
+			return c.value, true, ""
+		}
+		if unknown {
+			return cases.Unknown, true, ""
+		}
+		if m := extBareIDRe.FindStringSubmatch(s); m != nil && extHasDigit.MatchString(m[1]) && len(m[1]) >= 4 {
+			return m[1], true, ""
+		}
+		return "", false, "generic"
+
+	case cases.FieldProductModel:
+		// Asked for the model, a bare code with words in it ("HP-N30 Pro")
+		// is the answer as written.
+		if m := extModelAnswerRe.FindStringSubmatch(extModelLead.ReplaceAllString(strings.TrimSpace(s), "")); m != nil && extHasDigit.MatchString(m[1]) && !unknown {
+			return strings.TrimSpace(m[1]), true, ""
+		}
+		if c, ok := extPick(s, x.findModels(s)); ok {
+			return c.value, true, ""
+		}
+		if m := extBareIDRe.FindStringSubmatch(s); m != nil && !unknown && !extNotAnswer[strings.ToLower(m[1])] &&
+			(extHasDigit.MatchString(m[1]) || (len(m[1]) >= 2 && strings.ToUpper(m[1]) == m[1])) {
+			return m[1], true, ""
+		}
+		return "", false, "generic"
+
+	case cases.FieldBatch:
+		if c, ok := extPick(s, x.findBatches(s)); ok {
+			return c.value, true, ""
+		}
+		if unknown {
+			return cases.Unknown, true, ""
+		}
+		if m := extBareIDRe.FindStringSubmatch(s); m != nil && extHasDigit.MatchString(m[1]) {
+			return m[1], true, ""
+		}
+		return "", false, "generic"
+
+	case cases.FieldPurchaseDate, cases.FieldOccurredAt:
+		ms := dtFind(s, now, x.loc)
+		if len(ms) == 0 {
+			// A purchase date is often forgotten; the proof of purchase settles it later.
+			if unknown {
+				return cases.Unknown, true, ""
+			}
+			return "", false, "date.invalid"
+		}
+		n := now.In(x.loc)
+		today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, x.loc)
+		if ms[0].date.After(today) {
+			return "", false, "date.invalid" // neither a purchase nor a fault lies ahead
+		}
+		return ms[0].date.Format("2006-01-02"), true, ""
+
+	case cases.FieldEnvironment:
+		if v := extFindEnvironment(s); v != "" {
+			return v, true, ""
+		}
+		if unknown {
+			return cases.Unknown, true, ""
+		}
+		if extNotAnswer[lower] {
+			return "", false, "generic"
+		}
+		return s, true, ""
+
+	case cases.FieldTried:
+		if v := extFindTried(s); v != "" {
+			return v, true, ""
+		}
+		if extNoneRe.MatchString(lower) {
+			return "none", true, ""
+		}
+		if unknown {
+			return cases.Unknown, true, ""
+		}
+		if extNotAnswer[lower] {
+			return "", false, "generic"
+		}
+		return s, true, ""
+
+	case cases.FieldSymptom:
+		if extNotAnswer[lower] {
+			return "", false, "generic"
+		}
+		return s, true, ""
+
+	case cases.FieldDemand:
+		if d, ok := ParseDemand(s); ok {
+			return string(d), true, ""
+		}
+		if extOtherRe.MatchString(s) {
+			return string(cases.DemandOther), true, ""
+		}
+		if d, ok := extDemandShort[strings.TrimRight(s, "吧啊呀了的嘛")]; ok {
+			return string(d), true, ""
+		}
+		// A choice number, in the order cases.Demands offers them.
+		if n, err := strconv.Atoi(s); err == nil && n >= 1 && n <= len(cases.Demands) {
+			return string(cases.Demands[n-1]), true, ""
+		}
+		if d := cases.Demand(lower); d.Valid() {
+			return string(d), true, ""
+		}
+		return "", false, "demand.invalid"
+	}
+	return "", false, "generic"
+}
+
+// extCapitalize capitalises a name word; one typed in capitals ("SMITH")
+// is written "Smith".
+func extCapitalize(w string) string {
+	if len(w) > 1 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
+		w = strings.ToLower(w)
+	}
+	return strings.ToUpper(w[:1]) + w[1:]
+}
+
+var (
+	// extContactLabel names a contact detail: 电话, 手机号, tel, my number is.
+	extContactLabel = regexp.MustCompile(`(?i)(?:我的)?(?:微信同号|微信同號|同微信|微信号同手机|微信號同手機|联系电话|聯絡電話|聯繫電話|联系方式|聯絡方式|聯繫方式|手机号码|手機號碼|手机号|手機號|电话号码|電話號碼|电话|電話|手机|手機|座机|座機|市话|市話|邮箱|郵箱|号码|號碼|微信|\b(?:my\s+)?(?:phone|mobile|cell|cellphone|tel|telephone|landline|whatsapp|wechat|line|number|email|e-mail|contact)(?:\s+(?:number|no\.?|is|:))*\b)[\s:：]*(?:是|is\b)?`)
+	extContactSep   = regexp.MustCompile(`[\s,，、;；:/|()（）]+`)
+)
+
+// extDetailLabel is a label left behind once a code was masked, or a role
+// that stands next to a name ("店长 赵刚").
+var extDetailLabel = regexp.MustCompile(`^(?i:型号|型號|机型|機型|订单号?|訂單號?|订单编号|訂單編號|单号|單號|批次号?|批次號?|model|order|no\.?|店长|店長|经理|經理|老板|老闆|主管|负责人|負責人|联系人|聯繫人|聯絡人|工程师|工程師|采购|採購|厂长|廠長|总监|總監|主任|前台|行政|助理|秘书|秘書|师傅|師傅|老师|老師|先生|女士|小姐)$`)
+
+// extNameSplit separates the parts of a short reply.
+var extNameSplit = regexp.MustCompile(`[\s,，、;；/|()（）]+`)
+
+// extNameLike reports whether v reads as a person's name: Latin letters, or
+// Chinese led by a surname ("孙丽", "小陈", "王先生").
+func extNameLike(v string) bool {
+	if !extHasHan(v) {
+		return true
+	}
+	if m := extMixedNameRe.FindStringSubmatch(v); m != nil {
+		v = m[2] + m[3] // "Kevin 吴": the Chinese part is the surname
+	}
+	rs := []rune(v)
+	if len(rs) >= 2 && strings.ContainsRune("小老阿", rs[0]) && extSurnames[string(rs[1])] {
+		return true
+	}
+	return extHasSurname(v)
+}
+
+// nameBesideDetails reads the name in a reply that also holds a phone
+// number, an email address, a model or an order number.
+func (x *Extractor) nameBesideDetails(s string) string {
+	rest := extStripContacts(s)
+	rest = extMaskAll(rest, x.findProofs(rest))
+	rest = extMaskAll(rest, x.findBatches(rest))
+	rest = extMaskAll(rest, x.findModels(rest))
+	whole := strings.Join(strings.Fields(rest), " ")
+	if v, ok, _ := extAnswerName(whole); ok && extNameLike(v) && !extDetailLabel.MatchString(v) {
+		return v
+	}
+	var found []string
+	for _, tok := range extNameSplit.Split(rest, -1) {
+		if tok == "" || extDetailLabel.MatchString(tok) {
+			continue
+		}
+		if v, ok, _ := extAnswerName(tok); ok && extNameLike(v) && extHasHan(v) {
+			found = append(found, v)
+		}
+	}
+	if len(found) == 1 {
+		return found[0]
+	}
+	return ""
+}
+
+// extHasContact reports whether s holds a phone number or an email address.
+func extHasContact(s string) bool {
+	return len(extFindPhones(s)) > 0 || len(extFindEmails(s)) > 0
+}
+
+// extStripContacts removes phone numbers, email addresses and their labels
+// from a short reply, leaving what else it says (usually a name).
+func extStripContacts(s string) string {
+	s = extMaskAll(s, extFindEmails(s))
+	s = extMaskAll(s, extFindPhones(s))
+	s = extContactLabel.ReplaceAllString(s, " ")
+	return strings.TrimSpace(extContactSep.ReplaceAllString(s, " "))
+}
+
+// extMixedNameRe is an English given name with a Chinese surname, either order.
+var extMixedNameRe = regexp.MustCompile(`^(?:([A-Za-z]{2,15})\s*(\p{Han}{1,3})|(\p{Han}{1,3})\s*([A-Za-z]{2,15}))$`)
+
+func extAnswerName(s string) (string, bool, string) {
+	if v := extFindName(s); v != "" {
+		return v, true, ""
+	}
+	v := extTrimAnswer(extNameStrip.ReplaceAllString(s, ""))
+	if extNotAnswer[strings.ToLower(v)] || extUnknownRe.MatchString(v) || extRefuseRe.MatchString(v) {
+		return "", false, "generic"
+	}
+	if extHanName.MatchString(v) {
+		if n := extCutNameTail(v); utf8.RuneCountInString(n) > 1 || extSurnames[n] {
+			return n, true, ""
+		}
+		return "", false, "generic"
+	}
+	if m := extMixedNameRe.FindStringSubmatch(v); m != nil && extHasSurname(m[2]+m[3]) && !extEnNotName[strings.ToLower(m[1]+m[4])] && !extNotAnswer[strings.ToLower(m[1]+m[4])] {
+		if m[1] != "" {
+			return extCapitalize(m[1]) + " " + m[2], true, "" // "Kevin 吴"
+		}
+		return m[3] + " " + extCapitalize(m[4]), true, ""
+	}
+	if extEnNameRe.MatchString(v) {
+		words := strings.Fields(v)
+		for i, w := range words {
+			words[i] = extCapitalize(w)
+		}
+		return strings.Join(words, " "), true, ""
+	}
+	return "", false, "generic"
+}
