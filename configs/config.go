@@ -17,6 +17,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"go.yaml.in/yaml/v3"
@@ -30,7 +31,7 @@ import (
 	"github.com/kefu-dev/kefu/dialog/nlu"
 )
 
-//go:embed rules.yaml faq.yaml templates/*.yaml kefu.example.yaml
+//go:embed rules.yaml model.txt faq.yaml templates/*.yaml kefu.example.yaml
 var files embed.FS
 
 // Config is kefu's configuration. Durations are Go durations ("30m", "4h").
@@ -53,6 +54,7 @@ type Config struct {
 		ReminderAfter time.Duration `yaml:"reminder_after"`
 		Timezone      string        `yaml:"timezone"`
 		RulesFile     string        `yaml:"rules_file"`
+		ModelFile     string        `yaml:"model_file"`
 		FAQFile       string        `yaml:"faq_file"`
 		TemplatesDir  string        `yaml:"templates_dir"`
 	} `yaml:"dialog"`
@@ -424,6 +426,41 @@ func (c *Config) Location() *time.Location {
 	return loc
 }
 
+// shippedModel is the classifier shipped in configs/model.txt, parsed
+// once: it is immutable and every engine of the process may share it.
+var shippedModel = sync.OnceValues(func() (*nlu.Model, error) {
+	b, err := files.ReadFile("model.txt")
+	if err != nil {
+		return nil, err
+	}
+	return nlu.ReadModel(bytes.NewReader(b))
+})
+
+// Model loads the statistical classifier: dialog.model_file, the shipped
+// one when empty, none when "none" (rules only).
+func (c *Config) Model() (*nlu.Model, error) {
+	switch c.Dialog.ModelFile {
+	case "none":
+		return nil, nil
+	case "":
+		m, err := shippedModel()
+		if err != nil {
+			return nil, fmt.Errorf("dialog.model_file (shipped): %w", err)
+		}
+		return m, nil
+	}
+	f, err := os.Open(c.Dialog.ModelFile)
+	if err != nil {
+		return nil, fmt.Errorf("dialog.model_file: %w", err)
+	}
+	defer f.Close()
+	m, err := nlu.ReadModel(f)
+	if err != nil {
+		return nil, fmt.Errorf("dialog.model_file (%s): %w", c.Dialog.ModelFile, err)
+	}
+	return m, nil
+}
+
 // Engine builds the dialog engine from this configuration.
 func (c *Config) Engine() (*dialog.Engine, error) {
 	rules, err := c.Rules()
@@ -453,8 +490,12 @@ func (c *Config) Engine() (*dialog.Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("extract: %w", err)
 	}
+	model, err := c.Model()
+	if err != nil {
+		return nil, err
+	}
 	return dialog.NewEngine(dialog.Config{
-		Rules: rules, SLA: c.SLA, Extractor: x, Templates: tpl, FAQ: faq,
+		Rules: rules, SLA: c.SLA, Extractor: x, Templates: tpl, FAQ: faq, Model: model,
 		MaxAttempts: c.Dialog.MaxAttempts, ReminderAfter: c.Dialog.ReminderAfter, Location: c.Location(),
 	})
 }

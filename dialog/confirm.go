@@ -63,6 +63,26 @@ func (s *step) onConfirm(text, choice string) {
 			s.askWhich()
 			return
 		}
+		in := s.interpret(text)
+		switch {
+		case in.Problem != "":
+			// More detail, not a correction: add it and confirm again.
+			sym := s.st.Fields[cases.FieldSymptom]
+			if !strings.Contains(sym, in.Problem) {
+				s.st.Fields[cases.FieldSymptom] = strings.TrimLeft(sym+s.listSep()+in.Problem, "，; ")
+				s.addText(in.Text.Orig)
+				s.reclassify()
+			}
+			s.say("confirm.more", nil)
+			s.askConfirm()
+			return
+		case nlu.IsPolite(text) && !nlu.HasCorrection(text):
+			s.register() // "好 记下了 谢谢" agrees
+			return
+		case nlu.IsQuestion(text):
+			s.askAside()
+			return
+		}
 		s.retry("hint.generic") // the re-asked question already says how to confirm
 		return
 	}

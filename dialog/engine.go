@@ -128,6 +128,7 @@ func cloneState(st State) State {
 		}
 	}
 	c.Reasons = slices.Clone(st.Reasons)
+	c.Declined = slices.Clone(st.Declined)
 	if st.Asked != nil {
 		c.Asked = make(map[cases.FieldKey]int, len(st.Asked))
 		for k, v := range st.Asked {

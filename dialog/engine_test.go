@@ -265,7 +265,7 @@ func TestInvalidAnswersHandOffAfterThree(t *testing.T) {
 	if b.st.Phase == dialog.PhaseWaitingAgent {
 		t.Fatal("handed off after two failures")
 	}
-	b.send("不告诉你")
+	b.send("8899")
 	if b.st.Phase != dialog.PhaseWaitingAgent || b.st.HandoffReason != "too_many_attempts" {
 		t.Fatalf("phase %s reason %q after three failures", b.st.Phase, b.st.HandoffReason)
 	}

@@ -122,10 +122,20 @@ func (s *step) collect(text, choice string) {
 			break
 		}
 		switch {
+		case in != nil && in.Has(nlu.IntentRefuse) && !learned && choice == "" && (asking != cases.FieldEmail || !s.st.Batch):
+			// Not given is an answer too: the channel stays the contact,
+			// the name or the model can wait for the agent.
+			s.st.Declined = append(s.st.Declined, asking)
+			s.st.Asking, s.st.Attempts = "", 0
+			key := "declined." + string(asking)
+			if !s.e.cfg.Templates.Has(key) {
+				key = "declined"
+			}
+			s.say(key, nil)
 		case asking == cases.FieldPurchaseDate && in != nil && in.VaguePurchase:
 			s.retry("hint.date.invalid") // when is unclear: say how to put it
 			return
-		case choice == "" && !s.st.Aside && in != nil && in.Has(nlu.IntentQuestion):
+		case choice == "" && in != nil && in.Has(nlu.IntentQuestion):
 			s.askAside()
 			return
 		case learned:
@@ -318,7 +328,9 @@ func (s *step) reclassify() {
 // customer is not asked the same thing over and over while other questions
 // wait.
 func (s *step) missing(c cases.Category) []cases.FieldKey {
-	m := s.e.cfg.Rules.Missing(c, s.st.Fields)
+	m := slices.DeleteFunc(s.e.cfg.Rules.Missing(c, s.st.Fields), func(k cases.FieldKey) bool {
+		return slices.Contains(s.st.Declined, k) || k == cases.FieldEmail && slices.Contains(s.st.Declined, cases.FieldPhone)
+	})
 	slices.SortStableFunc(m, func(a, b cases.FieldKey) int {
 		ra, rb := askRank(a), askRank(b)
 		if s.st.Asked[a] >= 2 {
@@ -500,7 +512,7 @@ func (s *step) askAside() {
 // off after too many failed attempts. Only a message from which nothing at
 // all was learned gets here.
 func (s *step) retry(hintKey string) {
-	if s.ev.Choice == "" && !s.st.Aside && nlu.IsQuestion(s.text) {
+	if s.ev.Choice == "" && nlu.IsQuestion(s.text) {
 		s.askAside()
 		return
 	}

@@ -54,6 +54,9 @@ type State struct {
 	// NameGuessed: the name came from a reply that only looked like one;
 	// a name said explicitly replaces it.
 	NameGuessed bool `json:"name_guessed,omitempty"`
+	// Declined lists fields the customer would not give: they are not
+	// asked again (the channel itself is the contact when the phone is).
+	Declined []cases.FieldKey `json:"declined,omitempty"`
 
 	Category       cases.Category `json:"category,omitempty"`
 	Subtype        string         `json:"subtype,omitempty"`

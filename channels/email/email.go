@@ -354,7 +354,7 @@ const ChoiceAutoReply = "event:auto_reply"
 func (c *Channel) inbound(ctx context.Context, m *Message, raw []byte, received time.Time) (channels.Inbound, Thread, error) {
 	in := channels.Inbound{
 		Channel: channels.Email, ExternalMessageID: m.ExternalID(), ExternalUserID: m.From,
-		DisplayName: m.FromName, Text: m.Text, Attachments: m.Attachments, ReceivedAt: received,
+		DisplayName: m.FromName, Text: withSubject(m), Attachments: m.Attachments, ReceivedAt: received,
 	}
 	th, err := c.opt.Threads.ThreadGet(ctx, m.From)
 	if err != nil {
@@ -481,4 +481,19 @@ func reverse(s []string) []string {
 		out[len(s)-1-i] = v
 	}
 	return out
+}
+
+// replySubjectRe marks a subject that only answers an earlier mail.
+var replySubjectRe = regexp.MustCompile(`(?i)^\s*(re|fw|fwd|aw|sv|答复|回复|回覆|轉寄|转发)\s*[:：]`)
+
+// withSubject puts a new mail's subject in front of its body: customers
+// often say the problem there ("洗衣机漏水") and the body only adds to it.
+// A reply's subject repeats ours and is left out.
+func withSubject(m *Message) string {
+	subj := strings.TrimSpace(m.Subject)
+	if subj == "" || replySubjectRe.MatchString(subj) || len(m.References) > 0 || len(m.InReplyTo) > 0 ||
+		strings.Contains(m.Text, subj) {
+		return m.Text
+	}
+	return strings.TrimSpace(subj + "\n" + m.Text)
 }

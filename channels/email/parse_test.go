@@ -43,7 +43,7 @@ func TestParseTestdata(t *testing.T) {
 		{file: "attachments.eml", from: "li.lei@example.com", name: "李雷", subject: "照片",
 			text: []string{"附件是损坏的照片和发票。"}, attNames: []string{"损坏照片.jpg", "发票.pdf", "part-4.png"}},
 		{file: "thread_2.eml", from: "zhang.wei@example.com", subject: "Re: [K-000123] 冰箱不制冷",
-			text: []string{"型号是 BCD-215"}, notText: []string{"张伟", "某某公司", "写道", "请问冰箱"}},
+			text: []string{"型号是 BCD-215", "张伟", "某某公司"}, notText: []string{"写道", "请问冰箱"}}, // the signature is kept: it names the customer
 		{file: "outlook_reply.eml", from: "bob@example.com", subject: "RE: [K-000456] Oven",
 			text: []string{"Yes, tomorrow morning works."}, notText: []string{"inline quoted", "Original Message", "technician"}},
 		{file: "ooo_autoreply.eml", from: "zhao.liu@example.com", subject: "自动回复: 冰箱不制冷", auto: AutoSubmitted, text: []string{"我正在休假"}},
@@ -135,7 +135,7 @@ func TestStripQuoted(t *testing.T) {
 		{"foxmail", "可以\n\n发件人：客服 <s@k.test>\n发送时间：2024年3月1日", "可以"},
 		{"qq", "明天上午\n在 2024年3月1日 15:05，客服 <s@k.test> 写道：\n> 什么时候方便", "明天上午"},
 		{"outlook underline", "fine\n________________________________\nFrom: Kefu\nSent: today", "fine"},
-		{"signature", "Model X\n-- \nBob\nACME", "Model X"},
+		{"signature kept without its separator", "Model X\n-- \nBob\nACME", "Model X\nBob\nACME"},
 		{"inline quotes", "> question 1\nanswer 1\n> question 2\nanswer 2", "answer 1\nanswer 2"},
 		{"sent from", "broken\n\nSent from my iPhone", "broken"},
 		{"from in text", "From: my shop on Main street I bought it", "From: my shop on Main street I bought it"},

@@ -24,7 +24,8 @@ var (
 // StripQuoted returns what the customer wrote in a reply: the text above
 // the quoted earlier message (English and Chinese reply headers,
 // "-----Original Message-----", Outlook's header block), without "> "
-// quoted lines, a "-- " signature or a "Sent from my phone" line.
+// quoted lines or a "Sent from my phone" line. The signature stays (its
+// "-- " separator goes): it names the customer, their company and phone.
 func StripQuoted(text string) string {
 	lines := strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n")
 	out := make([]string, 0, len(lines))
@@ -36,7 +37,7 @@ cut:
 		}
 		switch {
 		case l == "-- " || l == "--":
-			break cut // the signature separator (RFC 3676)
+			continue // the signature separator (RFC 3676); the signature is kept
 		case onWroteRe.MatchString(l), onStartRe.MatchString(l) && wroteEndRe.MatchString(next):
 			break cut
 		case originalRe.MatchString(l), zhWroteRe.MatchString(l), zhFromRe.MatchString(l):

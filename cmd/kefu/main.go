@@ -6,6 +6,7 @@
 //	kefu config example              print the annotated example configuration
 //	kefu simulate FILE…              replay transcripts on a throwaway store with a fake clock
 //	kefu eval FILE|DIR…              score the engine on a labelled corpus
+//	kefu train FILE|DIR…             train the statistical classifier
 //	kefu user add -name N -role R [-department D]   create a staff user; prints the API token once
 package main
 
@@ -50,6 +51,7 @@ const usage = `usage:
   kefu config example                print an annotated example configuration
   kefu simulate [-check] FILE…       replay transcript files (see README)
   kefu eval [-json] [-v] FILE|DIR…   score the engine on a labelled corpus (testdata/corpus)
+  kefu train [-dev DIR] [-out FILE] FILE|DIR…  train the classifier on labelled conversations
   kefu wechat menu push [-config FILE]  push the configured (or default) Official Account menu
   kefu user add -name N -role R [-department D] [-config FILE]
                                      create a staff user and print their API token (shown once)
@@ -108,6 +110,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return simulateCmd(ctx, rest, stdout, stderr)
 	case "eval":
 		return evalCmd(ctx, rest, stdout, stderr)
+	case "train":
+		return trainCmd(ctx, rest, stdout, stderr)
 	case "wechat":
 		if len(rest) < 2 || rest[0] != "menu" || rest[1] != "push" {
 			fmt.Fprint(stderr, usage)

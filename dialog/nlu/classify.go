@@ -241,6 +241,11 @@ func (c *Classifier) Classify(texts []string, fields map[cases.FieldKey]string) 
 			total += s
 		}
 	}
+	if best != "" && a.catW[best] == 0 && probs != nil && probs[catIndex(best)] < c.model.Alone {
+		// No word of the rules and a model unsure of itself: better to
+		// ask than to guess.
+		best = ""
+	}
 	if best != "" {
 		res.Category = best
 		res.Confidence = bestS / total
@@ -308,6 +313,20 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 	}
 	if name, why, ok := c.signal(a, cases.P2, c.rules.Priority.P2, company); ok && cat != "" && cat != cases.CategoryConsultation {
 		return cases.P2, append(reasons, fmt.Sprintf("p2:%s(%s)", name, why))
+	}
+	if cat == cases.CategoryConsultation {
+		return cases.P3, append(reasons, "priority:consultation")
+	}
+	if c.model != nil && cat != "" {
+		// No signal either way: the model has seen how customers whose
+		// product is unusable put it.
+		p := c.model.Priorities(a.lower)
+		switch share := p[1] / (p[1] + p[2]); {
+		case share >= 0.65:
+			return cases.P2, append(reasons, fmt.Sprintf("p2:model(%.2f)", share))
+		case share <= 0.35:
+			return cases.P3, append(reasons, fmt.Sprintf("p3:model(%.2f)", 1-share))
+		}
 	}
 	def := cases.P3
 	if rule := c.rules.Category(cat); rule != nil && rule.DefaultPriority != "" {

@@ -26,6 +26,7 @@ const (
 	IntentStatus                        // asks about progress
 	IntentNewProblem                    // 还有一个问题
 	IntentUnknown                       // says they do not know
+	IntentRefuse                        // will not give it ("不方便给", "contact me here")
 )
 
 var (
@@ -190,6 +191,9 @@ func intents(lower string) Intent {
 	}
 	if unknownRe.MatchString(t) {
 		in |= IntentUnknown
+	}
+	if refuseRe.MatchString(t) {
+		in |= IntentRefuse
 	}
 	return in
 }

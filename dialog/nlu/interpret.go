@@ -303,7 +303,7 @@ func usedByOther(field cases.FieldKey, v string, found map[cases.FieldKey]string
 }
 
 // refuseRe is a refusal to give something ("不告诉你", "I'd rather not say").
-var refuseRe = regexp.MustCompile(`(?i)微信上联系|微信联系我|就在这里联系|在这里联系|这里说就行|contact me here|message me here|reach me here|不告诉|不想说|不想告诉|不想给|不给你|不方便给|不方便说|不方便透露|保密|隐私|凭什么|关你什么事|rather not|won't tell|not telling|none of your business|prefer not|no comment`)
+var refuseRe = regexp.MustCompile(`(?i)微信上联系|微信联系|就在这里联系|在这里联系|这里说就行|这里回我|这里回复我|直接回我|在这回|不用留|不留了|不想留|contact me here|message me here|reach me here|reply here|just reply here|don't want to give|do not want to give|不告诉|不告诉|不想说|不想告诉|不想给|不给你|不方便给|不方便说|不方便透露|保密|隐私|凭什么|关你什么事|rather not|won't tell|not telling|none of your business|prefer not|no comment`)
 
 // substantive reports whether a clause says something in words: two
 // Chinese characters or three English words; a bare number or code does not.

@@ -26,6 +26,9 @@ type Model struct {
 	// P1Threshold is the probability of P1 above which the model alone
 	// raises a case to P1 (recall first: set low).
 	P1Threshold float64
+	// Alone is the probability the model needs to name a category when
+	// no keyword of the rules points anywhere.
+	Alone float64
 
 	category *linear // classes: cases.Categories
 	priority *linear // classes: P1, P2, P3
@@ -41,6 +44,11 @@ type linear struct {
 // Categories returns the probability of each of cases.Categories.
 func (m *Model) Categories(lower string) []float64 {
 	return m.category.predict(features(lower))
+}
+
+// Priorities returns the probabilities of P1, P2 and P3.
+func (m *Model) Priorities(lower string) []float64 {
+	return m.priority.predict(features(lower))
 }
 
 // PriorityP1 returns the probability that the text describes a P1 case.
@@ -165,7 +173,7 @@ type TrainExample struct {
 // TrainOptions tune training; zero values take the defaults.
 type TrainOptions struct {
 	Epochs  int     // passes over the data (default 40)
-	L2      float64 // weight decay per example (default 1e-4)
+	L2      float64 // weight decay per update (default 0.03)
 	Rate    float64 // AdaGrad learning rate (default 0.5)
 	MinDocs int     // a feature must occur in this many examples (default 2)
 }
@@ -177,7 +185,7 @@ func Train(examples []TrainExample, opt TrainOptions) *Model {
 		opt.Epochs = 40
 	}
 	if opt.L2 <= 0 {
-		opt.L2 = 1e-4
+		opt.L2 = 0.03
 	}
 	if opt.Rate <= 0 {
 		opt.Rate = 0.5
@@ -214,7 +222,7 @@ func Train(examples []TrainExample, opt TrainOptions) *Model {
 		prioY[i] = indexOf(prios, string(ex.Priority))
 	}
 	return &Model{
-		Weight: 1, P1Threshold: 0.5,
+		Weight: 1, P1Threshold: 0.5, Alone: 0.6,
 		category: fit(cats, docs, catY, opt),
 		priority: fit(prios, docs, prioY, opt),
 	}
@@ -289,7 +297,7 @@ func fit(classes []string, docs [][]string, y []int, opt TrainOptions) *linear {
 // "task" line with the classes, a "bias" line and one line per feature.
 func (m *Model) WriteTo(w io.Writer) (int64, error) {
 	bw := bufio.NewWriter(w)
-	fmt.Fprintf(bw, "kefu-model 1\nweight %g\np1_threshold %g\n", m.Weight, m.P1Threshold)
+	fmt.Fprintf(bw, "kefu-model 1\nweight %g\np1_threshold %g\nalone %g\n", m.Weight, m.P1Threshold, m.Alone)
 	for _, t := range []struct {
 		name string
 		l    *linear
@@ -334,7 +342,7 @@ func ReadModel(r io.Reader) (*Model, error) {
 			if len(f) != 2 || f[1] != "1" {
 				return nil, bad("unknown version")
 			}
-		case "weight", "p1_threshold":
+		case "weight", "p1_threshold", "alone":
 			if len(f) != 2 {
 				return nil, bad(f[0])
 			}
@@ -342,10 +350,13 @@ func ReadModel(r io.Reader) (*Model, error) {
 			if err != nil {
 				return nil, bad(err.Error())
 			}
-			if f[0] == "weight" {
+			switch f[0] {
+			case "weight":
 				m.Weight = v
-			} else {
+			case "p1_threshold":
 				m.P1Threshold = v
+			default:
+				m.Alone = v
 			}
 		case "task":
 			if len(f) < 3 {
