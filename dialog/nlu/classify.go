@@ -148,8 +148,10 @@ type analysis struct {
 	ignored  []Evidence
 }
 
-func (c *Classifier) analyse(t Text) *analysis {
-	lower := Mainland(t)
+func (c *Classifier) analyse(t Text) *analysis { return c.analyseLower(Mainland(t)) }
+
+// analyseLower finds the evidence in folded text.
+func (c *Classifier) analyseLower(lower string) *analysis {
 	hits := c.lex.Scan(lower)
 	for i, h := range hits {
 		// Words inside a longer one still count for the all_of groups:
@@ -382,4 +384,27 @@ func (c *Classifier) Evidence(text string) (cases.Category, bool) {
 		}
 	}
 	return best, best != ""
+}
+
+// evidenceIn returns the category with the most in-scope evidence between
+// byte offsets from and to of the analysed text ("" when none).
+func (a *analysis) evidenceIn(from, to int) cases.Category {
+	var w [4]float64
+	for k, h := range a.hits {
+		if h.Start < from || h.End > to || a.scopes[k] != InScope {
+			continue
+		}
+		for _, tag := range h.Tags {
+			if tag.Kind == kindCategory {
+				w[catIndex(cases.Category(tag.Name))] += tag.Weight
+			}
+		}
+	}
+	best, bw := cases.Category(""), 0.0
+	for i, c := range cases.Categories {
+		if w[i] > bw {
+			best, bw = c, w[i]
+		}
+	}
+	return best
 }

@@ -114,10 +114,7 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 	// What does not answer the open question is kept as more of the
 	// problem; an answer is not (only problem words in it count).
 	answered := ctx.Asking != "" && ctx.Asking != cases.FieldSymptom && in.Values[ctx.Asking].Answer
-	in.Problem = ip.problem(t.Orig, answered, !ctx.HaveProblem, ctx.Now)
-	if in.Problem != "" {
-		in.Evidence, _ = ip.c.Evidence(in.Problem)
-	}
+	in.Problem, in.Evidence = ip.problem(t, in.Intents, answered, !ctx.HaveProblem, ctx.Now)
 	return in
 }
 
@@ -186,51 +183,84 @@ var (
 // problem keeps the clauses of text that describe a problem: greetings,
 // contact details and bare demands are dropped. With needEvidence (an
 // answer to another question) only clauses that point to a category count:
-// "12345" answering "phone?" is not a symptom.
-func (ip *Interpreter) problem(text string, needEvidence, first bool, now time.Time) string {
+// "12345" answering "phone?" is not a symptom. It also returns the
+// category the kept clauses point to.
+func (ip *Interpreter) problem(t Text, intent Intent, needEvidence, first bool, now time.Time) (string, cases.Category) {
+	a := ip.c.analyseLower(t.Lower)
 	var keep []string
-	for _, cl := range clauseSplit.Split(text, -1) {
-		cl = strings.TrimSpace(cl)
-		if cl == "" || IsGreeting(cl) || WantsHuman(cl) || AsksIfBot(cl) {
+	var w [4]float64
+	for _, sp := range clauses(t.Lower) {
+		cl := strings.TrimSpace(t.OrigSpan(sp.start, sp.end))
+		if cl == "" {
 			continue
 		}
-		cat, evidence := ip.c.Evidence(cl)
-		if (needEvidence || !first) && (!evidence || cat == cases.CategoryConsultation) && IsQuestion(cl) {
+		n := utf8.RuneCountInString(cl)
+		if n <= 12 && IsGreeting(cl) || intent&(IntentHuman|IntentAskBot) != 0 && (WantsHuman(cl) || AsksIfBot(cl)) {
+			continue
+		}
+		cat := a.evidenceIn(sp.start, sp.end)
+		evidence := cat != ""
+		if (needEvidence || !first) && (!evidence || cat == cases.CategoryConsultation) && intent&IntentQuestion != 0 && IsQuestion(cl) {
 			// "多久能修好？" later in the conversation is their own
 			// question, not more of the problem.
 			continue
 		}
 		if !evidence {
-			if needEvidence {
-				continue
-			}
-			if entityRe.MatchString(cl) || utf8.RuneCountInString(cl) < 4 {
+			if needEvidence || n < 4 || entityRe.MatchString(cl) || !substantive(cl) {
 				continue
 			}
 			// A bare request ("想上门维修", "Please send a technician ASAP")
 			// or a sign-off is not the problem.
-			if _, ok := ParseDemand(cl); ok && utf8.RuneCountInString(cl) < 40 {
-				continue
+			if n < 40 {
+				if _, ok := ParseDemand(cl); ok {
+					continue
+				}
 			}
-			if IsPolite(cl) || IsYes(cl) || IsNo(cl) || refuseRe.MatchString(Fold(cl)) || !substantive(cl) {
+			if n <= 30 && (IsPolite(cl) || IsYes(cl) || IsNo(cl)) || refuseRe.MatchString(Fold(cl)) {
 				continue
 			}
 			// Clauses about the purchase ("去年双十一买的", "bought it two
 			// months ago", "很早以前买的") carry field values, not the problem.
-			if purchaseRe.MatchString(cl) && timeWordRe.MatchString(cl) && utf8.RuneCountInString(cl) < 20 {
+			if n < 20 && purchaseRe.MatchString(cl) && timeWordRe.MatchString(cl) {
 				continue
 			}
-			if x := ip.x.Extract(cl, now); len(x) > 0 && utf8.RuneCountInString(cl) < 16 {
+			if n < 16 && len(ip.x.Extract(cl, now)) > 0 {
 				continue
 			}
+		} else {
+			w[catIndex(cat)]++
 		}
 		keep = append(keep, cl)
 	}
 	sep := "，"
-	if !extHasHan(text) {
+	if !extHasHan(t.Orig) {
 		sep = ", "
 	}
-	return strings.Join(keep, sep)
+	best, bw := cases.Category(""), 0.0
+	for i, c := range cases.Categories {
+		if w[i] > bw {
+			best, bw = c, w[i]
+		}
+	}
+	return strings.Join(keep, sep), best
+}
+
+// clauses splits folded text where clauseSplit would.
+func clauses(lower string) []span {
+	var out []span
+	start := 0
+	for i, r := range lower {
+		if strings.ContainsRune("，,。.！!？?；;\n", r) {
+			if i > start {
+				out = append(out, span{start, i})
+			}
+			start = i + utf8.RuneLen(r)
+		}
+	}
+	if start < len(lower) {
+		out = append(out, span{start, len(lower)})
+	}
+	return out
 }
 
 // bareName reads a message that is nothing but a name: "张伟", "王先生",
