@@ -540,3 +540,20 @@ func TestBatchModeUnknownCategory(t *testing.T) {
 		t.Errorf("want the whole list, got %+v", r)
 	}
 }
+
+func TestPhoneOverTwoMessages(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send("冰箱不制冷了，型号BCD-520W，想维修，去年五月买的")
+	if b.st.Asking != cases.FieldPhone {
+		t.Fatalf("asking %s, want the phone", b.st.Asking)
+	}
+	r := b.send("138 1234")
+	if b.st.Fields[cases.FieldPhone] != "" || r[len(r)-1].Field != cases.FieldPhone || r[len(r)-1].Kind == "retry" {
+		t.Fatalf("the first half of a number: %+v", r)
+	}
+	b.send("5678")
+	if got := b.st.Fields[cases.FieldPhone]; got != "13812345678" {
+		t.Errorf("phone = %q, want the two halves joined", got)
+	}
+}

@@ -117,9 +117,18 @@ func (s *step) collect(text, choice string) {
 				learned = true
 			}
 		}
+		if asking == cases.FieldPhone && s.st.Fields[cases.FieldPhone] == "" && choice == "" {
+			learned = s.partialPhone(text) || learned
+		}
 		if cur := s.st.Fields[asking]; cur != "" && (cur != prev || prev == "") {
 			s.st.Asking, s.st.Attempts = "", 0
+			s.st.PartialPhone = ""
 			break
+		}
+		if s.st.PartialPhone != "" && asking == cases.FieldPhone {
+			s.markAsked()
+			s.reply(Reply{Kind: "reask", Text: s.t("phone.partial", nil), Field: cases.FieldPhone})
+			return
 		}
 		switch {
 		case in != nil && in.Has(nlu.IntentRefuse) && !learned && choice == "" && (asking != cases.FieldEmail || !s.st.Batch):
@@ -558,4 +567,35 @@ func (s *step) parseCategory(text, choice string) (cases.Category, bool) {
 		return cases.Categories[n[0]-'1'], true
 	}
 	return "", false
+}
+
+var digitsOnlyRe = regexp.MustCompile(`^[\d\s\-+()]+$`)
+
+// partialPhone joins a phone number typed over two messages ("138 1234"
+// then "5678"): a short run of digits is kept until the rest arrives.
+func (s *step) partialPhone(text string) bool {
+	t := strings.TrimSpace(nlu.Fold(text))
+	if !digitsOnlyRe.MatchString(t) {
+		return false
+	}
+	var d strings.Builder
+	for _, r := range t {
+		if r >= '0' && r <= '9' || r == '+' {
+			d.WriteRune(r)
+		}
+	}
+	joined := s.st.PartialPhone + d.String()
+	if s.st.PartialPhone != "" {
+		in := s.e.nlu.Interpret(joined, nlu.Context{Asking: cases.FieldPhone, Now: s.now})
+		if v, ok := in.Values[cases.FieldPhone]; ok {
+			s.st.PartialPhone = ""
+			return s.setValue(cases.FieldPhone, v)
+		}
+	}
+	if n := len(strings.TrimPrefix(joined, "+")); n >= 3 && n <= 8 {
+		s.st.PartialPhone = joined
+		return true
+	}
+	s.st.PartialPhone = ""
+	return false
 }

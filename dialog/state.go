@@ -57,6 +57,9 @@ type State struct {
 	// Declined lists fields the customer would not give: they are not
 	// asked again (the channel itself is the contact when the phone is).
 	Declined []cases.FieldKey `json:"declined,omitempty"`
+	// PartialPhone holds the first digits of a phone number typed over
+	// two messages.
+	PartialPhone string `json:"partial_phone,omitempty"`
 
 	Category       cases.Category `json:"category,omitempty"`
 	Subtype        string         `json:"subtype,omitempty"`
