@@ -3,6 +3,7 @@ package dialog
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -141,7 +142,7 @@ func (s *step) collect(text, choice string) {
 				key = "declined"
 			}
 			s.say(key, nil)
-		case asking == cases.FieldPurchaseDate && in != nil && in.VaguePurchase:
+		case asking == cases.FieldPurchaseDate && in != nil && in.VaguePurchase && !learned:
 			s.retry("hint.date.invalid") // when is unclear: say how to put it
 			return
 		case choice == "" && in != nil && in.Has(nlu.IntentQuestion):
@@ -176,7 +177,7 @@ func (s *step) collect(text, choice string) {
 			gained = append(gained, k)
 		}
 	}
-	if choice == "" && !s.st.Aside && in != nil && in.Has(nlu.IntentQuestion) && in.Evidence != cases.CategoryConsultation {
+	if choice == "" && !s.st.Aside && in != nil && in.Has(nlu.IntentQuestion) && in.Evidence != cases.CategoryConsultation && !asksForRemedy(in) {
 		// Their own question rode along with an answer: say it will be
 		// answered, with the next question.
 		s.st.Aside, s.asideNote = true, true
@@ -186,6 +187,14 @@ func (s *step) collect(text, choice string) {
 		s.say("ack", map[string]any{"Summary": s.summary(gained, s.listSep())})
 	}
 	s.next()
+}
+
+// asksForRemedy reports whether a question is a request for a remedy
+// ("能不能给我换个新的", "can someone come and fix it?"): that is the
+// demand, not a question to answer later.
+func asksForRemedy(in *nlu.Interpretation) bool {
+	d, ok := in.Values[cases.FieldDemand]
+	return ok && d.Value != string(cases.DemandConsultation) && d.Value != string(cases.DemandOther)
 }
 
 // apply keeps everything an interpretation found: field values (an
@@ -201,6 +210,27 @@ func (s *step) apply(in *nlu.Interpretation, choice string) bool {
 			if s.setValue(k, v) {
 				learned = true
 			}
+		}
+	}
+	if s.st.Fields[cases.FieldPurchaseDate] == "" && (in.PurchaseYear != 0 || in.PurchaseVague) {
+		rough := "?"
+		if in.PurchaseYear != 0 {
+			rough = strconv.Itoa(in.PurchaseYear)
+		}
+		switch {
+		case s.st.Asking == cases.FieldPurchaseDate && s.st.PurchaseRough != "":
+			// Asked for the month and still only a rough time: that is
+			// all the customer knows.
+			if rough == "?" {
+				rough = s.st.PurchaseRough
+			}
+			if rough == "?" {
+				rough = cases.Unknown
+			}
+			learned = s.setField(cases.FieldPurchaseDate, rough) || learned
+		case rough != "?" || s.st.PurchaseRough == "":
+			s.st.PurchaseRough = rough
+			learned = true
 		}
 	}
 	if in.LooseDate != "" {
@@ -252,6 +282,29 @@ func (s *step) setValue(k cases.FieldKey, v nlu.Value) bool {
 		}
 		s.st.NameGuessed = !v.Explicit && !v.Answer
 		return true
+	}
+	if k == cases.FieldPurchaseDate && v.Value == cases.Unknown && s.st.PurchaseRough != "" && s.st.PurchaseRough != "?" {
+		v.Value = s.st.PurchaseRough // the month is forgotten, the year was said
+	}
+	cur := s.st.Fields[k]
+	switch {
+	case cur == "" || cur == cases.Unknown || cur == "none":
+	case k == cases.FieldEnvironment || k == cases.FieldTried:
+		// Said bit by bit: each part adds to what is known.
+		if strings.Contains(cur, v.Value) || v.Value == "none" || v.Value == cases.Unknown {
+			return false
+		}
+		sep := "；"
+		if !hasHan(v.Value) {
+			sep = "; "
+		}
+		return s.setField(k, cur+sep+v.Value)
+	case k == cases.FieldDemand && !v.Answer:
+		// A later question ("多久能修好？") does not undo a wish already
+		// said; a new concrete wish ("还是退了吧") does.
+		if d := cases.Demand(v.Value); d == cases.DemandConsultation || d == cases.DemandOther && cur != string(cases.DemandConsultation) {
+			return false
+		}
 	}
 	return s.setField(k, v.Value)
 }
@@ -450,8 +503,17 @@ func (s *step) ask(k cases.FieldKey) {
 	s.st.Asked[k]++
 	s.markAsked()
 	r := Reply{Text: s.t("ask."+string(k), nil), Field: k, Choices: s.choicesFor(k)}
+	again := s.t("reask."+string(k), nil)
+	switch {
+	case k == cases.FieldPurchaseDate && s.st.PurchaseRough == "?":
+		r.Text = s.t("ask.purchase_date.rough", nil)
+		again = r.Text
+	case k == cases.FieldPurchaseDate && s.st.PurchaseRough != "":
+		r.Text = s.t("ask.purchase_date.year", map[string]any{"Year": s.st.PurchaseRough})
+		again = r.Text
+	}
 	if reask {
-		r.Kind, r.Text = "reask", s.t("reask", map[string]any{"Question": s.t("reask."+string(k), nil)})
+		r.Kind, r.Text = "reask", s.t("reask", map[string]any{"Question": again})
 	}
 	if s.asideNote {
 		s.asideNote = false
@@ -571,6 +633,11 @@ func (s *step) parseCategory(text, choice string) (cases.Category, bool) {
 
 var digitsOnlyRe = regexp.MustCompile(`^[\d\s\-+()]+$`)
 
+// phoneStartRe is how a phone number can begin: a mainland mobile (13–19),
+// an area or Taiwan mobile code (0…) or a country code. "12345" is not one
+// and is answered as a wrong number rather than kept.
+var phoneStartRe = regexp.MustCompile(`^(?:\+|1[3-9]|0)`)
+
 // partialPhone joins a phone number typed over two messages ("138 1234"
 // then "5678"): a short run of digits is kept until the rest arrives.
 func (s *step) partialPhone(text string) bool {
@@ -592,7 +659,7 @@ func (s *step) partialPhone(text string) bool {
 			return s.setValue(cases.FieldPhone, v)
 		}
 	}
-	if n := len(strings.TrimPrefix(joined, "+")); n >= 3 && n <= 8 {
+	if n := len(strings.TrimPrefix(joined, "+")); n >= 3 && n <= 8 && phoneStartRe.MatchString(joined) {
 		s.st.PartialPhone = joined
 		return true
 	}

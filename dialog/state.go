@@ -60,6 +60,10 @@ type State struct {
 	// PartialPhone holds the first digits of a phone number typed over
 	// two messages.
 	PartialPhone string `json:"partial_phone,omitempty"`
+	// PurchaseRough is what is known of a purchase time said too loosely
+	// for a month: the year ("2024"), or "?" when not even that. The month
+	// is asked for once; the year is kept when the customer cannot say.
+	PurchaseRough string `json:"purchase_rough,omitempty"`
 
 	Category       cases.Category `json:"category,omitempty"`
 	Subtype        string         `json:"subtype,omitempty"`

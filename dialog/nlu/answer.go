@@ -144,18 +144,40 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 	case cases.FieldPurchaseDate, cases.FieldOccurredAt:
 		ms := dtFind(s, now, x.loc)
 		if len(ms) == 0 {
-			// A purchase date is often forgotten; the proof of purchase settles it later.
-			if unknown {
+			// A purchase date is often forgotten; the proof of purchase
+			// settles it later. "发票找不到了" or "订单号没有" speaks of the
+			// proof, not of the date.
+			if extDateUnknownRe.MatchString(s) {
 				return cases.Unknown, true, ""
 			}
 			return "", false, "date.invalid"
 		}
+		// The answer is the date said for what was asked, else one said
+		// with no cue; a delivery day or the other field's date is not it.
+		// A year alone or a vaguer time ("去年吧，记不清了") is no date,
+		// and no "unknown" either: the customer did say something.
+		want := extRolePurchase
+		if field == cases.FieldOccurredAt {
+			want = extRoleFault
+		}
 		n := now.In(x.loc)
 		today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, x.loc)
-		if ms[0].date.After(today) {
+		roles := extDateRoles(s, ms)
+		bare := dtBare(s, ms)
+		pick := ""
+		for _, r := range []extRole{want, extRoleNone} {
+			for i, m := range ms {
+				// "今天能来人吗" does not answer when.
+				now := m.kind == dtNow || m.kind == dtClock
+				if roles[i] == r && m.value() != "" && !m.future(today) && pick == "" && (r == want || !now || bare) {
+					pick = m.value()
+				}
+			}
+		}
+		if pick == "" {
 			return "", false, "date.invalid" // neither a purchase nor a fault lies ahead
 		}
-		return ms[0].date.Format("2006-01-02"), true, ""
+		return pick, true, ""
 
 	case cases.FieldEnvironment:
 		if v := extFindEnvironment(s); v != "" {
@@ -251,29 +273,64 @@ func extNameLike(v string) bool {
 }
 
 // nameBesideDetails reads the name in a reply that also holds a phone
-// number, an email address, a model or an order number.
+// number, an email address, a model or an order number: "孙丽 15900001234",
+// "Mei Wong, manager, Golden Lotus Restaurant, +65 9012 3378", "jess 0423
+// 991 470, we're in perth". The details split the reply into parts; the
+// first part that is a name is the name.
 func (x *Extractor) nameBesideDetails(s string) string {
-	rest := extStripContacts(s)
-	rest = extMaskAll(rest, x.findProofs(rest))
-	rest = extMaskAll(rest, x.findBatches(rest))
-	rest = extMaskAll(rest, x.findModels(rest))
-	whole := strings.Join(strings.Fields(rest), " ")
-	if v, ok, _ := extAnswerName(whole); ok && extNameLike(v) && !extDetailLabel.MatchString(v) {
+	rest := extStripContactsSep(s)
+	rest = extSepAll(rest, x.findProofs(rest))
+	rest = extSepAll(rest, x.findBatches(rest))
+	rest = extSepAll(rest, x.findModels(rest))
+	whole := strings.Join(strings.Fields(strings.ReplaceAll(rest, "|", " ")), " ")
+	if v := extFindName(whole); v != "" && extNameLike(v) && !extDetailLabel.MatchString(v) {
 		return v
 	}
-	var found []string
-	for _, tok := range extNameSplit.Split(rest, -1) {
-		if tok == "" || extDetailLabel.MatchString(tok) {
+	for _, part := range extNameParts.Split(rest, -1) {
+		part = strings.TrimSpace(strings.Trim(strings.TrimSpace(part), "()（）"))
+		if part == "" || extDetailLabel.MatchString(part) || extOrgLike(part) || extEnOrgLike(part) {
 			continue
 		}
-		if v, ok, _ := extAnswerName(tok); ok && extNameLike(v) && extHasHan(v) {
-			found = append(found, v)
+		if v, ok, _ := extAnswerName(part); ok && extNameLike(v) && !extDetailLabel.MatchString(v) {
+			return v
+		}
+		var found []string
+		for _, tok := range extNameSplit.Split(part, -1) {
+			if tok == "" || extDetailLabel.MatchString(tok) {
+				continue
+			}
+			if v := extHanPerson(extCutNameTail(tok), true); v != "" {
+				found = append(found, v)
+			}
+		}
+		if len(found) == 1 {
+			return found[0]
 		}
 	}
-	if len(found) == 1 {
-		return found[0]
-	}
 	return ""
+}
+
+// extNameParts splits a short reply at the details taken out of it and at
+// punctuation.
+var extNameParts = regexp.MustCompile(`[|,，;；。!！?？\n]+|\.\s+|\s-\s`)
+
+// extSepAll replaces each candidate span with a part separator.
+func extSepAll(s string, cs []extCand) string {
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := cs[i]
+		if c.start >= 0 && c.end <= len(s) && c.start < c.end {
+			s = s[:c.start] + " | " + s[c.end:]
+		}
+	}
+	return s
+}
+
+// extStripContactsSep is extStripContacts keeping a separator where each
+// contact detail was.
+func extStripContactsSep(s string) string {
+	s = extSepAll(s, extFindEmails(s))
+	s = extSepAll(s, extFindPhones(s))
+	return extContactLabel.ReplaceAllString(s, " ")
 }
 
 // extHasContact reports whether s holds a phone number or an email address.
@@ -301,11 +358,18 @@ func extAnswerName(s string) (string, bool, string) {
 	if extNotAnswer[strings.ToLower(v)] || extUnknownRe.MatchString(v) || extRefuseRe.MatchString(v) {
 		return "", false, "generic"
 	}
-	if extHanName.MatchString(v) {
-		if n := extCutNameTail(v); utf8.RuneCountInString(n) > 1 || extSurnames[n] {
+	if extHasHan(v) {
+		// "邵", "王先生", "阿强", "宏达五金厂 车间主任 龚": only what reads
+		// as a person ("快点啊", "打错了" do not).
+		if n, _ := extSigHan(v); n != "" {
 			return n, true, ""
 		}
-		return "", false, "generic"
+		if extHanName.MatchString(v) {
+			if n := extHanPerson(extCutNameTail(v), true); n != "" {
+				return n, true, ""
+			}
+			return "", false, "generic"
+		}
 	}
 	if m := extMixedNameRe.FindStringSubmatch(v); m != nil && extHasSurname(m[2]+m[3]) && !extEnNotName[strings.ToLower(m[1]+m[4])] && !extNotAnswer[strings.ToLower(m[1]+m[4])] {
 		if m[1] != "" {
@@ -316,6 +380,10 @@ func extAnswerName(s string) (string, bool, string) {
 	if extEnNameRe.MatchString(v) {
 		words := strings.Fields(v)
 		for i, w := range words {
+			lw := strings.ToLower(strings.TrimRight(w, "."))
+			if extEnNotName[lw] || extLatinStop[lw] {
+				return "", false, "generic" // "nobody was hurt", "thx"
+			}
 			words[i] = extCapitalize(w)
 		}
 		return strings.Join(words, " "), true, ""

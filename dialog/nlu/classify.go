@@ -208,7 +208,42 @@ func (c *Classifier) analyseLower(lower string) *analysis {
 			}
 		}
 	}
+	// A subtype word can lie across a longer category word ("still
+	// hasn't arrived" holds "hasn't arrived"): it still names the subtype,
+	// unless the words around it are negated or hypothetical.
+	for _, h := range c.lex.ScanAll(lower) {
+		for _, tag := range h.Tags {
+			if tag.Kind != kindSubtype || a.subN[tag.Name] > 0 && a.subSeen(h) {
+				continue
+			}
+			if a.outOfScope(h) {
+				continue
+			}
+			a.subN[tag.Name]++
+		}
+	}
 	return a
+}
+
+// subSeen reports whether h is itself one of the hits already counted.
+func (a *analysis) subSeen(h Hit) bool {
+	for _, k := range a.hits {
+		if k.Start == h.Start && k.End == h.End {
+			return true
+		}
+	}
+	return false
+}
+
+// outOfScope reports whether a hit overlapping h was found negated,
+// hypothetical or otherwise not about the customer's product.
+func (a *analysis) outOfScope(h Hit) bool {
+	for k, o := range a.hits {
+		if o.Start < h.End && h.Start < o.End && isEvidence(o) && a.scopes[k] != InScope {
+			return true
+		}
+	}
+	return false
 }
 
 // Classify classifies everything the customer said about the problem
@@ -241,6 +276,19 @@ func (c *Classifier) Classify(texts []string, fields map[cases.FieldKey]string) 
 	for _, s := range res.Scores {
 		if s > 0 {
 			total += s
+		}
+	}
+	if best != "" && a.catW[best] == 0 && probs != nil {
+		// The model weighs between the categories the words point to; it
+		// does not overrule them all for one no word points to.
+		alt, altS := cases.Category(""), math.Inf(-1)
+		for _, cat := range cases.Categories {
+			if a.catW[cat] > 0 && res.Scores[cat] > altS+1e-9 {
+				alt, altS = cat, res.Scores[cat]
+			}
+		}
+		if alt != "" {
+			best, bestS = alt, math.Max(altS, 1e-9)
 		}
 	}
 	if best != "" && a.catW[best] == 0 && probs != nil && probs[catIndex(best)] < c.model.Alone {

@@ -56,7 +56,7 @@ func TestClassifyScope(t *testing.T) {
 		{"no smoke or sparks, it just won't start", "", cases.CategoryTechnical, cases.P2},
 		{"气得我冒烟，洗衣机又不脱水了", "", cases.CategoryTechnical, cases.P2},
 		{"听说这款会爆炸，我的经常死机", "", cases.CategoryTechnical, cases.P2},
-		{"会不会漏电啊，有点担心", "", "", cases.P3},
+		{"会不会漏电啊，有点担心", "", cases.CategoryConsultation, cases.P3},
 	}
 	for _, tc := range tests {
 		got := c.Classify([]string{tc.text}, map[cases.FieldKey]string{cases.FieldCompany: tc.company})

@@ -15,63 +15,275 @@ type extDemandWord struct {
 	demand cases.Demand
 }
 
+// extDemandLeadWords are the modal and helper words that may open a cue
+// ("能修", "给我换", "就退"). The context checks look at the text before
+// the cue's own verb, so they see "能不能" in "能不能退" and "修不好就" in
+// "修不好就换".
+const extDemandLeadWords = `能|可以|要|想|给我|給我|帮我|幫我|帮忙|幫忙|申请|申請|就|直接|统一|統一|全部|整台|给|給|得|必须|必須|` +
+	`赶紧|趕緊|那|再|都|我|最好是|最好|来|來|去|送|寄|拿去|拎去|返|也|先|快|免费|免費`
+
+// extDemandWords are the cues of each demand. Customers rarely name the
+// demand ("维修", "退货"); they ask for it as a question or an action ("能修吗",
+// "派人来看看", "给我换个新的", "退了算了", "could you take it back"). On a
+// tie at one position the earlier entry wins, so the specific "寄个新的"
+// (exchange) beats the general "寄…过来" (other), and "send someone" (repair)
+// beats "send" (other). Consultation words are weakest: any concrete demand
+// wins over them.
 var extDemandWords = []extDemandWord{
-	{regexp.MustCompile(`(?i)维修|維修|修理|修一下|修好|修修|来修|來修|帮我修|幫我修|帮忙修|幫忙修|上门|上門|报修|報修|派(?:个|個|一个|一個)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|维修)|(?:过来|過來|来|來)(?:看一下|看看|检查|檢查)|\brepair(?:s|ed)?\b|\bsend (?:someone|somebody|a tech|an engineer|a repair ?man|over someone|out someone)\b|\bcome (?:and|to) (?:fix|look at|check|repair)\b|\bfix\b|\bfixed\b|\bget it fixed\b|\bhave it fixed\b|\btechnician\b|\bservice visit\b`), cases.DemandRepair},
-	{regexp.MustCompile(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|\brefund\b|\bmoney back\b`), cases.DemandRefund},
-	{regexp.MustCompile(`(?i)退货|退貨|退掉|退回|退机|退機|(?:能|可以|要|想|申请|申請|给我|給我)退(?:货|貨|掉|回|机|機)?|\breturn\b|\bsend it back\b|\btake it back\b`), cases.DemandReturn},
-	{regexp.MustCompile(`(?i)换货|換貨|换一台|換一台|换一个|換一個|换个新|換個新|换台新|換台新|换新|換新|更换|更換|调换|調換|\bexchange\b|\breplace\b|\breplacement\b|\bswap\b|\ba new one\b`), cases.DemandExchange},
-	{regexp.MustCompile(`(?i)咨询|諮詢|咨詢|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|\bhow do i\b|\bhow to\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},
+	{regexp.MustCompile(`(?i)维修|維修|修理|检修|檢修|修一下|修下|修好|修修|修一修|修吗|修嗎|修吧|修唔修|修不修|修得好|修得了|修補|修补|` +
+		`(?:` + extDemandLeadWords + `)+修|哪(?:里|裡|儿|兒|边|邊)?(?:可以|能)?修|` +
+		`(?:我要|要求|申请|申請|需要)保修|上门|上門|到府|上嚟|报修|報修|` +
+		`派(?:个|個|一个|一個|几个|幾個)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|维修|維修|技师|技師)|` +
+		`(?:安排|找|叫|搵)(?:个|個|一个|一個|一下)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|技师|技師|人員|人员|售后|售後)|` +
+		`(?:师傅|師傅|工程师|工程師|人)(?:来|來|过来|過來)(?:看|修|检|檢|处理|處理|一趟)|` +
+		`(?:来|來)人|` +
+		`(?:过来|過來|来|來)(?:看一下|看看|看下|检查|檢查|检测|檢測|瞧瞧)|(?:上门|上門|帮我|幫我|给我|給我|安排)(?:检测|檢測)|` +
+		`(?:能|可以|就|才)(?:来|來|过来|過來)(?:吗|嗎|看|睇|[?？]|\s*$)|` +
+		`(?:帮我|幫我|帮忙|幫忙|给我|給我|顺便|順便)(?:看看|看一下|看下|检查|檢查)|(?:来|來)看(?:就好|就行|吧)|拎去整|整好|整返|` +
+		`(?:^|[\s,，。!！?？])修(?:\s|$|[,，。!！])|` +
+		`\brepair(?:s|ed|ing)?\b|\bsend (?:someone|somebody|a tech|an engineer|a repair ?man|over someone|out someone|a technician)\b|` +
+		`\bcome (?:and|to) (?:fix|look at|check|repair)\b|\bcome out\b|\bfix\b|\bfixed\b|\bget it fixed\b|\bhave it fixed\b|` +
+		`\btechnician\b|\bengineer\b|\bservice visit\b|\b(?:check|look at|inspect) (?:it|them|this|the unit|the machine)\b|` +
+		`\bsomeone (?:to )?(?:check|look|come|have a look)\b|\bhave a look\b|\b(?:have|get) (?:it|them|someone) (?:looked at|checked)\b`), cases.DemandRepair},
+	{regexp.MustCompile(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|\brefund(?:ed)?\b|\bmoney back\b`), cases.DemandRefund},
+	{regexp.MustCompile(`(?i)退货|退貨|退掉|退回|退机|退機|退换|退換|退吧|退了吧|退了算了|退咗|` +
+		`(?:` + extDemandLeadWords + `)+退(?:货|貨|掉|回|机|機)?|` +
+		`\breturn(?:ing)?\b|\b(?:want|like|have) (?:it|them) returned\b|\bsend (?:it|them|this) back\b|\btake (?:it|them|this) back\b`), cases.DemandReturn},
+	{regexp.MustCompile(`(?i)换货|換貨|换新|換新|更换|更換|调换|調換|` +
+		`(?:` + extDemandLeadWords + `)+(?:换|換)|` +
+		`(?:换|換)(?:个|個|一个|一個|一台|台|一张|张|張|一把|把|一根|根|一套|套|一副|副|一只|只|隻|一块|块|塊|一件|件|一条|条|條|一部|部|过部|過部|过个|過個|成|掉|新|货|貨|机|機|吗|嗎|吧|嘛|一下)|` +
+		`(?:^|[\s,，。!！?？;；])(?:就|那|直接)?(?:换|換)|` +
+		`(?:寄|发|發|送|补|補|补发|補發|补寄|補寄|重发|重發)(?:[一两二三四五六七八九十几幾]?(?:个|個|台|张|張|把|根|套|副|只|隻|块|塊|件|条|條|支|部))?新|` +
+		`\bexchange(?:d)?\b|\breplace(?:d)?\b|\breplacement\b|\bswap(?:ped)?\b|` +
+		`\b(?:get|send|want|need|give|like|have|prefer) (?:me |us )?a new (?:one|unit|frame|device|machine)\b`), cases.DemandExchange},
+	{regexp.MustCompile(`(?i)补发|補發|补寄|補寄|补(?:一个|一個|个|個|一根|根|一套|套|一台|台|一张|張|张|一只|只|一块|一塊)|` +
+		`重新(?:发|發|寄|送)|再(?:寄|发|發|送)(?:一|个|個|次|过来|過來)|` +
+		`寄(?:个|個|一个|一個|两个|兩個|一根|一套|一只|一隻)?\p{Han}{0,6}?(?:过来|過來|给我|給我|俾我|来|來)|寄(?:个|個|一个|一個|两个|兩個|一根|一套|一只|一隻)|` +
+		`(?:我要|要|想)投(?:诉|訴)|\bcomplain(?:t)?\b|` +
+		`催(?:一下|一催|促|单|單|件|下|快递|快遞|物流)?|加急|` +
+		`(?:能不能|可不可以|可以|麻烦|麻煩|请|請)(?:快点|快點|快一点|快一點)(?:啊|吧|呀|嘛|好吗|行吗|\s|$|[,，。!！?？])|` +
+		`(?:赶紧|趕緊|尽快|盡快|快点|快點)(?:给我|給我)?(?:送|发货|發貨|发|發|寄)|` +
+		`补偿|補償|赔偿|賠償|赔钱|賠錢|赔我|賠我|补差价|補差價|补点|補點|保价|保價|` +
+		`(?:开|開|补开|補開|申请|申請|要|寄)(?:[一两兩]?[张張个個份])?(?:增值税|增值稅)?(?:专用|專用|普通)?(?:发票|發票|专票|專票)|` +
+		`(?:还|還|都)?(?:是)?(?:没|沒)(?:有)?人(?:来|來|管|联系|聯繫|聯絡|理|处理|處理|回|上门|上門)|` +
+		`(?:到底|究竟)(?:什么时候|什麼時候|几时|幾時|啥时候)|给(?:个|我个|我一个)?准话|給(?:個|我個)?準話|准确时间|準確時間|` +
+		`(?:帮我|幫我|帮忙|幫忙|麻烦|麻煩|请|請|给我|給我|你们|你們)查(?:一下|一查|查|下)?|(?:^|[\s,，。!！?？])查(?:一下|一查|下)|` +
+		`改(?:一下)?(?:收货|收貨)?地址|地址\p{Han}{0,4}改|搬(?:上去|上来|上來|上楼|上樓)|` +
+		`\bchase\b|\bchasing\b|\bresend\b|\bre-send\b|\bsend (?:me )?(?:the|a|an|one|it)\b|\bpost (?:one|it|me)\b|` +
+		`\bcompensat\w*|\bwho (?:will|is going to|'s going to) pay\b|\bpay for\b|\bexpedite\b|` +
+		`\bwhere is (?:my|the) (?:order|parcel|package|delivery|other)\b|\bwhen (?:will|is) (?:it|my order|the order|my parcel) (?:coming|arriv\w*|deliver\w*|ship\w*)\b|` +
+		`\b(?:need|send me|issue|request) (?:an? |the )?(?:vat |tax )?invoice\b|\binvoice (?:needed|required)\b`), cases.DemandOther},
+	{regexp.MustCompile(`(?i)咨询|諮詢|咨詢|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|` +
+		`正常吗|正常嗎|正常的吗|正常的嗎|正不正常|正唔正常|\bis (?:that|this|it) normal\b|` +
+		`\bhow do i\b|\bhow to\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},
 }
 
 var (
-	extDemandNegZh = regexp.MustCompile(`(?:不想|不要|不用|不需要|不打算|不必|别|別|不是要|不是想|无需|無需|不考虑|不考慮|不接受|而不是|不愿意|不願意|不愿|不願|不想要|没必要|沒必要|不)\s*(?:要|想|去|再|申请|申請|做|进行|進行|办理|辦理|给我|給我)?\s*$`)
-	extDemandNegEn = regexp.MustCompile(`(?i)(?:don't want|do not want|dont want|don't need|do not need|no need|not interested in|rather than|instead of|\bnot|without)\s*(?:to\s+|for\s+)?(?:an?\s+|any\s+|it\s+)?(?:get\s+|have\s+)?(?:it\s+)?$`)
-	extDemandPast  = regexp.MustCompile(`(?:已经|已經|已)\s*$`)
+	extDemandLead  = regexp.MustCompile(`^(?:` + extDemandLeadWords + `)+`)
+	extDemandNegZh = regexp.MustCompile(`(?:不想|不要|不用|不需要|不打算|不必|别|別|不是要|不是想|无需|無需|不考虑|不考慮|不接受|而不是|不愿意|不願意|不愿|不願|不想要|没必要|沒必要|不能|不可以|不给|不給|不肯|唔使|唔駛|唔要|唔想|没|沒|不)\s*(?:要|想|去|再|申请|申請|做|进行|進行|办理|辦理|给我|給我|给|給|帮我|幫我|让我|讓我|让|讓)?\s*$`)
+	extDemandNegEn = regexp.MustCompile(`(?i)(?:don't want|do not want|dont want|don't need|do not need|no need|not interested in|rather than|instead of|\bnot|without|done with|\bno)\s*(?:to\s+|for\s+)?(?:an?\s+|any\s+|it\s+|more\s+|another\s+)?(?:get\s+|have\s+)?(?:it\s+)?$`)
+	// "能不能给我换", "可不可以退" ask for it: the 不 is no negation.
+	extDemandANotA = regexp.MustCompile(`(?:能不能|可不可以|可唔可以|肯不肯|愿不愿意|願不願意|行不行|好不好)\s*\P{P}{0,4}$`)
+	// A demand that happened already: "已经报修", "之前修过", "被退回",
+	// "每次修好"; "I replaced the batteries", "the engineer came out".
+	extDemandPast    = regexp.MustCompile(`(?:已经|已經|已|之前|上次|曾经|曾經|被|给退|給退|每次|每回)\s*$`)
+	extDemandPastEn  = regexp.MustCompile(`(?i)\b(?:i've|i have|we've|we have|already|i|we|they|been|was|were|had)\s+$`)
+	extDemandPastEn2 = regexp.MustCompile(`(?i)^\s+(?:came|visited|was|were|has|had|did|said|note)\b`)
+	// "退了吧", "退了算了" ask for it; any other 了 right after says it is done.
+	extDemandToward = regexp.MustCompile(`^(?:过|過)(?:来|來|去|部|个|個|啲|隻|台)`)
+	extDemandAsk    = regexp.MustCompile(`^了\s*(?:吧|算了|得了|啦|拉倒)`)
+	// A segment that ends in 了 tells what was done: "电池都换新的了",
+	// "报修三天了".
+	extDemandReported = regexp.MustCompile(`报修|報修|送修`)
+	extDemandSince    = regexp.MustCompile(`^[^\s,，。;；!！?？]{0,8}了`)
+	extDemandDoneSeg  = regexp.MustCompile(`^[^\s,，。;；!！?？]*[^好行算得以\s,，。;；!！?？]了\s*(?:$|[\s,，。;；!！?？])`)
+	// "换主板之前", "修好以后": a time clause, not a request.
+	extDemandWhen = regexp.MustCompile(`^[^\s,，。;；!！?？]{0,8}?(?:之前|以前|之后|之後|以后|以後|的时候|的時候)`)
+	// A threat or fallback governs what follows closely: "不然我就退了",
+	// "不能换就退", "修不好就换", "要改的话你们能上门改吗".
+	extDemandCond = regexp.MustCompile(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就))$`)
+	// Asking whether it is needed asks for advice: "需要上门换吗",
+	// "要不要全部换掉", "是不是要换".
+	extDemandAsked = regexp.MustCompile(`(?i)(?:需不需要|要不要|用不用|是不是要|是不是得|是否需要|是否要|得不得|\bdo i (?:need|have) to\b|\bshould i\b|\bis it worth\b)\P{P}{0,6}$`)
+	// "需要维修" asks for it; "需要上门换吗" asks whether it is needed.
+	extDemandNeed  = regexp.MustCompile(`(?:需要|要先)\P{P}{0,6}$`)
+	extDemandQMark = regexp.MustCompile(`^[^,，。;；!！]*(?:吗|嗎|[?？]|呢)`)
+	// "Is battery replacement covered?" asks about the policy.
+	extDemandCovered = regexp.MustCompile(`(?i)^\s*(?:is\s+|be\s+)?(?:covered|included|free|possible|available)\b`)
+	// A choice between demands asks which one; a preference settles it.
+	extDemandChoice     = regexp.MustCompile(`(?i)还是|還是|定係|都行|都可以|都好|无所谓|無所謂|随便|隨便|\beither\b|don't mind|dont mind|whichever|\bor\b[^?]*\?`)
+	extDemandChoicePair = regexp.MustCompile(`[修退换換]\p{Han}{0,2}?(?:还是|還是|定係)|(?:还是|還是|定係)(?:要|能|想)?[修退换換]`)
+	extDemandPrefer     = regexp.MustCompile(`(?i)(?:最好|优先|優先|宁愿|寧願|宁可|寧可|\bprefer(?:ably)?\b|\bideally\b|\brather\b)\P{P}{0,4}$`)
+	// Longer words a cue's last character starts without asking for
+	// anything, read from that character on: 修改, 上门安装, 换季, 多久换一次,
+	// 退出, 寄回 (that is how a return travels), 寄来的 (what was sent),
+	// 催我, 找人工, 派人来搬.
+	extDemandFalseAfter = regexp.MustCompile(`^(?:修(?:改|饰|飾|正|订|訂|剪|建|养|養|复|復|车|車)|[门門府](?:安装|安裝|保养|保養|取|送|收|测量|測量|量|改|服务费|服務費)|` +
+		`[换換](?:季|算|行|挡|擋|气|氣|水|位|人|一次)|退(?:出|休|烧|燒|化|步)|寄回|[来來]的|催我|人(?:工|家)|人(?:来|來)?(?:给我|給我|帮我|幫我)?(?:搬|送|打电话|打電話|回电|回電|联系|聯繫))`)
 )
 
-// ParseDemand maps zh-CN/zh-TW/en words to a demand. A demand word right after
-// a negation ("不想维修", "don't want a refund") or a past-tense marker
-// ("维修过") is not the demand; consultation words lose to any concrete demand
-// ("请问怎么退货" is a return).
+// extDemandFalseBefore lists, for a cue's first character, the characters
+// before it that make it part of another word: 装修 (decoration), 保修
+// (warranty), 切换 and 交换机 (switching), 以旧换新, 检查, 送货上门.
+var extDemandFalseBefore = map[rune]string{
+	'修': "装裝翻整保",
+	'换': "切转轉交兑兌替旧舊",
+	'換': "切转轉交兑兌替旧舊",
+	'查': "检檢调調排",
+	'上': "货貨到",
+}
+
+// extDemandHit is one demand cue found in a text.
+type extDemandHit struct {
+	start, end int
+	d          cases.Demand
+	rank       int // position of the cue list entry, for ties
+}
+
+// ParseDemand maps zh-CN/zh-TW/en words to a demand. A demand word right
+// after a negation ("不想维修", "don't want a refund"), a past marker
+// ("已经报修", "维修过"), a threat or fallback ("不然我就退了") is not the
+// demand; one only asked about ("需要上门换吗", "is a replacement covered")
+// is a consultation; a choice between demands ("要换还是能修？") is none,
+// unless a preference settles it ("退货换货都行，最好换"). Consultation words
+// lose to any concrete demand ("请问怎么退货" is a return).
 func ParseDemand(text string) (cases.Demand, bool) {
 	s := extNormalize(text)
-	type hit struct {
-		pos int
-		d   cases.Demand
-	}
-	var best, consult *hit
-	for _, w := range extDemandWords {
+	var hits []extDemandHit
+	consult := false
+	for rank, w := range extDemandWords {
 		for _, idx := range w.re.FindAllStringIndex(s, -1) {
-			cs, _ := extClause(s, idx[0], idx[1])
-			before := s[cs:idx[0]]
-			if extDemandNegZh.MatchString(before) || extDemandNegEn.MatchString(before) || extDemandPast.MatchString(before) {
-				continue
-			}
-			rest := s[idx[1]:]
-			if strings.HasPrefix(rest, "过") || strings.HasPrefix(rest, "過") {
-				continue
-			}
-			// "想退" before 款/货 is the start of a more specific word.
-			if r, _ := utf8.DecodeRuneInString(rest); strings.HasSuffix(s[idx[0]:idx[1]], "退") && strings.ContainsRune("款钱錢费費货貨回掉机機", r) {
-				continue
-			}
-			h := &hit{idx[0], w.demand}
-			if w.demand == cases.DemandConsultation {
-				if consult == nil || h.pos < consult.pos {
-					consult = h
-				}
-				continue
-			}
-			if best == nil || h.pos < best.pos {
-				best = h
+			d, ok := extDemandAt(s, idx[0], idx[1], w.demand)
+			switch {
+			case !ok:
+			case d == cases.DemandConsultation:
+				consult = true
+			default:
+				hits = append(hits, extDemandHit{idx[0], idx[1], d, rank})
 			}
 		}
 	}
-	switch {
-	case best != nil:
-		return best.d, true
-	case consult != nil:
-		return consult.d, true
+	if best, ok := extDemandResolve(s, hits); ok {
+		return best, true
+	}
+	if consult {
+		return cases.DemandConsultation, true
+	}
+	return "", false
+}
+
+// extDemandAt judges one cue at s[start:end]: whether it asks for d, for
+// advice, or for nothing.
+func extDemandAt(s string, start, end int, d cases.Demand) (cases.Demand, bool) {
+	cs, _ := extClause(s, start, end)
+	hit := strings.TrimLeft(s[start:end], " \t,，。!！?？;；")
+	start = end - len(hit)
+	core := start + len(extDemandLead.FindString(hit)) // where the verb itself starts
+	if core == end {
+		core = start
+	}
+	before, lead, rest := s[cs:start], s[cs:core], s[end:]
+	if !extDemandANotA.MatchString(lead) && extDemandNegZh.MatchString(before) || extDemandNegEn.MatchString(before) {
+		return "", false
+	}
+	if d == cases.DemandConsultation {
+		return d, true
+	}
+	if extDemandPast.MatchString(before) || strings.HasSuffix(hit, "ed") && extDemandPastEn.MatchString(before) ||
+		!extHasHan(hit) && extDemandPastEn2.MatchString(rest) {
+		return "", false
+	}
+	// "维修过", "换过" are history ("換過部新嘅" asks for a new one: 過 is in the cue).
+	if r, _ := utf8.DecodeRuneInString(rest); (r == '过' || r == '過') && !extDemandToward.MatchString(rest) {
+		return "", false
+	}
+	if strings.HasPrefix(rest, "了") && !extDemandAsk.MatchString(rest) ||
+		d == cases.DemandExchange && extHasHan(hit) && extDemandDoneSeg.MatchString(rest) ||
+		extDemandReported.MatchString(hit) && extDemandSince.MatchString(rest) || extDemandWhen.MatchString(rest) {
+		return "", false
+	}
+	// "想退" before 款/货 is the start of a more specific word.
+	if r, _ := utf8.DecodeRuneInString(rest); strings.HasSuffix(hit, "退") && strings.ContainsRune("款钱錢费費货貨回掉机機换換", r) {
+		return "", false
+	}
+	_, size := utf8.DecodeLastRuneInString(hit)
+	if extDemandFalseAfter.MatchString(hit[len(hit)-size:] + rest) {
+		return "", false
+	}
+	first, _ := utf8.DecodeRuneInString(hit)
+	if prev, _ := utf8.DecodeLastRuneInString(before); strings.ContainsRune(extDemandFalseBefore[first], prev) {
+		return "", false
+	}
+	if extDemandCond.MatchString(lead) && !extDemandANotA.MatchString(lead) {
+		return "", false
+	}
+	if extDemandAsked.MatchString(lead) || extDemandCovered.MatchString(rest) || extDemandANotAAfter(rest) ||
+		extDemandNeed.MatchString(lead) && extDemandQMark.MatchString(s[core:]) {
+		return cases.DemandConsultation, true
+	}
+	return d, true
+}
+
+// extDemandANotAAfter reports whether a question of the form "X不X" follows
+// closely ("上门维修包不包？"): it asks about the service, not for it.
+func extDemandANotAAfter(rest string) bool {
+	rs := []rune(rest)
+	for i := 0; i+2 < len(rs) && i < 6; i++ {
+		if strings.ContainsRune(" ,，。;；!！?？", rs[i]) {
+			return false
+		}
+		if rs[i+1] == '不' && rs[i] == rs[i+2] {
+			return true
+		}
+	}
+	return false
+}
+
+// extDemandResolve picks the demand among the hits: the first one, unless
+// it is one side of a choice.
+func extDemandResolve(s string, hits []extDemandHit) (cases.Demand, bool) {
+	if len(hits) == 0 {
+		return "", false
+	}
+	// Sort by position, then cue rank (insertion sort: a handful of hits).
+	for i := 1; i < len(hits); i++ {
+		for j := i; j > 0 && (hits[j].start < hits[j-1].start || hits[j].start == hits[j-1].start && hits[j].rank < hits[j-1].rank); j-- {
+			hits[j], hits[j-1] = hits[j-1], hits[j]
+		}
+	}
+	skip := make([]bool, len(hits))
+	for i, h := range hits {
+		if skip[i] {
+			continue
+		}
+		cs, ce := extClause(s, h.start, h.end)
+		clause := s[cs:ce]
+		// Other demands of the same clause: a choice among them asks which.
+		var rivals []int
+		for j := i + 1; j < len(hits); j++ {
+			if hits[j].start >= ce {
+				break
+			}
+			if hits[j].start >= h.end && hits[j].d != h.d {
+				rivals = append(rivals, j)
+			}
+		}
+		if ce < len(s) && (s[ce] == '?' || strings.HasPrefix(s[ce:], "？")) {
+			clause += "?"
+		}
+		if len(rivals) > 0 && extDemandChoice.MatchString(clause) || extDemandChoicePair.MatchString(clause) {
+			for _, j := range append([]int{i}, rivals...) {
+				pcs, _ := extClause(s, hits[j].start, hits[j].end)
+				if extDemandPrefer.MatchString(s[pcs:hits[j].start]) {
+					return hits[j].d, true
+				}
+			}
+			for _, j := range rivals {
+				skip[j] = true
+			}
+			continue
+		}
+		return h.d, true
 	}
 	return "", false
 }

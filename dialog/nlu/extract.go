@@ -107,8 +107,16 @@ func (x *Extractor) Extract(text string, now time.Time) map[cases.FieldKey]strin
 // extraction is what extract found besides the field values.
 type extraction struct {
 	// loose is the first past date that no cue tied to the purchase or to
-	// the fault ("上个月初" on its own), as YYYY-MM-DD.
+	// the fault ("上个月初" on its own), as YYYY-MM-DD or YYYY-MM.
 	loose string
+	// purchaseYear is the year of the purchase when only the year is known
+	// ("前年买的", "bought it in 2023", or a lone "去年"): no purchase_date
+	// can be set, but the customer can be told what was understood. 0 when
+	// unknown or when the message gives a purchase date.
+	purchaseYear int
+	// purchaseVague: the purchase was placed in time too loosely for a
+	// month ("去年夏天买的", "a couple of months ago"), and no year either.
+	purchaseVague bool
 	// masked is the text with every identifier and date blanked.
 	masked string
 }
@@ -150,25 +158,53 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 	n := now.In(x.loc)
 	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, x.loc)
 	roles := extDateRoles(work, dates)
+	bare := dtBare(work, dates)
 	for i, d := range dates {
-		if d.date.After(today) {
+		if d.future(today) {
 			continue // a purchase or a fault is never in the future
 		}
-		var key cases.FieldKey
+		v := d.value()
+		// The first date of a role wins, unless a later one corrects it
+		// ("去年618买的 不对 是前年618").
+		set := func(k cases.FieldKey) {
+			if _, taken := out[k]; !taken || extDateCorrects(work, d.start) {
+				out[k] = v
+			}
+		}
 		switch roles[i] {
 		case extRolePurchase:
-			key = cases.FieldPurchaseDate
-		case extRoleFault:
-			key = cases.FieldOccurredAt
-		default:
-			if ex.loose == "" {
-				ex.loose = d.date.Format("2006-01-02")
+			if v != "" {
+				set(cases.FieldPurchaseDate)
+			} else if d.prec == dtYear && ex.purchaseYear == 0 {
+				ex.purchaseYear = d.date.Year()
+			} else if d.prec == dtVague {
+				ex.purchaseVague = true
 			}
-			continue
+		case extRoleFault:
+			if v != "" {
+				set(cases.FieldOccurredAt)
+			}
+		case extRoleNone:
+			// Only a date said on its own is loose: "今天" or "刚才" is a
+			// deadline or a circumstance more often than a date, and so
+			// is any date inside a longer message. A lone year ("前年")
+			// most likely answers when it was bought.
+			switch {
+			case d.kind == dtNow || d.kind == dtClock || !bare:
+			case v != "" && ex.loose == "":
+				ex.loose = v
+			case d.prec == dtYear && ex.purchaseYear == 0:
+				ex.purchaseYear = d.date.Year()
+			case d.prec == dtVague:
+				ex.purchaseVague = true
+			}
 		}
-		if _, taken := out[key]; !taken {
-			out[key] = d.date.Format("2006-01-02")
-		}
+	}
+	if _, ok := out[cases.FieldPurchaseDate]; ok {
+		ex.purchaseYear, ex.purchaseVague = 0, false
+	}
+	if ex.purchaseYear != 0 {
+		ex.purchaseVague = false
 	}
 	for _, d := range dates {
 		work = extMask(work, d.start, d.end)

@@ -23,11 +23,11 @@ func TestExtractRegressions(t *testing.T) {
 		{"店裡電話 04-2325-6789", cases.FieldPhone, "04-23256789"},
 		{"call our office on +86 (0)21 6255 1188", cases.FieldPhone, "021-62551188"},
 		{"洗衣機型號 WT-SD159 不脫水", cases.FieldProductModel, "WT-SD159"},
-		{"吹风机是去年底买的", cases.FieldPurchaseDate, "2025-12-31"},
-		{"I bought it in November", cases.FieldPurchaseDate, "2025-11-01"},
+		{"吹风机是去年底买的", cases.FieldPurchaseDate, "2025-12"},
+		{"I bought it in November", cases.FieldPurchaseDate, "2025-11"},
 		{"Name's Priya Nair", cases.FieldCustomerName, "Priya Nair"},
 		{"我姓罗，罗志勇，电话18912345678", cases.FieldCustomerName, "罗志勇"},
-		{"上周五送货安装的", cases.FieldPurchaseDate, "2026-03-06"},
+		{"上周五送货安装的", cases.FieldPurchaseDate, ""}, // delivery is not the purchase,
 		{"Golden Dragon Restaurant, manager Mike Chen, 021-5566 7788", cases.FieldCompany, "Golden Dragon Restaurant"},
 		{"Golden Dragon Restaurant, manager Mike Chen, 021-5566 7788", cases.FieldCustomerName, "Mike Chen"},
 		{"我是星巴克国贸店的店长李娜，电话13911112222", cases.FieldCompany, "星巴克国贸店"},
@@ -63,16 +63,16 @@ func TestExtractRegressions(t *testing.T) {
 func TestParseDateColloquial(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ text, want string }{
-		{"前两天刚买的", "2024-05-13"},
-		{"前几天开始的", "2024-05-12"},
-		{"这两天老是跳闸", "2024-05-13"},
+		{"前两天刚买的", "2024-05-01"},
+		{"前几天开始的", "2024-05-01"}, // the month
+		{"这两天老是跳闸", "2024-05-01"},
 		{"提前两天到货", ""},
-		{"去年春节前后装的", "2023-01-22"},
+		{"去年春节前后装的", "2023-01-01"},
 		{"春节前买的", "2024-02-10"},
 		{"过年的时候买的", "2024-02-10"},
 		{"前年除夕", "2022-01-31"},
 		{"今年三十岁", ""},
-		{"bought it around Chinese New Year", "2024-02-10"},
+		{"bought it around Chinese New Year", "2024-02-01"},
 	}
 	for _, tc := range tests {
 		d, ok := ParseDate(tc.text, testNow, testShanghai)
@@ -167,9 +167,9 @@ func TestMessyRepliesBatch2(t *testing.T) {
 		{cases.FieldCustomerName, "免贵姓张 电话 13300001111", "张"},
 		{cases.FieldCustomerName, "我姓王", "王"},
 		{cases.FieldCustomerName, "免贵姓李，李先生就行", "李先生"},
-		{cases.FieldPurchaseDate, "去年夏天", "2025-07-01"},
-		{cases.FieldPurchaseDate, "We bought it last summer", "2025-07-01"},
-		{cases.FieldPurchaseDate, "last winter", "2025-12-01"},
+		{cases.FieldPurchaseDate, "去年夏天", ""},
+		{cases.FieldPurchaseDate, "We bought it last summer", ""},
+		{cases.FieldPurchaseDate, "last winter", ""},
 	}
 	for _, tc := range answers {
 		v, ok, _ := x.ParseFieldAnswer(tc.field, tc.text, now)
@@ -180,7 +180,7 @@ func TestMessyRepliesBatch2(t *testing.T) {
 			t.Errorf("ParseFieldAnswer(%s, %q) = %q, want %q", tc.field, tc.text, v, tc.want)
 		}
 	}
-	if got := x.Extract("上禮拜網購的手機，螢幕一直閃", now)[cases.FieldPurchaseDate]; got != "2026-04-03" {
+	if got := x.Extract("上個月網購的手機，螢幕一直閃", now)[cases.FieldPurchaseDate]; got != "2026-03" {
 		t.Errorf("网购 is a purchase: %q", got)
 	}
 	if got := x.Extract("免贵姓张，空调漏水", now)[cases.FieldCustomerName]; got != "张" {

@@ -70,6 +70,10 @@ type Interpretation struct {
 	// VaguePurchase: the customer spoke of the purchase without a date
 	// that can be pinned down ("很早以前买的", "bought it years ago").
 	VaguePurchase bool
+	// PurchaseYear is the year of the purchase when only the year was said
+	// ("前年买的"); PurchaseVague: a time looser still ("去年夏天买的").
+	PurchaseYear  int
+	PurchaseVague bool
 }
 
 // Has reports whether the message does i.
@@ -107,6 +111,9 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 	_, o := in.Values[cases.FieldOccurredAt]
 	if !p && !o {
 		in.LooseDate = ex.loose
+	}
+	if !p {
+		in.PurchaseYear, in.PurchaseVague = ex.purchaseYear, ex.purchaseVague
 	}
 	if !p && in.LooseDate == "" && purchaseRe.MatchString(t.Orig) {
 		in.VaguePurchase = true
@@ -211,7 +218,7 @@ func (ip *Interpreter) problem(t Text, intent Intent, needEvidence, first bool, 
 			}
 			// A bare request ("想上门维修", "Please send a technician ASAP")
 			// or a sign-off is not the problem.
-			if n < 40 {
+			if n < 20 {
 				if _, ok := ParseDemand(cl); ok {
 					continue
 				}
@@ -224,7 +231,7 @@ func (ip *Interpreter) problem(t Text, intent Intent, needEvidence, first bool, 
 			if n < 20 && purchaseRe.MatchString(cl) && timeWordRe.MatchString(cl) {
 				continue
 			}
-			if n < 16 && len(ip.x.Extract(cl, now)) > 0 {
+			if n < 16 && holdsIdentifier(ip.x.Extract(cl, now)) {
 				continue
 			}
 		} else {
@@ -275,12 +282,10 @@ func bareName(text string) (string, bool) {
 		if !extHanName.MatchString(s) || extNotNames[s] || extNotAnswer[s] || extRefuseRe.MatchString(s) {
 			return "", false
 		}
-		rs := []rune(s)
-		switch {
-		case len(rs) >= 2 && len(rs) <= 3 && extHasSurname(s) && !bareNameStop[s]:
-			return s, true
-		case len(rs) >= 3 && extNameTitleRe.MatchString(s) && extSurnames[string(rs[0])]:
-			return s, true
+		// "张伟", "王先生", "小吴", "王工", "陈太": a surname-led name or
+		// a surname with how they are called, never a common word.
+		if n := extHanPerson(s, false); n != "" && (utf8.RuneCountInString(n) >= 2) {
+			return n, true
 		}
 		return "", false
 	}
@@ -289,7 +294,7 @@ func bareName(text string) (string, bool) {
 		return "", false
 	}
 	for _, w := range words {
-		if !extEnNameRe.MatchString(w) || extEnNotName[strings.ToLower(w)] || w[0] < 'A' || w[0] > 'Z' {
+		if !extEnNameRe.MatchString(w) || extEnNotName[strings.ToLower(w)] || extLatinStop[strings.ToLower(w)] || w[0] < 'A' || w[0] > 'Z' {
 			return "", false
 		}
 	}
@@ -310,6 +315,7 @@ var bareNameStop = map[string]bool{
 	"简单": true, "房间": true, "房子": true, "华为": true, "苏宁": true, "宁可": true, "柏林": true,
 	"严重": true, "毛病": true, "孔雀": true, "应该": true, "司机": true, "师傅": true, "关机": true,
 	"关闭": true, "关于": true, "单位": true, "单号": true, "季度": true, "谷歌": true, "盛夏": true,
+	"查下": true, "查查": true, "高端": true, "严格": true, "常温": true, "温和": true, "包邮": true,
 }
 
 // usedByOther reports whether v, read as the answer for field, is really
@@ -355,4 +361,18 @@ func substantive(cl string) bool {
 		}
 	}
 	return han >= 2 || words >= 3
+}
+
+// holdsIdentifier reports whether values found in a clause include one
+// that makes the clause an answer rather than a description: contact,
+// order, model, batch, a date, a name.
+func holdsIdentifier(found map[cases.FieldKey]string) bool {
+	for k := range found {
+		switch k {
+		case cases.FieldDemand, cases.FieldEnvironment, cases.FieldTried:
+		default:
+			return true
+		}
+	}
+	return false
 }

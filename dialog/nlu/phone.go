@@ -5,6 +5,7 @@ package nlu
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 var (
@@ -14,12 +15,63 @@ var (
 	// Taiwan mobile (09xx-xxx-xxx), for zh-TW customers.
 	extTWMobileRe = regexp.MustCompile(`(?:(?:\+|00)\s*886[\s-]*9|09)\d{2}[\s-]?\d{3}[\s-]?\d{3}`)
 	// Landline with area code; the digits are re-split by area code rules.
-	extLandlineRe = regexp.MustCompile(`(?:(?:\+|00)86[\s-]?\(0\)\s*\d{2,3}|\(\s*0\d{1,3}\s*\)|0\d{1,3})[\s-]?\d{3,4}[\s-]?\d{4}`)
+	extLandlineRe = regexp.MustCompile(`(?:(?:\+|00)86[\s-]?\(0\)\s*\d{2,3}|\(\s*0\d{1,3}\s*\)|0\d{1,3})[\s-]?\d{3,4}[\s-]?\d{4}|0\d[\s-]\d{3,4}[\s-]\d{3}`)
 	// Service hotlines (400/800) are the company's, never the customer's.
 	extHotlineRe = regexp.MustCompile(`[48]00[\s-]?\d{3}[\s-]?\d{4}`)
 	// An id keyword right before a number makes it an order number, not a phone.
-	extIDKeywordTail = regexp.MustCompile(`(?i)(?:订单|訂單|单号|單號|\border|\binvoice|发票|發票|凭证|憑證|批次|批号|批號|\bbatch|\blot)[^0-9]{0,8}$`)
+	extIDKeywordTail = regexp.MustCompile(`(?i)(?:订单|訂單|单号|單號|\border|\binvoice|发票|發票|凭证|憑證|批次|批号|批號|\bbatch|\blot|\bserial|\b(?-i:PO)\b|\bvat|统编|統編|合同|合約)[^0-9。!！?？\n]{0,8}$`)
+
+	// A phone word between an id keyword and the number makes it a phone
+	// again: "订单号我不会看 电话13605813327".
+	extPhoneKeywordTail = regexp.MustCompile(`(?i)(?:电话|電話|手机|手機|号码|號碼|联系|聯繫|聯絡|\bphone|\bmobile|\btel|\bcall)[^0-9]{0,6}$`)
+
+	// A number written with its country code: "+44 7700 900123",
+	// "+1 (312) 555-0164", "+49 (0)221 948 77 31", "0044 20 7946 0958".
+	// The groups never cross a line: a signature puts each number on its own.
+	extIntlRe = regexp.MustCompile(`(?:\+|\b00)[ \t]?\d{1,4}(?:[ \t.-]{0,2}(?:\(0\)[ \t]?)?\(?\d{1,6}\)?){1,6}`)
+	// Local numbers of other countries, read only when the text says which
+	// country (or is in English and the grouping is unmistakable):
+	// "07700 900123", "0411 238 905", "(512) 555-0147", "9455 0871".
+	extLocalRe = regexp.MustCompile(`\(?\d{2,5}\)?(?:[ \t.-]{1,2}\d{2,8}){1,4}|\d{8,11}`)
+	extNANPRe  = regexp.MustCompile(`^(?:1[ .-]?)?(?:\([2-9]\d{2}\)[ ]?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}$`)
+	// Chinese digits read one by one: "幺三八 一二三四 五六七八".
+	extHanDigitRe = regexp.MustCompile(`[0-9零〇一二三四五六七八九幺][0-9零〇一二三四五六七八九幺 \t-]{9,20}[0-9零〇一二三四五六七八九幺]`)
 )
+
+// extCountryCue names a country in the text: a name, a region, a city or a
+// word only its people use; extCountryCodes gives its calling code.
+var extCountryCue = regexp.MustCompile(`(?i)\b(?:U\.?K|United Kingdom|England|Scotland|Wales|Britain|British|London|Manchester|Birmingham|Leeds|Liverpool|Glasgow|Edinburgh|Bristol|Sheffield|Cardiff|Belfast|Nottingham|Leicester|Norwich|Brighton|Southampton|Swindon|Australia|Aussie|NSW|VIC|QLD|Sydney|Melbourne|Brisbane|Perth|Adelaide|Canberra|Hobart|G'day|Singapore|SG|lah|Hong Kong|HK|Kowloon|Philippines|Manila|Quezon|Cebu|Davao|India|Mumbai|Delhi|Bengaluru|Bangalore|Chennai|Hyderabad|Pune|Kolkata|Germany|Deutschland|Berlin|Munich|München|Hamburg|Köln|Cologne|Frankfurt|Stuttgart|Nigeria|Lagos|Abuja|Thailand|Bangkok|Malaysia|Kuala Lumpur|New Zealand|Auckland|Wellington|USA|U\.S\.A?|United States|Canada|Toronto|Vancouver)\b|英国|英國|澳洲|澳大利亚|澳大利亞|新加坡|香港|九龙|九龍|菲律宾|菲律賓|印度|德国|德國|美国|美國|加拿大|马来西亚|馬來西亞|泰国|泰國`)
+
+var extCountryCodes = map[string]string{
+	"uk": "44", "u.k": "44", "united kingdom": "44", "england": "44", "scotland": "44", "wales": "44",
+	"britain": "44", "british": "44", "london": "44", "manchester": "44", "birmingham": "44", "leeds": "44",
+	"liverpool": "44", "glasgow": "44", "edinburgh": "44", "bristol": "44", "sheffield": "44",
+	"cardiff": "44", "belfast": "44", "nottingham": "44", "leicester": "44", "norwich": "44",
+	"brighton": "44", "southampton": "44", "swindon": "44", "英国": "44", "英國": "44",
+	"australia": "61", "aussie": "61", "nsw": "61", "vic": "61", "qld": "61", "sydney": "61",
+	"melbourne": "61", "brisbane": "61", "perth": "61", "adelaide": "61", "canberra": "61", "hobart": "61",
+	"g'day": "61", "澳洲": "61", "澳大利亚": "61", "澳大利亞": "61",
+	"singapore": "65", "sg": "65", "lah": "65", "新加坡": "65",
+	"hong kong": "852", "hk": "852", "kowloon": "852", "香港": "852", "九龙": "852", "九龍": "852",
+	"philippines": "63", "manila": "63", "quezon": "63", "cebu": "63", "davao": "63", "菲律宾": "63", "菲律賓": "63",
+	"india": "91", "mumbai": "91", "delhi": "91", "bengaluru": "91", "bangalore": "91", "chennai": "91",
+	"hyderabad": "91", "pune": "91", "kolkata": "91", "印度": "91",
+	"germany": "49", "deutschland": "49", "berlin": "49", "munich": "49", "münchen": "49", "hamburg": "49",
+	"köln": "49", "cologne": "49", "frankfurt": "49", "stuttgart": "49", "德国": "49", "德國": "49",
+	"nigeria": "234", "lagos": "234", "abuja": "234",
+	"thailand": "66", "bangkok": "66", "泰国": "66", "泰國": "66",
+	"malaysia": "60", "kuala lumpur": "60", "马来西亚": "60", "馬來西亞": "60",
+	"new zealand": "64", "auckland": "64", "wellington": "64",
+	"usa": "1", "u.s": "1", "u.s.a": "1", "united states": "1", "canada": "1", "toronto": "1",
+	"vancouver": "1", "美国": "1", "美國": "1", "加拿大": "1",
+}
+
+// extUKPostcode is a British postcode ("RG4 7HT", "CF11 8TT").
+var extUKPostcode = regexp.MustCompile(`\b[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}\b`)
+
+// extCantonese holds characters only written Cantonese uses: a message in
+// it comes from Hong Kong (or Macau), whose numbers have eight digits.
+const extCantonese = "嘅咗唔喺哋冇嘢啲嚟佢咁乜嗰睇俾諗攞"
 
 func extFindEmails(s string) []extCand {
 	var out []extCand
@@ -52,36 +104,311 @@ func extPhoneEdges(s string, start, end int) bool {
 	return true
 }
 
+// extPhoneCtx is what the text says about where its numbers are from.
+type extPhoneCtx struct {
+	latin bool   // no Chinese at all: an English-writing customer
+	cc    string // calling code of a country the text names ("44"), "" none
+	hk    bool   // Cantonese or Traditional script: a bare 8-digit number is Hong Kong's
+}
+
+func extPhoneContext(s string) extPhoneCtx {
+	var c extPhoneCtx
+	han, trad, simp := 0, 0, 0
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			han++
+			if langScript.trad[r] {
+				trad++
+			}
+			if langScript.simp[r] {
+				simp++
+			}
+		}
+	}
+	c.latin = han == 0
+	c.hk = strings.ContainsAny(s, extCantonese) || trad > 0 && trad >= simp
+	c.cc = extCountryIn(s)
+	if c.cc == "" && c.latin && extUKPostcode.MatchString(s) {
+		c.cc = "44"
+	}
+	if c.cc == "" && strings.Contains(s, "+") {
+		// Another number of the same text written with its country code.
+		if m := extIntlRe.FindString(s); m != "" {
+			if d := extDigits(m); !strings.HasPrefix(d, "86") {
+				for _, p := range []string{"44", "61", "65", "852", "63", "91", "49", "234", "66", "60", "64"} {
+					if strings.HasPrefix(d, p) {
+						c.cc = p
+						break
+					}
+				}
+			}
+		}
+	}
+	return c
+}
+
+// extCurrencyCue is money written the way one country writes it.
+var extCurrencyCue = regexp.MustCompile(`£|\bGBP\b|\bA\$|\bAUD\b|\bS\$|\bSGD\b|\bHK\$|\bHKD\b|₱|\bPHP\b|₹|\bINR\b|\bRs\.?\s?\d`)
+
+var extCurrencyCodes = map[string]string{"£": "44", "GBP": "44", "A$": "61", "AUD": "61", "S$": "65", "SGD": "65",
+	"HK$": "852", "HKD": "852", "₱": "63", "PHP": "63", "₹": "91", "INR": "91"}
+
+// extCountryIn returns the calling code of the country text names, by name,
+// city, region, a word only its people use, its currency or a shop code
+// ("FF-UK-311807"); "" when none.
+func extCountryIn(s string) string {
+	if m := extCountryCue.FindString(s); m != "" {
+		if cc, ok := extCountryCodes[strings.TrimSuffix(strings.ToLower(m), ".")]; ok {
+			return cc
+		}
+	}
+	if m := extCurrencyCue.FindString(s); m != "" {
+		if cc, ok := extCurrencyCodes[m]; ok {
+			return cc
+		}
+		return "91" // Rs 500
+	}
+	return ""
+}
+
+// LocalizePhone completes a phone number kept as written because its
+// country was not said ("07700900123", from "call me on 07700 900123")
+// once text names the country ("we're in Leeds"): "+447700900123". ok is
+// false when text names no country whose numbers phone fits, or phone is
+// not such a number.
+func LocalizePhone(phone, text string) (string, bool) {
+	if phone == "" || phone[0] != '0' || extDigits(phone) != phone {
+		return "", false
+	}
+	s := extNormalize(text)
+	cc := extCountryIn(s)
+	if cc == "" && extUKPostcode.MatchString(s) {
+		cc = "44"
+	}
+	r, ok := extTrunkCountries[cc]
+	if !ok || len(phone) < r[0] || len(phone) > r[1] || phone[1] == '0' || cc == "44" && strings.HasPrefix(phone, "010") {
+		return "", false
+	}
+	return "+" + cc + phone[1:], true
+}
+
 func extFindPhones(s string) []extCand {
+	if !extHasDigit.MatchString(s) && !strings.ContainsAny(s, "一二三四五六七八九零〇幺") {
+		return nil
+	}
 	var out []extCand
+	var ctx *extPhoneCtx
+	context := func() extPhoneCtx {
+		if ctx == nil {
+			c := extPhoneContext(s)
+			ctx = &c
+		}
+		return *ctx
+	}
+	ok := func(start, end int) bool {
+		if !extPhoneEdges(s, start, end) || extOverlaps(out, start, end) {
+			return false
+		}
+		return !extIDKeywordTail.MatchString(s[:start]) || extPhoneKeywordTail.MatchString(s[:start])
+	}
+	if strings.Contains(s, "+") || strings.Contains(s, "00") {
+		for _, idx := range extIntlRe.FindAllStringIndex(s, -1) {
+			if !ok(idx[0], idx[1]) {
+				continue
+			}
+			if v, good := extIntl(s[idx[0]:idx[1]]); good {
+				out = append(out, extCand{idx[0], idx[1], v})
+			}
+		}
+	}
 	for _, idx := range extMobileRe.FindAllStringIndex(s, -1) {
-		if !extPhoneEdges(s, idx[0], idx[1]) || extIDKeywordTail.MatchString(s[:idx[0]]) {
+		if !ok(idx[0], idx[1]) {
 			continue
 		}
 		d := extDigits(s[idx[0]:idx[1]])
 		out = append(out, extCand{idx[0], idx[1], d[len(d)-11:]})
 	}
+	if c := context(); c.latin || c.cc != "" || c.hk {
+		for _, idx := range extLocalRe.FindAllStringIndex(s, -1) {
+			st, en := idx[0], idx[1]
+			raw := strings.TrimRight(s[st:en], " \t.-")
+			en = st + len(raw)
+			if st > 0 && strings.ContainsRune("-#/", rune(s[st-1])) || !ok(st, en) {
+				continue // "AB-40219876", "#01-12": part of a code or an address
+			}
+			if v, good := extForeignLocal(raw, c); good {
+				out = append(out, extCand{st, en, v})
+			}
+		}
+	}
 	for _, idx := range extTWMobileRe.FindAllStringIndex(s, -1) {
-		if !extPhoneEdges(s, idx[0], idx[1]) || extIDKeywordTail.MatchString(s[:idx[0]]) || extOverlaps(out, idx[0], idx[1]) {
+		if !ok(idx[0], idx[1]) {
 			continue
 		}
 		d := extDigits(s[idx[0]:idx[1]])
 		out = append(out, extCand{idx[0], idx[1], "0" + d[len(d)-9:]})
 	}
 	for _, idx := range extLandlineRe.FindAllStringIndex(s, -1) {
-		if !extPhoneEdges(s, idx[0], idx[1]) || extIDKeywordTail.MatchString(s[:idx[0]]) || extOverlaps(out, idx[0], idx[1]) {
+		if !ok(idx[0], idx[1]) {
 			continue
 		}
-		if v, ok := extLandline(s[idx[0]:idx[1]]); ok {
+		if v, good := extLandline(s[idx[0]:idx[1]]); good {
 			out = append(out, extCand{idx[0], idx[1], v})
 		}
 	}
+	if strings.ContainsAny(s, "一二三四五六七八九零〇幺") {
+		for _, idx := range extHanDigitRe.FindAllStringIndex(s, -1) {
+			if !ok(idx[0], idx[1]) {
+				continue
+			}
+			if d := extHanDigits(s[idx[0]:idx[1]]); len(d) == 11 && d[0] == '1' && d[1] >= '3' {
+				out = append(out, extCand{idx[0], idx[1], d})
+			}
+		}
+	}
 	extSortCands(out)
+	extApplyTail(s, out)
 	return out
 }
 
+// extIntl reads a number written with a country code as "+" and digits; the
+// trunk "(0)" some write after the code is dropped. Mainland numbers are
+// left to the mainland patterns, Taiwan's are written the Taiwan way.
+func extIntl(raw string) (string, bool) {
+	raw = strings.Replace(raw, "(0)", "", 1)
+	d := extDigits(raw)
+	if strings.HasPrefix(raw, "00") {
+		d = d[2:]
+	}
+	if len(d) < 8 || len(d) > 15 || d[0] == '0' || strings.HasPrefix(d, "86") {
+		return "", false
+	}
+	if strings.HasPrefix(d, "886") {
+		if d[3] == '9' && len(d) == 12 {
+			return "0" + d[3:], true
+		}
+		if len(d) >= 11 {
+			return "0" + d[3:4] + "-" + d[4:], true
+		}
+	}
+	return "+" + d, true
+}
+
+// extTrunkCountries are the countries whose local numbers start with a
+// trunk 0, with the lengths (trunk included) their numbers have.
+var extTrunkCountries = map[string][2]int{
+	"44": {10, 11}, "61": {10, 10}, "63": {11, 11}, "49": {6, 13}, "234": {11, 11},
+	"66": {9, 10}, "60": {9, 11}, "64": {8, 10}, "91": {11, 11},
+}
+
+// extForeignLocal reads a local number of another country (see extLocalRe).
+func extForeignLocal(raw string, c extPhoneCtx) (string, bool) {
+	d := extDigits(raw)
+	n := len(d)
+	if n < 8 || n > 13 {
+		return "", false
+	}
+	grouped := strings.ContainsAny(raw, " \t.-()")
+	// Eight digits "9455 0871": Hong Kong or Singapore, only as said.
+	if n == 8 && (raw == d || regexp8.MatchString(raw)) {
+		switch {
+		case c.cc == "65" && strings.ContainsRune("3689", rune(d[0])):
+			return "+65" + d, true
+		case (c.cc == "852" || c.cc == "" && c.hk && !c.latin) && strings.ContainsRune("235679", rune(d[0])):
+			return "+852" + d, true
+		}
+		return "", false
+	}
+	if c.cc == "1" || c.latin && c.cc == "" {
+		if extNANPRe.MatchString(raw) {
+			if t := d[len(d)-10 : len(d)-7]; t == "400" || t == "800" {
+				return "", false // a service hotline, never the customer's
+			}
+			if n == 11 {
+				return "+" + d, true
+			}
+			return "+1" + d, true
+		}
+	}
+	if c.cc == "91" && n == 10 && d[0] >= '6' {
+		return "+91" + d, true
+	}
+	if d[0] != '0' || d[1] == '0' || !grouped && n != 11 {
+		return "", false
+	}
+	if !c.latin && strings.Contains(raw, "-") {
+		return "", false // "021-64357718" in Chinese text is a mainland landline
+	}
+	if r, ok := extTrunkCountries[c.cc]; ok && n >= r[0] && n <= r[1] {
+		if c.cc == "44" && d[1] == '1' && d[2] == '0' {
+			return "", false // 010 is Beijing's, never British
+		}
+		return "+" + c.cc + d[1:], true
+	}
+	if !c.latin || c.cc != "" {
+		return "", false
+	}
+	// English with no country named: only groupings no mainland number has.
+	switch {
+	case n == 10 && strings.HasPrefix(d, "04"): // Australian mobile 04xx xxx xxx
+		return "+61" + d[1:], true
+	case n == 11 && strings.HasPrefix(d, "09") && grouped: // Philippine mobile 09xx xxx xxxx
+		return "+63" + d[1:], true
+	case n == 11 && grouped && !strings.Contains(raw, "-") && extUKGrouping(raw):
+		// "07700 900123", "0114 258 3390": British by its grouping, but
+		// without the country said it is kept as written, not made a
+		// mainland landline.
+		return d, true
+	}
+	return "", false
+}
+
+// regexp8 is an eight-digit number grouped 4-4.
+var regexp8 = regexp.MustCompile(`^\d{4}[ -]\d{4}$`)
+
+// extUKGrouping reports whether a number is split the British way: an
+// area code of four or five digits, or 01x/011x with the rest in groups
+// of three and four ("07700 900123", "0161 832 7740", "01225 448 210").
+func extUKGrouping(raw string) bool {
+	f := strings.Fields(raw)
+	if len(f) < 2 {
+		return false
+	}
+	first := f[0]
+	return len(first) == 5 || len(first) == 4 && first[1] == '1' && first[2] != '0'
+}
+
+// extHanDigits reads digits written with Chinese numerals (and ASCII
+// digits mixed in), one numeral a digit; "" unless at least one is Chinese.
+func extHanDigits(s string) string {
+	var b strings.Builder
+	han := false
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '零' || r == '〇':
+			b.WriteByte('0')
+			han = true
+		case r == '幺' || r == '一':
+			b.WriteByte('1')
+			han = true
+		default:
+			if i := strings.IndexRune("二三四五六七八九", r); i >= 0 {
+				b.WriteByte(byte('2' + i/3))
+				han = true
+			}
+		}
+	}
+	if !han {
+		return ""
+	}
+	return b.String()
+}
+
 // extLandline splits area code and local number: 010 and 02x are three-digit
-// area codes, all others four; local numbers have 7 or 8 digits.
+// area codes, all others four; local numbers have 7 or 8 digits and never
+// start with 0.
 func extLandline(raw string) (string, bool) {
 	d := extDigits(raw)
 	if strings.HasPrefix(d, "860") {
@@ -103,10 +430,86 @@ func extLandline(raw string) (string, bool) {
 		area = 3
 	}
 	local := d[area:]
-	if len(local) < 7 || len(local) > 8 {
+	if len(local) < 7 || len(local) > 8 || local[0] == '0' {
 		return "", false
 	}
+	if d[1] == '1' && d[2] != '0' {
+		return "", false // 01x other than 010 is no mainland area code
+	}
 	return d[:area] + "-" + local, true
+}
+
+// extPhoneTailRe is a correction of the last digits of a phone number:
+// "不对，尾号是5678", "后四位是1234", "sorry, the last four digits are 4537",
+// "it ends in 0193".
+var extPhoneTailRe = regexp.MustCompile(`(?i)(?:尾号|尾號|尾数|尾數|末尾|最后[一二三四五两兩]?位|最後[一二三四五两兩]?位|后[一二三四五两兩]位|後[一二三四五两兩]位|末[一二三四五两兩]位|最后几位|最後幾位|\blast (?:[1-6]|one|two|three|four|five|six) digits?|\bends? (?:in|with)|\bending (?:in|with))[^0-9\n]{0,10}?(\d{1,6})\b`)
+
+// extTailOtherID is an identifier other than a phone that a tail may
+// belong to: "订单尾号1234" corrects no phone number.
+var extTailOtherID = regexp.MustCompile(`(?i)订单|訂單|单号|單號|运单|運單|快递|快遞|卡号|卡號|银行卡|銀行卡|身份证|身份證|\border|\binvoice|\btracking|\bcard|\bserial|发票|發票|型号|型號|\bmodel`)
+
+// PhoneTailCorrection finds a correction of the last digits of the phone
+// number given before ("不对，尾号是5678", "後四位是1234", "the last four
+// digits are 0193") and returns those digits. A tail of another identifier
+// ("订单尾号1234") is not one.
+func PhoneTailCorrection(text string) (tail string, ok bool) {
+	s := extNormalize(text)
+	_, _, tail, ok = extPhoneTail(s)
+	return tail, ok
+}
+
+// extPhoneTail is PhoneTailCorrection with the span of the correction.
+func extPhoneTail(s string) (start, end int, tail string, ok bool) {
+	m := extPhoneTailRe.FindStringSubmatchIndex(s)
+	if m == nil {
+		return 0, 0, "", false
+	}
+	cs, _ := extClause(s, m[0], m[1])
+	lead := s[cs:m[0]]
+	if extTailOtherID.MatchString(lead) {
+		return 0, 0, "", false
+	}
+	return m[0], m[3], s[m[2]:m[3]], true
+}
+
+// extApplyTail corrects a number the customer fixes in the same message
+// ("13760218853 不对 尾号是8835"): the tail replaces the last digits and the
+// candidate spans the correction, so it is not read as negated.
+func extApplyTail(s string, cs []extCand) {
+	if len(cs) == 0 || !strings.ContainsAny(s, "尾末后後lLeE") {
+		return
+	}
+	st, en, tail, ok := extPhoneTail(s)
+	if !ok {
+		return
+	}
+	for i := len(cs) - 1; i >= 0; i-- {
+		c := &cs[i]
+		if c.end > st || st-c.end > 40 {
+			continue
+		}
+		if v, ok := extReplaceTail(c.value, tail); ok {
+			c.value, c.end = v, en
+		}
+		return
+	}
+}
+
+// extReplaceTail puts tail over the last digits of phone, keeping its
+// separators ("0571-86021357" stays grouped).
+func extReplaceTail(phone, tail string) (string, bool) {
+	if len(tail) >= len(extDigits(phone)) {
+		return "", false
+	}
+	b := []byte(phone)
+	j := len(tail) - 1
+	for i := len(b) - 1; i >= 0 && j >= 0; i-- {
+		if extIsDigit(b[i]) {
+			b[i] = tail[j]
+			j--
+		}
+	}
+	return string(b), true
 }
 
 func extFindHotlines(s string) []extCand {

@@ -1,0 +1,139 @@
+package nlu
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/kefu-dev/kefu/cases"
+)
+
+// Demands asked for as a question or an action, without the noun.
+func TestParseDemandWithoutNoun(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text string
+		want cases.Demand // "" = none
+	}{
+		// Repair.
+		{"这台烤箱还能修好吗", cases.DemandRepair},
+		{"麻烦叫个师傅过来瞧瞧", cases.DemandRepair},
+		{"明天下午能来吗", cases.DemandRepair},
+		{"能不能今天就派工程师过来", cases.DemandRepair},
+		{"过保了也修，费用我出", cases.DemandRepair},
+		{"那就修吧", cases.DemandRepair},
+		{"我得去哪修啊", cases.DemandRepair},
+		{"可唔可以搵師傅上嚟睇下", cases.DemandRepair},
+		{"could someone check it next week?", cases.DemandRepair},
+		// Exchange, also of a part.
+		{"直接给我换台新的吧", cases.DemandExchange},
+		{"这个门板能单独换一块吗", cases.DemandExchange},
+		{"寄一个新的遥控器给我", cases.DemandExchange},
+		{"能不能给我换成白色的", cases.DemandExchange},
+		{"我想換過部新嘅", cases.DemandExchange},
+		{"we'd like a new one sent out", cases.DemandExchange},
+		// Return and refund.
+		{"算了，退了吧", cases.DemandReturn},
+		{"能不能退", cases.DemandReturn},
+		{"could you take them back?", cases.DemandReturn},
+		{"退货退款", cases.DemandReturn},
+		{"退钱吧，不想折腾了", cases.DemandRefund},
+		{"I'd like my money back", cases.DemandRefund},
+		// Other: chasing, a missing part, compensation, an invoice.
+		{"报修一周了还没人来", cases.DemandOther},
+		{"麻烦帮我催一下物流", cases.DemandOther},
+		{"少了一个螺丝包，给我补发一个", cases.DemandOther},
+		{"能不能给点补偿", cases.DemandOther},
+		{"帮忙开一张增值税专票", cases.DemandOther},
+		{"please send the missing cable", cases.DemandOther},
+		{"who is going to pay for the damage?", cases.DemandOther},
+		// Negated, threatened, done, asked about or left open: no demand.
+		{"我不要换", ""},
+		{"不然我就退了", ""},
+		{"修不好就换", ""},
+		{"电池都换新的了", ""},
+		{"上次修了两次", ""},
+		{"要换还是能修？", ""},
+		{"修还是换，你们看着办", ""},
+		{"I don't want another repair", ""},
+		// Asking whether it is needed is a question.
+		{"需要上门换吗", cases.DemandConsultation},
+		{"要不要把滤网换掉", cases.DemandConsultation},
+		{"这样正常吗", cases.DemandConsultation},
+		{"is a new battery covered under warranty? would a replacement be free", cases.DemandConsultation},
+		// Words that only contain a cue.
+		{"家里刚装修完", ""},
+		{"交换机的灯不亮", ""},
+		{"滤芯多久换一次", ""},
+		{"送货上门的时候就坏了", ""},
+		// A preference settles a choice.
+		{"退货换货都可以，最好是换", cases.DemandExchange},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			got, ok := ParseDemand(tt.text)
+			if ok != (tt.want != "") || got != tt.want {
+				t.Fatalf("ParseDemand(%q) = %q %v, want %q", tt.text, got, ok, tt.want)
+			}
+		})
+	}
+}
+
+// Environments beyond place words keep the customer's phrase.
+func TestExtractEnvironmentFamilies(t *testing.T) {
+	t.Parallel()
+	x := testExtractor(t)
+	tests := []struct{ text, want string }{
+		{"笔记本升级到 Windows 11 以后就连不上", "Windows 11"},
+		{"手机是 iOS 17 的", "iOS 17"},
+		{"家里是千兆宽带，路由器放在书房", "千兆宽带"},
+		{"老房子的电线，插在插排上用", "老房子的电线"},
+		{"机器放在地下室，比较潮", "比较潮"},
+		{"每天开十几个小时", "每天开十几个小时"},
+		{"我们这边水很硬", "水很硬"},
+		{"we mostly use it on a boat", "on a boat"},
+		{"the house runs on 110V", "110V"},
+		// Where it was moved for safety, or where a parcel waits, is not it.
+		{"已经拔了，放阳台了", ""},
+		{"物流一直显示在仓库", ""},
+		{"空调室外机不转", ""},
+		{"洗衣机不脱水", ""},
+	}
+	for _, tc := range tests {
+		got := x.Extract(tc.text, testNow)[cases.FieldEnvironment]
+		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+			t.Errorf("Extract(%q) environment = %q, want one holding %q", tc.text, got, tc.want)
+		}
+	}
+}
+
+// What the customer already did, including safety steps; not what the
+// product did by itself, nor plans.
+func TestExtractTriedFamilies(t *testing.T) {
+	t.Parallel()
+	x := testExtractor(t)
+	tests := []struct{ text, want string }{
+		{"插头已经拔了", "插头已经拔了"},
+		{"阀门关了 窗户也打开了", "阀门关了"},
+		{"过滤网上周刚洗过", "洗过"},
+		{"换了一个插座也一样", "换了一个插座"},
+		{"换了别的洗衣液也一样", "换了别的洗衣液"},
+		{"熄咗總掣", "熄咗總掣"},
+		{"I reset the router twice", "I reset the router twice"},
+		{"we've updated the app already", "we've updated the app already"},
+		{"什么都没试过", "none"},
+		{"haven't tried anything yet", "none"},
+		// Not tried.
+		{"它自己重启了好几次", ""},
+		{"我想重启试试", ""},
+		{"能不能帮我把滤网换了", ""},
+		{"不要换了", ""},
+		{"空调到了但是不制冷", ""},
+		{"支架断了", ""},
+	}
+	for _, tc := range tests {
+		if got := x.Extract(tc.text, testNow)[cases.FieldTried]; tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+			t.Errorf("Extract(%q) tried = %q, want one holding %q", tc.text, got, tc.want)
+		}
+	}
+}
