@@ -65,6 +65,11 @@ func (s *step) onConfirm(text, choice string) {
 		}
 		in := s.interpret(text)
 		switch {
+		case s.restates(in):
+			// Said again what is already written down ("维修"): nothing
+			// to change, the same summary stands.
+			s.askConfirm()
+			return
 		case in.Problem != "":
 			// More detail, not a correction: add it and confirm again.
 			sym := s.st.Fields[cases.FieldSymptom]
@@ -118,7 +123,7 @@ func (s *step) absorbCorrection(text string) bool {
 			}
 		}
 	}
-	if !learned {
+	if !learned && len(in.Values) == 0 {
 		if sym := s.e.nlu.Interpret(nlu.StripCorrection(text), nlu.Context{Asking: cases.FieldDemand, Now: s.now}).Problem; sym != "" {
 			if _, ok := s.e.cls.Evidence(sym); ok {
 				s.st.Fields[cases.FieldSymptom] = sym
@@ -158,4 +163,18 @@ func (s *step) draft() *CaseDraft {
 		Escalated: s.st.Priority == cases.P1, Handoff: s.st.HandoffReason,
 		Attachments: slices.Clone(s.st.Attachments),
 	}
+}
+
+// restates reports whether every value in the message is one already
+// written down.
+func (s *step) restates(in *nlu.Interpretation) bool {
+	if len(in.Values) == 0 {
+		return false
+	}
+	for k, v := range in.Values {
+		if s.st.Fields[k] != v.Value {
+			return false
+		}
+	}
+	return true
 }

@@ -218,10 +218,10 @@ func (s *step) apply(in *nlu.Interpretation, choice string) bool {
 			rough = strconv.Itoa(in.PurchaseYear)
 		}
 		switch {
-		case s.st.Asking == cases.FieldPurchaseDate && s.st.PurchaseRough != "":
+		case in.PurchaseUnsure || s.st.Asking == cases.FieldPurchaseDate && s.st.PurchaseRough != "":
 			// Asked for the month and still only a rough time: that is
 			// all the customer knows.
-			if rough == "?" {
+			if rough == "?" && s.st.PurchaseRough != "" {
 				rough = s.st.PurchaseRough
 			}
 			if rough == "?" {

@@ -171,7 +171,7 @@ func TestCustomerComplaintFromConversation(t *testing.T) {
 		t.Run(be.name, func(t *testing.T) {
 			b, hooks := complaintSetup(t, be)
 			sup := b.user("李主管", cases.RoleSupervisor, "")
-			c := b.intake("cc-user", "我叫李雷，电话13900002222，空调KFR-35不制冷了，上周买的，想上门维修", "确认")
+			c := b.intake("cc-user", "我叫李雷，电话13900002222，空调KFR-35不制冷了，上个月买的，想上门维修", "确认")
 			b.customer("cc-user", "我要投诉，客服一直不回复")
 			b.customer("cc-user", "我要投诉，电话也打不通")
 			got, err := b.st.CaseGetByID(b.ctx, c.ID)

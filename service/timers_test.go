@@ -210,7 +210,7 @@ func TestWeekOfThreeCases(t *testing.T) {
 			// Day 0, Wednesday 10:00: three intakes over the real dialog.
 			p1 := l.intake("w-p1", "我叫李雷，电话13900001111，家里的电热水器漏电了，型号DSZF-60，上个月买的，需要上门维修", "确认")
 			l.until(at(0, 10, 5))
-			p2 := l.intake("w-p2", "空调内机一直往下滴水 地板都泡了", "免贵姓张 电话 13300001111", "KFR-35GW", "前年买的", "派个师傅来看看", "确认")
+			p2 := l.intake("w-p2", "空调内机一直往下滴水 地板都泡了", "免贵姓张 电话 13300001111", "KFR-35GW", "前年买的", "派个师傅来看看", "记不清了", "确认")
 			l.until(at(0, 10, 10))
 			p3 := l.intake("w-p3", "卧室空调晚上偶尔会有咔咔的异响，不影响使用，不着急，有空的时候安排师傅来看看就行", "谭先生", "136 0000 7788", "KFR-26GW", "2025年4月", "维修", "好的")
 			if p1.Priority != cases.P1 || p2.Priority != cases.P2 || p3.Priority != cases.P3 {
@@ -289,7 +289,7 @@ func TestWeekOfThreeCases(t *testing.T) {
 			})
 			diffLines(t, "P2 messages", l.outSince(p2.ConversationID, m2), []string{
 				"03-04 11:00 plan",
-				"03-04 18:06 progress", // the handler's note (registered 10:06)
+				"03-04 18:07 progress", // the handler's note (registered 10:07)
 				"03-05 08:00 progress", // due 02:06, inside quiet hours: sent when they end
 				"03-05 16:00 progress", // 8 h later, just before the resolution
 				"03-05 16:00 resolved", "03-05 16:00 function_check",
@@ -382,7 +382,7 @@ func TestRestartFiresPendingTimersOnce(t *testing.T) {
 		t.Run(be.name, func(t *testing.T) {
 			l := lifeSetup(t, be)
 			handler := l.user("王工", cases.RoleHandler, cases.DeptTechnicalSupport)
-			p2 := l.intake("r-p2", "空调内机一直往下滴水 地板都泡了", "免贵姓张 电话 13300001111", "KFR-35GW", "前年买的", "派个师傅来看看", "确认")
+			p2 := l.intake("r-p2", "空调内机一直往下滴水 地板都泡了", "免贵姓张 电话 13300001111", "KFR-35GW", "前年买的", "派个师傅来看看", "记不清了", "确认")
 			p3 := l.intake("r-p3", "卧室空调晚上偶尔会有咔咔的异响，不影响使用，不着急，有空的时候安排师傅来看看就行", "谭先生", "136 0000 7788", "KFR-26GW", "2025年4月", "维修", "好的")
 			l.clk.Add(20 * time.Minute)
 			l.ok(l.svc.CasePlan(l.ctx, handler, p2.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门清理排水管", PromisedAt: at(1, 18, 0), VisitAt: at(1, 9, 0)}))

@@ -174,6 +174,15 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 				}
 			}
 		}
+		if pick == "" && field == cases.FieldPurchaseDate && extArrivalCue.MatchString(s) {
+			// Asked when it was bought, "去年春节前后装的" is the nearest
+			// date the customer has: the day it came is taken for it.
+			for i, m := range ms {
+				if roles[i] == extRoleOther && m.value() != "" && !m.future(today) && pick == "" {
+					pick = m.value()
+				}
+			}
+		}
 		if pick == "" {
 			return "", false, "date.invalid" // neither a purchase nor a fault lies ahead
 		}
@@ -390,3 +399,6 @@ func extAnswerName(s string) (string, bool, string) {
 	}
 	return "", false, "generic"
 }
+
+// extArrivalCue is the product's arrival: delivered, installed, received.
+var extArrivalCue = regexp.MustCompile(`(?i)装|裝|送货|送貨|送到|送来|送來|到货|到貨|到的|收到|签收|簽收|deliver|install|arriv|receiv|came\b`)

@@ -1136,6 +1136,11 @@ func dtEnAgo(approx, num, unit string, today time.Time) (dtVal, bool) {
 	num = strings.ToLower(strings.Join(strings.Fields(num), " "))
 	unit = strings.ToLower(unit)
 	if strings.Contains(num, "few") || strings.Contains(num, "couple") || num == "several" || strings.HasPrefix(num, "half") {
+		// "a few days ago" on the 20th can only be this month.
+		far := map[string]int{"day": 6, "week": 21}[unit]
+		if far > 0 && today.AddDate(0, 0, -far).Month() == today.Month() {
+			return dtMonthVal(today.Year(), int(today.Month()), today.Location())
+		}
 		return dtVagueVal(today.AddDate(0, 0, -3))
 	}
 	n, ok := dtEnNumbers[num]

@@ -134,7 +134,7 @@ func TestDateAnswers(t *testing.T) {
 		{cases.FieldPurchaseDate, "发票找不到了", ""},          // about the proof, not the date
 		{cases.FieldPurchaseDate, "不记得了", cases.Unknown}, // forgotten
 		{cases.FieldPurchaseDate, "你们今天能来人吗", ""},
-		{cases.FieldPurchaseDate, "上周六到的货", ""}, // a delivery
+		{cases.FieldPurchaseDate, "上周六到的货", "2024-05-11"}, // asked when it was bought, the day it came is the nearest
 	}
 	for _, tt := range tests {
 		v, ok, _ := x.ParseFieldAnswer(tt.field, tt.text, testNow)

@@ -21,6 +21,7 @@ func TestExtractRegressions(t *testing.T) {
 		want  string
 	}{
 		{"店裡電話 04-2325-6789", cases.FieldPhone, "04-23256789"},
+		{"陳先生，電話(02)2345-6789", cases.FieldPhone, "02-23456789"},
 		{"call our office on +86 (0)21 6255 1188", cases.FieldPhone, "021-62551188"},
 		{"洗衣機型號 WT-SD159 不脫水", cases.FieldProductModel, "WT-SD159"},
 		{"吹风机是去年底买的", cases.FieldPurchaseDate, "2025-12"},

@@ -74,6 +74,9 @@ type Interpretation struct {
 	// ("前年买的"); PurchaseVague: a time looser still ("去年夏天买的").
 	PurchaseYear  int
 	PurchaseVague bool
+	// PurchaseUnsure: with that rough time the customer says they do not
+	// remember more ("去年吧，记不清了"), so the month is not asked for.
+	PurchaseUnsure bool
 }
 
 // Has reports whether the message does i.
@@ -114,6 +117,7 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 	}
 	if !p {
 		in.PurchaseYear, in.PurchaseVague = ex.purchaseYear, ex.purchaseVague
+		in.PurchaseUnsure = (in.PurchaseYear != 0 || in.PurchaseVague) && extDateUnknownRe.MatchString(extNormalize(t.Orig))
 	}
 	if !p && in.LooseDate == "" && purchaseRe.MatchString(t.Orig) {
 		in.VaguePurchase = true

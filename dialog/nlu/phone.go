@@ -192,10 +192,18 @@ func LocalizePhone(phone, text string) (string, bool) {
 	return "+" + cc + phone[1:], true
 }
 
+// extAreaParenRe is a trunk area code in brackets right before the number.
+var extAreaParenRe = regexp.MustCompile(`\(0\d{1,3}\)`)
+
 func extFindPhones(s string) []extCand {
 	if !extHasDigit.MatchString(s) && !strings.ContainsAny(s, "一二三四五六七八九零〇幺") {
 		return nil
 	}
+	// "(02)2345-6789": an area code in brackets is written as " 02-" (the
+	// same length, so the spans found still fit the text).
+	s = extAreaParenRe.ReplaceAllStringFunc(s, func(m string) string {
+		return " " + m[1:len(m)-1] + "-"
+	})
 	var out []extCand
 	var ctx *extPhoneCtx
 	context := func() extPhoneCtx {
