@@ -219,15 +219,13 @@ func (s *step) apply(in *nlu.Interpretation, choice string) bool {
 		}
 		switch {
 		case in.PurchaseUnsure || s.st.Asking == cases.FieldPurchaseDate && s.st.PurchaseRough != "":
-			// Asked for the month and still only a rough time: that is
-			// all the customer knows.
-			if rough == "?" && s.st.PurchaseRough != "" {
-				rough = s.st.PurchaseRough
+			// Asked for the month and still only a rough time: the date
+			// is not known (a year is no purchase date; the agent reads
+			// the customer's words in the conversation).
+			if s.st.PurchaseRough == "" {
+				s.st.PurchaseRough = rough
 			}
-			if rough == "?" {
-				rough = cases.Unknown
-			}
-			learned = s.setField(cases.FieldPurchaseDate, rough) || learned
+			learned = s.setField(cases.FieldPurchaseDate, cases.Unknown) || learned
 		case rough != "?" || s.st.PurchaseRough == "":
 			s.st.PurchaseRough = rough
 			learned = true
@@ -282,9 +280,6 @@ func (s *step) setValue(k cases.FieldKey, v nlu.Value) bool {
 		}
 		s.st.NameGuessed = !v.Explicit && !v.Answer
 		return true
-	}
-	if k == cases.FieldPurchaseDate && v.Value == cases.Unknown && s.st.PurchaseRough != "" && s.st.PurchaseRough != "?" {
-		v.Value = s.st.PurchaseRough // the month is forgotten, the year was said
 	}
 	cur := s.st.Fields[k]
 	switch {

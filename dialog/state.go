@@ -62,7 +62,8 @@ type State struct {
 	PartialPhone string `json:"partial_phone,omitempty"`
 	// PurchaseRough is what is known of a purchase time said too loosely
 	// for a month: the year ("2024"), or "?" when not even that. The month
-	// is asked for once; the year is kept when the customer cannot say.
+	// is asked for once (only when the category needs the date); a year
+	// alone is no purchase date, so "unknown" is kept when that is all.
 	PurchaseRough string `json:"purchase_rough,omitempty"`
 
 	Category       cases.Category `json:"category,omitempty"`
