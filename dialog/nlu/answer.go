@@ -3,7 +3,6 @@ package nlu
 // Reading a reply as the answer to one question.
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -13,20 +12,20 @@ import (
 )
 
 var (
-	extUnknownRe = regexp.MustCompile(`(?i)不知道|不清楚|不记得|不記得|记不清|記不清|记不得|記不得|忘了|忘记|忘記|不确定|不確定|不晓得|不曉得|找不到|没有|沒有|没留|沒留|不知|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|\bn/?a\b|don't remember|can't remember|cannot remember|\bforgot|not available|\bnone\b`)
-	extNoneRe    = regexp.MustCompile(`(?i)^(?:没有|沒有|没|沒|无|無|都没有|都沒有|none|nothing|no|nope|not yet|还没|還沒)$|没试|沒試|没有试|沒有試|没做|沒做|什么都没|什麼都沒|haven't tried|have not tried|didn't try|did not try|not tried|haven't done|nothing yet|not yet`)
-	extNameStrip = regexp.MustCompile(`(?i)^(?:我叫|我是|我的名字是|我的名字叫|名字是|名字叫|姓名是?|姓名:|叫我|称呼我|稱呼我|本人|my name is|my name's|i'm|i am|this is|name:|it's)\s*`)
-	extHanName   = regexp.MustCompile(`^\p{Han}{1,4}(?:先生|女士|小姐)?$`)
-	extEnNameRe  = regexp.MustCompile(`^[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,3}$`)
-	extBareIDRe  = regexp.MustCompile(`^(?:是|就是)?[#:\s]*([A-Za-z0-9][A-Za-z0-9/._-]{0,39})[\s.。吧啊呀哦呢的了嘛]*$`)
+	extUnknownRe = mustRx(`(?i)不知道|不清楚|不记得|不記得|记不清|記不清|记不得|記不得|忘了|忘记|忘記|不确定|不確定|不晓得|不曉得|找不到|没有|沒有|没留|沒留|不知|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|\bn/?a\b|don't remember|can't remember|cannot remember|\bforgot|not available|\bnone\b`)
+	extNoneRe    = mustRx(`(?i)^(?:没有|沒有|没|沒|无|無|都没有|都沒有|none|nothing|no|nope|not yet|还没|還沒)$|没试|沒試|没有试|沒有試|没做|沒做|什么都没|什麼都沒|haven't tried|have not tried|didn't try|did not try|not tried|haven't done|nothing yet|not yet`)
+	extNameStrip = mustRx(`(?i)^(?:我叫|我是|我的名字是|我的名字叫|名字是|名字叫|姓名是?|姓名:|叫我|称呼我|稱呼我|本人|my name is|my name's|i'm|i am|this is|name:|it's)\s*`)
+	extHanName   = mustRx(`^\p{Han}{1,4}(?:先生|女士|小姐)?$`)
+	extEnNameRe  = mustRx(`^[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,3}$`)
+	extBareIDRe  = mustRx(`^(?:是|就是)?[#:\s]*([A-Za-z0-9][A-Za-z0-9/._-]{0,39})[\s.。吧啊呀哦呢的了嘛]*$`)
 	// Refusals and negations are not names ("不想说", "保密").
-	extRefuseRe  = regexp.MustCompile(`^[不没沒无無别別]|保密|不方便|算了|匿名`)
+	extRefuseRe  = mustRx(`^[不没沒无無别別]|保密|不方便|算了|匿名`)
 	extNotAnswer = map[string]bool{"好的": true, "好": true, "你好": true, "您好": true, "是的": true, "对": true,
 		"對": true, "嗯": true, "ok": true, "okay": true, "yes": true, "no": true, "hello": true, "hi": true,
 		"谢谢": true, "謝謝": true, "thanks": true, "什么": true, "什麼": true, "为什么": true, "為什麼": true}
-	extCoStrip = regexp.MustCompile(`(?i)^(?:我们是|我們是|我司是|公司是|公司叫|我们公司叫|我們公司叫|我们公司是|我們公司是|我在|来自|來自|from|i work at|i work for)\s*`)
-	extOtherRe = regexp.MustCompile(`(?i)^(?:其他|其它|别的|別的|other|others|something else)`)
-	extNoCoRe  = regexp.MustCompile(`(?i)^(?:个人|個人|个人用户|個人用戶|私人|家用|没有|沒有|无|無|none|n/?a|personal|individual|private)$|不是公司|不是企业|不是企業|非企业|非企業|个人购买|個人購買|not a company|personal use`)
+	extCoStrip = mustRx(`(?i)^(?:我们是|我們是|我司是|公司是|公司叫|我们公司叫|我們公司叫|我们公司是|我們公司是|我在|来自|來自|from|i work at|i work for)\s*`)
+	extOtherRe = mustRx(`(?i)^(?:其他|其它|别的|別的|other|others|something else)`)
+	extNoCoRe  = mustRx(`(?i)^(?:个人|個人|个人用户|個人用戶|私人|家用|没有|沒有|无|無|none|n/?a|personal|individual|private)$|不是公司|不是企业|不是企業|非企业|非企業|个人购买|個人購買|not a company|personal use`)
 	// One-character demand answers to a choice question.
 	extDemandShort = map[string]cases.Demand{"修": cases.DemandRepair, "退": cases.DemandReturn,
 		"换": cases.DemandExchange, "換": cases.DemandExchange, "问": cases.DemandConsultation, "問": cases.DemandConsultation}
@@ -254,16 +253,16 @@ func extCapitalize(w string) string {
 
 var (
 	// extContactLabel names a contact detail: 电话, 手机号, tel, my number is.
-	extContactLabel = regexp.MustCompile(`(?i)(?:我的)?(?:微信同号|微信同號|同微信|微信号同手机|微信號同手機|联系电话|聯絡電話|聯繫電話|联系方式|聯絡方式|聯繫方式|手机号码|手機號碼|手机号|手機號|电话号码|電話號碼|电话|電話|手机|手機|座机|座機|市话|市話|邮箱|郵箱|号码|號碼|微信|\b(?:my\s+)?(?:phone|mobile|cell|cellphone|tel|telephone|landline|whatsapp|wechat|line|number|email|e-mail|contact)(?:\s+(?:number|no\.?|is|:))*\b)[\s:：]*(?:是|is\b)?`)
-	extContactSep   = regexp.MustCompile(`[\s,，、;；:/|()（）]+`)
+	extContactLabel = mustRx(`(?i)(?:我的)?(?:微信同号|微信同號|同微信|微信号同手机|微信號同手機|联系电话|聯絡電話|聯繫電話|联系方式|聯絡方式|聯繫方式|手机号码|手機號碼|手机号|手機號|电话号码|電話號碼|电话|電話|手机|手機|座机|座機|市话|市話|邮箱|郵箱|号码|號碼|微信|\b(?:my\s+)?(?:phone|mobile|cell|cellphone|tel|telephone|landline|whatsapp|wechat|line|number|email|e-mail|contact)(?:\s+(?:number|no\.?|is|:))*\b)[\s:：]*(?:是|is\b)?`)
+	extContactSep   = mustRx(`[\s,，、;；:/|()（）]+`)
 )
 
 // extDetailLabel is a label left behind once a code was masked, or a role
 // that stands next to a name ("店长 赵刚").
-var extDetailLabel = regexp.MustCompile(`^(?i:型号|型號|机型|機型|订单号?|訂單號?|订单编号|訂單編號|单号|單號|批次号?|批次號?|model|order|no\.?|店长|店長|经理|經理|老板|老闆|主管|负责人|負責人|联系人|聯繫人|聯絡人|工程师|工程師|采购|採購|厂长|廠長|总监|總監|主任|前台|行政|助理|秘书|秘書|师傅|師傅|老师|老師|先生|女士|小姐)$`)
+var extDetailLabel = mustRx(`^(?i:型号|型號|机型|機型|订单号?|訂單號?|订单编号|訂單編號|单号|單號|批次号?|批次號?|model|order|no\.?|店长|店長|经理|經理|老板|老闆|主管|负责人|負責人|联系人|聯繫人|聯絡人|工程师|工程師|采购|採購|厂长|廠長|总监|總監|主任|前台|行政|助理|秘书|秘書|师傅|師傅|老师|老師|先生|女士|小姐)$`)
 
 // extNameSplit separates the parts of a short reply.
-var extNameSplit = regexp.MustCompile(`[\s,，、;；/|()（）]+`)
+var extNameSplit = mustRx(`[\s,，、;；/|()（）]+`)
 
 // extNameLike reports whether v reads as a person's name: Latin letters, or
 // Chinese led by a surname ("孙丽", "小陈", "王先生").
@@ -321,7 +320,7 @@ func (x *Extractor) nameBesideDetails(s string) string {
 
 // extNameParts splits a short reply at the details taken out of it and at
 // punctuation.
-var extNameParts = regexp.MustCompile(`[|,，;；。!！?？\n]+|\.\s+|\s-\s`)
+var extNameParts = mustRx(`[|,，;；。!！?？\n]+|\.\s+|\s-\s`)
 
 // extSepAll replaces each candidate span with a part separator.
 func extSepAll(s string, cs []extCand) string {
@@ -357,7 +356,7 @@ func extStripContacts(s string) string {
 }
 
 // extMixedNameRe is an English given name with a Chinese surname, either order.
-var extMixedNameRe = regexp.MustCompile(`^(?:([A-Za-z]{2,15})\s*(\p{Han}{1,3})|(\p{Han}{1,3})\s*([A-Za-z]{2,15}))$`)
+var extMixedNameRe = mustRx(`^(?:([A-Za-z]{2,15})\s*(\p{Han}{1,3})|(\p{Han}{1,3})\s*([A-Za-z]{2,15}))$`)
 
 func extAnswerName(s string) (string, bool, string) {
 	if v := extFindName(s); v != "" {
@@ -401,4 +400,4 @@ func extAnswerName(s string) (string, bool, string) {
 }
 
 // extArrivalCue is the product's arrival: delivered, installed, received.
-var extArrivalCue = regexp.MustCompile(`(?i)装|裝|送货|送貨|送到|送来|送來|到货|到貨|到的|收到|签收|簽收|deliver|install|arriv|receiv|came\b`)
+var extArrivalCue = mustRx(`(?i)装|裝|送货|送貨|送到|送来|送來|到货|到貨|到的|收到|签收|簽收|deliver|install|arriv|receiv|came\b`)

@@ -3,7 +3,6 @@ package nlu
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -25,7 +24,7 @@ type Classifier struct {
 }
 
 type taggedPattern struct {
-	re  *regexp.Regexp
+	re  *wordSet
 	tag Tag
 }
 
@@ -49,7 +48,7 @@ func NewClassifier(rules *cases.Rules, model *Model) (*Classifier, error) {
 		return nil, err
 	}
 	addPattern := func(key, p string, tag Tag) error {
-		re, err := regexp.Compile("(?i)" + p)
+		re, err := compileWordSet("(?i)" + p)
 		if err != nil {
 			return fmt.Errorf("%s: %w", key, err)
 		}

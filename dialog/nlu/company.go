@@ -3,30 +3,29 @@ package nlu
 // The organisation the customer writes for.
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 )
 
 var (
-	extCoSuffixRe = regexp.MustCompile(`股份有限公司|有限责任公司|有限責任公司|有限公司|集团|集團|公司|工厂|工廠`)
+	extCoSuffixRe = mustRx(`股份有限公司|有限责任公司|有限責任公司|有限公司|集团|集團|公司|工厂|工廠`)
 	// A lead that introduces the customer's own organisation: "我们是…",
 	// "这里是…", "我这边是…"; what follows is read up to the longest
 	// organisation-like prefix.
-	extCoLeadRe  = regexp.MustCompile(`(?:我们是|我們是|我司是|我们公司是|我們公司是|我们单位是|我們單位是|我们公司叫|我們公司叫|这里是|這裡是|这边是|這邊是|我这边是|我這邊是|我们这边是|我們這邊是|我们这里是|我們這裡是|本单位是|本單位是|来自|來自|公司名称是|公司名稱是|企业名称是|企業名稱是|单位是|單位是)[ \t:]*([\p{Han}A-Za-z0-9()·&]{2,40})`)
-	extCoStaffRe = regexp.MustCompile(`(?:我是|我們是|我们是|这里是|這裡是)([\p{Han}A-Za-z0-9·&]{3,30}?)的(?:店长|店長|经理|經理|老板|老闆|负责人|負責人|主管|前台|员工|員工|店员|店員|老师|老師|护士|護士|医生|醫生|厨师|廚師|行政|采购|採購)`)
+	extCoLeadRe  = mustRx(`(?:我们是|我們是|我司是|我们公司是|我們公司是|我们单位是|我們單位是|我们公司叫|我們公司叫|这里是|這裡是|这边是|這邊是|我这边是|我這邊是|我们这边是|我們這邊是|我们这里是|我們這裡是|本单位是|本單位是|来自|來自|公司名称是|公司名稱是|企业名称是|企業名稱是|单位是|單位是)[ \t:]*([\p{Han}A-Za-z0-9()·&]{2,40})`)
+	extCoStaffRe = mustRx(`(?:我是|我們是|我们是|这里是|這裡是)([\p{Han}A-Za-z0-9·&]{3,30}?)的(?:店长|店長|经理|經理|老板|老闆|负责人|負責人|主管|前台|员工|員工|店员|店員|老师|老師|护士|護士|医生|醫生|厨师|廚師|行政|采购|採購)`)
 	// A label naming it: "店名 巷口牛肉面", "所里叫明正律师事务所",
 	// "学校名字：东莞市启明培训学校", "公司：杭州西湖畔精品酒店".
-	extCoNameLabelRe = regexp.MustCompile(`(?:连锁店名字|連鎖店名字|店名字|店的名字|店名|店铺名|店鋪名|店铺叫|店鋪叫|店叫|门店名|門店名|所里叫|所裡叫|诊所叫|診所叫|医院叫|醫院叫|学校名字|學校名字|学校名称|學校名稱|学校叫|學校叫|单位名称|單位名稱|单位叫|單位叫|公司名称|公司名稱|公司名字|公司叫|企业名称|企業名稱|机构名称|機構名稱|机构叫|機構叫|连锁店名字|連鎖店名字|酒店名|工厂名|工廠名)[ \t]*(?:是|叫|为|為|:)?[ \t]*(?:叫)?[ \t「『“"]*([\p{Han}A-Za-z0-9()·&]{2,30})`)
+	extCoNameLabelRe = mustRx(`(?:连锁店名字|連鎖店名字|店名字|店的名字|店名|店铺名|店鋪名|店铺叫|店鋪叫|店叫|门店名|門店名|所里叫|所裡叫|诊所叫|診所叫|医院叫|醫院叫|学校名字|學校名字|学校名称|學校名稱|学校叫|學校叫|单位名称|單位名稱|单位叫|單位叫|公司名称|公司名稱|公司名字|公司叫|企业名称|企業名稱|机构名称|機構名稱|机构叫|機構叫|连锁店名字|連鎖店名字|酒店名|工厂名|工廠名)[ \t]*(?:是|叫|为|為|:)?[ \t]*(?:叫)?[ \t「『“"]*([\p{Han}A-Za-z0-9()·&]{2,30})`)
 	// A bare label word needs a colon or a space: "公司：…", "寄到公司 禾豐設計".
-	extCoWordLabelRe = regexp.MustCompile(`(?:公司|单位|單位|机构|機構|学校|學校|门店|門店|酒店|店铺|店鋪)(?:[ \t]*:[ \t]*|[ \t]+)([\p{Han}A-Za-z0-9()·&]{2,30})`)
-	extCoLabelRe     = regexp.MustCompile(`(?i)\bcompany(?:\s+name)?\s*:\s*([^,;。!?\n]{2,60})`)
-	extCoEnRe        = regexp.MustCompile(`((?:[A-Z][A-Za-z0-9&'-]*[ \t]+){0,4}[A-Z][A-Za-z0-9&'-]*),?[ \t]+(Co\.?,?[ \t]*Ltd\.?|Co\.?,?[ \t]*Limited|Corporation|Corp\.?|Incorporated|Inc\.?|Ltd\.?|LLC|GmbH|Limited|Company|Group|PLC|AG|Pty\.?[ \t]*Ltd\.?|Technologies|Electronics|Co\.)`)
-	extCoWorkRe      = regexp.MustCompile(`\b(?:work|working|I'm|I am)[ \t]+(?:at|for)[ \t]+([A-Z][A-Za-z0-9&'-]*(?:[ \t]+[A-Z][A-Za-z0-9&'-]*){0,3})`)
+	extCoWordLabelRe = mustRx(`(?:公司|单位|單位|机构|機構|学校|學校|门店|門店|酒店|店铺|店鋪)(?:[ \t]*:[ \t]*|[ \t]+)([\p{Han}A-Za-z0-9()·&]{2,30})`)
+	extCoLabelRe     = mustRx(`(?i)\bcompany(?:\s+name)?\s*:\s*([^,;。!?\n]{2,60})`)
+	extCoEnRe        = mustRx(`((?:[A-Z][A-Za-z0-9&'-]*[ \t]+){0,4}[A-Z][A-Za-z0-9&'-]*),?[ \t]+(Co\.?,?[ \t]*Ltd\.?|Co\.?,?[ \t]*Limited|Corporation|Corp\.?|Incorporated|Inc\.?|Ltd\.?|LLC|GmbH|Limited|Company|Group|PLC|AG|Pty\.?[ \t]*Ltd\.?|Technologies|Electronics|Co\.)`)
+	extCoWorkRe      = mustRx(`\b(?:work|working|I'm|I am)[ \t]+(?:at|for)[ \t]+([A-Z][A-Za-z0-9&'-]*(?:[ \t]+[A-Z][A-Za-z0-9&'-]*){0,3})`)
 	// Businesses named by what they are: "Golden Lotus Seafood Restaurant",
 	// "Cole & Partners Architects", "Sabai Sabai Hostel".
-	extCoVenueEnRe = regexp.MustCompile(`\b((?:(?:[A-Z][\pL\d'.-]*|&)[ \t]+){1,5}(?:Restaurant|Hotel|Resort|Hostel|Inn|Cafe|Café|Coffee|Bakery|Clinic|Clinics|Hospital|Surgery|Dental|Physio|Pharmacy|School|College|University|Academy|Nursery|Kindergarten|Studio|Studios|Architects|Accountants|Solicitors|Lawyers|Solutions|Fulfilment|Fulfillment|Logistics|Salon|Gym|Fitness|Bar|Pub|Room|Store|Shop|Supermarket|Market|Centre|Center|Institute|Agency|Partners|Associates|Consulting|Kitchen|Diner|Canteen|Factory|Brewery|Bistro|Pizzeria|Boutique|Florist|Printers))(?:[^\pL\pN]|$)`)
+	extCoVenueEnRe = mustRx(`\b((?:(?:[A-Z][\pL\d'.-]*|&)[ \t]+){1,5}(?:Restaurant|Hotel|Resort|Hostel|Inn|Cafe|Café|Coffee|Bakery|Clinic|Clinics|Hospital|Surgery|Dental|Physio|Pharmacy|School|College|University|Academy|Nursery|Kindergarten|Studio|Studios|Architects|Accountants|Solicitors|Lawyers|Solutions|Fulfilment|Fulfillment|Logistics|Salon|Gym|Fitness|Bar|Pub|Room|Store|Shop|Supermarket|Market|Centre|Center|Institute|Agency|Partners|Associates|Consulting|Kitchen|Diner|Canteen|Factory|Brewery|Bistro|Pizzeria|Boutique|Florist|Printers))(?:[^\pL\pN]|$)`)
 	// Characters that end a company name when reading backwards from 公司.
 	extCoStopRunes = "是在的们們我你他她给給找从從向对對帮幫让讓这這那贵貴该該此家个個买買到被把由和跟叫为為于於本去来來全整候时時打要("
 	// Words before 公司 that make it a kind of company, not a name:
@@ -48,7 +47,7 @@ const extCoBadRunes = "你您们們这這那我他她了是在要不吗嗎呢吧
 
 // extCoGeneric is a kind of organisation with no name: "早餐店",
 // "一家口腔诊所", "个小私教工作室", "连锁火锅店".
-var extCoGeneric = regexp.MustCompile(`^(?:一家|一间|一間|一个|一個|个|個|家|间|間|开|開|做|搞|连锁|連鎖|小|大|新|本|我们|我們|这|這)*(?:早餐|早点|早點|早午餐|奶茶|火锅|火鍋|甜品|烘焙|面包|麵包|蛋糕|咖啡|水果|生鲜|生鮮|便利|私教|健身|口腔|牙科|牙医|牙醫|中医|中醫|社区|社區|图文|圖文|快印|打印|印刷|服装|服裝|五金|设计|設計|装修|裝修|餐饮|餐飲|美容|美发|美髮|宠物|寵物|母婴|母嬰|手摇饮|手搖飲|小吃|饭|飯|面|麵|茶|花|书|書|文具|电器|電器|家电|家電|手机|手機|电脑|電腦|数码|數碼|商务|商務|精品|民营|私立|公立|会计|會計|律师|律師|英语|英語|少儿|少兒|编程|編程|补习|補習|培训|培訓|广告|廣告|汽修|维修|維修|洗衣|酒|超|连锁|連鎖|私人|个体|個體|小型|大型|科技|贸易|貿易|电子|電子)*(?:有限公司|公司|集团|集團|事务所|事務所|律所|诊所|診所|门诊部|門診部|门诊|門診|医院|醫院|卫生院|衛生院|服务站|服務站|学校|學校|小学|小學|中学|中學|大学|大學|学院|學院|幼儿园|幼兒園|补习班|補習班|机构|機構|酒店|宾馆|賓館|饭店|飯店|餐厅|餐廳|餐馆|餐館|小馆|小館|面馆|麵館|食堂|分店|门店|門店|商店|超市|便利店|工作室|中心|工厂|工廠|厂|廠|店|馆|館|行|坊|所|铺|鋪)?$`)
+var extCoGeneric = mustRx(`^(?:一家|一间|一間|一个|一個|个|個|家|间|間|开|開|做|搞|连锁|連鎖|小|大|新|本|我们|我們|这|這)*(?:早餐|早点|早點|早午餐|奶茶|火锅|火鍋|甜品|烘焙|面包|麵包|蛋糕|咖啡|水果|生鲜|生鮮|便利|私教|健身|口腔|牙科|牙医|牙醫|中医|中醫|社区|社區|图文|圖文|快印|打印|印刷|服装|服裝|五金|设计|設計|装修|裝修|餐饮|餐飲|美容|美发|美髮|宠物|寵物|母婴|母嬰|手摇饮|手搖飲|小吃|饭|飯|面|麵|茶|花|书|書|文具|电器|電器|家电|家電|手机|手機|电脑|電腦|数码|數碼|商务|商務|精品|民营|私立|公立|会计|會計|律师|律師|英语|英語|少儿|少兒|编程|編程|补习|補習|培训|培訓|广告|廣告|汽修|维修|維修|洗衣|酒|超|连锁|連鎖|私人|个体|個體|小型|大型|科技|贸易|貿易|电子|電子)*(?:有限公司|公司|集团|集團|事务所|事務所|律所|诊所|診所|门诊部|門診部|门诊|門診|医院|醫院|卫生院|衛生院|服务站|服務站|学校|學校|小学|小學|中学|中學|大学|大學|学院|學院|幼儿园|幼兒園|补习班|補習班|机构|機構|酒店|宾馆|賓館|饭店|飯店|餐厅|餐廳|餐馆|餐館|小馆|小館|面馆|麵館|食堂|分店|门店|門店|商店|超市|便利店|工作室|中心|工厂|工廠|厂|廠|店|馆|館|行|坊|所|铺|鋪)?$`)
 
 // extCoValid reports whether v can be the name of the customer's
 // organisation (Chinese names only are checked).
@@ -70,10 +69,10 @@ func extIsCompanySuffix(w string) bool {
 // extForCustomerRe is where someone writing for their customer (a dealer,
 // an installer) names the customer: the organisation after it is the one
 // the case is for.
-var extForCustomerRe = regexp.MustCompile(`(?i)客户是|客戶是|终端客户|終端客戶|用户是|用戶是|帮客户|幫客戶|替客户|替客戶|客户那边|客戶那邊|\bthe (?:customer|client|end user) is\b|\bon behalf of\b|\bfor (?:a|my|our) (?:customer|client)\b`)
+var extForCustomerRe = mustRx(`(?i)客户是|客戶是|终端客户|終端客戶|用户是|用戶是|帮客户|幫客戶|替客户|替客戶|客户那边|客戶那邊|\bthe (?:customer|client|end user) is\b|\bon behalf of\b|\bfor (?:a|my|our) (?:customer|client)\b`)
 
 // extDealerRe is a writer who is not the end customer.
-var extDealerRe = regexp.MustCompile(`(?i)经销商|經銷商|代理商|分销商|分銷商|安装公司|安裝公司|安装师傅|安裝師傅|\bdealer\b|\breseller\b|\binstaller\b|\bdistributor\b`)
+var extDealerRe = mustRx(`(?i)经销商|經銷商|代理商|分销商|分銷商|安装公司|安裝公司|安装师傅|安裝師傅|\bdealer\b|\breseller\b|\binstaller\b|\bdistributor\b`)
 
 func extFindCompany(s string) string {
 	if loc := extForCustomerRe.FindStringIndex(s); loc != nil {
@@ -130,7 +129,7 @@ func extFindCompanyIn(s string) string {
 			consider(idx[2], idx[2]+len(v), v)
 		}
 	}
-	for _, re := range []*regexp.Regexp{extCoNameLabelRe, extCoWordLabelRe} {
+	for _, re := range []*rx{extCoNameLabelRe, extCoWordLabelRe} {
 		for _, idx := range re.FindAllStringSubmatchIndex(s, -1) {
 			v := extCoTrim(s[idx[2]:idx[3]])
 			if utf8.RuneCountInString(v) < 2 {
@@ -233,13 +232,13 @@ func extOrgPrefix(v string) string {
 }
 
 // extCoQuoteRe is a name in quotes: 「惠民生活超市」, “花语”.
-var extCoQuoteRe = regexp.MustCompile(`[「『“"]([^」』”"\n,，。!！?？]{2,20})[」』”"]`)
+var extCoQuoteRe = mustRx(`[「『“"]([^」』”"\n,，。!！?？]{2,20})[」』”"]`)
 
 // extCoQuoteBefore and extCoQuoteAfter are the words around a quoted name
 // that make it the customer's business, not a quoted error message.
 var (
-	extCoQuoteBefore = regexp.MustCompile(`(?:我们是|我們是|我是|这里是|這裡是|店名|店名叫|店名是|店叫|名字是|名字叫|名字:|叫做|叫|一家|来自|來自|客户是|客戶是)\s*$`)
-	extCoQuoteAfter  = regexp.MustCompile(`^\s*(?:\p{Han}{0,4}(?:店|超市|工作室|诊所|診所|餐厅|餐廳|小馆|小館|手摇饮|手搖飲|咖啡|健身房)|前台|有[0-9两兩二三四五六七八九十几幾]+家|连锁|連鎖|的\p{Han}{0,4}店)`)
+	extCoQuoteBefore = mustRx(`(?:我们是|我們是|我是|这里是|這裡是|店名|店名叫|店名是|店叫|名字是|名字叫|名字:|叫做|叫|一家|来自|來自|客户是|客戶是)\s*$`)
+	extCoQuoteAfter  = mustRx(`^\s*(?:\p{Han}{0,4}(?:店|超市|工作室|诊所|診所|餐厅|餐廳|小馆|小館|手摇饮|手搖飲|咖啡|健身房)|前台|有[0-9两兩二三四五六七八九十几幾]+家|连锁|連鎖|的\p{Han}{0,4}店)`)
 )
 
 // extCoQuoted reads a business name in quotes with a cue around it, or in
@@ -302,7 +301,7 @@ func extCoLine(s string) string {
 // extOrgSuffixRe ends the names of organisations that are not companies by
 // name: practices, clinics, schools, shops, workshops ("明正律师事务所",
 // "仁和口腔门诊部", "阳光宝贝幼儿园", "川味小馆", "立等快印").
-var extOrgSuffixRe = regexp.MustCompile(`(?:有限公司|公司|集团|集團|事务所|事務所|律所|诊所|診所|门诊部|門診部|门诊|門診|医院|醫院|卫生院|衛生院|服务站|服務站|卫生站|衛生站|学校|學校|小学|小學|中学|中學|大学|大學|学院|學院|幼儿园|幼兒園|托儿所|托兒所|补习班|補習班|培训学校|培訓學校|培训中心|培訓中心|教育|编程|編程|酒店|宾馆|賓館|旅馆|旅館|民宿|饭店|飯店|餐厅|餐廳|餐馆|餐館|小馆|小館|面馆|麵館|食堂|分店|门店|門店|商店|超市|便利店|商行|工作室|中心|工厂|工廠|制衣厂|製衣廠|厂|廠|设计|設計|科技|实业|實業|贸易|貿易|机构|機構|协会|協會|药房|藥房|药店|藥店|快印|图文|圖文|口腔|健身|烘焙|咖啡|茶饮|茶飲|早点|早點|早餐店|火锅|火鍋|坊|小站|书店|書店|花店|水果店|奶茶店|甜品店|蛋糕店|面包店|麵包店|便利商店|五金|印刷|物业|物業|车行|車行|幼教|早教|画室|畫室|琴行|店|连锁|連鎖|小厨|小廚|菜馆|菜館|酒家|酒楼|酒樓|大排档|大排檔|烧烤|燒烤|食府|茶楼|茶樓|茶餐厅|茶餐廳|实业|實業|电子|電子|电器|電器|商贸|商貿|制造|製造|工程|建设|建設|设备|設備|机械|機械|精密|控股|网络|網絡|传媒|傳媒|服务|服務|研究所|食品|塑业|塑業|建材|家具|傢俱|纺织|紡織|服饰|服飾|物流|汽修|电气|電氣|材料|化工|医疗|醫療|药业|藥業|广告|廣告|文化|影视|影視|包装|包裝)$`)
+var extOrgSuffixRe = mustRx(`(?:有限公司|公司|集团|集團|事务所|事務所|律所|诊所|診所|门诊部|門診部|门诊|門診|医院|醫院|卫生院|衛生院|服务站|服務站|卫生站|衛生站|学校|學校|小学|小學|中学|中學|大学|大學|学院|學院|幼儿园|幼兒園|托儿所|托兒所|补习班|補習班|培训学校|培訓學校|培训中心|培訓中心|教育|编程|編程|酒店|宾馆|賓館|旅馆|旅館|民宿|饭店|飯店|餐厅|餐廳|餐馆|餐館|小馆|小館|面馆|麵館|食堂|分店|门店|門店|商店|超市|便利店|商行|工作室|中心|工厂|工廠|制衣厂|製衣廠|厂|廠|设计|設計|科技|实业|實業|贸易|貿易|机构|機構|协会|協會|药房|藥房|药店|藥店|快印|图文|圖文|口腔|健身|烘焙|咖啡|茶饮|茶飲|早点|早點|早餐店|火锅|火鍋|坊|小站|书店|書店|花店|水果店|奶茶店|甜品店|蛋糕店|面包店|麵包店|便利商店|五金|印刷|物业|物業|车行|車行|幼教|早教|画室|畫室|琴行|店|连锁|連鎖|小厨|小廚|菜馆|菜館|酒家|酒楼|酒樓|大排档|大排檔|烧烤|燒烤|食府|茶楼|茶樓|茶餐厅|茶餐廳|实业|實業|电子|電子|电器|電器|商贸|商貿|制造|製造|工程|建设|建設|设备|設備|机械|機械|精密|控股|网络|網絡|传媒|傳媒|服务|服務|研究所|食品|塑业|塑業|建材|家具|傢俱|纺织|紡織|服饰|服飾|物流|汽修|电气|電氣|材料|化工|医疗|醫療|药业|藥業|广告|廣告|文化|影视|影視|包装|包裝)$`)
 
 // extOrgLike reports whether a Chinese token names an organisation.
 func extOrgLike(tok string) bool {
@@ -320,10 +319,10 @@ var extEnSmallWords = map[string]bool{"&": true, "of": true, "and": true, "the":
 	"la": true, "le": true, "for": true, "at": true, "on": true, "van": true, "von": true, "y": true}
 
 // extSellerShop is a shop that sells to the customer, not the customer's.
-var extSellerShop = regexp.MustCompile(`(?:旗舰|旗艦|官方|专卖|專賣|实体|實體|网|網|直营|直營|体验|體驗|自营|自營|授权|授權|线下|線下)店$`)
+var extSellerShop = mustRx(`(?:旗舰|旗艦|官方|专卖|專賣|实体|實體|网|網|直营|直營|体验|體驗|自营|自營|授权|授權|线下|線下)店$`)
 
 // extEnOrgWords are the words that make an English name an organisation's.
-var extEnOrgWords = regexp.MustCompile(`(?:^|[^\pL\pN])(?:Ltd|Limited|Inc|LLC|LLP|GmbH|mbH|AG|Pvt|PLC|Pty|Co|Corp|Corporation|Company|Group|Restaurant|Hotel|Resort|Hostel|Inn|Cafe|Café|Coffee|Bakery|Clinic|Clinics|Hospital|Surgery|Dental|Physio|Pharmacy|School|College|University|Academy|Nursery|Kindergarten|Studio|Studios|Architects|Accountants|Solicitors|Lawyers|Solutions|Services|Fulfilment|Fulfillment|Logistics|Trading|Enterprises|Industries|Technologies|Systems|Labs|Salon|Gym|Fitness|Bar|Pub|Tap Room|Taproom|Store|Shop|Market|Supermarket|Centre|Center|Institute|Agency|Partners|Associates|Consulting|Kitchen|Diner|Canteen|Foods|Motors|Garage|Farm|Printers|Print|PrintHaus|Seafood|Brewery|Bistro|Pizzeria|Boutique|Florist)(?:[^\pL\pN]|$)`)
+var extEnOrgWords = mustRx(`(?:^|[^\pL\pN])(?:Ltd|Limited|Inc|LLC|LLP|GmbH|mbH|AG|Pvt|PLC|Pty|Co|Corp|Corporation|Company|Group|Restaurant|Hotel|Resort|Hostel|Inn|Cafe|Café|Coffee|Bakery|Clinic|Clinics|Hospital|Surgery|Dental|Physio|Pharmacy|School|College|University|Academy|Nursery|Kindergarten|Studio|Studios|Architects|Accountants|Solicitors|Lawyers|Solutions|Services|Fulfilment|Fulfillment|Logistics|Trading|Enterprises|Industries|Technologies|Systems|Labs|Salon|Gym|Fitness|Bar|Pub|Tap Room|Taproom|Store|Shop|Market|Supermarket|Centre|Center|Institute|Agency|Partners|Associates|Consulting|Kitchen|Diner|Canteen|Foods|Motors|Garage|Farm|Printers|Print|PrintHaus|Seafood|Brewery|Bistro|Pizzeria|Boutique|Florist)(?:[^\pL\pN]|$)`)
 
 // extEnOrgLike reports whether a line of English names an organisation:
 // capitalised words with one of extEnOrgWords, no digits (an address).

@@ -3,7 +3,6 @@ package nlu
 // Whether a date is the purchase, the fault, or something else.
 
 import (
-	"regexp"
 	"unicode"
 	"unicode/utf8"
 )
@@ -21,18 +20,18 @@ const (
 )
 
 var (
-	extPurchaseCue = regexp.MustCompile(`(?i)买|買|购入|購入|购买|購買|网购|網購|采购|採購|购置|購置|团购|團購|购的|購的|入手|下单|下單|下的单|下的單|拍的|拍下|订的|訂的|订购|訂購|订了|訂了|付的款|付了款|付款|` +
+	extPurchaseCue = mustWordSet(`(?i)买|買|购入|購入|购买|購買|网购|網購|采购|採購|购置|購置|团购|團購|购的|購的|入手|下单|下單|下的单|下的單|拍的|拍下|订的|訂的|订购|訂購|订了|訂了|付的款|付了款|付款|` +
 		`进了?\s*[0-9一二两兩三四五六七八九十几幾]+\s*(?:台|个|個|张|張|把|件|套|部|箱)|进货|進貨|` +
 		`抢的|搶的|抢购|搶購|抢到|搶到|訂咗|订咗|落單|落单|` +
 		`\bbought\b|\bpurchased?\b|\bordered\b|\bbuy\b|\bgot (?:it|this|them|mine|one)\b|\b(?:had|have had) (?:it|this|them|mine)(?: since)?\b|\bowned\b|\bpaid\b`)
-	extFaultCue = regexp.MustCompile(`(?i)开始|開始|坏|壞|出现|出現|发生|發生|发现|發現|注意到|不能|不会|不會|不了|不行|不动|不動|不转|不轉|不亮|不热|不熱|不冷|不制冷|不製冷|不加热|不加熱|不出|不着|不著|不脱水|不脫水|不工作|不保温|不保溫|` +
+	extFaultCue = mustWordSet(`(?i)开始|開始|坏|壞|出现|出現|发生|發生|发现|發現|注意到|不能|不会|不會|不了|不行|不动|不動|不转|不轉|不亮|不热|不熱|不冷|不制冷|不製冷|不加热|不加熱|不出|不着|不著|不脱水|不脫水|不工作|不保温|不保溫|` +
 		`打不|开不|開不|充不|连不|連不|关不|關不|用不了|没反应|沒反應|冇反應|没有反应|沒有反應|就这样|就這樣|这样了|這樣了|停了|停机|停機|死机|死機|黑屏|花屏|卡死|卡住|停在|當機|当机|挂了|掛了|闪退|閃退|发觉|發覺|胀|脹|自动重启|自動重啟|自己重启|自己重啟|反复重启|反覆重啟|一直重启|一直重啟|` +
 		`报错|報錯|故障|漏水|漏电|漏電|漏气|漏氣|滴水|冒[^，。,.!！?？\s]{0,4}[烟煙]|起火|着火|著火|火花|焦味|煤气味|煤氣味|瓦斯味|烧|燒|融化|熔化|鼓包|鼓起|异响|異響|跳闸|跳閘|没电了|沒電了|失灵|失靈|异常|異常|问题|問題|毛病|断线|斷線|断了|斷了|` +
 		`裂|碎|变形|變形|生锈|生鏽|爆|电了一下|電了一下|被电|被電|电到|電到|俾電|麻手|麻晒|趴窝|罢工|罷工|突然|才这样|才這樣|` +
 		`\bsince\b|\bstarted\b|\bstart(?:s|ing)?\b|\bstopped\b|\bstops? working\b|\bbroke\b|\bbroken\b|\bfailed\b|\bfails\b|\bbegan\b|\bhappen(?:ed|s)?\b|\bnoticed\b|\bfound\b|\bnot \w+ing\b|\bjamm?(?:ed|s|ing)?\b|\boffline\b|` +
 		`not working|won't|\bwont\b|doesn't|does not|can't|cannot|\bleak|\bflood(?:ed|ing|s)?\b|\berror\b|\bnoise\b|\bissue\b|\bproblem\b|\bquit\b|\bdied\b|\bdead\b|\bsmok(?:e|ed|ing)\b|\bsmell\b|` +
 		`\bsparks?\b|\bspark(?:ed|ing)\b|\bmelt(?:ed|ing|s)?\b|\bburn(?:t|ed|ing)?\b|\boverheat(?:ed|ing|s)?\b|\bexploded\b|\btingle|\bcrash(?:ed|es)?\b|\bfroze\b|\bstuck\b|\bcut out\b|\bshut (?:off|down)\b|\bwent (?:dead|off|black|out)\b|\bcracked\b|\bsnapped\b|\bswoll?en\b|\bshock`)
-	extOtherCue = regexp.MustCompile(`(?i)到货|到貨|[^闻聞看找想感遇碰听聽做办辦得达達收]到(?:的|了|货|貨)|会到|會到|送到|送达|送達|送来|送來|送的|送货|送貨|收到|签收|簽收|取货|取貨|提货|提貨|发货|發貨|发的货|發的貨|出货|出貨|寄到|寄来|寄來|寄出|快递|快遞|物流|派送|配送|` +
+	extOtherCue = mustWordSet(`(?i)到货|到貨|[^闻聞看找想感遇碰听聽做办辦得达達收]到(?:的|了|货|貨)|会到|會到|送到|送达|送達|送来|送來|送的|送货|送貨|收到|签收|簽收|取货|取貨|提货|提貨|发货|發貨|发的货|發的貨|出货|出貨|寄到|寄来|寄來|寄出|快递|快遞|物流|派送|配送|` +
 		`安装|安裝|装的|裝的|装好|裝好|装了|裝了|装上|裝上|来装|來裝|装嘅|裝嘅|组装|組裝|组好|組好|搬|` +
 		`报修|報修|报的修|報的修|报过|報過|报了|報了|送修|寄修|返修|留言|留過言|留过言|反馈|反饋|投诉|投訴|打电话|打電話|联系过|聯繫過|` +
 		`能不能|可不可以|能否|行不行|方便|有空|在家|改到|改成|推迟|推遲|延期|再送|现在都|現在都|已经是|已經是|礼物|禮物|` +
@@ -50,12 +49,12 @@ var (
 		`\bturned up\b|\bshipped\b|\bdispatched\b|\binstall(?:ed|ation)?\b|\breceived\b|\bsigned for\b|` +
 		`\breported\b|\bcontacted\b|\bcalled\b|\bemailed\b|\bpromised\b|\bsupposed to\b|\bexpected\b|\bscheduled\b|\bexpir(?:e|es|ed|y)\b|` +
 		`\bworked (?:fine|ok|okay|perfectly|well)\b|\b(?:was|were) (?:fine|ok|okay|working)\b|\bworking fine\b|\bcleaned\b|\bserviced\b|\brepaired\b|\bfixed\b|\breplaced\b|\bmoved\b`)
-	extSentenceEnd = regexp.MustCompile(`[。!?！？\n]|\.\s`)
+	extSentenceEnd = mustRx(`[。!?！？\n]|\.\s`)
 )
 
 // extCues lists the cue patterns with the role each gives.
 var extCues = []struct {
-	re   *regexp.Regexp
+	re   *wordSet
 	role extRole
 }{
 	{extPurchaseCue, extRolePurchase},
@@ -251,7 +250,7 @@ func extNearestCue(s string, lo, hi int, m dtMention, ms []dtMention) extRole {
 
 // extDateFix is a correction just before a date: the date replaces the one
 // said before it.
-var extDateFix = regexp.MustCompile(`(?i)不对|不對|不是|应该是|應該是|其实是|其實是|更正|纠正|糾正|记错|記錯|说错|說錯|\bsorry\b|\bi mean\b|\bi meant\b|\bactually\b|\bcorrection\b|\bno wait\b`)
+var extDateFix = mustRx(`(?i)不对|不對|不是|应该是|應該是|其实是|其實是|更正|纠正|糾正|记错|記錯|说错|說錯|\bsorry\b|\bi mean\b|\bi meant\b|\bactually\b|\bcorrection\b|\bno wait\b`)
 
 // extDateCorrects reports whether a correction stands in the few words
 // before text[start:].
@@ -267,7 +266,7 @@ func extDateCorrects(s string, start int) bool {
 // extDateUnknownRe is a customer saying they do not know when: unlike
 // extUnknownRe it leaves out what only says a document is missing
 // ("找不到", "没有").
-var extDateUnknownRe = regexp.MustCompile(`(?i)不知道|不清楚|不记得|不記得|记不清|記不清|记不得|記不得|忘(?:了|记|記)(?:[^说說讲講留提告写寫发發填]|$)|不确定|不確定|不晓得|不曉得|唔記得|唔记得|冇印象|没印象|沒印象|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|don't remember|dont remember|can't remember|cannot remember|\bforgot|can't recall|don't recall`)
+var extDateUnknownRe = mustRx(`(?i)不知道|不清楚|不记得|不記得|记不清|記不清|记不得|記不得|忘(?:了|记|記)(?:[^说說讲講留提告写寫发發填]|$)|不确定|不確定|不晓得|不曉得|唔記得|唔记得|冇印象|没印象|沒印象|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|don't remember|dont remember|can't remember|cannot remember|\bforgot|can't recall|don't recall`)
 
 // extDateBetween reports whether another date stands between the mention m
 // and the cue at s[a:b]: "had it since Christmas and last night it started"

@@ -4,7 +4,6 @@ package nlu
 // how precisely each one is known.
 
 import (
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -118,7 +117,7 @@ func dtYearVal(y int, loc *time.Location) (dtVal, bool) {
 }
 
 // dtFewDays is "a few days ago" said in Chinese (前两天, 这几天, 前些天).
-var dtFewDays = regexp.MustCompile(`^(?:前|这|這)\s*(?:两|兩|几|幾|三|些)\s*(?:天|日)$`)
+var dtFewDays = mustRx(`^(?:前|这|這)\s*(?:两|兩|几|幾|三|些)\s*(?:天|日)$`)
 
 // dtVagueVal keeps t only as a representative day.
 func dtVagueVal(t time.Time) (dtVal, bool) { return dtVal{date: t, prec: dtVague}, true }
@@ -130,7 +129,7 @@ func dtVagueVal(t time.Time) (dtVal, bool) { return dtVal{date: t, prec: dtVague
 // words of words (both empty: always), and with digits only on text where
 // a number touches a date sign, so most messages skip most rules.
 type dtRule struct {
-	re         *regexp.Regexp
+	re         *rx
 	digitEdges bool
 	digits     bool                      // runs only on text where a number touches a date sign ("3月", "11/11", "2023-")
 	find       func(text string) [][]int // replaces re.FindAllStringSubmatchIndex when set
@@ -194,7 +193,7 @@ var (
 // leftmost mention wins, so "去年双十一" beats "去年" and "大前天" beats "前天".
 var dtRules = []dtRule{
 	{ // 2023-11-11, 2023/11/11, 2023.11.11, 2023年11月11日
-		re:         regexp.MustCompile(`(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?`),
+		re:         mustRx(`(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?`),
 		digitEdges: true,
 		digits:     true,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
@@ -202,7 +201,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 2023年11月, 23年11月底, 114年8月 (Taiwan's Minguo years), 2023年十一月份, 2023年11月3号
-		re:         regexp.MustCompile(`(\d{2,4})\s*年\s*的?\s*(` + dtCN + `)\s*月\s*(?:(` + dtCN + `)\s*[日号號]|(` + dtMonthPt + `))?`),
+		re:         mustRx(`(\d{2,4})\s*年\s*的?\s*(` + dtCN + `)\s*月\s*(?:(` + dtCN + `)\s*[日号號]|(` + dtMonthPt + `))?`),
 		digitEdges: true,
 		digits:     true,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
@@ -214,7 +213,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 2023-11, 2023/11: a month
-		re:         regexp.MustCompile(`(\d{4})[-/.](\d{1,2})`),
+		re:         mustRx(`(\d{4})[-/.](\d{1,2})`),
 		digitEdges: true,
 		digits:     true,
 		guard:      dtNotInCode,
@@ -223,7 +222,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // since 2024, in 2023: only the year
-		re:    regexp.MustCompile(`(?i)\b(?:in|since|from|during|back in|around|early|mid|late|end of)\s+()(\d{4})\b`),
+		re:    mustRx(`(?i)\b(?:in|since|from|during|back in|around|early|mid|late|end of)\s+()(\d{4})\b`),
 		words: []string{"in ", "since ", "from ", "during ", "around ", "early ", "mid ", "late ", "end of "},
 		guard: dtYearOnlyGuard,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
@@ -235,7 +234,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 2023年, 19年装的: only the year
-		re:         regexp.MustCompile(`(\d{2,4})\s*年()`),
+		re:         mustRx(`(\d{2,4})\s*年()`),
 		digitEdges: true,
 		digits:     true,
 		guard:      dtYearOnlyGuard,
@@ -249,7 +248,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 11/11/2023 (month first unless the first number cannot be a month)
-		re:         regexp.MustCompile(`(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})`),
+		re:         mustRx(`(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})`),
 		digitEdges: true,
 		digits:     true,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
@@ -261,7 +260,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 11/11 without a year: the latest such day not after today
-		re:         regexp.MustCompile(`(\d{1,2})/(\d{1,2})`),
+		re:         mustRx(`(\d{1,2})/(\d{1,2})`),
 		digitEdges: true,
 		digits:     true,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
@@ -270,7 +269,7 @@ var dtRules = []dtRule{
 	},
 	{ // 12.12买的, 6.18那天, the 11.11 sale: month.day only right before a
 		// date-ish word, so decimals like "1.5匹" are left alone
-		re:         regexp.MustCompile(`(\d{1,2})\.(\d{1,2})`),
+		re:         mustRx(`(\d{1,2})\.(\d{1,2})`),
 		digitEdges: true,
 		digits:     true,
 		guard: func(s string, start, end int) bool {
@@ -283,7 +282,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 去年11月11日, 今年3月, 去年十一月底, 上年十月: a day or a month
-		re:    regexp.MustCompile(`(` + dtYearWord + `)\s*的?\s*(` + dtCN + `)\s*月\s*(?:(` + dtCN + `)\s*[日号號]?|(` + dtMonthPt + `))?`),
+		re:    mustRx(`(` + dtYearWord + `)\s*的?\s*(` + dtCN + `)\s*月\s*(?:(` + dtCN + `)\s*[日号號]?|(` + dtMonthPt + `))?`),
 		words: dtYearWords,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			return dtMonthDay(today.Year()-dtYearOffset(m[1]), m[2], m[3]+m[4], today)
@@ -291,7 +290,7 @@ var dtRules = []dtRule{
 	},
 	{ // 11月11日, 十一月十一号, 3月初, 4月底, 三月份, 3月: this year, or last
 		// year when that is still ahead
-		re:    regexp.MustCompile(`(` + dtCN + `)\s*月\s*(?:(` + dtCN + `)\s*[日号號]|(` + dtMonthPt + `))?\s*(左右|前后|前後|上下)?`),
+		re:    mustRx(`(` + dtCN + `)\s*月\s*(?:(` + dtCN + `)\s*[日号號]|(` + dtMonthPt + `))?\s*(左右|前后|前後|上下)?`),
 		runes: "月",
 		guard: dtMonthGuard,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
@@ -307,7 +306,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // Nov 11 2023, November 11th, 2023, Nov. 11, Nov 11 last year, last December 12
-		re:    regexp.MustCompile(`(?i)\b(?:(last|this)\s+)?(` + dtMonthAlt + `)\.?\s*(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4}|last year|this year)\b)?`),
+		re:    mustRx(`(?i)\b(?:(last|this)\s+)?(` + dtMonthAlt + `)\.?\s*(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s*(\d{4}|last year|this year)\b)?`),
 		words: dtEnMonthWords,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			year := m[4]
@@ -318,14 +317,14 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 11 November, 11th of Nov 2023, the 3rd of May
-		re:    regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(` + dtMonthAlt + `)\b\.?(?:,?\s*(\d{4}|last year|this year)\b)?`),
+		re:    mustRx(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(` + dtMonthAlt + `)\b\.?(?:,?\s*(\d{4}|last year|this year)\b)?`),
 		words: dtEnMonthWords,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			return dtDayVal(dtEnMonthDay(m[2], m[1], m[3], today))
 		},
 	},
 	{ // "in November", "since March 2025", "last March", "early June", "March last year"
-		re: regexp.MustCompile(`(?i)\b(?:(in|since|during|around|about|back in|early|mid|late|end of|the end of|beginning of|the beginning of|start of|the start of|early in|late in|last|this)\s+)?(` +
+		re: mustRx(`(?i)\b(?:(in|since|during|around|about|back in|early|mid|late|end of|the end of|beginning of|the beginning of|start of|the start of|early in|late in|last|this)\s+)?(` +
 			dtMonthAlt + `)\b(?:\s*,?\s*(?:of\s+)?(\d{4}|last year|this year)\b)?`),
 		words: dtEnMonthWords,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
@@ -343,14 +342,14 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // "last year Sept", "this year May", "last year in March"
-		re:    regexp.MustCompile(`(?i)\b(last year|this year)\s*,?\s*(?:in\s+)?(` + dtMonthAlt + `)\b`),
+		re:    mustRx(`(?i)\b(last year|this year)\s*,?\s*(?:in\s+)?(` + dtMonthAlt + `)\b`),
 		words: []string{"year"},
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			return dtEnMonth(strings.ToLower(m[2]), "", strings.ToLower(m[1]), today)
 		},
 	},
 	{ // 15号, 3日, 十五号: a day of this month, or of last month when still ahead
-		re:         regexp.MustCompile(`(\d{1,2})\s*[号號日]|([一二三四五六七八九十]{1,3})\s*[号號]`),
+		re:         mustRx(`(\d{1,2})\s*[号號日]|([一二三四五六七八九十]{1,3})\s*[号號]`),
 		digitEdges: true,
 		runes:      "号號日",
 		guard:      dtBareDayGuard,
@@ -364,7 +363,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // "since the 10th", "on the 8th", "the 2nd of this month"
-		re:    regexp.MustCompile(`(?i)\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(this|last)\s+month\b)?`),
+		re:    mustRx(`(?i)\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(this|last)\s+month\b)?`),
 		words: []string{"st", "nd", "rd", "th"},
 		guard: dtOrdinalDayGuard,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
@@ -381,7 +380,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 今天, 昨天, 前天, 大前天, 今天早上, 昨天半夜, 琴日 (Cantonese), 今朝
-		re:    regexp.MustCompile(`(大前天|前天|昨天|昨日|昨儿|琴日|尋日|寻日|噚日|前日|今天|今日|今儿|明天|明日|后天|後天|聽日|听日)\s*(早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|夜裡|夜晚|半夜|凌晨|深夜|朝早|晏晝|夜晚黑|一大早|一早|夜|早|晚)?|昨晚|昨夜|今早|今晨|今晚|今夜|今朝|明早|明晚|琴晚|尋晚|寻晚|噚晚`),
+		re:    mustRx(`(大前天|前天|昨天|昨日|昨儿|琴日|尋日|寻日|噚日|前日|今天|今日|今儿|明天|明日|后天|後天|聽日|听日)\s*(早上|早晨|清晨|上午|中午|下午|傍晚|晚上|夜里|夜裡|夜晚|半夜|凌晨|深夜|朝早|晏晝|夜晚黑|一大早|一早|夜|早|晚)?|昨晚|昨夜|今早|今晨|今晚|今夜|今朝|明早|明晚|琴晚|尋晚|寻晚|噚晚`),
 		words: []string{"前天", "昨", "琴", "尋", "寻", "噚", "前日", "今", "明", "后天", "後天", "聽日", "听日"},
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			day, clock := m[1], m[2] != ""
@@ -413,7 +412,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 刚才, 刚刚, 头先 (Cantonese), 半夜, 凌晨: a moment of today
-		re:    regexp.MustCompile(`刚才|剛才|刚刚|剛剛|頭先|头先|啱啱|啱先|方才|半夜|凌晨|深夜`),
+		re:    mustRx(`刚才|剛才|刚刚|剛剛|頭先|头先|啱啱|啱先|方才|半夜|凌晨|深夜`),
 		runes: "刚剛才頭头啱夜凌",
 		guard: func(s string, start, end int) bool {
 			// 每天半夜 is a habit, not a time.
@@ -425,7 +424,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 刚下的单, 刚付的款: ordered today. 刚买的 only says "recently": vague.
-		re:    regexp.MustCompile(`(?:刚|剛)(?:刚|剛|才)?(?:(下单|下單|下的单|下的單|下的|拍下|付款|付的款|付了款)|(买|買|购|購|入手))`),
+		re:    mustRx(`(?:刚|剛)(?:刚|剛|才)?(?:(下单|下單|下的单|下的單|下的|拍下|付款|付的款|付了款)|(买|買|购|購|入手))`),
 		runes: "刚剛",
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			if m[1] == "" {
@@ -436,7 +435,7 @@ var dtRules = []dtRule{
 	},
 	{ // 刚拔了电源, 刚插上就冒烟: a moment ago. Not 刚开始 (at first), 刚好
 		// (just right), nor what 刚 says of a purchase or a delivery.
-		re:    regexp.MustCompile(`(?:刚|剛)(?:刚|剛|才)?`),
+		re:    mustRx(`(?:刚|剛)(?:刚|剛|才)?`),
 		runes: "刚剛",
 		guard: func(s string, start, end int) bool {
 			rest := s[end:]
@@ -452,7 +451,7 @@ var dtRules = []dtRule{
 	},
 	{ // 早上, 中午, 晚上 on their own: earlier today, as in "早上起来发现…",
 		// unless a habit (每天早上) or another day (明天早上, 那天晚上) owns it
-		re:    regexp.MustCompile(`早上|早晨|清晨|上午|中午|下午|傍晚|晚上|一大早`),
+		re:    mustRx(`早上|早晨|清晨|上午|中午|下午|傍晚|晚上|一大早`),
 		words: []string{"早上", "早晨", "清晨", "上午", "中午", "下午", "傍晚", "晚上", "一大早"},
 		guard: func(s string, start, end int) bool {
 			r, _ := utf8.DecodeLastRuneInString(s[:start])
@@ -468,7 +467,7 @@ var dtRules = []dtRule{
 	},
 	{ // 十一点多, 下午3点, 昨晚11点, 半夜两点: a time of day. A Chinese
 		// numeral needs 多, 半 or 钟 (一点 is also "a little").
-		re: regexp.MustCompile(`(?:(昨晚|昨夜|昨天|今天|今早|今晚|明天|明早|明晚|后天|後天|前天)\s*)?(早上|上午|中午|下午|傍晚|晚上|凌晨|半夜|夜里|夜裡|深夜)?\s*` +
+		re: mustRx(`(?:(昨晚|昨夜|昨天|今天|今早|今晚|明天|明早|明晚|后天|後天|前天)\s*)?(早上|上午|中午|下午|傍晚|晚上|凌晨|半夜|夜里|夜裡|深夜)?\s*` +
 			`(\d{1,2}|[一二两兩三四五六七八九十]{1,3})\s*[点點](?:\s*(多|半|钟|鐘|左右|\d{1,2}\s*分?))?`),
 		runes: "点點",
 		guard: func(s string, start, end int) bool {
@@ -506,7 +505,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 上周五, 上星期五, 上禮拜五, 本周一, 周三, 上周, 上周末, 这周
-		re:    regexp.MustCompile(`(?:(上上|上|本|这|這|下)\s*(?:个|個)?\s*)?(?:周|週|星期|礼拜|禮拜)\s*([一二三四五六日天七末1-7])?`),
+		re:    mustRx(`(?:(上上|上|本|这|這|下)\s*(?:个|個)?\s*)?(?:周|週|星期|礼拜|禮拜)\s*([一二三四五六日天七末1-7])?`),
 		runes: "周週星礼禮",
 		guard: func(s string, start, end int) bool {
 			// 两周一直…, 每周五, 一个星期天…: not a named day.
@@ -518,7 +517,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 上个月, 上個月初, 上月底, 上个月15号, 这个月, 本月初
-		re:    regexp.MustCompile(`(上上|上|本|这|這|下)\s*(?:个|個)?\s*月\s*(?:(` + dtCN + `)\s*[日号號]|(初|上旬|中旬|下旬|中|底|末|尾))?`),
+		re:    mustRx(`(上上|上|本|这|這|下)\s*(?:个|個)?\s*月\s*(?:(` + dtCN + `)\s*[日号號]|(初|上旬|中旬|下旬|中|底|末|尾))?`),
 		runes: "月",
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			back := 0
@@ -574,7 +573,7 @@ var dtRules = []dtRule{
 	},
 	{ // 去年, 前年, 今年: the year only; 去年年底, 前年冬天: vaguer still;
 		// 去年这个时候: the month
-		re: regexp.MustCompile(`(` + dtYearWord + `)\s*(?:的)?\s*(?:(年初|年中|年底|年末|年尾|底|初|末|尾|上半年|下半年)|(` + dtSeasonZh +
+		re: mustRx(`(` + dtYearWord + `)\s*(?:的)?\s*(?:(年初|年中|年底|年末|年尾|底|初|末|尾|上半年|下半年)|(` + dtSeasonZh +
 			`)|(这个时候|這個時候|这时候|這時候|这个时间|這個時間))?`),
 		words: dtYearWords,
 		guard: func(s string, start, end int) bool {
@@ -599,21 +598,21 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 三天前, 3天前, 两周前, 两个星期前, 两个月前, 三年前, 半个月前, 一个多月前
-		re:    regexp.MustCompile(`(` + dtApproxZh + `)?\s*(\d{1,3}|半|几|幾|[一二两兩三四五六七八九十]{1,3})\s*(多)?\s*(?:个|個)?\s*(多)?\s*(天|日|周|週|星期|礼拜|禮拜|月|年)\s*(?:之|以)?前`),
+		re:    mustRx(`(` + dtApproxZh + `)?\s*(\d{1,3}|半|几|幾|[一二两兩三四五六七八九十]{1,3})\s*(多)?\s*(?:个|個)?\s*(多)?\s*(天|日|周|週|星期|礼拜|禮拜|月|年)\s*(?:之|以)?前`),
 		words: dtAgoWordsZh,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			return dtZhAgo(m[1] != "", m[2], m[3]+m[4] != "", m[5], today)
 		},
 	},
 	{ // 两个小时前, 半小时前, 十分钟前: today
-		re:    regexp.MustCompile(`(\d{1,3}|半|几|幾|[一二两兩三四五六七八九十]{1,3})\s*(?:个|個)?\s*多?\s*(小时|小時|钟头|鐘頭|分钟|分鐘)\s*(?:之|以)?前`),
+		re:    mustRx(`(\d{1,3}|半|几|幾|[一二两兩三四五六七八九十]{1,3})\s*(?:个|個)?\s*多?\s*(小时|小時|钟头|鐘頭|分钟|分鐘)\s*(?:之|以)?前`),
 		words: dtAgoWordsZh,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			return dtVal{date: today, kind: dtClock}, true
 		},
 	},
 	{ // 前两天, 前几天, 这两天, 最近, 前阵子, 年前, 开学前, 暑假: too loose for a date
-		re: regexp.MustCompile(`(?:前|这|這|近|最近)\s*(?:两|兩|几|幾|三|些|一段)\s*(?:个|個)?\s*(?:天|日|周|週|星期|礼拜|禮拜|月|年)|` +
+		re: mustRx(`(?:前|这|這|近|最近)\s*(?:两|兩|几|幾|三|些|一段)\s*(?:个|個)?\s*(?:天|日|周|週|星期|礼拜|禮拜|月|年)|` +
 			`最近|近期|近来|近來|前阵子|前陣子|前段时间|前段時間|这段时间|這段時間|这阵子|這陣子|年前|年后|年後|` +
 			`开学前|開學前|开学后|開學後|开学的时候|開學的時候|` + dtSeasonZh),
 		words: []string{"前两", "前兩", "前几", "前幾", "前三", "前些", "前一段", "这两", "這兩", "这几", "這幾", "这三", "這三",
@@ -639,7 +638,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // yesterday, the day before yesterday, today, last night, an hour ago
-		re:    regexp.MustCompile(`(?i)\b(the day before yesterday|day before yesterday|yesterday(?:\s+(?:morning|afternoon|evening|night))?|today(?:\s+(?:morning|afternoon|evening|night))?|tonight|this morning|this afternoon|this evening|last night|last evening|just now|earlier today|a moment ago|moments ago|(?:an?|one|two|three|four|five|\d{1,2}|a few|a couple of|couple of|half an?)\s+(?:hours?|minutes?|mins?)\s+ago)\b`),
+		re:    mustRx(`(?i)\b(the day before yesterday|day before yesterday|yesterday(?:\s+(?:morning|afternoon|evening|night))?|today(?:\s+(?:morning|afternoon|evening|night))?|tonight|this morning|this afternoon|this evening|last night|last evening|just now|earlier today|a moment ago|moments ago|(?:an?|one|two|three|four|five|\d{1,2}|a few|a couple of|couple of|half an?)\s+(?:hours?|minutes?|mins?)\s+ago)\b`),
 		words: dtEnDayWords,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			s := strings.ToLower(m[1])
@@ -657,7 +656,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 3 days ago, two weeks ago, a month ago, 3 years ago, a few days ago, since three days
-		re:    regexp.MustCompile(`(?i)\b(?:(around|about|roughly|approximately|maybe|like|almost|nearly|over|more than|less than|under)\s+)?(` + dtEnNum + `)\s+(day|week|fortnight|month|year)s?\s+(?:ago|back)\b|\bsince\s+(\d{1,2}|two|three|four|five|six|seven)\s+(day|week)s?\b`),
+		re:    mustRx(`(?i)\b(?:(around|about|roughly|approximately|maybe|like|almost|nearly|over|more than|less than|under)\s+)?(` + dtEnNum + `)\s+(day|week|fortnight|month|year)s?\s+(?:ago|back)\b|\bsince\s+(\d{1,2}|two|three|four|five|six|seven)\s+(day|week)s?\b`),
 		words: []string{"ago", "since", "back"},
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			if m[4] != "" {
@@ -667,7 +666,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // last Friday, this Monday, on Monday, Tuesday, Monday last week, last week on Monday
-		re:    regexp.MustCompile(`(?i)\b(?:(last|this|on|past|previous|next|coming|by|until|till)\s+)?(?:(last week|the week before)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?:\s+(last week|the week before last))?`),
+		re:    mustRx(`(?i)\b(?:(last|this|on|past|previous|next|coming|by|until|till)\s+)?(?:(last week|the week before)\s+(?:on\s+)?)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b(?:\s+(last week|the week before last))?`),
 		words: dtEnWeekWords,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			wd := dtWeekdayNames[strings.ToLower(m[3])]
@@ -696,7 +695,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // last week, last month, the end of last month, early last month, last year, this month, last weekend
-		re:    regexp.MustCompile(`(?i)\b(?:(over|in|during|for|within)\s+the\s+)?(?:(?:the\s+)?(beginning|start|end|middle|early|mid|late|earlier)[\s-]+(?:of\s+|in\s+)?)?(last|the previous|previous|the past|past|this|next)\s+(week|weekend|month|year)\b`),
+		re:    mustRx(`(?i)\b(?:(over|in|during|for|within)\s+the\s+)?(?:(?:the\s+)?(beginning|start|end|middle|early|mid|late|earlier)[\s-]+(?:of\s+|in\s+)?)?(last|the previous|previous|the past|past|this|next)\s+(week|weekend|month|year)\b`),
 		words: []string{"week", "month", "year"},
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			if m[1] != "" {
@@ -733,7 +732,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // the weekend, recently, the other day, a while ago, last summer, in the spring: too loose
-		re:    regexp.MustCompile(`(?i)\b(?:(?:since|over|at|on|during)\s+the\s+weekend|recently|the other day|a while ago|a while back|(?:last|this|in the|in|during the|back in the|over the)\s+(?:spring|summer|autumn|fall|winter)|(?:summer|winter|spring|autumn|january|end of season|mid-season|diwali|deepavali|eid|ramadan|hari raya)\s+sales?|diwali|deepavali)\b`),
+		re:    mustRx(`(?i)\b(?:(?:since|over|at|on|during)\s+the\s+weekend|recently|the other day|a while ago|a while back|(?:last|this|in the|in|during the|back in the|over the)\s+(?:spring|summer|autumn|fall|winter)|(?:summer|winter|spring|autumn|january|end of season|mid-season|diwali|deepavali|eid|ramadan|hari raya)\s+sales?|diwali|deepavali)\b`),
 		words: []string{"weekend", "recent", "other day", "while", "spring", "summer", "autumn", "fall", "winter", "sale", "diwali", "deepavali"},
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			return dtVagueVal(today)
@@ -741,7 +740,7 @@ var dtRules = []dtRule{
 	},
 	{ // "at 3am", "around 11:30 pm": a time of today, worth a date in a
 		// message about a fault
-		re:    regexp.MustCompile(`(?i)\b(\d{1,2})(?::[0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)`),
+		re:    mustRx(`(?i)\b(\d{1,2})(?::[0-5]\d)?\s*(?:am|pm|a\.m\.|p\.m\.)`),
 		words: []string{"am", "pm", "a.m", "p.m"},
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			if h := dtAtoi(m[1]); h < 1 || h > 12 {
@@ -751,7 +750,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // "just stopped", "just sparked": a moment ago
-		re:    regexp.MustCompile(`(?i)\bjust\s+(?:now\s+)?(?:stopped|died|broke|started|went|quit|cut|shut|failed|caught|sparked|smoked|exploded|melted|turned|happened|tripped|blew|popped|burst|cracked|fell)\b`),
+		re:    mustRx(`(?i)\bjust\s+(?:now\s+)?(?:stopped|died|broke|started|went|quit|cut|shut|failed|caught|sparked|smoked|exploded|melted|turned|happened|tripped|blew|popped|burst|cracked|fell)\b`),
 		words: []string{"just"},
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			return dtVal{date: today, kind: dtClock}, true
@@ -759,7 +758,7 @@ var dtRules = []dtRule{
 	},
 	{ // Christmas, Black Friday, Boxing Day 2024, the week before Christmas,
 		// around Christmas, last Easter, the 618 sale, Chinese New Year
-		re: regexp.MustCompile(`(?i)\b(?:(around|about|approximately|roughly|over|during|the week before|the week after|a week before|a week after|the day before|the day after|just before|just after|right before|right after|shortly before|shortly after|before|after)\s+)?(?:(last|this)\s+)?(` +
+		re: mustRx(`(?i)\b(?:(around|about|approximately|roughly|over|during|the week before|the week after|a week before|a week after|the day before|the day after|just before|just after|right before|right after|shortly before|shortly after|before|after)\s+)?(?:(last|this)\s+)?(` +
 			dtFestEn + `)(?:\s+(\d{4}|last year|this year))?(?:\s+(weekend|week|sales?|deals?|period))?\b`),
 		words: dtEnFestWords,
 		guard: func(s string, start, end int) bool {
@@ -895,7 +894,7 @@ func dtRuleMayMatch(r dtRule, text string, lower *string, digits *int8) bool {
 }
 
 // dtAnchorGap is what may stand between a month and the day that follows it.
-var dtAnchorGap = regexp.MustCompile(`(?i)^[\s,，、(（:：]*(?:the\s+|on\s+the\s+|on\s+|的)?$`)
+var dtAnchorGap = mustRx(`(?i)^[\s,，、(（:：]*(?:the\s+|on\s+the\s+|on\s+|的)?$`)
 
 // dtAnchorDays gives a bare day the month said right before it: "early last
 // month, the 3rd" is the 3rd of last month, not of this one.
@@ -1766,7 +1765,7 @@ func dtAnchorYears(text string, ms []dtMention, today time.Time) []dtMention {
 
 // dtBareWords are the words that may stand around a date that is said on
 // its own ("大概是上个月初吧", "around last March I think").
-var dtBareWords = regexp.MustCompile(`(?i)大概|大约|大約|应该|應該|好像|可能|就是|是|在|的|吧|啊|呀|吧|了|呢|哦|嗯|左右|差不多|` +
+var dtBareWords = mustRx(`(?i)大概|大约|大約|应该|應該|好像|可能|就是|是|在|的|吧|啊|呀|吧|了|呢|哦|嗯|左右|差不多|` +
 	`\b(?:i|we|it|think|maybe|probably|about|around|roughly|was|is|in|on|at|the|yes|yeah|sure|ok|okay|um|uh|hmm|so|like)\b`)
 
 // dtBare reports whether m is said (nearly) on its own in text: a short
@@ -1862,8 +1861,8 @@ var (
 	// dtFestZhAt reads a Chinese festival and what follows it, at the
 	// start of the text; dtFestZhBefore what precedes it, at the end: an
 	// approximation (好像是), a year (去年, 2021年) and 的.
-	dtFestZhAt     = regexp.MustCompile(`^(` + dtFestZh + `)\s*(` + dtFestSufZh + `)?`)
-	dtFestZhBefore = regexp.MustCompile(`(` + dtApproxZh + `)?(?:(` + dtYearWord + `)|(\d{2,4})\s*年)?\s*的?\s*$`)
+	dtFestZhAt     = mustRx(`^(` + dtFestZh + `)\s*(` + dtFestSufZh + `)?`)
+	dtFestZhBefore = mustRx(`(` + dtApproxZh + `)?(?:(` + dtYearWord + `)|(\d{2,4})\s*年)?\s*的?\s*$`)
 	// dtFestZhFirst holds the first runes of the festival words.
 	dtFestZhFirst = func() map[rune]bool {
 		first := map[rune]bool{}

@@ -3,7 +3,6 @@ package nlu
 // What the customer wants (诉求).
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -11,7 +10,7 @@ import (
 )
 
 type extDemandWord struct {
-	re     *regexp.Regexp
+	re     *wordSet
 	demand cases.Demand
 }
 
@@ -30,7 +29,7 @@ const extDemandLeadWords = `能|可以|要|想|给我|給我|帮我|幫我|帮�
 // beats "send" (other). Consultation words are weakest: any concrete demand
 // wins over them.
 var extDemandWords = []extDemandWord{
-	{regexp.MustCompile(`(?i)维修|維修|修理|检修|檢修|修一下|修下|修好|修修|修一修|修吗|修嗎|修吧|修唔修|修不修|修得好|修得了|修補|修补|` +
+	{mustWordSet(`(?i)维修|維修|修理|检修|檢修|修一下|修下|修好|修修|修一修|修吗|修嗎|修吧|修唔修|修不修|修得好|修得了|修補|修补|` +
 		`(?:` + extDemandLeadWords + `)+修|哪(?:里|裡|儿|兒|边|邊)?(?:可以|能)?修|` +
 		`(?:我要|要求|申请|申請|需要)保修|上门|上門|到府|上嚟|报修|報修|` +
 		`派(?:个|個|一个|一個|几个|幾個)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|维修|維修|技师|技師)|` +
@@ -45,18 +44,18 @@ var extDemandWords = []extDemandWord{
 		`\bcome (?:and|to) (?:fix|look at|check|repair)\b|\bcome out\b|\bfix\b|\bfixed\b|\bget it fixed\b|\bhave it fixed\b|` +
 		`\btechnician\b|\bengineer\b|\bservice visit\b|\b(?:check|look at|inspect) (?:it|them|this|the unit|the machine)\b|` +
 		`\bsomeone (?:to )?(?:check|look|come|have a look)\b|\bhave a look\b|\b(?:have|get) (?:it|them|someone) (?:looked at|checked)\b`), cases.DemandRepair},
-	{regexp.MustCompile(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|\brefund(?:ed)?\b|\bmoney back\b`), cases.DemandRefund},
-	{regexp.MustCompile(`(?i)退货|退貨|退掉|退回|退机|退機|退换|退換|退吧|退了吧|退了算了|退咗|` +
+	{mustWordSet(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|\brefund(?:ed)?\b|\bmoney back\b`), cases.DemandRefund},
+	{mustWordSet(`(?i)退货|退貨|退掉|退回|退机|退機|退换|退換|退吧|退了吧|退了算了|退咗|` +
 		`(?:` + extDemandLeadWords + `)+退(?:货|貨|掉|回|机|機)?|` +
 		`\breturn(?:ing)?\b|\b(?:want|like|have) (?:it|them) returned\b|\bsend (?:it|them|this) back\b|\btake (?:it|them|this) back\b`), cases.DemandReturn},
-	{regexp.MustCompile(`(?i)换货|換貨|换新|換新|更换|更換|调换|調換|` +
+	{mustWordSet(`(?i)换货|換貨|换新|換新|更换|更換|调换|調換|` +
 		`(?:` + extDemandLeadWords + `)+(?:换|換)|` +
 		`(?:换|換)(?:个|個|一个|一個|一台|台|一张|张|張|一把|把|一根|根|一套|套|一副|副|一只|只|隻|一块|块|塊|一件|件|一条|条|條|一部|部|过部|過部|过个|過個|成|掉|新|货|貨|机|機|吗|嗎|吧|嘛|一下)|` +
 		`(?:^|[\s,，。!！?？;；])(?:就|那|直接)?(?:换|換)|` +
 		`(?:寄|发|發|送|补|補|补发|補發|补寄|補寄|重发|重發)(?:[一两二三四五六七八九十几幾]?(?:个|個|台|张|張|把|根|套|副|只|隻|块|塊|件|条|條|支|部))?新|` +
 		`\bexchange(?:d)?\b|\breplace(?:d)?\b|\breplacement\b|\bswap(?:ped)?\b|` +
 		`\b(?:get|send|want|need|give|like|have|prefer) (?:me |us )?a new (?:one|unit|frame|device|machine)\b`), cases.DemandExchange},
-	{regexp.MustCompile(`(?i)补发|補發|补寄|補寄|补(?:一个|一個|个|個|一根|根|一套|套|一台|台|一张|張|张|一只|只|一块|一塊)|` +
+	{mustWordSet(`(?i)补发|補發|补寄|補寄|补(?:一个|一個|个|個|一根|根|一套|套|一台|台|一张|張|张|一只|只|一块|一塊)|` +
 		`重新(?:发|發|寄|送)|再(?:寄|发|發|送)(?:一|个|個|次|过来|過來)|` +
 		`寄(?:个|個|一个|一個|两个|兩個|一根|一套|一只|一隻)?\p{Han}{0,6}?(?:过来|過來|给我|給我|俾我|来|來)|寄(?:个|個|一个|一個|两个|兩個|一根|一套|一只|一隻)|` +
 		`(?:我要|要|想)投(?:诉|訴)|\bcomplain(?:t)?\b|` +
@@ -73,52 +72,52 @@ var extDemandWords = []extDemandWord{
 		`\bcompensat\w*|\bwho (?:will|is going to|'s going to) pay\b|\bpay for\b|\bexpedite\b|` +
 		`\bwhere is (?:my|the) (?:order|parcel|package|delivery|other)\b|\bwhen (?:will|is) (?:it|my order|the order|my parcel) (?:coming|arriv\w*|deliver\w*|ship\w*)\b|` +
 		`\b(?:need|send me|issue|request) (?:an? |the )?(?:vat |tax )?invoice\b|\binvoice (?:needed|required)\b`), cases.DemandOther},
-	{regexp.MustCompile(`(?i)咨询|諮詢|咨詢|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|` +
+	{mustWordSet(`(?i)咨询|諮詢|咨詢|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|` +
 		`正常吗|正常嗎|正常的吗|正常的嗎|正不正常|正唔正常|\bis (?:that|this|it) normal\b|` +
 		`\bhow do i\b|\bhow to\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},
 }
 
 var (
-	extDemandLead  = regexp.MustCompile(`^(?:` + extDemandLeadWords + `)+`)
-	extDemandNegZh = regexp.MustCompile(`(?:不想|不要|不用|不需要|不打算|不必|别|別|不是要|不是想|无需|無需|不考虑|不考慮|不接受|而不是|不愿意|不願意|不愿|不願|不想要|没必要|沒必要|不能|不可以|不给|不給|不肯|唔使|唔駛|唔要|唔想|没|沒|不)\s*(?:要|想|去|再|申请|申請|做|进行|進行|办理|辦理|给我|給我|给|給|帮我|幫我|让我|讓我|让|讓)?\s*$`)
-	extDemandNegEn = regexp.MustCompile(`(?i)(?:don't want|do not want|dont want|don't need|do not need|no need|not interested in|rather than|instead of|\bnot|without|done with|\bno)\s*(?:to\s+|for\s+)?(?:an?\s+|any\s+|it\s+|more\s+|another\s+)?(?:get\s+|have\s+)?(?:it\s+)?$`)
+	extDemandLead  = mustRx(`^(?:` + extDemandLeadWords + `)+`)
+	extDemandNegZh = mustRx(`(?:不想|不要|不用|不需要|不打算|不必|别|別|不是要|不是想|无需|無需|不考虑|不考慮|不接受|而不是|不愿意|不願意|不愿|不願|不想要|没必要|沒必要|不能|不可以|不给|不給|不肯|唔使|唔駛|唔要|唔想|没|沒|不)\s*(?:要|想|去|再|申请|申請|做|进行|進行|办理|辦理|给我|給我|给|給|帮我|幫我|让我|讓我|让|讓)?\s*$`)
+	extDemandNegEn = mustRx(`(?i)(?:don't want|do not want|dont want|don't need|do not need|no need|not interested in|rather than|instead of|\bnot|without|done with|\bno)\s*(?:to\s+|for\s+)?(?:an?\s+|any\s+|it\s+|more\s+|another\s+)?(?:get\s+|have\s+)?(?:it\s+)?$`)
 	// "能不能给我换", "可不可以退" ask for it: the 不 is no negation.
-	extDemandANotA = regexp.MustCompile(`(?:能不能|可不可以|可唔可以|肯不肯|愿不愿意|願不願意|行不行|好不好)\s*\P{P}{0,4}$`)
+	extDemandANotA = mustRx(`(?:能不能|可不可以|可唔可以|肯不肯|愿不愿意|願不願意|行不行|好不好)\s*\P{P}{0,4}$`)
 	// A demand that happened already: "已经报修", "之前修过", "被退回",
 	// "每次修好"; "I replaced the batteries", "the engineer came out".
-	extDemandPast    = regexp.MustCompile(`(?:已经|已經|已|之前|上次|曾经|曾經|被|给退|給退|每次|每回)\s*$`)
-	extDemandPastEn  = regexp.MustCompile(`(?i)\b(?:i've|i have|we've|we have|already|i|we|they|been|was|were|had)\s+$`)
-	extDemandPastEn2 = regexp.MustCompile(`(?i)^\s+(?:came|visited|was|were|has|had|did|said|note)\b`)
+	extDemandPast    = mustRx(`(?:已经|已經|已|之前|上次|曾经|曾經|被|给退|給退|每次|每回)\s*$`)
+	extDemandPastEn  = mustRx(`(?i)\b(?:i've|i have|we've|we have|already|i|we|they|been|was|were|had)\s+$`)
+	extDemandPastEn2 = mustRx(`(?i)^\s+(?:came|visited|was|were|has|had|did|said|note)\b`)
 	// "退了吧", "退了算了" ask for it; any other 了 right after says it is done.
-	extDemandToward = regexp.MustCompile(`^(?:过|過)(?:来|來|去|部|个|個|啲|隻|台)`)
-	extDemandAsk    = regexp.MustCompile(`^了\s*(?:吧|算了|得了|啦|拉倒)`)
+	extDemandToward = mustRx(`^(?:过|過)(?:来|來|去|部|个|個|啲|隻|台)`)
+	extDemandAsk    = mustRx(`^了\s*(?:吧|算了|得了|啦|拉倒)`)
 	// A segment that ends in 了 tells what was done: "电池都换新的了",
 	// "报修三天了".
-	extDemandReported = regexp.MustCompile(`报修|報修|送修`)
-	extDemandSince    = regexp.MustCompile(`^[^\s,，。;；!！?？]{0,8}了`)
-	extDemandDoneSeg  = regexp.MustCompile(`^[^\s,，。;；!！?？]*[^好行算得以\s,，。;；!！?？]了\s*(?:$|[\s,，。;；!！?？])`)
+	extDemandReported = mustRx(`报修|報修|送修`)
+	extDemandSince    = mustRx(`^[^\s,，。;；!！?？]{0,8}了`)
+	extDemandDoneSeg  = mustRx(`^[^\s,，。;；!！?？]*[^好行算得以\s,，。;；!！?？]了\s*(?:$|[\s,，。;；!！?？])`)
 	// "换主板之前", "修好以后": a time clause, not a request.
-	extDemandWhen = regexp.MustCompile(`^[^\s,，。;；!！?？]{0,8}?(?:之前|以前|之后|之後|以后|以後|的时候|的時候)`)
+	extDemandWhen = mustRx(`^[^\s,，。;；!！?？]{0,8}?(?:之前|以前|之后|之後|以后|以後|的时候|的時候)`)
 	// A threat or fallback governs what follows closely: "不然我就退了",
 	// "不能换就退", "修不好就换", "要改的话你们能上门改吗".
-	extDemandCond = regexp.MustCompile(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就))$`)
+	extDemandCond = mustRx(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就))$`)
 	// Asking whether it is needed asks for advice: "需要上门换吗",
 	// "要不要全部换掉", "是不是要换".
-	extDemandAsked = regexp.MustCompile(`(?i)(?:需不需要|要不要|用不用|是不是要|是不是得|是否需要|是否要|得不得|\bdo i (?:need|have) to\b|\bshould i\b|\bis it worth\b)\P{P}{0,6}$`)
+	extDemandAsked = mustRx(`(?i)(?:需不需要|要不要|用不用|是不是要|是不是得|是否需要|是否要|得不得|\bdo i (?:need|have) to\b|\bshould i\b|\bis it worth\b)\P{P}{0,6}$`)
 	// "需要维修" asks for it; "需要上门换吗" asks whether it is needed.
-	extDemandNeed  = regexp.MustCompile(`(?:需要|要先)\P{P}{0,6}$`)
-	extDemandQMark = regexp.MustCompile(`^[^,，。;；!！]*(?:吗|嗎|[?？]|呢)`)
+	extDemandNeed  = mustRx(`(?:需要|要先)\P{P}{0,6}$`)
+	extDemandQMark = mustRx(`^[^,，。;；!！]*(?:吗|嗎|[?？]|呢)`)
 	// "Is battery replacement covered?" asks about the policy.
-	extDemandCovered = regexp.MustCompile(`(?i)^\s*(?:is\s+|be\s+)?(?:covered|included|free|possible|available)\b`)
+	extDemandCovered = mustRx(`(?i)^\s*(?:is\s+|be\s+)?(?:covered|included|free|possible|available)\b`)
 	// A choice between demands asks which one; a preference settles it.
-	extDemandChoice     = regexp.MustCompile(`(?i)还是|還是|定係|都行|都可以|都好|无所谓|無所謂|随便|隨便|\beither\b|don't mind|dont mind|whichever|\bor\b[^?]*\?`)
-	extDemandChoicePair = regexp.MustCompile(`[修退换換]\p{Han}{0,2}?(?:还是|還是|定係)|(?:还是|還是|定係)(?:要|能|想)?[修退换換]`)
-	extDemandPrefer     = regexp.MustCompile(`(?i)(?:最好|优先|優先|宁愿|寧願|宁可|寧可|\bprefer(?:ably)?\b|\bideally\b|\brather\b)\P{P}{0,4}$`)
+	extDemandChoice     = mustRx(`(?i)还是|還是|定係|都行|都可以|都好|无所谓|無所謂|随便|隨便|\beither\b|don't mind|dont mind|whichever|\bor\b[^?]*\?`)
+	extDemandChoicePair = mustRx(`[修退换換]\p{Han}{0,2}?(?:还是|還是|定係)|(?:还是|還是|定係)(?:要|能|想)?[修退换換]`)
+	extDemandPrefer     = mustRx(`(?i)(?:最好|优先|優先|宁愿|寧願|宁可|寧可|\bprefer(?:ably)?\b|\bideally\b|\brather\b)\P{P}{0,4}$`)
 	// Longer words a cue's last character starts without asking for
 	// anything, read from that character on: 修改, 上门安装, 换季, 多久换一次,
 	// 退出, 寄回 (that is how a return travels), 寄来的 (what was sent),
 	// 催我, 找人工, 派人来搬.
-	extDemandFalseAfter = regexp.MustCompile(`^(?:修(?:改|饰|飾|正|订|訂|剪|建|养|養|复|復|车|車)|[门門府](?:安装|安裝|保养|保養|取|送|收|测量|測量|量|改|服务费|服務費)|` +
+	extDemandFalseAfter = mustRx(`^(?:修(?:改|饰|飾|正|订|訂|剪|建|养|養|复|復|车|車)|[门門府](?:安装|安裝|保养|保養|取|送|收|测量|測量|量|改|服务费|服務費)|` +
 		`[换換](?:季|算|行|挡|擋|气|氣|水|位|人|一次)|退(?:出|休|烧|燒|化|步)|寄回|[来來]的|催我|人(?:工|家)|人(?:来|來)?(?:给我|給我|帮我|幫我)?(?:搬|送|打电话|打電話|回电|回電|联系|聯繫))`)
 )
 

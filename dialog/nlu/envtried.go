@@ -3,7 +3,6 @@ package nlu
 // The usage environment and what the customer already tried.
 
 import (
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -11,17 +10,17 @@ import (
 )
 
 var (
-	extEnvZhRe = regexp.MustCompile(`(?:放在|装在|裝在|安装在|安裝在|用在|摆在|擺在|在)?(浴室|卫生间|衛生間|洗手间|洗手間|厨房|廚房|户外|戶外|室外|露天|工厂车间|工廠車間|车间|車間|生产线|生產線|工地|仓库|倉庫|阳台|陽台|地下室|海边|海邊|机房|機房|办公室|辦公室|车上|車上|船上|潮湿|潮濕|高温|高溫|低温|低溫|零下|粉尘|粉塵|油烟大|油煙大|油烟重|油煙重|灰尘大|灰塵大|灰尘多|灰塵多|多尘|多塵|淋雨|雨天|暴晒|暴曬|曝晒|曝曬|寒冷|湿度大|濕度大|温度高|溫度高|温度低|溫度低|工厂|工廠)(?:里|裡|中|内|內|上)?`)
-	extEnvEnRe = regexp.MustCompile(`(?i)\b(?:(?:used|using|use|kept|keep|installed|placed|stored|it's|is|it is|sits)\s+)?(?:outdoors|outdoor|(?:outside)\s+(?:the\s+)?(?:house|home|building)|in (?:the |a |my |our )?(?:bathroom|kitchen|basement|garage|balcony|warehouse|workshop|factory|office|car|yard|garden|shower|laundry room|server room)|(?:very |quite |really |pretty |a )?(?:humid|damp|dusty)(?: environment| conditions| area| room| climate| place)?|high humidity|humidity|high temperatures?|low temperatures?|freezing temperatures?|below freezing|by the sea|near the sea|coastal|salty air|in the rain|under the sun|direct sunlight)\b`)
+	extEnvZhRe = mustRx(`(?:放在|装在|裝在|安装在|安裝在|用在|摆在|擺在|在)?(浴室|卫生间|衛生間|洗手间|洗手間|厨房|廚房|户外|戶外|室外|露天|工厂车间|工廠車間|车间|車間|生产线|生產線|工地|仓库|倉庫|阳台|陽台|地下室|海边|海邊|机房|機房|办公室|辦公室|车上|車上|船上|潮湿|潮濕|高温|高溫|低温|低溫|零下|粉尘|粉塵|油烟大|油煙大|油烟重|油煙重|灰尘大|灰塵大|灰尘多|灰塵多|多尘|多塵|淋雨|雨天|暴晒|暴曬|曝晒|曝曬|寒冷|湿度大|濕度大|温度高|溫度高|温度低|溫度低|工厂|工廠)(?:里|裡|中|内|內|上)?`)
+	extEnvEnRe = mustRx(`(?i)\b(?:(?:used|using|use|kept|keep|installed|placed|stored|it's|is|it is|sits)\s+)?(?:outdoors|outdoor|(?:outside)\s+(?:the\s+)?(?:house|home|building)|in (?:the |a |my |our )?(?:bathroom|kitchen|basement|garage|balcony|warehouse|workshop|factory|office|car|yard|garden|shower|laundry room|server room)|(?:very |quite |really |pretty |a )?(?:humid|damp|dusty)(?: environment| conditions| area| room| climate| place)?|high humidity|humidity|high temperatures?|low temperatures?|freezing temperatures?|below freezing|by the sea|near the sea|coastal|salty air|in the rain|under the sun|direct sunlight)\b`)
 	// Washing programmes are features, not surroundings.
-	extEnvNotAfter = regexp.MustCompile(`^(?:洗|模式|档|檔|消毒|烘|杀菌|殺菌|功能|机|機)`)
+	extEnvNotAfter = mustRx(`^(?:洗|模式|档|檔|消毒|烘|杀菌|殺菌|功能|机|機)`)
 
-	extTriedRe     = regexp.MustCompile(`(?i)重启|重啟|重新启动|重新啟動|重开机|重開機|断电|斷電|拔插|插拔|拔掉电源|拔掉電源|拔了电源|拔了電源|拔电源|拔電源|恢复出厂|恢復出廠|出厂设置|出廠設置|复位|復位|重置|重装|重裝|清洗|清理过|清理過|换了?个?插座|換了?個?插座|换了?个?电池|換了?個?電池|试了|試了|试过|試過|尝试了|嘗試了|调过|調過|升级|升級|刷机|刷機|检查了|檢查了|查看了|关机再开|關機再開|重新插|重新连接|重新連接|重新配网|重新配網|\btried\b|\brestarted\b|\brestarting\b|\brestart\b|\brebooted\b|\brebooting\b|\breboot\b|\breset\b|\bresetting\b|\bunplugged\b|\bunplugging\b|\bplugged it back\b|\bpower[- ]cycled\b|\bpower[- ]cycling\b|\bcleaned\b|\breinstalled\b|\bupdated\b|\bchecked\b|\breplaced the\b`)
-	extTriedAuto   = regexp.MustCompile(`(?i)突然|忽然|用着用着|用著用著|\bsuddenly\b|以后|以後|之后|之後|后就|後就|完就|\bafter\b|\bsince\b|自动|自動|自己|一直|老是|总是|總是|反复|反復|频繁|頻繁|不停|经常|經常|动不动|動不動|\bkeeps\b|\bkeep\b|\brandomly\b|by itself|by themselves|themselves|on its own|on their own|\bconstantly\b|\brepeatedly\b|tried to (?:call|contact|reach|email)`)
-	extTriedNeg    = regexp.MustCompile(`(?i)没|沒|未|别|別|不想|不敢|不要|不用|不需要|唔使|不\s*$|haven't|have not|hasn't|has not|isn't|wasn't|won't|didn't|did not|not yet|\bnever\b|don't|do not`)
-	extTriedAsk    = regexp.MustCompile(`(?i)吗|嗎|要不要|需不需要|需要|怎么|怎麼|如何|\bhow\b|\bshould i\b|\bcan i\b|\bdo i need\b|\bshall i\b`)
-	extTriedCut    = regexp.MustCompile(`(?i)但是|但|可是|还是|還是|也不|也没|也沒|都不|都没|都沒|仍然|依然|不过|不過|\s+but\b|\s+still\b|\s+and it\b`)
-	extTriedLeadZh = regexp.MustCompile(`^(?:我们|我們|我|也|还|還|又)+`)
+	extTriedRe     = mustWordSet(`(?i)重启|重啟|重新启动|重新啟動|重开机|重開機|断电|斷電|拔插|插拔|拔掉电源|拔掉電源|拔了电源|拔了電源|拔电源|拔電源|恢复出厂|恢復出廠|出厂设置|出廠設置|复位|復位|重置|重装|重裝|清洗|清理过|清理過|换了?个?插座|換了?個?插座|换了?个?电池|換了?個?電池|试了|試了|试过|試過|尝试了|嘗試了|调过|調過|升级|升級|刷机|刷機|检查了|檢查了|查看了|关机再开|關機再開|重新插|重新连接|重新連接|重新配网|重新配網|\btried\b|\brestarted\b|\brestarting\b|\brestart\b|\brebooted\b|\brebooting\b|\breboot\b|\breset\b|\bresetting\b|\bunplugged\b|\bunplugging\b|\bplugged it back\b|\bpower[- ]cycled\b|\bpower[- ]cycling\b|\bcleaned\b|\breinstalled\b|\bupdated\b|\bchecked\b|\breplaced the\b`)
+	extTriedAuto   = mustRx(`(?i)突然|忽然|用着用着|用著用著|\bsuddenly\b|以后|以後|之后|之後|后就|後就|完就|\bafter\b|\bsince\b|自动|自動|自己|一直|老是|总是|總是|反复|反復|频繁|頻繁|不停|经常|經常|动不动|動不動|\bkeeps\b|\bkeep\b|\brandomly\b|by itself|by themselves|themselves|on its own|on their own|\bconstantly\b|\brepeatedly\b|tried to (?:call|contact|reach|email)`)
+	extTriedNeg    = mustRx(`(?i)没|沒|未|别|別|不想|不敢|不要|不用|不需要|唔使|不\s*$|haven't|have not|hasn't|has not|isn't|wasn't|won't|didn't|did not|not yet|\bnever\b|don't|do not`)
+	extTriedAsk    = mustRx(`(?i)吗|嗎|要不要|需不需要|需要|怎么|怎麼|如何|\bhow\b|\bshould i\b|\bcan i\b|\bdo i need\b|\bshall i\b`)
+	extTriedCut    = mustRx(`(?i)但是|但|可是|还是|還是|也不|也没|也沒|都不|都没|都沒|仍然|依然|不过|不過|\s+but\b|\s+still\b|\s+and it\b`)
+	extTriedLeadZh = mustRx(`^(?:我们|我們|我|也|还|還|又)+`)
 )
 
 // extJoin joins distinct phrases, with the separator matching the script.
@@ -53,7 +52,7 @@ func extAppendUnique(parts []string, v string) []string {
 // usage patterns, wiring and power, network, operating systems and phones,
 // climate, water and gas. The value is the customer's phrase around the cue.
 var (
-	extEnvZhMore = regexp.MustCompile(`(?i)客厅|客廳|卧室|臥室|睡房|(?:小孩|孩子|宝宝|寶寶|儿童|兒童|婴儿|嬰兒)(?:房|的房)|(?:在|放|的)(?:房间|房間)|主卧|次卧|书房|書房|洗衣间|洗衣間|洗衣房|茶水间|茶水間|` +
+	extEnvZhMore = mustWordSet(`(?i)客厅|客廳|卧室|臥室|睡房|(?:小孩|孩子|宝宝|寶寶|儿童|兒童|婴儿|嬰兒)(?:房|的房)|(?:在|放|的)(?:房间|房間)|主卧|次卧|书房|書房|洗衣间|洗衣間|洗衣房|茶水间|茶水間|` +
 		`会议室|會議室|后厨|後廚|食堂|走廊|楼道|樓道|车库|車庫|院子|花园|花園|天台|露台|床头|床頭|(?:水槽|水池)(?:下|旁|边|邊)|吊顶|吊頂|` +
 		`出租屋|老房子|老小区|老小區|老公寓|新房子|新房(?:刚|剛)|没电梯|沒電梯|候诊区|候診區|教室|工位|办公区|辦公區|后仓|後倉|` +
 		`(?:在|放在|装在|裝在|用在|摆在|擺在|放)(?:我们|我們|我的|我家)?\p{Han}{0,2}?(?:饭店|飯店|餐厅|餐廳|快餐店|奶茶店|早餐店|咖啡店|酒店|宾馆|賓館|民宿|诊所|診所|健身房|工作室|幼儿园|幼兒園|学校|學校|补习班|補習班|超市|店里|店裡|店门口|店門口)|` +
@@ -64,7 +63,7 @@ var (
 		`windows\s*(?:1[01]|7|8|xp)\b|windows\s*更新|\bwin\s?1[01]\b|mac\s?os|\bios\s*\d+|android\s*\d*|安卓|鸿蒙|鴻蒙|harmonyos|iphone\s*\d+|苹果手机|蘋果手機|华为手机|華為手機|小米手机|三星手机|` +
 		`(?:很|比较|比較|有点|有點|特别|特別|挺|太)(?:潮|湿|濕)|天气热|天氣熱|直晒|直曬|西晒|西曬|` +
 		`水(?:比较|比較|很|特别|特別|太)?硬|硬水|井水|灰尘大|灰塵大|沙子|海风|海風|天然气|天然氣|液化气|液化氣|石膏板|龙骨|龍骨|隔墙|隔牆`)
-	extEnvEnMore = regexp.MustCompile(`(?i)\b(?:living room|bedroom|kitchen|bathroom|garage|hallway|home office|classroom|` +
+	extEnvEnMore = mustRx(`(?i)\b(?:living room|bedroom|kitchen|bathroom|garage|hallway|home office|classroom|` +
 		`baby's room|nursery|balcony|basement|garden|boat|beach|on the bed|in (?:my|his|her) pocket|` +
 		`(?:in|at|from) (?:the |our |my |a |an )?(?:\w+ )?(?:office|warehouse|restaurant|hotel|clinic|gym|pub|hostel|cafe|shop|front desk|reception)s?|` +
 		`work(?:ing)? from home|zoom calls|every night|\d+\s*(?:hrs|hours) a day|commut\w*|` +
@@ -74,7 +73,7 @@ var (
 	// A place the product was moved to for safety, or the parcel waits in,
 	// is no surroundings of use: "放阳台了", "put it on the balcony",
 	// "物流一直显示在仓库".
-	extEnvMoved = regexp.MustCompile(`(?i)(?:放|推|搬|拿|移|丢|扔)\p{Han}{0,6}了|放咗|\b(?:put|moved|aired|took|dragged|carried)\b|物流|快递|快遞|显示|顯示|签收|簽收|发货|發貨|\btracking\b|\bcourier\b`)
+	extEnvMoved = mustRx(`(?i)(?:放|推|搬|拿|移|丢|扔)\p{Han}{0,6}了|放咗|\b(?:put|moved|aired|took|dragged|carried)\b|物流|快递|快遞|显示|顯示|签收|簽收|发货|發貨|\btracking\b|\bcourier\b`)
 )
 
 func extFindEnvironment(s string) string {
@@ -114,7 +113,7 @@ func extFindEnvironment(s string) string {
 }
 
 // extEnvLead is what opens a phrase without saying anything of the place.
-var extEnvLead = regexp.MustCompile(`(?i)^(?:我们|我們|我家|我|就是|是|and|but|also|it's|its|it is|we|i)\s*`)
+var extEnvLead = mustRx(`(?i)^(?:我们|我們|我家|我|就是|是|and|but|also|it's|its|it is|we|i)\s*`)
 
 // extEnvPhrase widens the cue at s[ms:me] to the customer's phrase: the
 // clause (for Chinese, the space-separated run) around it, at most a few
@@ -217,23 +216,23 @@ func extHasHan(s string) bool {
 // "插座换过了"), airing the room, or in English a past tense verb said by the
 // customer ("I unplugged it", "we've cleaned the filter").
 var (
-	extTriedZhRe = regexp.MustCompile(`(?:拔|插拔|拔插|关|關|换|換|清|洗|擦|调|調|冲|沖|充|熄|閂|垫|墊|加|问|問|刷|删|刪|卸|拧|擰|拉|看)` +
+	extTriedZhRe = mustRx(`(?:拔|插拔|拔插|关|關|换|換|清|洗|擦|调|調|冲|沖|充|熄|閂|垫|墊|加|问|問|刷|删|刪|卸|拧|擰|拉|看)` +
 		`(?:掉|下来|下來|下|开|開|好|回|上|满|滿|紧|緊|乾淨|干净)?(?:了|过|過|咗)|除(?:过|過)|拔(?:电|電)|(?:拔|关|關)掉(?:$|\s|[,，。])|` +
 		`(?:把|将|將)\p{Han}{1,6}?(?:拔|关|關|换|換|清|洗|擦|调|調|拉|冲|沖)(?:掉|下|开|開|上)?(?:了|过|過|咗)|新(?:换|換)的|` +
 		`(?:开|開|打开|打開)窗|窗(?:户|戶)\p{Han}{0,2}?(?:开|開)|通风|通風|(?:调|調)到|(?:清洁|清潔)\p{Han}{0,2}?(?:了|过|過)|` +
 		`重新(?:开关机|開關機|开机|開機|插|连|連|配|穿|放|装|裝|设|設)|重(?:开|開)|(?:已经|已經|我|先)(?:关|關)(?:机|機)|` +
 		`(?:关|關)掉再(?:开|開)|(?:长|長)按|用(?:的|了)?(?:是)?(?:你们|你們)?推荐|按说明书|按說明書|照说明书|照說明書`)
-	extTriedEnRe = regexp.MustCompile(`(?i)(?:^|[,.;:!]\s*|\b(?:i|we|i've|we've|i have|we have|already|also|then|and|even|both|have|had)\s+)(?:also\s+|already\s+|even\s+|just\s+)?` +
+	extTriedEnRe = mustRx(`(?i)(?:^|[,.;:!]\s*|\b(?:i|we|i've|we've|i have|we have|already|also|then|and|even|both|have|had)\s+)(?:also\s+|already\s+|even\s+|just\s+)?` +
 		`(?:unplugged|switched (?:it |them )?off|turned (?:it |them )?off|pulled (?:it|the plug)|removed|changed|replaced|cleaned|descaled|flushed|` +
 		`reinstalled|uninstalled|re-?registered|re-?enrolled|re-?paired|unpaired|updated|adjusted|checked|flipped|aired|moved|deleted|` +
 		`stopped it|reseated|reset|restarted|rebooted|power[- ]cycled|pressed|held|ran|charged|swapped|recalibrated|knocked|tested|used a different|` +
 		`tried|dragged|allowed|set the|took (?:it|them|the \w+|all \w+) (?:out|off|apart))\b`)
 	// Using the product is not fixing it ("关了火"), nor is asking for an
 	// exchange ("換過部新嘅") or an unpacked box ("拆了一下").
-	extTriedLookAt = regexp.MustCompile(`^(?:一下|下|眼|半天|说明书|說明書)`)
-	extTriedNotZh  = regexp.MustCompile(`^(?:(?:关|關)了火|(?:换|換)(?:过|過)(?:部|个|個|啲|来|來|隻|台))`)
+	extTriedLookAt = mustRx(`^(?:一下|下|眼|半天|说明书|說明書)`)
+	extTriedNotZh  = mustRx(`^(?:(?:关|關)了火|(?:换|換)(?:过|過)(?:部|个|個|啲|来|來|隻|台))`)
 	// Plans and offers are not done: "我想重启试试", "要不要拔掉".
-	extTriedPlan = regexp.MustCompile(`(?i)想|打算|准备|準備|待会|待會|等下|等一下|希望|要求|请|請|麻烦|麻煩|能把|能不能|可以把|可不可以|可唔可以|帮我|幫我|给我|給我|` +
+	extTriedPlan = mustRx(`(?i)想|打算|准备|準備|待会|待會|等下|等一下|希望|要求|请|請|麻烦|麻煩|能把|能不能|可以把|可不可以|可唔可以|帮我|幫我|给我|給我|` +
 		`\bwill\b|\bgoing to\b|\bplan to\b|\bshould i\b|\bcan i\b|\bdo i\b|\bwant\b|\bplease\b|\bcould you\b|\bcan you\b|\bwould you\b|\bneed\b`)
 	// Characters before a cue that make it part of another word: 空调到
 	// (an air conditioner arrived), 看不清了, 坏调了, 咨询过.
@@ -244,9 +243,9 @@ var (
 		'充': "补補扩擴冒", '看': "好难難查",
 	}
 	// Asking customer service before is chasing, not fixing: "我在这里问过了".
-	extTriedHere = regexp.MustCompile(`这里|這裡|这边|這邊|你们|你們|客服|留言`)
+	extTriedHere = mustRx(`这里|這裡|这边|這邊|你们|你們|客服|留言`)
 	// The customer says they tried nothing.
-	extTriedNothing = regexp.MustCompile(`(?i)(?:什么|什麼|啥)都(?:没|沒)(?:试|試|做|弄|动|動)|(?:还|還)?(?:没|沒)(?:有)?(?:试|試)过?(?:任何|什么|什麼)|` +
+	extTriedNothing = mustRx(`(?i)(?:什么|什麼|啥)都(?:没|沒)(?:试|試|做|弄|动|動)|(?:还|還)?(?:没|沒)(?:有)?(?:试|試)过?(?:任何|什么|什麼)|` +
 		`\b(?:haven't|have not|didn't|did not) (?:tried|done|try|do) anything\b|\bnothing yet\b`)
 )
 

@@ -326,9 +326,9 @@ func extSubmatch(s string, idx []int) (int, int) {
 // "sorry, it's XQG80 not XQG100"), so the asserted value wins over the negated one.
 
 var (
-	extNegBefore = regexp.MustCompile(`(?i)(?:不是|并非|並非|而非|not|isn't|wasn't|n't|instead of)\s*(?:型号|型號|号码|號碼|号|號|电话|電話|手机|手機|邮箱|郵箱|the|a|model|number)?\s*$`)
-	extNegAfter  = regexp.MustCompile(`(?i)^[\s,、]*(?:不对|不對|是错的|是錯的|错了|錯了|写错|寫錯|打错|打錯|搞错|搞錯|有误|有誤|作废|作廢|is wrong|was wrong|is incorrect|was incorrect|was a typo|is a typo|wrong)`)
-	extCorrect   = regexp.MustCompile(`(?i)(?:应该是|應該是|其实是|其實是|实际是|實際是|实际上是|實際上是|正确的是|正確的是|更正|改为|改為|改成|纠正|糾正|\bi mean\b|\bi meant\b|\bactually\b|\bshould be\b|\bcorrect one\b|\bcorrection\b)`)
+	extNegBefore = mustRx(`(?i)(?:不是|并非|並非|而非|not|isn't|wasn't|n't|instead of)\s*(?:型号|型號|号码|號碼|号|號|电话|電話|手机|手機|邮箱|郵箱|the|a|model|number)?\s*$`)
+	extNegAfter  = mustRx(`(?i)^[\s,、]*(?:不对|不對|是错的|是錯的|错了|錯了|写错|寫錯|打错|打錯|搞错|搞錯|有误|有誤|作废|作廢|is wrong|was wrong|is incorrect|was incorrect|was a typo|is a typo|wrong)`)
+	extCorrect   = mustRx(`(?i)(?:应该是|應該是|其实是|其實是|实际是|實際是|实际上是|實際上是|正确的是|正確的是|更正|改为|改為|改成|纠正|糾正|\bi mean\b|\bi meant\b|\bactually\b|\bshould be\b|\bcorrect one\b|\bcorrection\b)`)
 )
 
 // extPick chooses the candidate the customer asserts: the last one introduced

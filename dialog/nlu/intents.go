@@ -1,7 +1,6 @@
 package nlu
 
 import (
-	"regexp"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -30,16 +29,16 @@ const (
 )
 
 var (
-	humanRe      = regexp.MustCompile(`(?i)(转人工|接人工|人工客服|人工服务|找人工|要人工|有没有人工|^人工$|^人工[吧啊呀!！。.]*$|真人客服|转真人|要真人|找真人|找个真人|活人|找客服|转客服|要客服|找个人工|叫人工|来个人|找个人来|换个人|(?:want|need|let me|can i|could i|may i|i'd like to|like to) (?:talk|speak|chat) (?:to|with) (?:a |an |your )?(?:human|person|agent|someone|representative|real person|manager|supervisor)|(?:talk|speak|chat) (?:to|with) (?:a |an )?(?:human|real person|live agent|human agent|representative)|real (?:person|human)|human agent|live agent|^(?:human|agent|representative|operator)[.!]*$|get me (?:a |an )?(?:human|person|agent))`)
-	askBotRe     = regexp.MustCompile(`(?i)(你是(?:不是)?(?:机器人|真人|人工|ai|机器|自动回复|程序)|是(?:机器人|机器|真人|人工|ai|自动回复)(?:吗|嘛|么|还是)|是不是机器人|机器人吗|机器人回复|是人还是机器|人还是机器人|are you (?:a |an )?(?:bot|robot|human|real person|real|machine|ai|person|computer)|am i (?:talking|chatting|speaking|writing) (?:to|with) (?:a |an )?(?:bot|robot|human|person|machine|real person|ai|computer)|is this (?:a |an )?(?:bot|robot|automated|machine|real person|human)|is anyone (?:there|real))`)
-	cancelRe     = regexp.MustCompile(`(?i)^(算了|算了吧|不用了|不需要了|不要了|取消|取消吧|不报了|没事了|先不用了|不修了|不弄了|never ?mind|cancel|forget it|no need(?: anymore)?|not needed anymore)[\s,，。.!！~～吧啦了谢谢]*$`)
-	correctionRe = regexp.MustCompile(`(?i)(不对|错了|有误|不是|应该是|改成|改为|更正|写错|打错|搞错|说错|记错|wrong|not correct|actually|should be|change|i meant|i mean|sorry,? it'?s|correction|typo)`)
-	questionRe   = regexp.MustCompile(`(?i)([?？]\s*$|多久|多长时间|什么时候|何时|能不能|可不可以|要多少钱|收费吗|怎么收费|^(how|when|what|why|can|could|will|is|are|do|does|should|would)\b)`)
-	greetingRe   = regexp.MustCompile(`(?i)^(你好|您好|妳好|在吗|在不在|hi|hello|hey|哈喽|嗨|客服|客服你好|有人吗|good (morning|afternoon|evening)|早上好|下午好|晚上好)[\s,，!！。.~～?？]*$`)
-	politeRe     = regexp.MustCompile(`(?i)(好的|好滴|好|嗯+|哦|噢|谢谢您?|多谢|感谢|辛苦了?|麻烦了|麻烦你了|收到|了解|知道了|明白了?|行|ok(ay)?|thanks|thank you( so much| very much)?|thx|ty|great|got it|cheers|perfect|noted|much appreciated|啦|了|哈+|呀|啊|[\s,，。.!！~～:：)）]+)`)
-	newProblemRe = regexp.MustCompile(`(?i)(还有一个问题|另外一个问题|另一个问题|新的问题|还有个问题|another (problem|issue|question)|new (problem|issue))`)
-	statusRe     = regexp.MustCompile(`(?i)(查询进度|进度|进展|处理到哪|怎么样了|到哪一步|有结果了吗|status|progress|any update|any news)`)
-	unknownRe    = regexp.MustCompile(`(?i)不知道|不清楚|不记得|记不清|记不得|忘了|忘记|不确定|不晓得|找不到|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|don't remember|can't remember|cannot remember|\bforgot`)
+	humanRe      = mustWordSet(`(?i)(转人工|接人工|人工客服|人工服务|找人工|要人工|有没有人工|^人工$|^人工[吧啊呀!！。.]*$|真人客服|转真人|要真人|找真人|找个真人|活人|找客服|转客服|要客服|找个人工|叫人工|来个人|找个人来|换个人|(?:want|need|let me|can i|could i|may i|i'd like to|like to) (?:talk|speak|chat) (?:to|with) (?:a |an |your )?(?:human|person|agent|someone|representative|real person|manager|supervisor)|(?:talk|speak|chat) (?:to|with) (?:a |an )?(?:human|real person|live agent|human agent|representative)|real (?:person|human)|human agent|live agent|^(?:human|agent|representative|operator)[.!]*$|get me (?:a |an )?(?:human|person|agent))`)
+	askBotRe     = mustWordSet(`(?i)(你是(?:不是)?(?:机器人|真人|人工|ai|机器|自动回复|程序)|是(?:机器人|机器|真人|人工|ai|自动回复)(?:吗|嘛|么|还是)|是不是机器人|机器人吗|机器人回复|是人还是机器|人还是机器人|are you (?:a |an )?(?:bot|robot|human|real person|real|machine|ai|person|computer)|am i (?:talking|chatting|speaking|writing) (?:to|with) (?:a |an )?(?:bot|robot|human|person|machine|real person|ai|computer)|is this (?:a |an )?(?:bot|robot|automated|machine|real person|human)|is anyone (?:there|real))`)
+	cancelRe     = mustRx(`(?i)^(算了|算了吧|不用了|不需要了|不要了|取消|取消吧|不报了|没事了|先不用了|不修了|不弄了|never ?mind|cancel|forget it|no need(?: anymore)?|not needed anymore)[\s,，。.!！~～吧啦了谢谢]*$`)
+	correctionRe = mustRx(`(?i)(不对|错了|有误|不是|应该是|改成|改为|更正|写错|打错|搞错|说错|记错|wrong|not correct|actually|should be|change|i meant|i mean|sorry,? it'?s|correction|typo)`)
+	questionRe   = mustRx(`(?i)([?？]\s*$|多久|多长时间|什么时候|何时|能不能|可不可以|要多少钱|收费吗|怎么收费|^(how|when|what|why|can|could|will|is|are|do|does|should|would)\b)`)
+	greetingRe   = mustRx(`(?i)^(你好|您好|妳好|在吗|在不在|hi|hello|hey|哈喽|嗨|客服|客服你好|有人吗|good (morning|afternoon|evening)|早上好|下午好|晚上好)[\s,，!！。.~～?？]*$`)
+	politeRe     = mustRx(`(?i)(好的|好滴|好|嗯+|哦|噢|谢谢您?|多谢|感谢|辛苦了?|麻烦了|麻烦你了|收到|了解|知道了|明白了?|行|ok(ay)?|thanks|thank you( so much| very much)?|thx|ty|great|got it|cheers|perfect|noted|much appreciated|啦|了|哈+|呀|啊|[\s,，。.!！~～:：)）]+)`)
+	newProblemRe = mustRx(`(?i)(还有一个问题|另外一个问题|另一个问题|新的问题|还有个问题|another (problem|issue|question)|new (problem|issue))`)
+	statusRe     = mustRx(`(?i)(查询进度|进度|进展|处理到哪|怎么样了|到哪一步|有结果了吗|status|progress|any update|any news)`)
+	unknownRe    = mustRx(`(?i)不知道|不清楚|不记得|记不清|记不得|忘了|忘记|不确定|不晓得|找不到|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|don't remember|can't remember|cannot remember|\bforgot`)
 )
 
 // confirmation words: a message made only of these (and politeness) says

@@ -1,7 +1,6 @@
 package nlu
 
 import (
-	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -185,10 +184,10 @@ func (ip *Interpreter) plausibleName(text string, now time.Time) bool {
 }
 
 var (
-	clauseSplit = regexp.MustCompile(`[，,。.！!？?；;\n]+`)
-	timeWordRe  = regexp.MustCompile(`(?i)以前|之前|前|年|月|天|周|星期|礼拜|久|时候|ago|year|month|week|when|since|back in|last`)
-	purchaseRe  = regexp.MustCompile(`(?i)(买|買|购|購|入手|下单|下單|bought|purchased|ordered|got it)`)
-	entityRe    = regexp.MustCompile(`(?i)(\d[\d\s\-]{6,}\d|@|电话|電話|手机|手機|号码|號碼|phone|mobile|email|邮箱|郵箱|订单|訂單|order|invoice|发票|發票|我叫|我是|姓名|my name|this is)`)
+	clauseSplit = mustRx(`[，,。.！!？?；;\n]+`)
+	timeWordRe  = mustRx(`(?i)以前|之前|前|年|月|天|周|星期|礼拜|久|时候|ago|year|month|week|when|since|back in|last`)
+	purchaseRe  = mustRx(`(?i)(买|買|购|購|入手|下单|下單|bought|purchased|ordered|got it)`)
+	entityRe    = mustRx(`(?i)(\d[\d\s\-]{6,}\d|@|电话|電話|手机|手機|号码|號碼|phone|mobile|email|邮箱|郵箱|订单|訂單|order|invoice|发票|發票|我叫|我是|姓名|my name|this is)`)
 )
 
 // problem keeps the clauses of text that describe a problem: greetings,
@@ -343,7 +342,7 @@ func usedByOther(field cases.FieldKey, v string, found map[cases.FieldKey]string
 }
 
 // refuseRe is a refusal to give something ("不告诉你", "I'd rather not say").
-var refuseRe = regexp.MustCompile(`(?i)微信上联系|微信联系|就在这里联系|在这里联系|这里说就行|这里回我|这里回复我|直接回我|在这回|不用留|不留了|不想留|contact me here|message me here|reach me here|reply here|just reply here|don't want to give|do not want to give|不告诉|不告诉|不想说|不想告诉|不想给|不给你|不方便给|不方便说|不方便透露|保密|隐私|凭什么|关你什么事|rather not|won't tell|not telling|none of your business|prefer not|no comment`)
+var refuseRe = mustRx(`(?i)微信上联系|微信联系|就在这里联系|在这里联系|这里说就行|这里回我|这里回复我|直接回我|在这回|不用留|不留了|不想留|contact me here|message me here|reach me here|reply here|just reply here|don't want to give|do not want to give|不告诉|不告诉|不想说|不想告诉|不想给|不给你|不方便给|不方便说|不方便透露|保密|隐私|凭什么|关你什么事|rather not|won't tell|not telling|none of your business|prefer not|no comment`)
 
 // substantive reports whether a clause says something in words: two
 // Chinese characters or three English words; a bare number or code does not.

@@ -1,7 +1,6 @@
 package nlu
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 )
@@ -79,7 +78,7 @@ var langScript = func() langSets {
 
 // langNoise removes things that contain Latin letters without being language:
 // addresses, URLs and model or order codes mixing letters and digits.
-var langNoise = regexp.MustCompile(`(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|https?://\S+|www\.\S+|\b[a-z]*\d[a-z0-9/-]*\b`)
+var langNoise = mustRx(`(?i)[a-z0-9._%+-]+@[a-z0-9.-]+\.[a-z]{2,}|https?://\S+|www\.\S+|\b[a-z]*\d[a-z0-9/-]*\b`)
 
 // DetectLanguage returns "zh-CN", "zh-TW" or "en" for customer text, or ""
 // when the text carries no signal (digits only, emoji, a phone number, a

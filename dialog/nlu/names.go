@@ -3,7 +3,6 @@ package nlu
 // The customer's name.
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -47,18 +46,18 @@ var extNotNames = map[string]bool{
 }
 
 var (
-	extNameCallRe    = regexp.MustCompile(`(?:我叫|我的名字是|我的名字叫|我名字叫|名字叫|本人叫)\s*(\p{Han}{2,4})`)
-	extNameCallOneRe = regexp.MustCompile(`(?:我叫|本人叫)\s*(\p{Han})\s*(?:[,.;!?。，！？\s]|$)`)
-	extNameIAmRe     = regexp.MustCompile(`我是\s*(\p{Han}{2,4})\s*(?:[,.;!?。、\s]|$)`)
-	extNameLabelRe   = regexp.MustCompile(`(?i)(?:姓名|名字|联系人|聯繫人|聯絡人|联络人|客户名|客戶名|称呼|稱呼|收件人|收货人|收貨人|经办人|經辦人)\s*(?:是|为|為|:)?\s*(\p{Han}{1,4}|[A-Za-z][A-Za-z .'-]{1,40})`)
-	extNameFixRe     = regexp.MustCompile(`(?:名字|姓名|名)[^,;。]{0,6}(?:写错|寫錯|错了|錯了|不对|不對)[^,;。]{0,3}[,;]?\s*(?:是|应该是|應該是|叫)\s*(\p{Han}{2,4})`)
-	extNameNotRe     = regexp.MustCompile(`不是(\p{Han}{2,4})[,;]\s*(?:是|而是)\s*(\p{Han}{2,4})\s*(?:[,.;!?。]|$)`)
-	extNameTitleRe   = regexp.MustCompile(`(\p{Han}{1,2})(先生|女士|小姐)`)
-	extNameMyRe      = regexp.MustCompile(`(?i)\b(?:my name is|my name's|name's|name is|name\s*:)\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,3})`)
-	extNameIntroRe   = regexp.MustCompile(`\b(?:[Tt]his is|I'm|I am|[Ii]t's)\s+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-zA-Z'-]+\b(?:[ \t]+[A-Z][a-zA-Z'-]+\b){0,2})`)
+	extNameCallRe    = mustRx(`(?:我叫|我的名字是|我的名字叫|我名字叫|名字叫|本人叫)\s*(\p{Han}{2,4})`)
+	extNameCallOneRe = mustRx(`(?:我叫|本人叫)\s*(\p{Han})\s*(?:[,.;!?。，！？\s]|$)`)
+	extNameIAmRe     = mustRx(`我是\s*(\p{Han}{2,4})\s*(?:[,.;!?。、\s]|$)`)
+	extNameLabelRe   = mustRx(`(?i)(?:姓名|名字|联系人|聯繫人|聯絡人|联络人|客户名|客戶名|称呼|稱呼|收件人|收货人|收貨人|经办人|經辦人)\s*(?:是|为|為|:)?\s*(\p{Han}{1,4}|[A-Za-z][A-Za-z .'-]{1,40})`)
+	extNameFixRe     = mustRx(`(?:名字|姓名|名)[^,;。]{0,6}(?:写错|寫錯|错了|錯了|不对|不對)[^,;。]{0,3}[,;]?\s*(?:是|应该是|應該是|叫)\s*(\p{Han}{2,4})`)
+	extNameNotRe     = mustRx(`不是(\p{Han}{2,4})[,;]\s*(?:是|而是)\s*(\p{Han}{2,4})\s*(?:[,.;!?。]|$)`)
+	extNameTitleRe   = mustRx(`(\p{Han}{1,2})(先生|女士|小姐)`)
+	extNameMyRe      = mustRx(`(?i)\b(?:my name is|my name's|name's|name is|name\s*:)\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,3})`)
+	extNameIntroRe   = mustRx(`\b(?:[Tt]his is|I'm|I am|[Ii]t's)\s+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-zA-Z'-]+\b(?:[ \t]+[A-Z][a-zA-Z'-]+\b){0,2})`)
 	// A title and a name: "Mr. Wang", "Mrs Helen Bradshaw" (the title is
 	// kept only with a surname alone, as the way to address them).
-	extNameMrRe = regexp.MustCompile(`\b(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+[A-Z][a-zA-Z'-]+(?:[ \t]+[A-Z][a-zA-Z'-]+){0,2}`)
+	extNameMrRe = mustRx(`\b(?:Mr|Mrs|Ms|Miss|Dr)\.?[ \t]+[A-Z][a-zA-Z'-]+(?:[ \t]+[A-Z][a-zA-Z'-]+){0,2}`)
 	// A name ends where the next thing (phone, email, company…) starts.
 	extNameTails = []string{"电话", "電話", "手机", "手機", "联系", "聯繫", "邮箱", "郵箱", "今年", "来自", "來自", "的", "是", "在", "住", "从", "從", "想", "要", "家", "我", "买", "買", "购", "購", "号", "號", "和", "跟", "了", "啊", "呀", "哈", "吧", "呢", "就", "即"}
 )
@@ -135,18 +134,18 @@ func extEnName(words []string, needCap bool) string {
 }
 
 // extFirstGroup is the first digit group of a landline as written.
-var extFirstGroup = regexp.MustCompile(`^(?:\+?0{0,2}86[\s-]?\(0\)\s*)?\D*(\d+)`)
+var extFirstGroup = mustRx(`^(?:\+?0{0,2}86[\s-]?\(0\)\s*)?\D*(\d+)`)
 
 // extModelLead is the talk before a model answer: "it's a DW-60M2", "好像是…".
-var extModelLead = regexp.MustCompile(`(?i)^(?:(?:i think|i believe|maybe|probably)\s+)?(?:it'?s|it is|its|that'?s|this is|the model is|model is|model number is|model no\.? is|the number is)\s+(?:an?\s+|the\s+)?|^(?:好像是|应该是|應該是|大概是|可能是|我看了一?下[,，]?是?|上面写的?是|上面寫的?是|上面写着|上面寫著|铭牌上写的?是|銘牌上寫的?是|就是)\s*`)
+var extModelLead = mustRx(`(?i)^(?:(?:i think|i believe|maybe|probably)\s+)?(?:it'?s|it is|its|that'?s|this is|the model is|model is|model number is|model no\.? is|the number is)\s+(?:an?\s+|the\s+)?|^(?:好像是|应该是|應該是|大概是|可能是|我看了一?下[,，]?是?|上面写的?是|上面寫的?是|上面写着|上面寫著|铭牌上写的?是|銘牌上寫的?是|就是)\s*`)
 
-var extModelAnswerRe = regexp.MustCompile(`(?i)^(?:型号|型號|model|是|is|:|\s)*([A-Za-z0-9][A-Za-z0-9 ._/+()-]{1,39})$`)
+var extModelAnswerRe = mustRx(`(?i)^(?:型号|型號|model|是|is|:|\s)*([A-Za-z0-9][A-Za-z0-9 ._/+()-]{1,39})$`)
 
 // extNameSurnameRe reads "我姓罗，罗志勇" / "我姓罗叫罗志勇": the full name repeats the surname.
 // extSurnameOnlyRe reads the polite "免贵姓张" / "我姓张" / "敝姓張".
-var extSurnameOnlyRe = regexp.MustCompile(`(?:免贵|免貴|敝|我|本人)\s*姓\s*(\p{Han}{1,2}?)(?:[^\p{Han}]|$|叫|名|的|先生|女士|小姐|，|。)`)
+var extSurnameOnlyRe = mustRx(`(?:免贵|免貴|敝|我|本人)\s*姓\s*(\p{Han}{1,2}?)(?:[^\p{Han}]|$|叫|名|的|先生|女士|小姐|，|。)`)
 
-var extNameSurnameRe = regexp.MustCompile(`我姓(\p{Han})[^\p{Han}]{0,3}(?:叫|名叫|全名)?\s*(\p{Han}{2,3})`)
+var extNameSurnameRe = mustRx(`我姓(\p{Han})[^\p{Han}]{0,3}(?:叫|名叫|全名)?\s*(\p{Han}{2,3})`)
 
 func extFindName(s string) string {
 	if m := extNameSurnameRe.FindStringSubmatch(s); m != nil && strings.HasPrefix(m[2], m[1]) {
@@ -264,12 +263,12 @@ func extFindName(s string) string {
 }
 
 var (
-	extNameRoleEnRe = regexp.MustCompile(`\b(?i:store manager|general manager|manager|owner|director|supervisor|head chef|contact person|contact)[: \t]+([A-Z][a-zA-Z'-]+(?:[ \t]+[A-Z][a-zA-Z'-]+){0,2})`)
-	extNameRoleZhRe = regexp.MustCompile(`(?:店长|店長|经理|經理|老板|老闆|负责人|負責人|主管|厂长|廠長)(?:是|叫)?\s*(\p{Han}{2,3})`)
+	extNameRoleEnRe = mustRx(`\b(?i:store manager|general manager|manager|owner|director|supervisor|head chef|contact person|contact)[: \t]+([A-Z][a-zA-Z'-]+(?:[ \t]+[A-Z][a-zA-Z'-]+){0,2})`)
+	extNameRoleZhRe = mustRx(`(?:店长|店長|经理|經理|老板|老闆|负责人|負責人|主管|厂长|廠長)(?:是|叫)?\s*(\p{Han}{2,3})`)
 )
 
 // extSignOffRe reads the name under an email's sign-off ("Thanks,\nLaura Chen").
-var extSignOffRe = regexp.MustCompile(`(?:^|[\n.!,;]\s*)(?i:many thanks|thanks again|thanks|thank you|best regards|kind regards|warm regards|regards|best wishes|best|cheers|sincerely|yours sincerely|yours truly|yours)[\s,.!]*[-–—~]*\s*([A-Z][a-zA-Z'-]+(?:[ \t]+[A-Z][a-zA-Z'-]+){0,2})[\s.!]*$`)
+var extSignOffRe = mustRx(`(?:^|[\n.!,;]\s*)(?i:many thanks|thanks again|thanks|thank you|best regards|kind regards|warm regards|regards|best wishes|best|cheers|sincerely|yours sincerely|yours truly|yours)[\s,.!]*[-–—~]*\s*([A-Z][a-zA-Z'-]+(?:[ \t]+[A-Z][a-zA-Z'-]+){0,2})[\s.!]*$`)
 
 // ---------------------------------------------------------------------------
 // What a person's name looks like, and where customers put it: in a
@@ -374,7 +373,7 @@ var extLatinParticles = map[string]bool{"de": true, "da": true, "del": true, "de
 
 // extLatinTitle is a title before an English name; the name is kept
 // without it.
-var extLatinTitle = regexp.MustCompile(`^(?i:mr|mrs|ms|miss|mx|dr|prof)\.?\s+|\s*\((?i:mr|mrs|ms|miss|dr)\.?\)$`)
+var extLatinTitle = mustRx(`^(?i:mr|mrs|ms|miss|mx|dr|prof)\.?\s+|\s*\((?i:mr|mrs|ms|miss|dr)\.?\)$`)
 
 // extLatinPerson returns line as a person's name when it is one to four
 // capitalised words (initials and particles allowed) with nothing that is
@@ -414,7 +413,7 @@ func extLatinPerson(line string, single bool) string {
 }
 
 // extSignOffLine is a closing line of a message: "Regards,", "谢谢！", "此致".
-var extSignOffLine = regexp.MustCompile(`(?i)^(?:(?:many|best|kind|kindest|warm|warmest|warmly|with kind|with best|with many|thanks and|thanks &)?\s*(?:thanks|thank you|regards|wishes|cheers|sincerely)(?:\s+(?:again|in advance|so much|very much|for your help|and regards))?|yours(?:\s+(?:sincerely|faithfully|truly))?|sincerely yours|respectfully(?:\s+yours)?|thanking you|best|cheers|warmly|take care|br|rgds|thx|谢谢|謝謝|谢谢你们|謝謝你們|谢谢您|謝謝您|多谢|多謝|感谢|感謝|此致|此致敬礼|此致敬禮|敬礼|敬禮|顺颂商祺|順頌商祺|顺祝商祺|順祝商祺|祝好|盼复|盼覆|敬上|唔该晒|唔該晒|唔该|唔該|麻烦了|麻煩了|辛苦了)[\s,.!！，。~～]*$`)
+var extSignOffLine = mustRx(`(?i)^(?:(?:many|best|kind|kindest|warm|warmest|warmly|with kind|with best|with many|thanks and|thanks &)?\s*(?:thanks|thank you|regards|wishes|cheers|sincerely)(?:\s+(?:again|in advance|so much|very much|for your help|and regards))?|yours(?:\s+(?:sincerely|faithfully|truly))?|sincerely yours|respectfully(?:\s+yours)?|thanking you|best|cheers|warmly|take care|br|rgds|thx|谢谢|謝謝|谢谢你们|謝謝你們|谢谢您|謝謝您|多谢|多謝|感谢|感謝|此致|此致敬礼|此致敬禮|敬礼|敬禮|顺颂商祺|順頌商祺|顺祝商祺|順祝商祺|祝好|盼复|盼覆|敬上|唔该晒|唔該晒|唔该|唔該|麻烦了|麻煩了|辛苦了)[\s,.!！，。~～]*$`)
 
 // extTitleCase capitalises each word of an English name ("laura chen",
 // "LAURA CHEN" → "Laura Chen"); particles stay in lower case.
@@ -431,21 +430,21 @@ func extTitleCase(v string) string {
 }
 
 // extSigDash is a name signed after a dash: "——张伟", "-- Tom".
-var extSigDash = regexp.MustCompile(`^(?:——|—|--|-|~)\s*(\S.*)$`)
+var extSigDash = mustRx(`^(?:——|—|--|-|~)\s*(\S.*)$`)
 
 // extDashSignRe is a name signed after a dash at the end of a message:
 // "麻烦尽快处理，谢谢——张伟", "Thanks -- Tom".
-var extDashSignRe = regexp.MustCompile(`(?:——|—|--)[ \t]*([^\s—-][^\n—]{0,30}?)[ \t.。!！]*$`)
+var extDashSignRe = mustRx(`(?:——|—|--)[ \t]*([^\s—-][^\n—]{0,30}?)[ \t.。!！]*$`)
 
 // extSigParen drops a remark in brackets on a signature line:
 // "林俊傑（兒子）", "蔡美玲(護理長)".
-var extSigParen = regexp.MustCompile(`[(（][^()（）]{1,12}[)）]`)
+var extSigParen = mustRx(`[(（][^()（）]{1,12}[)）]`)
 
 // extHanRoleRe is a department or a job title on a signature line.
-var extHanRoleRe = regexp.MustCompile(`^\p{Han}{0,8}(?:部|科|课|課|处|處|室|组|組|办|辦|中心|部门|部門|行政|采购|採購|总务|總務|教务|教務|财务|財務|会计|會計|人事|前台|店长|店長|经理|經理|主管|主任|总监|總監|老板|老闆|负责人|負責人|护士长|護士長|护理长|護理長|护理师|護理師|护士|護士|医生|醫生|医师|醫師|园长|園長|校长|校長|厂长|廠長|助理|秘书|秘書|工程师|工程師|技术员|技術員|后勤|後勤|客服|专员|專員|文员|文員|出纳|出納|老师|老師|职员|職員|员工|員工|厨师长|廚師長|主厨|主廚|领班|領班|班长|班長|组长|組長|店主|掌柜|掌櫃|老板娘|老闆娘|合伙人|合夥人|董事长|董事長|店员|店員|收银|收銀|仓管|倉管|库管|庫管|设备|設備|联系人|聯繫人|聯絡人|收件人|收货人|收貨人|经办人|經辦人|的)$`)
+var extHanRoleRe = mustRx(`^\p{Han}{0,8}(?:部|科|课|課|处|處|室|组|組|办|辦|中心|部门|部門|行政|采购|採購|总务|總務|教务|教務|财务|財務|会计|會計|人事|前台|店长|店長|经理|經理|主管|主任|总监|總監|老板|老闆|负责人|負責人|护士长|護士長|护理长|護理長|护理师|護理師|护士|護士|医生|醫生|医师|醫師|园长|園長|校长|校長|厂长|廠長|助理|秘书|秘書|工程师|工程師|技术员|技術員|后勤|後勤|客服|专员|專員|文员|文員|出纳|出納|老师|老師|职员|職員|员工|員工|厨师长|廚師長|主厨|主廚|领班|領班|班长|班長|组长|組長|店主|掌柜|掌櫃|老板娘|老闆娘|合伙人|合夥人|董事长|董事長|店员|店員|收银|收銀|仓管|倉管|库管|庫管|设备|設備|联系人|聯繫人|聯絡人|收件人|收货人|收貨人|经办人|經辦人|的)$`)
 
 // extHanPlaceRe is a place on a signature line: "台北市", "新竹東區".
-var extHanPlaceRe = regexp.MustCompile(`^\p{Han}{1,8}(?:省|市|区|區|县|縣|镇|鎮|乡|鄉|村|路|街|道)$`)
+var extHanPlaceRe = mustRx(`^\p{Han}{1,8}(?:省|市|区|區|县|縣|镇|鎮|乡|鄉|村|路|街|道)$`)
 
 // extSigHan reads a Chinese signature line: a name alone ("邱怡君", "褚"),
 // or with a department, a title, a place or the organisation
@@ -629,7 +628,7 @@ func extBodyLine(l string) bool {
 
 // extMaskRun is an identifier blanked out of the working text (a phone
 // number, an email address, a date).
-var extMaskRun = regexp.MustCompile(`[ ]{7,}`)
+var extMaskRun = mustRx(`[ ]{7,}`)
 
 // extNameByMask reads a name written right after or right before a phone
 // number at the end of a message: "…尽快安排师傅 15607312290 老范",
@@ -766,17 +765,17 @@ func extSurnameAt(s string) string {
 var (
 	// extCallMeRe is how the customer asks to be called: "叫我Kevin就行",
 	// "收件写我毛师傅", "称呼我小王", "call me Dave".
-	extCallMeRe = regexp.MustCompile(`(?:叫我|称呼我|稱呼我|喊我|写我|寫我|我的全名是|我全名是|我全名叫|全名是|全名叫|全名:)\s*([A-Za-z][A-Za-z'-]*(?:\s+[A-Z][A-Za-z'-]*){0,2}|\p{Han}{1,4})|\b[Cc]all me\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b`)
+	extCallMeRe = mustRx(`(?:叫我|称呼我|稱呼我|喊我|写我|寫我|我的全名是|我全名是|我全名叫|全名是|全名叫|全名:)\s*([A-Za-z][A-Za-z'-]*(?:\s+[A-Z][A-Za-z'-]*){0,2}|\p{Han}{1,4})|\b[Cc]all me\s+([A-Z][a-z'-]+(?:\s+[A-Z][a-z'-]+)?)\b`)
 	// extAskForRe is who to ask for on the phone: "找周慧", "找教务处刘老师".
-	extAskForRe = regexp.MustCompile(`(?:^|[\s,，.。:：;；]|电话|電話|打|联系|聯繫|聯絡|就|请|請|可以)找\s*(?:\p{Han}{1,6}?(?:处|處|部|科|室|组|組|办|辦|中心))?\s*(\p{Han}{1,4}?|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?:就行|就可以|就好|即可|接|$|[\s,，.。!！;；])`)
+	extAskForRe = mustRx(`(?:^|[\s,，.。:：;；]|电话|電話|打|联系|聯繫|聯絡|就|请|請|可以)找\s*(?:\p{Han}{1,6}?(?:处|處|部|科|室|组|組|办|辦|中心))?\s*(\p{Han}{1,4}?|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?:就行|就可以|就好|即可|接|$|[\s,，.。!！;；])`)
 	// extIAmRoleRe is "我是…的小吴", "我是学校办公室的徐敏", "我是店长 Vivian",
 	// "我是「鲜果时光」水果店的采购王主管".
-	extIAmRoleRe = regexp.MustCompile(`我是\s*(?:[^,，。!！?？\n]{0,24}?的)?\s*(?:\p{Han}{0,6}(?:行政|采购|採購|总务|總務|教务|教務|财务|財務|会计|會計|前台|店长|店長|经理|經理|主管|负责人|負責人|老板|老闆|后勤|後勤|客服|护士长|護士長|老师|老師|设备|設備)\s*)?(\p{Han}{1,4}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?:[\s,，.。!！?？;；:：]|$)`)
+	extIAmRoleRe = mustRx(`我是\s*(?:[^,，。!！?？\n]{0,24}?的)?\s*(?:\p{Han}{0,6}(?:行政|采购|採購|总务|總務|教务|教務|财务|財務|会计|會計|前台|店长|店長|经理|經理|主管|负责人|負責人|老板|老闆|后勤|後勤|客服|护士长|護士長|老师|老師|设备|設備)\s*)?(\p{Han}{1,4}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?:[\s,，.。!！?？;；:：]|$)`)
 	// extRelNameRe is the name of the person the customer writes for:
 	// "我妈妈叫刘秀英", "老人家叫张桂兰".
-	extRelNameRe = regexp.MustCompile(`(?:妈妈|媽媽|我妈|我媽|老妈|老媽|母亲|母親|爸爸|我爸|老爸|父亲|父親|老公|老婆|爱人|愛人|婆婆|公公|岳父|岳母|奶奶|爷爷|爺爺|外婆|外公|儿子|兒子|女儿|女兒|老人家|家里老人|家裡老人|他|她)(?:的名字|的全名)?(?:叫|是)\s*(\p{Han}{2,4})`)
+	extRelNameRe = mustRx(`(?:妈妈|媽媽|我妈|我媽|老妈|老媽|母亲|母親|爸爸|我爸|老爸|父亲|父親|老公|老婆|爱人|愛人|婆婆|公公|岳父|岳母|奶奶|爷爷|爺爺|外婆|外公|儿子|兒子|女儿|女兒|老人家|家里老人|家裡老人|他|她)(?:的名字|的全名)?(?:叫|是)\s*(\p{Han}{2,4})`)
 	// extNameWordRe is "name Li Na", "name: Li Na" in English chat.
-	extNameWordRe = regexp.MustCompile(`\b[Nn]ame\s*(?:is\s+|:\s*)?([A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+){0,2})`)
+	extNameWordRe = mustRx(`\b[Nn]ame\s*(?:is\s+|:\s*)?([A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+){0,2})`)
 )
 
 // extCutHanName keeps the name at the start of v ("毛师傅就行" → "毛师傅",

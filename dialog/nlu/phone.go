@@ -3,44 +3,43 @@ package nlu
 // Email addresses and phone numbers.
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
 )
 
 var (
-	extEmailRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
+	extEmailRe = mustRx(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
 	// Mainland mobile, optionally with +86 / 0086 / (+86), grouped 3-4-4.
-	extMobileRe = regexp.MustCompile(`(?:(?:\+|00)\s*86[\s-]*|\(\s*\+?\s*86\s*\)[\s-]*)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}`)
+	extMobileRe = mustRx(`(?:(?:\+|00)\s*86[\s-]*|\(\s*\+?\s*86\s*\)[\s-]*)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}`)
 	// Taiwan mobile (09xx-xxx-xxx), for zh-TW customers.
-	extTWMobileRe = regexp.MustCompile(`(?:(?:\+|00)\s*886[\s-]*9|09)\d{2}[\s-]?\d{3}[\s-]?\d{3}`)
+	extTWMobileRe = mustRx(`(?:(?:\+|00)\s*886[\s-]*9|09)\d{2}[\s-]?\d{3}[\s-]?\d{3}`)
 	// Landline with area code; the digits are re-split by area code rules.
-	extLandlineRe = regexp.MustCompile(`(?:(?:\+|00)86[\s-]?\(0\)\s*\d{2,3}|\(\s*0\d{1,3}\s*\)|0\d{1,3})[\s-]?\d{3,4}[\s-]?\d{4}|0\d[\s-]\d{3,4}[\s-]\d{3}`)
+	extLandlineRe = mustRx(`(?:(?:\+|00)86[\s-]?\(0\)\s*\d{2,3}|\(\s*0\d{1,3}\s*\)|0\d{1,3})[\s-]?\d{3,4}[\s-]?\d{4}|0\d[\s-]\d{3,4}[\s-]\d{3}`)
 	// Service hotlines (400/800) are the company's, never the customer's.
-	extHotlineRe = regexp.MustCompile(`[48]00[\s-]?\d{3}[\s-]?\d{4}`)
+	extHotlineRe = mustRx(`[48]00[\s-]?\d{3}[\s-]?\d{4}`)
 	// An id keyword right before a number makes it an order number, not a phone.
-	extIDKeywordTail = regexp.MustCompile(`(?i)(?:订单|訂單|单号|單號|\border|\binvoice|发票|發票|凭证|憑證|批次|批号|批號|\bbatch|\blot|\bserial|\b(?-i:PO)\b|\bvat|统编|統編|合同|合約)[^0-9。!！?？\n]{0,8}$`)
+	extIDKeywordTail = mustRx(`(?i)(?:订单|訂單|单号|單號|\border|\binvoice|发票|發票|凭证|憑證|批次|批号|批號|\bbatch|\blot|\bserial|\b(?-i:PO)\b|\bvat|统编|統編|合同|合約)[^0-9。!！?？\n]{0,8}$`)
 
 	// A phone word between an id keyword and the number makes it a phone
 	// again: "订单号我不会看 电话13605813327".
-	extPhoneKeywordTail = regexp.MustCompile(`(?i)(?:电话|電話|手机|手機|号码|號碼|联系|聯繫|聯絡|\bphone|\bmobile|\btel|\bcall)[^0-9]{0,6}$`)
+	extPhoneKeywordTail = mustRx(`(?i)(?:电话|電話|手机|手機|号码|號碼|联系|聯繫|聯絡|\bphone|\bmobile|\btel|\bcall)[^0-9]{0,6}$`)
 
 	// A number written with its country code: "+44 7700 900123",
 	// "+1 (312) 555-0164", "+49 (0)221 948 77 31", "0044 20 7946 0958".
 	// The groups never cross a line: a signature puts each number on its own.
-	extIntlRe = regexp.MustCompile(`(?:\+|\b00)[ \t]?\d{1,4}(?:[ \t.-]{0,2}(?:\(0\)[ \t]?)?\(?\d{1,6}\)?){1,6}`)
+	extIntlRe = mustRx(`(?:\+|\b00)[ \t]?\d{1,4}(?:[ \t.-]{0,2}(?:\(0\)[ \t]?)?\(?\d{1,6}\)?){1,6}`)
 	// Local numbers of other countries, read only when the text says which
 	// country (or is in English and the grouping is unmistakable):
 	// "07700 900123", "0411 238 905", "(512) 555-0147", "9455 0871".
-	extLocalRe = regexp.MustCompile(`\(?\d{2,5}\)?(?:[ \t.-]{1,2}\d{2,8}){1,4}|\d{8,11}`)
-	extNANPRe  = regexp.MustCompile(`^(?:1[ .-]?)?(?:\([2-9]\d{2}\)[ ]?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}$`)
+	extLocalRe = mustRx(`\(?\d{2,5}\)?(?:[ \t.-]{1,2}\d{2,8}){1,4}|\d{8,11}`)
+	extNANPRe  = mustRx(`^(?:1[ .-]?)?(?:\([2-9]\d{2}\)[ ]?|[2-9]\d{2}[ .-])[2-9]\d{2}[ .-]\d{4}$`)
 	// Chinese digits read one by one: "幺三八 一二三四 五六七八".
-	extHanDigitRe = regexp.MustCompile(`[0-9零〇一二三四五六七八九幺][0-9零〇一二三四五六七八九幺 \t-]{9,20}[0-9零〇一二三四五六七八九幺]`)
+	extHanDigitRe = mustRx(`[0-9零〇一二三四五六七八九幺][0-9零〇一二三四五六七八九幺 \t-]{9,20}[0-9零〇一二三四五六七八九幺]`)
 )
 
 // extCountryCue names a country in the text: a name, a region, a city or a
 // word only its people use; extCountryCodes gives its calling code.
-var extCountryCue = regexp.MustCompile(`(?i)\b(?:U\.?K|United Kingdom|England|Scotland|Wales|Britain|British|London|Manchester|Birmingham|Leeds|Liverpool|Glasgow|Edinburgh|Bristol|Sheffield|Cardiff|Belfast|Nottingham|Leicester|Norwich|Brighton|Southampton|Swindon|Australia|Aussie|NSW|VIC|QLD|Sydney|Melbourne|Brisbane|Perth|Adelaide|Canberra|Hobart|G'day|Singapore|SG|lah|Hong Kong|HK|Kowloon|Philippines|Manila|Quezon|Cebu|Davao|India|Mumbai|Delhi|Bengaluru|Bangalore|Chennai|Hyderabad|Pune|Kolkata|Germany|Deutschland|Berlin|Munich|München|Hamburg|Köln|Cologne|Frankfurt|Stuttgart|Nigeria|Lagos|Abuja|Thailand|Bangkok|Malaysia|Kuala Lumpur|New Zealand|Auckland|Wellington|USA|U\.S\.A?|United States|Canada|Toronto|Vancouver)\b|英国|英國|澳洲|澳大利亚|澳大利亞|新加坡|香港|九龙|九龍|菲律宾|菲律賓|印度|德国|德國|美国|美國|加拿大|马来西亚|馬來西亞|泰国|泰國`)
+var extCountryCue = mustWordSet(`(?i)\b(?:U\.?K|United Kingdom|England|Scotland|Wales|Britain|British|London|Manchester|Birmingham|Leeds|Liverpool|Glasgow|Edinburgh|Bristol|Sheffield|Cardiff|Belfast|Nottingham|Leicester|Norwich|Brighton|Southampton|Swindon|Australia|Aussie|NSW|VIC|QLD|Sydney|Melbourne|Brisbane|Perth|Adelaide|Canberra|Hobart|G'day|Singapore|SG|lah|Hong Kong|HK|Kowloon|Philippines|Manila|Quezon|Cebu|Davao|India|Mumbai|Delhi|Bengaluru|Bangalore|Chennai|Hyderabad|Pune|Kolkata|Germany|Deutschland|Berlin|Munich|München|Hamburg|Köln|Cologne|Frankfurt|Stuttgart|Nigeria|Lagos|Abuja|Thailand|Bangkok|Malaysia|Kuala Lumpur|New Zealand|Auckland|Wellington|USA|U\.S\.A?|United States|Canada|Toronto|Vancouver)\b|英国|英國|澳洲|澳大利亚|澳大利亞|新加坡|香港|九龙|九龍|菲律宾|菲律賓|印度|德国|德國|美国|美國|加拿大|马来西亚|馬來西亞|泰国|泰國`)
 
 var extCountryCodes = map[string]string{
 	"uk": "44", "u.k": "44", "united kingdom": "44", "england": "44", "scotland": "44", "wales": "44",
@@ -67,7 +66,7 @@ var extCountryCodes = map[string]string{
 }
 
 // extUKPostcode is a British postcode ("RG4 7HT", "CF11 8TT").
-var extUKPostcode = regexp.MustCompile(`\b[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}\b`)
+var extUKPostcode = mustRx(`\b[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[A-Z]{2}\b`)
 
 // extCantonese holds characters only written Cantonese uses: a message in
 // it comes from Hong Kong (or Macau), whose numbers have eight digits.
@@ -148,7 +147,7 @@ func extPhoneContext(s string) extPhoneCtx {
 }
 
 // extCurrencyCue is money written the way one country writes it.
-var extCurrencyCue = regexp.MustCompile(`£|\bGBP\b|\bA\$|\bAUD\b|\bS\$|\bSGD\b|\bHK\$|\bHKD\b|₱|\bPHP\b|₹|\bINR\b|\bRs\.?\s?\d`)
+var extCurrencyCue = mustRx(`£|\bGBP\b|\bA\$|\bAUD\b|\bS\$|\bSGD\b|\bHK\$|\bHKD\b|₱|\bPHP\b|₹|\bINR\b|\bRs\.?\s?\d`)
 
 var extCurrencyCodes = map[string]string{"£": "44", "GBP": "44", "A$": "61", "AUD": "61", "S$": "65", "SGD": "65",
 	"HK$": "852", "HKD": "852", "₱": "63", "PHP": "63", "₹": "91", "INR": "91"}
@@ -193,7 +192,7 @@ func LocalizePhone(phone, text string) (string, bool) {
 }
 
 // extAreaParenRe is a trunk area code in brackets right before the number.
-var extAreaParenRe = regexp.MustCompile(`\(0\d{1,3}\)`)
+var extAreaParenRe = mustRx(`\(0\d{1,3}\)`)
 
 func extFindPhones(s string) []extCand {
 	if !extHasDigit.MatchString(s) && !strings.ContainsAny(s, "一二三四五六七八九零〇幺") {
@@ -372,7 +371,7 @@ func extForeignLocal(raw string, c extPhoneCtx) (string, bool) {
 }
 
 // regexp8 is an eight-digit number grouped 4-4.
-var regexp8 = regexp.MustCompile(`^\d{4}[ -]\d{4}$`)
+var regexp8 = mustRx(`^\d{4}[ -]\d{4}$`)
 
 // extUKGrouping reports whether a number is split the British way: an
 // area code of four or five digits, or 01x/011x with the rest in groups
@@ -450,11 +449,11 @@ func extLandline(raw string) (string, bool) {
 // extPhoneTailRe is a correction of the last digits of a phone number:
 // "不对，尾号是5678", "后四位是1234", "sorry, the last four digits are 4537",
 // "it ends in 0193".
-var extPhoneTailRe = regexp.MustCompile(`(?i)(?:尾号|尾號|尾数|尾數|末尾|最后[一二三四五两兩]?位|最後[一二三四五两兩]?位|后[一二三四五两兩]位|後[一二三四五两兩]位|末[一二三四五两兩]位|最后几位|最後幾位|\blast (?:[1-6]|one|two|three|four|five|six) digits?|\bends? (?:in|with)|\bending (?:in|with))[^0-9\n]{0,10}?(\d{1,6})\b`)
+var extPhoneTailRe = mustRx(`(?i)(?:尾号|尾號|尾数|尾數|末尾|最后[一二三四五两兩]?位|最後[一二三四五两兩]?位|后[一二三四五两兩]位|後[一二三四五两兩]位|末[一二三四五两兩]位|最后几位|最後幾位|\blast (?:[1-6]|one|two|three|four|five|six) digits?|\bends? (?:in|with)|\bending (?:in|with))[^0-9\n]{0,10}?(\d{1,6})\b`)
 
 // extTailOtherID is an identifier other than a phone that a tail may
 // belong to: "订单尾号1234" corrects no phone number.
-var extTailOtherID = regexp.MustCompile(`(?i)订单|訂單|单号|單號|运单|運單|快递|快遞|卡号|卡號|银行卡|銀行卡|身份证|身份證|\border|\binvoice|\btracking|\bcard|\bserial|发票|發票|型号|型號|\bmodel`)
+var extTailOtherID = mustRx(`(?i)订单|訂單|单号|單號|运单|運單|快递|快遞|卡号|卡號|银行卡|銀行卡|身份证|身份證|\border|\binvoice|\btracking|\bcard|\bserial|发票|發票|型号|型號|\bmodel`)
 
 // PhoneTailCorrection finds a correction of the last digits of the phone
 // number given before ("不对，尾号是5678", "後四位是1234", "the last four
