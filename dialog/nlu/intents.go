@@ -179,7 +179,7 @@ func intents(lower string) Intent {
 	if questionRe.MatchString(t) {
 		in |= IntentQuestion
 	}
-	if t != "" && strings.TrimSpace(politeRe.ReplaceAllString(t, "")) == "" {
+	if t != "" && len(t) <= 120 && strings.TrimSpace(politeRe.ReplaceAllString(t, "")) == "" { // only short messages are politeness alone
 		in |= IntentPolite
 	}
 	if utf8.RuneCountInString(t) <= 30 && statusRe.MatchString(t) {

@@ -16,11 +16,24 @@ import (
 type rx struct {
 	*regexp.Regexp
 	pre *wordSet // nil: no useful prefilter, always run the regexp
+	// set answers MatchString: whether something matches does not depend
+	// on which of two overlapping matches is preferred, so the trie of
+	// the alternation's words answers it exactly. nil when the expression
+	// uses flags a wordSet does not keep.
+	set *wordSet
 }
 
 // mustRx compiles expr like regexp.MustCompile, with its prefilter.
-func mustRx(expr string) *rx {
+func mustRx(expr string) *rx { return newRx(expr, true) }
+
+// inlineFlags finds flag groups other than a leading (?i) and (?:.
+var inlineFlags = regexp.MustCompile(`\(\?[a-zA-Z-]`)
+
+func newRx(expr string, withSet bool) *rx {
 	r := &rx{Regexp: regexp.MustCompile(expr)}
+	if withSet && !inlineFlags.MatchString(strings.TrimPrefix(expr, "(?i)")) {
+		r.set = mustWordSet(expr)
+	}
 	re, err := syntax.Parse(expr, syntax.Perl)
 	if err != nil {
 		return r
@@ -43,7 +56,15 @@ func mustRx(expr string) *rx {
 // may reports whether the regexp can match s at all.
 func (r *rx) may(s string) bool { return r.pre == nil || r.pre.MatchString(s) }
 
-func (r *rx) MatchString(s string) bool { return r.may(s) && r.Regexp.MatchString(s) }
+func (r *rx) MatchString(s string) bool {
+	if !r.may(s) {
+		return false
+	}
+	if r.set != nil {
+		return r.set.MatchString(s)
+	}
+	return r.Regexp.MatchString(s)
+}
 
 func (r *rx) FindString(s string) string {
 	if !r.may(s) {

@@ -43,7 +43,7 @@ func corpusMessages(t *testing.T) []string {
 func TestRxPrefilterIsExact(t *testing.T) {
 	t.Parallel()
 	msgs := corpusMessages(t)
-	pats := []*rx{purchaseRe, entityRe, extNegBefore, extNegAfter, extCorrect, extCountryCueRx()}
+	pats := []*rx{refuseRe, politeRe, questionRe, correctionRe, statusRe, newProblemRe, unknownRe, purchaseRe, entityRe, extNegBefore, extNegAfter, extCorrect, extCountryCueRx()}
 	for _, r := range dtRules {
 		if r.re != nil {
 			pats = append(pats, r.re)
@@ -56,6 +56,9 @@ func TestRxPrefilterIsExact(t *testing.T) {
 			want := fmt.Sprint(plain.FindAllStringSubmatchIndex(m, -1))
 			if got != want {
 				t.Fatalf("%s on %q: %s, want %s", p.String(), m, got, want)
+			}
+			if p.MatchString(m) != plain.MatchString(m) {
+				t.Fatalf("%s on %q: MatchString %v", p.String(), m, p.MatchString(m))
 			}
 		}
 	}
@@ -86,8 +89,8 @@ func TestRequiredLiterals(t *testing.T) {
 				if n.end {
 					lits = append(lits, prefix)
 				}
-				for b, c := range n.next {
-					walk(c, prefix+string([]byte{b}))
+				for i, c := range n.kids {
+					walk(c, prefix+string([]byte{n.keys[i]}))
 				}
 			}
 			walk(r.pre.root, "")

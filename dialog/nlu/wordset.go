@@ -18,8 +18,9 @@ import (
 type wordSet struct {
 	fold  bool // (?i): literals are matched against ASCII-lowered text
 	root  *wsNode
-	rest  *regexp.Regexp // branches with no literal start; nil when none
-	first [256]bool      // first bytes of the literals and starts, to skip quickly
+	rest  *rx          // branches with no literal start; nil when none
+	first [256]bool    // first bytes of the literals and starts, to skip quickly
+	top   [256]*wsNode // the root's children, by byte
 	// anchored are the branches that start with a literal: they are tried,
 	// anchored, only where their start is found in the trie.
 	anchored []wsBranch
@@ -31,10 +32,23 @@ type wsBranch struct {
 	boundary bool           // the branch began with \b
 }
 
+// wsNode is a trie node. Children are a short byte list searched in
+// order: UTF-8 text fans out little past the first byte, and a map costs
+// more than the search.
 type wsNode struct {
-	next     map[byte]*wsNode
+	keys     []byte
+	kids     []*wsNode
 	end      bool  // a literal ends here
 	branches []int // anchored branches whose literal start ends here
+}
+
+func (n *wsNode) child(b byte) *wsNode {
+	for i, k := range n.keys {
+		if k == b {
+			return n.kids[i]
+		}
+	}
+	return nil
 }
 
 // regexpMeta are the characters that make a branch more than a literal.
@@ -69,6 +83,11 @@ func compileWordSet(expr string) (w *wordSet, err error) {
 		if strings.ContainsAny(br, regexpMeta) {
 			body, boundary := strings.CutPrefix(br, `\b`)
 			starts := literalStarts(body)
+			for _, st := range starts {
+				if w.fold && !foldableASCIIOnly(st) {
+					starts = nil
+				}
+			}
 			if starts == nil {
 				rest = append(rest, br)
 				continue
@@ -88,6 +107,10 @@ func compileWordSet(expr string) (w *wordSet, err error) {
 			continue
 		}
 		if w.fold {
+			if !foldableASCIIOnly(br) {
+				rest = append(rest, br) // only ASCII is folded here
+				continue
+			}
 			br = asciiLower(br)
 		}
 		w.node(br).end = true
@@ -97,7 +120,7 @@ func compileWordSet(expr string) (w *wordSet, err error) {
 		if w.fold {
 			flags = "(?i)"
 		}
-		w.rest = regexp.MustCompile(flags + "(?:" + strings.Join(rest, "|") + ")")
+		w.rest = newRx(flags+"(?:"+strings.Join(rest, "|")+")", false)
 	}
 	return w, nil
 }
@@ -106,17 +129,17 @@ func compileWordSet(expr string) (w *wordSet, err error) {
 func (w *wordSet) node(lit string) *wsNode {
 	n := w.root
 	for i := 0; i < len(lit); i++ {
-		if n.next == nil {
-			n.next = map[byte]*wsNode{}
-		}
-		c := n.next[lit[i]]
+		c := n.child(lit[i])
 		if c == nil {
 			c = &wsNode{}
-			n.next[lit[i]] = c
+			n.keys, n.kids = append(n.keys, lit[i]), append(n.kids, c)
 		}
 		n = c
 	}
 	w.first[lit[0]] = true
+	if w.top[lit[0]] == nil {
+		w.top[lit[0]] = w.root.child(lit[0])
+	}
 	return n
 }
 
@@ -254,13 +277,11 @@ func (w *wordSet) matchAt(s, t string, i int) int {
 	if !w.first[t[i]] {
 		return -1
 	}
-	n, end := w.root, -1
-	for j := i; j < len(t) && n.next != nil; j++ {
-		if n = n.next[t[j]]; n == nil {
-			break
-		}
-		if n.end && j+1 > end {
-			end = j + 1
+	n, end := w.top[t[i]], -1
+	for j := i + 1; n != nil; j++ {
+		// n is the node after t[i:j].
+		if n.end && j > end {
+			end = j
 		}
 		for _, b := range n.branches {
 			br := w.anchored[b]
@@ -271,6 +292,10 @@ func (w *wordSet) matchAt(s, t string, i int) int {
 				end = i + m[1]
 			}
 		}
+		if j >= len(t) {
+			break
+		}
+		n = n.child(t[j])
 	}
 	return end
 }
