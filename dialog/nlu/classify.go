@@ -373,7 +373,7 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 		switch share := p[1] / (p[1] + p[2]); {
 		case share >= 0.65:
 			return cases.P2, append(reasons, fmt.Sprintf("p2:model(%.2f)", share))
-		case share <= 0.35:
+		case share <= 0.2:
 			return cases.P3, append(reasons, fmt.Sprintf("p3:model(%.2f)", 1-share))
 		}
 	}
