@@ -68,6 +68,14 @@ var extDemandWords = []extDemandWord{
 		`(?:到底|究竟)(?:什么时候|什麼時候|几时|幾時|啥时候)|给(?:个|我个|我一个)?准话|給(?:個|我個)?準話|准确时间|準確時間|` +
 		`(?:帮我|幫我|帮忙|幫忙|麻烦|麻煩|请|請|给我|給我|你们|你們)查(?:一下|一查|查|下)?|(?:^|[\s,，。!！?？])查(?:一下|一查|下)|` +
 		`改(?:一下)?(?:收货|收貨)?地址|地址\p{Han}{0,4}改|搬(?:上去|上来|上來|上楼|上樓)|` +
+		// chasing a delivery or a visit, an address to change, a note for the record, a promise kept
+		`(?:什么时候|什麼時候|几时|幾時|啥时候|啥時候)(?:先|才)?(?:能|可以|会|會)?(?:到|寄|发货|發貨|发出|發出|出货|出貨|送|来|來)|还不来|還不來|仲未到|` +
+		`地址(?:写|寫|填)(?:错|錯)|(?:写|寫|填)(?:错|錯)(?:了|咗)?地址|` +
+		`留(?:个|個)(?:纪录|紀錄|记录|記錄|底)|(?:记录|記錄|登记|登記)一下|备(?:个)?案|` +
+		`(?:说好|說好|讲好|講好)的|怎么赔|怎麼賠|點賠|点赔|` +
+		`\b(?:noted|on record|on file|for the record)\b|\b(?:change|update|correct) (?:the|my) (?:delivery |shipping )?address\b|\bwrong address\b|` +
+		`\bredeliver\w*|\breschedul\w*|\bdelivery slot\b|\b(?:bring|carry) it (?:up|upstairs)\b|\bsort it out\b|\bgo back (?:and|n) get it\b|` +
+		`\b(?:pls|please|can you|could you) check\b|\bis it (?:even )?(?:sent|shipped)\b|` +
 		`\bchase\b|\bchasing\b|\bresend\b|\bre-send\b|\bsend (?:me )?(?:the|a|an|one|it)\b|\bpost (?:one|it|me)\b|` +
 		`\bcompensat\w*|\bwho (?:will|is going to|'s going to) pay\b|\bpay for\b|\bexpedite\b|` +
 		`\bwhere is (?:my|the) (?:order|parcel|package|delivery|other)\b|\bwhen (?:will|is) (?:it|my order|the order|my parcel) (?:coming|arriv\w*|deliver\w*|ship\w*)\b|` +
