@@ -32,6 +32,11 @@ var extDemandWords = []extDemandWord{
 	{mustWordSet(`(?i)维修|維修|修理|检修|檢修|修一下|修下|修好|修修|修一修|修吗|修嗎|修吧|修唔修|修不修|修得好|修得了|修補|修补|` +
 		`(?:` + extDemandLeadWords + `)+修|哪(?:里|裡|儿|兒|边|邊)?(?:可以|能)?修|` +
 		`(?:我要|要求|申请|申請|需要)保修|上门|上門|到府|上嚟|报修|報修|` +
+		// a part replaced is a repair, not an exchange: 换电池, 換條膠條, "replace the seal"
+		`(?:换|換)(?:个|個|一个|一個|一下|咗|过|過|掉)?(?:条|條|块|塊|根|颗|顆|套|啲)?(?:新的?)?(?:电池|電池|胶圈|膠圈|胶条|膠條|密封圈|密封条|密封條|门封|門封|皮|零件|配件|滤芯|濾芯|屏幕|螢幕|主板|电机|電機|马达|馬達|压缩机|壓縮機|灯管|燈管|按键|按鍵|轮子|輪子|刷头|刷頭|碳刷|风扇|風扇)|` +
+		`\breplace (?:the|a|my|its) (?:battery|seal|gasket|part|screen|pump|motor|filter|fan|cable|door seal|leather)\b|` +
+		`\b(?:new|replacement) (?:battery|seal|gasket|pump|motor|filter|fan)\b|` +
+		`(?:技术|技術)(?:人员|人員)|`+
 		`派(?:个|個|一个|一個|几个|幾個)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|维修|維修|技师|技師)|` +
 		`(?:安排|找|叫|搵)(?:个|個|一个|一個|一下)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|技师|技師|人員|人员|售后|售後)|` +
 		`(?:师傅|師傅|工程师|工程師|人)(?:来|來|过来|過來)(?:看|修|检|檢|处理|處理|一趟)|` +
@@ -108,10 +113,10 @@ var (
 	extDemandWhen = mustRx(`^[^\s,，。;；!！?？]{0,8}?(?:之前|以前|之后|之後|以后|以後|的时候|的時候)`)
 	// A threat or fallback governs what follows closely: "不然我就退了",
 	// "不能换就退", "修不好就换", "要改的话你们能上门改吗".
-	extDemandCond = mustRx(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就))$`)
+	extDemandCond = mustRx(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就)\s*(?:先|直接|再)?|(?:不行|不成|唔得|修不好|修唔好)\s*(?:的话|的話)?\s*(?:就|我就|那就|再|才)?\s*(?:先|直接|给我|給我)?\s*)$`)
 	// Asking whether it is needed asks for advice: "需要上门换吗",
 	// "要不要全部换掉", "是不是要换".
-	extDemandAsked = mustRx(`(?i)(?:需不需要|要不要|用不用|是不是要|是不是得|是否需要|是否要|得不得|\bdo i (?:need|have) to\b|\bshould i\b|\bis it worth\b)\P{P}{0,6}$`)
+	extDemandAsked = mustRx(`(?i)(?:\bis there (?:a|an|any)\b|需不需要|要不要|用不用|是不是要|是不是得|是否需要|是否要|得不得|\bdo i (?:need|have) to\b|\bshould i\b|\bis it worth\b)\P{P}{0,6}$`)
 	// "需要维修" asks for it; "需要上门换吗" asks whether it is needed.
 	extDemandNeed  = mustRx(`(?:需要|要先)\P{P}{0,6}$`)
 	extDemandQMark = mustRx(`^[^,，。;；!！]*(?:吗|嗎|[?？]|呢)`)
@@ -139,6 +144,9 @@ var extDemandFalseBefore = map[rune]string{
 	'查': "检檢调調排",
 	'上': "货貨到",
 }
+
+// extDemandOr joins two wishes as alternatives.
+var extDemandOr = mustRx(`(?i)\bor\b|或者|或是|还是|還是|定係`)
 
 // extDemandHit is one demand cue found in a text.
 type extDemandHit struct {
@@ -259,6 +267,18 @@ func extDemandResolve(s string, hits []extDemandHit) (cases.Demand, bool) {
 		}
 	}
 	skip := make([]bool, len(hits))
+	// Where a repair cue and another lie on the same words ("帮我换条胶条":
+	// the exchange cue 帮我换, the repair cue 换条胶条), the repair is meant.
+	for i := range hits {
+		for j := range hits {
+			if hits[i].d != cases.DemandRepair && hits[j].d == cases.DemandRepair &&
+				hits[j].start < hits[i].end && hits[i].start < hits[j].end {
+				skip[i] = true
+			}
+		}
+	}
+	var first cases.Demand
+	found, firstEnd := false, 0
 	for i, h := range hits {
 		if skip[i] {
 			continue
@@ -290,7 +310,23 @@ func extDemandResolve(s string, hits []extDemandHit) (cases.Demand, bool) {
 			}
 			continue
 		}
+		if h.d == cases.DemandRepair && !found {
+			// "派人来检测，并把这批全部换掉": the visit checks, the wish is
+			// the remedy said after it. A cue inside this one ("换" of
+			// "换电池") is this one.
+			first, found, firstEnd = h.d, true, h.end
+			for j := i + 1; j < len(hits) && hits[j].start < h.end; j++ {
+				skip[j] = true
+			}
+			continue
+		}
+		if found && (h.d == cases.DemandOther || h.d == cases.DemandRepair) {
+			continue
+		}
+		if found && extDemandOr.MatchString(s[firstEnd:h.start]) {
+			return first, true // "a technician or a replacement": the first asked
+		}
 		return h.d, true
 	}
-	return "", false
+	return first, found
 }

@@ -137,3 +137,32 @@ func TestExtractTriedFamilies(t *testing.T) {
 		}
 	}
 }
+
+// A part replaced is a repair; the wish said after a visit is the remedy;
+// alternatives keep the first.
+func TestDemandPartsAndOrder(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]cases.Demand{
+		"能不能上门帮我换条密封条":                                                    cases.DemandRepair,
+		"电池不行了，换个新电池要多少钱":                                                 cases.DemandRepair,
+		"Could you replace the gasket? It leaks":                          cases.DemandRepair,
+		"请派人来看一下，这种情况必须给我换一台新的":                                           cases.DemandExchange,
+		"请尽快安排人来检测，并把有问题的全部退掉":                                            cases.DemandReturn,
+		"Please send a technician or a replacement":                       cases.DemandRepair,
+		"Please arrange a repair. Is there a replacement unit meanwhile?": cases.DemandRepair,
+	} {
+		if got, _ := ParseDemand(text); got != want {
+			t.Errorf("ParseDemand(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
+// A fallback is no demand: "能修就修 不行再换" is a repair.
+func TestDemandFallback(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{"能修就修 不行再換", "能不能先派人上门，不行就先换", "先修修看，修不好再退"} {
+		if got, _ := ParseDemand(text); got != cases.DemandRepair {
+			t.Errorf("ParseDemand(%q) = %q, want repair", text, got)
+		}
+	}
+}
