@@ -557,3 +557,21 @@ func TestPhoneOverTwoMessages(t *testing.T) {
 		t.Errorf("phone = %q, want the two halves joined", got)
 	}
 }
+
+// A hazard told with no time is happening now; one told with its time
+// keeps that time, and a fault that is no hazard gets no guessed date.
+func TestHazardHappensToday(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"插座冒火花了，还有焦味":                         "2026-03-04",
+		"上周三开始插头会冒火花":                         "2026-02-25",
+		"洗衣机不脱水了":                             "",
+		"my heater sparks and smells burnt!!": "2026-03-04",
+	} {
+		b := setup(t)
+		b.send(text)
+		if got := b.st.Fields[cases.FieldOccurredAt]; got != want {
+			t.Errorf("%q: occurred_at %q, want %q", text, got, want)
+		}
+	}
+}

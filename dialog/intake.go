@@ -374,6 +374,11 @@ func (s *step) reclassify() {
 		}
 	}
 	s.st.Category, s.st.Subtype, s.st.Priority, s.st.Reasons = c.Category, c.Subtype, c.Priority, c.Reasons
+	if s.st.Fields[cases.FieldOccurredAt] == "" && s.st.Phase == PhaseCollecting && s.hasReason("p1:safety") {
+		// Sparks, smoke, a shock told with no time are happening now: an
+		// agent writes down today.
+		s.st.Fields[cases.FieldOccurredAt] = s.now.In(s.e.cfg.Location).Format("2006-01-02")
+	}
 	if c.Category == cases.CategoryConsultation && s.st.Fields[cases.FieldDemand] == "" {
 		// A question asks for an answer: that is the demand.
 		s.st.Fields[cases.FieldDemand] = string(cases.DemandConsultation)
