@@ -575,3 +575,25 @@ func TestHazardHappensToday(t *testing.T) {
 		}
 	}
 }
+
+// A labelled phone number typed in two parts is joined; "wait" keeps the
+// question open; a remark is acknowledged, not "didn't understand".
+func TestPartialLabelledPhoneWaitAndRemark(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send("我叫王芳，冰箱不制冷了，型号BCD-520W，上个月买的，想维修")
+	if b.st.Asking != cases.FieldPhone {
+		t.Fatalf("asking %s, want the phone", b.st.Asking)
+	}
+	if r := b.send("等下 我找找"); r[0].Kind != "wait" || b.st.Asking != cases.FieldPhone || b.st.Attempts != 0 {
+		t.Fatalf("wait: %+v, asking %s, attempts %d", r, b.st.Asking, b.st.Attempts)
+	}
+	if r := b.send("快点啊"); r[0].Kind != "reask" || b.st.Asking != cases.FieldPhone {
+		t.Fatalf("remark: %+v", r)
+	}
+	b.send("电话1370571")
+	b.send("2846")
+	if got := b.st.Fields[cases.FieldPhone]; got != "13705712846" {
+		t.Fatalf("phone %q", got)
+	}
+}

@@ -148,8 +148,16 @@ func (s *step) collect(text, choice string) {
 		case choice == "" && in != nil && in.Has(nlu.IntentQuestion):
 			s.askAside()
 			return
-		case learned:
+		case learned || in != nil && s.restates(in):
 			s.st.Reask = true // acknowledged and asked again in other words
+		case choice == "" && in != nil && in.Has(nlu.IntentWait):
+			// "等下我找找": the question stays open, nothing is counted.
+			s.markAsked()
+			s.reply(Reply{Kind: "wait", Text: s.t("wait", nil), Field: asking})
+			return
+		case choice == "" && in != nil && in.Has(nlu.IntentRemark):
+			s.remark()
+			return
 		default:
 			s.retry("hint." + s.e.nlu.AnswerHint(asking, text, s.now))
 			return
@@ -579,6 +587,20 @@ func (s *step) askAside() {
 	s.reply(Reply{Text: s.t("aside.question", map[string]any{"Question": q}), Field: field, Choices: choices, Kind: "aside"})
 }
 
+// remark acknowledges what the customer said beside the question ("人没事",
+// "快点啊") and asks again. It counts as an attempt: a customer who only
+// protests is better served by a person.
+func (s *step) remark() {
+	s.st.Attempts++
+	if s.st.Attempts >= s.e.cfg.MaxAttempts {
+		s.handoff("too_many_attempts", "handoff.attempts")
+		return
+	}
+	q, field, choices := s.currentQuestion()
+	s.markAsked()
+	s.reply(Reply{Text: s.t("remark", map[string]any{"Question": q}), Field: field, Choices: choices, Kind: "reask"})
+}
+
 // retry re-asks the open question saying it was not understood, or hands
 // off after too many failed attempts. Only a message from which nothing at
 // all was learned gets here.
@@ -633,15 +655,18 @@ func (s *step) parseCategory(text, choice string) (cases.Category, bool) {
 
 var digitsOnlyRe = regexp.MustCompile(`^[\d\s\-+()]+$`)
 
+// phoneLabelRe is a label before the digits ("电话1370571").
+var phoneLabelRe = regexp.MustCompile(`(?i)^(?:我的)?(?:电话|手机|手机号|手机号码|号码|联系电话|tel|phone|mobile|cell|my number is)\s*(?:是|:)?\s*`)
+
 // phoneStartRe is how a phone number can begin: a mainland mobile (13–19),
 // an area or Taiwan mobile code (0…) or a country code. "12345" is not one
 // and is answered as a wrong number rather than kept.
-var phoneStartRe = regexp.MustCompile(`^(?:\+|1[3-9]|0)`)
+var phoneStartRe = regexp.MustCompile(`^(?:\+|1[3-9]|0[1-9])`)
 
 // partialPhone joins a phone number typed over two messages ("138 1234"
 // then "5678"): a short run of digits is kept until the rest arrives.
 func (s *step) partialPhone(text string) bool {
-	t := strings.TrimSpace(nlu.Fold(text))
+	t := phoneLabelRe.ReplaceAllString(strings.TrimSpace(nlu.Fold(text)), "")
 	if !digitsOnlyRe.MatchString(t) {
 		return false
 	}
@@ -653,11 +678,13 @@ func (s *step) partialPhone(text string) bool {
 	}
 	joined := s.st.PartialPhone + d.String()
 	if s.st.PartialPhone != "" {
+		// One continuation: the rest makes a number, or it was no number.
+		s.st.PartialPhone = ""
 		in := s.e.nlu.Interpret(joined, nlu.Context{Asking: cases.FieldPhone, Now: s.now})
 		if v, ok := in.Values[cases.FieldPhone]; ok {
-			s.st.PartialPhone = ""
 			return s.setValue(cases.FieldPhone, v)
 		}
+		return false
 	}
 	if n := len(strings.TrimPrefix(joined, "+")); n >= 3 && n <= 8 && phoneStartRe.MatchString(joined) {
 		s.st.PartialPhone = joined

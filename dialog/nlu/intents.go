@@ -26,6 +26,8 @@ const (
 	IntentNewProblem                    // 还有一个问题
 	IntentUnknown                       // says they do not know
 	IntentRefuse                        // will not give it ("不方便给", "contact me here")
+	IntentWait                          // asks for a moment ("等下我找找", "hold on, let me check")
+	IntentRemark                        // a remark to acknowledge, no answer ("人没事", "快点啊", "this is ridiculous")
 )
 
 var (
@@ -35,7 +37,12 @@ var (
 	correctionRe = mustRx(`(?i)(不对|错了|有误|不是|应该是|改成|改为|更正|写错|打错|搞错|说错|记错|wrong|not correct|actually|should be|change|i meant|i mean|sorry,? it'?s|correction|typo)`)
 	questionRe   = mustRx(`(?i)([?？]\s*$|多久|多长时间|什么时候|何时|能不能|可不可以|要多少钱|收费吗|怎么收费|^(how|when|what|why|can|could|will|is|are|do|does|should|would)\b)`)
 	greetingRe   = mustRx(`(?i)^(你好|您好|妳好|在吗|在不在|hi|hello|hey|哈喽|嗨|客服|客服你好|有人吗|good (morning|afternoon|evening)|早上好|下午好|晚上好)[\s,，!！。.~～?？]*$`)
-	politeRe     = mustRx(`(?i)(好的|好滴|好|嗯+|哦|噢|谢谢您?|多谢|感谢|辛苦了?|麻烦了|麻烦你了|收到|了解|知道了|明白了?|行|ok(ay)?|thanks|thank you( so much| very much)?|thx|ty|great|got it|cheers|perfect|noted|much appreciated|啦|了|哈+|呀|啊|[\s,，。.!！~～:：)）]+)`)
+	// waitRe asks for a moment to look something up.
+	waitRe = mustWordSet(`(?i)等下|等一下|等等|稍等|等我|我找找|我找一下|我查查|我查一下|我看看|我看一下|我去看|找一下|找找看|讓我找|让我找|等陣|等阵|\bhold on\b|\bone (?:sec|second|moment|min|minute)\b|\bjust a (?:sec|second|moment|minute)\b|\blet me (?:check|look|find|see)\b|\bgive me a (?:sec|second|moment|minute)\b|\bwait\b`)
+	// remarkRe is what a customer says beside the point that an agent
+	// acknowledges: that nobody was hurt, impatience, exasperation.
+	remarkRe = mustWordSet(`(?i)人没事|人沒事|人都没事|人都沒事|没人受伤|沒人受傷|没有人受伤|沒有人受傷|人冇事|都冇事|大家都没事|快点|快點|快啲|赶紧的|趕緊的|太慢了|等了好久|等好久|急死了|气死|氣死|无语|無語|搞什么|搞什麼|什么破|什麼破|\bnobody (?:was |got )?hurt\b|\bno one (?:was |got )?hurt\b|\b(?:we'?re|i'?m|everyone'?s|everyone is) (?:all )?(?:fine|ok|okay|safe)\b|\bhurry\b|\basap\b|\bridiculous\b|\bunbelievable\b|\bthis is (?:crazy|insane|a joke)\b|\bso slow\b`)
+	politeRe     = mustRx(`(?i)(好的|好滴|好|嗯+|哦|噢|谢谢您?|多谢|唔该晒|唔該晒|唔该|唔該|多謝晒|多谢晒|感谢|辛苦了?|麻烦了|麻烦你了|收到|了解|知道了|明白了?|行|ok(ay)?|thanks|thank you( so much| very much)?|thx|ty|great|got it|cheers|perfect|noted|much appreciated|啦|了|哈+|呀|啊|[\s,，。.!！~～:：)）]+)`)
 	newProblemRe = mustRx(`(?i)(还有一个问题|另外一个问题|另一个问题|新的问题|还有个问题|another (problem|issue|question)|new (problem|issue))`)
 	statusRe     = mustRx(`(?i)(查询进度|进度|进展|处理到哪|怎么样了|到哪一步|有结果了吗|status|progress|any update|any news)`)
 	unknownRe    = mustRx(`(?i)不知道|不清楚|不记得|记不清|记不得|忘了|忘记|不确定|不晓得|找不到|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|don't remember|can't remember|cannot remember|\bforgot`)
@@ -193,6 +200,12 @@ func intents(lower string) Intent {
 	}
 	if refuseRe.MatchString(t) {
 		in |= IntentRefuse
+	}
+	if len(t) <= 90 && waitRe.MatchString(t) {
+		in |= IntentWait
+	}
+	if len(t) <= 90 && remarkRe.MatchString(t) {
+		in |= IntentRemark
 	}
 	return in
 }

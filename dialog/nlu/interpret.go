@@ -210,6 +210,9 @@ func (ip *Interpreter) problem(t Text, intent Intent, needEvidence, first bool, 
 		}
 		cat := a.evidenceIn(sp.start, sp.end)
 		evidence := cat != ""
+		if !evidence && intent&(IntentWait|IntentRemark) != 0 {
+			continue // "等下我找找", "人没事": said beside the problem
+		}
 		if (needEvidence || !first) && (!evidence || cat == cases.CategoryConsultation) && intent&IntentQuestion != 0 && IsQuestion(cl) {
 			// "多久能修好？" later in the conversation is their own
 			// question, not more of the problem.
