@@ -41,7 +41,7 @@ var (
 	waitRe = mustWordSet(`(?i)等下|等一下|等等|稍等|等我|我找找|我找一下|我查查|我查一下|我看看|我看一下|我去看|找一下|找找看|讓我找|让我找|等陣|等阵|\bhold on\b|\bone (?:sec|second|moment|min|minute)\b|\bjust a (?:sec|second|moment|minute)\b|\blet me (?:check|look|find|see)\b|\bgive me a (?:sec|second|moment|minute)\b|\bwait\b`)
 	// remarkRe is what a customer says beside the point that an agent
 	// acknowledges: that nobody was hurt, impatience, exasperation.
-	remarkRe = mustWordSet(`(?i)人没事|人沒事|人都没事|人都沒事|没人受伤|沒人受傷|没有人受伤|沒有人受傷|人冇事|都冇事|大家都没事|快点|快點|快啲|赶紧的|趕緊的|太慢了|等了好久|等好久|急死了|气死|氣死|无语|無語|搞什么|搞什麼|什么破|什麼破|\bnobody (?:was |got )?hurt\b|\bno one (?:was |got )?hurt\b|\b(?:we'?re|i'?m|everyone'?s|everyone is) (?:all )?(?:fine|ok|okay|safe)\b|\bhurry\b|\basap\b|\bridiculous\b|\bunbelievable\b|\bthis is (?:crazy|insane|a joke)\b|\bso slow\b`)
+	remarkRe     = mustWordSet(`(?i)人没事|人沒事|人都没事|人都沒事|没人受伤|沒人受傷|没有人受伤|沒有人受傷|人冇事|都冇事|大家都没事|快点|快點|快啲|赶紧的|趕緊的|太慢了|等了好久|等好久|急死了|气死|氣死|无语|無語|搞什么|搞什麼|什么破|什麼破|\bnobody (?:was |got )?hurt\b|\bno one (?:was |got )?hurt\b|\b(?:we'?re|i'?m|everyone'?s|everyone is) (?:all )?(?:fine|ok|okay|safe)\b|\bhurry\b|\basap\b|\bridiculous\b|\bunbelievable\b|\bthis is (?:crazy|insane|a joke)\b|\bso slow\b`)
 	politeRe     = mustRx(`(?i)(好的|好滴|好|嗯+|哦|噢|谢谢您?|多谢|唔该晒|唔該晒|唔该|唔該|多謝晒|多谢晒|感谢|辛苦了?|麻烦了|麻烦你了|收到|了解|知道了|明白了?|行|ok(ay)?|thanks|thank you( so much| very much)?|thx|ty|great|got it|cheers|perfect|noted|much appreciated|啦|了|哈+|呀|啊|[\s,，。.!！~～:：)）]+)`)
 	newProblemRe = mustRx(`(?i)(还有一个问题|另外一个问题|另一个问题|新的问题|还有个问题|another (problem|issue|question)|new (problem|issue))`)
 	statusRe     = mustRx(`(?i)(查询进度|进度|进展|处理到哪|怎么样了|到哪一步|有结果了吗|status|progress|any update|any news)`)
