@@ -2,7 +2,6 @@ package nlu
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -54,7 +53,7 @@ func DefaultExtractorConfig() ExtractorConfig {
 // Extractor pulls case fields out of free customer text. It is immutable
 // after NewExtractor and safe for concurrent use.
 type Extractor struct {
-	order, model, batch []*regexp.Regexp
+	order, model, batch []*rx
 	loc                 *time.Location
 }
 
@@ -69,7 +68,7 @@ func NewExtractor(cfg ExtractorConfig) (*Extractor, error) {
 		name string
 		pats []string
 		def  []string
-		dst  *[]*regexp.Regexp
+		dst  *[]*rx
 	}{
 		{"order_patterns", cfg.OrderPatterns, def.OrderPatterns, &x.order},
 		{"model_patterns", cfg.ModelPatterns, def.ModelPatterns, &x.model},
@@ -81,7 +80,7 @@ func NewExtractor(cfg ExtractorConfig) (*Extractor, error) {
 			pats = l.def
 		}
 		for i, p := range pats {
-			re, err := regexp.Compile(p)
+			re, err := compileRx(p)
 			if err != nil {
 				return nil, fmt.Errorf("dialog: %s[%d] %q: %w", l.name, i, p, err)
 			}

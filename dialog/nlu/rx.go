@@ -26,6 +26,14 @@ type rx struct {
 // mustRx compiles expr like regexp.MustCompile, with its prefilter.
 func mustRx(expr string) *rx { return newRx(expr, true) }
 
+// compileRx is mustRx for patterns read from configuration.
+func compileRx(expr string) (*rx, error) {
+	if _, err := regexp.Compile(expr); err != nil {
+		return nil, err
+	}
+	return newRx(expr, true), nil
+}
+
 // inlineFlags finds flag groups other than a leading (?i) and (?:.
 var inlineFlags = regexp.MustCompile(`\(\?[a-zA-Z-]`)
 

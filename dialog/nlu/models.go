@@ -1,0 +1,374 @@
+package nlu
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Product models.
+
+// findModels returns model candidates, those the customer calls the model
+// ("型号 CD-405") before the others, so a cued one wins over an accessory
+// named earlier in the message.
+func (x *Extractor) findModels(s string) []extCand {
+	var cued, plain []extCand
+	taken := func(st, en int) bool { return extOverlaps(cued, st, en) || extOverlaps(plain, st, en) }
+	add := func(st, en int, cue bool) {
+		if cue {
+			cued = append(cued, extCand{st, en, s[st:en]})
+		} else {
+			plain = append(plain, extCand{st, en, s[st:en]})
+		}
+	}
+	for _, re := range x.model {
+		for _, idx := range re.FindAllStringSubmatchIndex(s, -1) {
+			st, en := extSubmatch(s, idx)
+			v := strings.Trim(s[st:en], "-/")
+			en = st + len(v)
+			cue := extModelKeywordTail.MatchString(s[extBack(s, st, 40):st])
+			if !cue {
+				// A piece of a longer token ("IN-55812047" of
+				// "ORD-IN-55812047") is judged as the whole token.
+				st, en = extTokenAround(s, st, en)
+			}
+			en = extModelTail(s, st, en, cue)
+			if en <= st || taken(st, en) || !extModelOK(s, st, en, cue) {
+				continue
+			}
+			if ws := extSeriesStart(s, st, extCoreEnd(s, st, en)); ws >= 0 && !taken(ws, en) {
+				st = ws
+			}
+			add(st, en, cue)
+		}
+	}
+	// The model a few words after its cue ("型号我看一下 BS-Lite 2").
+	var cues [][]int
+	if strings.Contains(s, "型") || strings.Contains(s, "机型") || strings.Contains(s, "機型") || extContainsFold(s, "model") {
+		cues = extModelCueRe.FindAllStringIndex(s, -1)
+	}
+	for _, m := range cues {
+		st, en, _, ok := extAfterCue(s, m[1], extModelLike)
+		if !ok || taken(st, en) {
+			continue
+		}
+		if en = extModelTail(s, st, en, true); extModelOK(s, st, en, true) {
+			if ws := extSeriesStart(s, st, extCoreEnd(s, st, en)); ws >= 0 && !taken(ws, en) {
+				st = ws
+			}
+			add(st, en, true)
+		}
+	}
+	// Shapes the patterns do not read.
+	han := extHasHan(s)
+	for _, t := range extTokens(s) {
+		st, en, ok := extModelShape(s, t[0], t[1], han)
+		if !ok || taken(st, en) {
+			continue
+		}
+		add(st, en, false)
+	}
+	extSortCands(cued)
+	extSortCands(plain)
+	return extDropRetracted(s, append(cued, plain...))
+}
+
+// extModelLike: a token that can be a model once its cue is said.
+func extModelLike(v string) bool {
+	return extHasDigitByte(v) && extHasLetter.MatchString(v) || extDashWordRe.MatchString(v) || extDashCapsRe.MatchString(v)
+}
+
+// extDropRetracted drops a model the customer takes back when another one
+// follows it: "It's the PB-20K... no wait, … the RT-MESH3".
+func extDropRetracted(s string, cs []extCand) []extCand {
+	out := make([]extCand, 0, len(cs))
+	for _, c := range cs {
+		if extRetractRe.MatchString(s[c.end:]) {
+			later := false
+			for _, d := range cs {
+				later = later || d.start > c.end
+			}
+			if later {
+				continue
+			}
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// extModelTail decides where a model ending at en really ends: edition
+// words after it belong to it ("BK-23L Pro", "X10+"), and so does a number
+// after a worded series ("SW-Active 2", "NB-Pro 15 G2"); a number glued to
+// a unit or to Chinese ("YR-2023W 95白鹅绒", "LT-M3 1.8米") does not.
+// Words the pattern took after a keyword are judged the same way.
+func extModelTail(s string, st, en int, cue bool) int {
+	core := extCoreEnd(s, st, en)
+	coreDigit := extHasDigitByte(s[st:core])
+	end := core
+	prevSuffix := false
+	prevNum := false
+	for i := core; ; {
+		if i < len(s) && s[i] == '+' && (i+1 == len(s) || !extIsAlnum(s[i+1])) {
+			end = i + 1
+			break
+		}
+		if i+1 >= len(s) || s[i] != ' ' || !extIsAlnum(s[i+1]) {
+			break
+		}
+		ws := i + 1
+		we := extTokenEnd(s, ws)
+		w := s[ws:we]
+		next := byte(' ')
+		if we < len(s) {
+			next = s[we]
+		}
+		switch {
+		case extModelSuffix[w] && !extIsJoin(next):
+			prevSuffix, prevNum = true, false
+		case extAllDigits(w) && len(w) <= 3 && (!coreDigit || prevSuffix) && extNumberEnds(s, we) && !extCountNext(s, we):
+			prevSuffix, prevNum = false, true
+		case len(w) == 2 && w[0] == 'G' && extIsDigit(w[1]) && (prevNum || prevSuffix):
+			prevSuffix, prevNum = false, false // a generation: "NB-Pro 15 G2"
+		case cue && we <= en && !extAllDigits(w) && extHasDigitByte(w) && extNumberEnds(s, we):
+			prevSuffix, prevNum = false, false // "型号 KFR 35GW", "Model is LORNE 3-seater"
+		default:
+			return end
+		}
+		end = we
+		i = we
+	}
+	return end
+}
+
+// extCountUnits are words after a number that make it a count or a span
+// ("GC-Nova 2 days ago", "买了 SW-Active 2 台").
+var extCountUnits = map[string]bool{
+	"day": true, "days": true, "week": true, "weeks": true, "month": true, "months": true,
+	"year": true, "years": true, "hour": true, "hours": true, "hrs": true, "min": true, "mins": true,
+	"minutes": true, "times": true, "pcs": true, "pieces": true, "units": true, "of": true,
+	"more": true, "x": true, "inch": true, "inches": true, "cm": true, "mm": true, "kg": true,
+}
+
+const extCountHan = "台个個把张張件套只支部次天年月周週小分块塊元"
+
+// extCountNext reports whether a count word follows the number ending at i.
+func extCountNext(s string, i int) bool {
+	for i < len(s) && s[i] == ' ' {
+		i++
+	}
+	if i >= len(s) {
+		return false
+	}
+	if extIsLetter(s[i]) {
+		e := i
+		for e < len(s) && extIsLetter(s[e]) {
+			e++
+		}
+		return extCountUnits[strings.ToLower(s[i:e])]
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return strings.ContainsRune(extCountHan, r)
+}
+
+// extCoreEnd returns where the first word of s[st:en] ends.
+func extCoreEnd(s string, st, en int) int {
+	for st < en && s[st] != ' ' && s[st] != '+' {
+		st++
+	}
+	return st
+}
+
+func extAllDigits(v string) bool {
+	return v != "" && strings.Trim(v, "0123456789") == ""
+}
+
+// extNumberEnds reports whether a number ending at i stands alone: not a
+// decimal, a range, a size or a count glued to Chinese ("95白鹅绒", "2023年").
+func extNumberEnds(s string, i int) bool {
+	if i >= len(s) {
+		return true
+	}
+	switch b := s[i]; {
+	case b == '.':
+		return i+1 >= len(s) || !extIsDigit(s[i+1])
+	case b == ' ' || b == ',' || b == ';' || b == '!' || b == '?' || b == ')' || b == '(' || b == '"' || b == '\'' || b == '\n':
+		return true
+	case b < 0x80:
+		return false
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return !(r >= 0x3400 && r <= 0x9FFF) && r != '×'
+}
+
+// extModelOK filters code-looking tokens that are not product models. Only
+// the first word of s[st:en] is judged; the rest are edition words.
+func extModelOK(s string, st, en int, cue bool) bool {
+	core := extCoreEnd(s, st, en)
+	v := s[st:core]
+	dashWord := extDashWordRe.MatchString(v) || extDashCapsRe.MatchString(v)
+	whole := s[st:en]
+	if cue && !dashWord && (!extHasDigit.MatchString(whole) || !extHasLetter.MatchString(whole)) {
+		return false
+	}
+	if !cue && !dashWord && (!extHasDigit.MatchString(v) || !extHasLetter.MatchString(v)) {
+		return false
+	}
+	alnum := 0
+	for i := 0; i < len(v); i++ {
+		if extIsAlnum(v[i]) {
+			alnum++
+		}
+	}
+	// When the customer calls it the model ("型号E21", "model AC-220X") the
+	// look-alike filters below do not apply.
+	if cue || extModelKeywordTail.MatchString(s[extBack(s, st, 40):st]) {
+		return alnum >= 2
+	}
+	if dashWord {
+		return false // a worded code needs a cue or its own shape check
+	}
+	edition := en > core
+	if alnum < 3 && !edition {
+		return false // P1, A4, V2; but "X9 Pro"
+	}
+	sh := extShapeOf(v)
+	// Order numbers and serials have long numbers; models do not.
+	if sh.maxRun >= 6 || extOrderShaped(v) || sh.maxRun >= 5 && sh.groups >= 3 || extCodedOrder(v) {
+		return false
+	}
+	prefix := strings.ToLower(extModelPrefixRe.FindString(v))
+	if extModelStop[prefix] {
+		// "TV-55U8", "CM-3200" are series, "AC-220V" is still a rating.
+		rest := strings.TrimPrefix(v[len(prefix):], "-")
+		if !extDashModelOK[prefix] || len(rest) == len(v)-len(prefix) || (prefix == "ac" || prefix == "dc") && extUnitAfter.MatchString(rest) {
+			return false
+		}
+	}
+	// E21, F3: a single letter and a short number is a fault code on the
+	// display, unless an edition word says it is a model ("X20 Max").
+	if extErrorCodeRe.MatchString(v) && !edition {
+		return false
+	}
+	// PS5, LS6: three characters without a dash are too often something
+	// else; an edition word or a product noun before them settles it.
+	if alnum <= 3 && !strings.ContainsAny(v, "-/") && !edition && !extAfterProductNoun(s, st) {
+		return false
+	}
+	// Glued to an address, a domain or a longer word: part of something else.
+	if st > 0 && strings.ContainsRune("@._", rune(s[st-1])) {
+		return false
+	}
+	if en < len(s) && strings.ContainsRune("@_", rune(s[en])) {
+		return false
+	}
+	if extNotModelCtx.MatchString(s[extBack(s, st, 32):st]) || extPostcodeTail.MatchString(s[core:]) {
+		return false
+	}
+	return true
+}
+
+// extAfterProductNoun reports whether a Chinese product noun comes right
+// before st ("洗碗机 W6"), not a verb about the machine ("开机 E1").
+func extAfterProductNoun(s string, st int) bool {
+	before := strings.TrimRight(s[:st], " ")
+	r, size := utf8.DecodeLastRuneInString(before)
+	if !strings.ContainsRune(extProductNounEnd, r) {
+		return false
+	}
+	if r == '机' || r == '機' {
+		p, _ := utf8.DecodeLastRuneInString(before[:len(before)-size])
+		return !strings.ContainsRune("开開关關死待停", p)
+	}
+	return true
+}
+
+// extModelShape reads a token the patterns miss: a code that starts with
+// the screen size ("65E7N"), a worded series ("GC-Nova", "SW-Active 2"),
+// or a series name before a short code ("AirTune S3", "the Urban E7").
+func extModelShape(s string, st, en int, han bool) (int, int, bool) {
+	v := s[st:en]
+	if st > 0 && strings.ContainsRune("@._", rune(s[st-1])) || en < len(s) && strings.ContainsRune("@_", rune(s[en])) {
+		return 0, 0, false
+	}
+	switch {
+	case extSizeModelRe.MatchString(v):
+		if extRatingRe.MatchString(v) || st > 0 && (s[st-1] == ':' || s[st-1] == '.') {
+			return 0, 0, false
+		}
+		return st, extModelTail(s, st, en, false), true
+	case extDashWordRe.MatchString(v) || han && extDashCapsRe.MatchString(v):
+		i := strings.IndexByte(v, '-')
+		if extModelStop[strings.ToLower(v[:i])] && !extDashModelOK[strings.ToLower(v[:i])] {
+			return 0, 0, false
+		}
+		w := strings.ToLower(v[i+1:])
+		if extDashWordStop[w] || strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing") || strings.HasSuffix(w, "ly") {
+			return 0, 0, false
+		}
+		return st, extModelTail(s, st, en, false), true
+	}
+	if ws := extSeriesStart(s, st, en); ws >= 0 {
+		return ws, extModelTail(s, st, en, false), true
+	}
+	return 0, 0, false
+}
+
+// extSeriesStart returns where the series name before the code s[st:en]
+// starts ("AirTune S3", "MatePad T10s", "the Urban E7", "my nova x2",
+// "AirBuds Pro 2"), or -1. A plain word is a series only after "my",
+// "the"…; "is Samsung S24" names the customer's phone, not ours.
+func extSeriesStart(s string, st, en int) int {
+	v := s[st:en]
+	if !extShortCode.MatchString(v) && !extAllDigits(v) {
+		return -1
+	}
+	ws, we := extWordBefore(s, st)
+	if ws < 0 {
+		return -1
+	}
+	word := s[ws:we]
+	switch {
+	case extAllDigits(v):
+		if !extModelSuffix[word] || len(v) > 3 {
+			return -1
+		}
+		if ws, we = extWordBefore(s, ws); ws < 0 || !extCamelRe.MatchString(s[ws:we]) {
+			return -1
+		}
+	case extCamelRe.MatchString(word):
+	default:
+		if !extSeriesRe.MatchString(word) || extSeriesStop[strings.ToLower(word)] || extModelStop[strings.ToLower(word)] {
+			return -1
+		}
+		// At the very start of a message ("Urban E5, bought June") the
+		// name needs no determiner.
+		ds, de := extWordBefore(s, ws)
+		if (ds < 0 || !extDeterminers[strings.ToLower(s[ds:de])]) && (strings.TrimSpace(s[:ws]) != "" || word[0] >= 'a') {
+			return -1
+		}
+		// Lower case ("my nova x2") only with a lower-case code.
+		if word[0] >= 'a' && v[0] < 'a' {
+			return -1
+		}
+	}
+	if extNotModelCtx.MatchString(s[extBack(s, ws, 32):ws]) {
+		return -1
+	}
+	return ws
+}
+
+// extWordBefore returns the ASCII word that ends one space before i, or -1.
+func extWordBefore(s string, i int) (int, int) {
+	if i < 2 || s[i-1] != ' ' || !extIsLetter(s[i-2]) {
+		return -1, -1
+	}
+	we := i - 1
+	ws := we
+	for ws > 0 && extIsLetter(s[ws-1]) {
+		ws--
+	}
+	if ws > 0 && (extIsDigit(s[ws-1]) || extIsJoin(s[ws-1])) {
+		return -1, -1
+	}
+	return ws, we
+}
