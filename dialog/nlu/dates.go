@@ -597,6 +597,19 @@ var dtRules = []dtRule{
 			return dtYearVal(y, today.Location())
 		},
 	},
+	{ // 买了两年多了, 才买十来天, 買咗半年: the time since the purchase
+		re: mustRx(`(?:买|買|购|購|入手)(?:了|咗)?\s*(?:才|快|大概|差不多|将近|將近|不到|刚|剛|有|都)?\s*(\d{1,3}|半|几|幾|[一二两兩三四五六七八九十]{1,3})\s*(多|来|來)?\s*(?:个|個)?\s*(多)?\s*(天|周|週|星期|礼拜|禮拜|月|年)`),
+		words: []string{"买", "買", "购", "購", "入手"},
+		resolve: func(m []string, today time.Time) (dtVal, bool) {
+			// How long they have had it is rough ("买了三个月"): it says
+			// when, not the day or month to write down.
+			v, ok := dtZhAgo(false, m[1], m[2]+m[3] != "", m[4], today)
+			if ok && v.prec < dtYear {
+				return dtVagueVal(v.date)
+			}
+			return v, ok
+		},
+	},
 	{ // 三天前, 3天前, 两周前, 两个星期前, 两个月前, 三年前, 半个月前, 一个多月前
 		re:    mustRx(`(` + dtApproxZh + `)?\s*(\d{1,3}|半|几|幾|[一二两兩三四五六七八九十]{1,3})\s*(多)?\s*(?:个|個)?\s*(多)?\s*(天|日|周|週|星期|礼拜|禮拜|月|年)\s*(?:之|以)?前`),
 		words: dtAgoWordsZh,

@@ -179,3 +179,21 @@ func BenchmarkDtFindDates(b *testing.B) {
 		dtFind(text, testNow, testShanghai)
 	}
 }
+
+// How long the customer has had it is a rough purchase time; an event's
+// time ("搬家的时候买的") dates the purchase.
+func TestRoughPurchaseTimes(t *testing.T) {
+	t.Parallel()
+	x := testExtractor(t)
+	for text, want := range map[string][2]any{
+		"买了两年多了":           {2022, false},
+		"才买十来天":            {0, true},
+		"这台买了三个月就坏了":       {0, true},
+		"前年搬家的时候买的 记不清几月了": {2022, false},
+	} {
+		_, ex := x.extract(text, testNow)
+		if ex.purchaseYear != want[0].(int) || ex.purchaseVague != want[1].(bool) {
+			t.Errorf("extract(%q): year %d vague %v, want %v", text, ex.purchaseYear, ex.purchaseVague, want)
+		}
+	}
+}
