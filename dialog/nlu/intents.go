@@ -30,6 +30,9 @@ const (
 	IntentRemark                        // a remark to acknowledge, no answer ("人没事", "快点啊", "this is ridiculous")
 )
 
+// politeWords are thanks, okays and the like, with the punctuation around them.
+const politeWords = `好的|好滴|好|嗯+|哦|噢|谢谢您?|多谢|唔该晒|唔該晒|唔该|唔該|多謝晒|多谢晒|感谢|辛苦了?|麻烦了|麻烦你了|收到|了解|知道了|明白了?|行|ok(ay)?|thanks|thank you( so much| very much)?|thx|ty|great|got it|cheers|perfect|noted|much appreciated|啦|了|哈+|呀|啊|[\s,，。.!！~～:：)）]+`
+
 var (
 	humanRe      = mustWordSet(`(?i)(转人工|接人工|人工客服|人工服务|找人工|要人工|有没有人工|^人工$|^人工[吧啊呀!！。.]*$|真人客服|转真人|要真人|找真人|找个真人|活人|找客服|转客服|要客服|找个人工|叫人工|来个人|找个人来|换个人|(?:want|need|let me|can i|could i|may i|i'd like to|like to) (?:talk|speak|chat) (?:to|with) (?:a |an |your )?(?:human|person|agent|someone|representative|real person|manager|supervisor)|(?:talk|speak|chat) (?:to|with) (?:a |an )?(?:human|real person|live agent|human agent|representative)|real (?:person|human)|human agent|live agent|^(?:human|agent|representative|operator)[.!]*$|get me (?:a |an )?(?:human|person|agent))`)
 	askBotRe     = mustWordSet(`(?i)(你是(?:不是)?(?:机器人|真人|人工|ai|机器|自动回复|程序)|是(?:机器人|机器|真人|人工|ai|自动回复)(?:吗|嘛|么|还是)|是不是机器人|机器人吗|机器人回复|是人还是机器|人还是机器人|are you (?:a |an )?(?:bot|robot|human|real person|real|machine|ai|person|computer)|am i (?:talking|chatting|speaking|writing) (?:to|with) (?:a |an )?(?:bot|robot|human|person|machine|real person|ai|computer)|is this (?:a |an )?(?:bot|robot|automated|machine|real person|human)|is anyone (?:there|real))`)
@@ -41,8 +44,9 @@ var (
 	waitRe = mustWordSet(`(?i)等下|等一下|等等|稍等|等我|我找找|我找一下|我查查|我查一下|我看看|我看一下|我去看|找一下|找找看|讓我找|让我找|等陣|等阵|\bhold on\b|\bone (?:sec|second|moment|min|minute)\b|\bjust a (?:sec|second|moment|minute)\b|\blet me (?:check|look|find|see)\b|\bgive me a (?:sec|second|moment|minute)\b|\bwait\b`)
 	// remarkRe is what a customer says beside the point that an agent
 	// acknowledges: that nobody was hurt, impatience, exasperation.
-	remarkRe     = mustWordSet(`(?i)人没事|人沒事|人都没事|人都沒事|没人受伤|沒人受傷|没有人受伤|沒有人受傷|人冇事|都冇事|大家都没事|快点|快點|快啲|赶紧的|趕緊的|太慢了|等了好久|等好久|急死了|气死|氣死|无语|無語|搞什么|搞什麼|什么破|什麼破|\bnobody (?:was |got )?hurt\b|\bno one (?:was |got )?hurt\b|\b(?:we'?re|i'?m|everyone'?s|everyone is) (?:all )?(?:fine|ok|okay|safe)\b|\bhurry\b|\basap\b|\bridiculous\b|\bunbelievable\b|\bthis is (?:crazy|insane|a joke)\b|\bso slow\b`)
-	politeRe     = mustRx(`(?i)(好的|好滴|好|嗯+|哦|噢|谢谢您?|多谢|唔该晒|唔該晒|唔该|唔該|多謝晒|多谢晒|感谢|辛苦了?|麻烦了|麻烦你了|收到|了解|知道了|明白了?|行|ok(ay)?|thanks|thank you( so much| very much)?|thx|ty|great|got it|cheers|perfect|noted|much appreciated|啦|了|哈+|呀|啊|[\s,，。.!！~～:：)）]+)`)
+	remarkRe = mustWordSet(`(?i)人没事|人沒事|人都没事|人都沒事|没人受伤|沒人受傷|没有人受伤|沒有人受傷|人冇事|都冇事|大家都没事|快点|快點|快啲|赶紧的|趕緊的|太慢了|等了好久|等好久|急死了|气死|氣死|无语|無語|搞什么|搞什麼|什么破|什麼破|\bnobody (?:was |got )?hurt\b|\bno one (?:was |got )?hurt\b|\b(?:we'?re|i'?m|everyone'?s|everyone is) (?:all )?(?:fine|ok|okay|safe)\b|\bhurry\b|\basap\b|\bridiculous\b|\bunbelievable\b|\bthis is (?:crazy|insane|a joke)\b|\bso slow\b`)
+	// politeOnlyRe: the whole message is politeness (one pass, no copy).
+	politeOnlyRe = mustRx(`(?i)^(?:` + politeWords + `)+$`)
 	newProblemRe = mustRx(`(?i)(还有一个问题|另外一个问题|另一个问题|新的问题|还有个问题|another (problem|issue|question)|new (problem|issue))`)
 	statusRe     = mustRx(`(?i)(查询进度|进度|进展|处理到哪|怎么样了|到哪一步|有结果了吗|status|progress|any update|any news)`)
 	unknownRe    = mustRx(`(?i)不知道|不清楚|不记得|记不清|记不得|忘了|忘记|不确定|不晓得|找不到|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|don't remember|can't remember|cannot remember|\bforgot`)
@@ -144,7 +148,7 @@ func IsGreeting(text string) bool { return greetingRe.MatchString(strings.TrimSp
 // IsPolite reports whether text is only politeness ("好的，谢谢", "ok thanks!").
 func IsPolite(text string) bool {
 	t := strings.TrimSpace(Fold(text))
-	return t != "" && strings.TrimSpace(politeRe.ReplaceAllString(t, "")) == ""
+	return t != "" && politeOnlyRe.MatchString(strings.TrimSpace(t))
 }
 
 // IsStatusQuery reports whether a short text asks how the case stands.
@@ -186,7 +190,7 @@ func intents(lower string) Intent {
 	if questionRe.MatchString(t) {
 		in |= IntentQuestion
 	}
-	if t != "" && len(t) <= 120 && strings.TrimSpace(politeRe.ReplaceAllString(t, "")) == "" { // only short messages are politeness alone
+	if t != "" && len(t) <= 120 && politeOnlyRe.MatchString(strings.TrimSpace(t)) { // only short messages are politeness alone
 		in |= IntentPolite
 	}
 	if utf8.RuneCountInString(t) <= 30 && statusRe.MatchString(t) {

@@ -43,7 +43,7 @@ func corpusMessages(t *testing.T) []string {
 func TestRxPrefilterIsExact(t *testing.T) {
 	t.Parallel()
 	msgs := corpusMessages(t)
-	pats := []*rx{refuseRe, politeRe, questionRe, correctionRe, statusRe, newProblemRe, unknownRe, purchaseRe, entityRe, extNegBefore, extNegAfter, extCorrect, extCountryCueRx()}
+	pats := []*rx{refuseRe, politeOnlyRe, questionRe, correctionRe, statusRe, newProblemRe, unknownRe, purchaseRe, entityRe, extNegBefore, extNegAfter, extCorrect, extCountryCueRx()}
 	for _, r := range dtRules {
 		if r.re != nil {
 			pats = append(pats, r.re)
