@@ -137,6 +137,7 @@ type Classification struct {
 // analysis is the evidence found in one text.
 type analysis struct {
 	lower    string
+	prios    []float64 // the model's P1, P2, P3 (nil without a model)
 	hits     []Hit
 	scopes   []Scope
 	catW     map[cases.Category]float64
@@ -254,7 +255,7 @@ func (c *Classifier) Classify(texts []string, fields map[cases.FieldKey]string) 
 
 	var probs []float64
 	if c.model != nil && len(a.lower) > 0 {
-		probs = c.model.Categories(a.lower)
+		probs, a.prios = c.model.Predict(a.lower)
 	}
 	total := 0.0
 	for _, cat := range cases.Categories {
@@ -352,8 +353,8 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 	if name, why, ok := c.signal(a, cases.P1, c.rules.Priority.P1, company); ok {
 		return cases.P1, append(reasons, fmt.Sprintf("p1:%s(%s)", name, why))
 	}
-	if c.model != nil && cat != "" {
-		if p := c.model.PriorityP1(a.lower); p >= c.model.P1Threshold {
+	if c.model != nil && cat != "" && a.prios != nil {
+		if p := a.prios[0]; p >= c.model.P1Threshold {
 			return cases.P1, append(reasons, fmt.Sprintf("p1:model(%.2f)", p))
 		}
 	}
@@ -366,10 +367,10 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 	if cat == cases.CategoryConsultation {
 		return cases.P3, append(reasons, "priority:consultation")
 	}
-	if c.model != nil && cat != "" {
+	if c.model != nil && cat != "" && a.prios != nil {
 		// No signal either way: the model has seen how customers whose
 		// product is unusable put it.
-		p := c.model.Priorities(a.lower)
+		p := a.prios
 		switch share := p[1] / (p[1] + p[2]); {
 		case share >= 0.65:
 			return cases.P2, append(reasons, fmt.Sprintf("p2:model(%.2f)", share))

@@ -41,19 +41,11 @@ type linear struct {
 	w       map[string][]float64
 }
 
-// Categories returns the probability of each of cases.Categories.
-func (m *Model) Categories(lower string) []float64 {
-	return m.category.predict(features(lower))
-}
-
-// Priorities returns the probabilities of P1, P2 and P3.
-func (m *Model) Priorities(lower string) []float64 {
-	return m.priority.predict(features(lower))
-}
-
-// PriorityP1 returns the probability that the text describes a P1 case.
-func (m *Model) PriorityP1(lower string) float64 {
-	return m.priority.predict(features(lower))[0]
+// Predict returns the probability of each of cases.Categories and of P1,
+// P2 and P3, from one reading of the text.
+func (m *Model) Predict(lower string) (categories, priorities []float64) {
+	fs := features(lower)
+	return m.category.predict(fs), m.priority.predict(fs)
 }
 
 func (l *linear) predict(fs []string) []float64 {
