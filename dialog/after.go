@@ -127,9 +127,9 @@ func (s *step) afterRegistration(text, choice string) {
 		} else {
 			s.say("noted", map[string]any{"Number": s.st.CaseNumber})
 		}
-		if s.st.Priority == cases.P1 && s.hasReason("p1:safety") && !s.st.SafetyAdvised {
+		if s.st.Priority == cases.P1 && s.safetyKey() != "" && !s.st.SafetyAdvised {
 			s.st.SafetyAdvised = true
-			s.say("safety.advice", nil)
+			s.say(s.safetyKey(), nil)
 		}
 		return
 	}

@@ -8,6 +8,7 @@ package dialog
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -444,12 +445,33 @@ func (s *step) onRegistered(ev Event) {
 	})})
 	if s.st.Priority == cases.P1 {
 		s.say("registered.escalated", map[string]any{"Why": s.p1Why()})
-		if s.hasReason("p1:safety") && !s.st.SafetyAdvised {
+		if s.safetyKey() != "" && !s.st.SafetyAdvised {
 			s.st.SafetyAdvised = true
-			s.say("safety.advice", nil)
+			s.say(s.safetyKey(), nil)
 		}
 	}
 }
+
+// safetyKey is the safety advice the P1 reasons call for: for gas, a
+// swollen battery or any other hazard; "" when there is none.
+func (s *step) safetyKey() string {
+	key := ""
+	for _, r := range s.st.Reasons {
+		switch {
+		case strings.HasPrefix(r, "p1:safety") && gasWordRe.MatchString(r):
+			return "safety.advice.gas"
+		case strings.HasPrefix(r, "p1:swollen_battery"):
+			key = "safety.advice.battery"
+		case strings.HasPrefix(r, "p1:safety") && key == "":
+			key = "safety.advice"
+		}
+	}
+	return key
+}
+
+// gasWordRe names a gas supply: its leak calls for other advice (no
+// switches, no flames) than an electrical hazard.
+var gasWordRe = regexp.MustCompile(`(?i)煤气|燃气|天然气|液化气|瓦斯|\bgas\b|\blpg\b`)
 
 func (s *step) hasReason(prefix string) bool {
 	for _, r := range s.st.Reasons {

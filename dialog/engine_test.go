@@ -597,3 +597,20 @@ func TestPartialLabelledPhoneWaitAndRemark(t *testing.T) {
 		t.Fatalf("phone %q", got)
 	}
 }
+
+// The safety advice fits the hazard: gas is not unplugged, a swollen
+// battery is put somewhere safe.
+func TestSafetyAdviceFitsHazard(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"厨房里有很重的煤气味，燃气灶好像漏气了": "燃气阀门",
+		"充电宝鼓包了，外壳都撑开了":       "鼓起的电池",
+		"插座冒火花了":              "断开电源",
+	} {
+		b := setup(t)
+		r := b.send(text)
+		if len(r) == 0 || !strings.Contains(r[0].Text, want) {
+			t.Errorf("%q: first reply %+v, want advice with %q", text, r, want)
+		}
+	}
+}

@@ -174,10 +174,10 @@ func (s *step) collect(text, choice string) {
 	if s.tryFAQ(text) {
 		return
 	}
-	if s.st.Priority == cases.P1 && s.hasReason("p1:safety") && !s.st.SafetyAdvised {
+	if s.st.Priority == cases.P1 && s.safetyKey() != "" && !s.st.SafetyAdvised {
 		// Safety first: the advice cannot wait for the questions.
 		s.st.SafetyAdvised = true
-		s.say("safety.advice", nil)
+		s.say(s.safetyKey(), nil)
 	}
 	var gained []cases.FieldKey
 	for _, k := range s.knownFields() {
