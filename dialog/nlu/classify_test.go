@@ -57,6 +57,9 @@ func TestClassifyScope(t *testing.T) {
 		{"气得我冒烟，洗衣机又不脱水了", "", cases.CategoryTechnical, cases.P2},
 		{"听说这款会爆炸，我的经常死机", "", cases.CategoryTechnical, cases.P2},
 		{"会不会漏电啊，有点担心", "", cases.CategoryConsultation, cases.P3},
+		{"热水壶把手太烫，把我手烫伤了", "", cases.CategoryTechnical, cases.P1},
+		{"没有人受伤，就是不转了", "", cases.CategoryTechnical, cases.P2},
+		{"nobody was injured, it just stopped", "", cases.CategoryTechnical, cases.P2},
 	}
 	for _, tc := range tests {
 		got := c.Classify([]string{tc.text}, map[cases.FieldKey]string{cases.FieldCompany: tc.company})
