@@ -210,15 +210,16 @@ func switchLanguage(cur, text string) string {
 		}
 		return l
 	case l == "en":
-		// Three Latin words make a sentence; a model code ("CXW-200-E900C")
-		// or "ok thanks" does not.
+		// A sentence switches; a model code ("CXW-200-E900C"), "ok thanks"
+		// or a short aside ("No, nobody was hurt") in a Chinese
+		// conversation does not.
 		words := 0
 		for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !(r < 128 && unicode.IsLetter(r)) }) {
 			if len(w) >= 2 {
 				words++
 			}
 		}
-		if words >= 3 {
+		if words >= 5 {
 			return l
 		}
 		return cur

@@ -614,3 +614,19 @@ func TestSafetyAdviceFitsHazard(t *testing.T) {
 		}
 	}
 }
+
+// A short English aside does not turn a Chinese conversation into English;
+// a sentence does.
+func TestLanguageStaysForAnAside(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send("热水器漏电了，手一碰就麻")
+	b.send("No, nobody was hurt")
+	if b.st.Lang != "zh-CN" {
+		t.Fatalf("language %q after a short English aside", b.st.Lang)
+	}
+	b.send("Sorry, can we continue in English please, my Chinese is not good")
+	if b.st.Lang != "en" {
+		t.Fatalf("language %q after an English sentence", b.st.Lang)
+	}
+}
