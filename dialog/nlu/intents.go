@@ -34,8 +34,8 @@ const (
 const politeWords = `好的|好滴|好|嗯+|哦|噢|谢谢您?|多谢|唔该晒|唔該晒|唔该|唔該|多謝晒|多谢晒|感谢|辛苦了?|麻烦了|麻烦你了|收到|了解|知道了|明白了?|行|ok(ay)?|thanks|thank you( so much| very much)?|thx|ty|great|got it|cheers|perfect|noted|much appreciated|啦|了|哈+|呀|啊|[\s,，。.!！~～:：)）]+`
 
 var (
-	humanRe      = mustWordSet(`(?i)(转人工|接人工|人工客服|人工服务|找人工|要人工|有没有人工|^人工$|^人工[吧啊呀!！。.]*$|真人客服|转真人|要真人|找真人|找个真人|活人|找客服|转客服|要客服|找个人工|叫人工|来个人|找个人来|换个人|(?:want|need|let me|can i|could i|may i|i'd like to|like to) (?:talk|speak|chat) (?:to|with) (?:a |an |your )?(?:human|person|agent|someone|representative|real person|manager|supervisor)|(?:talk|speak|chat) (?:to|with) (?:a |an )?(?:human|real person|live agent|human agent|representative)|real (?:person|human)|human agent|live agent|^(?:human|agent|representative|operator)[.!]*$|get me (?:a |an )?(?:human|person|agent))`)
-	askBotRe     = mustWordSet(`(?i)(你是(?:不是)?(?:机器人|真人|人工|ai|机器|自动回复|程序)|是(?:机器人|机器|真人|人工|ai|自动回复)(?:吗|嘛|么|还是)|是不是机器人|机器人吗|机器人回复|是人还是机器|人还是机器人|are you (?:a |an )?(?:bot|robot|human|real person|real|machine|ai|person|computer)|am i (?:talking|chatting|speaking|writing) (?:to|with) (?:a |an )?(?:bot|robot|human|person|machine|real person|ai|computer)|is this (?:a |an )?(?:bot|robot|automated|machine|real person|human)|is anyone (?:there|real))`)
+	humanRe      = mustWordSet(`(?i)(转人工|接人工|人工客服|人工服务|找人工|要人工|有没有人工|^人工$|^人工[吧啊呀!！。.]*$|真人客服|转真人|要真人|找真人|找个真人|活人|跟真人|和真人|同真人|叫个真人|叫真人|真人来|真人跟我|跟人说|和人说|跟人讲|叫个人给我打|找个人给我打|找个人联系我|叫个人联系我|不要机器人|别让机器人|不想跟机器人|不跟机器人|唔要机械人|搵真人|搵人|找客服|转客服|要客服|找个人工|叫人工|换个人|(?:want|need|let me|can i|could i|may i|i'd like to|like to) (?:talk|speak|chat) (?:to|with) (?:a |an |your )?(?:human|person|agent|someone|representative|real person|manager|supervisor)|(?:talk|speak|chat) (?:to|with) (?:a |an )?(?:human|real person|live agent|human agent|representative)|real (?:person|human)|human agent|live agent|(?:speak|talk) to an agent|not (?:a|the|your) bot|no more bot|stop the bot|a real human|call from (?:your|an?) (?:engineer|technician|agent|person)|^(?:human|agent|representative|operator)[.!]*$|get me (?:a |an )?(?:human|person|agent))`)
+	askBotRe     = mustWordSet(`(?i)(你是(?:不是)?(?:机器人|真人|人工|ai|机器|自动回复|程序)|(?:你们|您)(?:是|系)(?:不是)?(?:真人|人工|机器人|机器|ai|bot)(?:客服)?(?:吗|嘛|么|呀|啊|\?)?|是真人(?:客服)?(?:吗|嘛|么)|是(?:机器人|机器|真人|人工|ai|自动回复)(?:吗|嘛|么|还是)|是不是机器人|机器人吗|机器人回复|是人还是机器|人还是机器人|are you (?:a |an )?(?:bot|robot|human|real person|real|machine|ai|person|computer)|am i (?:talking|chatting|speaking|writing) (?:to|with) (?:a |an )?(?:bot|robot|human|person|machine|real person|ai|computer)|is this (?:a |an )?(?:bot|robot|automated|machine|real person|human)|is anyone (?:there|real))`)
 	cancelRe     = mustRx(`(?i)^(算了|算了吧|不用了|不需要了|不要了|取消|取消吧|不报了|没事了|先不用了|不修了|不弄了|never ?mind|cancel|forget it|no need(?: anymore)?|not needed anymore)[\s,，。.!！~～吧啦了谢谢]*$`)
 	correctionRe = mustRx(`(?i)(不对|错了|有误|不是|应该是|改成|改为|更正|写错|打错|搞错|说错|记错|wrong|not correct|actually|should be|change|i meant|i mean|sorry,? it'?s|correction|typo)`)
 	questionRe   = mustRx(`(?i)([?？]\s*$|多久|多长时间|什么时候|何时|能不能|可不可以|要多少钱|收费吗|怎么收费|^(how|when|what|why|can|could|will|is|are|do|does|should|would)\b)`)
@@ -124,7 +124,24 @@ func IsNo(text string) bool { _, n := yesNo(Fold(text)); return n }
 // bot is one is not asking for one.
 func WantsHuman(text string) bool {
 	t := strings.TrimSpace(Fold(text))
-	return humanRe.MatchString(t) && !askBotRe.MatchString(t)
+	return wantsHuman(t)
+}
+
+// wantsHuman reads folded text: a request for a person said beside a
+// question about the bot ("你是机器人吧 跟你说不清楚 转人工") still asks for
+// one; the question alone ("你们是真人客服吗") does not.
+func wantsHuman(t string) bool {
+	spans := askBotRe.FindAllStringIndex(t, -1)
+	if len(spans) == 0 {
+		return humanRe.MatchString(t)
+	}
+	b := []byte(t)
+	for _, sp := range spans {
+		for i := sp[0]; i < sp[1]; i++ {
+			b[i] = ' '
+		}
+	}
+	return humanRe.MatchString(string(b))
 }
 
 // AsksIfBot reports whether text asks whether a bot is answering.
@@ -171,7 +188,8 @@ func intents(lower string) Intent {
 	}
 	if askBotRe.MatchString(t) {
 		in |= IntentAskBot
-	} else if humanRe.MatchString(t) {
+	}
+	if wantsHuman(t) {
 		in |= IntentHuman
 	}
 	if cancelRe.MatchString(t) {
