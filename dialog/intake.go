@@ -37,7 +37,7 @@ func askRank(k cases.FieldKey) int {
 
 // interpret reads text in the context of the open question.
 func (s *step) interpret(text string) *nlu.Interpretation {
-	return s.e.nlu.Interpret(text, nlu.Context{Asking: s.st.Asking, AskingAll: s.st.AskingAll, Now: s.now,
+	return s.e.nlu.Interpret(text, nlu.Context{Asking: s.st.Asking, AskingAll: s.st.AskingAll, Now: s.now, Lang: s.st.Lang,
 		HaveProblem: s.st.Fields[cases.FieldSymptom] != ""})
 }
 

@@ -245,3 +245,20 @@ func TestSuddenPowerLossIsNotTried(t *testing.T) {
 		}
 	}
 }
+
+// In a Traditional Chinese conversation a lone eight-digit number is Hong
+// Kong's; elsewhere it is no phone number without a cue.
+func TestHongKongNumberByConversation(t *testing.T) {
+	t.Parallel()
+	x, err := NewExtractor(DefaultExtractorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip := NewInterpreter(x, testClassifier(t))
+	if v := ip.Interpret("Mandy 9632 1478", Context{Asking: cases.FieldPhone, Now: testNow, Lang: "zh-TW"}).Values[cases.FieldPhone].Value; v != "+85296321478" {
+		t.Errorf("zh-TW: %q", v)
+	}
+	if v := ip.Interpret("Mandy 9632 1478", Context{Asking: cases.FieldPhone, Now: testNow, Lang: "zh-CN"}).Values[cases.FieldPhone].Value; v != "" {
+		t.Errorf("zh-CN: %q", v)
+	}
+}

@@ -38,6 +38,9 @@ type Context struct {
 	// HaveProblem: the problem is already known, so a question now is the
 	// customer's own question, not the problem.
 	HaveProblem bool
+	// Lang is the conversation's language so far ("" at its start): a
+	// Hong Kong number needs no cue in a Traditional Chinese conversation.
+	Lang string
 }
 
 // Value is a field value found in a message.
@@ -90,6 +93,12 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 	}
 	in.Intents = intents(t.Lower)
 	found, ex := ip.x.extract(t.Orig, ctx.Now)
+	if _, ok := found[cases.FieldPhone]; !ok && ctx.Lang == "zh-TW" {
+		w := extNormalize(t.Orig)
+		if c, ok := extPick(w, extFindPhonesIn(w, true)); ok {
+			found[cases.FieldPhone] = c.value
+		}
+	}
 	for k, v := range found {
 		in.Values[k] = Value{Value: v, Explicit: k == cases.FieldCustomerName || k == cases.FieldCompany}
 	}

@@ -194,7 +194,13 @@ func LocalizePhone(phone, text string) (string, bool) {
 // extAreaParenRe is a trunk area code in brackets right before the number.
 var extAreaParenRe = mustRx(`\(0\d{1,3}\)`)
 
-func extFindPhones(s string) []extCand {
+func extFindPhones(s string) []extCand { return extFindPhonesIn(s, false) }
+
+// extFindPhonesIn is extFindPhones for a text of a conversation held in
+// Traditional Chinese: a lone eight-digit number ("Mandy 9632 1478") is
+// read as Hong Kong's, as in the Cantonese text around it. (Taiwan's
+// mobiles have ten digits and its landlines an area code.)
+func extFindPhonesIn(s string, hk bool) []extCand {
 	if !extHasDigit.MatchString(s) && !strings.ContainsAny(s, "一二三四五六七八九零〇幺") {
 		return nil
 	}
@@ -208,6 +214,9 @@ func extFindPhones(s string) []extCand {
 	context := func() extPhoneCtx {
 		if ctx == nil {
 			c := extPhoneContext(s)
+			if hk && c.cc == "" {
+				c.hk, c.latin = true, false
+			}
 			ctx = &c
 		}
 		return *ctx
