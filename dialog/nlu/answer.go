@@ -338,6 +338,7 @@ func extSepAll(s string, cs []extCand) string {
 func extStripContactsSep(s string) string {
 	s = extSepAll(s, extFindEmails(s))
 	s = extSepAll(s, extFindPhones(s))
+	s = extSepAll(s, extLooseNumbers(s))
 	return extContactLabel.ReplaceAllString(s, " ")
 }
 
@@ -401,3 +402,22 @@ func extAnswerName(s string) (string, bool, string) {
 
 // extArrivalCue is the product's arrival: delivered, installed, received.
 var extArrivalCue = mustRx(`(?i)装|裝|送货|送貨|送到|送来|送來|到货|到貨|到的|收到|签收|簽收|deliver|install|arriv|receiv|came\b`)
+
+// extLooseNumber is a run of seven digits or more, grouped as people type
+// phone numbers, whose country kefu cannot tell ("052 784 3319",
+// "011-2345 6170"): beside it a short reply is still a name.
+var extLooseNumber = mustRx(`\+?\(?\d[\d\s\-.()]{5,18}\d`)
+
+// extLooseNumbers are the candidates of extLooseNumber with 7 to 15 digits.
+func extLooseNumbers(s string) []extCand {
+	var out []extCand
+	for _, m := range extLooseNumber.FindAllStringIndex(s, -1) {
+		if m[0] > 0 && isWordByte(s[m[0]-1]) {
+			continue // the tail of a code ("XQG80 12345678")
+		}
+		if n := len(extDigits(s[m[0]:m[1]])); n >= 7 && n <= 15 {
+			out = append(out, extCand{start: m[0], end: m[1], value: s[m[0]:m[1]]})
+		}
+	}
+	return out
+}

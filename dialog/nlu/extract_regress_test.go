@@ -262,3 +262,23 @@ func TestHongKongNumberByConversation(t *testing.T) {
 		t.Errorf("zh-CN: %q", v)
 	}
 }
+
+// A name beside a number of a country kefu cannot place is still a name;
+// a code's digits are not such a number.
+func TestNameBesideForeignNumber(t *testing.T) {
+	t.Parallel()
+	x, err := NewExtractor(DefaultExtractorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip := NewInterpreter(x, testClassifier(t))
+	for text, want := range map[string]string{
+		"Imran Qureshi 052 784 3319": "Imran Qureshi",
+		"Kavitha 011-2345 6170":      "Kavitha",
+		"XQG80 12345678":             "",
+	} {
+		if v := ip.Interpret(text, Context{Asking: cases.FieldPhone, Now: testNow, Lang: "en"}).Values[cases.FieldCustomerName].Value; v != want {
+			t.Errorf("%q: name %q, want %q", text, v, want)
+		}
+	}
+}

@@ -110,7 +110,7 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 	if _, ok := in.Values[cases.FieldCustomerName]; !ok {
 		if v, ok := bareName(t.Orig); ok && (extHasHan(v) || ctx.Asking != cases.FieldProductModel || !extHasDigit.MatchString(t.Orig)) {
 			in.Values[cases.FieldCustomerName] = Value{Value: v}
-		} else if utf8.RuneCountInString(t.Orig) <= 40 && (found[cases.FieldPhone] != "" || found[cases.FieldEmail] != "") && !in.Has(IntentCorrection) {
+		} else if utf8.RuneCountInString(t.Orig) <= 40 && (found[cases.FieldPhone] != "" || found[cases.FieldEmail] != "" || len(extLooseNumbers(t.Orig)) > 0) && !in.Has(IntentCorrection) {
 			// "周婷婷，13712349876", "JOHN SMITH 13900001111": the name is
 			// what is left beside the contact details.
 			if v := ip.x.nameBesideDetails(extTrimAnswer(extNormalize(t.Orig))); v != "" && !extNotNames[v] {
