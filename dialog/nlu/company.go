@@ -17,7 +17,7 @@ var (
 	extCoStaffRe = mustRx(`(?:我是|我們是|我们是|这里是|這裡是)([\p{Han}A-Za-z0-9·&]{3,30}?)的(?:店长|店長|经理|經理|老板|老闆|负责人|負責人|主管|前台|员工|員工|店员|店員|老师|老師|护士|護士|医生|醫生|厨师|廚師|行政|采购|採購)`)
 	// A label naming it: "店名 巷口牛肉面", "所里叫明正律师事务所",
 	// "学校名字：东莞市启明培训学校", "公司：杭州西湖畔精品酒店".
-	extCoNameLabelRe = mustRx(`(?:连锁店名字|連鎖店名字|店名字|店的名字|店名|店铺名|店鋪名|店铺叫|店鋪叫|店叫|门店名|門店名|所里叫|所裡叫|诊所叫|診所叫|医院叫|醫院叫|学校名字|學校名字|学校名称|學校名稱|学校叫|學校叫|单位名称|單位名稱|单位叫|單位叫|公司名称|公司名稱|公司名字|公司叫|企业名称|企業名稱|机构名称|機構名稱|机构叫|機構叫|连锁店名字|連鎖店名字|酒店名|工厂名|工廠名)[ \t]*(?:是|叫|为|為|:)?[ \t]*(?:叫)?[ \t「『“"]*([\p{Han}A-Za-z0-9()·&]{2,30})`)
+	extCoNameLabelRe = mustRx(`(?:公司抬头|公司抬頭|发票抬头|發票抬頭|抬头是|抬頭是|公司全称|公司全稱|单位全称|單位全稱|诊所名字|診所名字|诊所名称|診所名稱|医院名字|醫院名字|连锁店名字|連鎖店名字|店名字|店的名字|店名|店铺名|店鋪名|店铺叫|店鋪叫|店叫|门店名|門店名|所里叫|所裡叫|诊所叫|診所叫|医院叫|醫院叫|学校名字|學校名字|学校名称|學校名稱|学校叫|學校叫|单位名称|單位名稱|单位叫|單位叫|公司名称|公司名稱|公司名字|公司叫|企业名称|企業名稱|机构名称|機構名稱|机构叫|機構叫|连锁店名字|連鎖店名字|酒店名|工厂名|工廠名)[ \t]*(?:是|叫|为|為|:)?[ \t]*(?:叫)?[ \t「『“"]*([\p{Han}A-Za-z0-9()·&]{2,30})`)
 	// A bare label word needs a colon or a space: "公司：…", "寄到公司 禾豐設計".
 	extCoWordLabelRe = mustRx(`(?:公司|单位|單位|机构|機構|学校|學校|门店|門店|酒店|店铺|店鋪)(?:[ \t]*:[ \t]*|[ \t]+)([\p{Han}A-Za-z0-9()·&]{2,30})`)
 	extCoLabelRe     = mustRx(`(?i)\bcompany(?:\s+name)?\s*:\s*([^,;。!?\n]{2,60})`)
@@ -53,10 +53,22 @@ var extCoGeneric = mustRx(`^(?:一家|一间|一間|一个|一個|个|個|家|�
 // organisation (Chinese names only are checked).
 func extCoValid(v string) bool {
 	if !extHasHan(v) {
-		return true
+		return !extEnJobTitle.MatchString(strings.TrimSpace(v)) // "Store Manager" is a title
 	}
 	return !strings.ContainsAny(v, extCoBadRunes) && !extCoGeneric.MatchString(v)
 }
+
+// extEnJobTitle is a job title, which a signature puts where a company
+// name might stand.
+var extEnJobTitle = mustRx(`(?i)^(?:[a-z]+\s+){0,3}(?:manager|director|officer|supervisor|assistant|coordinator|administrator|admin|engineer|technician|owner|executive|secretary|receptionist|lead|head|president|ceo|cfo|cto|founder|partner|principal|teacher|nurse|doctor|chef|pharmacist)$`)
+
+// extCoParenRe names the writer's own organisation in brackets after 我司
+// ("我司（杭州联拓律师事务所）").
+var extCoParenRe = mustRx(`(?:我司|本司|我们公司|我們公司|本公司|我单位|我單位|我们单位|我們單位|我们厂|我們廠|本店|我们店|我們店)\s*[（(]\s*([^）)，,。]{2,30}?)\s*[）)]`)
+
+// extCoWeAreEnRe is an organisation introduced as "we": "we are Kopitiam
+// Selera Bonda in Ipoh", "we're the Green Olive".
+var extCoWeAreEnRe = mustRx(`\b(?:[Ww]e are|[Ww]e're|[Ww]e’re|[Oo]ur (?:company|shop|store|restaurant|clinic|school|hotel|cafe|salon|business) is)\s+(?:[Tt]he\s+)?((?:[A-Z][\w'’&.-]*\s+){1,4}[A-Z][\w'’&.-]*|[A-Z][\w'’&.-]{3,})`)
 
 func extIsCompanySuffix(w string) bool {
 	switch strings.TrimRight(strings.ToLower(w), ".,") {
@@ -124,7 +136,19 @@ func extFindCompanyIn(s string) string {
 			consider(idx[2], idx[2]+len(v), v)
 		}
 	}
+	for _, idx := range extCoParenRe.FindAllStringSubmatchIndex(s, -1) {
+		consider(idx[2], idx[3], s[idx[2]:idx[3]])
+	}
+	for _, idx := range extCoWeAreEnRe.FindAllStringSubmatchIndex(s, -1) {
+		v := strings.TrimSpace(s[idx[2]:idx[3]])
+		if !extEnJobTitle.MatchString(v) && !extEnCoLead[strings.Fields(v)[0]] {
+			consider(idx[2], idx[2]+len(v), v)
+		}
+	}
 	for _, idx := range extCoLeadRe.FindAllStringSubmatchIndex(s, -1) {
+		if i := strings.LastIndex(s[idx[2]:idx[3]], "的"); i > 0 {
+			idx[2] += i + len("的") // "我们是宜兰的海风民宿": the place is not the name
+		}
 		if v := extOrgPrefix(s[idx[2]:idx[3]]); v != "" {
 			consider(idx[2], idx[2]+len(v), v)
 		}
@@ -225,6 +249,10 @@ func extOrgPrefix(v string) string {
 	rs := []rune(v)
 	for n := len(rs); n >= 3; n-- {
 		if p := string(rs[:n]); extOrgLike(p) || extCoSuffixRe.MatchString(p) && strings.HasSuffix(p, extCoSuffixRe.FindString(p)) && n > 3 {
+			// "宜兰的海风民宿": the place before 的 is not part of the name.
+			if i := strings.LastIndex(p, "的"); i > 0 && utf8.RuneCountInString(p[i+len("的"):]) >= 3 {
+				p = p[i+len("的"):]
+			}
 			return p
 		}
 	}

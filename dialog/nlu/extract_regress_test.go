@@ -282,3 +282,24 @@ func TestNameBesideForeignNumber(t *testing.T) {
 		}
 	}
 }
+
+// Organisations named in brackets after 我司, by a label, after a place and
+// 的, or as "we are …"; a job title is no company.
+func TestCompanyShapes(t *testing.T) {
+	t.Parallel()
+	for text, want := range map[string]string{
+		"我司（杭州联拓律师事务所）于2月10日购买了6台碎纸机":           "杭州联拓律师事务所",
+		"诊所名字 康美口腔门诊部":                          "康美口腔门诊部",
+		"我们是宜兰的海风民宿，订了8台":                       "海风民宿",
+		"we are Kopitiam Selera Bonda in Ipoh":  "Kopitiam Selera Bonda",
+		"we're The Green Olive, a small bistro": "Green Olive",
+		"We are very upset":                     "",
+	} {
+		if got := extFindCompany(extNormalize(text)); got != want {
+			t.Errorf("extFindCompany(%q) = %q, want %q", text, got, want)
+		}
+	}
+	if extCoValid("Store Manager") {
+		t.Error("a job title taken for a company")
+	}
+}
