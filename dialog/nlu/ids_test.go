@@ -199,3 +199,21 @@ func BenchmarkExtractIDTexts(b *testing.B) {
 		}
 	}
 }
+
+// A capitalised variant after a code is part of the model; a description
+// or the next sentence is not.
+func TestModelTitleVariant(t *testing.T) {
+	t.Parallel()
+	x := testExtractor(t)
+	for text, want := range map[string]string{
+		"my RC-18 Fuzzy rice cooker burns everything": "RC-18 Fuzzy",
+		"the FR-420 Inverter fridge is noisy":         "FR-420 Inverter",
+		"it's a WM-T80TT twin tub":                    "WM-T80TT",
+		"ST-43F2 Full HD tv, no picture":              "ST-43F2",
+		"model KT-17 Please help":                     "KT-17",
+	} {
+		if got := x.Extract(text, testNow)[cases.FieldProductModel]; got != want {
+			t.Errorf("%q: model %q, want %q", text, got, want)
+		}
+	}
+}

@@ -107,6 +107,7 @@ func extModelTail(s string, st, en int, cue bool) int {
 	end := core
 	prevSuffix := false
 	prevNum := false
+	titles := 0
 	for i := core; ; {
 		if i < len(s) && s[i] == '+' && (i+1 == len(s) || !extIsAlnum(s[i+1])) {
 			end = i + 1
@@ -131,6 +132,10 @@ func extModelTail(s string, st, en int, cue bool) int {
 			prevSuffix, prevNum = false, false // a generation: "NB-Pro 15 G2"
 		case cue && we <= en && !extAllDigits(w) && extHasDigitByte(w) && extNumberEnds(s, we):
 			prevSuffix, prevNum = false, false // "型号 KFR 35GW", "Model is LORNE 3-seater"
+		case coreDigit && titles < 2 && extTitleWord(w) && !extIsJoin(next):
+			// A variant named after the code: "RC-18 Fuzzy", "FR-420 Inverter".
+			titles++
+			prevSuffix, prevNum = true, false
 		default:
 			return end
 		}
@@ -371,4 +376,30 @@ func extWordBefore(s string, i int) (int, int) {
 		return -1, -1
 	}
 	return ws, we
+}
+
+// extTitleWord is a capitalised word that can name a variant after a model
+// code; words that start a sentence or describe the product are not.
+func extTitleWord(w string) bool {
+	if len(w) < 2 || len(w) > 10 || w[0] < 'A' || w[0] > 'Z' {
+		return false
+	}
+	for i := 1; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return w == "DC" || w == "AC" // "FR-265 DC"
+		}
+	}
+	return !extTitleStop[w]
+}
+
+// extTitleStop are capitalised words after a model that are not part of it.
+var extTitleStop = map[string]bool{
+	"Please": true, "Pls": true, "Thanks": true, "Thank": true, "Hi": true, "Hello": true, "Dear": true,
+	"It": true, "My": true, "The": true, "We": true, "And": true, "But": true, "Is": true, "Was": true,
+	"Bought": true, "Order": true, "Invoice": true, "Serial": true, "Model": true, "Regards": true,
+	"Full": true, "Smart": true, "New": true, "Black": true, "White": true, "Silver": true, "Grey": true,
+	"Gray": true, "Gold": true, "Blue": true, "Red": true, "Green": true, "Pink": true, "Since": true,
+	"From": true, "At": true, "In": true, "On": true, "For": true, "With": true, "Also": true, "Now": true,
+	"Today": true, "Yesterday": true, "Last": true, "This": true, "That": true, "Which": true, "When": true,
+	"Sent": true, "Kind": true, "Best": true, "Cheers": true, "Sorry": true, "Oh": true, "Ok": true, "Okay": true,
 }
