@@ -3,6 +3,7 @@ package nlu
 // What the customer wants (诉求).
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -75,12 +76,12 @@ var extDemandWords = []extDemandWord{
 		`改(?:一下)?(?:收货|收貨)?地址|地址\p{Han}{0,4}改|搬(?:上去|上来|上來|上楼|上樓)|` +
 		// chasing a delivery or a visit, an address to change, a note for the record, a promise kept
 		`(?:什么时候|什麼時候|几时|幾時|啥时候|啥時候)(?:先|才)?(?:能|可以|会|會)?(?:到|寄|发货|發貨|发出|發出|出货|出貨|送|来|來)|还不来|還不來|仲未到|` +
-		`地址(?:写|寫|填)(?:错|錯)|(?:写|寫|填)(?:错|錯)(?:了|咗)?地址|` +
+		`地址(?:写|寫|填|打)(?:错|錯)|(?:写|寫|填|打)(?:错|錯)(?:了|咗)?地址|退一赔|退一賠|假一赔|假一賠|` +
 		`留(?:个|個)(?:纪录|紀錄|记录|記錄|底)|(?:记录|記錄|登记|登記)一下|备(?:个)?案|` +
 		`(?:说好|說好|讲好|講好)的|怎么赔|怎麼賠|點賠|点赔|` +
 		`\b(?:noted|on record|on file|for the record)\b|\b(?:change|update|correct) (?:the|my) (?:delivery |shipping )?address\b|\bwrong address\b|` +
 		`\bredeliver\w*|\breschedul\w*|\bdelivery slot\b|\b(?:bring|carry) it (?:up|upstairs)\b|\bsort it out\b|\bgo back (?:and|n) get it\b|` +
-		`\b(?:pls|please|can you|could you) check\b|\bis it (?:even )?(?:sent|shipped)\b|` +
+		`\b(?:pls|plz|please|can you|could you|can u|could u) check\b|\bis it (?:even )?(?:sent|shipped)\b|\bchange (?:the|my) delivery (?:date|day|time|slot|address)\b|` +
 		`\bchase\b|\bchasing\b|\bresend\b|\bre-send\b|\bsend (?:me )?(?:the|a|an|one|it)\b|\bpost (?:one|it|me)\b|` +
 		`\bcompensat\w*|\bwho (?:will|is going to|'s going to) pay\b|\bpay for\b|\bexpedite\b|` +
 		`\bwhere is (?:my|the) (?:order|parcel|package|delivery|other)\b|\bwhen (?:will|is) (?:it|my order|the order|my parcel) (?:coming|arriv\w*|deliver\w*|ship\w*)\b|` +
@@ -108,7 +109,7 @@ var (
 	// "报修三天了".
 	extDemandReported = mustRx(`报修|報修|送修`)
 	extDemandSince    = mustRx(`^[^\s,，。;；!！?？]{0,8}了`)
-	extDemandDoneSeg  = mustRx(`^[^\s,，。;；!！?？]*[^好行算得以\s,，。;；!！?？]了\s*(?:$|[\s,，。;；!！?？])`)
+	extDemandDoneSeg  = mustRx(`^[^\s,，。;；!！?？]{0,4}[^好行算得以\s,，。;；!！?？]了\s*(?:$|[\s,，。;；!！?？])`)
 	// "换主板之前", "修好以后": a time clause, not a request.
 	extDemandWhen = mustRx(`^[^\s,，。;；!！?？]{0,8}?(?:之前|以前|之后|之後|以后|以後|的时候|的時候)`)
 	// A threat or fallback governs what follows closely: "不然我就退了",
@@ -125,7 +126,7 @@ var (
 	// A choice between demands asks which one; a preference settles it.
 	extDemandChoice     = mustRx(`(?i)还是|還是|定係|都行|都可以|都好|无所谓|無所謂|随便|隨便|\beither\b|don't mind|dont mind|whichever|\bor\b[^?]*\?`)
 	extDemandChoicePair = mustRx(`[修退换換]\p{Han}{0,2}?(?:还是|還是|定係)|(?:还是|還是|定係)(?:要|能|想)?[修退换換]`)
-	extDemandPrefer     = mustRx(`(?i)(?:最好|优先|優先|宁愿|寧願|宁可|寧可|\bprefer(?:ably)?\b|\bideally\b|\brather\b)\P{P}{0,4}$`)
+	extDemandPrefer     = mustRx(`(?i)(?:尽量|盡量|更想|比较想|比較想|最好|优先|優先|宁愿|寧願|宁可|寧可|\bprefer(?:ably)?\b|\bideally\b|\brather\b)\P{P}{0,4}$`)
 	// Longer words a cue's last character starts without asking for
 	// anything, read from that character on: 修改, 上门安装, 换季, 多久换一次,
 	// 退出, 寄回 (that is how a return travels), 寄来的 (what was sent),
@@ -265,6 +266,17 @@ func extDemandResolve(s string, hits []extDemandHit) (cases.Demand, bool) {
 		for j := i; j > 0 && (hits[j].start < hits[j-1].start || hits[j].start == hits[j-1].start && hits[j].rank < hits[j-1].rank); j-- {
 			hits[j], hits[j-1] = hits[j-1], hits[j]
 		}
+	}
+	// "退货退款", "return it and refund me": the money back is the wish.
+	refund := slices.ContainsFunc(hits, func(h extDemandHit) bool { return h.d == cases.DemandRefund })
+	if refund {
+		kept := hits[:0]
+		for _, h := range hits {
+			if h.d != cases.DemandReturn {
+				kept = append(kept, h)
+			}
+		}
+		hits = kept
 	}
 	skip := make([]bool, len(hits))
 	// Where a repair cue and another lie on the same words ("帮我换条胶条":

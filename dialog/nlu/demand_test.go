@@ -35,7 +35,7 @@ func TestParseDemandWithoutNoun(t *testing.T) {
 		{"算了，退了吧", cases.DemandReturn},
 		{"能不能退", cases.DemandReturn},
 		{"could you take them back?", cases.DemandReturn},
-		{"退货退款", cases.DemandReturn},
+		{"退货退款", cases.DemandRefund},
 		{"退钱吧，不想折腾了", cases.DemandRefund},
 		{"I'd like my money back", cases.DemandRefund},
 		// Other: chasing, a missing part, compensation, an invoice.
