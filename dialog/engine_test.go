@@ -630,3 +630,22 @@ func TestLanguageStaysForAnAside(t *testing.T) {
 		t.Fatalf("language %q after an English sentence", b.st.Lang)
 	}
 }
+
+// In English, a lone first name given while something else was asked is
+// the name, and a number from a country kefu does not know is kept.
+func TestEnglishLateNameAndForeignNumber(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send("my dishwasher won't drain, model DW-60E, I'd like it repaired, bought it last month")
+	if b.st.Lang != "en" || b.st.Asking != cases.FieldPhone {
+		t.Fatalf("lang %s asking %s", b.st.Lang, b.st.Asking)
+	}
+	b.send("Sophie")
+	if got := b.st.Fields[cases.FieldCustomerName]; got != "Sophie" {
+		t.Fatalf("name %q", got)
+	}
+	r := b.send("087 224 5619")
+	if got := b.st.Fields[cases.FieldPhone]; got != "0872245619" || len(r) == 0 || r[0].Kind == "retry" {
+		t.Fatalf("phone %q, replies %+v", got, r)
+	}
+}

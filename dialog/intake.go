@@ -150,6 +150,10 @@ func (s *step) collect(text, choice string) {
 			return
 		case learned || in != nil && s.restates(in):
 			s.st.Reask = true // acknowledged and asked again in other words
+		case choice == "" && s.lateName(text):
+			s.st.Reask = true // "Sophie": the name, said when asked something else
+		case choice == "" && asking == cases.FieldPhone && s.foreignNumber(text):
+			s.st.Asking, s.st.Attempts = "", 0
 		case choice == "" && in != nil && in.Has(nlu.IntentWait):
 			// "等下我找找": the question stays open, nothing is counted.
 			s.markAsked()
@@ -684,7 +688,7 @@ func (s *step) partialPhone(text string) bool {
 		if v, ok := in.Values[cases.FieldPhone]; ok {
 			return s.setValue(cases.FieldPhone, v)
 		}
-		return false
+		return s.foreignNumber(joined)
 	}
 	if n := len(strings.TrimPrefix(joined, "+")); n >= 3 && n <= 8 && phoneStartRe.MatchString(joined) {
 		s.st.PartialPhone = joined
@@ -692,4 +696,53 @@ func (s *step) partialPhone(text string) bool {
 	}
 	s.st.PartialPhone = ""
 	return false
+}
+
+// singleNameRe is a lone capitalised word, how English speakers often give
+// their first name ("Sophie", "Dan").
+var singleNameRe = regexp.MustCompile(`^[A-Z][a-z]{1,11}[.!]?$`)
+
+// notNames are lone capitalised words that are not names.
+var notNames = map[string]bool{"Yes": true, "No": true, "Ok": true, "Okay": true, "Thanks": true, "Hello": true,
+	"Hi": true, "Hey": true, "Sure": true, "Fine": true, "Great": true, "Cool": true, "Done": true, "Nope": true,
+	"Yep": true, "Yeah": true, "Confirm": true, "Correct": true, "Right": true, "Wrong": true, "Help": true,
+	"Human": true, "Agent": true, "Repair": true, "Refund": true, "Return": true, "Exchange": true, "Replace": true,
+	"Costco": true, "Amazon": true, "Walmart": true, "Today": true, "Yesterday": true, "Never": true, "Nothing": true,
+	"None": true, "Unknown": true, "Sorry": true, "Please": true, "Cheers": true, "Bye": true, "Same": true}
+
+// lateName keeps a lone first name given while something else was asked,
+// when the name is not known yet.
+func (s *step) lateName(text string) bool {
+	t := strings.TrimSpace(text)
+	if s.st.Fields[cases.FieldCustomerName] != "" || !singleNameRe.MatchString(t) || notNames[strings.TrimRight(t, ".!")] {
+		return false
+	}
+	s.st.Fields[cases.FieldCustomerName] = strings.TrimRight(t, ".!")
+	s.st.NameGuessed = true
+	return true
+}
+
+// foreignNumberRe is a phone number as people abroad type it: seven to
+// fifteen digits in groups ("087 224 5619", "0176 3345 9012").
+var foreignNumberRe = regexp.MustCompile(`^\+?[\d][\d \-().]{5,20}\d$`)
+
+// foreignNumber keeps, in a conversation held in English, a number kefu
+// cannot place in a country it knows: better the customer's own digits
+// than asking again for a number they have given.
+func (s *step) foreignNumber(text string) bool {
+	t := strings.TrimSpace(text)
+	if s.st.Lang != "en" || !foreignNumberRe.MatchString(t) {
+		return false
+	}
+	var d strings.Builder
+	for _, r := range t {
+		if r >= '0' && r <= '9' || r == '+' {
+			d.WriteRune(r)
+		}
+	}
+	if n := len(strings.TrimPrefix(d.String(), "+")); n < 8 || n > 15 {
+		return false
+	}
+	s.st.PartialPhone = ""
+	return s.setField(cases.FieldPhone, d.String())
 }
