@@ -81,6 +81,12 @@ func (s *step) onConfirm(text, choice string) {
 			s.say("confirm.more", nil)
 			s.askConfirm()
 			return
+		case in.Has(nlu.IntentRefuse):
+			// "不用留电话了 就在这回答": nothing to change; the channel stays
+			// the contact.
+			s.say("declined", nil)
+			s.askConfirm()
+			return
 		case nlu.IsPolite(text) && !nlu.HasCorrection(text):
 			s.register() // "好 记下了 谢谢" agrees
 			return

@@ -54,7 +54,7 @@ var (
 
 // extWhenBought is an event that dates the purchase right after a date:
 // "…搬家的时候买的", "…装修那时候买的".
-var extWhenBought = mustRx(`^[^，,。.!！?？；;\s]{0,10}?(?:的时候|的時候|那时候|那時候|那阵|那陣|时|時)\s*(?:一起|顺便|順便|一次性)?\s*(?:买|買|购|購|入手|下单|下單|订|訂)`)
+var extWhenBought = mustRx(`^[^，,。.!！?？；;\s]{0,10}?(?:的时候|的時候|那时候|那時候|那阵|那陣|时|時)?\s*(?:一起|顺便|順便|一次性)?\s*(?:买|買|购|購|入手|下单|下單|订|訂)`)
 
 // extCues lists the cue patterns with the role each gives.
 var extCues = []struct {
