@@ -595,6 +595,12 @@ func (s *step) askAside() {
 // "快点啊") and asks again. It counts as an attempt: a customer who only
 // protests is better served by a person.
 func (s *step) remark() {
+	s.failedAttempt("reask", func(q string) string { return s.t("remark", map[string]any{"Question": q}) })
+}
+
+// failedAttempt counts an answer that did not answer: after too many a
+// person takes over, else the open question is put again in text(q).
+func (s *step) failedAttempt(kind string, text func(question string) string) {
 	s.st.Attempts++
 	if s.st.Attempts >= s.e.cfg.MaxAttempts {
 		s.handoff("too_many_attempts", "handoff.attempts")
@@ -602,7 +608,7 @@ func (s *step) remark() {
 	}
 	q, field, choices := s.currentQuestion()
 	s.markAsked()
-	s.reply(Reply{Text: s.t("remark", map[string]any{"Question": q}), Field: field, Choices: choices, Kind: "reask"})
+	s.reply(Reply{Text: text(q), Field: field, Choices: choices, Kind: kind})
 }
 
 // retry re-asks the open question saying it was not understood, or hands
@@ -616,14 +622,9 @@ func (s *step) retry(hintKey string) {
 	if !s.e.cfg.Templates.Has(hintKey) {
 		hintKey = "hint.generic"
 	}
-	s.st.Attempts++
-	if s.st.Attempts >= s.e.cfg.MaxAttempts {
-		s.handoff("too_many_attempts", "handoff.attempts")
-		return
-	}
-	q, field, choices := s.currentQuestion()
-	s.markAsked()
-	s.reply(Reply{Text: s.t("retry", map[string]any{"Hint": s.t(hintKey, nil), "Question": q}), Field: field, Choices: choices, Kind: "retry"})
+	s.failedAttempt("retry", func(q string) string {
+		return s.t("retry", map[string]any{"Hint": s.t(hintKey, nil), "Question": q})
+	})
 }
 
 var categoryWords = map[cases.Category][]string{
@@ -657,30 +658,14 @@ func (s *step) parseCategory(text, choice string) (cases.Category, bool) {
 	return "", false
 }
 
-var digitsOnlyRe = regexp.MustCompile(`^[\d\s\-+()]+$`)
-
-// phoneLabelRe is a label before the digits ("电话1370571").
-var phoneLabelRe = regexp.MustCompile(`(?i)^(?:我的)?(?:电话|手机|手机号|手机号码|号码|联系电话|tel|phone|mobile|cell|my number is)\s*(?:是|:)?\s*`)
-
-// phoneStartRe is how a phone number can begin: a mainland mobile (13–19),
-// an area or Taiwan mobile code (0…) or a country code. "12345" is not one
-// and is answered as a wrong number rather than kept.
-var phoneStartRe = regexp.MustCompile(`^(?:\+|1[3-9]|0[1-9])`)
-
 // partialPhone joins a phone number typed over two messages ("138 1234"
 // then "5678"): a short run of digits is kept until the rest arrives.
 func (s *step) partialPhone(text string) bool {
-	t := phoneLabelRe.ReplaceAllString(strings.TrimSpace(nlu.Fold(text)), "")
-	if !digitsOnlyRe.MatchString(t) {
+	digits, ok := nlu.PhoneDigits(text)
+	if !ok {
 		return false
 	}
-	var d strings.Builder
-	for _, r := range t {
-		if r >= '0' && r <= '9' || r == '+' {
-			d.WriteRune(r)
-		}
-	}
-	joined := s.st.PartialPhone + d.String()
+	joined := s.st.PartialPhone + digits
 	if s.st.PartialPhone != "" {
 		// One continuation: the rest makes a number, or it was no number.
 		s.st.PartialPhone = ""
@@ -690,7 +675,7 @@ func (s *step) partialPhone(text string) bool {
 		}
 		return s.foreignNumber(joined)
 	}
-	if n := len(strings.TrimPrefix(joined, "+")); n >= 3 && n <= 8 && phoneStartRe.MatchString(joined) {
+	if n := len(strings.TrimPrefix(joined, "+")); n >= 3 && n <= 8 && nlu.CanStartPhone(joined) {
 		s.st.PartialPhone = joined
 		return true
 	}
@@ -698,51 +683,26 @@ func (s *step) partialPhone(text string) bool {
 	return false
 }
 
-// singleNameRe is a lone capitalised word, how English speakers often give
-// their first name ("Sophie", "Dan").
-var singleNameRe = regexp.MustCompile(`^[A-Z][a-z]{1,11}[.!]?$`)
-
-// notNames are lone capitalised words that are not names.
-var notNames = map[string]bool{"Yes": true, "No": true, "Ok": true, "Okay": true, "Thanks": true, "Hello": true,
-	"Hi": true, "Hey": true, "Sure": true, "Fine": true, "Great": true, "Cool": true, "Done": true, "Nope": true,
-	"Yep": true, "Yeah": true, "Confirm": true, "Correct": true, "Right": true, "Wrong": true, "Help": true,
-	"Human": true, "Agent": true, "Repair": true, "Refund": true, "Return": true, "Exchange": true, "Replace": true,
-	"Costco": true, "Amazon": true, "Walmart": true, "Today": true, "Yesterday": true, "Never": true, "Nothing": true,
-	"None": true, "Unknown": true, "Sorry": true, "Please": true, "Cheers": true, "Bye": true, "Same": true}
-
 // lateName keeps a lone first name given while something else was asked,
 // when the name is not known yet.
 func (s *step) lateName(text string) bool {
-	t := strings.TrimSpace(text)
-	if s.st.Fields[cases.FieldCustomerName] != "" || !singleNameRe.MatchString(t) || notNames[strings.TrimRight(t, ".!")] {
+	name, ok := nlu.LoneFirstName(text)
+	if !ok || s.st.Fields[cases.FieldCustomerName] != "" {
 		return false
 	}
-	s.st.Fields[cases.FieldCustomerName] = strings.TrimRight(t, ".!")
+	s.st.Fields[cases.FieldCustomerName] = name
 	s.st.NameGuessed = true
 	return true
 }
-
-// foreignNumberRe is a phone number as people abroad type it: seven to
-// fifteen digits in groups ("087 224 5619", "0176 3345 9012").
-var foreignNumberRe = regexp.MustCompile(`^\+?[\d][\d \-().]{5,20}\d$`)
 
 // foreignNumber keeps, in a conversation held in English, a number kefu
 // cannot place in a country it knows: better the customer's own digits
 // than asking again for a number they have given.
 func (s *step) foreignNumber(text string) bool {
-	t := strings.TrimSpace(text)
-	if s.st.Lang != "en" || !foreignNumberRe.MatchString(t) {
-		return false
-	}
-	var d strings.Builder
-	for _, r := range t {
-		if r >= '0' && r <= '9' || r == '+' {
-			d.WriteRune(r)
-		}
-	}
-	if n := len(strings.TrimPrefix(d.String(), "+")); n < 8 || n > 15 {
+	digits, ok := nlu.LoosePhone(text)
+	if s.st.Lang != "en" || !ok {
 		return false
 	}
 	s.st.PartialPhone = ""
-	return s.setField(cases.FieldPhone, d.String())
+	return s.setField(cases.FieldPhone, digits)
 }

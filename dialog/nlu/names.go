@@ -878,3 +878,25 @@ func extSigLine(s string) string {
 	n, _ := extSigHan(line)
 	return n
 }
+
+// loneNameRe is a lone capitalised word, how English speakers often give
+// their first name ("Sophie", "Dan").
+var loneNameRe = mustRx(`^[A-Z][a-z]{1,11}[.!]?$`)
+
+// notLoneNames are lone capitalised words that are not names.
+var notLoneNames = map[string]bool{"Yes": true, "No": true, "Ok": true, "Okay": true, "Thanks": true, "Hello": true,
+	"Hi": true, "Hey": true, "Sure": true, "Fine": true, "Great": true, "Cool": true, "Done": true, "Nope": true,
+	"Yep": true, "Yeah": true, "Confirm": true, "Correct": true, "Right": true, "Wrong": true, "Help": true,
+	"Human": true, "Agent": true, "Repair": true, "Refund": true, "Return": true, "Exchange": true, "Replace": true,
+	"Costco": true, "Amazon": true, "Walmart": true, "Today": true, "Yesterday": true, "Never": true, "Nothing": true,
+	"None": true, "Unknown": true, "Sorry": true, "Please": true, "Cheers": true, "Bye": true, "Same": true}
+
+// LoneFirstName reads a reply that is only a first name ("Sophie").
+func LoneFirstName(text string) (string, bool) {
+	t := strings.TrimSpace(text)
+	name := strings.TrimRight(t, ".!")
+	if !loneNameRe.MatchString(t) || notLoneNames[name] {
+		return "", false
+	}
+	return name, true
+}

@@ -554,3 +554,54 @@ func extSortCands(cs []extCand) {
 		}
 	}
 }
+
+// phoneLabelRe is a label before the digits ("电话1370571").
+var phoneLabelRe = mustRx(`(?i)^(?:我的)?(?:电话|手机|手机号|手机号码|号码|联系电话|tel|phone|mobile|cell|my number is)\s*(?:是|:)?\s*`)
+
+// digitsOnlyRe is a reply of digits as people group them, and nothing else.
+var digitsOnlyRe = mustRx(`^[\d\s\-+()]+$`)
+
+// PhoneDigits reads a reply that is only (part of) a phone number, perhaps
+// after a label ("电话1370571", "138 1234"), as its digits and a leading +.
+func PhoneDigits(text string) (string, bool) {
+	t := phoneLabelRe.ReplaceAllString(strings.TrimSpace(Fold(text)), "")
+	if !digitsOnlyRe.MatchString(t) {
+		return "", false
+	}
+	return extPlusDigits(t), true
+}
+
+// phoneStartRe is how a phone number can begin: a mainland mobile (13–19),
+// an area or Taiwan mobile code (0…) or a country code.
+var phoneStartRe = mustRx(`^(?:\+|1[3-9]|0[1-9])`)
+
+// CanStartPhone reports whether digits can be the first part of a phone
+// number: "12345" cannot, and is a wrong number rather than a beginning.
+func CanStartPhone(digits string) bool { return phoneStartRe.MatchString(digits) }
+
+// LoosePhone reads a reply that is one number of 8 to 15 digits grouped as
+// people type phone numbers ("087 224 5619"), whatever its country: its
+// digits and a leading +.
+func LoosePhone(text string) (string, bool) {
+	t := strings.TrimSpace(text)
+	ms := extLooseNumbers(t)
+	if len(ms) != 1 || ms[0].start != 0 || ms[0].end != len(t) {
+		return "", false
+	}
+	d := extPlusDigits(t)
+	if n := len(strings.TrimPrefix(d, "+")); n < 8 || n > 15 {
+		return "", false
+	}
+	return d, true
+}
+
+// extPlusDigits keeps the digits of s and a + sign.
+func extPlusDigits(s string) string {
+	var d strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' || r == '+' {
+			d.WriteRune(r)
+		}
+	}
+	return d.String()
+}

@@ -65,13 +65,10 @@ func newRx(expr string, withSet bool) *rx {
 func (r *rx) may(s string) bool { return r.pre == nil || r.pre.MatchString(s) }
 
 func (r *rx) MatchString(s string) bool {
-	if !r.may(s) {
-		return false
-	}
 	if r.set != nil {
-		return r.set.MatchString(s)
+		return r.set.MatchString(s) // exact on its own: the prefilter would read s twice
 	}
-	return r.Regexp.MatchString(s)
+	return r.may(s) && r.Regexp.MatchString(s)
 }
 
 func (r *rx) FindString(s string) string {
