@@ -117,7 +117,9 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 		// Asked for the model, a bare code with words in it ("HP-N30 Pro")
 		// is the answer as written.
 		if m := extModelAnswerRe.FindStringSubmatch(extModelLead.ReplaceAllString(strings.TrimSpace(s), "")); m != nil && extHasDigit.MatchString(m[1]) && !unknown {
-			return strings.TrimSpace(m[1]), true, ""
+			if v, ok := extTrimModelAnswer(strings.TrimSpace(m[1])); ok {
+				return v, true, ""
+			}
 		}
 		if c, ok := extPick(s, x.findModels(s)); ok {
 			return c.value, true, ""
@@ -420,4 +422,43 @@ func extLooseNumbers(s string) []extCand {
 		}
 	}
 	return out
+}
+
+// extTrimModelAnswer keeps the model of a reply that names it with what the
+// product is ("AquaPro 7 front loader", "GC-9060 5 burner freestanding",
+// "MW-20S Solo. bought it…"): plain lower-case words at the end describe
+// the product, and so does a count before them; a note in brackets is the
+// brand said again. ok is false when what is left is no model.
+func extTrimModelAnswer(v string) (string, bool) {
+	if i := strings.Index(v, ". "); i > 0 {
+		v = v[:i]
+	}
+	if i := strings.LastIndex(v, " ("); i > 0 && strings.HasSuffix(v, ")") {
+		v = v[:i]
+	}
+	ws := strings.Fields(v)
+	n := len(ws)
+	for n > 1 && extPlainLower(ws[n-1]) {
+		n--
+	}
+	if n < len(ws) && n > 1 && extAllDigits(ws[n-1]) && extHasDigitByte(ws[n-2]) {
+		n-- // "GC-9060 5 burner": the 5 counts burners
+	}
+	out := strings.Join(ws[:n], " ")
+	// What is left must still look like a code: "kinda disappointed. order
+	// GC-0407-1193" is no model reply.
+	return out, extHasDigitByte(out)
+}
+
+// extPlainLower is an English word in lower case that is no edition name.
+func extPlainLower(w string) bool {
+	if len(w) < 2 || extModelSuffix[w] {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
 }

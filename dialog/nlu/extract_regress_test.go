@@ -303,3 +303,43 @@ func TestCompanyShapes(t *testing.T) {
 		t.Error("a job title taken for a company")
 	}
 }
+
+func TestModelReplyWithProductWords(t *testing.T) {
+	t.Parallel()
+	x := testExtractor(t)
+	for _, tt := range []struct{ text, want string }{
+		{"AquaPro 7 front loader", "AquaPro 7"},
+		{"GC-9060 5 burner freestanding", "GC-9060"},
+		{"MW-20S Solo. bought it last black friday", "MW-20S Solo"},
+		{"BX-9 Pro 2 (BaristaOne)", "BX-9 Pro 2"},
+		{"Skandi 2-door wardrobe", "Skandi 2-door"},
+	} {
+		got, ok, _ := x.ParseFieldAnswer(cases.FieldProductModel, tt.text, testNow)
+		if !ok || got != tt.want {
+			t.Errorf("ParseFieldAnswer(product_model, %q) = %q %v, want %q", tt.text, got, ok, tt.want)
+		}
+	}
+	// Talk around an order number is no model.
+	if got, ok, _ := x.ParseFieldAnswer(cases.FieldProductModel, "kinda disappointed. order GC-0407-1193", testNow); ok && got != "GC-0407-1193" {
+		t.Errorf("talk taken as the model: %q", got)
+	}
+}
+
+func TestWantsHumanPhrasings(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"Put me through to a human please.", true},
+		{"Honestly can I just speak to an actual person, this is going round in circles", true},
+		{"i want a human to sort this", true},
+		{"can i talk to a real person pls not a bot", true},
+		{"hey quick one, r u a bot or a real person", false},
+		{"Are you a bot or a human?", false},
+	} {
+		if got := WantsHuman(tt.text); got != tt.want {
+			t.Errorf("WantsHuman(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}

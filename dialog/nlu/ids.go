@@ -53,13 +53,17 @@ var (
 	extSizeModelRe = regexp.MustCompile(`^(?:2[4-9]|[3-9]\d|1[01]\d|120)[A-Z]{1,2}\d{1,2}[A-Z]{0,3}$`)
 	// "GC-Nova", "SW-Active": a series code and a word; in capitals
 	// ("ST-LITE") only in Chinese text, where English compounds are rare.
-	extDashWordRe = regexp.MustCompile(`^[A-Z]{2,4}-[A-Z][a-z]{1,9}$`)
-	extDashCapsRe = regexp.MustCompile(`^[A-Z]{2,4}-[A-Z]{3,8}$`)
-	extCamelRe    = regexp.MustCompile(`^[A-Z][a-z]+[A-Z][A-Za-z]*$`)
-	extSeriesRe   = regexp.MustCompile(`^[A-Za-z][a-z]{2,11}$`)
-	extShortCode  = regexp.MustCompile(`^[A-Za-z]{1,2}\d{1,3}[A-Za-z]?$`)
-	extUnitAfter  = regexp.MustCompile(`^\d+(?:\.\d+)?(?:V|A|W|Hz|mAh)$`)
-	extInOrderTo  = regexp.MustCompile(`(?i)^\s+to\b`)
+	extDashWordRe    = regexp.MustCompile(`^[A-Z]{2,4}-[A-Z][a-z]{1,9}$`)
+	extDashCapsRe    = regexp.MustCompile(`^[A-Z]{2,4}-[A-Z]{3,8}$`)
+	extCamelRe       = regexp.MustCompile(`^[A-Z][a-z]+[A-Z][A-Za-z]*$`)
+	extSeriesRe      = regexp.MustCompile(`^[A-Za-z][a-z]{2,11}$`)
+	extShortCode     = regexp.MustCompile(`^[A-Za-z]{1,2}\d{1,3}[A-Za-z]?$`)
+	extSizeCodeRe    = regexp.MustCompile(`^\d{2,3}[A-Z]{1,3}\d?$`)
+	extBrandRe       = regexp.MustCompile(`^[A-Z][a-z]{2,11}$`)
+	extCapsLineRe    = regexp.MustCompile(`^(?:QLED|OLED|UHD|LED|LCD|QD|MiniLED|NEO|HD|FHD)$`)
+	extDecimalTailRe = regexp.MustCompile(`^\d{1,2}(?:\.\d)?[A-Z]?$`)
+	extUnitAfter     = regexp.MustCompile(`^\d+(?:\.\d+)?(?:V|A|W|Hz|mAh)$`)
+	extInOrderTo     = regexp.MustCompile(`(?i)^\s+to\b`)
 )
 
 // extModelStop lists letter prefixes that look like codes but are not models:

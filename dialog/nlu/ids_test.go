@@ -66,6 +66,22 @@ func TestExtractModelShapes(t *testing.T) {
 		// Order numbers in the same message are not the model.
 		{"订单 LK-20250611-0032，型号 ZR-210S 两台", "ZR-210S"},
 		{"order ORD-IN-66120398, model LP-X12Q-2024", "LP-X12Q-2024"},
+		// The product line written before its code is part of the name.
+		{"our AquaWave WM-814 won't drain", "AquaWave WM-814"},
+		{"the Kestrel KT-17 went bang", "Kestrel KT-17"},
+		{"Our fridge freezer (Glacier FF-185NF) rattles", "Glacier FF-185NF"},
+		{"we got 4 Bunkr Twin BT-90 frames", "Bunkr Twin BT-90"},
+		{"the Vista 55U8 is flickering", "Vista 55U8"},
+		{"it's the QLED 65Q8", "QLED 65Q8"},
+		{"the ErgoFlex 500 chair", "ErgoFlex 500"},
+		{"NoteAir 14 G2 keeps crashing", "NoteAir 14 G2"},
+		{"the kettle is a KT-Steel 2.0", "KT-Steel 2.0"},
+		{"it is a RV-Lidar 7S", "RV-Lidar 7S"},
+		// A sentence word before the code is not a line; a code glossed
+		// in brackets is the model.
+		{"Multiple RT-AX1800 units failing", "RT-AX1800"},
+		{"Bought WM-814 last year", "WM-814"},
+		{"Our PowerCube 1500 (PC-1500W) got hot", "PC-1500W"},
 	})
 }
 

@@ -35,7 +35,7 @@ func (x *Extractor) findModels(s string) []extCand {
 			if en <= st || taken(st, en) || !extModelOK(s, st, en, cue) {
 				continue
 			}
-			if ws := extSeriesStart(s, st, extCoreEnd(s, st, en)); ws >= 0 && !taken(ws, en) {
+			if ws := extNameStart(s, st, extCoreEnd(s, st, en)); ws >= 0 && !taken(ws, en) {
 				st = ws
 			}
 			add(st, en, cue)
@@ -52,7 +52,7 @@ func (x *Extractor) findModels(s string) []extCand {
 			continue
 		}
 		if en = extModelTail(s, st, en, true); extModelOK(s, st, en, true) {
-			if ws := extSeriesStart(s, st, extCoreEnd(s, st, en)); ws >= 0 && !taken(ws, en) {
+			if ws := extNameStart(s, st, extCoreEnd(s, st, en)); ws >= 0 && !taken(ws, en) {
 				st = ws
 			}
 			add(st, en, true)
@@ -69,7 +69,24 @@ func (x *Extractor) findModels(s string) []extCand {
 	}
 	extSortCands(cued)
 	extSortCands(plain)
-	return extDropRetracted(s, append(cued, plain...))
+	return extDropGlossed(s, extDropRetracted(s, append(cued, plain...)))
+}
+
+// extDropGlossed drops a product name followed by its code in brackets:
+// "PowerCube 1500 (PC-1500W)" is recorded by the code.
+func extDropGlossed(s string, cs []extCand) []extCand {
+	out := cs[:0:0]
+	for _, c := range cs {
+		glossed := false
+		for _, d := range cs {
+			glossed = glossed || d.start > c.end && strings.TrimSpace(s[c.end:d.start]) == "(" &&
+				d.end < len(s) && s[d.end] == ')' && extHasDigitByte(d.value)
+		}
+		if !glossed {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // extModelLike: a token that can be a model once its cue is said.
@@ -106,7 +123,7 @@ func extModelTail(s string, st, en int, cue bool) int {
 	coreDigit := extHasDigitByte(s[st:core])
 	end := core
 	prevSuffix := false
-	prevNum := false
+	prevNum := extAllDigits(s[st:core]) // "NoteAir 14 G2": the 14 is the line's number
 	titles := 0
 	for i := core; ; {
 		if i < len(s) && s[i] == '+' && (i+1 == len(s) || !extIsAlnum(s[i+1])) {
@@ -128,8 +145,11 @@ func extModelTail(s string, st, en int, cue bool) int {
 			prevSuffix, prevNum = true, false
 		case extAllDigits(w) && len(w) <= 3 && (!coreDigit || prevSuffix) && extNumberEnds(s, we) && !extCountNext(s, we):
 			prevSuffix, prevNum = false, true
-		case len(w) == 2 && w[0] == 'G' && extIsDigit(w[1]) && (prevNum || prevSuffix):
-			prevSuffix, prevNum = false, false // a generation: "NB-Pro 15 G2"
+		case len(w) == 2 && w[0] >= 'A' && w[0] <= 'Z' && extIsDigit(w[1]) && (prevNum || prevSuffix):
+			prevSuffix, prevNum = false, false // a generation: "NB-Pro 15 G2", "NB-Pro 15 X2"
+		case (!coreDigit && !prevNum && !prevSuffix && end == core || prevNum && we-ws == 1) && extWordModelTail(s, ws, &we):
+			// A worded code takes its number or letter: "KT-Pure 1.7", "RV-Lidar 7S", "RV-Nimbus X".
+			prevNum = true
 		case cue && we <= en && !extAllDigits(w) && extHasDigitByte(w) && extNumberEnds(s, we):
 			prevSuffix, prevNum = false, false // "型号 KFR 35GW", "Model is LORNE 3-seater"
 		case coreDigit && titles < 2 && extTitleWord(w) && !extIsJoin(next):
@@ -143,6 +163,26 @@ func extModelTail(s string, st, en int, cue bool) int {
 		i = we
 	}
 	return end
+}
+
+// extWordModelTail is what can follow a code without digits as its number:
+// "1.7", "2.0", "7S", or one capital letter that ends the phrase. A decimal
+// moves *we past its fraction.
+func extWordModelTail(s string, ws int, we *int) bool {
+	e := *we
+	w := s[ws:e]
+	if len(w) == 1 && !extIsDigit(w[0]) {
+		return w[0] >= 'B' && w[0] <= 'Z' && w[0] != 'I' && (e == len(s) || !extIsAlnum(s[e]) && s[e] != ' ')
+	}
+	if e+1 < len(s) && s[e] == '.' && extIsDigit(s[e+1]) {
+		e = extTokenEnd(s, e+1)
+		w = s[ws:e]
+	}
+	if !extDecimalTailRe.MatchString(w) || !extNumberEnds(s, e) || extCountNext(s, e) {
+		return false
+	}
+	*we = e
+	return true
 }
 
 // extCountUnits are words after a number that make it a count or a span
@@ -300,6 +340,9 @@ func extModelShape(s string, st, en int, han bool) (int, int, bool) {
 		if extRatingRe.MatchString(v) || st > 0 && (s[st-1] == ':' || s[st-1] == '.') {
 			return 0, 0, false
 		}
+		if ws := extBrandStart(s, st, true); ws >= 0 {
+			return ws, extModelTail(s, st, en, false), true
+		}
 		return st, extModelTail(s, st, en, false), true
 	case extDashWordRe.MatchString(v) || han && extDashCapsRe.MatchString(v):
 		i := strings.IndexByte(v, '-')
@@ -315,7 +358,105 @@ func extModelShape(s string, st, en int, han bool) (int, int, bool) {
 	if ws := extSeriesStart(s, st, en); ws >= 0 {
 		return ws, extModelTail(s, st, en, false), true
 	}
+	// A code that starts with its size needs its product line to be a
+	// model: "Vista 65QL", "ViewEdge 27Q" (a bare "65QL" could be anything).
+	// A number after a CamelCase line is its model: "ErgoFlex 500",
+	// "TabOne 10", "HeatWave 2000".
+	if extAllDigits(v) && len(v) <= 4 && extNumberEnds(s, en) && !extCountNext(s, en) {
+		if ws, we := extWordBefore(s, st); ws >= 0 && extCamelRe.MatchString(s[ws:we]) {
+			return ws, extModelTail(s, st, en, false), true
+		}
+	}
+	if extSizeCodeRe.MatchString(v) {
+		if ws := extBrandStart(s, st, true); ws >= 0 {
+			return ws, extModelTail(s, st, en, false), true
+		}
+	}
 	return 0, 0, false
+}
+
+// extNameStart returns where the product's name before its code starts: a
+// series ("AirTune S3") or a brand or product line written before any code
+// ("AquaWave WM-814", "the Kestrel KT-17", "MedCool PR-280G"); -1 when the
+// code stands alone.
+func extNameStart(s string, st, en int) int {
+	if ws := extSeriesStart(s, st, en); ws >= 0 {
+		return ws
+	}
+	if !extHasDigitByte(s[st:en]) {
+		return -1
+	}
+	return extBrandStart(s, st, extSizeCodeRe.MatchString(s[st:en]))
+}
+
+// extBrandStart returns where the one or two capitalised words that name
+// the product line right before s[st:] start, or -1. English customers
+// write the line with the code, and an agent records both; sentence words
+// that happen to be capitalised ("Bought", "Multiple") are not a line.
+func extBrandStart(s string, st int, sized bool) int {
+	ws, we := extWordBefore(s, st)
+	if ws < 0 || extNotModelCtx.MatchString(s[extBack(s, ws, 32):ws]) {
+		return -1
+	}
+	w := s[ws:we]
+	if sized && extCapsLineRe.MatchString(w) && !extModelStop[strings.ToLower(w)] {
+		return ws // a panel line before a size code: "QLED 65Q8", "UHD 50U6"
+	}
+	if !extBrandWord(w) {
+		return -1
+	}
+	// A second word of the line: "Bunkr Twin BT-90", "Barista Pro BX-20".
+	if ps, pe := extWordBefore(s, ws); ps >= 0 && extBrandWord(s[ps:pe]) && !extModelSuffix[s[ps:pe]] {
+		return ps
+	}
+	if extModelSuffix[w] {
+		return -1 // "Pro BX-20" alone is an edition word, not a line
+	}
+	return ws
+}
+
+// extBrandWord is a word that can name a product line: CamelCase
+// ("AquaWave"), or capitalised and not a common English word.
+func extBrandWord(w string) bool {
+	if extCamelRe.MatchString(w) {
+		return true
+	}
+	if !extBrandRe.MatchString(w) {
+		return false
+	}
+	l := strings.ToLower(w)
+	return !extBrandStop[l] && !extSeriesStop[l] && !extModelStop[l] && !extTitleStop[w] && !notLoneNames[w] &&
+		!extEnCoLead[w] && !extEnNotName[l] && !extDeterminers[l]
+}
+
+// extBrandStop are capitalised words seen right before a model code that
+// are sentence words, not product lines.
+var extBrandStop = map[string]bool{
+	"multiple": true, "several": true, "both": true, "all": true, "two": true, "three": true,
+	"four": true, "five": true, "six": true, "ten": true, "one": true, "each": true, "every": true,
+	"another": true, "same": true, "other": true, "ordered": true, "purchased": true, "got": true,
+	"have": true, "has": true, "had": true, "bought": true, "received": true, "using": true, "use": true,
+	"replace": true, "replaced": true, "returned": true, "return": true, "refund": true, "repair": true,
+	"exchange": true, "swap": true, "send": true, "need": true, "want": true, "re": true, "fw": true,
+	"fwd": true, "subject": true, "about": true, "regarding": true, "ref": true, "reference": true,
+	"tag": true, "sku": true, "product": true, "device": true, "machine": true, "unit": true, "units": true,
+	"our": true, "their": true, "its": true, "it's": true, "is": true, "are": true, "was": true, "were": true,
+	"sorry": true, "correction": true, "actually": true, "wait": true, "no": true, "not": true, "yes": true,
+	"hey": true, "hiya": true, "morning": true, "evening": true, "afternoon": true, "urgent": true,
+	"january": true, "february": true, "march": true, "april": true, "june": true, "july": true,
+	"august": true, "september": true, "october": true, "november": true, "december": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true,
+	"saturday": true, "sunday": true, "warranty": true, "spare": true, "part": true, "parts": true,
+	"replacement": true, "order": true, "purchase": true, "mr": true, "mrs": true, "ms": true, "dr": true,
+	// Product nouns capitalised at the start of a sentence or in a title.
+	"espresso": true, "coffee": true, "kettle": true, "fridge": true, "freezer": true, "oven": true,
+	"washer": true, "dryer": true, "vacuum": true, "robot": true, "fan": true, "heater": true,
+	"router": true, "laptop": true, "phone": true, "tablet": true, "monitor": true, "printer": true,
+	"camera": true, "speaker": true, "headphones": true, "earbuds": true, "chair": true, "desk": true,
+	"sofa": true, "bed": true, "mattress": true, "lamp": true, "light": true, "microwave": true,
+	"blender": true, "toaster": true, "cooker": true, "dishwasher": true, "purifier": true,
+	"humidifier": true, "dehumidifier": true, "scooter": true, "bike": true, "drill": true, "lock": true,
+	"watch": true, "console": true, "projector": true, "inverter": true, "battery": true, "charger": true,
 }
 
 // extSeriesStart returns where the series name before the code s[st:en]
