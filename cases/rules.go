@@ -59,6 +59,10 @@ type Signal struct {
 	Keywords []string   `yaml:"keywords"`
 	Patterns []string   `yaml:"patterns"`
 	AllOf    [][]string `yaml:"all_of"`
+	// Weak marks a P3 signal that yields to a P2 one: a fault that comes
+	// and goes is minor unless the customer says it leaves the product
+	// unusable.
+	Weak bool `yaml:"weak"`
 
 	res []*regexp.Regexp
 }

@@ -358,11 +358,15 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 			return cases.P1, append(reasons, fmt.Sprintf("p1:model(%.2f)", p))
 		}
 	}
-	if name, why, ok := c.signal(a, cases.P3, c.rules.Priority.P3, company); ok {
+	strong, weak := splitWeak(c.rules.Priority.P3)
+	if name, why, ok := c.signal(a, cases.P3, strong, company); ok {
 		return cases.P3, append(reasons, fmt.Sprintf("p3:%s(%s)", name, why))
 	}
 	if name, why, ok := c.signal(a, cases.P2, c.rules.Priority.P2, company); ok && cat != "" && cat != cases.CategoryConsultation {
 		return cases.P2, append(reasons, fmt.Sprintf("p2:%s(%s)", name, why))
+	}
+	if name, why, ok := c.signal(a, cases.P3, weak, company); ok {
+		return cases.P3, append(reasons, fmt.Sprintf("p3:%s(%s)", name, why))
 	}
 	if cat == cases.CategoryConsultation {
 		return cases.P3, append(reasons, "priority:consultation")
@@ -383,6 +387,18 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 		def = rule.DefaultPriority
 	}
 	return def, append(reasons, "priority:default")
+}
+
+// splitWeak separates the signals that yield to a P2 one.
+func splitWeak(sigs []cases.Signal) (strong, weak []cases.Signal) {
+	for _, s := range sigs {
+		if s.Weak {
+			weak = append(weak, s)
+		} else {
+			strong = append(strong, s)
+		}
+	}
+	return strong, weak
 }
 
 // signal finds the first signal of a level whose words matched in scope

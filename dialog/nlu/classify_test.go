@@ -60,6 +60,19 @@ func TestClassifyScope(t *testing.T) {
 		{"热水壶把手太烫，把我手烫伤了", "", cases.CategoryTechnical, cases.P1},
 		{"没有人受伤，就是不转了", "", cases.CategoryTechnical, cases.P2},
 		{"nobody was injured, it just stopped", "", cases.CategoryTechnical, cases.P2},
+		// Several of the units bought, with the same fault.
+		{"we bought 30 smart plugs, 7 of them cannot connect to wifi at all", "", cases.CategoryTechnical, cases.P1},
+		{"5 units of the POS terminal, since yesterday 3 of them cannot print", "", "", cases.P1},
+		// A business that cannot serve its customers.
+		{"Our autoclave stops halfway, we cannot sterilise instruments and had to reschedule 6 patients", "", cases.CategoryTechnical, cases.P1},
+		{"收款盒子从早上开门到现在一单都没法收，只好让人家走了，我们便利店", "", "", cases.P1},
+		// Hearsay and figures of speech.
+		{"My neighbour told me his heater exploded last year, is it safe to keep ours on?", "", "", cases.P3},
+		{"this printer is gonna make me set it on fire lol. jams on every page", "", cases.CategoryTechnical, cases.P2},
+		// A slight or intermittent word yields to a product that cannot be used.
+		{"my fridge stopped cooling, I hear the motor sometimes", "", cases.CategoryTechnical, cases.P2},
+		{"偶尔会有点异响", "", cases.CategoryTechnical, cases.P3},
+		{"the leg is cracked and we can't really use it", "", cases.CategoryQuality, cases.P2},
 	}
 	for _, tc := range tests {
 		got := c.Classify([]string{tc.text}, map[cases.FieldKey]string{cases.FieldCompany: tc.company})

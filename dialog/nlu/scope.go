@@ -145,6 +145,9 @@ func (sc *scoper) compute(k int) Scope {
 		if p.Start < cl.start {
 			break
 		}
+		if p.End > h.Start {
+			continue // a word inside the hit ("can't" of a pattern's "can't really use")
+		}
 		if !blank(sc.between(p.End, cur)) {
 			break
 		}
