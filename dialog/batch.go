@@ -2,7 +2,9 @@ package dialog
 
 import (
 	"regexp"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/dialog/nlu"
@@ -59,11 +61,51 @@ func (s *step) fillAll(text string) bool {
 		if v, ok := s.e.nlu.Interpret(text, nlu.Context{Asking: f, Now: s.now}).Values[f]; ok && v.Answer && s.setValue(f, v) {
 			learned = true
 		}
+	} else if s.fillUnlabelled(text) {
+		learned = true
 	}
 	if learned {
 		s.reclassify()
 	}
 	return learned
+}
+
+// fillUnlabelled reads short lines without a label as answers to the
+// fields still open, the name last: a mail reply that is only "Maarten de
+// Vries" or "May 2024" answers one of the items asked without naming it.
+func (s *step) fillUnlabelled(text string) bool {
+	learned := false
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || utf8.RuneCountInString(line) > 40 || labelLine.MatchString(line) {
+			continue
+		}
+		for _, f := range namesLast(s.st.AskingAll) {
+			if s.st.Fields[f] != "" {
+				continue
+			}
+			if v, ok := s.e.nlu.Interpret(line, nlu.Context{Asking: f, Now: s.now}).Values[f]; ok && v.Answer && s.setValue(f, v) {
+				learned = true
+				break
+			}
+		}
+	}
+	return learned
+}
+
+// namesLast orders fields so that the name, which a short line of almost
+// anything could be, is tried after every other.
+func namesLast(fields []cases.FieldKey) []cases.FieldKey {
+	out := make([]cases.FieldKey, 0, len(fields))
+	for _, f := range fields {
+		if f != cases.FieldCustomerName {
+			out = append(out, f)
+		}
+	}
+	if slices.Contains(fields, cases.FieldCustomerName) {
+		out = append(out, cases.FieldCustomerName)
+	}
+	return out
 }
 
 // fieldByLabel maps a label the customer kept from the list (in any

@@ -531,6 +531,25 @@ func TestBatchModeForEmail(t *testing.T) {
 	}
 }
 
+// A mail reply without labels still answers the items asked; a first name
+// from the signature is completed by the full name said later.
+func TestBatchUnlabelledReply(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	mail := func(text string) []dialog.Reply {
+		return b.event(dialog.Event{Kind: dialog.EventMessage, Text: text, Batch: true, ChannelEmail: "helen@example.com"})
+	}
+	mail("Subject: Washing machine won't drain\n\nOur washing machine stopped mid-cycle last night and shows E21.\n\nThanks,\nHelen")
+	if got := b.st.Fields[cases.FieldCustomerName]; got != "Helen" {
+		t.Fatalf("name from the sign-off = %q", got)
+	}
+	mail("WM8-1400 Eco")
+	mail("Helen Marsh (Mrs)")
+	if got := b.st.Fields[cases.FieldCustomerName]; got != "Helen Marsh" {
+		t.Errorf("name = %q, want the full name to complete the first name", got)
+	}
+}
+
 // By mail the list of fields is asked even before the category is known.
 func TestBatchModeUnknownCategory(t *testing.T) {
 	t.Parallel()

@@ -284,8 +284,8 @@ func (s *step) apply(in *nlu.Interpretation, choice string) bool {
 func (s *step) setValue(k cases.FieldKey, v nlu.Value) bool {
 	if k == cases.FieldCustomerName {
 		cur := s.st.Fields[k]
-		if cur != "" && cur != v.Value && !v.Explicit && !v.Answer {
-			return false // a guess never replaces a name already there
+		if cur != "" && cur != v.Value && !v.Explicit && !v.Answer && !strings.HasPrefix(v.Value, cur+" ") {
+			return false // a guess never replaces a name already there, but completes it ("Helen" → "Helen Marsh")
 		}
 		if !s.setField(k, v.Value) {
 			return false

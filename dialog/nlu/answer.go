@@ -437,6 +437,9 @@ func extTrimModelAnswer(v string) (string, bool) {
 		v = v[:i]
 	}
 	ws := strings.Fields(v)
+	if len(ws) == 0 || extBrandStop[strings.ToLower(ws[0])] || extSeriesStop[strings.ToLower(ws[0])] || extNotModelLead[strings.ToLower(ws[0])] || extMonthWordRe.MatchString(v) {
+		return "", false // "Bought on 24 October", "Ordered 2 March": a date, not a model
+	}
 	n := len(ws)
 	for n > 1 && extPlainLower(ws[n-1]) {
 		n--
@@ -449,6 +452,13 @@ func extTrimModelAnswer(v string) (string, bool) {
 	// GC-0407-1193" is no model reply.
 	return out, extHasDigitByte(out)
 }
+
+// extNotModelLead are first words of a reply about another identifier.
+var extNotModelLead = map[string]bool{"extension": true, "ext": true, "ext.": true, "tel": true, "tel.": true,
+	"mobile": true, "invoice": true, "receipt": true, "tracking": true, "postcode": true, "zip": true, "apt": true}
+
+// extMonthWordRe is a month named in English.
+var extMonthWordRe = mustRx(`(?i)\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\b`)
 
 // extPlainLower is an English word in lower case that is no edition name.
 func extPlainLower(w string) bool {

@@ -123,6 +123,14 @@ func TestExtractNameSignOff(t *testing.T) {
 		{"MY NAME IS JOHN SMITH", "John Smith"},
 		{"It stopped working. Thank you so much", ""},
 		{"Thanks for the help", ""},
+		// The writer's signature is above a legal notice or a forwarded mail.
+		{"Please advise urgently.\n\nPriya Nair\nClinical Director\nHarbourview Dental Clinic\nTel: +852 2345 6789\n\nCONFIDENTIALITY NOTICE: This email and any attachments are intended solely for the addressee. If you have received it in error, please notify the sender.", "Priya Nair"},
+		{"Same thing at two branches.\n\nRegards,\nAhmad Faizal\nRetail Systems Lead\n\n---------- Forwarded message ---------\nFrom: Store Manager\n\nAhmad, the tills hang.\n\nCarla", "Ahmad Faizal"},
+		// A full name alone under the last paragraph, and letters after a name.
+		{"It won't print at all now.\n\nPeter Lang", "Peter Lang"},
+		{"The screen is cracked, please help.\n\nSony Bravia", ""},
+		{"Is it covered?\n\nMany thanks,\n\nDr. Priya Raman, PT, DPT\nClinic Director\nMaple Grove Physiotherapy", "Priya Raman"},
+		{"How do I set it up?\n\nWith thanks,\nDorothy Simmons", "Dorothy Simmons"},
 	}
 	for _, tc := range tests {
 		if got := x.Extract(tc.text, testNow)[cases.FieldCustomerName]; got != tc.want {

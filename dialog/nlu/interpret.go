@@ -304,7 +304,7 @@ func bareName(text string) (string, bool) {
 		}
 		return "", false
 	}
-	words := strings.Fields(s)
+	words := strings.Fields(strings.TrimSpace(extLatinTitle.ReplaceAllString(s, "")))
 	if len(words) < 2 || len(words) > 3 {
 		return "", false
 	}

@@ -361,9 +361,10 @@ func extModelShape(s string, st, en int, han bool) (int, int, bool) {
 	// A code that starts with its size needs its product line to be a
 	// model: "Vista 65QL", "ViewEdge 27Q" (a bare "65QL" could be anything).
 	// A number after a CamelCase line is its model: "ErgoFlex 500",
-	// "TabOne 10", "HeatWave 2000".
+	// "TabOne 10", "HeatWave 2000"; after a capitalised one only with an
+	// edition word: "Zen 12 Lite", "Nova 11 Pro".
 	if extAllDigits(v) && len(v) <= 4 && extNumberEnds(s, en) && !extCountNext(s, en) {
-		if ws, we := extWordBefore(s, st); ws >= 0 && extCamelRe.MatchString(s[ws:we]) {
+		if ws, we := extWordBefore(s, st); ws >= 0 && (extCamelRe.MatchString(s[ws:we]) || extBrandWord(s[ws:we]) && extSuffixNext(s, en)) {
 			return ws, extModelTail(s, st, en, false), true
 		}
 	}
@@ -373,6 +374,15 @@ func extModelShape(s string, st, en int, han bool) (int, int, bool) {
 		}
 	}
 	return 0, 0, false
+}
+
+// extSuffixNext reports whether an edition word follows s[:en] ("… Lite").
+func extSuffixNext(s string, en int) bool {
+	if en+1 >= len(s) || s[en] != ' ' {
+		return false
+	}
+	we := extTokenEnd(s, en+1)
+	return extModelSuffix[s[en+1:we]]
 }
 
 // extNameStart returns where the product's name before its code starts: a

@@ -373,7 +373,7 @@ var extLatinParticles = map[string]bool{"de": true, "da": true, "del": true, "de
 
 // extLatinTitle is a title before an English name; the name is kept
 // without it.
-var extLatinTitle = mustRx(`^(?i:mr|mrs|ms|miss|mx|dr|prof)\.?\s+|\s*\((?i:mr|mrs|ms|miss|dr)\.?\)$`)
+var extLatinTitle = mustRx(`^(?i:mr|mrs|ms|miss|mx|dr|dra|prof|sr|sra|srta|herr|frau|mme|mlle|mons)\.?\s+|\s*\((?i:mr|mrs|ms|miss|dr)\.?\)$`)
 
 // extLatinPerson returns line as a person's name when it is one to four
 // capitalised words (initials and particles allowed) with nothing that is
@@ -413,7 +413,7 @@ func extLatinPerson(line string, single bool) string {
 }
 
 // extSignOffLine is a closing line of a message: "Regards,", "谢谢！", "此致".
-var extSignOffLine = mustRx(`(?i)^(?:(?:many|best|kind|kindest|warm|warmest|warmly|with kind|with best|with many|thanks and|thanks &)?\s*(?:thanks|thank you|regards|wishes|cheers|sincerely)(?:\s+(?:again|in advance|so much|very much|for your help|and regards))?|yours(?:\s+(?:sincerely|faithfully|truly))?|sincerely yours|respectfully(?:\s+yours)?|thanking you|best|cheers|warmly|take care|br|rgds|thx|谢谢|謝謝|谢谢你们|謝謝你們|谢谢您|謝謝您|多谢|多謝|感谢|感謝|此致|此致敬礼|此致敬禮|敬礼|敬禮|顺颂商祺|順頌商祺|顺祝商祺|順祝商祺|祝好|盼复|盼覆|敬上|唔该晒|唔該晒|唔该|唔該|麻烦了|麻煩了|辛苦了)[\s,.!！，。~～]*$`)
+var extSignOffLine = mustRx(`(?i)^(?:(?:many|best|kind|kindest|warm|warmest|warmly|with kind|with best|with many|with|all the|thanks and|thanks &)?\s*(?:thanks|thank you|regards|wishes|cheers|sincerely|best)(?:\s+(?:again|in advance|so much|very much|for your help|and regards))?|yours(?:\s+(?:sincerely|faithfully|truly))?|sincerely yours|respectfully(?:\s+yours)?|thanking you|best|cheers|warmly|take care|br|rgds|thx|谢谢|謝謝|谢谢你们|謝謝你們|谢谢您|謝謝您|多谢|多謝|感谢|感謝|此致|此致敬礼|此致敬禮|敬礼|敬禮|顺颂商祺|順頌商祺|顺祝商祺|順祝商祺|祝好|盼复|盼覆|敬上|唔该晒|唔該晒|唔该|唔該|麻烦了|麻煩了|辛苦了)[\s,.!！，。~～]*$`)
 
 // extTitleCase capitalises each word of an English name ("laura chen",
 // "LAURA CHEN" → "Laura Chen"); particles stay in lower case.
@@ -509,7 +509,7 @@ func extSignature(s string) (name, org string) {
 	if !strings.Contains(s, "\n") {
 		return "", ""
 	}
-	lines := strings.Split(s, "\n")
+	lines := extMailOwnLines(strings.Split(s, "\n"))
 	// Walk back over the short lines at the end.
 	start, seen, contact := len(lines), 0, false
 	for i := len(lines) - 1; i >= 0 && seen < 8; i-- {
@@ -563,12 +563,16 @@ func extSignature(s string) (name, org string) {
 			l = m[1]
 			afterSignOff = true
 		}
+		l = extDropCredentials(l)
 		n, o := extSigHan(l)
-		if n == "" {
+		if n == "" && !extEnOrgLike(l) {
 			// A one-word English name only right after the sign-off, and a
 			// fuller one further down wins ("Thanks,\nTom\n\nTom Gallagher").
 			if signedOff || later(i) {
 				n = extSigLatin(l, afterSignOff)
+			} else if i > 0 && strings.TrimSpace(lines[i-1]) == "" && extGivenNameLead(l) {
+				// A full name alone under the last paragraph: "…after that.\n\nPeter Lang".
+				n = extSigLatin(l, false)
 			}
 			if n == "" && afterSignOff && !extHasHan(l) && !extHasDigit.MatchString(l) {
 				// Written in lower case right under the sign-off: "thanks\nlaura chen".
@@ -598,6 +602,58 @@ func extSignature(s string) (name, org string) {
 	}
 	return name, org
 }
+
+// extDropCredentials drops letters after a name: "Dr. Priya Raman, PT, DPT".
+func extDropCredentials(l string) string {
+	i := strings.IndexByte(l, ',')
+	if i <= 0 {
+		return l
+	}
+	for _, w := range strings.Split(l[i+1:], ",") {
+		w = strings.TrimSpace(strings.Trim(w, "."))
+		if w == "" || len(w) > 5 || strings.ToUpper(w) != w && w != "PhD" && w != "MSc" && w != "BSc" {
+			return l
+		}
+	}
+	return l[:i]
+}
+
+// extMailOwnLines drops what the writer did not write under their own
+// name: a forwarded or quoted message and everything after it, and a legal
+// notice at the end. The signature of the writer is above them.
+func extMailOwnLines(lines []string) []string {
+	for i, l := range lines {
+		t := strings.TrimSpace(l)
+		if extQuoteStart.MatchString(t) || strings.HasPrefix(t, ">") {
+			lines = lines[:i]
+			break
+		}
+	}
+	// A notice is the last paragraph, and long.
+	for end := len(lines); end > 0; {
+		start := end - 1
+		for start > 0 && strings.TrimSpace(lines[start-1]) != "" {
+			start--
+		}
+		para := strings.Join(lines[start:end], " ")
+		if strings.TrimSpace(para) == "" {
+			end = start
+			continue
+		}
+		if !extNoticeRe.MatchString(para) {
+			break
+		}
+		lines = lines[:start]
+		end = start
+	}
+	return lines
+}
+
+// extQuoteStart opens a forwarded or quoted message.
+var extQuoteStart = mustRx(`(?i)^(?:-{2,}\s*(?:original message|forwarded message|forwarded by)|begin forwarded message|on .{4,80} wrote:$|-{3,}\s*原始邮件|-{3,}\s*原始郵件|-{3,}\s*转发的邮件|-{3,}\s*轉寄的郵件|sent from my (?:iphone|ipad|android|samsung|huawei|phone))`)
+
+// extNoticeRe is a legal notice under a mail.
+var extNoticeRe = mustRx(`(?i)confidential|intended (?:solely|only) for|if you (?:have )?received (?:this|it) in error|disclaimer|privileged|免责声明|免責聲明|保密|机密|機密`)
 
 // extBodyLine reports whether a line belongs to the body of a message,
 // not to its closing block: a long line, or a sentence. Address lines are
