@@ -651,7 +651,7 @@ func TestLanguageStaysForAnAside(t *testing.T) {
 }
 
 // In English, a lone first name given while something else was asked is
-// the name, and a number from a country kefu does not know is kept.
+// the name, and a local number of another country gets its country code.
 func TestEnglishLateNameAndForeignNumber(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
@@ -664,7 +664,7 @@ func TestEnglishLateNameAndForeignNumber(t *testing.T) {
 		t.Fatalf("name %q", got)
 	}
 	r := b.send("087 224 5619")
-	if got := b.st.Fields[cases.FieldPhone]; got != "0872245619" || len(r) == 0 || r[0].Kind == "retry" {
+	if got := b.st.Fields[cases.FieldPhone]; got != "+353872245619" || len(r) == 0 || r[0].Kind == "retry" {
 		t.Fatalf("phone %q, replies %+v", got, r)
 	}
 }

@@ -349,6 +349,10 @@ func usedByOther(field cases.FieldKey, v string, found map[cases.FieldKey]string
 		if dw := extDigits(w); len(dv) >= 5 && len(dw) >= 5 && (strings.Contains(dw, dv) || strings.Contains(dv, dw)) {
 			return true
 		}
+		// A local number kept with its country code: "07823 445 190" is "+447823445190".
+		if t := strings.TrimLeft(dv, "0"); k == cases.FieldPhone && len(t) >= 7 && strings.HasSuffix(extDigits(w), t) {
+			return true
+		}
 	}
 	return false
 }

@@ -34,9 +34,13 @@ func TestExtractPhoneForeign(t *testing.T) {
 		{"(415) 555-0123", "+14155550123"},
 		{"my cell is 303-555-0178", "+13035550178"},
 		{"0917 345 6612 po", "+639173456612"},
-		// British by its grouping, but the country is not said: kept as
-		// written, never a mainland landline.
-		{"call 07700 900654 after 5", "07700900654"},
+		// A British mobile, the country not said: never a mainland landline.
+		{"call 07700 900654 after 5", "+447700900654"},
+		// Placed by the numbering plans when no country is named: an Irish
+		// and a South African mobile, a British landline.
+		{"087 224 5619", "+353872245619"},
+		{"082 551 7734", "+27825517734"},
+		{"01392 447810", "+441392447810"},
 		// Not foreign numbers.
 		{"订单号 20260314 1234", ""},
 		{"Order: 7781-2293-0045", ""},

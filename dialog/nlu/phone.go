@@ -39,10 +39,170 @@ var (
 
 // extCountryCue names a country in the text: a name, a region, a city or a
 // word only its people use; extCountryCodes gives its calling code.
-var extCountryCue = mustWordSet(`(?i)\b(?:U\.?K|United Kingdom|England|Scotland|Wales|Britain|British|London|Manchester|Birmingham|Leeds|Liverpool|Glasgow|Edinburgh|Bristol|Sheffield|Cardiff|Belfast|Nottingham|Leicester|Norwich|Brighton|Southampton|Swindon|Australia|Aussie|NSW|VIC|QLD|Sydney|Melbourne|Brisbane|Perth|Adelaide|Canberra|Hobart|G'day|Singapore|SG|lah|Hong Kong|HK|Kowloon|Philippines|Manila|Quezon|Cebu|Davao|India|Mumbai|Delhi|Bengaluru|Bangalore|Chennai|Hyderabad|Pune|Kolkata|Germany|Deutschland|Berlin|Munich|München|Hamburg|Köln|Cologne|Frankfurt|Stuttgart|Nigeria|Lagos|Abuja|Thailand|Bangkok|Malaysia|Kuala Lumpur|New Zealand|Auckland|Wellington|USA|U\.S\.A?|United States|Canada|Toronto|Vancouver)\b|英国|英國|澳洲|澳大利亚|澳大利亞|新加坡|香港|九龙|九龍|菲律宾|菲律賓|印度|德国|德國|美国|美國|加拿大|马来西亚|馬來西亞|泰国|泰國`)
+var extCountryCue = mustWordSet(`(?i)\b(?:Ireland|Irish|Dublin|Galway|Limerick|Waterford|Kilkenny|Wexford|Sligo|Donegal|Meath|Kildare|Wicklow|South Africa|Johannesburg|Joburg|Jozi|Cape Town|Durban|Pretoria|Soweto|Gqeberha|Port Elizabeth|Bloemfontein|Stellenbosch|Howzit|UAE|Dubai|Abu Dhabi|Sharjah|Ajman|Kenya|Nairobi|Mombasa|Kisumu|Ghana|Accra|Kumasi|Netherlands|Holland|Amsterdam|Rotterdam|Utrecht|Eindhoven|The Hague|Spain|Madrid|Barcelona|Seville|Malaga|Bilbao|France|Paris|Lyon|Marseille|Toulouse|Bordeaux|Italy|Rome|Naples|Turin|Indonesia|Jakarta|Bali|Surabaya|Bandung|Bekasi|Denpasar|Ubud|Penang|Johor|Selangor|Petaling Jaya|Shah Alam|Subang|Ipoh|Melaka|Malacca|Kota Kinabalu|Kuching|Bangsar|Cheras|Puchong|Tampines|Bedok|Jurong|Woodlands|Punggol|Yishun|Ang Mo Kio|Toa Payoh|Clementi|Orchard Road|HDB|Noida|Gurgaon|Gurugram|Ahmedabad|Jaipur|Lucknow|Kochi|Cochin|Thane|Navi Mumbai|Kerala|Karnataka|Tamil Nadu|Maharashtra|Makati|Taguig|Pasig|Cavite|Laguna|Iloilo|Baguio|Christchurch|Hamilton NZ|Tauranga|Dunedin|Gold Coast|Toowoomba|Cairns|Geelong|Newcastle NSW|Wollongong|Townsville|Exeter|Oxford|Cambridge|Coventry|Plymouth|Aberdeen|Dundee|Surrey|Essex|Yorkshire|Cornwall|Texas|California|Florida|Ohio|New York|NYC|Chicago|Seattle|Boston|Houston|Dallas|Denver|Atlanta|Los Angeles|San Francisco|Portland|Ontario|Quebec|Montreal|Calgary|Ottawa|Alberta|British Columbia|U\.?K|United Kingdom|England|Scotland|Wales|Britain|British|London|Manchester|Birmingham|Leeds|Liverpool|Glasgow|Edinburgh|Bristol|Sheffield|Cardiff|Belfast|Nottingham|Leicester|Norwich|Brighton|Southampton|Swindon|Australia|Aussie|NSW|VIC|QLD|Sydney|Melbourne|Brisbane|Perth|Adelaide|Canberra|Hobart|G'day|Singapore|SG|lah|Hong Kong|HK|Kowloon|Philippines|Manila|Quezon|Cebu|Davao|India|Mumbai|Delhi|Bengaluru|Bangalore|Chennai|Hyderabad|Pune|Kolkata|Germany|Deutschland|Berlin|Munich|München|Hamburg|Köln|Cologne|Frankfurt|Stuttgart|Nigeria|Lagos|Abuja|Thailand|Bangkok|Malaysia|Kuala Lumpur|New Zealand|Auckland|Wellington|USA|U\.S\.A?|United States|Canada|Toronto|Vancouver)\b|英国|英國|澳洲|澳大利亚|澳大利亞|新加坡|香港|九龙|九龍|菲律宾|菲律賓|印度|德国|德國|美国|美國|加拿大|马来西亚|馬來西亞|泰国|泰國`)
 
 var extCountryCodes = map[string]string{
-	"uk": "44", "u.k": "44", "united kingdom": "44", "england": "44", "scotland": "44", "wales": "44",
+	"ireland":          "353",
+	"irish":            "353",
+	"dublin":           "353",
+	"galway":           "353",
+	"limerick":         "353",
+	"waterford":        "353",
+	"kilkenny":         "353",
+	"wexford":          "353",
+	"sligo":            "353",
+	"donegal":          "353",
+	"meath":            "353",
+	"kildare":          "353",
+	"wicklow":          "353",
+	"south africa":     "27",
+	"johannesburg":     "27",
+	"joburg":           "27",
+	"jozi":             "27",
+	"cape town":        "27",
+	"durban":           "27",
+	"pretoria":         "27",
+	"soweto":           "27",
+	"gqeberha":         "27",
+	"port elizabeth":   "27",
+	"bloemfontein":     "27",
+	"stellenbosch":     "27",
+	"howzit":           "27",
+	"uae":              "971",
+	"dubai":            "971",
+	"abu dhabi":        "971",
+	"sharjah":          "971",
+	"ajman":            "971",
+	"kenya":            "254",
+	"nairobi":          "254",
+	"mombasa":          "254",
+	"kisumu":           "254",
+	"ghana":            "233",
+	"accra":            "233",
+	"kumasi":           "233",
+	"netherlands":      "31",
+	"holland":          "31",
+	"amsterdam":        "31",
+	"rotterdam":        "31",
+	"utrecht":          "31",
+	"eindhoven":        "31",
+	"the hague":        "31",
+	"spain":            "34",
+	"madrid":           "34",
+	"barcelona":        "34",
+	"seville":          "34",
+	"malaga":           "34",
+	"bilbao":           "34",
+	"france":           "33",
+	"paris":            "33",
+	"lyon":             "33",
+	"marseille":        "33",
+	"toulouse":         "33",
+	"bordeaux":         "33",
+	"italy":            "39",
+	"rome":             "39",
+	"naples":           "39",
+	"turin":            "39",
+	"indonesia":        "62",
+	"jakarta":          "62",
+	"bali":             "62",
+	"surabaya":         "62",
+	"bandung":          "62",
+	"bekasi":           "62",
+	"denpasar":         "62",
+	"ubud":             "62",
+	"penang":           "60",
+	"johor":            "60",
+	"selangor":         "60",
+	"petaling jaya":    "60",
+	"shah alam":        "60",
+	"subang":           "60",
+	"ipoh":             "60",
+	"melaka":           "60",
+	"malacca":          "60",
+	"kota kinabalu":    "60",
+	"kuching":          "60",
+	"bangsar":          "60",
+	"cheras":           "60",
+	"puchong":          "60",
+	"tampines":         "65",
+	"bedok":            "65",
+	"jurong":           "65",
+	"woodlands":        "65",
+	"punggol":          "65",
+	"yishun":           "65",
+	"ang mo kio":       "65",
+	"toa payoh":        "65",
+	"clementi":         "65",
+	"orchard road":     "65",
+	"hdb":              "65",
+	"noida":            "91",
+	"gurgaon":          "91",
+	"gurugram":         "91",
+	"ahmedabad":        "91",
+	"jaipur":           "91",
+	"lucknow":          "91",
+	"kochi":            "91",
+	"cochin":           "91",
+	"thane":            "91",
+	"navi mumbai":      "91",
+	"kerala":           "91",
+	"karnataka":        "91",
+	"tamil nadu":       "91",
+	"maharashtra":      "91",
+	"makati":           "63",
+	"taguig":           "63",
+	"pasig":            "63",
+	"cavite":           "63",
+	"laguna":           "63",
+	"iloilo":           "63",
+	"baguio":           "63",
+	"christchurch":     "64",
+	"hamilton nz":      "64",
+	"tauranga":         "64",
+	"dunedin":          "64",
+	"gold coast":       "61",
+	"toowoomba":        "61",
+	"cairns":           "61",
+	"geelong":          "61",
+	"newcastle nsw":    "61",
+	"wollongong":       "61",
+	"townsville":       "61",
+	"exeter":           "44",
+	"oxford":           "44",
+	"cambridge":        "44",
+	"coventry":         "44",
+	"plymouth":         "44",
+	"aberdeen":         "44",
+	"dundee":           "44",
+	"surrey":           "44",
+	"essex":            "44",
+	"yorkshire":        "44",
+	"cornwall":         "44",
+	"texas":            "1",
+	"california":       "1",
+	"florida":          "1",
+	"ohio":             "1",
+	"new york":         "1",
+	"nyc":              "1",
+	"chicago":          "1",
+	"seattle":          "1",
+	"boston":           "1",
+	"houston":          "1",
+	"dallas":           "1",
+	"denver":           "1",
+	"atlanta":          "1",
+	"los angeles":      "1",
+	"san francisco":    "1",
+	"portland":         "1",
+	"ontario":          "1",
+	"quebec":           "1",
+	"montreal":         "1",
+	"calgary":          "1",
+	"ottawa":           "1",
+	"alberta":          "1",
+	"british columbia": "1",
+	"uk":               "44", "u.k": "44", "united kingdom": "44", "england": "44", "scotland": "44", "wales": "44",
 	"britain": "44", "british": "44", "london": "44", "manchester": "44", "birmingham": "44", "leeds": "44",
 	"liverpool": "44", "glasgow": "44", "edinburgh": "44", "bristol": "44", "sheffield": "44",
 	"cardiff": "44", "belfast": "44", "nottingham": "44", "leicester": "44", "norwich": "44",
@@ -184,8 +344,14 @@ func LocalizePhone(phone, text string) (string, bool) {
 	if cc == "" && extUKPostcode.MatchString(s) {
 		cc = "44"
 	}
+	if cc == "" || cc == "44" && strings.HasPrefix(phone, "010") {
+		return "", false
+	}
+	if v, ok := extLocalByRegion(phone, cc, false); ok {
+		return v, true
+	}
 	r, ok := extTrunkCountries[cc]
-	if !ok || len(phone) < r[0] || len(phone) > r[1] || phone[1] == '0' || cc == "44" && strings.HasPrefix(phone, "010") {
+	if !ok || len(phone) < r[0] || len(phone) > r[1] || phone[1] == '0' {
 		return "", false
 	}
 	return "+" + cc + phone[1:], true
@@ -319,6 +485,9 @@ var extTrunkCountries = map[string][2]int{
 
 // extForeignLocal reads a local number of another country (see extLocalRe).
 func extForeignLocal(raw string, c extPhoneCtx) (string, bool) {
+	if extDateShapeRe.MatchString(raw) {
+		return "", false // "24.01.2026" is a day
+	}
 	d := extDigits(raw)
 	n := len(d)
 	if n < 8 || n > 13 {
@@ -334,6 +503,11 @@ func extForeignLocal(raw string, c extPhoneCtx) (string, bool) {
 			return "+852" + d, true
 		}
 		return "", false
+	}
+	if c.cc != "" && !(c.cc == "44" && strings.HasPrefix(d, "010")) { // 010 is Beijing's, never British
+		if v, ok := extLocalByRegion(d, c.cc, strings.Contains(raw, "-")); ok {
+			return v, true
+		}
 	}
 	if c.cc == "1" || c.latin && c.cc == "" {
 		if extNANPRe.MatchString(raw) {
@@ -364,7 +538,10 @@ func extForeignLocal(raw string, c extPhoneCtx) (string, bool) {
 	if !c.latin || c.cc != "" {
 		return "", false
 	}
-	// English with no country named: only groupings no mainland number has.
+	// English with no country named: the one country whose plan has it.
+	if v, ok := extLocalByRegion(d, "", strings.Contains(raw, "-")); ok {
+		return v, true
+	}
 	switch {
 	case n == 10 && strings.HasPrefix(d, "04"): // Australian mobile 04xx xxx xxx
 		return "+61" + d[1:], true
@@ -378,6 +555,9 @@ func extForeignLocal(raw string, c extPhoneCtx) (string, bool) {
 	}
 	return "", false
 }
+
+// extDateShapeRe is a date written with dots, slashes or dashes.
+var extDateShapeRe = mustRx(`^\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}$|^(?:19|20)\d{2}[./-]\d{1,2}[./-]\d{1,2}$`)
 
 // regexp8 is an eight-digit number grouped 4-4.
 var regexp8 = mustRx(`^\d{4}[ -]\d{4}$`)
