@@ -47,6 +47,7 @@ var extDemandWords = []extDemandWord{
 		`(?:帮我|幫我|帮忙|幫忙|给我|給我|顺便|順便)(?:看看|看一下|看下|检查|檢查)|(?:来|來)看(?:就好|就行|吧)|拎去整|整好|整返|` +
 		`(?:^|[\s,，。!！?？])修(?:\s|$|[,，。!！])|` +
 		`\brepair(?:s|ed|ing)?\b|\bsend (?:someone|somebody|a tech|an engineer|a repair ?man|over someone|out someone|a technician)\b|` +
+		`\b(?:need|get|want|send|have) (?:a |an )?(?:tech|techie|sparky|repairman|repair ?person|serviceman|service ?person) (?:out|over|round|here|to come|today|tonight|asap)\b|` +
 		`\bcome (?:and|to) (?:fix|look at|check|repair)\b|\bcome out\b|\bfix\b|\bfixed\b|\bget it fixed\b|\bhave it fixed\b|` +
 		`\btechnician\b|\bengineer\b|\bservice visit\b|\b(?:check|look at|inspect) (?:it|them|this|the unit|the machine)\b|` +
 		`\bsomeone (?:to )?(?:check|look|come|have a look)\b|\bhave a look\b|\b(?:have|get) (?:it|them|someone) (?:looked at|checked)\b`), cases.DemandRepair},
@@ -59,7 +60,7 @@ var extDemandWords = []extDemandWord{
 		`(?:换|換)(?:个|個|一个|一個|一台|台|一张|张|張|一把|把|一根|根|一套|套|一副|副|一只|只|隻|一块|块|塊|一件|件|一条|条|條|一部|部|过部|過部|过个|過個|成|掉|新|货|貨|机|機|吗|嗎|吧|嘛|一下)|` +
 		`(?:^|[\s,，。!！?？;；])(?:就|那|直接)?(?:换|換)|` +
 		`(?:寄|发|發|送|补|補|补发|補發|补寄|補寄|重发|重發)(?:[一两二三四五六七八九十几幾]?(?:个|個|台|张|張|把|根|套|副|只|隻|块|塊|件|条|條|支|部))?新|` +
-		`\bexchange(?:d)?\b|\breplace(?:d)?\b|\breplacement\b|\bswap(?:ped)?\b|` +
+		`\bexchange(?:d)?\b|\breplace(?:d)?\b|\breplacements?\b|\bswap(?:ped)?\b|` +
 		`\b(?:get|send|want|need|give|like|have|prefer) (?:me |us )?a new (?:one|unit|frame|device|machine)\b`), cases.DemandExchange},
 	{mustWordSet(`(?i)补发|補發|补寄|補寄|补(?:一个|一個|个|個|一根|根|一套|套|一台|台|一张|張|张|一只|只|一块|一塊)|` +
 		`重新(?:发|發|寄|送)|再(?:寄|发|發|送)(?:一|个|個|次|过来|過來)|` +
@@ -84,6 +85,8 @@ var extDemandWords = []extDemandWord{
 		`\b(?:pls|plz|please|can you|could you|can u|could u) check\b|\bis it (?:even )?(?:sent|shipped)\b|\bchange (?:the|my) delivery (?:date|day|time|slot|address)\b|` +
 		`\bchase\b|\bchasing\b|\bresend\b|\bre-send\b|\bsend (?:me )?(?:the|a|an|one|it)\b|\bpost (?:one|it|me)\b|` +
 		`\bcompensat\w*|\bwho (?:will|is going to|'s going to) pay\b|\bpay for\b|\bexpedite\b|` +
+		`\bpartial refund\b|\b(?:courier|post|ship|mail) (?:a|the|me|us|one|it|them) (?:new |replacement |missing )?[a-z-]*\s?(?:out|over|across)?\b|` +
+		`\b(?:know|tell me|find out) (?:where it is|when it(?:'s| is| will be)? (?:actually )?(?:coming|arriv\w*|deliver\w*))\b|\bwhere (?:it|my order|my parcel) is\b|` +
 		`\bwhere is (?:my|the) (?:order|parcel|package|delivery|other)\b|\bwhen (?:will|is) (?:it|my order|the order|my parcel) (?:coming|arriv\w*|deliver\w*|ship\w*)\b|` +
 		`\b(?:need|send me|issue|request) (?:an? |the )?(?:vat |tax )?invoice\b|\binvoice (?:needed|required)\b`), cases.DemandOther},
 	{mustWordSet(`(?i)咨询|諮詢|咨詢|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|` +
@@ -94,7 +97,7 @@ var extDemandWords = []extDemandWord{
 var (
 	extDemandLead  = mustRx(`^(?:` + extDemandLeadWords + `)+`)
 	extDemandNegZh = mustRx(`(?:不想|不要|不用|不需要|不打算|不必|别|別|不是要|不是想|无需|無需|不考虑|不考慮|不接受|而不是|不愿意|不願意|不愿|不願|不想要|没必要|沒必要|不能|不可以|不给|不給|不肯|唔使|唔駛|唔要|唔想|没|沒|不)\s*(?:要|想|去|再|申请|申請|做|进行|進行|办理|辦理|给我|給我|给|給|帮我|幫我|让我|讓我|让|讓)?\s*$`)
-	extDemandNegEn = mustRx(`(?i)(?:don't want|do not want|dont want|don't need|do not need|no need|not interested in|rather than|instead of|\bnot|without|done with|\bno)\s*(?:to\s+|for\s+)?(?:an?\s+|any\s+|it\s+|more\s+|another\s+)?(?:get\s+|have\s+)?(?:it\s+)?$`)
+	extDemandNegEn = mustRx(`(?i)(?:don't want|do not want|dont want|don't need|do not need|no need|not interested in|rather than|instead of|\bnot|without|done with|\bno|\bdon't|\bdont|\bdo not)\s*(?:to\s+|for\s+)?(?:an?\s+|any\s+|it\s+|more\s+|another\s+)?(?:get\s+|have\s+)?(?:it\s+)?$`)
 	// "能不能给我换", "可不可以退" ask for it: the 不 is no negation.
 	extDemandANotA = mustRx(`(?:能不能|可不可以|可唔可以|肯不肯|愿不愿意|願不願意|行不行|好不好)\s*\P{P}{0,4}$`)
 	// A demand that happened already: "已经报修", "之前修过", "被退回",
