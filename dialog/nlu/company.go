@@ -14,15 +14,21 @@ var (
 	// "这里是…", "我这边是…"; what follows is read up to the longest
 	// organisation-like prefix.
 	extCoLeadRe  = mustRx(`(?:我们是|我們是|我司是|我们公司是|我們公司是|我们单位是|我們單位是|我们公司叫|我們公司叫|这里是|這裡是|这边是|這邊是|我这边是|我這邊是|我们这边是|我們這邊是|我们这里是|我們這裡是|本单位是|本單位是|来自|來自|公司名称是|公司名稱是|企业名称是|企業名稱是|单位是|單位是)[ \t:]*([\p{Han}A-Za-z0-9()·&]{2,40})`)
-	extCoStaffRe = mustRx(`(?:我是|我們是|我们是|这里是|這裡是)([\p{Han}A-Za-z0-9·&]{3,30}?)的(?:店长|店長|经理|經理|老板|老闆|负责人|負責人|主管|前台|员工|員工|店员|店員|老师|老師|护士|護士|医生|醫生|厨师|廚師|行政|采购|採購)`)
+	extCoStaffRe = mustRx(`(?:我是|我們是|我们是|这里是|這裡是)([\p{Han}A-Za-z0-9·&]{3,30}?)的\p{Han}{0,4}?(?:店长|店長|经理|經理|老板|老闆|负责人|負責人|主管|前台|员工|員工|店员|店員|老师|老師|护士|護士|医生|醫生|厨师|廚師|行政|采购|採購)`)
+	// "我是滨江市第二人民医院信息科的": the organisation, then the department.
+	extCoSelfRe = mustRx(`(?:我是|我們是|我们是)([\p{Han}A-Za-z0-9·&]{3,30}?)的(?:[，,。!！;；\s]|$)`)
+	// extCoSelfKind ends the organisations that a bare "我是…的" names
+	// (not "做安防工程的", a trade, or "家具城门店的", a seller).
+	extCoSelfKind = mustRx(`(?:有限公司|公司|集团|集團|医院|醫院|卫生院|衛生院|诊所|診所|学校|學校|小学|小學|中学|中學|大学|大學|学院|學院|幼儿园|幼兒園|培训学校|培訓學校|连锁|連鎖|办事处|辦事處|街道办|街道辦|酒店|宾馆|賓館|事务所|事務所|研究所|协会|協會)$`)
 	// A label naming it: "店名 巷口牛肉面", "所里叫明正律师事务所",
 	// "学校名字：东莞市启明培训学校", "公司：杭州西湖畔精品酒店".
-	extCoNameLabelRe = mustRx(`(?:公司抬头|公司抬頭|发票抬头|發票抬頭|抬头是|抬頭是|公司全称|公司全稱|单位全称|單位全稱|诊所名字|診所名字|诊所名称|診所名稱|医院名字|醫院名字|连锁店名字|連鎖店名字|店名字|店的名字|店名|店铺名|店鋪名|店铺叫|店鋪叫|店叫|门店名|門店名|所里叫|所裡叫|诊所叫|診所叫|医院叫|醫院叫|学校名字|學校名字|学校名称|學校名稱|学校叫|學校叫|单位名称|單位名稱|单位叫|單位叫|公司名称|公司名稱|公司名字|公司叫|企业名称|企業名稱|机构名称|機構名稱|机构叫|機構叫|连锁店名字|連鎖店名字|酒店名|工厂名|工廠名)[ \t]*(?:是|叫|为|為|:)?[ \t]*(?:叫)?[ \t「『“"]*([\p{Han}A-Za-z0-9()·&]{2,30})`)
+	extCoNameLabelRe = mustRx(`(?:开票公司名称|開票公司名稱|开票公司名|開票公司名|开票单位|開票單位|公司抬头|公司抬頭|发票抬头|發票抬頭|抬头是|抬頭是|公司全称|公司全稱|单位全称|單位全稱|诊所名字|診所名字|诊所名称|診所名稱|医院名字|醫院名字|连锁店名字|連鎖店名字|店名字|店的名字|店名|店铺名|店鋪名|店铺叫|店鋪叫|店叫|门店名|門店名|所里叫|所裡叫|诊所叫|診所叫|医院叫|醫院叫|学校名字|學校名字|学校名称|學校名稱|学校叫|學校叫|单位名称|單位名稱|单位叫|單位叫|公司名称|公司名稱|公司名字|公司叫|企业名称|企業名稱|机构名称|機構名稱|机构叫|機構叫|连锁店名字|連鎖店名字|酒店名|工厂名|工廠名)[ \t]*(?:是|叫|为|為|:)?[ \t]*(?:叫)?[ \t「『“"]*([\p{Han}A-Za-z0-9()·&]{2,30})`)
 	// A bare label word needs a colon or a space: "公司：…", "寄到公司 禾豐設計".
 	extCoWordLabelRe = mustRx(`(?:公司|单位|單位|机构|機構|学校|學校|门店|門店|酒店|店铺|店鋪)(?:[ \t]*:[ \t]*|[ \t]+)([\p{Han}A-Za-z0-9()·&]{2,30})`)
 	extCoLabelRe     = mustRx(`(?i)\bcompany(?:\s+name)?\s*:\s*([^,;。!?\n]{2,60})`)
 	extCoEnRe        = mustRx(`((?:[A-Z][A-Za-z0-9&'-]*[ \t]+){0,4}[A-Z][A-Za-z0-9&'-]*),?[ \t]+(Co\.?,?[ \t]*Ltd\.?|Co\.?,?[ \t]*Limited|Corporation|Corp\.?|Incorporated|Inc\.?|Ltd\.?|LLC|GmbH|Limited|Company|Group|PLC|AG|Pty\.?[ \t]*Ltd\.?|Technologies|Electronics|Co\.)`)
 	extCoWorkRe      = mustRx(`\b(?:work|working|I'm|I am)[ \t]+(?:at|for)[ \t]+([A-Z][A-Za-z0-9&'-]*(?:[ \t]+[A-Z][A-Za-z0-9&'-]*){0,3})`)
+	extCoNearEnRe    = mustRx(`(?:\b(?:from|for|at|with)|[a-z],|—|–|-)[ \t]+((?:[A-Z][\w'&-]*[ \t]+){0,3}[A-Z][\w'&-]*)`)
 	// Businesses named by what they are: "Golden Lotus Seafood Restaurant",
 	// "Cole & Partners Architects", "Sabai Sabai Hostel".
 	extCoVenueEnRe = mustRx(`\b((?:(?:[A-Z][\pL\d'.-]*|&)[ \t]+){1,5}(?:Restaurant|Hotel|Resort|Hostel|Inn|Cafe|Café|Coffee|Bakery|Clinic|Clinics|Hospital|Surgery|Dental|Physio|Pharmacy|School|College|University|Academy|Nursery|Kindergarten|Studio|Studios|Architects|Accountants|Solicitors|Lawyers|Solutions|Fulfilment|Fulfillment|Logistics|Salon|Gym|Fitness|Bar|Pub|Room|Store|Shop|Supermarket|Market|Centre|Center|Institute|Agency|Partners|Associates|Consulting|Kitchen|Diner|Canteen|Factory|Brewery|Bistro|Pizzeria|Boutique|Florist|Printers))(?:[^\pL\pN]|$)`)
@@ -30,7 +36,7 @@ var (
 	extCoStopRunes = "是在的们們我你他她给給找从從向对對帮幫让讓这這那贵貴该該此家个個买買到被把由和跟叫为為于於本去来來全整候时時打要("
 	// Words before 公司 that make it a kind of company, not a name:
 	// "快递公司", "装修公司", "燃气公司", "百货公司".
-	extCoNotNames = map[string]bool{"快递": true, "快遞": true, "物流": true, "保险": true, "保險": true,
+	extCoNotNames = map[string]bool{"开票": true, "開票": true, "快递": true, "快遞": true, "物流": true, "保险": true, "保險": true,
 		"电力": true, "電力": true, "供电": true, "供電": true, "燃气": true, "燃氣": true, "自来水": true,
 		"自來水": true, "售后": true, "售後": true, "分": true, "总": true, "總": true, "子": true, "母": true,
 		"上市": true, "大": true, "小": true, "新": true, "老": true, "原": true, "合作": true, "外包": true,
@@ -136,6 +142,11 @@ func extFindCompanyIn(s string) string {
 			consider(idx[2], idx[2]+len(v), v)
 		}
 	}
+	for _, idx := range extCoSelfRe.FindAllStringSubmatchIndex(s, -1) {
+		if v := extOrgPrefix(s[idx[2]:idx[3]]); v != "" && extCoSelfKind.MatchString(v) && !strings.HasPrefix(v, "做") {
+			consider(idx[2], idx[2]+len(v), v)
+		}
+	}
 	for _, idx := range extCoParenRe.FindAllStringSubmatchIndex(s, -1) {
 		consider(idx[2], idx[3], s[idx[2]:idx[3]])
 	}
@@ -195,6 +206,19 @@ func extFindCompanyIn(s string) string {
 	if best == nil {
 		if m := extCoWorkRe.FindStringSubmatchIndex(s); m != nil {
 			consider(m[2], m[3], s[m[2]:m[3]])
+		}
+	}
+	// "for Liffey Lettings", "Dean from Brightwire Electrical", "Nick
+	// Pappas, NP Plumbing": a name with a trade word after a preposition
+	// or beside the person's name; not the shop it was bought from.
+	if best == nil {
+		for _, m := range extCoNearEnRe.FindAllStringSubmatchIndex(s, -1) {
+			v := strings.TrimRight(s[m[2]:m[3]], ".")
+			if !extEnOrgLike(v) || extPurchaseCue.MatchString(s[max(0, m[0]-40):m[0]]) {
+				continue
+			}
+			consider(m[2], m[2]+len(v), v)
+			break
 		}
 	}
 	// Businesses named by what they are. Only when nothing better was
@@ -329,7 +353,7 @@ func extCoLine(s string) string {
 // extOrgSuffixRe ends the names of organisations that are not companies by
 // name: practices, clinics, schools, shops, workshops ("明正律师事务所",
 // "仁和口腔门诊部", "阳光宝贝幼儿园", "川味小馆", "立等快印").
-var extOrgSuffixRe = mustRx(`(?:有限公司|公司|集团|集團|事务所|事務所|律所|诊所|診所|门诊部|門診部|门诊|門診|医院|醫院|卫生院|衛生院|服务站|服務站|卫生站|衛生站|学校|學校|小学|小學|中学|中學|大学|大學|学院|學院|幼儿园|幼兒園|托儿所|托兒所|补习班|補習班|培训学校|培訓學校|培训中心|培訓中心|教育|编程|編程|酒店|宾馆|賓館|旅馆|旅館|民宿|饭店|飯店|餐厅|餐廳|餐馆|餐館|小馆|小館|面馆|麵館|食堂|分店|门店|門店|商店|超市|便利店|商行|工作室|中心|工厂|工廠|制衣厂|製衣廠|厂|廠|设计|設計|科技|实业|實業|贸易|貿易|机构|機構|协会|協會|药房|藥房|药店|藥店|快印|图文|圖文|口腔|健身|烘焙|咖啡|茶饮|茶飲|早点|早點|早餐店|火锅|火鍋|坊|小站|书店|書店|花店|水果店|奶茶店|甜品店|蛋糕店|面包店|麵包店|便利商店|五金|印刷|物业|物業|车行|車行|幼教|早教|画室|畫室|琴行|店|连锁|連鎖|小厨|小廚|菜馆|菜館|酒家|酒楼|酒樓|大排档|大排檔|烧烤|燒烤|食府|茶楼|茶樓|茶餐厅|茶餐廳|实业|實業|电子|電子|电器|電器|商贸|商貿|制造|製造|工程|建设|建設|设备|設備|机械|機械|精密|控股|网络|網絡|传媒|傳媒|服务|服務|研究所|食品|塑业|塑業|建材|家具|傢俱|纺织|紡織|服饰|服飾|物流|汽修|电气|電氣|材料|化工|医疗|醫療|药业|藥業|广告|廣告|文化|影视|影視|包装|包裝)$`)
+var extOrgSuffixRe = mustRx(`(?:有限公司|公司|集团|集團|事务所|事務所|律所|诊所|診所|门诊部|門診部|门诊|門診|医院|醫院|卫生院|衛生院|服务站|服務站|卫生站|衛生站|学校|學校|小学|小學|中学|中學|大学|大學|学院|學院|幼儿园|幼兒園|托儿所|托兒所|补习班|補習班|培训学校|培訓學校|培训中心|培訓中心|教育|编程|編程|酒店|宾馆|賓館|旅馆|旅館|民宿|饭店|飯店|餐厅|餐廳|餐馆|餐館|小馆|小館|面馆|麵館|食堂|分店|门店|門店|商店|超市|便利店|商行|工作室|中心|工厂|工廠|制衣厂|製衣廠|厂|廠|设计|設計|科技|实业|實業|贸易|貿易|机构|機構|协会|協會|药房|藥房|药店|藥店|快印|图文|圖文|口腔|健身|烘焙|咖啡|茶饮|茶飲|早点|早點|早餐店|火锅|火鍋|坊|小站|书店|書店|花店|水果店|奶茶店|甜品店|蛋糕店|面包店|麵包店|便利商店|五金|印刷|物业|物業|车行|車行|幼教|早教|画室|畫室|琴行|店|连锁|連鎖|小厨|小廚|菜馆|菜館|酒家|酒楼|酒樓|大排档|大排檔|烧烤|燒烤|食府|茶楼|茶樓|茶餐厅|茶餐廳|实业|實業|电子|電子|电器|電器|商贸|商貿|制造|製造|工程|建设|建設|设备|設備|机械|機械|精密|控股|网络|網絡|传媒|傳媒|服务|服務|研究所|食品|塑业|塑業|建材|家具|傢俱|纺织|紡織|服饰|服飾|物流|汽修|电气|電氣|材料|化工|医疗|醫療|药业|藥業|广告|廣告|文化|影视|影視|包装|包裝|影印|影印店|水电行|水電行|电器行|電器行|机车行|機車行|奶茶|鸡蛋糕|雞蛋糕|办事处|辦事處|街道办|街道辦|居委会|居委會|村委会|村委會|管委会|管委會)$`)
 
 // extOrgLike reports whether a Chinese token names an organisation.
 func extOrgLike(tok string) bool {
@@ -350,7 +374,7 @@ var extEnSmallWords = map[string]bool{"&": true, "of": true, "and": true, "the":
 var extSellerShop = mustRx(`(?:旗舰|旗艦|官方|专卖|專賣|实体|實體|网|網|直营|直營|体验|體驗|自营|自營|授权|授權|线下|線下)店$`)
 
 // extEnOrgWords are the words that make an English name an organisation's.
-var extEnOrgWords = mustRx(`(?:^|[^\pL\pN])(?:Ltd|Limited|Inc|LLC|LLP|GmbH|mbH|AG|Pvt|PLC|Pty|Co|Corp|Corporation|Company|Group|Restaurant|Hotel|Resort|Hostel|Inn|Cafe|Café|Coffee|Bakery|Clinic|Clinics|Hospital|Surgery|Dental|Physio|Pharmacy|School|College|University|Academy|Nursery|Kindergarten|Studio|Studios|Architects|Accountants|Solicitors|Lawyers|Solutions|Services|Fulfilment|Fulfillment|Logistics|Trading|Enterprises|Industries|Technologies|Systems|Labs|Salon|Gym|Fitness|Bar|Pub|Tap Room|Taproom|Store|Shop|Market|Supermarket|Centre|Center|Institute|Agency|Partners|Associates|Consulting|Kitchen|Diner|Canteen|Foods|Motors|Garage|Farm|Printers|Print|PrintHaus|Seafood|Brewery|Bistro|Pizzeria|Boutique|Florist|Physiotherapy|Veterinary|Medical|Healthcare|Practice|Properties|Property|Lettings|Realty|Construction|Builders|Electrical|Plumbing|Appliances|Electronics|Supplies|Retail|Foundation|Council|Photography|Catering|Laundry|Spa|Tuition|Guesthouse|Motel|Lodge|Hardware|Furniture|Interiors)(?:[^\pL\pN]|$)`)
+var extEnOrgWords = mustRx(`(?:^|[^\pL\pN])(?:Ltd|Limited|Inc|LLC|LLP|GmbH|mbH|AG|Pvt|PLC|Pty|Co|Corp|Corporation|Company|Group|Restaurant|Hotel|Resort|Hostel|Inn|Cafe|Café|Coffee|Bakery|Clinic|Clinics|Hospital|Surgery|Dental|Physio|Pharmacy|School|College|University|Academy|Nursery|Kindergarten|Studio|Studios|Architects|Accountants|Solicitors|Lawyers|Solutions|Services|Fulfilment|Fulfillment|Logistics|Trading|Enterprises|Industries|Technologies|Systems|Labs|Salon|Gym|Fitness|Bar|Pub|Tap Room|Taproom|Store|Shop|Market|Supermarket|Centre|Center|Institute|Agency|Partners|Associates|Consulting|Kitchen|Diner|Canteen|Foods|Motors|Garage|Farm|Printers|Print|PrintHaus|Seafood|Brewery|Bistro|Pizzeria|Boutique|Florist|Physiotherapy|Veterinary|Medical|Healthcare|Practice|Properties|Property|Lettings|Realty|Construction|Builders|Electrical|Plumbing|Appliances|Electronics|Supplies|Retail|Foundation|Council|Photography|Catering|Laundry|Spa|Tuition|Guesthouse|Motel|Lodge|Hardware|Furniture|Interiors|Carpentry|Joinery|Lets|Tacos|Kopi|Kedai|Roofing|Painting|Cleaning|Removals|Landscaping|Repairs|Autos|Dental|Optical|Opticians|Tailors|Barbers|Bakehouse|Deli|Creamery|Noodle|Noodles|Sushi|Grill|Takeaway|Cafe|Warung|Toko|Sdn Bhd|Bhd|Pte)(?:[^\pL\pN]|$)`)
 
 // extEnOrgLike reports whether a line of English names an organisation:
 // capitalised words with one of extEnOrgWords, no digits (an address).

@@ -239,6 +239,20 @@ func TestExtractCompanyPeople(t *testing.T) {
 	t.Parallel()
 	runExtract(t, cases.FieldCompany, []struct{ text, want string }{
 		{"我们是安和中医诊所，理疗仪开不了机", "安和中医诊所"},
+		// The organisation before the department; not a trade or a seller.
+		{"您好，我是滨江市第二人民医院信息科的。我们检验科采购了12台", "滨江市第二人民医院"},
+		{"你好，我是果乐多鲜果连锁华东区的区域经理", "果乐多鲜果连锁"},
+		{"我是做安防工程的，电话 13677001122", ""},
+		{"你好 我是家具城门店的 替一个客户报修", ""},
+		{"鲍佳琪 18668012209，开票公司名：杭州云栖数智科技有限公司", "杭州云栖数智科技有限公司"},
+		// A shop named beside the phone number.
+		{"手機 0987-220-391 , 阿德水電行 我姓王", "阿德水電行"},
+		{"文大影印 02-2861-7045 找小柯", "文大影印"},
+		// English: for, from, or beside the person's name.
+		{"I manage a block of 12 apartments in Drumcondra for Liffey Lettings. We fitted it", "Liffey Lettings"},
+		{"Best contact is me, 0438 771 206. Dean from Brightwire Electrical.", "Brightwire Electrical"},
+		{"contact me on 0427 090 311. Nick Pappas, NP Plumbing", "NP Plumbing"},
+		{"I bought it from the Harvey Appliances Store last year", ""},
 		{"我们律所的碎纸机坏了，所里叫德信律师事务所", "德信律师事务所"},
 		{"这里是向阳小学后勤处", "向阳小学"},
 		{"我这边是小星星幼儿园", "小星星幼儿园"},
