@@ -455,8 +455,8 @@ var dtRules = []dtRule{
 		words: []string{"早上", "早晨", "清晨", "上午", "中午", "下午", "傍晚", "晚上", "一大早"},
 		guard: func(s string, start, end int) bool {
 			r, _ := utf8.DecodeLastRuneInString(s[:start])
-			if strings.ContainsRune("每天明后後个個一那周週期礼禮拜昨今前这這当當整半些到", r) {
-				return false
+			if strings.ContainsRune("每天明后後个個一那周週期礼禮拜昨今前这這当當整半些到日二三四五六末号號", r) {
+				return false // 上周日晚上, 5号晚上: that day's evening
 			}
 			n, _ := utf8.DecodeRuneInString(s[end:])
 			return !strings.ContainsRune("好前比方可能有都", n)
@@ -474,6 +474,11 @@ var dtRules = []dtRule{
 			m := s[start:end]
 			r, _ := utf8.DecodeLastRuneInString(s[:start])
 			if strings.ContainsRune("差有一点點0123456789.", r) {
+				return false
+			}
+			// A weekday or a date right before ("上周日晚上十点多", "5号晚上8点")
+			// owns the time: it is no moment today.
+			if strings.ContainsRune("日二三四五六末号號天期拜", r) && !strings.ContainsAny(m[:min(len(m), 3)], "昨今前明") {
 				return false
 			}
 			if strings.HasPrefix(s[end:], "前") || strings.HasPrefix(s[end:], "之前") || strings.HasPrefix(s[end:], "以前") {

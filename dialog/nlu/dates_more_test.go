@@ -197,3 +197,18 @@ func TestRoughPurchaseTimes(t *testing.T) {
 		}
 	}
 }
+
+// A time of day after a weekday or a date belongs to that day, not today.
+func TestTimeOfDayAfterWeekday(t *testing.T) {
+	t.Parallel()
+	x := testExtractor(t)
+	now := time.Date(2026, 7, 24, 14, 50, 0, 0, time.FixedZone("CST", 8*3600)) // a Friday
+	for _, s := range []string{"上周日晚上十点多突然就不凉了", "上周日晚上突然就不凉了", "上周日突然就不凉了"} {
+		if got := x.Extract(s, now)[cases.FieldOccurredAt]; got != "2026-07-19" {
+			t.Errorf("Extract(%q) occurred_at = %q, want 2026-07-19", s, got)
+		}
+	}
+	if got := x.Extract("昨天晚上十点多突然坏了", now)[cases.FieldOccurredAt]; got != "2026-07-23" {
+		t.Errorf("yesterday evening = %q", got)
+	}
+}
