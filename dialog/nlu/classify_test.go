@@ -81,3 +81,28 @@ func TestClassifyScope(t *testing.T) {
 		}
 	}
 }
+
+// Hazards, batches and stopped businesses told through what happened, from
+// writers the rules were not written against.
+func TestClassifyPlainWords(t *testing.T) {
+	t.Parallel()
+	c := testClassifier(t)
+	for _, tc := range []struct {
+		text string
+		pr   cases.Priority
+	}{
+		{"my charging stand got so hot it's gone soft and misshapen on one side", cases.P1},
+		{"爷爷说浇地的时候手碰到出水管子麻了一下", cases.P1},
+		{"上礼拜进了十把电锤 今天已经四把打不动了", cases.P1},
+		{"行动电源整个膨起来，外壳已经裂开一条缝", cases.P1},
+		{"我们淘宝店今天三百多单压着 面单打不出来", cases.P1},
+		{"A colleague forwarded an article claiming these power banks have been catching fire. Mine is absolutely fine.", cases.P3},
+		{"宿管天天说违规电器容易着火 这个功率多少", cases.P3},
+		{"热水器不热，漏电那些应该没有，就是不热", cases.P2},
+	} {
+		got := c.Classify([]string{tc.text}, map[cases.FieldKey]string{})
+		if got.Priority != tc.pr && !(tc.pr == cases.P2 && got.Category == "") {
+			t.Errorf("%q: %s %v ignored %v, want %s", tc.text, got.Priority, got.Reasons, got.Ignored, tc.pr)
+		}
+	}
+}
