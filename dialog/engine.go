@@ -88,6 +88,8 @@ type step struct {
 	// asideNote: the customer's own question came with an answer; the next
 	// question says it will be answered.
 	asideNote bool
+	// in is the message as interpreted, which reclassify may reuse.
+	in *nlu.Interpretation
 }
 
 // Step advances the conversation by one event. It never fails: anything it

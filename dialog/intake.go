@@ -37,8 +37,9 @@ func askRank(k cases.FieldKey) int {
 
 // interpret reads text in the context of the open question.
 func (s *step) interpret(text string) *nlu.Interpretation {
-	return s.e.nlu.Interpret(text, nlu.Context{Asking: s.st.Asking, AskingAll: s.st.AskingAll, Now: s.now, Lang: s.st.Lang,
+	s.in = s.e.nlu.Interpret(text, nlu.Context{Asking: s.st.Asking, AskingAll: s.st.AskingAll, Now: s.now, Lang: s.st.Lang,
 		HaveProblem: s.st.Fields[cases.FieldSymptom] != ""})
+	return s.in
 }
 
 // collect handles a message while fields are being collected.
@@ -360,7 +361,7 @@ func hasHan(s string) bool {
 // category the customer picked is kept, but priority is always recomputed:
 // a later "it's smoking now" must raise it.
 func (s *step) reclassify() {
-	c := s.e.cls.Classify(s.st.Texts, s.st.Fields)
+	c := s.e.cls.ClassifyAfter(s.in, s.st.Texts, s.st.Fields)
 	if s.st.CategoryChosen && s.st.Category != "" && c.Category != s.st.Category {
 		chosen := s.st.Category
 		if rule := s.e.cfg.Rules.Category(chosen); rule != nil && c.Priority != cases.P1 && rule.DefaultPriority != "" {

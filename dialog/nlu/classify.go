@@ -20,6 +20,7 @@ type Classifier struct {
 	rules    *cases.Rules
 	lex      *Lexicon
 	patterns []taggedPattern
+	cues     *setCues // of the patterns
 	model    *Model
 }
 
@@ -107,6 +108,11 @@ func NewClassifier(rules *cases.Rules, model *Model) (*Classifier, error) {
 			}
 		}
 	}
+	sets := make([]*wordSet, len(c.patterns))
+	for i, p := range c.patterns {
+		sets[i] = p.re
+	}
+	c.cues = newSetCues(sets)
 	return c, nil
 }
 
@@ -169,7 +175,11 @@ func (c *Classifier) analyseLower(lower string) *analysis {
 			}
 		}
 	}
-	for _, p := range c.patterns {
+	may := c.cues.may(lower) // most patterns are not looked for at all
+	for i, p := range c.patterns {
+		if !mayMatch(may, i) {
+			continue
+		}
 		for _, loc := range p.re.FindAllStringIndex(lower, -1) {
 			hits = append(hits, Hit{Start: loc[0], End: loc[1], Word: lower[loc[0]:loc[1]], Tags: []Tag{p.tag}})
 		}
@@ -249,8 +259,25 @@ func (a *analysis) outOfScope(h Hit) bool {
 // Classify classifies everything the customer said about the problem
 // (texts, oldest first) with the case fields known so far.
 func (c *Classifier) Classify(texts []string, fields map[cases.FieldKey]string) Classification {
-	t := NewText(strings.Join(texts, "\n"))
-	a := c.analyse(t)
+	return c.classify(c.analyse(NewText(strings.Join(texts, "\n"))), fields)
+}
+
+// ClassifyAfter is Classify where the texts may be just the message in
+// was read from (the first message of a conversation): its evidence was
+// found while interpreting it and is not looked for again.
+func (c *Classifier) ClassifyAfter(in *Interpretation, texts []string, fields map[cases.FieldKey]string) Classification {
+	joined := strings.Join(texts, "\n")
+	if in == nil || in.an == nil || in.cls != c || in.Text.Trad || joined != in.Text.Orig {
+		return c.Classify(texts, fields)
+	}
+	// Without Traditional characters the text is analysed in its folded
+	// form both ways. The copy keeps in's analysis as it was.
+	a := *in.an
+	return c.classify(&a, fields)
+}
+
+// classify is Classify on the evidence found in the texts.
+func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Classification {
 	res := Classification{Scores: map[cases.Category]float64{}, Ignored: a.ignored}
 
 	var probs []float64

@@ -821,11 +821,10 @@ func dtFind(text string, now time.Time, loc *time.Location) []dtMention {
 	}
 	n := now.In(loc)
 	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
-	var lower string
-	var digits int8
+	var cues dtCueState
 	var all []dtMention
-	for _, r := range dtRules {
-		if !dtRuleMayMatch(r, text, &lower, &digits) {
+	for k, r := range dtRules {
+		if !dtRuleMayMatch(k, r, text, &cues) {
 			continue
 		}
 		var found [][]int
@@ -876,24 +875,36 @@ func dtFind(text string, now time.Time, loc *time.Location) []dtMention {
 	return dtAnchorYears(text, dtAnchorDays(text, out), today)
 }
 
-// dtRuleMayMatch is the cheap prefilter: a rule whose runes and words are
-// all absent from text cannot match, nor a rule of digits on text where no
-// number touches a date sign. lower and digits are filled on first need.
-func dtRuleMayMatch(r dtRule, text string, lower *string, digits *int8) bool {
+// dtRuleMayMatch is the cheap prefilter: a rule (the k-th) whose runes
+// and words are all absent from text cannot match, nor a rule of digits on
+// text where no number touches a date sign. cues is filled on first need.
+func dtRuleMayMatch(k int, r dtRule, text string, cues *dtCueState) bool {
 	if r.digits {
-		if *digits == 0 {
-			*digits = -1
+		if cues.digits == 0 {
+			cues.digits = -1
 			if dtDigitDateish(text) {
-				*digits = 1
+				cues.digits = 1
 			}
 		}
-		if *digits < 0 {
+		if cues.digits < 0 {
 			return false
 		}
 	}
 	if r.runes == "" && len(r.words) == 0 {
 		return true
 	}
+	if !cues.done {
+		cues.find(text)
+	}
+	if cues.slow {
+		return dtRuleMayMatchSlow(r, text, &cues.lower)
+	}
+	return cues.rules&(1<<k) != 0
+}
+
+// dtRuleMayMatchSlow is dtRuleMayMatch read rule by rule, for text that
+// lower-cases beyond ASCII.
+func dtRuleMayMatchSlow(r dtRule, text string, lower *string) bool {
 	if r.runes != "" && strings.ContainsAny(text, r.runes) {
 		return true
 	}
@@ -910,6 +921,59 @@ func dtRuleMayMatch(r dtRule, text string, lower *string, digits *int8) bool {
 	}
 	return false
 }
+
+// dtCueState is what the prefilter learnt of one text.
+type dtCueState struct {
+	digits int8 // 0 unknown, 1 a number touches a date sign, -1 none
+	done   bool
+	// rules has bit k set when the k-th rule's runes or words are in the
+	// text; slow says the text lower-cases beyond ASCII (or is not UTF-8),
+	// and the rules are then read one by one on lower.
+	rules uint64
+	slow  bool
+	lower string
+}
+
+// find reads text once for the runes and words of every rule: what
+// strings.ContainsAny and strings.Contains on strings.ToLower(text) would
+// say rule by rule, when lower-casing text only changes ASCII letters.
+func (c *dtCueState) find(text string) {
+	c.done = true
+	if !utf8.ValidString(text) {
+		c.slow = true
+		return
+	}
+	for _, r := range text {
+		if r >= utf8.RuneSelf && unicode.ToLower(r) != r {
+			c.slow = true
+			return
+		}
+		c.rules |= dtCues.runes[r]
+	}
+	c.rules |= dtCues.words.find(text)
+}
+
+// dtCues indexes the runes and words of dtRules by rule.
+var dtCues = func() (c struct {
+	runes map[rune]uint64
+	words cueTrie
+}) {
+	if len(dtRules) > 64 {
+		panic("nlu: more date rules than the prefilter's mask holds")
+	}
+	c.runes = map[rune]uint64{}
+	for k, r := range dtRules {
+		for _, x := range r.runes {
+			c.runes[x] |= 1 << k
+		}
+		for _, w := range r.words {
+			if w == asciiLower(w) { // lower-cased text never holds another
+				c.words.add(w, k)
+			}
+		}
+	}
+	return c
+}()
 
 // dtAnchorGap is what may stand between a month and the day that follows it.
 var dtAnchorGap = mustRx(`(?i)^[\s,，、(（:：]*(?:the\s+|on\s+the\s+|on\s+|的)?$`)

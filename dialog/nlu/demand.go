@@ -94,6 +94,15 @@ var extDemandWords = []extDemandWord{
 		`\bhow do i\b|\bhow to\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},
 }
 
+// extDemandCues rules out, in one pass, the demands a text has no cue of.
+var extDemandCues = func() *setCues {
+	sets := make([]*wordSet, len(extDemandWords))
+	for i, w := range extDemandWords {
+		sets[i] = w.re
+	}
+	return newSetCues(sets)
+}()
+
 var (
 	extDemandLead  = mustRx(`^(?:` + extDemandLeadWords + `)+`)
 	extDemandNegZh = mustRx(`(?:不想|不要|不用|不需要|不打算|不必|别|別|不是要|不是想|无需|無需|不考虑|不考慮|不接受|而不是|不愿意|不願意|不愿|不願|不想要|没必要|沒必要|不能|不可以|不给|不給|不肯|唔使|唔駛|唔要|唔想|没|沒|不)\s*(?:要|想|去|再|申请|申請|做|进行|進行|办理|辦理|给我|給我|给|給|帮我|幫我|让我|讓我|让|讓)?\s*$`)
@@ -170,7 +179,11 @@ func ParseDemand(text string) (cases.Demand, bool) {
 	s := extNormalize(text)
 	var hits []extDemandHit
 	consult := false
+	may := extDemandCues.may(s)
 	for rank, w := range extDemandWords {
+		if !mayMatch(may, rank) {
+			continue
+		}
 		for _, idx := range w.re.FindAllStringIndex(s, -1) {
 			d, ok := extDemandAt(s, idx[0], idx[1], w.demand)
 			switch {

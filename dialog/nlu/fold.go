@@ -18,32 +18,39 @@ import (
 // form. It is derived once from OpenCC's character table: converting every
 // ideograph on its own gives the rune-for-rune mapping (phrase conversions
 // that change the length are applied separately, for classification only).
-var t2s = sync.OnceValue(func() map[rune]rune {
+var t2s = sync.OnceValue(func() *hanTable {
+	m := new(hanTable)
 	cc, err := opencc.New("t2s")
 	if err != nil {
-		return map[rune]rune{}
+		return m
 	}
 	var b strings.Builder
-	for r := rune(0x3400); r <= 0x9FFF; r++ {
+	for r := rune(hanFirst); r <= hanLast; r++ {
 		b.WriteRune(r)
 		b.WriteByte('\n')
 	}
 	out, err := cc.Convert(b.String())
 	if err != nil {
-		return map[rune]rune{}
+		return m
 	}
 	in, conv := []rune(b.String()), []rune(out)
-	m := make(map[rune]rune, 4096)
 	if len(in) != len(conv) {
 		return m // a phrase spanned the separators: never seen, but never misalign
 	}
 	for i := 0; i < len(in); i += 2 {
 		if conv[i] != in[i] {
-			m[in[i]] = conv[i]
+			m[in[i]-hanFirst] = conv[i]
 		}
 	}
 	return m
 })
+
+// The ideographs t2s covers.
+const hanFirst, hanLast = 0x3400, 0x9FFF
+
+// hanTable holds, for each ideograph r, its Simplified form at r-hanFirst
+// (0: r is its own): an array lookup, where a map cost most of folding.
+type hanTable [hanLast - hanFirst + 1]rune
 
 // tw2s converts Taiwan and Hong Kong wording to mainland wording (軟體 →
 // 软件, 滑鼠 → 鼠标) for the classifier, where lengths may change.
@@ -59,7 +66,7 @@ var tw2s = sync.OnceValue(func() *opencc.OpenCC {
 // ideographic and no-break spaces to a space, curly quotes to straight ones,
 // Traditional to Simplified, ASCII letters to lower case. Zero-width
 // characters become spaces so that positions stay aligned.
-func foldRune(r rune, m map[rune]rune) rune {
+func foldRune(r rune, m *hanTable) rune {
 	switch {
 	case r >= 0xFF01 && r <= 0xFF5E:
 		r -= 0xFEE0
@@ -71,8 +78,8 @@ func foldRune(r rune, m map[rune]rune) rune {
 		return '"'
 	case r == '\u3002' || r == '\uFF61':
 		return '。'
-	case r >= 0x3400 && r <= 0x9FFF:
-		if s, ok := m[r]; ok {
+	case r >= hanFirst && r <= hanLast:
+		if s := m[r-hanFirst]; s != 0 {
 			return s
 		}
 		return r
@@ -138,8 +145,18 @@ func (t Text) OrigSpan(start, end int) string {
 	return t.Orig[t.normToOrig[start]:t.normToOrig[end]]
 }
 
-// Fold returns the folded, lower-cased form of s (for comparisons).
-func Fold(s string) string { return NewText(s).Lower }
+// Fold returns the folded, lower-cased form of s (for comparisons): the
+// Lower of NewText(s), without the rest.
+func Fold(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	m := t2s()
+	var lower strings.Builder
+	lower.Grow(len(s))
+	for _, r := range s {
+		lower.WriteRune(foldRune(r, m))
+	}
+	return lower.String()
+}
 
 // Mainland returns s with Taiwan and Hong Kong wording converted to
 // mainland Simplified wording, for the classifier; text without

@@ -10,60 +10,59 @@ package nlu
 // models are short codes, often with a series word or a suffix ("Pro").
 
 import (
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
 
 var (
-	extShippingTail     = regexp.MustCompile(`(?i)(?:快递|快遞|物流|运|運|顺丰|順豐|tracking|shipping)\s*$`)
-	extOrderMention     = regexp.MustCompile(`(?i)订单|訂單|单号|單號|\border|购买凭证|購買憑證`)
-	extLongDigits       = regexp.MustCompile(`\d{12,20}`)
-	extHasDigit         = regexp.MustCompile(`\d`)
-	extHasLetter        = regexp.MustCompile(`[A-Za-z]`)
-	extModelPrefixRe    = regexp.MustCompile(`^[A-Za-z]+`)
-	extErrorCodeRe      = regexp.MustCompile(`^[A-Za-z]-?\d{1,3}$`)
-	extModelKeywordTail = regexp.MustCompile(`(?i)(?:型号|型號|机型|機型|\bmodel)[^,;。!?]{0,8}$`)
+	extShippingTail     = mustRxExact(`(?i)(?:快递|快遞|物流|运|運|顺丰|順豐|tracking|shipping)\s*$`)
+	extOrderMention     = mustRxExact(`(?i)订单|訂單|单号|單號|\border|购买凭证|購買憑證`)
+	extLongDigits       = mustRxExact(`\d{12,20}`)
+	extHasDigit         = mustRxExact(`\d`)
+	extHasLetter        = mustRxExact(`[A-Za-z]`)
+	extModelPrefixRe    = mustRxExact(`^[A-Za-z]+`)
+	extErrorCodeRe      = mustRxExact(`^[A-Za-z]-?\d{1,3}$`)
+	extModelKeywordTail = mustRxExact(`(?i)(?:型号|型號|机型|機型|\bmodel)[^,;。!?]{0,8}$`)
 
 	// Cues a few words ahead of an identifier; the proof cues are words
 	// (extProofCueHan, extLastProofCue).
-	extModelCueRe = regexp.MustCompile(`(?i)型号|型號|机型|機型|\bmodel\b(?:\s*(?:no\b\.?|number|#))?`)
-	extBatchCueRe = regexp.MustCompile(`(?i)批次|批号|批號|\bbatch\b(?:\s*(?:no\b\.?|number|code|#))?|\blot\s*(?:no\b\.?|number|#)`)
+	extModelCueRe = mustRxExact(`(?i)型号|型號|机型|機型|\bmodel\b(?:\s*(?:no\b\.?|number|#))?`)
+	extBatchCueRe = mustRxExact(`(?i)批次|批号|批號|\bbatch\b(?:\s*(?:no\b\.?|number|code|#))?|\blot\s*(?:no\b\.?|number|#)`)
 	// Words between a cue and its value that say it is about something
 	// else: another kind of identifier, or a contact.
-	extOtherCueRe  = regexp.MustCompile(`(?i)电话|電話|手机|手機|邮箱|郵箱|快递|快遞|物流|运单|運單|序列号|序列號|\bphone|\bmobile|\btel\b|\bemail|tracking|\bserial|统编|統編|税号|稅號|\bvat\b|\bgst\b|\btax\b`)
-	extConnectorRe = regexp.MustCompile(`^` + extIDConnector + `$`)
+	extOtherCueRe  = mustRxExact(`(?i)电话|電話|手机|手機|邮箱|郵箱|快递|快遞|物流|运单|運單|序列号|序列號|\bphone|\bmobile|\btel\b|\bemail|tracking|\bserial|统编|統編|税号|稅號|\bvat\b|\bgst\b|\btax\b`)
+	extConnectorRe = mustRxExact(`^` + extIDConnector + `$`)
 
 	// Before a token: it is a fault code on the display or a serial number,
 	// not the model ("报错 SC542", "serial number ATP3-77K21094").
-	extNotModelCtx = regexp.MustCompile(`(?i)(?:报错|報錯|错误码|錯誤碼|故障码|故障碼|错误|錯誤|代码|代碼|显示|顯示|提示|跳出|` +
+	extNotModelCtx = mustRxExact(`(?i)(?:报错|報錯|错误码|錯誤碼|故障码|故障碼|错误|錯誤|代码|代碼|显示|顯示|提示|跳出|` +
 		`\berror(?:\s*code)?|\bcode|\bfault|\bflight|航班|序列号|序列號|序号|序號|串号|串號|\bs/?n|\bserial(?:\s*(?:number|no\.?|#))?|\bimei|条码|條碼|barcode|\bsku)\s*[:#]?\s*$`)
 	// Before a token that looks like an order number: it identifies the
 	// customer, a support ticket or a flight instead.
-	extNotProofCtx = regexp.MustCompile(`(?i)(?:客户编号|客戶編號|客户号|客戶號|会员号|會員號|会员|會員|工单号?|工單號?|` +
+	extNotProofCtx = mustRxExact(`(?i)(?:客户编号|客戶編號|客户号|客戶號|会员号|會員號|会员|會員|工单号?|工單號?|` +
 		`\bticket|\bcase|\bmember(?:ship)?|\bcustomer|\baccount|\bflight|航班)\s*(?:no\.?|number|id|#)?\s*(?:is\s*)?[:#]?\s*$`)
 	// After a model: the customer takes it back ("PB-20K... no wait").
-	extRetractRe = regexp.MustCompile(`(?i)^\s*(?:\.{2,}|…+)?\s*,?\s*(?:no wait|wait|sorry|oops|no,? sorry|i mean|let me check|something)\b`)
+	extRetractRe = mustRxExact(`(?i)^\s*(?:\.{2,}|…+)?\s*,?\s*(?:no wait|wait|sorry|oops|no,? sorry|i mean|let me check|something)\b`)
 	// A British postcode's inward half after the token ("RG4 7HT").
-	extPostcodeTail = regexp.MustCompile(`^ \d[A-Z]{2}\b`)
+	extPostcodeTail = mustRxExact(`^ \d[A-Z]{2}\b`)
 	// Charger ratings, not models ("12V2A").
-	extRatingRe = regexp.MustCompile(`^\d+V\d+(?:\.\d+)?A$`)
+	extRatingRe = mustRxExact(`^\d+V\d+(?:\.\d+)?A$`)
 	// Codes that start with the screen size, 24 to 120 inches ("65E7N",
 	// "55Q8"); "12B3" is a flat.
-	extSizeModelRe = regexp.MustCompile(`^(?:2[4-9]|[3-9]\d|1[01]\d|120)[A-Z]{1,2}\d{1,2}[A-Z]{0,3}$`)
+	extSizeModelRe = mustRxExact(`^(?:2[4-9]|[3-9]\d|1[01]\d|120)[A-Z]{1,2}\d{1,2}[A-Z]{0,3}$`)
 	// "GC-Nova", "SW-Active": a series code and a word; in capitals
 	// ("ST-LITE") only in Chinese text, where English compounds are rare.
-	extDashWordRe    = regexp.MustCompile(`^[A-Z]{2,4}-[A-Z][a-z]{1,9}$`)
-	extDashCapsRe    = regexp.MustCompile(`^[A-Z]{2,4}-[A-Z]{3,8}$`)
-	extCamelRe       = regexp.MustCompile(`^[A-Z][a-z]+[A-Z][A-Za-z]*$`)
-	extSeriesRe      = regexp.MustCompile(`^[A-Za-z][a-z]{2,11}$`)
-	extShortCode     = regexp.MustCompile(`^[A-Za-z]{1,2}\d{1,3}[A-Za-z]?$`)
-	extSizeCodeRe    = regexp.MustCompile(`^\d{2,3}[A-Z]{1,3}\d?$`)
-	extBrandRe       = regexp.MustCompile(`^[A-Z][a-z]{2,11}$`)
-	extCapsLineRe    = regexp.MustCompile(`^(?:QLED|OLED|UHD|LED|LCD|QD|MiniLED|NEO|HD|FHD)$`)
-	extDecimalTailRe = regexp.MustCompile(`^\d{1,2}(?:\.\d)?[A-Z]?$`)
-	extUnitAfter     = regexp.MustCompile(`^\d+(?:\.\d+)?(?:V|A|W|Hz|mAh)$`)
-	extInOrderTo     = regexp.MustCompile(`(?i)^\s+to\b`)
+	extDashWordRe    = mustRxExact(`^[A-Z]{2,4}-[A-Z][a-z]{1,9}$`)
+	extDashCapsRe    = mustRxExact(`^[A-Z]{2,4}-[A-Z]{3,8}$`)
+	extCamelRe       = mustRxExact(`^[A-Z][a-z]+[A-Z][A-Za-z]*$`)
+	extSeriesRe      = mustRxExact(`^[A-Za-z][a-z]{2,11}$`)
+	extShortCode     = mustRxExact(`^[A-Za-z]{1,2}\d{1,3}[A-Za-z]?$`)
+	extSizeCodeRe    = mustRxExact(`^\d{2,3}[A-Z]{1,3}\d?$`)
+	extBrandRe       = mustRxExact(`^[A-Z][a-z]{2,11}$`)
+	extCapsLineRe    = mustRxExact(`^(?:QLED|OLED|UHD|LED|LCD|QD|MiniLED|NEO|HD|FHD)$`)
+	extDecimalTailRe = mustRxExact(`^\d{1,2}(?:\.\d)?[A-Z]?$`)
+	extUnitAfter     = mustRxExact(`^\d+(?:\.\d+)?(?:V|A|W|Hz|mAh)$`)
+	extInOrderTo     = mustRxExact(`(?i)^\s+to\b`)
 )
 
 // extModelStop lists letter prefixes that look like codes but are not models:
@@ -549,7 +548,7 @@ func (x *Extractor) findBatches(s string) []extCand {
 	return extCorrectedIDs(s, out)
 }
 
-var extIDTokenRe = regexp.MustCompile(`[A-Za-z0-9][A-Za-z0-9-]{3,39}`)
+var extIDTokenRe = mustRxExact(`[A-Za-z0-9][A-Za-z0-9-]{3,39}`)
 
 // extCorrectedIDs adds the id-shaped token that follows a negated candidate in
 // the same sentence: "订单号不是JD111111，是JD222222" names the right one

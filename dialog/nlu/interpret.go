@@ -79,6 +79,11 @@ type Interpretation struct {
 	// PurchaseUnsure: with that rough time the customer says they do not
 	// remember more ("去年吧，记不清了"), so the month is not asked for.
 	PurchaseUnsure bool
+
+	// an is the classifier's analysis of Text.Lower by cls, kept for
+	// ClassifyAfter (nil when the message was not analysed).
+	an  *analysis
+	cls *Classifier
 }
 
 // Has reports whether the message does i.
@@ -133,7 +138,8 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 	// What does not answer the open question is kept as more of the
 	// problem; an answer is not (only problem words in it count).
 	answered := ctx.Asking != "" && ctx.Asking != cases.FieldSymptom && in.Values[ctx.Asking].Answer
-	in.Problem, in.Evidence = ip.problem(t, in.Intents, answered, !ctx.HaveProblem, ctx.Now)
+	in.Problem, in.Evidence, in.an = ip.problem(t, in.Intents, answered, !ctx.HaveProblem, ctx.Now)
+	in.cls = ip.c
 	return in
 }
 
@@ -203,8 +209,8 @@ var (
 // contact details and bare demands are dropped. With needEvidence (an
 // answer to another question) only clauses that point to a category count:
 // "12345" answering "phone?" is not a symptom. It also returns the
-// category the kept clauses point to.
-func (ip *Interpreter) problem(t Text, intent Intent, needEvidence, first bool, now time.Time) (string, cases.Category) {
+// category the kept clauses point to, and the analysis of t.Lower.
+func (ip *Interpreter) problem(t Text, intent Intent, needEvidence, first bool, now time.Time) (string, cases.Category, *analysis) {
 	a := ip.c.analyseLower(t.Lower)
 	var keep []string
 	var w [4]float64
@@ -264,7 +270,7 @@ func (ip *Interpreter) problem(t Text, intent Intent, needEvidence, first bool, 
 			best, bw = c, w[i]
 		}
 	}
-	return strings.Join(keep, sep), best
+	return strings.Join(keep, sep), best, a
 }
 
 // clauses splits folded text where clauseSplit would.

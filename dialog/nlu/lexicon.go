@@ -12,6 +12,11 @@ import (
 type Lexicon struct {
 	root *trieNode
 	n    int
+	// first has the first bytes of the words: where a text has another
+	// byte no word starts, and the trie is not asked. A word that starts
+	// with U+FFFD, which a stray byte decodes to, turns this off.
+	first    [256]bool
+	anyFirst bool
 }
 
 type trieNode struct {
@@ -67,6 +72,10 @@ func (l *Lexicon) Add(word string, tag Tag) {
 	if tag.Weight == 0 {
 		tag.Weight = 1
 	}
+	l.first[w[0]] = true
+	if r, _ := utf8.DecodeRuneInString(w); r == utf8.RuneError {
+		l.anyFirst = true
+	}
 	n := l.root
 	for _, r := range w {
 		if n.next == nil {
@@ -100,6 +109,10 @@ func (l *Lexicon) Len() int { return l.n }
 func (l *Lexicon) Scan(lower string) []Hit {
 	var hits []Hit
 	for i := 0; i < len(lower); {
+		if l.skip(lower[i]) {
+			i++
+			continue
+		}
 		end, tags := l.longest(lower, i)
 		if end > i {
 			hits = append(hits, Hit{Start: i, End: end, Word: lower[i:end], Tags: tags})
@@ -117,6 +130,10 @@ func (l *Lexicon) Scan(lower string) []Hit {
 func (l *Lexicon) ScanAll(lower string) []Hit {
 	var hits []Hit
 	for i := 0; i < len(lower); {
+		if l.skip(lower[i]) {
+			i++
+			continue
+		}
 		n := l.root
 		for j := i; j < len(lower); {
 			r, size := utf8.DecodeRuneInString(lower[j:])
@@ -134,6 +151,10 @@ func (l *Lexicon) ScanAll(lower string) []Hit {
 	}
 	return hits
 }
+
+// skip reports whether no word starts at a byte b (no rune either, when
+// b is inside one: the scan then steps a byte).
+func (l *Lexicon) skip(b byte) bool { return !l.first[b] && !l.anyFirst }
 
 func (l *Lexicon) longest(s string, i int) (int, []Tag) {
 	if i > 0 && isWordByte(s[i-1]) && isWordByte(s[i]) {

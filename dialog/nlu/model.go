@@ -80,8 +80,9 @@ func softmax(z []float64) []float64 {
 // features turns folded text into feature names: Chinese character
 // n-grams (1–3) within runs of Han, English words (a final s dropped) and
 // word pairs. Digits and identifiers carry no meaning here and are left out.
+// The n-grams and words are cut out of lower, not built rune by rune.
 func features(lower string) []string {
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(lower))
 	var out []string
 	add := func(f string) {
 		if !seen[f] {
@@ -89,27 +90,29 @@ func features(lower string) []string {
 			out = append(out, f)
 		}
 	}
-	var han []rune
-	flushHan := func() {
-		for i := range han {
-			add(string(han[i : i+1]))
-			if i+2 <= len(han) {
-				add(string(han[i : i+2]))
+	// han holds the offsets of a run of Han runes in lower, and its end.
+	var han []int
+	flushHan := func(end int) {
+		han = append(han, end)
+		for i := 0; i+1 < len(han); i++ {
+			add(lower[han[i]:han[i+1]])
+			if i+2 < len(han) {
+				add(lower[han[i]:han[i+2]])
 			}
-			if i+3 <= len(han) {
-				add(string(han[i : i+3]))
+			if i+3 < len(han) {
+				add(lower[han[i]:han[i+3]])
 			}
 		}
 		han = han[:0]
 	}
 	prev := ""
-	var word []rune
-	flushWord := func() {
-		if len(word) == 0 {
+	word := -1 // start of the word being read, -1 none
+	flushWord := func(end int) {
+		if word < 0 {
 			return
 		}
-		w := string(word)
-		word = word[:0]
+		w := lower[word:end]
+		word = -1
 		if len(w) > 3 {
 			w = strings.TrimSuffix(w, "s")
 		}
@@ -123,26 +126,36 @@ func features(lower string) []string {
 		}
 		prev = w
 	}
-	for _, r := range lower {
+	for i, r := range lower {
 		switch {
 		case unicode.Is(unicode.Han, r):
-			flushWord()
+			flushWord(i)
 			prev = ""
-			han = append(han, r)
+			han = append(han, i)
 		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\''):
-			flushHan()
-			word = append(word, r)
+			if len(han) > 0 {
+				flushHan(i)
+			}
+			if word < 0 {
+				word = i
+			}
 		case r == ' ':
-			flushHan()
-			flushWord()
+			if len(han) > 0 {
+				flushHan(i)
+			}
+			flushWord(i)
 		default:
-			flushHan()
-			flushWord()
+			if len(han) > 0 {
+				flushHan(i)
+			}
+			flushWord(i)
 			prev = ""
 		}
 	}
-	flushHan()
-	flushWord()
+	if len(han) > 0 {
+		flushHan(len(lower))
+	}
+	flushWord(len(lower))
 	return out
 }
 

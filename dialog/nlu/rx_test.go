@@ -82,7 +82,7 @@ func TestRequiredLiterals(t *testing.T) {
 	} {
 		r := mustRx(expr)
 		got := "<none>"
-		if r.pre != nil {
+		if r.pre.set != nil {
 			var lits []string
 			var walk func(n *wsNode, prefix string)
 			walk = func(n *wsNode, prefix string) {
@@ -93,7 +93,7 @@ func TestRequiredLiterals(t *testing.T) {
 					walk(c, prefix+string([]byte{n.keys[i]}))
 				}
 			}
-			walk(r.pre.root, "")
+			walk(r.pre.set.root, "")
 			sort.Strings(lits)
 			got = fmt.Sprint(lits)
 		}

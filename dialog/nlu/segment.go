@@ -39,6 +39,15 @@ func isClauseEnd(r rune) bool {
 // clauseWords end a clause before them (the word itself starts the next).
 var clauseWords = []string{"但是", "可是", "不过", "但", "却", " but ", " and ", " so ", " then ", " because ", " when ", " however ", " although ", " though ", " while "}
 
+// clauseWordFirst has the first bytes of clauseWords: most positions
+// start none, and one lookup says so.
+var clauseWordFirst = func() (t [256]bool) {
+	for _, w := range clauseWords {
+		t[w[0]] = true
+	}
+	return t
+}()
+
 func segment(s string) segments {
 	var sg segments
 	sentStart, clStart := 0, 0
@@ -59,7 +68,7 @@ func segment(s string) segments {
 		case isClauseEnd(r):
 			closeClause(i)
 			clStart = i + size
-		default:
+		case clauseWordFirst[s[i]]:
 			for _, w := range clauseWords {
 				if strings.HasPrefix(s[i:], w) {
 					closeClause(i)

@@ -2,6 +2,8 @@ package nlu
 
 import (
 	"regexp"
+	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -16,11 +18,12 @@ import (
 // Matches are leftmost and, at one position, the longest; they do not
 // overlap. That is what the callers rely on ("修好" before "修").
 type wordSet struct {
-	fold  bool // (?i): literals are matched against ASCII-lowered text
-	root  *wsNode
-	rest  *rx          // branches with no literal start; nil when none
-	first [256]bool    // first bytes of the literals and starts, to skip quickly
-	top   [256]*wsNode // the root's children, by byte
+	fold bool // (?i): literals are matched against ASCII-lowered text
+	root *wsNode
+	rest *rx // branches with no literal start; nil when none
+	// top are the root's children by byte, for upper-case ASCII too when
+	// the set folds: most bytes of a text start no word, one lookup says so.
+	top [256]*wsNode
 	// anchored are the branches that start with a literal: they are tried,
 	// anchored, only where their start is found in the trie.
 	anchored []wsBranch
@@ -30,19 +33,103 @@ type wordSet struct {
 type wsBranch struct {
 	re       *regexp.Regexp // ^(?:branch)
 	boundary bool           // the branch began with \b
+	span     int            // see rx.span
+	// need are words one of which every match holds (zero: none known),
+	// looked for before the regexp runs.
+	need need
+}
+
+// match runs the branch at s[i:], giving it only the text its match can
+// take; nil when it does not match there. trap: s holds a rune that
+// (?i) folds to ASCII, which need does not see.
+func (br wsBranch) match(s string, i int, trap bool) []int {
+	t := s[i:spanEnd(s, i, br.span)]
+	if !trap && !br.need.in(t) {
+		return nil
+	}
+	return br.re.FindStringIndex(t)
+}
+
+// need is a prefilter: words one of which a match must hold. The zero
+// need lets everything through.
+type need struct {
+	set *wordSet // the words, ASCII folded
+	// words are the same words when they are few and hold no ASCII
+	// letter: strings.Contains finds one faster than the trie.
+	words []string
+}
+
+// maxNeedWords bounds the words looked for one by one.
+const maxNeedWords = 4
+
+// newNeed returns the prefilter of expr (flags included): its required
+// literals, or none.
+func newNeed(expr string) need {
+	re, err := syntax.Parse(expr, syntax.Perl)
+	if err != nil {
+		return need{}
+	}
+	lits, ok := requiredLiterals(re)
+	if !ok {
+		return need{}
+	}
+	return needOf(lits)
+}
+
+// needOf returns the prefilter for words one of which a match must hold.
+func needOf(lits []string) need {
+	if len(lits) == 0 || slices.Contains(lits, "") {
+		return need{} // an empty word is in every text
+	}
+	n := need{set: literalTrie(lits)}
+	if len(lits) <= maxNeedWords && !slices.ContainsFunc(lits, hasASCIILetter) {
+		n.words = lits
+	}
+	return n
+}
+
+// in reports whether t may hold a match.
+func (n need) in(t string) bool {
+	switch {
+	case n.words != nil:
+		for _, w := range n.words {
+			if strings.Contains(t, w) {
+				return true
+			}
+		}
+		return false
+	case n.set != nil:
+		return n.set.MatchString(t)
+	}
+	return true
+}
+
+func hasASCIILetter(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := lowerByte(s[i]); c >= 'a' && c <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 // wsNode is a trie node. Children are a short byte list searched in
 // order: UTF-8 text fans out little past the first byte, and a map costs
 // more than the search.
 type wsNode struct {
-	keys     []byte
-	kids     []*wsNode
+	keys []byte
+	kids []*wsNode
+	// mask has bit k%64 set for each key k: most bytes of a text are no
+	// key, and one test says so without reading the list.
+	mask     uint64
 	end      bool  // a literal ends here
 	branches []int // anchored branches whose literal start ends here
 }
 
 func (n *wsNode) child(b byte) *wsNode {
+	if n.mask&(1<<(b&63)) == 0 {
+		return nil
+	}
 	for i, k := range n.keys {
 		if k == b {
 			return n.kids[i]
@@ -96,7 +183,12 @@ func compileWordSet(expr string) (w *wordSet, err error) {
 			if w.fold {
 				flags = "(?i)"
 			}
-			w.anchored = append(w.anchored, wsBranch{re: regexp.MustCompile(flags + "^(?:" + body + ")"), boundary: boundary})
+			br := wsBranch{re: regexp.MustCompile(flags + "^(?:" + body + ")"), boundary: boundary}
+			if re, err := syntax.Parse(flags+body, syntax.Perl); err == nil {
+				br.span = matchSpan(re)
+			}
+			br.need = newNeed(flags + body)
+			w.anchored = append(w.anchored, br)
 			for _, start := range starts {
 				if w.fold {
 					start = asciiLower(start)
@@ -133,12 +225,14 @@ func (w *wordSet) node(lit string) *wsNode {
 		if c == nil {
 			c = &wsNode{}
 			n.keys, n.kids = append(n.keys, lit[i]), append(n.kids, c)
+			n.mask |= 1 << (lit[i] & 63)
 		}
 		n = c
 	}
-	w.first[lit[0]] = true
-	if w.top[lit[0]] == nil {
-		w.top[lit[0]] = w.root.child(lit[0])
+	c := lit[0]
+	w.top[c] = w.root.child(c)
+	if w.fold && c >= 'a' && c <= 'z' {
+		w.top[c-'a'+'A'] = w.top[c]
 	}
 	return n
 }
@@ -271,15 +365,29 @@ func asciiLower(s string) string {
 	return s
 }
 
-// matchAt returns the end of the longest word starting at i, or -1. t is
-// s lowered when the set folds case; the anchored branches read s.
-func (w *wordSet) matchAt(s, t string, i int) int {
-	if !w.first[t[i]] {
-		return -1
+// at returns s[j], ASCII-lowered when the set folds: the text is read
+// as if lowered, without a lowered copy.
+func (w *wordSet) at(s string, j int) byte {
+	if w.fold {
+		return lowerByte(s[j])
 	}
-	n, end := w.top[t[i]], -1
+	return s[j]
+}
+
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
+}
+
+// matchAt returns the end of the longest word starting at i, or -1. The
+// trie reads s folded when the set folds; the anchored branches read s
+// (trap: see wsBranch.match).
+func (w *wordSet) matchAt(s string, i int, trap bool) int {
+	n, end := w.top[s[i]], -1
 	for j := i + 1; n != nil; j++ {
-		// n is the node after t[i:j].
+		// n is the node after s[i:j].
 		if n.end && j > end {
 			end = j
 		}
@@ -288,35 +396,58 @@ func (w *wordSet) matchAt(s, t string, i int) int {
 			if br.boundary && i > 0 && isWordByte(s[i-1]) {
 				continue
 			}
-			if m := br.re.FindStringIndex(s[i:]); m != nil && i+m[1] > end {
+			if m := br.match(s, i, trap); m != nil && i+m[1] > end {
 				end = i + m[1]
 			}
 		}
-		if j >= len(t) {
+		if j >= len(s) {
 			break
 		}
-		n = n.child(t[j])
+		n = n.child(w.at(s, j))
 	}
 	return end
 }
 
+// hasAt reports whether a word starts at i: matchAt(s, i) > i, without
+// looking for the longest.
+func (w *wordSet) hasAt(s string, i int, trap bool) bool {
+	for n, j := w.top[s[i]], i+1; n != nil; j++ {
+		if n.end {
+			return true
+		}
+		for _, b := range n.branches {
+			br := w.anchored[b]
+			if br.boundary && i > 0 && isWordByte(s[i-1]) {
+				continue
+			}
+			if m := br.match(s, i, trap); m != nil && m[1] > 0 {
+				return true
+			}
+		}
+		if j >= len(s) {
+			break
+		}
+		n = n.child(w.at(s, j))
+	}
+	return false
+}
+
 // FindAllStringIndex is regexp.FindAllStringIndex over the set (n < 0: all).
 func (w *wordSet) FindAllStringIndex(s string, n int) [][]int {
-	t := s
-	if w.fold {
-		t = asciiLower(s)
-	}
 	var found [][]int
-	for i := 0; i < len(t); {
-		if end := w.matchAt(s, t, i); end > i {
-			found = append(found, []int{i, end})
-			i = end
-			continue
+	trap := w.traps(s)
+	for i := 0; i < len(s) && len(w.root.keys) > 0; {
+		if w.top[s[i]] != nil {
+			if end := w.matchAt(s, i, trap); end > i {
+				found = append(found, []int{i, end})
+				i = end
+				continue
+			}
 		}
-		if t[i] < utf8.RuneSelf {
+		if s[i] < utf8.RuneSelf {
 			i++
 		} else {
-			_, size := utf8.DecodeRuneInString(t[i:])
+			_, size := utf8.DecodeRuneInString(s[i:])
 			i += size
 		}
 	}
@@ -374,14 +505,20 @@ func (w *wordSet) FindString(s string) string {
 
 // MatchString reports whether any word of the set is in s.
 func (w *wordSet) MatchString(s string) bool {
-	t := s
-	if w.fold {
-		t = asciiLower(s)
-	}
-	for i := 0; i < len(t); i++ {
-		if w.matchAt(s, t, i) > i {
+	// A set of regexp branches only has an empty trie.
+	trap := w.traps(s)
+	for i := 0; i < len(s) && len(w.root.keys) > 0; i++ {
+		if w.top[s[i]] != nil && w.hasAt(s, i, trap) {
 			return true
 		}
 	}
 	return w.rest != nil && w.rest.MatchString(s)
 }
+
+// startsAt reports whether a literal of the set starts at s[i]; it is
+// hasAt for sets without anchored branches.
+func (w *wordSet) startsAt(s string, i int) bool { return w.hasAt(s, i, false) }
+
+// traps reports whether the anchored branches must run without their
+// prefilters on s (see foldTraps).
+func (w *wordSet) traps(s string) bool { return len(w.anchored) > 0 && foldTraps(s) }
