@@ -58,6 +58,18 @@ func (s *step) onConfirm(text, choice string) {
 		return
 	}
 	before := cloneState(s.st)
+	if in := s.interpret(text); in.Problem != "" && !nlu.IsYes(text) && !nlu.IsNo(text) && !nlu.IsPolite(text) {
+		// What is said about the problem at the confirmation counts for the
+		// classification too: a question confirmed as a consultation may
+		// turn out to be a fault ("…压缩机不转"), a fault a stopped shop.
+		s.addText(text)
+		s.reclassify()
+		if s.st.Category != before.Category && (s.st.Category == "" || len(s.e.cfg.Rules.Missing(s.st.Category, s.st.Fields)) > 0) {
+			s.absorbCorrection(text)
+			s.next()
+			return
+		}
+	}
 	if !s.absorbCorrection(text) {
 		if nlu.IsNo(text) || nlu.HasCorrection(text) {
 			s.askWhich()

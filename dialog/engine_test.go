@@ -668,3 +668,15 @@ func TestEnglishLateNameAndForeignNumber(t *testing.T) {
 		t.Fatalf("phone %q, replies %+v", got, r)
 	}
 }
+
+// A problem told in words the rules lack, opened with a question word, is
+// not a consultation when the model is sure of the problem.
+func TestQuestionWordsDoNotMakeAConsultation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send("你们的保鲜柜是不是有问题？？")
+	b.send("冷艺LY-1200立式鲜花保鲜柜 昨晚关店的时候还好好的 今早一开门 柜子里28度 压缩机不转 灯倒是亮着")
+	if b.st.Category != cases.CategoryTechnical {
+		t.Errorf("category %q, want technical", b.st.Category)
+	}
+}

@@ -318,6 +318,20 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 			best, bestS = alt, math.Max(altS, 1e-9)
 		}
 	}
+	if best != "" && a.catW[best] < 1 && probs != nil {
+		// Only weak words ("怎么", "问一下", "是不是") for the rules' pick:
+		// a model sure of another category knows the problem told in words
+		// the rules lack ("你们这电锤质量怎么回事…四把打不动了").
+		m := cases.Categories[0]
+		for _, cat := range cases.Categories {
+			if probs[catIndex(cat)] > probs[catIndex(m)] {
+				m = cat
+			}
+		}
+		if m != best && probs[catIndex(m)] >= c.model.Alone {
+			best, bestS = m, math.Max(res.Scores[m], 1e-9)
+		}
+	}
 	if best != "" && a.catW[best] == 0 && probs != nil && probs[catIndex(best)] < c.model.Alone {
 		// No word of the rules and a model unsure of itself: better to
 		// ask than to guess.
