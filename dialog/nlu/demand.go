@@ -37,7 +37,7 @@ var extDemandWords = []extDemandWord{
 		`(?:换|換)(?:个|個|一个|一個|一下|咗|过|過|掉)?(?:条|條|块|塊|根|颗|顆|套|啲)?(?:新的?)?(?:电池|電池|胶圈|膠圈|胶条|膠條|密封圈|密封条|密封條|门封|門封|皮|零件|配件|滤芯|濾芯|屏幕|螢幕|主板|电机|電機|马达|馬達|压缩机|壓縮機|灯管|燈管|按键|按鍵|轮子|輪子|刷头|刷頭|碳刷|风扇|風扇)|` +
 		`\breplace (?:the|a|my|its) (?:battery|seal|gasket|part|screen|pump|motor|filter|fan|cable|door seal|leather)\b|` +
 		`\b(?:new|replacement) (?:battery|seal|gasket|pump|motor|filter|fan)\b|` +
-		`(?:技术|技術)(?:人员|人員)|` +
+		`(?:技术|技術)(?:人员|人員)|(?:来|來)(?:个|個|一个|一個)(?:人|师傅|師傅)|` +
 		`派(?:个|個|一个|一個|几个|幾個)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|维修|維修|技师|技師)|` +
 		`(?:安排|找|叫|搵)(?:个|個|一个|一個|一下)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|技师|技師|人員|人员|售后|售後)|` +
 		`(?:师傅|師傅|工程师|工程師|人)(?:来|來|过来|過來)(?:看|修|检|檢|处理|處理|一趟)|` +
@@ -51,11 +51,12 @@ var extDemandWords = []extDemandWord{
 		`\bcome (?:and|to) (?:fix|look at|check|repair)\b|\bcome out\b|\bfix\b|\bfixed\b|\bget it fixed\b|\bhave it fixed\b|` +
 		`\btechnician\b|\bengineer\b|\bservice visit\b|\b(?:check|look at|inspect) (?:it|them|this|the unit|the machine)\b|` +
 		`\bsomeone (?:to )?(?:check|look|come|have a look)\b|\bhave a look\b|\b(?:have|get) (?:it|them|someone) (?:looked at|checked)\b`), cases.DemandRepair},
-	{mustWordSet(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|\brefund(?:ed)?\b|\bmoney back\b`), cases.DemandRefund},
+	{mustWordSet(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|钱能不能退|錢能不能退|钱退给我|錢退給我|钱退回|錢退回|钱还给我|錢還給我|\brefund(?:ed)?\b|\bmoney back\b`), cases.DemandRefund},
 	{mustWordSet(`(?i)退货|退貨|退掉|退回|退机|退機|退换|退換|退吧|退了吧|退了算了|退咗|` +
 		`(?:` + extDemandLeadWords + `)+退(?:货|貨|掉|回|机|機)?|` +
 		`\breturn(?:ing)?\b|\b(?:want|like|have) (?:it|them) returned\b|\bsend (?:it|them|this) back\b|\btake (?:it|them|this) back\b`), cases.DemandReturn},
 	{mustWordSet(`(?i)换货|換貨|换新|換新|更换|更換|调换|調換|` +
+		`(?:弄|换|換|发|發|寄)(?:个|個|一个|一個|台|一台|把|一把|张|一張|一张)新的|全(?:给我|給我|部)?(?:换|換)了|先发一台|先發一台|` +
 		`(?:` + extDemandLeadWords + `)+(?:换|換)|` +
 		`(?:换|換)(?:个|個|一个|一個|一台|台|一张|张|張|一把|把|一根|根|一套|套|一副|副|一只|只|隻|一块|块|塊|一件|件|一条|条|條|一部|部|过部|過部|过个|過個|成|掉|新|货|貨|机|機|吗|嗎|吧|嘛|一下)|` +
 		`(?:^|[\s,，。!！?？;；])(?:就|那|直接)?(?:换|換)|` +
