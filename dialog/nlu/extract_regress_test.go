@@ -354,6 +354,12 @@ func TestWantsHumanPhrasings(t *testing.T) {
 		{"i want a human to sort this", true},
 		{"can i talk to a real person pls not a bot", true},
 		{"hey quick one, r u a bot or a real person", false},
+		{"To be honest I'd like a person to handle this rather than an automated reply", true},
+		{"Please could somebody from your service team - a person, not the automated system - ring me", true},
+		{"唔好再問啦 俾個真人我講 快啲派人", true},
+		{"你们能不能直接找个人跟我说？太急了", true},
+		{"is this a bot or a real person?", false},
+		{"Need someone to look at it today", false},
 		{"Are you a bot or a human?", false},
 	} {
 		if got := WantsHuman(tt.text); got != tt.want {
