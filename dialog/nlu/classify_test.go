@@ -99,6 +99,8 @@ func TestClassifyPlainWords(t *testing.T) {
 		{"A colleague forwarded an article claiming these power banks have been catching fire. Mine is absolutely fine.", cases.P3},
 		{"宿管天天说违规电器容易着火 这个功率多少", cases.P3},
 		{"热水器不热，漏电那些应该没有，就是不热", cases.P2},
+		{"I am so angry I could explode. The hinge has cracked and the screen flops backwards", cases.P2},
+		{"封口机不加热了，膜封不上，另外一台先顶着，不影响营业", cases.P2},
 	} {
 		got := c.Classify([]string{tc.text}, map[cases.FieldKey]string{})
 		if got.Priority != tc.pr && !(tc.pr == cases.P2 && got.Category == "") {
