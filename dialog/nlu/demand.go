@@ -48,13 +48,14 @@ var extDemandWords = []extDemandWord{
 		`(?:^|[\s,，。!！?？])修(?:\s|$|[,，。!！])|` +
 		`\brepair(?:s|ed|ing)?\b|\bsend (?:someone|somebody|a tech|an engineer|a repair ?man|over someone|out someone|a technician)\b|` +
 		`\b(?:need|get|want|send|have) (?:a |an )?(?:tech|techie|sparky|repairman|repair ?person|serviceman|service ?person) (?:out|over|round|here|to come|today|tonight|asap)\b|` +
+		`\btechnicians\b|\bengineers\b|\b(?:get|getting) it (?:seen to|working again|going again|looked at)\b|\bin working order\b|\bget someone round\b|\bsend it back (?:to me )?when it works\b|` +
 		`\bcome (?:and|to) (?:fix|look at|check|repair)\b|\bcome out\b|\bfix\b|\bfixed\b|\bget it fixed\b|\bhave it fixed\b|` +
 		`\btechnician\b|\bengineer\b|\bservice visit\b|\b(?:check|look at|inspect) (?:it|them|this|the unit|the machine)\b|` +
 		`\bsomeone (?:to )?(?:check|look|come|have a look)\b|\bhave a look\b|\b(?:have|get) (?:it|them|someone) (?:looked at|checked)\b`), cases.DemandRepair},
-	{mustWordSet(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|钱能不能退回来|錢能不能退回來|钱能不能退回|錢能不能退回|钱能不能退给我|錢能不能退給我|钱退给我|錢退給我|钱退回来|錢退回來|钱还给我|錢還給我|\brefund(?:ed)?\b|\bmoney back\b`), cases.DemandRefund},
+	{mustWordSet(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|钱能不能退回来|錢能不能退回來|钱能不能退回|錢能不能退回|钱能不能退给我|錢能不能退給我|钱退给我|錢退給我|钱退回来|錢退回來|钱还给我|錢還給我|\brefund(?:ed)?\b|\bmoney back\b|\bgive me back my\b|\bback my (?:money|[a-z-]+ (?:pounds|dollars|euros|quid|bucks))\b`), cases.DemandRefund},
 	{mustWordSet(`(?i)退货|退貨|退掉|退回|退机|退機|退换|退換|退吧|退了吧|退了算了|退咗|` +
 		`(?:` + extDemandLeadWords + `)+退(?:货|貨|掉|回|机|機)?|` +
-		`\breturn(?:ing)?\b|\b(?:want|like|have) (?:it|them) returned\b|\bsend (?:it|them|this) back\b|\btake (?:it|them|this) back\b`), cases.DemandReturn},
+		`\breturn(?:ing)?\b|\b(?:want|like|have) (?:it|them) returned\b|\bsend (?:it|them|this) back\b|\btake (?:it|them|this) back\b|\b(?:like|want) (?:it|them) (?:collected|taken away|picked up)\b`), cases.DemandReturn},
 	{mustWordSet(`(?i)换货|換貨|换新|換新|更换|更換|调换|調換|` +
 		`(?:弄|换|換|发|發|寄)(?:个|個|一个|一個|台|一台|把|一把|张|一張|一张)新的|全(?:给我|給我|部)?(?:换|換)了|先发一台|先發一台|` +
 		`(?:` + extDemandLeadWords + `)+(?:换|換)|` +
@@ -62,6 +63,7 @@ var extDemandWords = []extDemandWord{
 		`(?:^|[\s,，。!！?？;；])(?:就|那|直接)?(?:换|換)|` +
 		`(?:寄|发|發|送|补|補|补发|補發|补寄|補寄|重发|重發)(?:[一两二三四五六七八九十几幾]?(?:个|個|台|张|張|把|根|套|副|只|隻|块|塊|件|条|條|支|部))?新|` +
 		`\bexchange(?:d)?\b|\breplace(?:d)?\b|\breplacements?\b|\bswap(?:ped)?\b|` +
+		`\bsend (?:me |us )?(?:one|a new one|another one) (?:that|which|thats|that's)\b|\bone (?:that|thats|that's|which) (?:works|isn'?t|is not|isnt|not|'s not|s not|'s genuinely new|is genuinely new)\b|\brather have (?:a|one) [a-z ]{0,20}(?:that|which) (?:isn'?t|works)\b|\bswap unit\b|` +
 		`\b(?:get|send|want|need|give|like|have|prefer) (?:me |us )?a new (?:one|unit|frame|device|machine)\b`), cases.DemandExchange},
 	{mustWordSet(`(?i)补发|補發|补寄|補寄|补(?:一个|一個|个|個|一根|根|一套|套|一台|台|一张|張|张|一只|只|一块|一塊)|` +
 		`重新(?:发|發|寄|送)|再(?:寄|发|發|送)(?:一|个|個|次|过来|過來)|` +
@@ -84,6 +86,7 @@ var extDemandWords = []extDemandWord{
 		`\b(?:noted|on record|on file|for the record)\b|\b(?:change|update|correct) (?:the|my) (?:delivery |shipping )?address\b|\bwrong address\b|` +
 		`\bredeliver\w*|\breschedul\w*|\bdelivery slot\b|\b(?:bring|carry) it (?:up|upstairs)\b|\bsort it out\b|\bgo back (?:and|n) get it\b|` +
 		`\b(?:pls|plz|please|can you|could you|can u|could u) check\b|\bis it (?:even )?(?:sent|shipped)\b|\bchange (?:the|my) delivery (?:date|day|time|slot|address)\b|` +
+		`\b(?:need|needs|want) (?:the |a |some )?(?:new )?(?:batteries|battery|parts?|cable|charger|remote|hose|screws|fittings|legs?) sent\b|\b(?:need|needs) a (?:proper |correct )?(?:vat |tax )?invoice\b|` +
 		`\bchase\b|\bchasing\b|\bresend\b|\bre-send\b|\bsend (?:me )?(?:the|a|an|one|it)\b|\bpost (?:one|it|me)\b|` +
 		`\bcompensat\w*|\bwho (?:will|is going to|'s going to) pay\b|\bpay for\b|\bexpedite\b|` +
 		`\bpartial refund\b|\b(?:courier|post|ship|mail) (?:a|the|me|us|one|it|them) (?:new |replacement |missing )?[a-z-]*\s?(?:out|over|across)?\b|` +
