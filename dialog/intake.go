@@ -288,6 +288,9 @@ func (s *step) setValue(k cases.FieldKey, v nlu.Value) bool {
 		if cur != "" && cur != v.Value && !v.Explicit && !v.Answer && !strings.HasPrefix(v.Value, cur+" ") {
 			return false // a guess never replaces a name already there, but completes it ("Helen" → "Helen Marsh")
 		}
+		if strings.HasPrefix(cur, v.Value+" ") {
+			return false // "ask for Leo" after "Leo Marchetti": the full name stays
+		}
 		if !s.setField(k, v.Value) {
 			return false
 		}

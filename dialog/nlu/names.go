@@ -53,7 +53,7 @@ var (
 	extNameFixRe     = mustRx(`(?:名字|姓名|名)[^,;。]{0,6}(?:写错|寫錯|错了|錯了|不对|不對)[^,;。]{0,3}[,;]?\s*(?:是|应该是|應該是|叫)\s*(\p{Han}{2,4})`)
 	extNameNotRe     = mustRx(`不是(\p{Han}{2,4})[,;]\s*(?:是|而是)\s*(\p{Han}{2,4})\s*(?:[,.;!?。]|$)`)
 	extNameTitleRe   = mustRx(`(\p{Han}{1,2})(先生|女士|小姐)`)
-	extNameMyRe      = mustRx(`(?i)\b(?:my name is|my name's|name's|name is|name\s*:)\s*([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,3})`)
+	extNameMyRe      = mustRx(`(?i)\b(?:my name is|my name's|name's|name is|name\s*:|ask for|asking for)\s*((?:encik |puan |cik |tuan |pak |bu )?(?:[a-z][a-z'-]*)(?:\s+[a-z][a-z'-]*){0,3})`)
 	extNameIntroRe   = mustRx(`\b(?:[Tt]his is|I'm|I am|[Ii]t's)\s+((?:(?:Mr|Mrs|Ms|Miss|Dr)\.?\s+)?[A-Z][a-zA-Z'-]+\b(?:[ \t]+[A-Z][a-zA-Z'-]+\b){0,2})`)
 	// A title and a name: "Mr. Wang", "Mrs Helen Bradshaw" (the title is
 	// kept only with a surname alone, as the way to address them).
@@ -230,8 +230,11 @@ func extFindName(s string) string {
 		return sur + s[idx[4]:idx[5]]
 	}
 	if m := extNameMyRe.FindStringSubmatch(s); m != nil {
-		if n := extEnName(strings.Fields(m[1]), false); n != "" {
-			return n
+		ws := strings.Fields(strings.TrimSpace(extLatinTitle.ReplaceAllString(m[1], "")))
+		if len(ws) > 0 && !extNotAskFor[strings.ToLower(ws[0])] {
+			if n := extEnName(ws, false); n != "" {
+				return n
+			}
 		}
 	}
 	for _, m := range extNameIntroRe.FindAllStringSubmatch(s, -1) {
@@ -371,9 +374,13 @@ var extLatinParticles = map[string]bool{"de": true, "da": true, "del": true, "de
 	"von": true, "der": true, "den": true, "bin": true, "binti": true, "al": true, "la": true, "le": true,
 	"di": true, "du": true, "dos": true, "das": true, "ten": true, "ter": true}
 
+// extNotAskFor are words after "ask for" that are no name ("ask for me").
+var extNotAskFor = map[string]bool{"me": true, "him": true, "her": true, "them": true, "us": true,
+	"someone": true, "somebody": true, "anyone": true, "the": true, "a": true, "an": true, "my": true, "our": true}
+
 // extLatinTitle is a title before an English name; the name is kept
 // without it.
-var extLatinTitle = mustRx(`^(?i:mr|mrs|ms|miss|mx|dr|dra|prof|sr|sra|srta|herr|frau|mme|mlle|mons)\.?\s+|\s*\((?i:mr|mrs|ms|miss|dr)\.?\)$`)
+var extLatinTitle = mustRx(`^(?i:mr|mrs|ms|miss|mx|dr|dra|prof|sr|sra|srta|herr|frau|mme|mlle|mons|encik|puan|cik|tuan|dato|datuk|pak|bu|ibu|bapak)\.?\s+|\s*\((?i:mr|mrs|ms|miss|dr)\.?\)$`)
 
 // extLatinPerson returns line as a person's name when it is one to four
 // capitalised words (initials and particles allowed) with nothing that is
@@ -696,7 +703,25 @@ func extNameByMask(s string) string {
 	if len(locs) == 0 {
 		return ""
 	}
-	last := locs[len(locs)-1]
+	n := extNameByMaskAt(s, locs[len(locs)-1])
+	// "Gwen Pritchard, +44 7700 900703. bought it on the 3rd": the number
+	// is not the last thing blanked; a full name right before an earlier
+	// one still counts.
+	for i := len(locs) - 2; n == "" && i >= 0 && i >= len(locs)-3; i-- {
+		head := strings.TrimRight(s[:locs[i][0]], " ,-–")
+		line := head[strings.LastIndexAny(head, "\n.;!?")+1:]
+		if m := extMaskRun.FindAllStringIndex(line, -1); len(m) > 0 {
+			line = line[m[len(m)-1][1]:]
+		}
+		if c := extLatinPerson(strings.TrimSpace(line), false); c != "" && !extEnOrgLike(c) {
+			n = c
+		}
+	}
+	return n
+}
+
+// extNameByMaskAt is extNameByMask for the blanked run at last.
+func extNameByMaskAt(s string, last []int) string {
 	seps := func(r rune) bool { return strings.ContainsRune("\n,，;；。!！?？", r) }
 	lone := ""
 	if parts := strings.FieldsFunc(s[last[1]:], seps); len(parts) > 0 {
@@ -743,6 +768,9 @@ func extNameByMask(s string) string {
 	// "Mei Wong, manager, Golden Lotus Restaurant, +65 …": the
 	// organisation and the title stand between the name and the number.
 	line := head[strings.LastIndexAny(head, "\n.:;!?")+1:]
+	if m := extMaskRun.FindAllStringIndex(line, -1); len(m) > 0 {
+		line = line[m[len(m)-1][1]:] // a blanked date ended the sentence before the name
+	}
 	parts := strings.Split(line, ",")
 	for i := len(parts) - 1; i >= 0; i-- {
 		p := strings.TrimSpace(parts[i])

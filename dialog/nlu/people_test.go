@@ -118,6 +118,13 @@ func TestLocalizePhone(t *testing.T) {
 func TestExtractNamePeople(t *testing.T) {
 	t.Parallel()
 	runExtract(t, cases.FieldCustomerName, []struct{ text, want string }{
+		// Beside a number that is not the last thing blanked, or after a
+		// blanked date; "ask for" someone.
+		{"Gwen Pritchard, +44 7700 900703. bought it on the 3rd", "Gwen Pritchard"},
+		{"It was ordered on the 19th of December. Hugh Ashdown, 07700 900518.", "Hugh Ashdown"},
+		{"+65 9011 2233, ask for Raj", "Raj"},
+		{"hp 017-330 2298, ask for Encik Razak", "Razak"},
+		{"the clinic number in my signature. Ask for me or the practice manager.", ""},
 		// 姓X wherever it is said.
 		{"电话 13912340001 姓韩", "韩"},
 		{"姓侯 13912340002", "侯"},
@@ -195,6 +202,10 @@ func TestParseNameAnswerPeople(t *testing.T) {
 		{"Ben, The Corner Bakery, 0412 000 555", "Ben"},
 		{"sam 0433 000 222, we're in Adelaide", "Sam"},
 		{"Jo, manager, Harbour View Hotel, +65 8100 0000", "Jo"},
+		{"Gwen Pritchard, +44 7700 900703. bought it on the 3rd", "Gwen Pritchard"},
+		{"It was ordered on the 19th of December. Hugh Ashdown, 07700 900518.", "Hugh Ashdown"},
+		{"+65 9011 2233, ask for Raj", "Raj"},
+		{"hp 017-330 2298, ask for Encik Razak", "Razak"},
 		// Not names.
 		{"快点啊", ""},
 		{"打错了", ""},
