@@ -34,6 +34,14 @@ func TestExtractRegressions(t *testing.T) {
 		{"我是星巴克国贸店的店长李娜，电话13911112222", cases.FieldCompany, "星巴克国贸店"},
 		{"我是星巴克国贸店的店长李娜，电话13911112222", cases.FieldCustomerName, "李娜"},
 		{"I bought it at the Apple Store", cases.FieldCompany, ""},
+		// A product line named without a code, and a model taken back.
+		{"I ordered the IonGlow hair dryer in rose gold", cases.FieldProductModel, "IonGlow"},
+		{"The front leg of our new Harlow 3-seater has split", cases.FieldProductModel, "Harlow 3-seater"},
+		{"our restaurant card terminal T300 cannot take any payment", cases.FieldProductModel, "T300"},
+		{"Regards, Marcus Lee, Head Chef, The Copper Pot Bistro", cases.FieldProductModel, ""},
+		{"does it work with my Samsung TV?", cases.FieldProductModel, ""},
+		{"型号 XQG80-14B，哦不对，看错了，是 XQG90-14B", cases.FieldProductModel, "XQG90-14B"},
+		{"型號係 QL-50U7……唔係 等等 係 QL-55U7", cases.FieldProductModel, "QL-55U7"},
 	}
 	for _, tc := range tests {
 		if got := x.Extract(tc.text, now)[tc.field]; got != tc.want {

@@ -42,7 +42,7 @@ var (
 	extNotProofCtx = mustRxExact(`(?i)(?:客户编号|客戶編號|客户号|客戶號|会员号|會員號|会员|會員|工单号?|工單號?|` +
 		`\bticket|\bcase|\bmember(?:ship)?|\bcustomer|\baccount|\bflight|航班)\s*(?:no\.?|number|id|#)?\s*(?:is\s*)?[:#]?\s*$`)
 	// After a model: the customer takes it back ("PB-20K... no wait").
-	extRetractRe = mustRxExact(`(?i)^\s*(?:\.{2,}|…+)?\s*,?\s*(?:no wait|wait|sorry|oops|no,? sorry|i mean|let me check|something)\b`)
+	extRetractRe = mustRxExact(`(?i)^[\s.,;，。、…]*(?:(?:no wait|wait|sorry|oops|no,? sorry|i mean|let me check|something)\b|(?:哦|噢|啊|哎|唉|呃|嗯|誒|欸)?\s*(?:不对|不對|唔係|唔系|唔啱|错了|錯了|说错|說錯|看错|看錯|写错|寫錯|打错|打錯|等等|等一下))`)
 	// A British postcode's inward half after the token ("RG4 7HT").
 	extPostcodeTail = mustRxExact(`^ \d[A-Z]{2}\b`)
 	// Charger ratings, not models ("12V2A").

@@ -67,6 +67,12 @@ func (x *Extractor) findModels(s string) []extCand {
 		}
 		add(st, en, false)
 	}
+	// A product line named without any code ("the IonGlow hair dryer").
+	if len(cued)+len(plain) == 0 {
+		if c, ok := extFindNamed(s); ok {
+			plain = append(plain, c)
+		}
+	}
 	extSortCands(cued)
 	extSortCands(plain)
 	return extDropGlossed(s, extDropRetracted(s, append(cued, plain...)))
