@@ -244,6 +244,9 @@ func (s *step) apply(in *nlu.Interpretation, choice string) bool {
 			learned = true
 		}
 	}
+	if in.Arrival != "" && s.st.Fields[cases.FieldOccurredAt] == "" {
+		learned = s.setField(cases.FieldOccurredAt, in.Arrival) || learned
+	}
 	if in.LooseDate != "" {
 		// A date with no cue answers what the customer expects to be asked:
 		// when they bought it, then when it started.

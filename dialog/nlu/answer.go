@@ -179,7 +179,7 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 			// Asked when it was bought, "去年春节前后装的" is the nearest
 			// date the customer has: the day it came is taken for it.
 			for i, m := range ms {
-				if roles[i] == extRoleOther && m.value() != "" && !m.future(today) && pick == "" {
+				if (roles[i] == extRoleOther || roles[i] == extRoleArrival) && m.value() != "" && !m.future(today) && pick == "" {
 					pick = m.value()
 				}
 			}

@@ -17,6 +17,10 @@ const (
 	// installation, an earlier report or repair, a promise, a day it still
 	// worked. It fills no field and is no loose date either.
 	extRoleOther
+	// extRoleArrival is the day the product arrived or was unpacked: when
+	// a product found broken or incomplete on arrival went wrong, unless a
+	// fault date is said.
+	extRoleArrival
 )
 
 var (
@@ -31,11 +35,11 @@ var (
 		`\bsince\b|\bstarted\b|\bstart(?:s|ing)?\b|\bstopped\b|\bstops? working\b|\bbroke\b|\bbroken\b|\bfailed\b|\bfails\b|\bbegan\b|\bhappen(?:ed|s)?\b|\bnoticed\b|\bfound\b|\bnot \w+ing\b|\bjamm?(?:ed|s|ing)?\b|\boffline\b|` +
 		`not working|won't|\bwont\b|doesn't|does not|can't|cannot|\bleak|\bflood(?:ed|ing|s)?\b|\berror\b|\bnoise\b|\bissue\b|\bproblem\b|\bquit\b|\bdied\b|\bdead\b|\bsmok(?:e|ed|ing)\b|\bsmell\b|` +
 		`\bsparks?\b|\bspark(?:ed|ing)\b|\bmelt(?:ed|ing|s)?\b|\bburn(?:t|ed|ing)?\b|\boverheat(?:ed|ing|s)?\b|\bexploded\b|\btingle|\bcrash(?:ed|es)?\b|\bfroze\b|\bstuck\b|\bcut out\b|\bshut (?:off|down)\b|\bwent (?:dead|off|black|out)\b|\bcracked\b|\bsnapped\b|\bswoll?en\b|\bshock`)
-	extOtherCue = mustWordSet(`(?i)到货|到貨|[^闻聞看找想感遇碰听聽做办辦得达達收]到(?:的|了|货|貨)|会到|會到|送到|送达|送達|送来|送來|送的|送货|送貨|收到|签收|簽收|取货|取貨|提货|提貨|发货|發貨|发的货|發的貨|出货|出貨|寄到|寄来|寄來|寄出|快递|快遞|物流|派送|配送|` +
+	extOtherCue = mustWordSet(`(?i)会到|會到|送的|送货|送貨|取货|取貨|提货|提貨|发货|發貨|发的货|發的貨|出货|出貨|寄出|快递|快遞|物流|派送|配送|` +
 		`安装|安裝|装的|裝的|装好|裝好|装了|裝了|装上|裝上|来装|來裝|装嘅|裝嘅|组装|組裝|组好|組好|搬|` +
 		`报修|報修|报的修|報的修|报过|報過|报了|報了|送修|寄修|返修|留言|留過言|留过言|反馈|反饋|投诉|投訴|打电话|打電話|联系过|聯繫過|` +
 		`能不能|可不可以|能否|行不行|方便|有空|在家|改到|改成|推迟|推遲|延期|再送|现在都|現在都|已经是|已經是|礼物|禮物|` +
-		`看了|查了|确认|確認|核对|核對|打错|打錯|写错|寫錯|输错|輸錯|搞错|搞錯|说错|說錯|第一次用|第一次使用|拆开|拆開|开箱|開箱|` +
+		`看了|查了|确认|確認|核对|核對|打错|打錯|写错|寫錯|输错|輸錯|搞错|搞錯|说错|說錯|第一次用|第一次使用|` +
 		`开会|開會|会议|會議|婚礼|婚禮|出差|出门|出門|考试|考試|面试|面試|` +
 		`(?:要不要|想|打算|准备|準備|考虑|考慮|计划|計劃)[^，。,.!！?？\s]{0,4}(?:买|買|购|購|入手|下单|下單)|` +
 		`重启过|重啟過|重启了|重啟了|试过|試過|试了|試了|要不要买|要不要買|想买|想買|打算买|打算買|准备买|準備買|考虑买|考慮買|` +
@@ -43,12 +47,18 @@ var (
 		`还好好的|還好好的|好好的|还正常|還正常|是正常的|都正常|还能用|還能用|还可以用|還可以用|没问题|沒問題|` +
 		`洗过|洗過|清洗|修过|修過|修好|修了|来修|來修|维修过|維修過|保养|保養|检查过|檢查過|测试|測試|换过|換過|换了|換了|` +
 		`\b(?:in transit|tracking|shipped|dispatched|waiting|pending|hasn't moved|has not moved|not moved|not updated)(?: \w+){0,3} since\b|` +
-		`\bdeliver(?:ed|y)?\b|\barrived?\b|\barrival\b|\bshowed up\b|\bbrought\b|\bdropped off\b|\bin transit\b|\btracking\b|` +
-		`\bgot (?:my|the|our)\b|\bwe got\b|\bpresent\b|\bgift\b|\bplan(?:ning|ned)? to\b|\bwant to buy\b|\bthinking of\b|\bbefore (?:buying|purchasing)\b|` +
-		`\bopen(?:ed|ing)\b|\binstaller\b|\btechnician came\b|\bunbox(?:ed|ing)\b|\b(?:event|meeting|appointment|wedding|party|deadline|exam|interview)\b|\breset\b|\brebooted\b|\brestarted\b|\btried\b|\bunplugged\b|\btypo\b|\bfirst (?:use|time)\b|` +
-		`\bturned up\b|\bshipped\b|\bdispatched\b|\binstall(?:ed|ation)?\b|\breceived\b|\bsigned for\b|` +
+		`\bdelivery\b|\bbrought\b|\bin transit\b|\btracking\b|` +
+		`\bpresent\b|\bgift\b|\bplan(?:ning|ned)? to\b|\bwant to buy\b|\bthinking of\b|\bbefore (?:buying|purchasing)\b|` +
+		`\bopening\b|\binstaller\b|\btechnician came\b|\b(?:event|meeting|appointment|wedding|party|deadline|exam|interview)\b|\breset\b|\brebooted\b|\brestarted\b|\btried\b|\bunplugged\b|\btypo\b|\bfirst (?:use|time)\b|` +
+		`\bshipped\b|\bdispatched\b|\binstall(?:ed|ation)?\b|` +
 		`\breported\b|\bcontacted\b|\bcalled\b|\bemailed\b|\bpromised\b|\bsupposed to\b|\bexpected\b|\bscheduled\b|\bexpir(?:e|es|ed|y)\b|` +
 		`\bworked (?:fine|ok|okay|perfectly|well)\b|\b(?:was|were) (?:fine|ok|okay|working)\b|\bworking fine\b|\bcleaned\b|\bserviced\b|\brepaired\b|\bfixed\b|\breplaced\b|\bmoved\b`)
+	extArrivedCue = mustWordSet(`(?i)到货|到貨|[^闻聞看找想感遇碰听聽做办辦得达達收]到(?:的|了|货|貨)|送到|送达|送達|送来|送來|收到|签收|簽收|寄到|寄来|寄來|拆开|拆開|开箱|開箱|送嚟|到咗|收咗|` +
+		`\bdeliver(?:ed)\b|\barrived?\b|\barrival\b|\bshowed up\b|\bturned up\b|\bdropped off\b|\breceived\b|\bsigned for\b|\bunbox(?:ed|ing)\b|\bopened\b|` +
+		`\bgot (?:my|the|our)\b|\bwe got\b|\b(?:it|they|parcel|package|order|box|mine) came\b|\bcame (?:today|yesterday|on|this|last)\b`)
+	extFineUntil = mustRx(`(?i)\b(?:fine|ok|okay|well|normally|perfectly|working|worked)\s+(?:until|till|up until|up to)\s+(?:about\s+|around\s+)?$`)
+	// extNotArrived: the parcel has not come, or was only due.
+	extNotArrived = mustRx(`(?i)没到|沒到|未到|没收到|沒收到|未收到|还没|還沒|仲未|未有|冇收到|说好|說好|应该|應該|预计|預計|承诺|承諾|\bnot\b|n't\b|\bnever\b|\bsupposed\b|\bexpected\b|\bshould\b|\bdue\b|\bwas meant\b|\bpromised\b|\bstill\b`)
 	extSentenceEnd = mustRx(`[。!?！？\n]|\.\s`)
 )
 
@@ -64,6 +74,7 @@ var extCues = []struct {
 	{extPurchaseCue, extRolePurchase},
 	{extFaultCue, extRoleFault},
 	{extOtherCue, extRoleOther},
+	{extArrivedCue, extRoleArrival},
 }
 
 // extDateRoles decides for each date whether it is when the product was
@@ -154,6 +165,16 @@ func extDateRoles(s string, ms []dtMention) []extRole {
 		}
 		if roles[i] = extNearestCue(o, ss, se, m, ms); roles[i] == extRoleNone {
 			roles[i] = extNearestCue(o, 0, len(o), m, ms)
+		}
+	}
+	for i, m := range ms {
+		// "worked fine until yesterday": the day it stopped.
+		if extFineUntil.MatchString(s[:m.start]) {
+			roles[i] = extRoleFault
+		}
+		// "should have arrived on Monday", "还没到": no arrival.
+		if roles[i] == extRoleArrival && extNotArrived.MatchString(s[clauses[i].a:clauses[i].b]) {
+			roles[i] = extRoleOther
 		}
 	}
 	for i, m := range ms {

@@ -116,6 +116,8 @@ type extraction struct {
 	// purchaseVague: the purchase was placed in time too loosely for a
 	// month ("去年夏天买的", "a couple of months ago"), and no year either.
 	purchaseVague bool
+	// arrival is the day the product arrived or was unpacked.
+	arrival string
 	// masked is the text with every identifier and date blanked.
 	masked string
 }
@@ -182,6 +184,10 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 		case extRoleFault:
 			if v != "" {
 				set(cases.FieldOccurredAt)
+			}
+		case extRoleArrival:
+			if v != "" && ex.arrival == "" {
+				ex.arrival = v
 			}
 		case extRoleNone:
 			// Only a date said on its own is loose: "今天" or "刚才" is a

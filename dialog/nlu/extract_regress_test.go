@@ -382,3 +382,27 @@ func TestWantsHumanPhrasings(t *testing.T) {
 		}
 	}
 }
+
+// The day a product arrived is when a problem found on arrival began; a
+// day it was only due is not, and a fault date said beside it wins.
+func TestArrivalDate(t *testing.T) {
+	t.Parallel()
+	x, err := NewExtractor(DefaultExtractorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip := NewInterpreter(x, testClassifier(t))
+	tests := []struct{ text, arrival, occurred string }{
+		{"昨天5月14号收到的，拆开屏幕就是碎的", "2024-05-14", ""},
+		{"The kettle arrived on Monday with a cracked lid", "2024-05-13", ""},
+		{"It was supposed to be delivered on Monday and nothing came", "", ""},
+		{"快递说好5月10号送到，到现在还没到", "", ""},
+		{"Delivered on May 2, worked fine until yesterday when it stopped", "", "2024-05-14"},
+	}
+	for _, tc := range tests {
+		in := ip.Interpret(tc.text, Context{Now: testNow})
+		if in.Arrival != tc.arrival || in.Values[cases.FieldOccurredAt].Value != tc.occurred {
+			t.Errorf("%q: arrival %q occurred %q, want %q %q", tc.text, in.Arrival, in.Values[cases.FieldOccurredAt].Value, tc.arrival, tc.occurred)
+		}
+	}
+}

@@ -69,6 +69,10 @@ type Interpretation struct {
 	// the fault ("上个月初" on its own), YYYY-MM-DD; the policy decides
 	// which question it answers.
 	LooseDate string
+	// Arrival is the day the product arrived or was unpacked, YYYY-MM-DD:
+	// when a product found broken or incomplete went wrong, if the
+	// customer gives no day for the fault itself.
+	Arrival string
 	// VaguePurchase: the customer spoke of the purchase without a date
 	// that can be pinned down ("很早以前买的", "bought it years ago").
 	VaguePurchase bool
@@ -127,6 +131,9 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 	_, o := in.Values[cases.FieldOccurredAt]
 	if !p && !o {
 		in.LooseDate = ex.loose
+	}
+	if !o {
+		in.Arrival = ex.arrival
 	}
 	if !p {
 		in.PurchaseYear, in.PurchaseVague = ex.purchaseYear, ex.purchaseVague
