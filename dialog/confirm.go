@@ -141,7 +141,7 @@ func (s *step) absorbCorrection(text string) bool {
 			}
 		}
 	}
-	if !learned && len(in.Values) == 0 {
+	if !learned && len(in.Values) == 0 && nlu.HasCorrection(text) {
 		if sym := s.e.nlu.Interpret(nlu.StripCorrection(text), nlu.Context{Asking: cases.FieldDemand, Now: s.now}).Problem; sym != "" {
 			if _, ok := s.e.cls.Evidence(sym); ok {
 				s.st.Fields[cases.FieldSymptom] = sym

@@ -680,3 +680,25 @@ func TestQuestionWordsDoNotMakeAConsultation(t *testing.T) {
 		t.Errorf("category %q, want technical", b.st.Category)
 	}
 }
+
+// At the confirmation more words about the problem add to it; only a
+// correction replaces it. A full name said first in a longer message
+// completes the one taken from the signature.
+func TestConfirmationAddsDetailAndName(t *testing.T) {
+	b := setup(t)
+	b.send("Hi, quick question. I've got your DryAir 12L dehumidifier in my son's bedroom. Is it safe to run it all night while he sleeps?\n\nThanks,\nClaire")
+	if b.st.Phase != dialog.PhaseConfirming {
+		t.Fatalf("phase %s after the first message, fields %v", b.st.Phase, b.st.Fields)
+	}
+	b.send("I bought it from you last winter I think. I don't need anything sent or fixed, I just want to know if it's OK to leave on.")
+	if sym := b.st.Fields[cases.FieldSymptom]; !strings.Contains(strings.ToLower(sym), "all night") {
+		t.Errorf("the question was replaced: symptom %q", sym)
+	}
+	if d := b.st.Fields[cases.FieldDemand]; d == string(cases.DemandRepair) {
+		t.Errorf("'don't need anything fixed' read as repair")
+	}
+	b.send("Claire Dobson. I'd prefer to keep this to email rather than phone if that's alright.")
+	if n := b.st.Fields[cases.FieldCustomerName]; n != "Claire Dobson" {
+		t.Errorf("name %q", n)
+	}
+}

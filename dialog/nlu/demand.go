@@ -34,9 +34,11 @@ var extDemandWords = []extDemandWord{
 		`(?:` + extDemandLeadWords + `)+修|哪(?:里|裡|儿|兒|边|邊)?(?:可以|能)?修|` +
 		`(?:我要|要求|申请|申請|需要)保修|上门|上門|到府|上嚟|报修|報修|` +
 		// a part replaced is a repair, not an exchange: 换电池, 換條膠條, "replace the seal"
-		`(?:换|換)(?:个|個|一个|一個|一下|咗|过|過|掉)?(?:条|條|块|塊|根|颗|顆|套|啲)?(?:新的?)?(?:电池|電池|胶圈|膠圈|胶条|膠條|密封圈|密封条|密封條|门封|門封|皮|零件|配件|滤芯|濾芯|屏幕|螢幕|主板|电机|電機|马达|馬達|压缩机|壓縮機|灯管|燈管|按键|按鍵|轮子|輪子|刷头|刷頭|碳刷|风扇|風扇)|` +
-		`\breplace (?:the|a|my|its) (?:battery|seal|gasket|part|screen|pump|motor|filter|fan|cable|door seal|leather)\b|` +
-		`\b(?:new|replacement) (?:battery|seal|gasket|pump|motor|filter|fan)\b|` +
+		`(?:换|換)(?:个|個|一个|一個|一下|咗|过|過|掉)?(?:条|條|块|塊|根|颗|顆|粒|套|啲|只|隻|片|张|張|扇|個新|个新)?(?:新的?)?(?:电池|電池|电瓶|電瓶|胶圈|膠圈|胶条|膠條|密封圈|密封条|密封條|门封|門封|封条|封條|圈|皮|零件|配件|滤芯|濾芯|滤瓶|濾瓶|屏幕|螢幕|主板|电路板|電路板|电机|電機|马达|馬達|压缩机|壓縮機|灯管|燈管|灯泡|燈泡|按键|按鍵|轮子|輪子|刷头|刷頭|碳刷|风扇|風扇|` +
+		`门板|門板|面板|外壳|外殼|壳|殼|握把|把手|拉手|扶手|喉头|喉頭|出水喉|水喉|盖子|蓋子|盖板|蓋板|玻璃|刀片|刀头|刀頭|插头|插頭|电源线|電源線|水管|排水管|进水管|進水管|铰链|鉸鏈|合页|合頁|支架|底座|喷头|噴頭|开关|開關|阀门|閥門|水泵|加热管|加熱管|发热管|發熱管|皮带|皮帶|齿轮|齒輪|桌腿|椅腿|脚轮|腳輪|弹簧|彈簧)|` +
+		`\breplace (?:the|a|my|its|that|this) (?:[a-z]+ )?(?:battery|seal|gasket|part|screen|pump|motor|filter|fan|cable|door seal|leather|door|panel|board|handle|hinge|glass|lid|hose|valve|element|belt|wheel|leg|armrest|cover|casing|shell|housing|nozzle|blade|plug|cord|spring|caster|castor)\b|` +
+		`\b(?:door|panel|board|handle|hinge|glass|lid|hose|valve|element|belt|wheel|leg|armrest|cover|casing|seal|gasket|battery|screen|part) (?:replaced|swapped)\b|` +
+		`\b(?:new|replacement) (?:[a-z]+ )?(?:battery|seal|gasket|pump|motor|filter|fan|board|door|panel|handle|hinge|lid|hose|valve|element|belt|wheel|leg|armrest|cover|casing|nozzle|blade|plug|spring|caster|castor)\b|` +
 		`(?:技术|技術)(?:人员|人員)|(?:来|來)(?:个|個|一个|一個)(?:人|师傅|師傅)|` +
 		`派(?:个|個|一个|一個|几个|幾個)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|维修|維修|技师|技師)|` +
 		`(?:安排|找|叫|搵)(?:个|個|一个|一個|一下)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|技师|技師|人員|人员|售后|售後)|` +
@@ -110,7 +112,7 @@ var extDemandCues = func() *setCues {
 var (
 	extDemandLead  = mustRx(`^(?:` + extDemandLeadWords + `)+`)
 	extDemandNegZh = mustRx(`(?:不想|不要|不用|不需要|不打算|不必|别|別|不是要|不是想|无需|無需|不考虑|不考慮|不接受|而不是|不愿意|不願意|不愿|不願|不想要|没必要|沒必要|不能|不可以|不给|不給|不肯|唔使|唔駛|唔要|唔想|没|沒|不)\s*(?:要|想|去|再|申请|申請|做|进行|進行|办理|辦理|给我|給我|给|給|帮我|幫我|让我|讓我|让|讓)?\s*$`)
-	extDemandNegEn = mustRx(`(?i)(?:don't want|do not want|dont want|don't need|do not need|no need|not interested in|rather than|instead of|\bnot|without|done with|\bno|\bdon't|\bdont|\bdo not)\s*(?:to\s+|for\s+)?(?:an?\s+|any\s+|it\s+|more\s+|another\s+)?(?:get\s+|have\s+)?(?:it\s+)?$`)
+	extDemandNegEn = mustRx(`(?i)(?:don't want|do not want|dont want|don't need|do not need|no need|not interested in|rather than|instead of|\bnot|without|done with|\bno|\bdon't|\bdont|\bdo not)\s*(?:to\s+|for\s+)?(?:an?\s+|any\s+|it\s+|more\s+|another\s+|anything\s+|something\s+)?(?:get\s+|have\s+)?(?:it\s+)?(?:[a-z]+\s+or\s+)?$`)
 	// "能不能给我换", "可不可以退" ask for it: the 不 is no negation.
 	extDemandANotA = mustRx(`(?:能不能|可不可以|可唔可以|肯不肯|愿不愿意|願不願意|行不行|好不好)\s*\P{P}{0,4}$`)
 	// A demand that happened already: "已经报修", "之前修过", "被退回",
@@ -130,10 +132,10 @@ var (
 	extDemandWhen = mustRx(`^[^\s,，。;；!！?？]{0,8}?(?:之前|以前|之后|之後|以后|以後|的时候|的時候)`)
 	// A threat or fallback governs what follows closely: "不然我就退了",
 	// "不能换就退", "修不好就换", "要改的话你们能上门改吗".
-	extDemandCond = mustRx(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就)\s*(?:先|直接|再)?|(?:不行|不成|唔得|修不好|修唔好)\s*(?:的话|的話)?\s*(?:就|我就|那就|再|才)?\s*(?:先|直接|给我|給我)?\s*)$`)
+	extDemandCond = mustRx(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|有需要|如有需要|\bin case\b|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就)\s*(?:先|直接|再)?|(?:不行|不成|唔得|修不好|修唔好)\s*(?:的话|的話)?\s*(?:就|我就|那就|再|才)?\s*(?:先|直接|给我|給我)?\s*)$`)
 	// Asking whether it is needed asks for advice: "需要上门换吗",
 	// "要不要全部换掉", "是不是要换".
-	extDemandAsked = mustRx(`(?i)(?:\bis there (?:a|an|any)\b|需不需要|要不要|用不用|是不是要|是不是得|是否需要|是否要|得不得|\bdo i (?:need|have) to\b|\bshould i\b|\bis it worth\b)\P{P}{0,6}$`)
+	extDemandAsked = mustRx(`(?i)(?:\bis there (?:a|an|any)\b|需不需要|要不要|用不用|是不是要|是不是得|是否需要|是否要|是否提供|是否有|有没有|有沒有|有冇|提不提供|能否提供|得不得|\bdo i (?:need|have) to\b|\bshould i\b|\bis it worth\b)\P{P}{0,6}$`)
 	// "需要维修" asks for it; "需要上门换吗" asks whether it is needed.
 	extDemandNeed  = mustRx(`(?:需要|要先)\P{P}{0,6}$`)
 	extDemandQMark = mustRx(`^[^,，。;；!！]*(?:吗|嗎|[?？]|呢)`)

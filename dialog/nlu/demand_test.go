@@ -24,6 +24,13 @@ func TestParseDemandWithoutNoun(t *testing.T) {
 		{"我得去哪修啊", cases.DemandRepair},
 		{"可唔可以搵師傅上嚟睇下", cases.DemandRepair},
 		{"could someone check it next week?", cases.DemandRepair},
+		// A part put in by a technician is a repair.
+		{"到时候上门换个圈就行", cases.DemandRepair},
+		{"可以派人來換門板嗎", cases.DemandRepair},
+		{"Need a warranty tech or a replacement outdoor board, either one.", cases.DemandRepair},
+		{"I want the door replaced", cases.DemandRepair},
+		{"I don't need anything sent or fixed, I just want to know if it's OK", ""},
+		{"有需要上门检查的话可以联系我", ""},
 		// Exchange, also of a part.
 		{"直接给我换台新的吧", cases.DemandExchange},
 		{"这个门板能单独换一块吗", cases.DemandExchange},

@@ -119,6 +119,9 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 	if _, ok := in.Values[cases.FieldCustomerName]; !ok {
 		if v, ok := bareName(t.Orig); ok && (extHasHan(v) || ctx.Asking != cases.FieldProductModel || !extHasDigit.MatchString(t.Orig)) {
 			in.Values[cases.FieldCustomerName] = Value{Value: v}
+		} else if v, ok := leadingName(t.Orig); ok {
+			// "Claire Dobson. I'd prefer to keep this to email."
+			in.Values[cases.FieldCustomerName] = Value{Value: v}
 		} else if utf8.RuneCountInString(t.Orig) <= 40 && (found[cases.FieldPhone] != "" || found[cases.FieldEmail] != "" || len(extLooseNumbers(t.Orig)) > 0) && !in.Has(IntentCorrection) {
 			// "周婷婷，13712349876", "JOHN SMITH 13900001111": the name is
 			// what is left beside the contact details.
@@ -327,6 +330,16 @@ func bareName(text string) (string, bool) {
 		}
 	}
 	return strings.Join(words, " "), true
+}
+
+// leadingName reads a full name said as the first sentence of a longer
+// message, when it starts with a known given name.
+func leadingName(text string) (string, bool) {
+	first, rest, ok := strings.Cut(strings.TrimSpace(text), ". ")
+	if !ok || strings.TrimSpace(rest) == "" || !extGivenNameLead(first) {
+		return "", false
+	}
+	return bareName(first)
 }
 
 // bareNameStop are two- and three-character words that start with a
