@@ -58,7 +58,7 @@ var (
 		`\bgot (?:my|the|our)\b|\bwe got\b|\b(?:it|they|parcel|package|order|box|mine) came\b|\bcame (?:today|yesterday|on|this|last)\b`)
 	extFineUntil = mustRx(`(?i)\b(?:fine|ok|okay|well|normally|perfectly|working|worked)\s+(?:until|till|up until|up to)\s+(?:about\s+|around\s+)?$`)
 	// extNotArrived: the parcel has not come, or was only due.
-	extNotArrived = mustRx(`(?i)没到|沒到|未到|没收到|沒收到|未收到|还没|還沒|仲未|未有|冇收到|说好|說好|应该|應該|预计|預計|承诺|承諾|\bnot\b|n't\b|\bnever\b|\bsupposed\b|\bexpected\b|\bshould\b|\bdue\b|\bwas meant\b|\bpromised\b|\bstill\b`)
+	extNotArrived  = mustRx(`(?i)没到|沒到|未到|没收到|沒收到|未收到|还没|還沒|仲未|未有|冇收到|说好|說好|应该|應該|预计|預計|承诺|承諾|\bnot\b|n't\b|\bnever\b|\bsupposed\b|\bexpected\b|\bshould\b|\bdue\b|\bwas meant\b|\bpromised\b|\bstill\b`)
 	extSentenceEnd = mustRx(`[。!?！？\n]|\.\s`)
 )
 
