@@ -63,6 +63,9 @@ type Signal struct {
 	// and goes is minor unless the customer says it leaves the product
 	// unusable.
 	Weak bool `yaml:"weak"`
+	// Unless words, said in scope, cancel the signal: "only this one does
+	// it" is no batch failure whatever count was said.
+	Unless []string `yaml:"unless"`
 
 	res []*regexp.Regexp
 }

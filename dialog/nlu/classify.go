@@ -98,6 +98,9 @@ func NewClassifier(rules *cases.Rules, model *Model) (*Classifier, error) {
 					return nil, err
 				}
 			}
+			for _, w := range s.Unless {
+				c.lex.Add(w, Tag{Kind: kindAllOf, Name: fmt.Sprintf("%s:%s:unless", lv.p, s.Name)})
+			}
 			for g, group := range s.AllOf {
 				gtag := Tag{Kind: kindAllOf, Name: fmt.Sprintf("%s:%s:%d", lv.p, s.Name, g)}
 				for _, w := range group {
@@ -371,6 +374,7 @@ func catIndex(c cases.Category) int {
 func dedupe(ws []string) []string {
 	var out []string
 	for _, w := range ws {
+		w = strings.Trim(w, " \t\n,.;:!?()#-") // a pattern may take the character before its word
 		dup := false
 		for _, o := range out {
 			if o == w {
@@ -395,7 +399,10 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 		return cases.P1, append(reasons, fmt.Sprintf("p1:%s(%s)", name, why))
 	}
 	if c.model != nil && cat != "" && a.prios != nil {
-		if p := a.prios[0]; p >= c.model.P1Threshold {
+		// A customer who denies the hazards ("no smoke, no burning smell")
+		// has told us what the model cannot weigh, unless a business is
+		// speaking (its stoppage is what the model may have seen).
+		if p := a.p1Prob(); p >= c.model.P1Threshold && (company || a.allOf["P1:enterprise_down:0"] || !a.p1Denied()) {
 			return cases.P1, append(reasons, fmt.Sprintf("p1:model(%.2f)", p))
 		}
 	}
@@ -430,6 +437,19 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 	return def, append(reasons, "priority:default")
 }
 
+func (a *analysis) p1Prob() float64 { return a.prios[0] }
+
+// p1Denied reports whether the customer denies a hazard ("no smoke, no
+// burning smell"): the words the model learnt P1 from are there, negated.
+func (a *analysis) p1Denied() bool {
+	for _, e := range a.ignored {
+		if e.Scope == Negated && e.Tag.Kind == kindSignal && strings.HasPrefix(e.Tag.Name, "P1:") {
+			return true
+		}
+	}
+	return false
+}
+
 // splitWeak separates the signals that yield to a P2 one.
 func splitWeak(sigs []cases.Signal) (strong, weak []cases.Signal) {
 	for _, s := range sigs {
@@ -448,7 +468,7 @@ func (c *Classifier) signal(a *analysis, p cases.Priority, sigs []cases.Signal, 
 	for _, s := range sigs {
 		key := string(p) + ":" + s.Name
 		words := a.sig[key]
-		if len(s.Keywords)+len(s.Patterns) > 0 && len(words) == 0 {
+		if len(s.Keywords)+len(s.Patterns) > 0 && len(words) == 0 || a.allOf[key+":unless"] {
 			continue
 		}
 		ok := true

@@ -63,6 +63,12 @@ func TestClassifyScope(t *testing.T) {
 		// Several of the units bought, with the same fault.
 		{"we bought 30 smart plugs, 7 of them cannot connect to wifi at all", "", cases.CategoryTechnical, cases.P1},
 		{"5 units of the POS terminal, since yesterday 3 of them cannot print", "", "", cases.P1},
+		// A number in a room or a model is no count; one unit of several
+		// failing is no batch.
+		{"the air-conditioner in room 305 of our hotel is dripping water onto the bed", "", cases.CategoryTechnical, cases.P2},
+		{"since Thursday my CardioSense BP-300 monitor has been showing E3", "", cases.CategoryTechnical, cases.P2},
+		{"one of the treadmills keeps cutting out. We have 8 of them, only this one does it, the others are fine", "", cases.CategoryTechnical, cases.P2},
+		{"it STILL hasn't shown up. I'm so angry there's smoke coming out of my ears", "", cases.CategoryLogistics, cases.P3},
 		// A business that cannot serve its customers.
 		{"Our autoclave stops halfway, we cannot sterilise instruments and had to reschedule 6 patients", "", cases.CategoryTechnical, cases.P1},
 		{"收款盒子从早上开门到现在一单都没法收，只好让人家走了，我们便利店", "", "", cases.P1},
