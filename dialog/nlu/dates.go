@@ -834,7 +834,9 @@ func dtFind(text string, now time.Time, loc *time.Location) []dtMention {
 			found = r.re.FindAllStringSubmatchIndex(text, -1)
 		}
 		for _, idx := range found {
-			if r.digitEdges && !extDigitEdges(text, idx[0], idx[1]) {
+			// Trailing spaces an optional part took are not part of the
+			// date: "2026-02-27 09:51" is a date and a time.
+			if r.digitEdges && !extDigitEdges(text, idx[0], idx[0]+len(strings.TrimRight(text[idx[0]:idx[1]], " \t"))) {
 				continue
 			}
 			if r.guard != nil && !r.guard(text, idx[0], idx[1]) {

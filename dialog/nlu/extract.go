@@ -125,7 +125,7 @@ type extraction struct {
 func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]string, extraction) {
 	var ex extraction
 	out := map[cases.FieldKey]string{}
-	work := extNormalize(text)
+	work := extNormalize(extDropQuoted(text))
 
 	// Identifiers are found first and blanked out of the working copy so later
 	// patterns cannot read pieces of them (an 11-digit slice of an order
@@ -168,7 +168,8 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 		// The first date of a role wins, unless a later one corrects it
 		// ("去年618买的 不对 是前年618").
 		set := func(k cases.FieldKey) {
-			if _, taken := out[k]; !taken || extDateCorrects(work, d.start) {
+			// A day said after its month refines it ("6月底…小票上写的是6月27号").
+			if old, taken := out[k]; !taken || extDateCorrects(work, d.start) || d.fest == "" && len(old) == len("2006-01") && len(v) > len(old) && strings.HasPrefix(v, old) {
 				out[k] = v
 			}
 		}
@@ -242,6 +243,28 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 
 // extNormalize folds full-width ASCII (１３８, ：, ＃) and typographic quotes to
 // plain ASCII so every pattern can be written once.
+// extDropQuoted drops the header lines a mail reply or forward quotes
+// ("On Wed, 14 Jan 2026 … wrote:", "Sent: Monday, …"): their dates are when
+// mail was written, not when anything was bought or went wrong. The quoted
+// text itself stays (it may hold the order number).
+func extDropQuoted(s string) string {
+	if !strings.Contains(s, "\n") {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	kept := lines[:0]
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		if extQuoteHeader.MatchString(strings.TrimLeft(t, "> ")) {
+			continue
+		}
+		kept = append(kept, l)
+	}
+	return strings.Join(kept, "\n")
+}
+
+var extQuoteHeader = mustRx(`(?i)^(?:on .{4,80} wrote:$|(?:date|sent|发送时间|發送時間|时间|時間)\s*[:：]|.{0,60}於.{4,40}寫道[:：]$|.{0,60}于.{4,40}写道[:：]$)`)
+
 func extNormalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))

@@ -406,3 +406,27 @@ func TestArrivalDate(t *testing.T) {
 		}
 	}
 }
+
+// A day said after its month refines it; a date and a time is a date; a
+// mail's quoted header dates nothing.
+func TestPurchaseDateRefined(t *testing.T) {
+	t.Parallel()
+	x, err := NewExtractor(DefaultExtractorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ text, want string }{
+		{"4月底在你们线下门店买的，小票上写的是4月27号", "2024-04-27"},
+		{"下单时间：2024-02-27 09:51:30", "2024-02-27"},
+		{"The order was placed on 2 April.", "2024-04-02"},
+		{"Invoice BPC-INV-0519, dated 19 March.", "2024-03-19"},
+		{"都是一批进的 型号SD-568 去年九月份进的货", "2023-09"},
+		{"We need a technician out.\nOn Wed, 14 May 2024 at 09:31, Customer Care wrote:\n> When did you purchase the unit?\n\nBought in March, installed the week after.", "2024-03"},
+		{"去年10月国庆的时候买的", "2023-10"},
+	}
+	for _, tc := range tests {
+		if got := x.Extract(tc.text, testNow)[cases.FieldPurchaseDate]; got != tc.want {
+			t.Errorf("%q: purchase %q, want %q", tc.text, got, tc.want)
+		}
+	}
+}
