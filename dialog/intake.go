@@ -38,7 +38,10 @@ func askRank(k cases.FieldKey) int {
 // interpret reads text in the context of the open question.
 func (s *step) interpret(text string) *nlu.Interpretation {
 	s.in = s.e.nlu.Interpret(text, nlu.Context{Asking: s.st.Asking, AskingAll: s.st.AskingAll, Now: s.now, Lang: s.st.Lang,
-		HaveProblem: s.st.Fields[cases.FieldSymptom] != ""})
+		HaveProblem: s.st.Fields[cases.FieldSymptom] != "", Country: s.st.Country})
+	if cc := nlu.CountryIn(text); cc != "" {
+		s.st.Country = cc
+	}
 	return s.in
 }
 

@@ -75,6 +75,9 @@ type State struct {
 
 	// Texts are the customer's problem descriptions, used to classify.
 	Texts []string `json:"texts,omitempty"`
+	// Country is the calling code of the country the customer named
+	// ("Nairobi" → "254"), for local phone numbers given later.
+	Country string `json:"country,omitempty"`
 
 	// Attachments sent before the case exists; they go onto it at registration.
 	Attachments []string `json:"attachments,omitempty"`

@@ -430,3 +430,23 @@ func TestPurchaseDateRefined(t *testing.T) {
 		}
 	}
 }
+
+// A local number after the conversation named the country is that
+// country's, not the first plan it fits.
+func TestPhoneCountryFromConversation(t *testing.T) {
+	t.Parallel()
+	x, err := NewExtractor(DefaultExtractorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip := NewInterpreter(x, testClassifier(t))
+	if got := CountryIn("Bought from your shop on Moi Avenue in Nairobi"); got != "254" {
+		t.Fatalf("CountryIn: %q", got)
+	}
+	for _, asking := range []cases.FieldKey{"", cases.FieldPhone} {
+		in := ip.Interpret("0722 415 963", Context{Asking: asking, Now: testNow, Lang: "en", Country: "254"})
+		if v := in.Values[cases.FieldPhone].Value; v != "+254722415963" {
+			t.Errorf("asking %q: %q", asking, v)
+		}
+	}
+}

@@ -41,6 +41,9 @@ type Context struct {
 	// Lang is the conversation's language so far ("" at its start): a
 	// Hong Kong number needs no cue in a Traditional Chinese conversation.
 	Lang string
+	// Country is the calling code of the country named earlier in the
+	// conversation ("" none): "0722 415 963" after "Nairobi" is Kenya's.
+	Country string
 }
 
 // Value is a field value found in a message.
@@ -114,6 +117,15 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 	if ctx.Asking != "" && ctx.Asking != cases.FieldSymptom {
 		if v, ok := ip.answer(ctx.Asking, t.Orig, ctx.Now); ok && !usedByOther(ctx.Asking, v, found) {
 			in.Values[ctx.Asking] = Value{Value: v, Answer: true, Explicit: in.Values[ctx.Asking].Explicit}
+		}
+	}
+	if p, ok := in.Values[cases.FieldPhone]; ok && ctx.Country != "" {
+		// A local number read without a country: the one named earlier.
+		if w := extNormalize(t.Orig); extCountryIn(w) == "" {
+			if c, ok := extPick(w, extFindPhonesCC(w, false, ctx.Country)); ok {
+				p.Value = c.value
+				in.Values[cases.FieldPhone] = p
+			}
 		}
 	}
 	if _, ok := in.Values[cases.FieldCustomerName]; !ok {

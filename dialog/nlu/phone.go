@@ -362,11 +362,20 @@ var extAreaParenRe = mustRx(`\(0\d{1,3}\)`)
 
 func extFindPhones(s string) []extCand { return extFindPhonesIn(s, false) }
 
+// CountryIn returns the calling code of the country text names ("Nairobi"
+// → "254"), "" when none: a conversation remembers it for the local
+// numbers its customer gives later.
+func CountryIn(text string) string { return extCountryIn(extNormalize(text)) }
+
 // extFindPhonesIn is extFindPhones for a text of a conversation held in
 // Traditional Chinese: a lone eight-digit number ("Mandy 9632 1478") is
 // read as Hong Kong's, as in the Cantonese text around it. (Taiwan's
 // mobiles have ten digits and its landlines an area code.)
-func extFindPhonesIn(s string, hk bool) []extCand {
+func extFindPhonesIn(s string, hk bool) []extCand { return extFindPhonesCC(s, hk, "") }
+
+// extFindPhonesCC is extFindPhonesIn with the calling code of the country
+// named earlier in the conversation, for a text that names none.
+func extFindPhonesCC(s string, hk bool, cc string) []extCand {
 	if !extHasDigit.MatchString(s) && !strings.ContainsAny(s, "一二三四五六七八九零〇幺") {
 		return nil
 	}
@@ -380,6 +389,9 @@ func extFindPhonesIn(s string, hk bool) []extCand {
 	context := func() extPhoneCtx {
 		if ctx == nil {
 			c := extPhoneContext(s)
+			if c.cc == "" && cc != "" {
+				c.cc = cc
+			}
 			if hk && c.cc == "" {
 				c.hk, c.latin = true, false
 			}
