@@ -293,15 +293,15 @@ func (x *Extractor) nameBesideDetails(s string) string {
 	rest = extSepAll(rest, x.findBatches(rest))
 	rest = extSepAll(rest, x.findModels(rest))
 	whole := strings.Join(strings.Fields(strings.ReplaceAll(rest, "|", " ")), " ")
-	if v := extFindName(whole); v != "" && extNameLike(v) && !extDetailLabel.MatchString(v) {
+	if v := extFindName(whole); v != "" && extNameLike(v) && !extDetailLabel.MatchString(v) && !extIsPlace(v) {
 		return v
 	}
 	for _, part := range extNameParts.Split(rest, -1) {
 		part = strings.TrimSpace(strings.Trim(strings.TrimSpace(part), "()（）"))
-		if part == "" || extDetailLabel.MatchString(part) || extOrgLike(part) || extEnOrgLike(part) {
+		if part == "" || extDetailLabel.MatchString(part) || extOrgLike(part) || extEnOrgLike(part) || extIsPlace(part) {
 			continue
 		}
-		if v, ok, _ := extAnswerName(part); ok && extNameLike(v) && !extDetailLabel.MatchString(v) {
+		if v, ok, _ := extAnswerName(part); ok && extNameLike(v) && !extDetailLabel.MatchString(v) && !extIsPlace(v) {
 			return v
 		}
 		var found []string
@@ -319,6 +319,27 @@ func (x *Extractor) nameBesideDetails(s string) string {
 	}
 	return ""
 }
+
+// extIsPlace reports whether v names a place, not a person: a city or
+// country ("Sydney", "Bristol", "KL") or a US city with its state
+// ("Austin TX", "Cleveland, OH").
+func extIsPlace(v string) bool {
+	v = strings.TrimSpace(strings.Trim(v, "()（）"))
+	if m := extUSStateTail.FindStringIndex(v); m != nil && m[0] > 0 {
+		return true
+	}
+	if extPlaceAbbr[strings.ToUpper(v)] {
+		return true
+	}
+	m := extCountryCue.FindStringIndex(v)
+	return m != nil && m[0] == 0 && m[1] == len(v)
+}
+
+// extUSStateTail is a US state's code after a city: "Austin TX".
+var extUSStateTail = mustRx(`,?\s(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY|DC)$`)
+
+// extPlaceAbbr are places customers write in short.
+var extPlaceAbbr = map[string]bool{"KL": true, "JB": true, "PJ": true, "NYC": true, "LA": true, "SF": true, "HK": true, "SG": true, "UK": true, "US": true, "USA": true, "NSW": true, "QLD": true, "VIC": true}
 
 // extNameParts splits a short reply at the details taken out of it and at
 // punctuation.

@@ -2,6 +2,7 @@ package nlu
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -219,7 +220,7 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 	if c, ok := extPick(work, x.findModels(work)); ok {
 		out[cases.FieldProductModel] = c.value
 	}
-	if v := extFindName(work); v != "" {
+	if v := extFindName(extMaskPlaces(work)); v != "" && !extIsPlace(v) {
 		out[cases.FieldCustomerName] = v
 	}
 	if v := extFindCompany(work); v != "" {
@@ -243,6 +244,25 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 
 // extNormalize folds full-width ASCII (１３８, ：, ＃) and typographic quotes to
 // plain ASCII so every pattern can be written once.
+// extMaskPlaces blanks a place written beside contact details, in
+// brackets or after a comma at the end of a line ("0403 118 270 (Sydney)",
+// "07400 123987, Bristol", "(Austin TX)"), so it is not read as a name.
+func extMaskPlaces(s string) string {
+	for _, re := range []*regexp.Regexp{extPlaceParen, extPlaceTail} {
+		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
+			if extIsPlace(s[m[2]:m[3]]) {
+				s = extMask(s, m[2], m[3])
+			}
+		}
+	}
+	return s
+}
+
+var (
+	extPlaceParen = regexp.MustCompile(`[(（]([^()（）\n]{2,30})[)）]`)
+	extPlaceTail  = regexp.MustCompile(`(?m),\s*([A-Z][A-Za-z .]{1,25}?)\s*$`)
+)
+
 // extDropQuoted drops the header lines a mail reply or forward quotes
 // ("On Wed, 14 Jan 2026 … wrote:", "Sent: Monday, …"): their dates are when
 // mail was written, not when anything was bought or went wrong. The quoted

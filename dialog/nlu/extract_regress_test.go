@@ -34,6 +34,10 @@ func TestExtractRegressions(t *testing.T) {
 		{"我是星巴克国贸店的店长李娜，电话13911112222", cases.FieldCompany, "星巴克国贸店"},
 		{"我是星巴克国贸店的店长李娜，电话13911112222", cases.FieldCustomerName, "李娜"},
 		{"I bought it at the Apple Store", cases.FieldCompany, ""},
+		// A place beside the contact details is no name.
+		{"0403 118 270 (Sydney)", cases.FieldCustomerName, ""},
+		{"Kevin Tran 512-555-0163 (Austin TX)", cases.FieldCustomerName, "Kevin Tran"},
+		{"07400 123987, Bristol", cases.FieldCustomerName, ""},
 		// A product line named without a code, and a model taken back.
 		{"I ordered the IonGlow hair dryer in rose gold", cases.FieldProductModel, "IonGlow"},
 		{"The front leg of our new Harlow 3-seater has split", cases.FieldProductModel, "Harlow 3-seater"},
