@@ -69,6 +69,9 @@ func TestClassifyScope(t *testing.T) {
 		{"since Thursday my CardioSense BP-300 monitor has been showing E3", "", cases.CategoryTechnical, cases.P2},
 		{"one of the treadmills keeps cutting out. We have 8 of them, only this one does it, the others are fine", "", cases.CategoryTechnical, cases.P2},
 		{"it STILL hasn't shown up. I'm so angry there's smoke coming out of my ears", "", cases.CategoryLogistics, cases.P3},
+		// A defect that keeps it from being used.
+		{"冰箱門有點變形 關不緊 一直有冷氣跑出來", "", cases.CategoryQuality, cases.P2},
+		{"there is a crack across the front glass panel. We haven't plugged it in", "", cases.CategoryQuality, cases.P2},
 		// A business that cannot serve its customers.
 		{"Our autoclave stops halfway, we cannot sterilise instruments and had to reschedule 6 patients", "", cases.CategoryTechnical, cases.P1},
 		{"收款盒子从早上开门到现在一单都没法收，只好让人家走了，我们便利店", "", "", cases.P1},
