@@ -57,6 +57,16 @@ func (s *step) onConfirm(text, choice string) {
 		s.askWhich()
 		return
 	}
+	if choice == "" && s.st.Fields[cases.FieldPhone] == "" && (s.st.PartialPhone != "" || nlu.HasPhoneLabel(text)) && s.partialPhone(text) {
+		// A number given in two pieces at the confirmation ("留個電話給你們 09", "61-448-227").
+		if s.st.PartialPhone != "" {
+			s.markAsked()
+			s.reply(Reply{Kind: "reask", Text: s.t("phone.partial", nil), Field: cases.FieldPhone})
+			return
+		}
+		s.askConfirm()
+		return
+	}
 	before := cloneState(s.st)
 	if in := s.interpret(text); in.Problem != "" && !nlu.IsYes(text) && !nlu.IsNo(text) && !nlu.IsPolite(text) {
 		// What is said about the problem at the confirmation counts for the

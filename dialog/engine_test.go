@@ -702,3 +702,15 @@ func TestConfirmationAddsDetailAndName(t *testing.T) {
 		t.Errorf("name %q", n)
 	}
 }
+
+// A phone number typed over two messages without being asked for, or at
+// the confirmation, is joined.
+func TestPhoneInTwoPiecesUnasked(t *testing.T) {
+	b := setup(t)
+	b.send("收银机开不了机了 店里现在排着队 收不了钱")
+	b.send("电话 139 5021")
+	b.send("6634")
+	if p := b.st.Fields[cases.FieldPhone]; p != "13950216634" {
+		t.Errorf("phone %q", p)
+	}
+}

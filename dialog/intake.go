@@ -122,7 +122,8 @@ func (s *step) collect(text, choice string) {
 				learned = true
 			}
 		}
-		if asking == cases.FieldPhone && s.st.Fields[cases.FieldPhone] == "" && choice == "" {
+		if s.st.Fields[cases.FieldPhone] == "" && choice == "" && (asking == cases.FieldPhone || s.st.PartialPhone != "" || nlu.HasPhoneLabel(text)) {
+			// Also a number begun unasked ("电话 139 5021", then "6634").
 			learned = s.partialPhone(text) || learned
 		}
 		if cur := s.st.Fields[asking]; cur != "" && (cur != prev || prev == "") {
@@ -685,7 +686,7 @@ func (s *step) partialPhone(text string) bool {
 		}
 		return s.foreignNumber(joined)
 	}
-	if n := len(strings.TrimPrefix(joined, "+")); n >= 3 && n <= 8 && nlu.CanStartPhone(joined) {
+	if n := len(strings.TrimPrefix(joined, "+")); n >= 2 && n <= 8 && nlu.CanStartPhone(joined) {
 		s.st.PartialPhone = joined
 		return true
 	}
