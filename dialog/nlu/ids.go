@@ -170,6 +170,12 @@ func extTokenAround(s string, st, en int) (int, int) {
 // extTokens returns the tokens of s that hold a digit or a join; a plain
 // word is never an identifier, and skipping it keeps the scan cheap.
 func extTokens(s string) [][2]int {
+	return extScanTokens(s, func(t string) bool { return strings.ContainsAny(t, "0123456789-/") })
+}
+
+// extScanTokens returns the ASCII tokens of s (letters and digits joined
+// by '-' or '/') that keep accepts.
+func extScanTokens(s string, keep func(string) bool) [][2]int {
 	var out [][2]int
 	for i := 0; i < len(s); {
 		if !extIsAlnum(s[i]) {
@@ -177,7 +183,7 @@ func extTokens(s string) [][2]int {
 			continue
 		}
 		en := extTokenEnd(s, i)
-		if strings.ContainsAny(s[i:en], "0123456789-/") {
+		if keep == nil || keep(s[i:en]) {
 			out = append(out, [2]int{i, en})
 		}
 		i = en

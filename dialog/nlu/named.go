@@ -84,19 +84,7 @@ func extNameRun(s string, toks [][2]int, i int, codeFirst bool) (end int, camel,
 
 // extWordTokens splits s into ASCII tokens (letters and digits joined by
 // '-' or '/').
-func extWordTokens(s string) [][2]int {
-	var out [][2]int
-	for i := 0; i < len(s); {
-		if !extIsAlnum(s[i]) {
-			i++
-			continue
-		}
-		en := extTokenEnd(s, i)
-		out = append(out, [2]int{i, en})
-		i = en
-	}
-	return out
-}
+func extWordTokens(s string) [][2]int { return extScanTokens(s, nil) }
 
 func extSpaceBetween(s string, a, b [2]int) bool {
 	return b[0] == a[1]+1 && s[a[1]] == ' '
