@@ -440,10 +440,11 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 func (a *analysis) p1Prob() float64 { return a.prios[0] }
 
 // p1Denied reports whether the customer denies a hazard ("no smoke, no
-// burning smell"): the words the model learnt P1 from are there, negated.
+// burning smell") or speaks in a figure ("气冒烟了"): the words the model
+// learnt P1 from are there, but not as a hazard.
 func (a *analysis) p1Denied() bool {
 	for _, e := range a.ignored {
-		if e.Scope == Negated && e.Tag.Kind == kindSignal && strings.HasPrefix(e.Tag.Name, "P1:") {
+		if (e.Scope == Negated || e.Scope == Figurative) && e.Tag.Kind == kindSignal && strings.HasPrefix(e.Tag.Name, "P1:") {
 			return true
 		}
 	}

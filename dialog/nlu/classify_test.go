@@ -69,6 +69,7 @@ func TestClassifyScope(t *testing.T) {
 		{"since Thursday my CardioSense BP-300 monitor has been showing E3", "", cases.CategoryTechnical, cases.P2},
 		{"one of the treadmills keeps cutting out. We have 8 of them, only this one does it, the others are fine", "", cases.CategoryTechnical, cases.P2},
 		{"it STILL hasn't shown up. I'm so angry there's smoke coming out of my ears", "", cases.CategoryLogistics, cases.P3},
+		{"ok so my buddy's griddle literally caught fire at his bbq last weekend lol. I have the same one, mine's fine", "", "", cases.P3},
 		// Arrived broken in a damaged box: the delivery.
 		{"电视到了 拆开屏幕裂了 一道斜的。箱子侧面有个凹坑 当时没在意", "", cases.CategoryLogistics, cases.P2},
 		{"router came today totally dead. no lights nothing. box was all crushed on one corner and tape was redone, looks like someone dropped it", "", cases.CategoryLogistics, cases.P2},
