@@ -331,6 +331,10 @@ func extIsPlace(v string) bool {
 	if extPlaceAbbr[strings.ToUpper(v)] {
 		return true
 	}
+	// "Melbourne VIC", "Cebu City": a city with its state, or named a city.
+	if i := strings.LastIndexByte(v, ' '); i > 0 && (extPlaceAbbr[v[i+1:]] || extAUStates[v[i+1:]] || v[i+1:] == "City") {
+		return true
+	}
 	m := extCountryCue.FindStringIndex(v)
 	return m != nil && m[0] == 0 && m[1] == len(v)
 }
@@ -340,6 +344,8 @@ var extUSStateTail = mustRx(`,?\s(?:AL|AK|AZ|AR|CA|CO|CT|DE|FL|GA|HI|ID|IL|IN|IA
 
 // extPlaceAbbr are places customers write in short.
 var extPlaceAbbr = map[string]bool{"KL": true, "JB": true, "PJ": true, "NYC": true, "LA": true, "SF": true, "HK": true, "SG": true, "UK": true, "US": true, "USA": true, "NSW": true, "QLD": true, "VIC": true}
+
+var extAUStates = map[string]bool{"VIC": true, "NSW": true, "QLD": true, "WA": true, "SA": true, "TAS": true, "ACT": true, "NT": true}
 
 // extNameParts splits a short reply at the details taken out of it and at
 // punctuation.

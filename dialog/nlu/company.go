@@ -25,10 +25,15 @@ var (
 	extCoNameLabelRe = mustRx(`(?:开票公司名称|開票公司名稱|开票公司名|開票公司名|开票单位|開票單位|公司抬头|公司抬頭|发票抬头|發票抬頭|抬头是|抬頭是|公司全称|公司全稱|单位全称|單位全稱|诊所名字|診所名字|诊所名称|診所名稱|医院名字|醫院名字|连锁店名字|連鎖店名字|店名字|店的名字|店名|店铺名|店鋪名|店铺叫|店鋪叫|店叫|门店名|門店名|所里叫|所裡叫|诊所叫|診所叫|医院叫|醫院叫|学校名字|學校名字|学校名称|學校名稱|学校叫|學校叫|单位名称|單位名稱|单位叫|單位叫|公司名称|公司名稱|公司名字|公司叫|企业名称|企業名稱|机构名称|機構名稱|机构叫|機構叫|连锁店名字|連鎖店名字|酒店名|工厂名|工廠名)[ \t]*(?:是|叫|为|為|:)?[ \t]*(?:叫)?[ \t「『“"]*([\p{Han}A-Za-z0-9()·&]{2,30})`)
 	// A bare label word needs a colon or a space: "公司：…", "寄到公司 禾豐設計".
 	extCoWordLabelRe = mustRx(`(?:公司|单位|單位|机构|機構|学校|學校|门店|門店|酒店|店铺|店鋪)(?:[ \t]*:[ \t]*|[ \t]+)([\p{Han}A-Za-z0-9()·&]{2,30})`)
-	extCoLabelRe     = mustRx(`(?i)\bcompany(?:\s+name)?\s*:\s*([^,;。!?\n]{2,60})`)
-	extCoEnRe        = mustRx(`((?:[A-Z][A-Za-z0-9&'-]*[ \t]+){0,4}[A-Z][A-Za-z0-9&'-]*),?[ \t]+(Co\.?,?[ \t]*Ltd\.?|Co\.?,?[ \t]*Limited|Corporation|Corp\.?|Incorporated|Inc\.?|Ltd\.?|LLC|GmbH|Limited|Company|Group|PLC|AG|Pty\.?[ \t]*Ltd\.?|Technologies|Electronics|Co\.)`)
-	extCoWorkRe      = mustRx(`\b(?:work|working|I'm|I am)[ \t]+(?:at|for)[ \t]+([A-Z][A-Za-z0-9&'-]*(?:[ \t]+[A-Z][A-Za-z0-9&'-]*){0,3})`)
-	extCoNearEnRe    = mustRx(`(?:\b(?:from|for|at|with)|[a-z],|—|–|-)[ \t]+((?:[A-Z][\w'&-]*[ \t]+){0,3}[A-Z][\w'&-]*)`)
+	// "公司是鲜丰汇连锁超市", "民宿叫云栖山居", "酒店是榕江湾酒店", "店名叫茶小满".
+	extCoIsRe = mustRx(`(?:公司|单位|單位|学校|學校|门店|門店|酒店|店铺|店鋪|店名|厂子|廠子|工厂|工廠|民宿|诊所|診所|餐厅|餐廳|饭店|飯店)(?:名字|名称|名稱)?(?:是|叫做|叫|名叫)\s*([\p{Han}A-Za-z0-9()（）·&]{2,30})`)
+	// "Smokin Sisters BBQ, im Tanya", "Hendricks Metalworks. I'm Pieter.":
+	// a business said first, then the person.
+	extCoThenMeRe = mustRx(`^\s*((?:[A-Z][\w'’&.-]*[ \t]+){1,4}[A-Z][\w'’&.-]*)[ \t]*[,.][ \t]*(?:I'm|I’m|im|Im|I am|this is|it's|its)\b`)
+	extCoLabelRe  = mustRx(`(?i)\bcompany(?:\s+name)?\s*:\s*([^,;。!?\n]{2,60})`)
+	extCoEnRe     = mustRx(`((?:[A-Z][A-Za-z0-9&'-]*[ \t]+){0,4}[A-Z][A-Za-z0-9&'-]*),?[ \t]+(Co\.?,?[ \t]*Ltd\.?|Co\.?,?[ \t]*Limited|Corporation|Corp\.?|Incorporated|Inc\.?|Ltd\.?|LLC|GmbH|Limited|Company|Group|PLC|AG|Pty\.?[ \t]*Ltd\.?|Technologies|Electronics|Co\.)`)
+	extCoWorkRe   = mustRx(`\b(?:work|working|I'm|I am)[ \t]+(?:at|for)[ \t]+([A-Z][A-Za-z0-9&'-]*(?:[ \t]+[A-Z][A-Za-z0-9&'-]*){0,3})`)
+	extCoNearEnRe = mustRx(`(?:\b(?:from|for|at|with)|[a-z],|—|–|-)[ \t]+((?:[A-Z][\w'&-]*[ \t]+){0,3}[A-Z][\w'&-]*)`)
 	// Businesses named by what they are: "Golden Lotus Seafood Restaurant",
 	// "Cole & Partners Architects", "Sabai Sabai Hostel".
 	extCoVenueEnRe = mustRx(`\b((?:(?:[A-Z][\pL\d'.-]*|&)[ \t]+){1,5}(?:Restaurant|Hotel|Resort|Hostel|Inn|Cafe|Café|Coffee|Bakery|Clinic|Clinics|Hospital|Surgery|Dental|Physio|Pharmacy|School|College|University|Academy|Nursery|Kindergarten|Studio|Studios|Architects|Accountants|Solicitors|Lawyers|Solutions|Fulfilment|Fulfillment|Logistics|Salon|Gym|Fitness|Bar|Pub|Room|Store|Shop|Supermarket|Market|Centre|Center|Institute|Agency|Partners|Associates|Consulting|Kitchen|Diner|Canteen|Factory|Brewery|Bistro|Pizzeria|Boutique|Florist|Printers))(?:[^\pL\pN]|$)`)
@@ -176,6 +181,14 @@ func extFindCompanyIn(s string) string {
 			consider(idx[2], idx[2]+len(v), v)
 		}
 	}
+	for _, idx := range extCoIsRe.FindAllStringSubmatchIndex(s, -1) {
+		if v := extCoTrim(s[idx[2]:idx[3]]); utf8.RuneCountInString(v) >= 2 && !extCoIsQuestion.MatchString(v) {
+			consider(idx[2], idx[2]+len(v), v)
+		}
+	}
+	if m := extCoThenMeRe.FindStringSubmatchIndex(s); m != nil && !extGivenNameLead(s[m[2]:m[3]]) && !extEnCoLead[strings.Fields(s[m[2]:m[3]])[0]] && !extHasDigit.MatchString(s[m[2]:m[3]]) {
+		consider(m[2], m[3], s[m[2]:m[3]])
+	}
 	for _, idx := range extCoLabelRe.FindAllStringSubmatchIndex(s, -1) {
 		consider(idx[2], idx[3], s[idx[2]:idx[3]])
 	}
@@ -200,6 +213,11 @@ func extFindCompanyIn(s string) string {
 	}
 	if best == nil {
 		if v := extCoLine(s); v != "" {
+			consider(len(s), len(s), v)
+		}
+	}
+	if best == nil {
+		if v := extCoSigLine(s); v != "" {
 			consider(len(s), len(s), v)
 		}
 	}
@@ -401,3 +419,32 @@ func extEnOrgLike(line string) bool {
 	}
 	return false
 }
+
+// extCoSigLine reads the organisation of an English signature: the line
+// between the writer's name (or job title) and the phone or mail line
+// ("Aroha Ngata / Kauri Lane Accounting / 09 555 0182", "Wei Zhang /
+// Controls Engineer / Kestrel Automotive Components / wei@…").
+func extCoSigLine(s string) string {
+	lines := strings.Split(s, "\n")
+	for i := 1; i+1 < len(lines); i++ {
+		l := strings.TrimSpace(lines[i])
+		prev, next := strings.TrimSpace(lines[i-1]), strings.TrimSpace(lines[i+1])
+		if !extSigOrgRe.MatchString(l) || extGivenNameLead(l) || extEnJobTitle.MatchString(l) || extIsPlace(l) {
+			continue
+		}
+		if !(extGivenNameLead(prev) || extEnJobTitle.MatchString(prev)) {
+			continue
+		}
+		if !extHasDigit.MatchString(next) && !strings.Contains(next, "@") && !extMaskRun.MatchString(lines[i+1]) {
+			continue
+		}
+		return l
+	}
+	return ""
+}
+
+// extCoIsQuestion: "学校是否有…" asks, it names nothing.
+var extCoIsQuestion = mustRx(`^(?:否|不|什么|什麼|哪|怎|多少|几|幾)`)
+
+// extSigOrgRe is a line of two to five capitalised words ("Curl Up & Dye").
+var extSigOrgRe = mustRx(`^(?:[A-Z][\w'’.-]*|&)(?:[ \t]+(?:[A-Z][\w'’.-]*|&|of|and|the|de|la)){1,4}$`)

@@ -34,6 +34,13 @@ func TestExtractRegressions(t *testing.T) {
 		{"我是星巴克国贸店的店长李娜，电话13911112222", cases.FieldCompany, "星巴克国贸店"},
 		{"我是星巴克国贸店的店长李娜，电话13911112222", cases.FieldCustomerName, "李娜"},
 		{"I bought it at the Apple Store", cases.FieldCompany, ""},
+		// The customer's organisation said with 是/叫, before "I'm", or in a signature.
+		{"公司是鲜丰汇连锁超市，我姓钱，座机 021-64873355", cases.FieldCompany, "鲜丰汇连锁超市"},
+		{"民宿叫云栖山居", cases.FieldCompany, "云栖山居"},
+		{"學校是否有教育專案價？", cases.FieldCompany, ""},
+		{"Smokin Sisters BBQ, im Tanya", cases.FieldCompany, "Smokin Sisters BBQ"},
+		{"Cheers,\nLiam O'Connor\nKangaroo Point CrossFit\n07 3555 0199", cases.FieldCompany, "Kangaroo Point CrossFit"},
+		{"Thanks,\nLiam O'Connor\nMelbourne VIC\n0412 555 019", cases.FieldCompany, ""},
 		// A place beside the contact details is no name.
 		{"0403 118 270 (Sydney)", cases.FieldCustomerName, ""},
 		{"Kevin Tran 512-555-0163 (Austin TX)", cases.FieldCustomerName, "Kevin Tran"},
