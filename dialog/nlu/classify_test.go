@@ -70,6 +70,9 @@ func TestClassifyScope(t *testing.T) {
 		{"one of the treadmills keeps cutting out. We have 8 of them, only this one does it, the others are fine", "", cases.CategoryTechnical, cases.P2},
 		{"it STILL hasn't shown up. I'm so angry there's smoke coming out of my ears", "", cases.CategoryLogistics, cases.P3},
 		{"ok so my buddy's griddle literally caught fire at his bbq last weekend lol. I have the same one, mine's fine", "", "", cases.P3},
+		{"before you ask, no it's not burning or smoking or anything, the coating is peeling off and I can't use it", "", cases.CategoryQuality, cases.P2},
+		{"前几天我们楼里有一户人家的取暖器着火了，我家用的是你们的暖风机，能不能整晚开着？", "", cases.CategoryConsultation, cases.P3},
+		{"The bed frame was delivered in 2 boxes, but the labels say 1 of 3 and 2 of 3. Box 3 never came and we can't put the bed together", "", cases.CategoryLogistics, cases.P2},
 		// Arrived broken in a damaged box: the delivery.
 		{"电视到了 拆开屏幕裂了 一道斜的。箱子侧面有个凹坑 当时没在意", "", cases.CategoryLogistics, cases.P2},
 		{"router came today totally dead. no lights nothing. box was all crushed on one corner and tape was redone, looks like someone dropped it", "", cases.CategoryLogistics, cases.P2},
