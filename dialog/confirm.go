@@ -60,8 +60,7 @@ func (s *step) onConfirm(text, choice string) {
 	if choice == "" && s.st.Fields[cases.FieldPhone] == "" && (s.st.PartialPhone != "" || nlu.HasPhoneLabel(text)) && s.partialPhone(text) {
 		// A number given in two pieces at the confirmation ("留個電話給你們 09", "61-448-227").
 		if s.st.PartialPhone != "" {
-			s.markAsked()
-			s.reply(Reply{Kind: "reask", Text: s.t("phone.partial", nil), Field: cases.FieldPhone})
+			s.askPhoneRest()
 			return
 		}
 		s.askConfirm()

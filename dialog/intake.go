@@ -132,8 +132,7 @@ func (s *step) collect(text, choice string) {
 			break
 		}
 		if s.st.PartialPhone != "" && asking == cases.FieldPhone {
-			s.markAsked()
-			s.reply(Reply{Kind: "reask", Text: s.t("phone.partial", nil), Field: cases.FieldPhone})
+			s.askPhoneRest()
 			return
 		}
 		switch {
@@ -692,6 +691,12 @@ func (s *step) partialPhone(text string) bool {
 	}
 	s.st.PartialPhone = ""
 	return false
+}
+
+// askPhoneRest asks for the rest of a number typed in pieces.
+func (s *step) askPhoneRest() {
+	s.markAsked()
+	s.reply(Reply{Kind: "reask", Text: s.t("phone.partial", nil), Field: cases.FieldPhone})
 }
 
 // lateName keeps a lone first name given while something else was asked,

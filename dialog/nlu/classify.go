@@ -402,7 +402,7 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 		// A customer who denies the hazards ("no smoke, no burning smell")
 		// has told us what the model cannot weigh, unless a business is
 		// speaking (its stoppage is what the model may have seen).
-		if p := a.p1Prob(); p >= c.model.P1Threshold && (company || a.allOf["P1:enterprise_down:0"] || !a.p1Denied()) {
+		if p := a.prios[0]; p >= c.model.P1Threshold && (company || a.allOf["P1:enterprise_down:0"] || !a.p1Denied()) {
 			return cases.P1, append(reasons, fmt.Sprintf("p1:model(%.2f)", p))
 		}
 	}
@@ -436,8 +436,6 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 	}
 	return def, append(reasons, "priority:default")
 }
-
-func (a *analysis) p1Prob() float64 { return a.prios[0] }
 
 // p1Denied reports whether the customer denies a hazard ("no smoke, no
 // burning smell") or speaks in a figure ("气冒烟了"): the words the model

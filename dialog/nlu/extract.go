@@ -2,7 +2,6 @@ package nlu
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -242,13 +241,11 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 // ---------------------------------------------------------------------------
 // Text helpers.
 
-// extNormalize folds full-width ASCII (１３８, ：, ＃) and typographic quotes to
-// plain ASCII so every pattern can be written once.
 // extMaskPlaces blanks a place written beside contact details, in
 // brackets or after a comma at the end of a line ("0403 118 270 (Sydney)",
 // "07400 123987, Bristol", "(Austin TX)"), so it is not read as a name.
 func extMaskPlaces(s string) string {
-	for _, re := range []*regexp.Regexp{extPlaceParen, extPlaceTail} {
+	for _, re := range []*rx{extPlaceParen, extPlaceTail} {
 		for _, m := range re.FindAllStringSubmatchIndex(s, -1) {
 			if extIsPlace(s[m[2]:m[3]]) {
 				s = extMask(s, m[2], m[3])
@@ -259,8 +256,8 @@ func extMaskPlaces(s string) string {
 }
 
 var (
-	extPlaceParen = regexp.MustCompile(`[(（]([^()（）\n]{2,30})[)）]`)
-	extPlaceTail  = regexp.MustCompile(`(?m),\s*([A-Z][A-Za-z .]{1,25}?)\s*$`)
+	extPlaceParen = mustRx(`[(（]([^()（）\n]{2,30})[)）]`)
+	extPlaceTail  = mustRx(`(?m),\s*([A-Z][A-Za-z .]{1,25}?)\s*$`)
 )
 
 // extDropQuoted drops the header lines a mail reply or forward quotes
@@ -285,6 +282,8 @@ func extDropQuoted(s string) string {
 
 var extQuoteHeader = mustRx(`(?i)^(?:on .{4,80} wrote:$|(?:date|sent|发送时间|發送時間|时间|時間)\s*[:：]|.{0,60}於.{4,40}寫道[:：]$|.{0,60}于.{4,40}写道[:：]$)`)
 
+// extNormalize folds full-width ASCII (１３８, ：, ＃) and typographic quotes to
+// plain ASCII so every pattern can be written once.
 func extNormalize(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))

@@ -120,12 +120,12 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 		}
 	}
 	if p, ok := in.Values[cases.FieldPhone]; ok && ctx.Country != "" {
-		// A local number read without a country: the one named earlier.
-		if w := extNormalize(t.Orig); extCountryIn(w) == "" {
-			if c, ok := extPick(w, extFindPhonesCC(w, false, ctx.Country)); ok {
-				p.Value = c.value
-				in.Values[cases.FieldPhone] = p
-			}
+		// A local number in a text that names no country: the one named
+		// earlier (a country the text names still comes first).
+		w := extNormalize(t.Orig)
+		if c, ok := extPick(w, extFindPhonesCC(w, false, ctx.Country)); ok {
+			p.Value = c.value
+			in.Values[cases.FieldPhone] = p
 		}
 	}
 	if _, ok := in.Values[cases.FieldCustomerName]; !ok {

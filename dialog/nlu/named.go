@@ -193,7 +193,7 @@ var extEnProductNouns = map[string]bool{
 	"mop": true, "iron": true, "steamer": true, "tent": true, "backpack": true, "suitcase": true,
 	"luggage": true, "treadmill": true, "console": true, "controller": true, "keyboard": true,
 	"mouse": true, "ac": true, "aircon": true, "air-conditioner": true, "conditioner": true,
-	"pos": false, "stools": true, "stool": true, "bench": true, "recliner": true, "crib": true,
-	"cot": true, "highchair": true, "car": false, "player": true, "recorder": true, "dashcam": true,
+	"stools": true, "stool": true, "bench": true, "recliner": true, "crib": true,
+	"cot": true, "highchair": true, "player": true, "recorder": true, "dashcam": true,
 	"drone": true, "lens": true, "earphones": true, "smartwatch": true, "unit": true, "units": true,
 }

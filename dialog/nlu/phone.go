@@ -748,13 +748,17 @@ func extSortCands(cs []extCand) {
 }
 
 // phoneLabelRe is a label before the digits ("电话1370571").
-var phoneLabelRe = mustRx(`(?i)^(?:(?:好啦|好吧|好的|好|行吧|行|嗯|ok|okay)[\s,，!！]*)?(?:那)?(?:我)?(?:留个电话给你们|留个电话给你|留个电话|给你们电话|我的)?(?:电话|手机|手机号|手机号码|号码|联系电话|tel|phone|mobile|cell|my number is)?\s*(?:是|:|：)?\s*`)
+// phoneLead is what may open a reply that gives a number: a filler, an
+// offer to leave one, a label.
+const phoneLead = `(?i)^(?:(?:好啦|好吧|好的|好|行吧|行|嗯|ok|okay)[\s,，!！]*)?(?:那)?(?:我)?`
+
+var phoneLabelRe = mustRx(phoneLead + `(?:留个电话给你们|留个电话给你|留个电话|给你们电话|我的)?(?:电话|手机|手机号|手机号码|号码|联系电话|tel|phone|mobile|cell|my number is)?\s*(?:是|:|：)?\s*`)
 
 // HasPhoneLabel reports whether text opens with a phone label ("电话 139
 // 5021", "phone: 0930"): the digits after it are (part of) a number.
 func HasPhoneLabel(text string) bool { return phoneLabelCue.MatchString(strings.TrimSpace(Fold(text))) }
 
-var phoneLabelCue = mustRx(`(?i)^(?:(?:好啦|好吧|好的|好|行吧|行|嗯|ok|okay)[\s,，!！]*)?(?:那)?(?:我)?(?:留个电话给你们|留个电话给你|留个电话|给你们电话|(?:我的)?(?:电话|手机|手机号|手机号码|联系电话|tel|phone|mobile|cell|my number is))\s*(?:是|:|：)?\s*[+\d]`)
+var phoneLabelCue = mustRx(phoneLead + `(?:留个电话给你们|留个电话给你|留个电话|给你们电话|(?:我的)?(?:电话|手机|手机号|手机号码|联系电话|tel|phone|mobile|cell|my number is))\s*(?:是|:|：)?\s*[+\d]`)
 
 // digitsOnlyRe is a reply of digits as people group them, and nothing else.
 var digitsOnlyRe = mustRx(`^[\d\s\-+()]+$`)
