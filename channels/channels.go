@@ -67,8 +67,28 @@ type Outbound struct {
 	Field          string   // canonical field key being asked for, if any
 	Choices        []Choice // buttons, if any
 	Kind           string   // e.g. "reply", "progress"
-	CreatedAt      time.Time
+	// Lang is the customer's language ("zh-CN", "zh-TW", "en"; empty when
+	// unknown), for what a channel adds around the text.
+	Lang string
+	// Facts are the message's content as structured data, for a channel
+	// that cannot carry Text as is (a WeChat template message's fields).
+	Facts     Facts
+	CreatedAt time.Time
 }
+
+// Facts are the parts of a case message, already in the customer's
+// language: a template message with a few short fields still says what
+// happened instead of the cut-off start of the text.
+type Facts struct {
+	Case   string `json:"case,omitempty"`   // case number
+	Status string `json:"status,omitempty"` // the case's state
+	Note   string `json:"note,omitempty"`   // what happened: the note, the plan, the resolution
+	Next   string `json:"next,omitempty"`   // what happens next
+	Time   string `json:"time,omitempty"`   // when it happened or is due
+}
+
+// Empty reports whether f carries nothing.
+func (f Facts) Empty() bool { return f == Facts{} }
 
 // Sender delivers outbound messages. Send must be safe to call again for the
 // same OutboxID after a crash: adapters that can pass it as an idempotency

@@ -103,12 +103,18 @@ type Tx interface {
 	CursorSet(ctx context.Context, key, value string, at time.Time) error
 
 	// OutboxRelease makes the conversation's deferred rows (a channel
-	// refused them: "deferred: …" errors) due at now, because the customer
-	// wrote again and the channel may accept them; it returns how many.
+	// refused them: "deferred: …" errors) and held ones ("held: …", quiet
+	// hours) due at now, because the customer wrote again: the channel may
+	// accept them and the customer is awake; it returns how many.
 	OutboxRelease(ctx context.Context, conversationID int64, now time.Time) (int, error)
 	// OutboxMarkSent marks a row sent; it returns false when it was already
 	// sent, so a second delivery attempt records nothing twice.
 	OutboxMarkSent(ctx context.Context, id int64, at time.Time) (bool, error)
+	// OutboxQueued lists the conversation's pending rows, oldest first.
+	OutboxQueued(ctx context.Context, conversationID int64) ([]OutboxRow, error)
+	// OutboxSupersede ends a pending row unsent because row byID replaces
+	// it; it returns false when the row was no longer pending.
+	OutboxSupersede(ctx context.Context, id, byID int64) (bool, error)
 
 	// TimerInsert schedules a durable timer (a River job inserted in this
 	// transaction); a timer with the same UniqueKey that is still pending is
@@ -291,14 +297,21 @@ type OutboxParams struct {
 	Field          string
 	Choices        []channels.Choice
 	Kind           string
+	Lang           string
+	Facts          channels.Facts
 	CreatedAt      time.Time
 	NotBefore      time.Time // zero = now
+	// Held says why the row waits until NotBefore ("held: quiet hours");
+	// a held row goes at once when the customer writes (OutboxRelease).
+	Held string
 }
 
-// OutboxRow is a claimed outbox row.
+// OutboxRow is a claimed (or listed pending) outbox row.
 type OutboxRow struct {
 	channels.Outbound
-	Attempts int // attempts before this one
+	Attempts      int // attempts before this one
+	NextAttemptAt time.Time
+	LastError     string // "deferred: …", "held: …" or the last failure
 }
 
 // OutboxClaimParams control a claim.

@@ -11,6 +11,7 @@ import (
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/internal/casejson"
+	"github.com/kefu-dev/kefu/store/internal/scan"
 )
 
 // Tx is one PostgreSQL transaction; see service.Tx.
@@ -256,17 +257,58 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 	if notBefore.IsZero() {
 		notBefore = created
 	}
+	facts, err := jsonb(p.Facts)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
 	if err := t.tx.QueryRow(ctx, `
 		INSERT INTO outbox (conversation_id, channel, external_user_id, text, field, choices, kind,
-			next_attempt_at, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+			lang, facts, last_error, next_attempt_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 		RETURNING id`,
 		idOrNull(p.ConversationID), p.Channel, p.ExternalUserID, p.Text, p.Field, choices, p.Kind,
-		notBefore.UTC(), created).Scan(&id); err != nil {
+		p.Lang, facts, p.Held, notBefore.UTC(), created).Scan(&id); err != nil {
 		return 0, fmt.Errorf("postgres: insert outbox: %w", err)
 	}
 	return id, nil
+}
+
+// OutboxQueued lists the conversation's pending rows, oldest first.
+func (t *Tx) OutboxQueued(ctx context.Context, conversationID int64) ([]service.OutboxRow, error) {
+	rows, err := t.tx.Query(ctx, `
+		SELECT id, conversation_id, channel, external_user_id, text, field, choices,
+			kind, lang, facts, created_at, attempts, next_attempt_at, last_error
+		FROM outbox WHERE conversation_id = $1 AND status = 'pending' ORDER BY id`, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: queued outbox of conversation %d: %w", conversationID, err)
+	}
+	defer rows.Close()
+	var out []service.OutboxRow
+	for rows.Next() {
+		var r service.OutboxRow
+		if err := rows.Scan(&r.OutboxID, scan.ID(&r.ConversationID), &r.Channel, &r.ExternalUserID, &r.Text,
+			&r.Field, scan.JSON(&r.Choices), &r.Kind, &r.Lang, scan.JSON(&r.Facts), timeCol{&r.CreatedAt}, &r.Attempts,
+			timeCol{&r.NextAttemptAt}, &r.LastError); err != nil {
+			return nil, fmt.Errorf("postgres: scan outbox: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: queued outbox of conversation %d: %w", conversationID, err)
+	}
+	return out, nil
+}
+
+// OutboxSupersede ends a pending row unsent, replaced by row byID.
+func (t *Tx) OutboxSupersede(ctx context.Context, id, byID int64) (bool, error) {
+	tag, err := t.tx.Exec(ctx, `
+		UPDATE outbox SET status = 'superseded', last_error = $1, locked_until = NULL
+		WHERE id = $2 AND status = 'pending'`, fmt.Sprintf("superseded by outbox %d", byID), id)
+	if err != nil {
+		return false, fmt.Errorf("postgres: supersede outbox %d: %w", id, err)
+	}
+	return tag.RowsAffected() == 1, nil
 }
 
 // OutboxMarkSent marks a row sent; false when it was sent already.
@@ -286,7 +328,8 @@ func (t *Tx) OutboxRelease(ctx context.Context, conversationID int64, now time.T
 	now = t.s.orNow(now).UTC()
 	tag, err := t.tx.Exec(ctx, `
 		UPDATE outbox SET next_attempt_at = $1
-		WHERE conversation_id = $2 AND status = 'pending' AND next_attempt_at > $1 AND last_error LIKE 'deferred:%'`, now, conversationID)
+		WHERE conversation_id = $2 AND status = 'pending' AND next_attempt_at > $1
+			AND (last_error LIKE 'deferred:%' OR last_error LIKE 'held:%')`, now, conversationID)
 	if err != nil {
 		return 0, fmt.Errorf("postgres: release outbox of conversation %d: %w", conversationID, err)
 	}

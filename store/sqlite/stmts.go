@@ -48,6 +48,8 @@ const (
 	stmtOutboxInsert
 	stmtOutboxMarkSent
 	stmtOutboxRelease
+	stmtOutboxQueued
+	stmtOutboxSupersede
 	stmtInboundRejectedInsert
 	stmtCursorGet
 	stmtCursorSet
@@ -142,7 +144,7 @@ var queries = [numStmts]string{
 
 	stmtOutboxClaim: `
 		SELECT o.id, o.conversation_id, o.channel, o.external_user_id, o.text, o.field, o.choices,
-			o.kind, o.created_at, o.attempts
+			o.kind, o.lang, o.facts, o.created_at, o.attempts
 		FROM outbox o
 		WHERE o.status = 'pending' AND o.next_attempt_at <= ?1
 			AND (o.locked_until IS NULL OR o.locked_until <= ?1)
@@ -158,12 +160,20 @@ var queries = [numStmts]string{
 	stmtOutboxPending: `SELECT count(*) FROM outbox WHERE status = 'pending'`,
 	stmtOutboxInsert: `
 		INSERT INTO outbox (conversation_id, channel, external_user_id, text, field, choices, kind,
-			next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+			lang, facts, last_error, next_attempt_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 	stmtOutboxRelease: `
 		UPDATE outbox SET next_attempt_at = ?
-		WHERE conversation_id = ? AND status = 'pending' AND next_attempt_at > ? AND last_error LIKE 'deferred:%'`,
+		WHERE conversation_id = ? AND status = 'pending' AND next_attempt_at > ?
+			AND (last_error LIKE 'deferred:%' OR last_error LIKE 'held:%')`,
+	stmtOutboxQueued: `
+		SELECT id, conversation_id, channel, external_user_id, text, field, choices,
+			kind, lang, facts, created_at, attempts, next_attempt_at, last_error
+		FROM outbox WHERE conversation_id = ? AND status = 'pending' ORDER BY id`,
+	stmtOutboxSupersede: `
+		UPDATE outbox SET status = 'superseded', last_error = ?, locked_until = NULL
+		WHERE id = ? AND status = 'pending'`,
 	stmtOutboxMarkSent: `
 		UPDATE outbox SET status = 'sent', sent_at = ?, locked_until = NULL
 		WHERE id = ? AND status <> 'sent'`,

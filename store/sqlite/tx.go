@@ -11,6 +11,7 @@ import (
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/internal/casejson"
+	"github.com/kefu-dev/kefu/store/internal/scan"
 )
 
 // Tx is one SQLite transaction; see service.Tx.
@@ -200,13 +201,53 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 	if notBefore.IsZero() {
 		notBefore = created
 	}
+	facts, err := jsonText(p.Facts)
+	if err != nil {
+		return 0, err
+	}
 	var id int64
 	if err := t.stmt(ctx, stmtOutboxInsert).QueryRowContext(ctx,
 		idOrNull(p.ConversationID), p.Channel, p.ExternalUserID, p.Text, p.Field, choices, p.Kind,
-		ts(notBefore), ts(created)).Scan(&id); err != nil {
+		p.Lang, facts, p.Held, ts(notBefore), ts(created)).Scan(&id); err != nil {
 		return 0, fmt.Errorf("sqlite: insert outbox: %w", err)
 	}
 	return id, nil
+}
+
+// OutboxQueued lists the conversation's pending rows, oldest first.
+func (t *Tx) OutboxQueued(ctx context.Context, conversationID int64) ([]service.OutboxRow, error) {
+	rows, err := t.stmt(ctx, stmtOutboxQueued).QueryContext(ctx, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: queued outbox of conversation %d: %w", conversationID, err)
+	}
+	defer rows.Close()
+	var out []service.OutboxRow
+	for rows.Next() {
+		var r service.OutboxRow
+		if err := rows.Scan(&r.OutboxID, scan.ID(&r.ConversationID), &r.Channel, &r.ExternalUserID, &r.Text,
+			&r.Field, scan.JSON(&r.Choices), &r.Kind, &r.Lang, scan.JSON(&r.Facts), timeCol{&r.CreatedAt}, &r.Attempts,
+			timeCol{&r.NextAttemptAt}, &r.LastError); err != nil {
+			return nil, fmt.Errorf("sqlite: scan outbox: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: queued outbox of conversation %d: %w", conversationID, err)
+	}
+	return out, nil
+}
+
+// OutboxSupersede ends a pending row unsent, replaced by row byID.
+func (t *Tx) OutboxSupersede(ctx context.Context, id, byID int64) (bool, error) {
+	res, err := t.stmt(ctx, stmtOutboxSupersede).ExecContext(ctx, fmt.Sprintf("superseded by outbox %d", byID), id)
+	if err != nil {
+		return false, fmt.Errorf("sqlite: supersede outbox %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("sqlite: supersede outbox %d: %w", id, err)
+	}
+	return n == 1, nil
 }
 
 // OutboxMarkSent marks a row sent; false when it was sent already.

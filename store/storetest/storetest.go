@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"OutboxConversationOrder", testOutboxOrder},
 		{"OutboxMarkSentAndFail", testOutboxSentAndFail},
 		{"OutboxRelease", testOutboxRelease},
+		{"OutboxQueuedSupersede", testOutboxQueuedSupersede},
 		{"Cursors", testCursors},
 		{"OutboxConcurrentClaim", testOutboxConcurrentClaim},
 		{"RollbackLeavesNothing", testRollback},
@@ -1232,6 +1233,71 @@ func testOutboxRelease(t *testing.T, s service.Store) {
 	})
 	if n != 0 {
 		t.Errorf("released %d rows that failed for another reason", n)
+	}
+}
+
+// testOutboxQueuedSupersede: a held row waits and keeps its language and
+// facts; a superseded row is neither queued nor claimed, and it stays
+// superseded; a held row goes at once when the customer writes.
+func testOutboxQueuedSupersede(t *testing.T, s service.Store) {
+	ctx := t.Context()
+	conv := seed(t, s, "u1")
+	facts := channels.Facts{Case: "K-000001", Status: "处理中", Note: "配件已到", Next: "明天上门", Time: "12月4日 10:00"}
+	old := outboxInsert(t, s, service.OutboxParams{ConversationID: conv.ID, Channel: channels.WeChat, Text: "old", Kind: "progress",
+		Lang: "zh-CN", Facts: facts, CreatedAt: t0})
+	held := outboxInsert(t, s, service.OutboxParams{ConversationID: conv.ID, Channel: channels.WeChat, Text: "new", Kind: "progress",
+		CreatedAt: t0, NotBefore: t0.Add(8 * time.Hour), Held: "held: quiet hours"})
+	var queued []service.OutboxRow
+	inTx(t, s, func(ctx context.Context, tx service.Tx) (err error) {
+		queued, err = tx.OutboxQueued(ctx, conv.ID)
+		return err
+	})
+	if len(queued) != 2 || queued[0].OutboxID != old || queued[1].OutboxID != held {
+		t.Fatalf("queued = %+v, want rows %d and %d", queued, old, held)
+	}
+	if q := queued[0]; q.Lang != "zh-CN" || q.Facts != facts || q.Kind != "progress" {
+		t.Errorf("queued row lost its language or facts: %+v", q)
+	}
+	if q := queued[1]; q.LastError != "held: quiet hours" || !q.NextAttemptAt.Equal(t0.Add(8*time.Hour)) {
+		t.Errorf("held row: last error %q, next attempt %v", q.LastError, q.NextAttemptAt)
+	}
+	var ok, again bool
+	inTx(t, s, func(ctx context.Context, tx service.Tx) (err error) {
+		if ok, err = tx.OutboxSupersede(ctx, old, held); err != nil {
+			return err
+		}
+		again, err = tx.OutboxSupersede(ctx, old, held)
+		return err
+	})
+	if !ok || again {
+		t.Errorf("OutboxSupersede = %v then %v; want true then false", ok, again)
+	}
+	if got := claimIDs(t, s, t0.Add(time.Hour), 10); len(got) != 0 {
+		t.Errorf("claimed %v: the superseded row or the held one", got)
+	}
+	inTx(t, s, func(ctx context.Context, tx service.Tx) (err error) {
+		queued, err = tx.OutboxQueued(ctx, conv.ID)
+		return err
+	})
+	if len(queued) != 1 || queued[0].OutboxID != held {
+		t.Errorf("queued after supersede = %+v, want only %d", queued, held)
+	}
+	// The customer wrote at night: the held row goes now.
+	now := t0.Add(time.Hour)
+	var n int
+	inTx(t, s, func(ctx context.Context, tx service.Tx) (err error) {
+		n, err = tx.OutboxRelease(ctx, conv.ID, now)
+		return err
+	})
+	if n != 1 {
+		t.Errorf("released %d rows, want the held one", n)
+	}
+	rows, err := s.OutboxClaim(ctx, service.OutboxClaimParams{Now: now, Limit: 10, LeaseFor: time.Minute})
+	if err != nil || len(rows) != 1 || rows[0].OutboxID != held {
+		t.Fatalf("claim after release = %+v, %v", rows, err)
+	}
+	if pending, err := s.OutboxPending(ctx); err != nil || pending != 1 {
+		t.Errorf("OutboxPending = %d, %v; want 1 (superseded rows are not pending)", pending, err)
 	}
 }
 
