@@ -97,6 +97,23 @@ type Sender interface {
 	Send(ctx context.Context, m Outbound) error
 }
 
+// Policy is how a channel wants kefu's messages shaped, stated as data so
+// the outbox plans for it instead of the service naming channels. (A
+// channel's delivery limits, such as WeChat's 48-hour window, stay its
+// own: it refuses with RefusedError and offers a Fallbacker.)
+type Policy struct {
+	// OneMessagePerStep joins what kefu says in one step into one message:
+	// by mail an acknowledgement and a question, or a resolution and the
+	// check that the fix works, are one email.
+	OneMessagePerStep bool
+}
+
+// PolicyHaver is an optional Sender capability; without it a channel gets
+// the zero Policy.
+type PolicyHaver interface {
+	Policy() Policy
+}
+
 // Notifier is an optional Sender capability: it is told after a delivered
 // message was committed, e.g. to wake web chat streams.
 type Notifier interface {

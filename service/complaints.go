@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/cases"
-	"github.com/kefu-dev/kefu/dialog"
 )
 
 // Complaint steps for the staff API (SPEC §7). Each runs through
@@ -25,10 +24,10 @@ const EventComplaintUpdated = "complaint.updated"
 
 // complaintOp is a caseOp for complaint n whose webhook event names the
 // complaint, its stage and the step instead of a generic case.updated.
-func (s *Service) complaintOp(n int, apply func(c *cases.Case, now time.Time) ([]cases.Change, error), tell func(c *cases.Case, k *cases.Complaint) []dialog.Reply) caseOp {
+func (s *Service) complaintOp(n int, apply func(c *cases.Case, now time.Time) ([]cases.Change, error), tell func(c *cases.Case, k *cases.Complaint) []outMsg) caseOp {
 	return caseOp{
 		apply: apply,
-		tell: func(c *cases.Case, _ *cases.Plan) []dialog.Reply {
+		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
 			k, err := c.Complaint(n)
 			if err != nil || tell == nil {
 				return nil
@@ -61,8 +60,8 @@ func complaintEvent(c *cases.Case, n int, hist []cases.Change) map[string]any {
 func (s *Service) ComplaintOpen(ctx context.Context, u cases.User, id int64, p cases.OpenComplaintParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.OpenComplaint(u, p, now) },
-		tell: func(c *cases.Case, _ *cases.Plan) []dialog.Reply {
-			return []dialog.Reply{s.say(c, "complaint", "complaint.received", nil)}
+		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
+			return []outMsg{s.say(c, "complaint", "complaint.received", nil)}
 		},
 		webhook: func(c *cases.Case, hist []cases.Change) (string, map[string]any) {
 			d := complaintEvent(c, len(c.Complaints), hist)
@@ -78,11 +77,11 @@ func (s *Service) ComplaintOpen(ctx context.Context, u cases.User, id int64, p c
 func (s *Service) ComplaintJudge(ctx context.Context, u cases.User, id int64, n int, p cases.JudgeComplaintParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, s.complaintOp(n,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.JudgeComplaint(u, n, p, now) },
-		func(c *cases.Case, k *cases.Complaint) []dialog.Reply {
+		func(c *cases.Case, k *cases.Complaint) []outMsg {
 			if !k.Valid {
-				return []dialog.Reply{s.say(c, "complaint", "complaint.invalid", map[string]any{"Reason": k.JudgeReason})}
+				return []outMsg{s.say(c, "complaint", "complaint.invalid", map[string]any{"Reason": k.JudgeReason})}
 			}
-			return []dialog.Reply{s.say(c, "complaint", "complaint.valid", map[string]any{
+			return []outMsg{s.say(c, "complaint", "complaint.valid", map[string]any{
 				"Department": s.opt.Engine.Render(c.Language, "dept."+string(k.Department), nil),
 				"Duration":   s.duration(c.Language, k.InvestigationDue.Sub(k.JudgedAt)),
 				"Due":        s.opt.Engine.FormatTime(c.Language, k.InvestigationDue),
@@ -122,8 +121,8 @@ func (s *Service) ComplaintPlans(ctx context.Context, u cases.User, id int64, n 
 func (s *Service) ComplaintChoose(ctx context.Context, u cases.User, id int64, n int, p cases.ChooseComplaintPlanParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, s.complaintOp(n,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.ChooseComplaintPlan(u, n, p, now) },
-		func(c *cases.Case, k *cases.Complaint) []dialog.Reply {
-			return []dialog.Reply{s.say(c, "complaint", "complaint.plan", map[string]any{"Plan": k.Plan()})}
+		func(c *cases.Case, k *cases.Complaint) []outMsg {
+			return []outMsg{s.say(c, "complaint", "complaint.plan", map[string]any{"Plan": k.Plan()})}
 		}))
 }
 
@@ -134,12 +133,12 @@ func (s *Service) ComplaintAcceptance(ctx context.Context, u cases.User, id int6
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			return c.RecordComplaintAcceptance(u, n, p, now)
 		},
-		func(c *cases.Case, k *cases.Complaint) []dialog.Reply {
+		func(c *cases.Case, k *cases.Complaint) []outMsg {
 			key := "complaint.declined"
 			if p.Accepted {
 				key = "complaint.accepted"
 			}
-			return []dialog.Reply{s.say(c, "complaint", key, nil)}
+			return []outMsg{s.say(c, "complaint", key, nil)}
 		}))
 }
 
@@ -156,8 +155,8 @@ func (s *Service) ComplaintFollowUp(ctx context.Context, u cases.User, id int64,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			return c.CompleteComplaintFollowUp(u, n, note, now)
 		},
-		func(c *cases.Case, k *cases.Complaint) []dialog.Reply {
-			return []dialog.Reply{s.say(c, "complaint", "complaint.closed", nil)}
+		func(c *cases.Case, k *cases.Complaint) []outMsg {
+			return []outMsg{s.say(c, "complaint", "complaint.closed", nil)}
 		}))
 }
 

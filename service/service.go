@@ -160,8 +160,12 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 			ev.CaseState, ev.CaseStartBy = string(c.State), c.Deadlines.StartBy
 		}
 		// The customer wrote: messages a channel deferred (a closed WeChat
-		// window) may go now.
+		// window) or quiet hours held may go now, and a reminder to come
+		// back is moot.
 		if _, err := tx.OutboxRelease(ctx, conv.ID, now); err != nil {
+			return err
+		}
+		if err := s.supersede(ctx, tx, conv.ID, []string{KindReminder}, "the customer wrote", 0); err != nil {
 			return err
 		}
 		if strings.HasPrefix(in.Choice, "event:auto_reply") {
@@ -224,22 +228,28 @@ func (s *Service) HandleTimer(ctx context.Context, t TimerArgs) error {
 }
 
 // step runs the engine on one event and carries out its actions in tx.
-func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog.Event, now time.Time) error {
+// What the step says is queued at its end, after lead (what a staff
+// operation tells the customer before the dialog goes on), as one plan
+// (plan.go).
+func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog.Event, now time.Time, lead ...outMsg) error {
 	var st dialog.State
 	if len(conv.State) > 0 {
 		if err := json.Unmarshal(conv.State, &st); err != nil {
 			return fmt.Errorf("conversation %d: decode state: %w", conv.ID, err)
 		}
 	}
+	lastCustomer := st.LastCustomerAt
 	st, actions := s.opt.Engine.Step(st, ev, now)
-	if conv.Channel == channels.Email {
-		actions = oneMail(actions)
-	}
+	said := lead
 	// Registering a case yields an event back to the engine, whose actions
 	// are carried out in the same transaction; bounded to stay safe.
 	for round := 0; len(actions) > 0 && round < 4; round++ {
 		var follow []dialog.Event
 		for _, a := range actions {
+			if a.Kind == dialog.ActReply {
+				said = append(said, replyMsg(a.Reply))
+				continue
+			}
 			evs, err := s.apply(ctx, tx, conv, st, a, now)
 			if err != nil {
 				return err
@@ -252,9 +262,19 @@ func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog
 			st, more = s.opt.Engine.Step(st, fe, now)
 			actions = append(actions, more...)
 		}
-		if conv.Channel == channels.Email {
-			actions = oneMail(actions)
+	}
+	// Only a message from the customer is answered at any hour; a timer or
+	// a staff operation speaks first.
+	sd := sending{proactive: ev.Kind != dialog.EventMessage, lang: st.Lang, lastCustomer: lastCustomer}
+	if conv.CaseID != 0 && sd.proactive {
+		c, err := tx.CaseGet(ctx, conv.CaseID)
+		if err != nil {
+			return err
 		}
+		sd.priority = c.Priority
+	}
+	if err := s.queue(ctx, tx, conv, sd, said, now); err != nil {
+		return err
 	}
 	b, err := json.Marshal(st)
 	if err != nil {
@@ -270,17 +290,6 @@ func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog
 func (s *Service) apply(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, a dialog.Action, now time.Time) ([]dialog.Event, error) {
 	log := s.opt.Logger.With("conversation_id", conv.ID, "channel", string(conv.Channel))
 	switch a.Kind {
-	case dialog.ActReply:
-		r := a.Reply
-		choices := make([]channels.Choice, 0, len(r.Choices))
-		for _, c := range r.Choices {
-			choices = append(choices, channels.Choice{Value: c.Value, Label: c.Label})
-		}
-		_, err := tx.OutboxInsert(ctx, OutboxParams{
-			ConversationID: conv.ID, Channel: conv.Channel, ExternalUserID: conv.ExternalUserID,
-			Text: r.Text, Field: string(r.Field), Choices: choices, Kind: replyKind(r.Kind), CreatedAt: now,
-		})
-		return nil, err
 	case dialog.ActScheduleTimer:
 		return nil, tx.TimerInsert(ctx, TimerParams{
 			ConversationID: conv.ID, CaseID: conv.CaseID, Name: a.Timer.Name, At: a.Timer.At,
@@ -500,6 +509,7 @@ func (s *Service) deliver(ctx context.Context, r OutboxRow) {
 				log.Error("outbox: record deferral", "err", ferr)
 			}
 			s.noteDelivery(ctx, r, "deferred: "+refused.Reason, now)
+			s.undelivered(ctx, r, refused.Reason, now)
 			return
 		}
 	}
@@ -518,6 +528,7 @@ func (s *Service) deliver(ctx context.Context, r OutboxRow) {
 		if dead {
 			// Surfaced on the case so the team can reach the customer another way.
 			s.noteDelivery(ctx, r, "failed after "+strconv.Itoa(attempts)+" attempts: "+err.Error(), now)
+			s.undelivered(ctx, r, err.Error(), now)
 		}
 		return
 	}
@@ -526,11 +537,13 @@ func (s *Service) deliver(ctx context.Context, r OutboxRow) {
 		if err != nil || !first || r.ConversationID == 0 {
 			return err // events to webhooks belong to no conversation
 		}
-		_, _, err = tx.MessageInsert(ctx, MessageParams{
+		if _, _, err = tx.MessageInsert(ctx, MessageParams{
 			ConversationID: r.ConversationID, Channel: r.Channel, ExternalID: fmt.Sprintf("out:%d", r.OutboxID),
 			Direction: "out", Text: r.Text, Field: r.Field, Choices: r.Choices, Kind: r.Kind, At: now,
-		})
-		return err
+		}); err != nil {
+			return err
+		}
+		return s.delivered(ctx, tx, r, now)
 	})
 	if err != nil {
 		log.Error("outbox: mark sent", "err", err)
@@ -731,29 +744,4 @@ func (s *Service) CaseNumberOf(ctx context.Context, conversationID int64) (strin
 		return "", err
 	}
 	return c.Number, nil
-}
-
-// oneMail joins the replies of one step into one message: by mail an
-// acknowledgement and a question are one email, not two.
-func oneMail(actions []dialog.Action) []dialog.Action {
-	var merged *dialog.Reply
-	out := actions[:0:0]
-	for _, a := range actions {
-		if a.Kind != dialog.ActReply {
-			out = append(out, a)
-			continue
-		}
-		if merged == nil {
-			r := *a.Reply
-			merged = &r
-			out = append(out, dialog.Action{Kind: dialog.ActReply, Reply: merged})
-			continue
-		}
-		merged.Text += "\n\n" + a.Reply.Text
-		if a.Reply.Field != "" || len(a.Reply.Choices) > 0 {
-			// The question (and its choices) is what the reply answers.
-			merged.Field, merged.Choices, merged.Kind = a.Reply.Field, a.Reply.Choices, a.Reply.Kind
-		}
-	}
-	return out
 }

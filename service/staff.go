@@ -123,7 +123,7 @@ func (s *Service) CaseGet(ctx context.Context, u cases.User, id int64) (CaseDeta
 // caseOp is one lifecycle operation; tell decides what the customer hears.
 type caseOp struct {
 	apply func(c *cases.Case, now time.Time) ([]cases.Change, error)
-	tell  func(c *cases.Case, prev *cases.Plan) []dialog.Reply
+	tell  func(c *cases.Case, prev *cases.Plan) []outMsg
 	// event, when set, is fed to the conversation's dialog after the
 	// change (e.g. a resolution starts the function check and survey).
 	event func(c *cases.Case) dialog.Event
@@ -173,14 +173,13 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 		if err := tx.CaseHistoryInsert(ctx, hist...); err != nil {
 			return err
 		}
+		var told []outMsg
 		if op.tell != nil && conv.ID != 0 {
-			for _, r := range op.tell(c, prev) {
-				if _, err := tx.OutboxInsert(ctx, OutboxParams{
-					ConversationID: conv.ID, Channel: conv.Channel, ExternalUserID: conv.ExternalUserID,
-					Text: r.Text, Kind: r.Kind, CreatedAt: now,
-				}); err != nil {
-					return err
-				}
+			told = op.tell(c, prev)
+		}
+		if op.event == nil || conv.ID == 0 {
+			if err := s.queue(ctx, tx, &conv, sendingFor(&conv, c, true), told, now); err != nil {
+				return err
 			}
 		}
 		typ := EventCaseUpdated
@@ -199,7 +198,9 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 			return err
 		}
 		if op.event != nil && conv.ID != 0 {
-			if err := s.step(ctx, tx, &conv, op.event(c), now); err != nil {
+			// What the dialog says next (the function check) goes with what
+			// the operation told: one plan, one mail.
+			if err := s.step(ctx, tx, &conv, op.event(c), now, told...); err != nil {
 				return err
 			}
 		}
@@ -213,13 +214,15 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 	return out, nil
 }
 
-// say renders a customer message in the case's language.
-func (s *Service) say(c *cases.Case, kind, key string, data map[string]any) dialog.Reply {
+// say renders a customer message in the case's language, with the case's
+// facts (the caller adds the note).
+func (s *Service) say(c *cases.Case, kind, key string, data map[string]any) outMsg {
 	if data == nil {
 		data = map[string]any{}
 	}
 	data["Number"] = c.Number
-	return dialog.Reply{Kind: kind, Text: s.opt.Engine.Render(c.Language, key, data)}
+	return outMsg{Kind: kind, Text: s.opt.Engine.Render(c.Language, key, data),
+		Facts: channels.Facts{Case: c.Number, Status: s.opt.Engine.Render(c.Language, "state."+string(c.State), nil)}}
 }
 
 func (s *Service) planText(c *cases.Case) map[string]any {
@@ -237,11 +240,17 @@ func (s *Service) planText(c *cases.Case) map[string]any {
 
 // tellPlanInEffect tells the customer the plan once it takes effect (a P1
 // plan only after the head approved it).
-func (s *Service) tellPlanInEffect(c *cases.Case, prev *cases.Plan) []dialog.Reply {
+func (s *Service) tellPlanInEffect(c *cases.Case, prev *cases.Plan) []outMsg {
 	if c.Plan == nil || c.Plan.Status != cases.PlanInEffect || prev != nil && prev.Status == cases.PlanInEffect && prev.Version == c.Plan.Version {
 		return nil
 	}
-	return []dialog.Reply{s.say(c, "plan", "plan.in_effect", s.planText(c))}
+	d := s.planText(c)
+	m := s.say(c, "plan", "plan.in_effect", d)
+	m.Facts.Note, m.Facts.Next = c.Plan.Description, fmt.Sprint(d["PromisedAt"])
+	if m.Facts.Note == "" {
+		m.Facts.Note = fmt.Sprint(d["Plan"])
+	}
+	return []outMsg{m}
 }
 
 // CasePlan writes the handling plan.
@@ -267,11 +276,27 @@ func (s *Service) CaseReject(ctx context.Context, u cases.User, id int64, commen
 	})
 }
 
-// CaseNote adds a progress note; visible notes go out with the next
-// progress update.
+// CaseNote adds a progress note. A visible note goes to the customer at
+// once (quiet hours and the channel's limits aside) and is the progress
+// update: the cadence starts again from it.
 func (s *Service) CaseNote(ctx context.Context, u cases.User, id int64, p cases.NoteParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
-		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.AddNote(u, p, now) },
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) {
+			hist, err := c.AddNote(u, p, now)
+			if err == nil && p.Visible && c.ConversationID != 0 && c.State.Open() {
+				// reschedule plans the next update from now.
+				c.Milestones.LastUpdate, c.Milestones.NextUpdate = now, time.Time{}
+			}
+			return hist, err
+		},
+		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
+			if !p.Visible {
+				return nil
+			}
+			m := s.say(c, KindNote, "progress.note", map[string]any{"Note": p.Text})
+			m.Facts.Note = p.Text
+			return []outMsg{m}
+		},
 	})
 }
 
@@ -280,8 +305,10 @@ func (s *Service) CaseNote(ctx context.Context, u cases.User, id int64, p cases.
 func (s *Service) CaseChangePlan(ctx context.Context, u cases.User, id int64, p cases.ChangePlanParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.ChangePlan(u, p, now) },
-		tell: func(c *cases.Case, _ *cases.Plan) []dialog.Reply {
-			return []dialog.Reply{s.say(c, "plan_change", "plan.changed", map[string]any{"Reason": p.Reason, "Alternative": p.Alternative})}
+		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
+			m := s.say(c, "plan_change", "plan.changed", map[string]any{"Reason": p.Reason, "Alternative": p.Alternative})
+			m.Facts.Note = p.Alternative
+			return []outMsg{m}
 		},
 	})
 }
@@ -292,19 +319,23 @@ func (s *Service) CaseResolve(ctx context.Context, u cases.User, id int64, p cas
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			hist, err := c.Resolve(u, p, now)
-			if err == nil {
-				c.Milestones.ResolveNotified = now // the notice is in this transaction's outbox
+			if err == nil && c.ConversationID == 0 {
+				// No channel to tell: the resolving agent informs the
+				// customer. Otherwise the notice counts once delivered.
+				c.Milestones.ResolveNotified = now
 			}
 			return hist, err
 		},
-		tell: func(c *cases.Case, _ *cases.Plan) []dialog.Reply {
+		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
 			proof := p.Proof
 			if p.Link != "" {
 				proof += " " + p.Link
 			} else if p.Attachment != "" {
 				proof += " " + p.Attachment
 			}
-			return []dialog.Reply{s.say(c, "resolved", "case.resolved", map[string]any{"Proof": proof})}
+			m := s.say(c, KindResolved, "case.resolved", map[string]any{"Proof": proof})
+			m.Facts.Note = p.Proof
+			return []outMsg{m}
 		},
 		event: func(c *cases.Case) dialog.Event {
 			return dialog.Event{Kind: dialog.EventCaseResolved, NeedsCheck: c.Plan != nil && c.Plan.Type.NeedsFunctionCheck()}
@@ -316,8 +347,8 @@ func (s *Service) CaseResolve(ctx context.Context, u cases.User, id int64, p cas
 func (s *Service) CaseReopen(ctx context.Context, u cases.User, id int64, reason string) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Reopen(u, reason, now) },
-		tell: func(c *cases.Case, _ *cases.Plan) []dialog.Reply {
-			return []dialog.Reply{s.say(c, "reopened", "case.reopened", nil)}
+		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
+			return []outMsg{s.say(c, "reopened", "case.reopened", nil)}
 		},
 		event: func(*cases.Case) dialog.Event { return dialog.Event{Kind: dialog.EventCaseReopened} },
 	})
@@ -443,10 +474,8 @@ func (s *Service) ConversationReply(ctx context.Context, u cases.User, id int64,
 		if err := holds(u, conv, st); err != nil {
 			return err
 		}
-		if _, err := tx.OutboxInsert(ctx, OutboxParams{
-			ConversationID: conv.ID, Channel: conv.Channel, ExternalUserID: conv.ExternalUserID,
-			Text: text, Kind: "agent", CreatedAt: now,
-		}); err != nil {
+		// An agent in the conversation answers; nothing is held.
+		if err := s.queue(ctx, tx, conv, sendingFor(conv, c, false), []outMsg{{Kind: "agent", Text: text}}, now); err != nil {
 			return err
 		}
 		if c != nil {

@@ -33,7 +33,9 @@ type Store interface {
 
 	// OutboxClaim leases up to Limit due rows (status pending, next attempt
 	// reached, lease expired), at most the oldest pending row per
-	// conversation so replies keep their order. On Postgres it uses
+	// conversation so replies keep their order; a row a channel deferred
+	// or quiet hours hold does not hold back the rows behind it (an answer
+	// to a customer who just wrote). On Postgres it uses
 	// FOR UPDATE SKIP LOCKED so several processes share the work.
 	OutboxClaim(ctx context.Context, p OutboxClaimParams) ([]OutboxRow, error)
 	// OutboxFail records a failed attempt: retry at NextAttemptAt, or dead.
@@ -112,9 +114,10 @@ type Tx interface {
 	OutboxMarkSent(ctx context.Context, id int64, at time.Time) (bool, error)
 	// OutboxQueued lists the conversation's pending rows, oldest first.
 	OutboxQueued(ctx context.Context, conversationID int64) ([]OutboxRow, error)
-	// OutboxSupersede ends a pending row unsent because row byID replaces
-	// it; it returns false when the row was no longer pending.
-	OutboxSupersede(ctx context.Context, id, byID int64) (bool, error)
+	// OutboxSupersede ends a pending row unsent ("superseded: " + why,
+	// e.g. a newer status replaces it); it returns false when the row was
+	// no longer pending.
+	OutboxSupersede(ctx context.Context, id int64, why string) (bool, error)
 
 	// TimerInsert schedules a durable timer (a River job inserted in this
 	// transaction); a timer with the same UniqueKey that is still pending is

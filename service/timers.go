@@ -208,18 +208,6 @@ func (s *Service) handleCaseTimer(ctx context.Context, t TimerArgs, h caseTimerF
 	return nil
 }
 
-// tellCustomer queues a message for the case's customer.
-func tellCustomer(ctx context.Context, tx Tx, conv *Conversation, kind, text string, now time.Time) error {
-	if conv == nil {
-		return nil // a case without a conversation (e.g. entered by staff) has no channel to use
-	}
-	_, err := tx.OutboxInsert(ctx, OutboxParams{
-		ConversationID: conv.ID, Channel: conv.Channel, ExternalUserID: conv.ExternalUserID,
-		Text: text, Kind: kind, CreatedAt: now,
-	})
-	return err
-}
-
 // onProgress sends the progress update that is due: the visible notes
 // written since the last one, or an automatic status and an
 // "update_overdue" entry for the handler when there are none.
@@ -247,26 +235,34 @@ func (s *Service) onProgress(ctx context.Context, tx Tx, c *cases.Case, conv *Co
 	next := µs(s.opt.SLA.NextUpdate(c.Priority, now, lc.QuietHours, lc.Location))
 	e := s.opt.Engine
 	data := map[string]any{"Number": c.Number, "NextUpdate": e.FormatTime(c.Language, next)}
-	var text string
+	msg := outMsg{Kind: KindProgress, Facts: s.caseFacts(c, "", now)}
+	msg.Facts.Next = s.nextStep(c)
 	var add []cases.Change
 	if notes := progressNotes(hist, m.LastUpdate); len(notes) > 0 {
 		lines := make([]string, len(notes))
+		texts := make([]string, len(notes))
 		for i, n := range notes {
-			lines[i] = "· " + n.To
+			lines[i], texts[i] = "· "+n.To, n.To
 		}
 		data["Notes"] = strings.Join(lines, "\n")
-		text = e.Render(c.Language, "progress.update", data)
+		msg.Text = e.Render(c.Language, "progress.update", data)
+		msg.Facts.Note = strings.Join(texts, "; ")
 	} else {
-		data["State"] = e.Render(c.Language, "state."+string(c.State), nil)
+		data["State"] = msg.Facts.Status
 		data["Department"] = e.Render(c.Language, "dept."+string(c.Department), nil)
-		data["Next"] = s.nextStep(c)
-		text = e.Render(c.Language, "progress.status", data)
+		data["Next"] = msg.Facts.Next
+		msg.Text = e.Render(c.Language, "progress.status", data)
 		since := m.LastUpdate
 		add = append(add, cases.Change{CaseID: c.ID, At: now, Actor: cases.System.Actor(), Action: HistUpdateOverdue,
-			Reason: "no customer-visible progress note since " + since.UTC().Format(time.RFC3339) + "; an automatic status was sent"})
-		log.Info("progress update overdue: automatic status sent", "priority", c.Priority)
+			Reason: "no customer-visible progress note since " + since.UTC().Format(time.RFC3339) + "; an automatic status was queued"})
+		log.Info("progress update overdue: automatic status queued", "priority", c.Priority)
 	}
-	if err := tellCustomer(ctx, tx, conv, "progress", text, now); err != nil {
+	// Quiet hours were applied to the timer already (above).
+	sd := sending{priority: c.Priority, lang: c.Language}
+	if conv != nil {
+		sd = sendingFor(conv, c, false)
+	}
+	if err := s.queue(ctx, tx, conv, sd, []outMsg{msg}, now); err != nil {
 		return err
 	}
 	m.LastUpdate, m.NextUpdate = now, next

@@ -289,8 +289,9 @@ func TestWeekOfThreeCases(t *testing.T) {
 			})
 			diffLines(t, "P2 messages", l.outSince(p2.ConversationID, m2), []string{
 				"03-04 11:00 plan",
-				"03-04 18:07 progress", // the handler's note (registered 10:07)
-				"03-05 08:00 progress", // due 02:06, inside quiet hours: sent when they end
+				"03-04 11:10 note",     // the handler's visible note goes at once
+				"03-04 19:10 progress", // 8 h after the note, which was an update
+				"03-05 08:00 progress", // due 03:10, inside quiet hours: sent when they end
 				"03-05 16:00 progress", // 8 h later, just before the resolution
 				"03-05 16:00 resolved", "03-05 16:00 function_check",
 				"03-05 16:10 reply", "03-05 16:10 reply", "03-05 16:10 survey",
@@ -305,9 +306,15 @@ func TestWeekOfThreeCases(t *testing.T) {
 				"03-06 12:30 reply", "03-06 12:30 reply", "03-06 12:30 survey", // never answered
 			})
 
-			// Texts: the note went out with the P2 update; P1's first update was automatic.
-			if txt := l.texts(p2.ConversationID, m2, "progress"); len(txt) < 1 || !strings.Contains(txt[0], "已安排工程师明早9点上门") {
-				t.Errorf("P2 update without the note: %q", txt)
+			// Texts: the P2 note went out by itself, not again with the
+			// next update; P1's first update was automatic.
+			if txt := l.texts(p2.ConversationID, m2, "note"); len(txt) != 1 || !strings.Contains(txt[0], "已安排工程师明早9点上门") || !strings.Contains(txt[0], p2.Number) {
+				t.Errorf("P2 note: %q", txt)
+			}
+			for _, txt := range l.texts(p2.ConversationID, m2, "progress") {
+				if strings.Contains(txt, "已安排工程师明早9点上门") {
+					t.Errorf("the P2 note was sent again with an update: %q", txt)
+				}
 			}
 			if txt := l.texts(p1.ConversationID, m1, "progress"); len(txt) < 1 || !strings.Contains(txt[0], "下一步") || !strings.Contains(txt[0], "上门维修") {
 				t.Errorf("P1 automatic status: %q", txt)

@@ -82,7 +82,7 @@ func exerciseWindowStore(t *testing.T, s WindowStore) {
 			wg.Go(func() {
 				var ok bool
 				err := s.UpdateWindow(ctx, "busy", func(w *Window) error {
-					from, refusal := w.take(cfg, now)
+					from, refusal := w.take(cfg, now, false)
 					ok = from != fromNone && refusal == ""
 					if !ok {
 						return noChange{}
@@ -107,7 +107,7 @@ func exerciseWindowStore(t *testing.T, s WindowStore) {
 	t.Run("redelivery grants nothing", func(t *testing.T) {
 		s.UpdateWindow(ctx, "redo", func(w *Window) error {
 			w.touch(cfg, byMessage, "m1", now)
-			w.take(cfg, now)
+			w.take(cfg, now, false)
 			w.touch(cfg, byMessage, "m1", now) // the same message again
 			if w.MessageLeft != 4 {
 				t.Errorf("left %d, want 4", w.MessageLeft)

@@ -48,8 +48,12 @@ func (c *Channel) Send(ctx context.Context, m channels.Outbound) error {
 	if len(m.Choices) > 0 {
 		msg, items = c.menuMessage(m)
 	}
-	return c.sendCustom(ctx, m.OutboxID, msg, items)
+	return c.sendCustom(ctx, m.OutboxID, msg, items, routine(m.Kind))
 }
+
+// routine reports whether a kind of message may wait for the customer to
+// write again rather than spend the last sends of their allowance.
+func routine(kind string) bool { return kind == "progress" }
 
 // SendImage sends an image (a media id from the material API) as a
 // customer-service message, under the same window rules as Send.
@@ -57,7 +61,7 @@ func (c *Channel) SendImage(ctx context.Context, openID, mediaID string) error {
 	if openID == "" || mediaID == "" {
 		return errors.New("wechat: SendImage needs an OpenID and a media id")
 	}
-	return c.sendCustom(ctx, 0, customMessage{ToUser: openID, MsgType: "image", Image: &customImage{MediaID: mediaID}}, nil)
+	return c.sendCustom(ctx, 0, customMessage{ToUser: openID, MsgType: "image", Image: &customImage{MediaID: mediaID}}, nil, false)
 }
 
 // menuMessage renders choices as a msgmenu. Item ids must be numeric
@@ -86,7 +90,7 @@ func (c *Channel) menuMessage(m channels.Outbound) (customMessage, map[string]st
 // before.
 var errAlreadySent = errors.New("already sent")
 
-func (c *Channel) sendCustom(ctx context.Context, outboxID int64, msg customMessage, items map[string]string) error {
+func (c *Channel) sendCustom(ctx context.Context, outboxID int64, msg customMessage, items map[string]string, routine bool) error {
 	openID := msg.ToUser
 	now := c.now()
 	var from int
@@ -95,7 +99,7 @@ func (c *Channel) sendCustom(ctx context.Context, outboxID int64, msg customMess
 		if w.sent(outboxID) {
 			return errAlreadySent
 		}
-		if from, refusal = w.take(c.cfg.Window, now); refusal != "" {
+		if from, refusal = w.take(c.cfg.Window, now, routine); refusal != "" {
 			return noChange{}
 		}
 		if items != nil {
@@ -208,12 +212,23 @@ func (c *Channel) closeWindow(ctx context.Context, openID string, unsubscribed b
 	}
 }
 
-// TemplateData is what Template.Fields are executed on.
+// TemplateData is what Template.Fields are executed on. A template's
+// fields are short (a "thing" keyword holds 20 characters), so the
+// message's facts fill them rather than the cut-off start of Text:
+// {"thing1": "{{truncate 20 (or .Note .Status)}}", "character_string2":
+// "{{.Case}}"}.
 type TemplateData struct {
 	Text string // the message text
 	Kind string // Outbound.Kind
 	Time string // when the message was created, "2006-01-02 15:04" Beijing time
 	Date string // "2006-01-02"
+	// Outbound.Facts, in the customer's language; empty when the message
+	// has none.
+	Case   string // case number
+	Status string // the case's state
+	Note   string // what happened: the note, the plan, the resolution
+	Next   string // what happens next
+	When   string // when it happened or is due, as the customer reads times
 }
 
 func templateData(m channels.Outbound, now time.Time) TemplateData {
@@ -222,7 +237,9 @@ func templateData(m channels.Outbound, now time.Time) TemplateData {
 		at = now
 	}
 	at = at.In(beijing)
-	return TemplateData{Text: m.Text, Kind: m.Kind, Time: at.Format("2006-01-02 15:04"), Date: at.Format("2006-01-02")}
+	f := m.Facts
+	return TemplateData{Text: m.Text, Kind: m.Kind, Time: at.Format("2006-01-02 15:04"), Date: at.Format("2006-01-02"),
+		Case: f.Case, Status: f.Status, Note: f.Note, Next: f.Next, When: f.Time}
 }
 
 type compiledTemplate struct {

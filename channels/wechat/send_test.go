@@ -299,6 +299,68 @@ func TestTemplateFallback(t *testing.T) {
 	refusal(t, func() error { _, err := b.ch.Fallback(ctx, m); return err }())
 }
 
+// TestTemplateFacts: a resolution by template says what was done, by the
+// message's facts, not the cut-off start of its text.
+func TestTemplateFacts(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, setupOpts{config: func(c *Config) {
+		c.Templates["resolved"] = Template{TemplateID: "TPL_RESOLVED", Fields: map[string]string{
+			"character_string1": "{{.Case}}", "phrase2": "{{.Status}}", "thing3": "{{truncate 20 (or .Note .Status)}}", "time4": "{{.Time}}",
+		}}
+	}})
+	m := out(41, "工单 K-000008 已处理完毕。处理结果：更换了主板并完成通电测试，维修单 WX-778。请确认是否恢复正常。")
+	m.Kind, m.CreatedAt = "resolved", testEpoch
+	m.Facts = channels.Facts{Case: "K-000008", Status: "已解决", Note: "更换了主板并完成通电测试"}
+	if _, err := b.ch.Fallback(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	calls := b.api.callsTo(pathTemplate)
+	if len(calls) != 1 {
+		t.Fatalf("template sends %d", len(calls))
+	}
+	data := calls[0].Body["data"].(map[string]any)
+	want := map[string]string{"character_string1": "K-000008", "phrase2": "已解决", "thing3": "更换了主板并完成通电测试", "time4": "2024-06-10 17:00"}
+	for k, v := range want {
+		if got := data[k].(map[string]any)["value"]; got != v {
+			t.Errorf("field %s = %q, want %q", k, got, v)
+		}
+	}
+}
+
+// TestReserveForResolution: progress updates leave the last two sends of
+// a customer message's allowance for the resolution and the function
+// check; other messages may use them.
+func TestReserveForResolution(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	b := setup(t, setupOpts{})
+	b.open(t)
+	progress := func(id int64) channels.Outbound {
+		m := out(id, "进度")
+		m.Kind = "progress"
+		return m
+	}
+	for i := range 3 {
+		if err := b.ch.Send(ctx, progress(int64(i+1))); err != nil {
+			t.Fatalf("progress %d: %v", i+1, err)
+		}
+	}
+	r := refusal(t, b.ch.Send(ctx, progress(4)))
+	if !strings.Contains(r.Reason, "kept for the resolution") {
+		t.Errorf("reason %q", r.Reason)
+	}
+	resolved := out(5, "已解决")
+	resolved.Kind = "resolved"
+	if err := b.ch.Send(ctx, resolved); err != nil {
+		t.Fatalf("the resolution may use the reserve: %v", err)
+	}
+	if err := b.ch.Send(ctx, out(6, "请确认")); err != nil {
+		t.Fatalf("the function check may use the reserve: %v", err)
+	}
+	refusal(t, b.ch.Send(ctx, out(7, "第六条")))
+}
+
 func TestPushMenu(t *testing.T) {
 	t.Parallel()
 	b := setup(t, setupOpts{})

@@ -168,6 +168,11 @@ type WindowConfig struct {
 	PerMessage    int           `yaml:"per_message"`    // default 5
 	EventWindow   time.Duration `yaml:"event_window"`   // default 1m
 	PerEvent      int           `yaml:"per_event"`      // default 3
+	// Reserve is how many sends of a customer message's allowance routine
+	// progress updates leave for what must reach the customer (the
+	// resolution, the function check): default 2, -1 none. A progress
+	// update that would spend them goes by template or waits.
+	Reserve int `yaml:"reserve"`
 }
 
 // Template is a template message (模板消息) for one Outbound.Kind.
@@ -229,6 +234,9 @@ func (c *Config) setDefaults() {
 	if w.PerEvent == 0 {
 		w.PerEvent = 3
 	}
+	if w.Reserve == 0 {
+		w.Reserve = 2
+	}
 }
 
 // Validate checks the configuration after defaults; errors name the key
@@ -262,6 +270,8 @@ func (c *Config) validate() ([]byte, error) {
 		return nil, errors.New("wechat.http_timeout: must not be negative")
 	case c.Window.MessageWindow < 0 || c.Window.PerMessage < 0 || c.Window.EventWindow < 0 || c.Window.PerEvent < 0:
 		return nil, errors.New("wechat.window: values must not be negative")
+	case c.Window.Reserve < -1:
+		return nil, errors.New("wechat.window.reserve: -1 (none) or more")
 	}
 	switch c.Mode {
 	case Plaintext, Compatible, Safe:

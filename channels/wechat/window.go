@@ -140,8 +140,10 @@ const (
 )
 
 // take uses one send of the allowance, the short event one first (it
-// expires soonest). It returns why not when it cannot.
-func (w *Window) take(cfg WindowConfig, now time.Time) (from int, refusal string) {
+// expires soonest). A routine message does not take the last
+// cfg.Reserve sends of a customer message. It returns why not when it
+// cannot.
+func (w *Window) take(cfg WindowConfig, now time.Time, routine bool) (from int, refusal string) {
 	switch {
 	case w.Unsubscribed:
 		return fromNone, "customer unsubscribed"
@@ -152,6 +154,8 @@ func (w *Window) take(cfg WindowConfig, now time.Time) (from int, refusal string
 		return fromNone, "customer-service window closed (48 h after the customer's last message)"
 	case w.MessageLeft <= 0:
 		return fromNone, "customer-service quota used up until the customer writes again"
+	case routine && w.MessageLeft <= min(cfg.Reserve, cfg.PerMessage-1):
+		return fromNone, "the customer-service quota left is kept for the resolution"
 	}
 	w.MessageLeft--
 	return fromMessage, ""

@@ -198,7 +198,7 @@ func (s *Store) CaseHistory(ctx context.Context, caseID int64) ([]cases.Change, 
 }
 
 // OutboxClaim leases due rows, at most the oldest pending one per
-// conversation. SKIP LOCKED lets several processes claim at once: a row
+// conversation (deferred and held rows aside). SKIP LOCKED lets several processes claim at once: a row
 // another claim is leasing is skipped, and the rows behind it still see it
 // pending, so they wait.
 func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([]service.OutboxRow, error) {
@@ -217,7 +217,8 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 			WHERE o.status = 'pending' AND o.next_attempt_at <= $1
 				AND (o.locked_until IS NULL OR o.locked_until <= $1)
 				AND NOT EXISTS (SELECT 1 FROM outbox e
-					WHERE e.conversation_id = o.conversation_id AND e.status = 'pending' AND e.id < o.id)
+					WHERE e.conversation_id = o.conversation_id AND e.status = 'pending' AND e.id < o.id
+						AND NOT (e.next_attempt_at > $1 AND (e.last_error LIKE 'deferred:%' OR e.last_error LIKE 'held:%')))
 			ORDER BY o.id LIMIT $2
 			FOR UPDATE SKIP LOCKED
 		)

@@ -300,11 +300,11 @@ func (t *Tx) OutboxQueued(ctx context.Context, conversationID int64) ([]service.
 	return out, nil
 }
 
-// OutboxSupersede ends a pending row unsent, replaced by row byID.
-func (t *Tx) OutboxSupersede(ctx context.Context, id, byID int64) (bool, error) {
+// OutboxSupersede ends a pending row unsent.
+func (t *Tx) OutboxSupersede(ctx context.Context, id int64, why string) (bool, error) {
 	tag, err := t.tx.Exec(ctx, `
 		UPDATE outbox SET status = 'superseded', last_error = $1, locked_until = NULL
-		WHERE id = $2 AND status = 'pending'`, fmt.Sprintf("superseded by outbox %d", byID), id)
+		WHERE id = $2 AND status = 'pending'`, "superseded: "+why, id)
 	if err != nil {
 		return false, fmt.Errorf("postgres: supersede outbox %d: %w", id, err)
 	}

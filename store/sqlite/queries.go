@@ -181,7 +181,7 @@ func (s *Store) CaseHistory(ctx context.Context, caseID int64) ([]cases.Change, 
 }
 
 // OutboxClaim leases due rows, at most the oldest pending one per
-// conversation. BEGIN IMMEDIATE makes the select-then-update atomic against
+// conversation (deferred and held rows aside). BEGIN IMMEDIATE makes the select-then-update atomic against
 // other processes on the same file.
 func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([]service.OutboxRow, error) {
 	now := s.orNow(p.Now)

@@ -149,7 +149,8 @@ var queries = [numStmts]string{
 		WHERE o.status = 'pending' AND o.next_attempt_at <= ?1
 			AND (o.locked_until IS NULL OR o.locked_until <= ?1)
 			AND NOT EXISTS (SELECT 1 FROM outbox e
-				WHERE e.conversation_id = o.conversation_id AND e.status = 'pending' AND e.id < o.id)
+				WHERE e.conversation_id = o.conversation_id AND e.status = 'pending' AND e.id < o.id
+					AND NOT (e.next_attempt_at > ?1 AND (e.last_error LIKE 'deferred:%' OR e.last_error LIKE 'held:%')))
 		ORDER BY o.id LIMIT ?2`,
 	stmtOutboxLease: `UPDATE outbox SET locked_until = ?, attempts = attempts + 1 WHERE id = ?`,
 	stmtOutboxFail: `

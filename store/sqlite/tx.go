@@ -237,9 +237,9 @@ func (t *Tx) OutboxQueued(ctx context.Context, conversationID int64) ([]service.
 	return out, nil
 }
 
-// OutboxSupersede ends a pending row unsent, replaced by row byID.
-func (t *Tx) OutboxSupersede(ctx context.Context, id, byID int64) (bool, error) {
-	res, err := t.stmt(ctx, stmtOutboxSupersede).ExecContext(ctx, fmt.Sprintf("superseded by outbox %d", byID), id)
+// OutboxSupersede ends a pending row unsent.
+func (t *Tx) OutboxSupersede(ctx context.Context, id int64, why string) (bool, error) {
+	res, err := t.stmt(ctx, stmtOutboxSupersede).ExecContext(ctx, "superseded: "+why, id)
 	if err != nil {
 		return false, fmt.Errorf("sqlite: supersede outbox %d: %w", id, err)
 	}

@@ -1263,10 +1263,10 @@ func testOutboxQueuedSupersede(t *testing.T, s service.Store) {
 	}
 	var ok, again bool
 	inTx(t, s, func(ctx context.Context, tx service.Tx) (err error) {
-		if ok, err = tx.OutboxSupersede(ctx, old, held); err != nil {
+		if ok, err = tx.OutboxSupersede(ctx, old, "a newer status"); err != nil {
 			return err
 		}
-		again, err = tx.OutboxSupersede(ctx, old, held)
+		again, err = tx.OutboxSupersede(ctx, old, "a newer status")
 		return err
 	})
 	if !ok || again {
@@ -1275,6 +1275,12 @@ func testOutboxQueuedSupersede(t *testing.T, s service.Store) {
 	if got := claimIDs(t, s, t0.Add(time.Hour), 10); len(got) != 0 {
 		t.Errorf("claimed %v: the superseded row or the held one", got)
 	}
+	// An answer queued behind the held row goes first.
+	answer := outboxInsert(t, s, service.OutboxParams{ConversationID: conv.ID, Channel: channels.WeChat, Text: "answer", CreatedAt: t0.Add(time.Hour)})
+	if got := claimIDs(t, s, t0.Add(time.Hour), 10); !reflect.DeepEqual(got, []int64{answer}) {
+		t.Errorf("claimed %v, want the answer %d ahead of the held row", got, answer)
+	}
+	markSent(t, s, answer, true)
 	inTx(t, s, func(ctx context.Context, tx service.Tx) (err error) {
 		queued, err = tx.OutboxQueued(ctx, conv.ID)
 		return err
