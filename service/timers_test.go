@@ -83,15 +83,22 @@ type life struct {
 
 func lifeSetup(t *testing.T, be backend) *life {
 	t.Helper()
+	snd := &countingSender{}
+	return lifeWith(t, be, snd, snd)
+}
+
+// lifeWith is lifeSetup with web chat delivered through via, which ends
+// in snd.
+func lifeWith(t *testing.T, be backend, snd *countingSender, via channels.Sender) *life {
+	t.Helper()
 	clk := newClock() // 2026-03-04 10:00 CST, a Wednesday
 	st := be.open(t, clk.Now)
 	t.Cleanup(func() { st.Close() })
 	rec := &recStore{Store: st}
-	snd := &countingSender{}
 	cfg := configs.Default()
 	svc := service.New(service.Options{
 		Store: rec, Engine: engine(t), SLA: cfg.SLA, Now: clk.Now, Logger: quiet(),
-		Senders:   map[channels.ID]channels.Sender{channels.WebChat: snd},
+		Senders:   map[channels.ID]channels.Sender{channels.WebChat: via},
 		Lifecycle: lifecycle(),
 	})
 	return &life{staffBundle: &staffBundle{t: t, ctx: context.Background(), clk: clk, st: st, svc: svc, snd: snd}, rec: rec}
