@@ -548,6 +548,9 @@ type wxEnvOpts struct {
 	dbURL string
 	now   func() time.Time // default: a wxClock at wxEpoch
 	logs  bool             // keep logs, printed when the test fails
+	// templates replaces the template messages configured by default
+	// (progress and status).
+	templates map[string]wechat.Template
 }
 
 // startWeChat runs `kefu serve` with the WeChat channel in safe mode
@@ -574,6 +577,9 @@ func startWeChat(tb testing.TB, o wxEnvOpts) *wxEnv {
 			"progress": {TemplateID: wxTemplateProgress, URL: "https://kefu.example.com/c", Fields: fields},
 			"status":   {TemplateID: wxTemplateStatus, Fields: fields},
 		},
+	}
+	if o.templates != nil {
+		cfg.WeChat.Templates = o.templates
 	}
 	if err := cfg.Validate(); err != nil {
 		tb.Fatalf("test config: %v", err)
