@@ -47,14 +47,23 @@
 //
 // # Loop and bounce guard
 //
-// Mail with Auto-Submitted other than "no", Precedence bulk/junk/list/
-// auto_reply, X-Autoreply, X-Autorespond, X-Auto-Response-Suppress,
-// List-Id or List-Unsubscribe, a bounce (multipart/report, mailer-daemon,
-// postmaster, null sender), mail from one of our own addresses, and mail
-// from an address that already got Config.RepliesPerHour automatic replies
-// within the hour is still handed to the inbox (stored, visible to
-// agents) with Choice "event:auto_reply:REASON": the dialog engine
-// ignores unknown "event:" choices, so no reply is produced.
+// The guard tells a robot from a person by the message, not by how many
+// mails kefu sent (guard.go has the details): RFC 3834 and similar
+// headers (Auto-Submitted other than "no", Precedence bulk/junk/list/
+// auto_reply, the X-Autoreply family, List-Id, List-Unsubscribe); bounces
+// (multipart/report, a message/delivery-status part, X-Failed-Recipients,
+// mailer-daemon, postmaster, bounce and no-reply senders, a null
+// Return-Path); our own addresses and our own Message-IDs coming back; a
+// robot's subject ("Automatic reply:", "Undeliverable:", "自动回复")
+// together with a robot's body — a subject alone is not enough. A plain
+// reply of a person passes. The backstop for robots that mark nothing
+// counts the sender's own mails, never ours: the same text again within
+// the hour, or more than Config.RepliesPerHour of their mails within the
+// hour. Staff-triggered and proactive mails (plan, resolution, function
+// check, progress) never use up anything, so a customer answering the
+// tenth of them is answered. Such mail is still handed to the inbox
+// (stored, visible to agents) with Choice "event:auto_reply:REASON": the
+// dialog engine ignores unknown "event:" choices, so no reply is produced.
 //
 // # Outbound
 //
@@ -100,6 +109,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/kefu-dev/kefu/channels"
 )
@@ -122,14 +132,20 @@ type Config struct {
 	// OwnAddresses are other addresses of ours (aliases, no-reply); mail
 	// from any of them is never answered.
 	OwnAddresses []string `yaml:"own_addresses"`
-	// Subject is used when the customer's mail had none (default 售后服务).
+	// Subject is used when the customer's mail had none (default: the
+	// "email.subject" text in the customer's language, or 售后服务
+	// without Options.Texts).
 	Subject string `yaml:"subject"`
 	// MessageIDDomain is the right-hand side of our Message-IDs (default:
 	// the domain of Address).
 	MessageIDDomain string `yaml:"message_id_domain"`
 	// CaseNumberPattern finds a case number in a subject (default K-\d+).
 	CaseNumberPattern string `yaml:"case_number_pattern"`
-	// RepliesPerHour caps automatic replies to one address (default 5).
+	// RepliesPerHour is how many mails of one sender within an hour may
+	// be answered automatically (default 20; negative: no limit). It
+	// counts the sender's mails, never ours: staff-triggered and other
+	// proactive mails do not use it up. It is the backstop for robots that
+	// mark nothing; see the package comment's loop guard.
 	RepliesPerHour     int   `yaml:"replies_per_hour"`
 	MaxAttachmentBytes int64 `yaml:"max_attachment_bytes"` // default 10 MiB
 	MaxAttachments     int   `yaml:"max_attachments"`      // default 20
@@ -175,9 +191,6 @@ type SMTPConfig struct {
 }
 
 func (c *Config) setDefaults() {
-	if c.Subject == "" {
-		c.Subject = "售后服务"
-	}
 	if c.MessageIDDomain == "" {
 		_, c.MessageIDDomain, _ = strings.Cut(c.Address, "@")
 	}
@@ -185,7 +198,7 @@ func (c *Config) setDefaults() {
 		c.CaseNumberPattern = `K-\d+`
 	}
 	if c.RepliesPerHour == 0 {
-		c.RepliesPerHour = 5
+		c.RepliesPerHour = 20
 	}
 	if c.MaxAttachmentBytes <= 0 {
 		c.MaxAttachmentBytes = 10 << 20
@@ -294,6 +307,12 @@ type Options struct {
 	// CaseNumber returns the case number of a conversation ("" if none),
 	// for the subject of replies; optional.
 	CaseNumber func(ctx context.Context, conversationID int64) (string, error)
+	// Texts returns the deployment's text for key in lang ("zh-CN",
+	// "zh-TW", "en"), e.g. dialog.Engine.Render: the words the channel
+	// adds around kefu's messages (TextReplyWithNumber, TextSubject). An
+	// unknown key may return "" or the key itself. Optional: without it
+	// the channel adds no words of its own.
+	Texts func(lang, key string) string
 	// TLSConfig is used for TLS and STARTTLS (nil: system roots, server
 	// name from the address).
 	TLSConfig *tls.Config
@@ -361,22 +380,23 @@ func (c *Channel) inbound(ctx context.Context, m *Message, raw []byte, received 
 		return in, th, fmt.Errorf("email: thread of %s: %w", m.From, err)
 	}
 	auto := m.Auto
-	if c.own[m.From] {
+	if _, ours := c.ourMessageID(m.MessageID); c.own[m.From] || ours {
 		auto = AutoOwn
 	}
+	if auto == "" && looksAutomatic(m) {
+		auto = AutoLooks
+	}
+	choice := ""
 	if auto == "" {
-		var ok bool
-		ok, th.Replies = underCap(th.Replies, c.opt.Now(), c.cfg.RepliesPerHour)
-		if !ok {
-			auto = AutoRateLimit
-		}
+		choice = pickChoice(m.Text, th.Choices)
+		auto, th.Recent = backstop(th.Recent, m.Text, choice, c.opt.Now(), c.cfg.RepliesPerHour)
 	}
 	caseNo := strings.ToUpper(c.caseRe.FindString(m.Subject))
 	outbox := c.repliesTo(m)
 	if auto != "" {
 		in.Choice = ChoiceAutoReply + ":" + auto
 	} else {
-		in.Choice = pickChoice(m.Text, th.Choices)
+		in.Choice = choice
 		if m.MessageID != "" {
 			th.LastMessageID = m.MessageID
 			th.References = appendRef(m.References, m.MessageID)
@@ -406,13 +426,21 @@ func (c *Channel) inbound(ctx context.Context, m *Message, raw []byte, received 
 }
 
 // pickChoice maps a reply that is just "2" or the label of a choice we
-// offered to that choice's value.
+// offered to that choice's value. The answer may be followed by a
+// signature ("1\n\n赵磊", "2\n\nBest regards,\nJohn"), but by nothing
+// else: "1\nbut the drum still rattles" is left to the dialog to read.
 func pickChoice(text string, choices []channels.Choice) string {
 	if len(choices) == 0 {
 		return ""
 	}
-	t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(text), ".。)）"))
-	if strings.Contains(t, "\n") || t == "" {
+	lines := strings.Split(strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n")), "\n")
+	for _, l := range lines[1:] {
+		if !signatureLine(l) {
+			return ""
+		}
+	}
+	t := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(lines[0]), ".。)）"))
+	if t == "" {
 		return ""
 	}
 	if n, err := strconv.Atoi(t); err == nil && n >= 1 && n <= len(choices) {
@@ -424,6 +452,31 @@ func pickChoice(text string, choices []channels.Choice) string {
 		}
 	}
 	return ""
+}
+
+var (
+	// closingRe: how a signature begins.
+	closingRe = regexp.MustCompile(`(?i)^(-{2,}|—+|_+|(best|kind|warm|many)?\s*(regards|wishes|thanks)|thanks?( you)?( very much)?|thx|cheers|sincerely( yours)?|yours( sincerely| truly)?|br|rgds|此致|敬礼|敬禮|谢谢|謝謝|多谢|多謝|祝好|顺祝|順祝|顺颂|順頌|商祺|敬上|祝商祺)[\s,，.。!！]*$`)
+	// contactLineRe: a phone number, an address or a web site.
+	contactLineRe = regexp.MustCompile(`(?i)(\+?\d[\d\s\-()]{6,}\d|@|https?://|www\.|^(tel|phone|mobile|mob|cell|fax|email|电话|電話|手机|手機|邮箱|郵箱)\b?\s*[:：])`)
+	// companyLineRe: the company or a title under the name.
+	companyLineRe = regexp.MustCompile(`(?i)(公司|有限|集团|集團|门店|門市|商行|工作室|\b(ltd|inc|llc|gmbh|co|corp|company|limited|pty|plc)\b\.?|\b(manager|director|engineer|owner|assistant|purchasing|procurement)\b|经理|經理|主管|店长|店長|采购|採購|工程师|工程師)`)
+	// nameLineRe: a name as people sign: Latin words with capitals, or a
+	// short run of Chinese characters.
+	nameLineRe = regexp.MustCompile(`^(-\s*)?([A-Z][\p{L}'’.\-]*\.?)(\s+[A-Z][\p{L}'’.\-]*\.?){0,3}$|^(-\s*)?\p{Han}{2,4}$`)
+)
+
+// signatureLine reports whether a line under a choice is part of a
+// signature: empty, a closing, a name, a company or title, contact details.
+func signatureLine(l string) bool {
+	l = strings.TrimSpace(l)
+	if l == "" || l == "-- " || l == "--" {
+		return true
+	}
+	if utf8.RuneCountInString(l) > 80 {
+		return false
+	}
+	return closingRe.MatchString(l) || nameLineRe.MatchString(l) || contactLineRe.MatchString(l) || companyLineRe.MatchString(l)
 }
 
 func appendRef(refs []string, id string) []string {
@@ -463,16 +516,23 @@ func (c *Channel) messageID(m channels.Outbound) string {
 func (c *Channel) repliesTo(m *Message) int64 {
 	ids := append(append([]string(nil), m.InReplyTo...), reverse(m.References)...)
 	for _, id := range ids {
-		local, domain, ok := strings.Cut(id, "@")
-		if !ok || !strings.EqualFold(domain, c.cfg.MessageIDDomain) || !strings.HasPrefix(local, "kefu.") {
-			continue
-		}
-		num, _, _ := strings.Cut(strings.TrimPrefix(local, "kefu."), ".")
-		if n, err := strconv.ParseInt(num, 10, 64); err == nil {
+		if n, ok := c.ourMessageID(id); ok {
 			return n
 		}
 	}
 	return 0
+}
+
+// ourMessageID reports whether id is a Message-ID we made (messageID),
+// and the OutboxID in it.
+func (c *Channel) ourMessageID(id string) (int64, bool) {
+	local, domain, ok := strings.Cut(id, "@")
+	if !ok || !strings.EqualFold(domain, c.cfg.MessageIDDomain) || !strings.HasPrefix(local, "kefu.") {
+		return 0, false
+	}
+	num, _, _ := strings.Cut(strings.TrimPrefix(local, "kefu."), ".")
+	n, err := strconv.ParseInt(num, 10, 64)
+	return n, err == nil
 }
 
 func reverse(s []string) []string {

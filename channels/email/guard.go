@@ -1,8 +1,12 @@
 package email
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-message/mail"
 )
@@ -12,17 +16,55 @@ import (
 const (
 	AutoSubmitted  = "auto_submitted" // Auto-Submitted other than "no" (RFC 3834)
 	AutoPrecedence = "precedence"     // Precedence: bulk, junk, list, auto_reply
-	AutoResponder  = "autoresponder"  // X-Autoreply, X-Autorespond, X-Auto-Response-Suppress
+	AutoResponder  = "autoresponder"  // X-Autoreply, X-Autorespond, X-Auto-Response-Suppress, …
 	AutoList       = "list"           // List-Id, List-Unsubscribe
-	AutoBounce     = "bounce"         // multipart/report, mailer-daemon, postmaster, empty sender
-	AutoOwn        = "own_address"    // sent from one of our own addresses
-	AutoRateLimit  = "rate_limited"   // the sender already got Config.RepliesPerHour replies
+	AutoBounce     = "bounce"         // a delivery report: multipart/report, delivery-status, X-Failed-Recipients, mailer-daemon, postmaster, null sender
+	AutoNoReply    = "no_reply"       // from a no-reply address: an answer would go nowhere
+	AutoOwn        = "own_address"    // sent from one of our own addresses, or one of our own messages come back
+	AutoLooks      = "looks_automatic"
+	AutoRepeat     = "repeated"     // the same text from the same sender within the hour
+	AutoRateLimit  = "rate_limited" // the sender's Config.RepliesPerHour mails within the hour were answered
 )
 
-// autoReason classifies a mail by its headers; "" means a person wrote it.
-// It errs on the side of silence: a customer who is not answered still has
-// the message stored and visible to agents, while a loop mails someone
-// hundreds of times.
+// The guard tells a person from a robot by the message itself, never by
+// how many mails kefu sent: staff and timers may mail a customer ten times
+// in an hour, and the customer's answer to the tenth must still be
+// answered.
+//
+//  1. Headers and format (autoReason, in Parse): RFC 3834 Auto-Submitted,
+//     Precedence, the X-Autoreply family, list headers, and bounces —
+//     multipart/report, a message/delivery-status part, X-Failed-Recipients,
+//     a null Return-Path, mail from mailer-daemon or postmaster — and mail
+//     from no-reply addresses. Any one of these is enough.
+//  2. Our own addresses, and our own Message-IDs come back as the mail's
+//     Message-ID (a forwarding loop).
+//  3. Wording, as a supporting signal only: a subject such as "Automatic
+//     reply:", "Out of Office", "Undeliverable:", "自动回复" together with
+//     a body that says the same ("I am out of the office", "could not be
+//     delivered", "此邮件为系统自动发送"). A subject alone proves nothing —
+//     "Out of office again and the dryer still broken" is a person — and
+//     neither does a body that mentions an auto reply.
+//
+// A mail that passes all three is a person's, and a plain reply of a
+// person (In-Reply-To or References naming one of our Message-IDs) is the
+// common case. What remains are robots that set no header and write like a
+// person; the backstop (backstop) catches those by what they send, not by
+// what we sent: the same text again within the hour, or more mails within
+// the hour than a person answering questions writes (Config.RepliesPerHour,
+// default 20; a customer filling in a form, confirming, answering the
+// function check and a five-question survey writes about ten).
+
+var (
+	// robotSubjectRe: subjects mail systems and autoresponders put first.
+	robotSubjectRe = regexp.MustCompile(`(?i)^\s*(automatic reply|auto[- ]?reply|autoreply|auto[- ]?response|out of (the )?office|abwesenheitsnotiz|undeliverable|undelivered mail|delivery status notification|delivery failure|delivery has failed|mail delivery failed|returned mail|failure notice|message not delivered|自动回复|自動回覆|自动答复|自動答覆|退信|系统退信|邮件投递失败|無法傳遞|无法投递)`)
+	// robotBodyRe: what such mails say.
+	robotBodyRe = regexp.MustCompile(`(?i)(out of (the )?office|on (annual )?leave|on vacation|limited access to (e-?mail|my email)|(will|shall) (be )?(back|return)|automatic(ally)?[ -](reply|response|generated)|auto[- ]?reply|do not reply to this|could not be delivered|delivery (has )?failed|undeliverable|permanent(ly)? (error|failure)|mailbox (is )?(full|unavailable)|user unknown|正在休假|休假中|不在办公室|不在辦公室|自动回复|自動回覆|自动答复|系统自动发送|系統自動發送|请勿回复|請勿回覆|无法投递|無法投遞|退信)`)
+)
+
+// autoReason classifies a mail by its headers; "" means a person wrote it
+// as far as the headers tell. It errs on the side of silence: a customer
+// who is not answered still has the message stored and visible to agents,
+// while a loop mails someone hundreds of times.
 func autoReason(h mail.Header, from string) string {
 	if v := strings.ToLower(strings.TrimSpace(h.Get("Auto-Submitted"))); v != "" && !strings.HasPrefix(v, "no") {
 		return AutoSubmitted
@@ -31,7 +73,7 @@ func autoReason(h mail.Header, from string) string {
 	case "bulk", "junk", "list", "auto_reply", "auto-reply":
 		return AutoPrecedence
 	}
-	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress"} {
+	for _, k := range []string{"X-Autoreply", "X-Autorespond", "X-Auto-Response-Suppress", "X-Autogenerated", "X-AutoReply-From", "X-Mail-Autoreply"} {
 		if h.Has(k) {
 			return AutoResponder
 		}
@@ -42,10 +84,18 @@ func autoReason(h mail.Header, from string) string {
 	if ct, _, _ := h.ContentType(); ct == "multipart/report" {
 		return AutoBounce
 	}
+	if h.Has("X-Failed-Recipients") {
+		return AutoBounce // Exim's and others' bounces, also when not multipart/report
+	}
 	local, _, _ := strings.Cut(from, "@")
 	switch local {
 	case "mailer-daemon", "postmaster", "":
 		return AutoBounce
+	case "noreply", "no-reply", "no_reply", "donotreply", "do-not-reply", "do_not_reply":
+		return AutoNoReply
+	}
+	if strings.HasPrefix(local, "bounce") {
+		return AutoBounce // bounces@…, bounce+verp…@…: return paths of bulk senders
 	}
 	if strings.TrimSpace(h.Get("Return-Path")) == "<>" {
 		return AutoBounce // a null sender is how MTAs mark notifications
@@ -53,15 +103,76 @@ func autoReason(h mail.Header, from string) string {
 	return ""
 }
 
-// underCap reports whether another automatic reply to a sender with these
-// past reply times stays within perHour, and returns the times still
-// inside the hour.
-func underCap(replies []time.Time, now time.Time, perHour int) (bool, []time.Time) {
-	kept := replies[:0:0]
-	for _, t := range replies {
-		if now.Sub(t) < time.Hour {
-			kept = append(kept, t)
+// looksAutomatic is the wording signal: a robot's subject and a robot's
+// body together.
+func looksAutomatic(m *Message) bool {
+	if !robotSubjectRe.MatchString(m.Subject) {
+		return false
+	}
+	body := m.FullText
+	if len(body) > 4000 {
+		body = body[:4000]
+	}
+	return robotBodyRe.MatchString(body)
+}
+
+// Seen is one of a sender's mails within the last hour that reached the
+// backstop: when it came and a hash of what it said.
+type Seen struct {
+	At   time.Time `json:"at"`
+	Hash string    `json:"hash,omitempty"` // "" for texts too short to compare
+}
+
+// minRepeatRunes: shorter texts ("1", "好的", "yes") are often the same
+// from a person answering several questions, so they are not compared.
+const minRepeatRunes = 12
+
+// backstop decides on a mail that headers, format and wording let
+// through, and returns the sender's mails within the hour including this
+// one. choice is what the mail answered of our latest choices ("" when
+// none): picking a choice is a person answering a question.
+func backstop(seen []Seen, text, choice string, now time.Time, perHour int) (string, []Seen) {
+	kept := seen[:0:0]
+	for _, s := range seen {
+		if d := now.Sub(s.At); d < time.Hour && d >= -time.Minute {
+			kept = append(kept, s)
 		}
 	}
-	return perHour <= 0 || len(kept) < perHour, kept
+	h := textHash(text)
+	reason := ""
+	if h != "" && choice == "" {
+		for _, s := range kept {
+			if s.Hash == h {
+				reason = AutoRepeat
+				break
+			}
+		}
+	}
+	if reason == "" && perHour > 0 && len(kept) >= perHour {
+		reason = AutoRateLimit
+	}
+	kept = append(kept, Seen{At: now, Hash: h})
+	if len(kept) > 200 {
+		kept = kept[len(kept)-200:]
+	}
+	return reason, kept
+}
+
+// textHash identifies what a mail says, ignoring spacing and case. Digits
+// count: a customer correcting one digit of a phone number is not
+// repeating themselves (a robot numbering its mails is left to the count).
+func textHash(text string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(text) {
+		switch r {
+		case ' ', '\t', '\n', '\r', '\u00a0', '\u3000':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	if utf8.RuneCountInString(b.String()) < minRepeatRunes {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(b.String()))
+	return hex.EncodeToString(sum[:8])
 }

@@ -144,3 +144,50 @@ func (s *dovecotServer) deliverAsync(t testing.TB, user string, raw []byte) {
 		t.Errorf("deliver: %v %s", err, out)
 	}
 }
+
+// TestHeaderlessEchoIsStoppedByItsText: a helpdesk on the other side that
+// marks nothing and threads properly (In-Reply-To our Message-ID, like a
+// person's reply) but says the same thing every time. Its second mail is
+// a repetition and gets no answer; its mails are all stored.
+func TestHeaderlessEchoIsStoppedByItsText(t *testing.T) {
+	t.Parallel()
+	srv := dovecot(t)
+	ua := srv.user(t)
+	smtpSrv := mta(t, srv, map[string]string{"a@kefu.test": ua})
+	var echoes atomic.Int32
+	next := smtpSrv.onData
+	smtpSrv.onData = func(m captured) {
+		next(m)
+		if len(m.To) != 1 || m.To[0] != "desk@other.test" {
+			return
+		}
+		id := ""
+		for _, l := range strings.Split(string(m.Data), "\r\n") {
+			if v, ok := strings.CutPrefix(l, "Message-Id: "); ok {
+				id = v
+			} else if v, ok := strings.CutPrefix(l, "Message-ID: "); ok {
+				id = v
+			}
+		}
+		n := echoes.Add(1)
+		srv.deliverAsync(t, ua, []byte(fmt.Sprintf("From: Help Desk <desk@other.test>\r\nTo: a@kefu.test\r\nSubject: Re: hello\r\n"+
+			"Message-ID: <desk-%d@other.test>\r\nIn-Reply-To: %s\r\nReferences: %s\r\n\r\n"+
+			"Thank you for contacting the help desk. We will get back to you shortly.\r\n", n, id, id)))
+	}
+	ctx, cancel := context.WithCancel(testContext(t))
+	defer cancel()
+	a := startResponder(t, ctx, srv, ua, "a@kefu.test", smtpSrv.addr, 0)
+	srv.deliver(t, ua, "INBOX", []byte("From: desk@other.test\r\nTo: a@kefu.test\r\nSubject: hello\r\nMessage-ID: <desk-0@other.test>\r\n\r\nhello, a question\r\n"))
+	waitFor(t, 15*time.Second, "the echo to be stored", func() bool { s, _, _ := a.inbox.snapshot(); return len(s) >= 3 })
+	time.Sleep(1500 * time.Millisecond) // room for a reply that should not come
+	if a.sent.Load() != 2 {
+		t.Errorf("A sent %d replies, want 2 (the question and the first echo)", a.sent.Load())
+	}
+	s, _, _ := a.inbox.snapshot()
+	if len(s) != 3 || s[1].Choice != "" || s[2].Choice != "event:auto_reply:repeated" {
+		for _, in := range s {
+			t.Logf("stored %s choice %q", in.ExternalMessageID, in.Choice)
+		}
+		t.Errorf("want the question and the first echo answered, the second echo stored as repeated")
+	}
+}

@@ -113,9 +113,13 @@ func Parse(raw []byte, lim Limits) (*Message, error) {
 			break
 		}
 		partNo++
-		if ct, _, _ := p.Header.(interface {
+		ct, _, _ := p.Header.(interface {
 			ContentType() (string, map[string]string, error)
-		}).ContentType(); isReport && reportPart(ct) {
+		}).ContentType()
+		if deliveryStatus(ct) && m.Auto == "" {
+			m.Auto = AutoBounce // a delivery report, even when not sent as multipart/report
+		}
+		if isReport && reportPart(ct) {
 			continue // parts of a bounce report: kept in Raw, not attachments
 		}
 		switch ph := p.Header.(type) {
@@ -187,6 +191,10 @@ func reportPart(ct string) bool {
 		return true
 	}
 	return false
+}
+
+func deliveryStatus(ct string) bool {
+	return ct == "message/delivery-status" || ct == "message/global-delivery-status"
 }
 
 func extensionFor(ct string) string {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/emersion/go-message/mail"
 	"github.com/emersion/go-sasl"
@@ -78,10 +79,6 @@ func (c *Channel) Send(ctx context.Context, m channels.Outbound) error {
 		th.CaseNumber = caseNo
 	}
 	th.Choices = m.Choices
-	if m.Kind != "agent" {
-		_, th.Replies = underCap(th.Replies, c.opt.Now(), 0)
-		th.Replies = append(th.Replies, c.opt.Now())
-	}
 	if m.OutboxID != 0 {
 		th.Sent = append(th.Sent, m.OutboxID)
 		if len(th.Sent) > 20 {
@@ -89,7 +86,7 @@ func (c *Channel) Send(ctx context.Context, m channels.Outbound) error {
 		}
 	}
 	if err := c.opt.Threads.ThreadPut(ctx, to, th); err != nil {
-		// Sent all the same; only the loop cap and choices lack it.
+		// Sent all the same; only the choices and the resend guard lack it.
 		c.log.WarnContext(ctx, "email: record sent", "outbox_id", m.OutboxID, "err", err)
 	}
 	c.log.InfoContext(ctx, "email: sent", "outbox_id", m.OutboxID, "conversation_id", m.ConversationID, "kind", m.Kind)
@@ -117,7 +114,7 @@ func (c *Channel) compose(m channels.Outbound, to string, th Thread, caseNo stri
 	h.SetAddressList("From", []*mail.Address{{Name: c.cfg.DisplayName, Address: c.cfg.Address}})
 	h.SetAddressList("To", []*mail.Address{{Address: to}})
 	h.SetMessageID(c.messageID(m))
-	h.SetSubject(c.subject(th.Subject, caseNo))
+	h.SetSubject(c.subject(th.Subject, caseNo, m))
 	if th.LastMessageID != "" {
 		h.SetMsgIDList("In-Reply-To", []string{th.LastMessageID})
 		refs := th.References
@@ -134,7 +131,7 @@ func (c *Channel) compose(m channels.Outbound, to string, th Thread, caseNo stri
 	if caseNo != "" {
 		h.Set("X-Kefu-Case", caseNo)
 	}
-	text, htm := renderBody(m)
+	text, htm := c.renderBody(m)
 	var buf bytes.Buffer
 	w, err := mail.CreateInlineWriter(&buf, h)
 	if err != nil {
@@ -164,10 +161,14 @@ func (c *Channel) compose(m channels.Outbound, to string, th Thread, caseNo stri
 // subject answers in the customer's thread ("Re: their subject") and
 // carries the case number in brackets, which brings a reply with a new
 // Message-ID chain back to the same case.
-func (c *Channel) subject(customer, caseNo string) string {
+func (c *Channel) subject(customer, caseNo string, m channels.Outbound) string {
 	s := strings.TrimSpace(customer)
 	if s == "" {
-		s = c.cfg.Subject
+		if s = c.cfg.Subject; s == "" {
+			if s = c.text(m, TextSubject); s == "" {
+				s = "售后服务" // without Options.Texts
+			}
+		}
 	} else if l := strings.ToLower(s); !strings.HasPrefix(l, "re:") && !strings.HasPrefix(s, "回复") && !strings.HasPrefix(s, "答复") {
 		s = "Re: " + s
 	}
@@ -182,8 +183,10 @@ func (c *Channel) subject(customer, caseNo string) string {
 }
 
 // renderBody writes choices as a numbered list: the customer answers by
-// replying with the number (or the label), which Run maps back.
-func renderBody(m channels.Outbound) (text, htm string) {
+// replying with the number (or the label), which Run maps back. The line
+// that says so is Options.Texts' "email.reply_with_number" in the
+// customer's language, and left out without Options.Texts.
+func (c *Channel) renderBody(m channels.Outbound) (text, htm string) {
 	var t, h strings.Builder
 	t.WriteString(strings.TrimSpace(m.Text))
 	for _, para := range strings.Split(strings.TrimSpace(m.Text), "\n") {
@@ -201,10 +204,58 @@ func renderBody(m channels.Outbound) (text, htm string) {
 			h.WriteString("<li>" + html.EscapeString(label) + "</li>\n")
 		}
 		h.WriteString("</ol>\n")
-		t.WriteString("\n请回复对应的数字 / Reply with the number of your choice.")
-		h.WriteString("<p>请回复对应的数字 / Reply with the number of your choice.</p>\n")
+		if hint := c.text(m, TextReplyWithNumber); hint != "" {
+			t.WriteString("\n" + hint)
+			h.WriteString("<p>" + html.EscapeString(hint) + "</p>\n")
+		}
 	}
 	return t.String() + "\n", "<!DOCTYPE html>\n<html><body>\n" + h.String() + "</body></html>\n"
+}
+
+// Keys of Options.Texts; the texts themselves are the deployment's
+// templates (configs/templates), one per language.
+const (
+	TextReplyWithNumber = "email.reply_with_number" // under a numbered list of choices
+	TextSubject         = "email.subject"           // subject when the customer's mail had none and email.subject is not set
+)
+
+// text returns key in the message's language: Outbound.Lang, or the
+// language its text is written in. "" when there is no such text.
+func (c *Channel) text(m channels.Outbound, key string) string {
+	if c.opt.Texts == nil {
+		return ""
+	}
+	lang := m.Lang
+	if lang == "" {
+		lang = textLang(m.Text)
+	}
+	v := strings.TrimSpace(c.opt.Texts(lang, key))
+	if v == key {
+		return "" // an unknown key renders as itself
+	}
+	return v
+}
+
+// tradOnly are common characters that exist only in traditional Chinese.
+const tradOnly = "們請號單資訊這個為後時會機維進處說話謝條問題級聯絡員務買賣電視網際記錄變選擇發給認確將狀態並沒應該過"
+
+// textLang guesses the language of a text kefu wrote, for a message
+// without Outbound.Lang: Chinese (traditional when it uses traditional-only
+// characters) when it has Chinese characters, else English.
+func textLang(s string) string {
+	han := false
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) {
+			if strings.ContainsRune(tradOnly, r) {
+				return "zh-TW"
+			}
+			han = true
+		}
+	}
+	if han {
+		return "zh-CN"
+	}
+	return "en"
 }
 
 func transferEncoding(s string) string {

@@ -3,7 +3,6 @@ package email
 import (
 	"context"
 	"sync"
-	"time"
 
 	"github.com/kefu-dev/kefu/channels"
 )
@@ -58,9 +57,11 @@ type Thread struct {
 	// Choices are the options of our latest message, so "2" in a reply
 	// means the second one.
 	Choices []channels.Choice `json:"choices,omitempty"`
-	// Replies are when automatic replies went to this address within the
-	// last hour (the loop guard's cap).
-	Replies []time.Time `json:"replies,omitempty"`
+	// Recent are the address's mails within the last hour that reached
+	// the loop guard's backstop (when, and a hash of the text). Our own
+	// mails are not counted. (Earlier versions kept "replies", the times
+	// of our automatic mails; it is ignored.)
+	Recent []Seen `json:"recent,omitempty"`
 	// Sent holds the latest OutboxIDs sent, so a retried Send of a
 	// message already accepted by the SMTP server does not send it again.
 	Sent []int64 `json:"sent,omitempty"`

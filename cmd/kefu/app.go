@@ -126,7 +126,7 @@ func (m *Main) Run(ctx context.Context) error {
 		st := emailStore{st: m.store, prefix: cfg.Email.IMAP.Username + "@" + cfg.Email.IMAP.Addr, now: m.Now}
 		if mail, err = email.New(cfg.Email, m.svc, email.Options{
 			Positions: st, Threads: st, Now: m.Now, Logger: m.Log.With("channel", "email"),
-			CaseNumber: m.svc.CaseNumberOf,
+			CaseNumber: m.svc.CaseNumberOf, Texts: emailTexts(engine),
 		}); err != nil {
 			return fmt.Errorf("email: %w", err)
 		}

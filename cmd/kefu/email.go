@@ -7,8 +7,16 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/channels/email"
+	"github.com/kefu-dev/kefu/dialog"
 	"github.com/kefu-dev/kefu/service"
 )
+
+// emailTexts gives the email channel the words it adds around kefu's
+// messages (email.Options.Texts) from the dialog templates
+// (configs/templates, keys "email.…"), in the customer's language.
+func emailTexts(e *dialog.Engine) func(lang, key string) string {
+	return func(lang, key string) string { return e.Render(lang, key, nil) }
+}
 
 // emailStore keeps the mail channel's IMAP positions and threads as
 // durable cursors. Commit runs the inbox call and the position write in one
