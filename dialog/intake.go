@@ -431,6 +431,7 @@ func (s *step) missing(c cases.Category) []cases.FieldKey {
 // next asks the next question, or restates the case for confirmation.
 func (s *step) next() {
 	s.st.Phase = PhaseCollecting
+	s.nameFromChannel() // the mail's From name: the name is confirmed, not asked
 	if s.st.Fields[cases.FieldSymptom] == "" {
 		s.ask(cases.FieldSymptom)
 		return

@@ -136,6 +136,10 @@ type Event struct {
 	Choice string
 	// Channel facts the engine may use: an email channel knows the address.
 	ChannelEmail string
+	// DisplayName is the name the channel shows for the sender (the mail's
+	// From name); when it reads as a person's name it is taken as the
+	// customer's name, to be confirmed with the rest (displayname.go).
+	DisplayName string
 	// Batch says the channel is not chat (email): ask everything at once.
 	Batch bool
 	// Attachments are the files (photos, voice) that came with the message,

@@ -150,7 +150,7 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 		if in.Channel == channels.Email {
 			// Mail is not chat: the sender's address is the contact, and the
 			// bot asks everything at once.
-			ev.ChannelEmail, ev.Batch = in.ExternalUserID, true
+			ev.ChannelEmail, ev.Batch, ev.DisplayName = in.ExternalUserID, true, in.DisplayName
 		}
 		if conv.CaseID != 0 {
 			c, err := tx.CaseGet(ctx, conv.CaseID)
