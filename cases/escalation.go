@@ -14,7 +14,11 @@ type Milestones struct {
 	Started         time.Time `json:"started,omitzero"`      // a plan took effect, work started, or the case was resolved
 	Resolved        time.Time `json:"resolved,omitzero"`     // the latest resolution; zero again after a reopen
 	ResolveNotified time.Time `json:"resolve_notified,omitzero"`
-	Closed          time.Time `json:"closed,omitzero"`
+	// NoticeFrom is when the resolution notice may first reach the
+	// customer: the end of their quiet hours when the case was resolved in
+	// them (zero: at once). The resolve-notice deadline runs from it.
+	NoticeFrom time.Time `json:"notice_from,omitzero"`
+	Closed     time.Time `json:"closed,omitzero"`
 
 	// The progress cadence (SPEC §5): when the customer last got a progress
 	// update (registration counts as the first) and when the next one is
@@ -112,7 +116,11 @@ func (p SLAPolicy) Clocks(c *Case, now time.Time) []Clock {
 		ks = append(ks, Clock{Name: ClockPlan})
 	}
 	if !m.Resolved.IsZero() {
-		ks = append(ks, Clock{Name: ClockResolveNotice, Start: m.Resolved, Due: m.Resolved.Add(p.ResolveNotice), Done: m.ResolveNotified})
+		from := m.Resolved
+		if m.NoticeFrom.After(from) {
+			from = m.NoticeFrom
+		}
+		ks = append(ks, Clock{Name: ClockResolveNotice, Start: m.Resolved, Due: from.Add(p.ResolveNotice), Done: m.ResolveNotified})
 	} else {
 		ks = append(ks, Clock{Name: ClockResolveNotice})
 	}

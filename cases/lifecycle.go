@@ -431,7 +431,7 @@ func (c *Case) Resolve(u User, p ResolveParams, now time.Time) ([]Change, error)
 	hist := append(c.move(u, StateResolved, "resolved", now), h)
 	c.Resolution = &Resolution{ResolveParams: p, By: u.Actor(), At: now}
 	c.started(now)
-	c.Milestones.Resolved, c.Milestones.ResolveNotified = now, time.Time{}
+	c.Milestones.Resolved, c.Milestones.ResolveNotified, c.Milestones.NoticeFrom = now, time.Time{}, time.Time{}
 	c.UpdatedAt = now
 	return hist, nil
 }
@@ -459,7 +459,7 @@ func (c *Case) Reopen(u User, reason string, now time.Time) ([]Change, error) {
 	}
 	hist := c.move(u, StateInProgress, "reopened: "+reason, now)
 	c.Resolution = nil
-	c.Milestones.Resolved, c.Milestones.ResolveNotified, c.Milestones.Closed = time.Time{}, time.Time{}, time.Time{}
+	c.Milestones.Resolved, c.Milestones.ResolveNotified, c.Milestones.NoticeFrom, c.Milestones.Closed = time.Time{}, time.Time{}, time.Time{}, time.Time{}
 	c.UpdatedAt = now
 	return hist, nil
 }

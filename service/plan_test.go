@@ -114,6 +114,13 @@ func TestQuietHoursHoldEveryProactiveMessage(t *testing.T) {
 			if c := l.caseNow(p3.ID); !c.Milestones.ResolveNotified.Equal(at(1, 8, 0)) {
 				t.Errorf("resolve notified %v, want when delivered", c.Milestones.ResolveNotified)
 			}
+			// The notice deadline ran from the morning: nobody was
+			// escalated in the night for a notice quiet hours held.
+			for _, h := range l.history(p3.ID, service.HistSLABreached) {
+				if h.Field == string(cases.ClockResolveNotice) {
+					t.Errorf("resolve notice breached at %v although quiet hours held it", h.At)
+				}
+			}
 
 			// Another night: the customer writes at 01:00 and is answered
 			// at once, with what was held for them.

@@ -319,12 +319,22 @@ func (s *Service) CaseResolve(ctx context.Context, u cases.User, id int64, p cas
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			hist, err := c.Resolve(u, p, now)
-			if err == nil && c.ConversationID == 0 {
+			if err != nil {
+				return nil, err
+			}
+			if c.ConversationID == 0 {
 				// No channel to tell: the resolving agent informs the
 				// customer. Otherwise the notice counts once delivered.
 				c.Milestones.ResolveNotified = now
+				return hist, nil
 			}
-			return hist, err
+			// Resolved in the customer's night: the notice waits for the
+			// morning (plan.go), and so does its deadline.
+			lc := s.lc()
+			if at := lc.QuietHours.SendAt(c.Priority, now, lc.Location); at.After(now) {
+				c.Milestones.NoticeFrom = at
+			}
+			return hist, nil
 		},
 		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
 			proof := p.Proof

@@ -367,6 +367,7 @@ func fullCase(conv service.Conversation) *cases.Case {
 			Started:         t0.Add(2 * time.Hour),
 			Resolved:        t0.Add(30 * time.Hour),
 			ResolveNotified: t0.Add(31 * time.Hour),
+			NoticeFrom:      t0.Add(30*time.Hour + 30*time.Minute),
 			Closed:          t0.Add(50 * time.Hour),
 			LastUpdate:      t0.Add(8 * time.Hour),
 			NextUpdate:      t0.Add(16 * time.Hour),

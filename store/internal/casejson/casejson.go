@@ -42,7 +42,7 @@ func Encode(c *cases.Case) (Columns, error) {
 	}
 	m := c.Milestones
 	for _, t := range []*time.Time{&m.FirstResponse, &m.Registered, &m.Classified, &m.Assigned,
-		&m.PlanWritten, &m.Started, &m.Resolved, &m.ResolveNotified, &m.Closed, &m.LastUpdate, &m.NextUpdate} {
+		&m.PlanWritten, &m.Started, &m.Resolved, &m.ResolveNotified, &m.NoticeFrom, &m.Closed, &m.LastUpdate, &m.NextUpdate} {
 		*t = norm(*t)
 	}
 	if m != (cases.Milestones{}) {
