@@ -36,8 +36,9 @@
 // Config.MaxAttachmentBytes without Data), ReceivedAt the server's
 // INTERNALDATE, Raw the message as received (only its header when larger
 // than Config.MaxRawBytes). A reply that is just a number or the label of
-// one of the choices our latest message offered sets Choice to that
-// choice's value.
+// one of the choices our latest message offered, possibly followed by a
+// signature ("1", a blank line, "赵磊"), sets Choice to that choice's
+// value.
 //
 // Until channels.Inbound has fields for them, three headers are put in
 // front of Raw (as MTAs prepend trace headers): X-Kefu-Case (the case
@@ -71,7 +72,9 @@
 // Message-ID derived from the OutboxID and CreatedAt (a retry reuses it),
 // In-Reply-To/References to the customer's latest message, "Re:" the
 // customer's subject with the case number in brackets, text and HTML
-// alternatives, Choices as a numbered list, and Auto-Submitted:
+// alternatives, Choices as a numbered list (with Options.Texts' line
+// asking for the number, in Outbound.Lang or the text's language), and
+// Auto-Submitted:
 // auto-replied (auto-generated for reminders and progress updates) on
 // everything but agents' messages. A 5xx answer of the SMTP server is a
 // *PermanentError; anything else is retried by the outbox.
