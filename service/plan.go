@@ -259,8 +259,12 @@ func (s *Service) undelivered(ctx context.Context, r OutboxRow, why string, now 
 		if due.Before(now) {
 			due = now
 		}
-		return s.createTask(ctx, tx, c, TaskCallback, fmt.Sprintf("notify:%d:%d", c.ID, m.Resolved.UnixMicro()), due,
+		first, err := s.createTask(ctx, tx, c, TaskCallback, fmt.Sprintf("notify:%d:%d", c.ID, m.Resolved.UnixMicro()), due,
 			fmt.Sprintf("the resolution notice did not reach the customer on %s (%s): call them", conv.Channel, why), now)
+		if err != nil || !first {
+			return err
+		}
+		return s.secondChannel(ctx, tx, &conv, c, now) // second.go
 	})
 	if err != nil {
 		s.opt.Logger.Error("undelivered resolution: create task", "outbox_id", r.OutboxID, "err", err)

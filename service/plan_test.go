@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -269,6 +270,66 @@ func TestOneMessagePerStep(t *testing.T) {
 			last := l.lastOut(p1.ConversationID)
 			if !strings.Contains(last.Text, "更换漏电保护器") || len(last.Choices) == 0 {
 				t.Errorf("joined message lacks the proof or the check's choices: %+v", last)
+			}
+		})
+	}
+}
+
+// TestSecondChannelByMail: the resolution cannot reach the customer on
+// their channel, and the case has their mail address: it goes by mail,
+// with the function check, and the mail conversation carries on with the
+// survey when they answer; the call task stands.
+func TestSecondChannelByMail(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			g := &gate{}
+			l := gateLife(t, be, g)
+			mail := &gate{countingSender: &countingSender{}, oneMsg: true}
+			l.svc.SetSender(channels.Email, mail)
+			handler := l.user("王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+			head := l.user("李经理", cases.RoleHead, cases.DeptTechnicalSupport)
+			super := l.user("赵主管", cases.RoleSupervisor, "")
+			p1 := l.intake("m-p1", "我叫李雷，电话13900001111，邮箱 lilei@example.com，家里的电热水器漏电了，型号DSZF-60，上个月买的，需要上门维修", "确认")
+			if p1.Fields[cases.FieldEmail] != "lilei@example.com" {
+				t.Fatalf("case fields: %v", p1.Fields)
+			}
+			l.ok(l.svc.CasePlan(l.ctx, handler, p1.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检测", PromisedAt: at(1, 18, 0), VisitAt: at(0, 15, 0)}))
+			l.ok(l.svc.CaseApprove(l.ctx, head, p1.ID, "同意"))
+			g.set(true)
+			l.until(at(0, 16, 0))
+			l.ok(l.svc.CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "更换漏电保护器", Attachment: "a.jpg"}))
+			drain(t, l.svc)
+			mail.countingSender.mu.Lock()
+			texts := slices.Clone(mail.texts)
+			mail.countingSender.mu.Unlock()
+			if len(texts) != 1 || !strings.Contains(texts[0], "更换漏电保护器") || !strings.Contains(texts[0], p1.Number) {
+				t.Fatalf("mails: %q, want the resolution (with the check) once", texts)
+			}
+			if c := l.caseNow(p1.ID); c.Milestones.ResolveNotified.IsZero() {
+				t.Errorf("the notice reached the customer by mail, notified unset")
+			}
+			tasks, err := l.svc.TaskList(l.ctx, super, service.TaskFilter{CaseID: p1.ID})
+			if err != nil || len(tasks) != 1 {
+				t.Errorf("call task: %+v %v", tasks, err)
+			}
+			// Another deferral later sends nothing more.
+			l.until(at(0, 20, 0))
+			drain(t, l.svc)
+			mail.countingSender.mu.Lock()
+			n := len(mail.texts)
+			mail.countingSender.mu.Unlock()
+			if n != 1 {
+				t.Errorf("%d mails after more deferrals, want 1", n)
+			}
+			// The customer answers the mail: the survey follows by mail.
+			rc, err := l.svc.Receive(l.ctx, channels.Inbound{Channel: channels.Email, ExternalUserID: "lilei@example.com", ExternalMessageID: "<r1@example.com>", Text: "好了，正常了"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			drain(t, l.svc)
+			if last := l.lastOut(rc.ConversationID); last.Kind != "survey" {
+				t.Errorf("after the mail answer: %+v, want the survey", last)
 			}
 		})
 	}

@@ -336,21 +336,24 @@ func (s *Service) CaseResolve(ctx context.Context, u cases.User, id int64, p cas
 			}
 			return hist, nil
 		},
-		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
-			proof := p.Proof
-			if p.Link != "" {
-				proof += " " + p.Link
-			} else if p.Attachment != "" {
-				proof += " " + p.Attachment
-			}
-			m := s.say(c, KindResolved, "case.resolved", map[string]any{"Proof": proof})
-			m.Facts.Note = p.Proof
-			return []outMsg{m}
-		},
+		tell: func(c *cases.Case, _ *cases.Plan) []outMsg { return []outMsg{s.resolvedMsg(c, p)} },
 		event: func(c *cases.Case) dialog.Event {
 			return dialog.Event{Kind: dialog.EventCaseResolved, NeedsCheck: c.Plan != nil && c.Plan.Type.NeedsFunctionCheck()}
 		},
 	})
+}
+
+// resolvedMsg is the resolution notice, with its proof.
+func (s *Service) resolvedMsg(c *cases.Case, p cases.ResolveParams) outMsg {
+	proof := p.Proof
+	if p.Link != "" {
+		proof += " " + p.Link
+	} else if p.Attachment != "" {
+		proof += " " + p.Attachment
+	}
+	m := s.say(c, KindResolved, "case.resolved", map[string]any{"Proof": proof})
+	m.Facts.Note = p.Proof
+	return m
 }
 
 // CaseReopen reopens a resolved or closed case.

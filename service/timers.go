@@ -400,8 +400,9 @@ func (s *Service) onSurveyCallback(ctx context.Context, tx Tx, c *cases.Case, co
 	if due := sent.Add(lc.CallbackAfter); due.After(now) {
 		return s.arm(ctx, tx, c, TimerSurveyCallback, due)
 	}
-	return s.createTask(ctx, tx, c, TaskCallback, fmt.Sprintf("callback:%d:%d", c.ID, resolved.UnixMicro()),
+	_, err = s.createTask(ctx, tx, c, TaskCallback, fmt.Sprintf("callback:%d:%d", c.ID, resolved.UnixMicro()),
 		now.Add(lc.CallbackWithin), fmt.Sprintf("survey not answered within %s", lc.CallbackAfter), now)
+	return err
 }
 
 // onFollowUp creates the post-service follow-up task of a resolution.
@@ -411,17 +412,19 @@ func (s *Service) onFollowUp(ctx context.Context, tx Tx, c *cases.Case, conv *Co
 		return nil
 	}
 	resolved := c.Milestones.Resolved
-	return s.createTask(ctx, tx, c, TaskFollowUp, fmt.Sprintf("follow_up:%d:%d", c.ID, resolved.UnixMicro()),
+	_, err := s.createTask(ctx, tx, c, TaskFollowUp, fmt.Sprintf("follow_up:%d:%d", c.ID, resolved.UnixMicro()),
 		resolved.Add(lc.FollowUp.Within), fmt.Sprintf("post-service follow-up within %s of resolution", lc.FollowUp.Within), now)
+	return err
 }
 
-func (s *Service) createTask(ctx context.Context, tx Tx, c *cases.Case, kind TaskKind, key string, due time.Time, why string, now time.Time) error {
+// createTask creates the task of key once; it reports whether it did now.
+func (s *Service) createTask(ctx context.Context, tx Tx, c *cases.Case, kind TaskKind, key string, due time.Time, why string, now time.Time) (bool, error) {
 	task, inserted, err := tx.TaskInsert(ctx, TaskParams{CaseID: c.ID, Kind: kind, Key: key, CreatedAt: now, DueAt: due})
 	if err != nil || !inserted {
-		return err
+		return false, err
 	}
 	s.opt.Logger.Info("task created", "case_id", c.ID, "conversation_id", c.ConversationID, "task_id", task.ID, "kind", kind, "due", due)
-	return tx.CaseHistoryInsert(ctx, cases.Change{CaseID: c.ID, At: now, Actor: cases.System.Actor(), Action: HistTask,
+	return true, tx.CaseHistoryInsert(ctx, cases.Change{CaseID: c.ID, At: now, Actor: cases.System.Actor(), Action: HistTask,
 		Field: string(kind), To: fmt.Sprintf("#%d", task.ID), Reason: why})
 }
 
