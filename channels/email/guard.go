@@ -14,16 +14,16 @@ import (
 // Reasons a mail gets no automatic reply (Message.Auto and the
 // "event:auto_reply:REASON" choice).
 const (
-	AutoSubmitted  = "auto_submitted" // Auto-Submitted other than "no" (RFC 3834)
-	AutoPrecedence = "precedence"     // Precedence: bulk, junk, list, auto_reply
-	AutoResponder  = "autoresponder"  // X-Autoreply, X-Autorespond, X-Auto-Response-Suppress, …
-	AutoList       = "list"           // List-Id, List-Unsubscribe
-	AutoBounce     = "bounce"         // a delivery report: multipart/report, delivery-status, X-Failed-Recipients, mailer-daemon, postmaster, null sender
-	AutoNoReply    = "no_reply"       // from a no-reply address: an answer would go nowhere
-	AutoOwn        = "own_address"    // sent from one of our own addresses, or one of our own messages come back
-	AutoLooks      = "looks_automatic"
-	AutoRepeat     = "repeated"     // the same text from the same sender within the hour
-	AutoRateLimit  = "rate_limited" // the sender's Config.RepliesPerHour mails within the hour were answered
+	AutoSubmitted  = "auto_submitted"  // Auto-Submitted other than "no" (RFC 3834)
+	AutoPrecedence = "precedence"      // Precedence: bulk, junk, list, auto_reply
+	AutoResponder  = "autoresponder"   // X-Autoreply, X-Autorespond, X-Auto-Response-Suppress, …
+	AutoList       = "list"            // List-Id, List-Unsubscribe
+	AutoBounce     = "bounce"          // a delivery report: multipart/report, delivery-status, X-Failed-Recipients, mailer-daemon, postmaster, null sender
+	AutoNoReply    = "no_reply"        // from a no-reply address: an answer would go nowhere
+	AutoOwn        = "own_address"     // sent from one of our own addresses, or one of our own messages come back
+	AutoLooks      = "looks_automatic" // a robot's subject and a robot's body together
+	AutoRepeat     = "repeated"        // the same text from the same sender within the hour
+	AutoRateLimit  = "rate_limited"    // the sender's Config.RepliesPerHour mails within the hour were answered
 )
 
 // The guard tells a person from a robot by the message itself, never by
