@@ -216,23 +216,34 @@ func (s *Service) caseFacts(c *cases.Case, note string, now time.Time) channels.
 // resolution notice that reached the customer (directly or by a channel's
 // fallback) meets the resolve-notice clock, not its queueing.
 func (s *Service) delivered(ctx context.Context, tx Tx, r OutboxRow, now time.Time) error {
-	if kindRank(r.Kind) < kindRank(KindResolved) {
-		return nil
+	_, c, err := awaitingNotice(ctx, tx, r)
+	if err != nil || c == nil {
+		return err
+	}
+	c.Milestones.ResolveNotified = now
+	return tx.CaseUpdate(ctx, c)
+}
+
+// awaitingNotice returns the case (and its conversation) whose resolution
+// notice r is while the customer has not had it; nil when r is no such
+// notice, tells of an earlier resolution or the notice was counted.
+func awaitingNotice(ctx context.Context, tx Tx, r OutboxRow) (*Conversation, *cases.Case, error) {
+	if kindRank(r.Kind) < kindRank(KindResolved) || r.ConversationID == 0 {
+		return nil, nil, nil
 	}
 	conv, err := tx.ConversationGet(ctx, r.ConversationID)
 	if err != nil || conv.CaseID == 0 {
-		return err
+		return nil, nil, err
 	}
 	c, err := tx.CaseGet(ctx, conv.CaseID)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	m := &c.Milestones
+	m := c.Milestones
 	if c.State != cases.StateResolved && c.State != cases.StateClosed || !m.ResolveNotified.IsZero() || µs(r.CreatedAt).Before(µs(m.Resolved)) {
-		return nil // a notice of an earlier resolution, or counted already
+		return nil, nil, nil
 	}
-	m.ResolveNotified = now
-	return tx.CaseUpdate(ctx, c)
+	return &conv, c, nil
 }
 
 // undelivered asks a person to reach the customer when the resolution
@@ -243,28 +254,23 @@ func (s *Service) undelivered(ctx context.Context, r OutboxRow, why string, now 
 		return
 	}
 	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		conv, err := tx.ConversationGet(ctx, r.ConversationID)
-		if err != nil || conv.CaseID == 0 {
-			return err
-		}
-		c, err := tx.CaseGet(ctx, conv.CaseID)
-		if err != nil {
+		conv, c, err := awaitingNotice(ctx, tx, r)
+		if err != nil || c == nil || c.State != cases.StateResolved {
 			return err
 		}
 		m := c.Milestones
-		if c.State != cases.StateResolved || !m.ResolveNotified.IsZero() || µs(r.CreatedAt).Before(µs(m.Resolved)) {
-			return nil
-		}
-		due := m.Resolved.Add(s.opt.SLA.ResolveNotice)
-		if due.Before(now) {
-			due = now
+		due := now
+		for _, k := range s.opt.SLA.Clocks(c, now) {
+			if k.Name == cases.ClockResolveNotice && k.Due.After(now) {
+				due = k.Due
+			}
 		}
 		first, err := s.createTask(ctx, tx, c, TaskCallback, fmt.Sprintf("notify:%d:%d", c.ID, m.Resolved.UnixMicro()), due,
 			fmt.Sprintf("the resolution notice did not reach the customer on %s (%s): call them", conv.Channel, why), now)
 		if err != nil || !first {
 			return err
 		}
-		return s.secondChannel(ctx, tx, &conv, c, now) // second.go
+		return s.secondChannel(ctx, tx, conv, c, now) // second.go
 	})
 	if err != nil {
 		s.opt.Logger.Error("undelivered resolution: create task", "outbox_id", r.OutboxID, "err", err)

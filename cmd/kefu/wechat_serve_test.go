@@ -313,23 +313,7 @@ func testWeChatProgressFallback(t *testing.T, jump time.Duration, refuse bool) {
 	const openID = "oE2E_p3_Q9zNjWeS6o_00000004"
 	ctx := context.Background()
 
-	turns := []string{
-		"卧室空调晚上偶尔会有咔咔的异响，不影响使用，不着急，有空的时候安排师傅来看看就行",
-		"谭先生", "136 0000 7788", "KFR-26GW", "2025年4月", "维修", "好的",
-	}
-	for i, say := range turns {
-		from := e.replies.mark()
-		e.text(t, openID, say)
-		if i < len(turns)-1 {
-			e.replies.wait(t, from, openID, "after "+say, func(wxReply) bool { return true })
-		} else {
-			e.replies.wait(t, from, openID, "registration", wxContains("K-"))
-		}
-	}
-	list := e.listCases(t)
-	if len(list) != 1 || list[0].Priority != string(cases.P3) {
-		t.Fatalf("want one P3 case: %+v", list)
-	}
+	list := e.intakeP3(t, openID)
 	c := list[0]
 	e.quiet(t)
 

@@ -628,6 +628,30 @@ func (e *wxEnv) say(tb testing.TB, openID, content, what string, ok func(wxReply
 	return e.replies.wait(tb, from, openID, what, ok)
 }
 
+// intakeP3 reports a minor air-conditioner noise over seven messages and
+// returns the case list, which must hold that one P3 case.
+func (e *wxEnv) intakeP3(tb testing.TB, openID string) []apiCase {
+	tb.Helper()
+	turns := []string{
+		"卧室空调晚上偶尔会有咔咔的异响，不影响使用，不着急，有空的时候安排师傅来看看就行",
+		"谭先生", "136 0000 7788", "KFR-26GW", "2025年4月", "维修", "好的",
+	}
+	for i, say := range turns {
+		from := e.replies.mark()
+		e.text(tb, openID, say)
+		if i < len(turns)-1 {
+			e.replies.wait(tb, from, openID, "after "+say, func(wxReply) bool { return true })
+		} else {
+			e.replies.wait(tb, from, openID, "registration", wxContains("K-"))
+		}
+	}
+	list := e.listCases(tb)
+	if len(list) != 1 || list[0].Priority != string(cases.P3) {
+		tb.Fatalf("want one P3 case: %+v", list)
+	}
+	return list
+}
+
 // staffGet calls the staff API as the supervisor and decodes into out.
 func (e *wxEnv) staffGet(tb testing.TB, path string, out any) {
 	tb.Helper()
