@@ -103,6 +103,13 @@ func testEmailStaffMailsThenSurvey(t *testing.T, dbURL string) {
 	if staff := len(mails) - before; staff < 8 {
 		t.Fatalf("%d staff-triggered mails; the test needs at least 8", staff)
 	}
+	// The resolution and the function check are one mail, not two.
+	if !strings.Contains(check.Text, "更换进水管，试机不再漏水") {
+		t.Errorf("the function check came without the resolution:\n%s", check.Text)
+	}
+	if extra := len(mails) - before - 8; extra != 0 {
+		t.Errorf("%d mails more than the plan, six notes and one for the resolution with its check", extra)
+	}
 	// The line under the choices is in the customer's language only.
 	if !strings.Contains(check.Text, "请回复对应的数字") || strings.Contains(check.Text, "Reply with") {
 		t.Errorf("the function check mixes languages or lacks the hint:\n%s", check.Text)
