@@ -48,6 +48,12 @@ type Inbound struct {
 	Attachments    []Attachment
 	ReceivedAt     time.Time
 	Raw            []byte // the payload as received, kept for inspection
+
+	// Lang is the channel's hint of the customer's language, BCP-47-ish
+	// as the channel gives it (Telegram's language_code: "en", "zh-hans",
+	// "zh-TW"); empty when the channel knows none. The customer's own
+	// text outweighs it.
+	Lang string
 }
 
 // Receipt tells an adapter what became of an inbound message.

@@ -74,7 +74,7 @@ func (s *step) resetIntake() {
 			keep[k] = v
 		}
 	}
-	s.st = State{Phase: PhaseNew, Lang: s.st.Lang, Fields: keep, FirstContactAt: s.st.FirstContactAt, LastCustomerAt: s.st.LastCustomerAt}
+	s.st = State{Phase: PhaseNew, Lang: s.st.Lang, LangHinted: s.st.LangHinted, Fields: keep, FirstContactAt: s.st.FirstContactAt, LastCustomerAt: s.st.LastCustomerAt}
 }
 
 func (s *step) afterRegistration(text, choice string) {

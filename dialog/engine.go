@@ -236,6 +236,56 @@ func switchLanguage(cur, text string) string {
 	return l
 }
 
+// conversationLanguage decides the conversation's language after a
+// message: the customer's words when they show one, else the channel's
+// hint while nothing better is known. A hint gives way to the first words
+// that show a language, except that script-neutral Chinese ("林小姐")
+// keeps a Traditional hint.
+func conversationLanguage(st State, hint, text string) (lang string, hinted bool) {
+	if st.Lang != "" && !st.LangHinted {
+		return switchLanguage(st.Lang, text), false
+	}
+	if l := nlu.DetectLanguage(text); l != "" {
+		if st.LangHinted && st.Lang == "zh-TW" && l == "zh-CN" {
+			return switchLanguage(st.Lang, text), false
+		}
+		return l, false
+	}
+	if st.Lang == "" {
+		if h := hintLanguage(hint); h != "" {
+			return h, true
+		}
+	}
+	return st.Lang, st.LangHinted
+}
+
+// hintLanguage maps a channel's language tag (IETF: "en-GB", "zh-hans",
+// "zh-Hant-HK", "zh_TW") to a language kefu speaks: Chinese by script or
+// region, anything else English (a customer whose app is in German reads
+// English sooner than Chinese); "" without a tag.
+func hintLanguage(tag string) string {
+	t := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(tag), "_", "-"))
+	if t == "" {
+		return ""
+	}
+	parts := strings.Split(t, "-")
+	if parts[0] != "zh" {
+		return "en"
+	}
+	for _, p := range parts[1:] {
+		if p == "hans" {
+			return "zh-CN"
+		}
+	}
+	for _, p := range parts[1:] {
+		switch p {
+		case "hant", "tw", "hk", "mo":
+			return "zh-TW"
+		}
+	}
+	return "zh-CN"
+}
+
 // ---- events ----
 
 func (s *step) onMessage(ev Event) {
@@ -244,7 +294,7 @@ func (s *step) onMessage(ev Event) {
 	choice := strings.TrimSpace(ev.Choice)
 	s.text = text
 	s.st.Batch = ev.Batch
-	s.st.Lang = switchLanguage(s.st.Lang, text)
+	s.st.Lang, s.st.LangHinted = conversationLanguage(s.st, ev.Lang, text)
 	if s.st.FirstContactAt.IsZero() {
 		s.st.FirstContactAt = s.now
 		s.schedule(TimerRegistration, s.now.Add(s.e.cfg.SLA.Registration), "registration")
@@ -326,6 +376,7 @@ func (s *step) onMessage(ev Event) {
 // questions.
 const (
 	ChoiceSubscribe  = "event:subscribe"
+	ChoiceStart      = "event:start" // a chat opened with a start command (Telegram /start)
 	ChoiceScan       = "event:scan"
 	ChoiceMenuRepair = "menu:repair"
 	ChoiceMenuStatus = "menu:status"
@@ -337,6 +388,11 @@ func (s *step) channelAction(choice string) bool {
 	switch {
 	case strings.HasPrefix(choice, ChoiceSubscribe), strings.HasPrefix(choice, ChoiceScan):
 		s.say("welcome", nil)
+		s.reaskOpen()
+		return true
+	case strings.HasPrefix(choice, ChoiceStart):
+		// No menu here: the greeting names the commands instead.
+		s.say("welcome.commands", nil)
 		s.reaskOpen()
 		return true
 	case choice == ChoiceMenuStatus:

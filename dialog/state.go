@@ -79,6 +79,11 @@ type State struct {
 	// ("Nairobi" → "254"), for local phone numbers given later.
 	Country string `json:"country,omitempty"`
 
+	// LangHinted: Lang came from the channel's hint (Event.Lang), not
+	// from the customer's words; the first words that show a language
+	// decide instead.
+	LangHinted bool `json:"lang_hinted,omitempty"`
+
 	// Attachments sent before the case exists; they go onto it at registration.
 	Attachments []string `json:"attachments,omitempty"`
 
@@ -142,6 +147,10 @@ type Event struct {
 	DisplayName string
 	// Batch says the channel is not chat (email): ask everything at once.
 	Batch bool
+	// Lang is the channel's hint of the customer's language (an IETF tag
+	// such as Telegram's language_code "en", "zh-hans", "zh-TW"): the
+	// conversation's language until the customer's words show one.
+	Lang string
 	// Attachments are the files (photos, voice) that came with the message,
 	// as references ("[image/jpeg] https://…").
 	Attachments []string

@@ -41,9 +41,12 @@
 // Only private chats are handed on (a customer is a person; group chats
 // are acknowledged and logged). ExternalUserID is the chat id.
 //
-//   - /start (and /help): Choice "event:subscribe" (a deep link
-//     t.me/BOT?start=X gives "event:subscribe:X"); the dialog engine greets
-//     and says what the bot can do, like a WeChat subscription.
+//   - /start (and /help): Choice "event:start" (a deep link
+//     t.me/BOT?start=X gives "event:start:X"); the dialog engine greets
+//     and says what the bot can do and which commands there are.
+//   - every update from a user carries their app's language_code as
+//     Inbound.Lang: the conversation's language until their own words
+//     say otherwise (so /start, which has no words, is answered in it).
 //   - /status: Choice "menu:status" (the customer's cases and progress).
 //   - /human: Choice "menu:human" (hand-off to an agent).
 //     Commands carry no Text, so they are never taken as answers or notes.

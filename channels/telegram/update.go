@@ -13,7 +13,7 @@ import (
 // Choices commands are handed on as; the dialog engine acts on them like
 // WeChat's subscription and menu buttons.
 const (
-	ChoiceStart  = "event:subscribe"
+	ChoiceStart  = "event:start"
 	ChoiceStatus = "menu:status"
 	ChoiceHuman  = "menu:human"
 )
@@ -82,6 +82,7 @@ func (c *Channel) fromMessage(n *normalized, m *tgbotapi.Message, botName string
 	n.in.ExternalUserID = strconv.FormatInt(chat, 10)
 	n.in.ExternalMessageID = n.in.ExternalUserID + ":" + strconv.Itoa(m.MessageID)
 	n.in.DisplayName = displayName(m.From, m.Chat)
+	n.in.Lang = language(m.From)
 	if m.Date != 0 {
 		n.in.ReceivedAt = time.Unix(int64(m.Date), 0)
 	}
@@ -161,6 +162,7 @@ func (c *Channel) fromCallback(n *normalized, q *tgbotapi.CallbackQuery) {
 	// One answer per keyboard: every tap on it has the same key.
 	n.in.ExternalMessageID = "cb:" + n.in.ExternalUserID + ":" + strconv.Itoa(m.MessageID)
 	n.in.DisplayName = displayName(q.From, m.Chat)
+	n.in.Lang = language(q.From)
 	if v, ok := c.choiceValue(q.Data); ok {
 		n.in.Choice = v
 		return
@@ -202,6 +204,16 @@ func displayName(u *tgbotapi.User, chat *tgbotapi.Chat) string {
 		return strings.TrimSpace(chat.FirstName + " " + chat.LastName)
 	}
 	return ""
+}
+
+// language is the language of the user's Telegram app (language_code,
+// an IETF tag such as "en", "zh-hans"), the hint of theirs until their
+// own words say otherwise.
+func language(u *tgbotapi.User) string {
+	if u == nil {
+		return ""
+	}
+	return u.LanguageCode
 }
 
 func messageKind(m *tgbotapi.Message) string {

@@ -15,12 +15,14 @@ func TestCommands(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		file   string
-		want   channels.Inbound // ExternalMessageID, Text, Choice compared
+		want   channels.Inbound // ExternalMessageID, Text, Choice, Lang compared (ExternalUserID too when set)
 		skip   bool             // acknowledged, not handed on
 		reject string
 	}{
-		{file: "update_start.json", want: channels.Inbound{ExternalMessageID: testChat + ":50", Choice: "event:subscribe"}},
-		{file: "update_start_deeplink.json", want: channels.Inbound{ExternalMessageID: testChat + ":60", Choice: "event:subscribe:store-guomao"}},
+		{file: "update_start.json", want: channels.Inbound{ExternalMessageID: testChat + ":50", Choice: "event:start", Lang: "zh-hans"}},
+		{file: "update_start_deeplink.json", want: channels.Inbound{ExternalMessageID: testChat + ":60", Choice: "event:start:store-guomao", Lang: "zh-hans"}},
+		// The app's language comes along, for the greeting's language.
+		{file: "update_start_en.json", want: channels.Inbound{ExternalUserID: "5123456790", ExternalMessageID: "5123456790:66", Choice: "event:start", Lang: "en"}},
 		{file: "update_status.json", want: channels.Inbound{ExternalMessageID: testChat + ":61", Choice: "menu:status"}},
 		{file: "update_status_at.json", want: channels.Inbound{ExternalMessageID: testChat + ":62", Choice: "menu:status"}},
 		{file: "update_status_other_bot.json", want: channels.Inbound{ExternalMessageID: testChat + ":63", Text: "/status@other_bot"}},
@@ -57,8 +59,16 @@ func TestCommands(t *testing.T) {
 				t.Fatalf("handed on %d messages", len(msgs))
 			}
 			got := msgs[0]
+			user := testChat
+			if tt.want.ExternalUserID != "" {
+				user = tt.want.ExternalUserID
+			}
+			lang := "zh-hans" // the testdata's app language
+			if tt.want.Lang != "" {
+				lang = tt.want.Lang
+			}
 			if got.ExternalMessageID != tt.want.ExternalMessageID || got.Text != tt.want.Text || got.Choice != tt.want.Choice ||
-				got.ExternalUserID != testChat || got.Channel != channels.Telegram {
+				got.ExternalUserID != user || got.Channel != channels.Telegram || got.Lang != lang {
 				t.Errorf("got %+v\nwant %+v", got, tt.want)
 			}
 		})

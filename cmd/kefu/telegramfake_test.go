@@ -490,6 +490,7 @@ type tgCustomer struct {
 	first  string
 	last   string
 	handle string
+	lang   string // the app's language_code; "" keeps the payload's (zh-hans)
 }
 
 func (c tgCustomer) id() string { return strconv.FormatInt(c.chat, 10) }
@@ -501,6 +502,9 @@ func (c tgCustomer) personal(m map[string]any, msg string) {
 		tgSet(m, who+".first_name", c.first)
 		tgSet(m, who+".last_name", c.last)
 		tgSet(m, who+".username", c.handle)
+	}
+	if c.lang != "" {
+		tgSet(m, msg+".from.language_code", c.lang)
 	}
 }
 
@@ -577,6 +581,9 @@ func (e *tgEnv) tap(c tgCustomer, on tgSent, data string) tgUpdate {
 	tgSet(m, "callback_query.from.first_name", c.first)
 	tgSet(m, "callback_query.from.last_name", c.last)
 	tgSet(m, "callback_query.from.username", c.handle)
+	if c.lang != "" {
+		tgSet(m, "callback_query.from.language_code", c.lang)
+	}
 	u.Raw, _ = json.Marshal(m)
 	return u
 }
