@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -57,7 +58,7 @@ func (c *Channel) handle(ctx context.Context, raw []byte, off *OffsetParams) err
 			return err
 		}
 		c.answerCallback(ctx, q, "already answered")
-		c.removeKeyboard(ctx, q)
+		c.removeTapped(ctx, q)
 		return nil
 	}
 	if len(n.files) > 0 {
@@ -83,7 +84,7 @@ func (c *Channel) handle(ctx context.Context, raw []byte, off *OffsetParams) err
 			note = "already answered"
 		}
 		c.answerCallback(ctx, q, note)
-		c.removeKeyboard(ctx, q)
+		c.removeTapped(ctx, q)
 	}
 	return nil
 }
@@ -128,22 +129,50 @@ func (c *Channel) answerCallback(ctx context.Context, q *tgbotapi.CallbackQuery,
 	}
 }
 
-// removeKeyboard takes the buttons off the message that was tapped, so it
-// cannot be answered again. "message is not modified" means they are gone.
-func (c *Channel) removeKeyboard(ctx context.Context, q *tgbotapi.CallbackQuery) {
+// removeTapped takes the buttons off the message that was tapped, so it
+// cannot be answered again; a message that shows none (as the tap
+// carries it) is left alone.
+func (c *Channel) removeTapped(ctx context.Context, q *tgbotapi.CallbackQuery) {
 	m := q.Message
-	if m == nil || m.Chat == nil {
+	if m == nil || m.Chat == nil || m.ReplyMarkup == nil || len(m.ReplyMarkup.InlineKeyboard) == 0 {
 		return
 	}
-	edit := tgbotapi.NewEditMessageReplyMarkup(m.Chat.ID, m.MessageID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
+	c.removeKeyboard(ctx, m.Chat.ID, m.MessageID)
+}
+
+// removeKeyboard takes the buttons off a message, once: a message whose
+// buttons this process removed already (after a tap, then again when the
+// next question goes out) is not edited again, since Telegram refuses an
+// edit that changes nothing with 400 "message is not modified". That
+// refusal still comes when another process removed them; it means they
+// are gone, which is what was wanted.
+func (c *Channel) removeKeyboard(ctx context.Context, chatID int64, messageID int) {
+	key := "kb:" + strconv.FormatInt(chatID, 10) + ":" + strconv.Itoa(messageID)
+	c.mu.Lock()
+	done := c.seen.has(key)
+	c.seen.add(key)
+	if id, ok := c.keyboards[chatID]; ok && id == messageID {
+		delete(c.keyboards, chatID)
+	}
+	c.mu.Unlock()
+	if done {
+		return
+	}
+	edit := tgbotapi.NewEditMessageReplyMarkup(chatID, messageID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
 	_, err := c.request(ctx, "editMessageReplyMarkup", edit)
-	var tg *tgbotapi.Error
-	if errors.As(err, &tg) && strings.Contains(tg.Message, "message is not modified") {
-		err = nil
+	if notModified(err) {
+		c.log.DebugContext(ctx, "telegram: keyboard already removed", "chat_id", chatID, "message_id", messageID)
+		return
 	}
 	if err != nil {
-		c.log.WarnContext(ctx, "telegram: remove keyboard", "chat_id", m.Chat.ID, "message_id", m.MessageID, "err", err)
+		c.log.WarnContext(ctx, "telegram: remove keyboard", "chat_id", chatID, "message_id", messageID, "err", err)
 	}
+}
+
+// notModified reports Telegram's 400 for an edit that changes nothing.
+func notModified(err error) bool {
+	var tg *tgbotapi.Error
+	return errors.As(err, &tg) && tg.Code == 400 && strings.Contains(tg.Message, "message is not modified")
 }
 
 // fetchFiles downloads the files of a message. A file that cannot be

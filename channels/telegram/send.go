@@ -262,10 +262,9 @@ func (c *Channel) rememberKeyboard(chatID int64, resp *tgbotapi.APIResponse) {
 func (c *Channel) dropStaleKeyboard(ctx context.Context, chatID int64) {
 	c.mu.Lock()
 	id, ok := c.keyboards[chatID]
-	delete(c.keyboards, chatID)
 	c.mu.Unlock()
 	if !ok {
-		return
+		return // none, or removed after its tap
 	}
-	c.removeKeyboard(ctx, &tgbotapi.CallbackQuery{Message: &tgbotapi.Message{MessageID: id, Chat: &tgbotapi.Chat{ID: chatID}}})
+	c.removeKeyboard(ctx, chatID, id)
 }
