@@ -149,13 +149,48 @@ func (s *step) sayStatus() {
 	if startBy.IsZero() {
 		startBy = s.e.cfg.SLA.IntakeDeadlines(s.st.FirstContactAt, s.st.FirstContactAt, s.st.Priority).StartBy
 	}
-	s.reply(Reply{Kind: "status", Text: s.t("status", map[string]any{
+	dept, prio := cases.Route(s.st.Category), s.st.Priority
+	c := s.ev.Case
+	if c != nil {
+		dept, prio = c.Department, c.Priority // staff may have rerouted or reprioritised it
+	}
+	data := map[string]any{
 		"Number":     s.st.CaseNumber,
 		"State":      s.t("state."+state, nil),
-		"Department": s.t("dept."+string(cases.Route(s.st.Category)), nil),
-		"Priority":   s.t("priority."+string(s.st.Priority), nil),
+		"Department": s.t("dept."+string(dept), nil),
+		"Priority":   s.t("priority."+string(prio), nil),
 		"StartBy":    s.fmtTime(startBy),
-	})})
+	}
+	key := "status"
+	switch cases.State(state) {
+	case cases.StateResolved:
+		key, data["ResolvedAt"], data["Next"] = "status.resolved", "", ""
+		if c != nil {
+			data["ResolvedAt"] = s.fmtTime(c.Milestones.Resolved)
+		}
+		switch s.st.Phase {
+		case PhaseCheck:
+			data["Next"] = s.t("status.next.check", nil)
+		case PhaseSurvey:
+			data["Next"] = s.t("status.next.survey", nil)
+		}
+	case cases.StateClosed:
+		key, data["ClosedAt"] = "status.closed", ""
+		if c != nil {
+			data["ClosedAt"] = s.fmtTime(c.Milestones.Closed)
+		}
+	case cases.StatePendingApproval:
+		key = "status.pending_approval"
+	case cases.StatePlanned, cases.StateInProgress:
+		key = "status.in_progress"
+		if c != nil && c.Plan != nil && c.Plan.Status == cases.PlanInEffect {
+			key = "status.plan"
+			data["Plan"] = s.t("plan."+string(c.Plan.Type), nil)
+			data["PromisedAt"] = s.fmtTime(c.Plan.PromisedAt)
+			data["VisitAt"] = s.fmtTime(c.Plan.VisitAt)
+		}
+	}
+	s.reply(Reply{Kind: "status", Text: s.t(key, data)})
 }
 
 // handoff hands the conversation to a person. What was collected goes on a

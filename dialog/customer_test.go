@@ -3,7 +3,9 @@ package dialog_test
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/dialog"
 )
 
@@ -114,4 +116,128 @@ func containsHan(s string) bool {
 		}
 	}
 	return false
+}
+
+// register runs an intake to a registered case K-000007.
+func (b *bundle) register() {
+	b.t.Helper()
+	b.send("你好，我家XQG100洗衣机昨天开始不脱水了，电话13812345678，想上门维修")
+	b.send("张三")
+	b.send("去年双十一买的")
+	b.press("confirm")
+	if b.st.Phase != dialog.PhaseRegistered {
+		b.t.Fatalf("intake ended in phase %s: %+v", b.st.Phase, b.replies)
+	}
+}
+
+// status asks /status with the case as stored.
+func (b *bundle) status(c *cases.Case) string {
+	b.t.Helper()
+	r := b.event(dialog.Event{Kind: dialog.EventMessage, Choice: dialog.ChoiceMenuStatus, Case: c, CaseState: string(c.State), CaseStartBy: c.Deadlines.StartBy})
+	for _, x := range r {
+		if x.Kind == "status" {
+			return x.Text
+		}
+	}
+	b.t.Fatalf("no status answer: %+v", r)
+	return ""
+}
+
+// The status answer says where the case stands: the start-by promise only
+// while handling has not started; the plan; the resolution and what is
+// awaited from the customer; the closing.
+func TestStatusFollowsTheCase(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.register()
+	reg := b.now
+	c := &cases.Case{ID: 7, Number: "K-000007", State: cases.StateAssigned, Priority: cases.P2, Department: cases.DeptTechnicalSupport,
+		Deadlines: cases.Deadlines{StartBy: reg.Add(8 * time.Hour)}}
+	if got := b.status(c); !strings.Contains(got, "开始处理时限：2026-03-04 18:0") {
+		t.Errorf("assigned: %s", got)
+	}
+
+	c.State = cases.StatePendingApproval
+	if got := b.status(c); !strings.Contains(got, "审批") || strings.Contains(got, "开始处理时限") {
+		t.Errorf("pending approval: %s", got)
+	}
+
+	c.State = cases.StateInProgress
+	c.Plan = &cases.Plan{PlanParams: cases.PlanParams{Type: cases.PlanOnSiteRepair, PromisedAt: reg.Add(48 * time.Hour), VisitAt: reg.Add(24 * time.Hour)}, Status: cases.PlanInEffect}
+	got := b.status(c)
+	for _, want := range []string{"上门维修", "上门时间：2026-03-05", "预计完成：2026-03-06"} {
+		if !strings.Contains(got, want) || strings.Contains(got, "开始处理时限") {
+			t.Errorf("in progress with a plan: %s, want %q", got, want)
+		}
+	}
+
+	// Resolved: when, and that the function check is awaited.
+	c.State, c.Milestones.Resolved = cases.StateResolved, reg.Add(30*time.Hour)
+	b.event(dialog.Event{Kind: dialog.EventCaseResolved, NeedsCheck: true})
+	got = b.status(c)
+	if !strings.Contains(got, "已于 2026-03-05 16:0") || !strings.Contains(got, "恢复正常") || strings.Contains(got, "开始处理时限") {
+		t.Errorf("resolved, check open: %s", got)
+	}
+	b.press("check:works")
+	if got = b.status(c); !strings.Contains(got, "评分") {
+		t.Errorf("resolved, survey open: %s", got)
+	}
+
+	c.State, c.Milestones.Closed = cases.StateClosed, reg.Add(80*time.Hour)
+	if got = b.status(c); !strings.Contains(got, "已于 2026-03-07 18:0") || !strings.Contains(got, "结案") {
+		t.Errorf("closed: %s", got)
+	}
+}
+
+// In English too, and without the stored case (an older caller) the
+// state alone still decides.
+func TestStatusResolvedInEnglish(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	b.send("Hello, my XQG100 washing machine stopped spinning yesterday, please send someone to repair it, my phone is 13812345678")
+	b.send("Bought it in November 2025")
+	b.send("Emma Clarke")
+	b.press("confirm")
+	if b.st.Phase != dialog.PhaseRegistered {
+		t.Fatalf("phase %s: %+v", b.st.Phase, b.replies)
+	}
+	r := b.event(dialog.Event{Kind: dialog.EventMessage, Choice: dialog.ChoiceMenuStatus, CaseState: "resolved"})
+	if len(r) == 0 || !strings.Contains(r[0].Text, "resolved") || strings.Contains(r[0].Text, "handling starts") {
+		t.Errorf("resolved status in English: %+v", r)
+	}
+}
+
+// The function check's answer goes on the case record, whichever it is;
+// a failed one reopens the case after it.
+func TestFunctionCheckAnswerIsRecorded(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		say, press string
+		want       dialog.CheckAnswer
+		reopen     bool
+	}{
+		{press: "check:works", want: dialog.CheckWorks},
+		{say: "好了，能正常用了", want: dialog.CheckWorks},
+		{press: "check:broken", want: dialog.CheckBroken, reopen: true},
+		{say: "还是不行，还是不脱水", want: dialog.CheckBroken, reopen: true},
+	} {
+		t.Run(tt.say+tt.press, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.register()
+			b.event(dialog.Event{Kind: dialog.EventCaseResolved, NeedsCheck: true})
+			if tt.press != "" {
+				b.press(tt.press)
+			} else {
+				b.send(tt.say)
+			}
+			a := b.has(dialog.ActFunctionCheck)
+			if a == nil || a.Check != tt.want || a.Note != tt.say {
+				t.Fatalf("actions %+v, want the function check %v recorded", b.last, tt.want)
+			}
+			if reopen := b.has(dialog.ActReopenCase) != nil; reopen != tt.reopen {
+				t.Errorf("reopen %v, want %v", reopen, tt.reopen)
+			}
+		})
+	}
 }

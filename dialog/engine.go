@@ -157,6 +157,9 @@ func (s *step) reply(r Reply) { s.out = append(s.out, Action{Kind: ActReply, Rep
 func (s *step) say(key string, data any) { s.reply(Reply{Text: s.t(key, data)}) }
 
 func (s *step) fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
 	return t.In(s.e.cfg.Location).Format(s.t("time_format", nil))
 }
 

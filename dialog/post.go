@@ -52,6 +52,10 @@ func (s *step) onCheck(text, choice string) {
 	if choice != "" {
 		ans = FunctionCheck(choice)
 	}
+	if ans != CheckUnknown {
+		// The answer goes on the case record, whichever it is.
+		s.out = append(s.out, Action{Kind: ActFunctionCheck, Check: ans, Note: text})
+	}
 	switch ans {
 	case CheckWorks:
 		s.say("check.works", nil)

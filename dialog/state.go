@@ -158,6 +158,10 @@ type Event struct {
 	// when the conversation has a case).
 	CaseState   string
 	CaseStartBy time.Time
+	// Case is the conversation's case as stored (nil: none, or not
+	// loaded), read only: a status answer says where it stands (the plan,
+	// when it was resolved or closed).
+	Case *cases.Case
 	// Timer
 	Timer    string
 	TimerDue time.Time
@@ -184,6 +188,9 @@ const (
 	ActReopenCase    ActionKind = "reopen_case" // the function check failed
 	ActSurvey        ActionKind = "survey_answered"
 	ActComplaint     ActionKind = "complaint" // open a complaint (SPEC §7)
+	// ActFunctionCheck: the customer answered the function check (Check,
+	// and Note their words); a failed check is followed by ActReopenCase.
+	ActFunctionCheck ActionKind = "function_check"
 )
 
 // Choice is a button offered with a reply.
@@ -229,7 +236,8 @@ type Action struct {
 	Case    *CaseDraft // register or update
 	Note    string     // update: customer text to add to the case record
 	Timer   *Timer
-	Handoff string // reason
+	Handoff string      // reason
+	Check   CheckAnswer // function check: the answer
 }
 
 // SurveyResult is an answered satisfaction survey.

@@ -157,7 +157,7 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 			if err != nil {
 				return err
 			}
-			ev.CaseState, ev.CaseStartBy = string(c.State), c.Deadlines.StartBy
+			ev.CaseState, ev.CaseStartBy, ev.Case = string(c.State), c.Deadlines.StartBy, c
 		}
 		// The customer wrote: messages a channel deferred (a closed WeChat
 		// window) or quiet hours held may go now, and a reminder to come
@@ -305,7 +305,7 @@ func (s *Service) apply(ctx context.Context, tx Tx, conv *Conversation, st dialo
 		return []dialog.Event{{Kind: dialog.EventCaseRegistered, CaseID: c.ID, CaseNumber: c.Number}}, nil
 	case dialog.ActUpdateCase:
 		return nil, s.updateCase(ctx, tx, conv, st, a, now)
-	case dialog.ActReopenCase, dialog.ActSurvey, dialog.ActComplaint:
+	case dialog.ActReopenCase, dialog.ActSurvey, dialog.ActComplaint, dialog.ActFunctionCheck:
 		return nil, s.afterResolution(ctx, tx, conv, a, now)
 	case dialog.ActHandoff:
 		log.Info("conversation handed off", "reason", a.Handoff)
@@ -614,6 +614,9 @@ func (s *Service) afterResolution(ctx context.Context, tx Tx, conv *Conversation
 		return err
 	}
 	log := s.opt.Logger.With("conversation_id", conv.ID, "case_id", c.ID, "channel", string(conv.Channel))
+	if a.Kind == dialog.ActFunctionCheck { // the answer on the record; a failed check reopens next
+		return tx.CaseHistoryInsert(ctx, cases.Change{CaseID: c.ID, At: now, Actor: "customer", Action: "function_check", To: a.Check.String(), Reason: a.Note})
+	}
 	var hist []cases.Change
 	var complaint int // the complaint opened or added to
 	switch a.Kind {

@@ -1,12 +1,16 @@
 package main
 
 // What a Telegram customer receives (issue 10): their app's language from
-// the first /start, a greeting without a WeChat menu.
+// the first /start, a greeting without a WeChat menu, a status that
+// follows the case, the function check's answer on the case record, and
+// no keyboard edit Telegram refuses.
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/kefu-dev/kefu/channels/telegram"
 )
@@ -50,4 +54,64 @@ func containsHanText(s string) bool {
 		}
 	}
 	return false
+}
+
+// TestTelegramStatusAfterResolution: once the case is resolved /status
+// says so (not "handling starts by …") and that the function check is
+// awaited; the answer to the check is on the case history; and no
+// keyboard is edited twice (Telegram refuses that with 400 "message is
+// not modified").
+func TestTelegramStatusAfterResolution(t *testing.T) {
+	t.Parallel()
+	e := startTelegram(t, filepath.Join(t.TempDir(), "kefu.db"), telegram.Polling)
+	c := tgLi
+	cs, _, _ := tgIntake(t, e, c)
+	e.quiet(t)
+	st := e.say(t, c, e.command(c, "/status"), "status", tgContains(cs.Number))
+	if !strings.Contains(st.Text, "开始处理时限") {
+		t.Errorf("status of an assigned case: %s", st.Text)
+	}
+
+	now := e.m.Now()
+	plan := fmt.Sprintf(`{"type":"onsite_repair","description":"工程师上门更换排水泵","promised_at":%q,"visit_at":%q}`,
+		now.Add(48*time.Hour).Format(time.RFC3339), now.Add(24*time.Hour).Format(time.RFC3339))
+	e.staffCall(t, "POST", fmt.Sprintf("/api/v1/cases/%d/plan", cs.ID), plan, nil)
+	e.quiet(t)
+	st = e.say(t, c, e.command(c, "/status"), "status with the plan", tgContains(cs.Number))
+	if !strings.Contains(st.Text, "上门维修") || !strings.Contains(st.Text, "预计完成") || strings.Contains(st.Text, "开始处理时限") {
+		t.Errorf("status with a plan in effect: %s", st.Text)
+	}
+
+	from := e.api.sentMark()
+	e.staffCall(t, "POST", fmt.Sprintf("/api/v1/cases/%d/resolve", cs.ID),
+		`{"proof":"更换排水泵，试机脱水正常","link":"https://kefu.example.com/proof/e2e-2"}`, nil)
+	check := e.api.waitSent(t, from, c.chat, "function check", tgWithButton("check:works"))
+	e.quiet(t)
+	st = e.say(t, c, e.command(c, "/status"), "status after resolution", tgContains(cs.Number))
+	if !strings.Contains(st.Text, "处理完成") || !strings.Contains(st.Text, "恢复正常") || strings.Contains(st.Text, "开始处理时限") {
+		t.Errorf("status of a resolved case awaiting the check: %s", st.Text)
+	}
+	// /status re-asked the check with a new keyboard: answer that one.
+	e.quiet(t)
+	if again := e.api.sentTo(c.chat, from); len(again) > 0 {
+		if last := again[len(again)-1]; len(last.Buttons) > 0 {
+			check = last
+		}
+	}
+	e.say(t, c, e.tap(c, check, "check:works"), "the survey", tgContains("1/3"))
+	h := e.waitHistory(t, cs.ID, "function check", func(h apiChange) bool { return h.Action == "function_check" })
+	if h.To != "works" || h.Actor != "customer" {
+		t.Errorf("function check entry: %+v", h)
+	}
+	e.quiet(t)
+
+	edits := map[string]int{}
+	for _, x := range e.api.callsTo("editMessageReplyMarkup", 0) {
+		edits[x.Params.Get("message_id")]++
+	}
+	for id, n := range edits {
+		if n > 1 {
+			t.Errorf("message %s had its keyboard removed %d times (Telegram refuses all but the first)", id, n)
+		}
+	}
 }
