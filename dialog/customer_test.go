@@ -241,3 +241,72 @@ func TestFunctionCheckAnswerIsRecorded(t *testing.T) {
 		})
 	}
 }
+
+// toConfirm runs an intake up to the confirmation.
+func (b *bundle) toConfirm(english bool) {
+	b.t.Helper()
+	if english {
+		b.send("Hello, my XQG100 washing machine stopped spinning yesterday, please send someone to repair it, my phone is 13812345678")
+		b.send("Bought it in November 2025")
+		b.send("Emma Clarke")
+	} else {
+		b.send("你好，我家XQG100洗衣机昨天开始不脱水了，电话13812345678，想上门维修")
+		b.send("张三")
+		b.send("去年双十一买的")
+	}
+	if b.st.Phase != dialog.PhaseConfirming {
+		b.t.Fatalf("phase %s before the confirmation: %+v", b.st.Phase, b.replies)
+	}
+}
+
+// Natural confirmations confirm ("没有问题" is no problem, a yes);
+// corrections still correct.
+func TestNaturalConfirmations(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		text    string
+		english bool
+	}{
+		{text: "确认，没有问题"},
+		{text: "没问题，对的"},
+		{text: "对，就这样"},
+		{text: "是的没错"},
+		{text: "確認，沒有問題"},
+		{text: "都对，没什么要改的"},
+		{text: "信息无误"},
+		{text: "yes that's all correct", english: true},
+		{text: "Yes, that's all correct.", english: true},
+		{text: "all good, nothing to change", english: true},
+		{text: "that's right", english: true},
+	} {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.toConfirm(tt.english)
+			r := b.send(tt.text)
+			if b.st.Phase != dialog.PhaseRegistered {
+				t.Errorf("%q at the confirmation: phase %s, replies %+v", tt.text, b.st.Phase, r)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		text, phone string
+		english     bool
+	}{
+		{text: "不对，电话是13900001111", phone: "13900001111"},
+		{text: "有问题，电话是13900001111", phone: "13900001111"},
+		{text: "没问题，就是电话改成13900001111", phone: "13900001111"},
+		{text: "no, my phone is 13900001111", phone: "13900001111", english: true},
+		{text: "all correct except the phone: 13900001111", phone: "13900001111", english: true},
+	} {
+		t.Run(tt.text, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t)
+			b.toConfirm(tt.english)
+			b.send(tt.text)
+			if b.st.Fields["phone"] != tt.phone || b.st.Phase == dialog.PhaseRegistered {
+				t.Errorf("%q: phone %q, phase %s: a correction was taken for a yes", tt.text, b.st.Fields["phone"], b.st.Phase)
+			}
+		})
+	}
+}

@@ -52,13 +52,21 @@ var (
 	unknownRe    = mustRx(`(?i)不知道|不清楚|不记得|记不清|记不得|忘了|忘记|不确定|不晓得|找不到|\bunknown\b|not sure|don't know|dont know|do not know|no idea|\bidk\b|don't remember|can't remember|cannot remember|\bforgot`)
 )
 
+// noChangeRe is a change or a mistake denied ("nothing to change",
+// "没什么要改的", "都没错"): agreement, not a correction.
+var noChangeRe = mustRx(`(?i)(nothing (?:to|needs? to) (?:be )?(?:change|correct|fix)(?:ed)?|no (?:changes?|corrections?)(?: needed| required)?|(?:don'?t|do not) (?:need to )?change|nothing wrong|not wrong|没(?:什么|啥|有什么|有)(?:要|需要|可)(?:修改|改|更正)的?|没(?:什么|啥)(?:修改|改)的?|不(?:用|需要|必)(?:修改|改|更正)|无需(?:修改|更正)|没(?:有)?(?:写错|打错|搞错|错)(?:了)?)`)
+
 // confirmation words: a message made only of these (and politeness) says
 // yes or no.
 var (
 	yesWords = []string{"是", "是的", "对", "对的", "对啊", "对呀", "没错", "没问题", "没有问题", "确认", "确认无误", "确定", "正确", "好", "好的", "可以", "可以的", "行", "嗯", "嗯嗯", "都对", "全对", "都没问题", "无误", "信息无误", "资料无误", "提交", "提交吧", "登记吧", "就这样", "就这些", "对头", "没毛病", "已解决", "解决了", "好了", "是这样",
-		"ok", "okay", "yes", "yep", "yeah", "yup", "y", "correct", "confirm", "confirmed", "right", "exactly", "sure", "looks good", "all good", "go ahead", "that's right", "that is right", "that's correct", "that is correct", "it's correct", "all correct", "all right", "alright", "perfect", "fine", "sounds good", "yes please", "submit", "that's it", "yes it is", "yes, it is"}
+		// A negated problem or change is a yes: "没有问题" is no problem.
+		"没错误", "没有错", "都没错", "没啥问题", "没什么问题", "一点问题都没有", "没有什么问题", "没问题的", "没有错误", "没什么要改的", "没什么要改", "没有要改的", "没有要修改的", "没什么要修改的", "不用改", "不用改了", "不用修改", "不需要修改", "不需要改", "无需修改", "没有要补充的", "没什么要补充的",
+		"ok", "okay", "yes", "yep", "yeah", "yup", "y", "correct", "confirm", "confirmed", "right", "exactly", "sure", "looks good", "all good", "go ahead", "that's right", "that is right", "that's correct", "that is correct", "it's correct", "all correct", "all right", "alright", "perfect", "fine", "sounds good", "yes please", "submit", "that's it", "yes it is", "yes, it is",
+		"no problem", "no problems", "nothing wrong", "not wrong", "no mistakes", "no issues", "nothing to change", "nothing to correct", "no changes", "no change needed", "no changes needed", "nothing to add", "spot on", "accurate"}
 	noWords     = []string{"不", "不是", "不对", "错了", "有误", "不正确", "否", "没有", "没解决", "不行", "还没有", "没好", "no", "nope", "n", "wrong", "not solved", "incorrect", "not right", "not yet", "nah"}
-	fillerWords = []string{"的", "了", "啊", "呀", "吧", "呢", "哦", "噢", "嗯", "哈", "啦", "都", "信息", "资料", "内容", "以上", "上面", "这些", "全部", "谢谢", "谢谢你", "谢谢您", "麻烦了", "please", "thanks", "thank you", "thx", "the", "info", "information", "details", "is", "are", "everything", "all", "it"}
+	fillerWords = []string{"的", "了", "啊", "呀", "吧", "呢", "哦", "噢", "嗯", "哈", "啦", "都", "信息", "资料", "内容", "以上", "上面", "这些", "全部", "谢谢", "谢谢你", "谢谢您", "麻烦了", "please", "thanks", "thank you", "thx", "the", "info", "information", "details", "is", "are", "everything", "all", "it",
+		"that's", "that is", "this is", "it's", "looks", "seems", "to me", "here", "there's", "there is", "所有", "一切"}
 )
 
 var confirmLex = sync.OnceValue(func() *Lexicon {
@@ -151,7 +159,16 @@ func AsksIfBot(text string) bool { return askBotRe.MatchString(Fold(text)) }
 func IsCancel(text string) bool { return cancelRe.MatchString(strings.TrimSpace(Fold(text))) }
 
 // HasCorrection reports whether text corrects something ("型号不对，是XQG80").
-func HasCorrection(text string) bool { return correctionRe.MatchString(Fold(text)) }
+func HasCorrection(text string) bool { return corrects(Fold(text)) }
+
+// corrects reads folded text: a correction word counts unless it is
+// denied ("nothing to change", "没什么要改的", "都没错了").
+func corrects(t string) bool {
+	if noChangeRe.MatchString(t) {
+		t = noChangeRe.ReplaceAllString(t, " ")
+	}
+	return correctionRe.MatchString(t)
+}
 
 // StripCorrection removes the correction words, leaving the new content.
 func StripCorrection(text string) string { return correctionRe.ReplaceAllString(Fold(text), "") }
@@ -202,7 +219,7 @@ func intents(lower string) Intent {
 	if no {
 		in |= IntentNo
 	}
-	if correctionRe.MatchString(t) {
+	if corrects(t) {
 		in |= IntentCorrection
 	}
 	if questionRe.MatchString(t) {
