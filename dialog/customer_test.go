@@ -310,3 +310,90 @@ func TestNaturalConfirmations(t *testing.T) {
 		})
 	}
 }
+
+// registeredText is the registration reply of the last step.
+func registeredText(t *testing.T, rs []dialog.Reply) string {
+	t.Helper()
+	for _, r := range rs {
+		if r.Kind == "registered" {
+			return r.Text
+		}
+	}
+	t.Fatalf("no registration reply: %+v", rs)
+	return ""
+}
+
+// Times are shown on the customer's clock, with the zone named, when an
+// international phone number or the country they named places them
+// elsewhere; a mainland number keeps China time without a zone.
+func TestTimesOnTheCustomersClock(t *testing.T) {
+	t.Parallel()
+	// 2026-03-04 10:00 in Beijing is 02:00 in London (GMT) and 05:00 in
+	// Nairobi; a P2 case starts within 8 h: 18:00 Beijing.
+	t.Run("british mobile, english", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		b.send("Hello, my XQG100 washing machine stopped spinning yesterday, please send someone to repair it, my phone is +44 7700 900123")
+		b.send("Bought it in November 2025")
+		b.send("Emma Clarke")
+		got := registeredText(t, b.press("confirm"))
+		if b.st.Zone != "Europe/London" || !strings.Contains(got, "Mar 4 10:0") || !strings.Contains(got, "(London time)") {
+			t.Errorf("zone %q, registration: %s", b.st.Zone, got)
+		}
+		// The status answer too.
+		st := b.status(&cases.Case{State: cases.StateAssigned, Deadlines: cases.Deadlines{StartBy: time.Date(2026, 3, 4, 18, 0, 0, 0, cst)}})
+		if !strings.Contains(st, "Mar 4 10:00 (London time)") {
+			t.Errorf("status: %s", st)
+		}
+	})
+	t.Run("british mobile, chinese", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		b.send("你好，我家XQG100洗衣机昨天开始不脱水了，电话+44 7700 900123，想上门维修")
+		b.send("张三")
+		b.send("去年双十一买的")
+		got := registeredText(t, b.press("confirm"))
+		if !strings.Contains(got, "2026-03-04 10:0") || !strings.Contains(got, "（当地时间 UTC+0）") {
+			t.Errorf("zone %q, registration: %s", b.st.Zone, got)
+		}
+	})
+	t.Run("mainland mobile", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		b.register()
+		if b.st.Zone != "" {
+			t.Errorf("zone %q for a mainland number", b.st.Zone)
+		}
+		for _, r := range b.replies {
+			if r.Kind == "registered" && (!strings.Contains(r.Text, "2026-03-04 18:0") || strings.Contains(r.Text, "当地时间")) {
+				t.Errorf("registration: %s", r.Text)
+			}
+		}
+	})
+}
+
+// FormatTimeIn: an IANA zone or an offset; the deployment's zone, an
+// unknown one or the same clock are shown as FormatTime shows them.
+func TestFormatTimeIn(t *testing.T) {
+	t.Parallel()
+	e := setup(t).e
+	at := time.Date(2026, 12, 3, 23, 6, 0, 0, cst)
+	for _, tt := range []struct{ lang, zone, want string }{
+		{"en", "Europe/London", "Dec 3 15:06 (London time)"},
+		{"en", "America/New_York", "Dec 3 10:06 (New York time)"},
+		{"en", "+0100", "Dec 3 16:06 (UTC+1)"},
+		{"en", "UTC-5:30", "Dec 3 09:36 (UTC-5:30)"},
+		{"zh-CN", "Europe/London", "2026-12-03 15:06（当地时间 UTC+0）"},
+		{"zh-TW", "+0100", "2026-12-03 16:06（當地時間 UTC+1）"},
+		{"en", "", "Dec 3 23:06"},
+		{"en", "Asia/Taipei", "Dec 3 23:06"}, // the same clock: nothing to name
+		{"en", "Mars/Olympus_Mons", "Dec 3 23:06"},
+	} {
+		if got := e.FormatTimeIn(tt.lang, tt.zone, at); got != tt.want {
+			t.Errorf("FormatTimeIn(%s, %q) = %q, want %q", tt.lang, tt.zone, got, tt.want)
+		}
+	}
+	if got := e.FormatTime("en", at); got != "Dec 3 23:06" {
+		t.Errorf("FormatTime = %q", got)
+	}
+}

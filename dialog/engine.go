@@ -113,6 +113,7 @@ func (e *Engine) Step(st State, ev Event, now time.Time) (State, []Action) {
 	case EventCaseReopened:
 		s.onReopened()
 	}
+	s.refreshZone()
 	return s.st, s.out
 }
 
@@ -156,11 +157,10 @@ func (s *step) reply(r Reply) { s.out = append(s.out, Action{Kind: ActReply, Rep
 
 func (s *step) say(key string, data any) { s.reply(Reply{Text: s.t(key, data)}) }
 
+// fmtTime formats t on the customer's clock (zone.go).
 func (s *step) fmtTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.In(s.e.cfg.Location).Format(s.t("time_format", nil))
+	s.refreshZone()
+	return s.e.FormatTimeIn(s.lang(), s.st.Zone, t)
 }
 
 // fieldValue renders a field value for the customer.
@@ -569,7 +569,8 @@ func (e *Engine) Render(lang, key string, data any) string {
 	return e.cfg.Templates.Render(lang, key, data)
 }
 
-// FormatTime formats t for a customer speaking lang, in the customer zone.
+// FormatTime formats t for a customer speaking lang, in the deployment's
+// zone (dialog.timezone); FormatTimeIn uses the customer's.
 func (e *Engine) FormatTime(lang string, t time.Time) string {
 	if t.IsZero() {
 		return ""

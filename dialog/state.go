@@ -83,6 +83,12 @@ type State struct {
 	// from the customer's words; the first words that show a language
 	// decide instead.
 	LangHinted bool `json:"lang_hinted,omitempty"`
+	// Zone is the customer's time zone when known (an IANA name such as
+	// "Europe/London", or an offset such as "+0100"), from an
+	// international phone number or the country named (zone.go); empty:
+	// the deployment's. Times for the customer go through
+	// Engine.FormatTimeIn with it.
+	Zone string `json:"zone,omitempty"`
 
 	// Attachments sent before the case exists; they go onto it at registration.
 	Attachments []string `json:"attachments,omitempty"`

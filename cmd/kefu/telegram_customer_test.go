@@ -115,3 +115,26 @@ func TestTelegramStatusAfterResolution(t *testing.T) {
 		}
 	}
 }
+
+// TestTelegramTimesOnTheCustomersClock: an English customer with a
+// British mobile number is told when handling starts on London's clock,
+// with the zone named, not in China time.
+func TestTelegramTimesOnTheCustomersClock(t *testing.T) {
+	t.Parallel()
+	e := startTelegram(t, filepath.Join(t.TempDir(), "kefu.db"), telegram.Polling)
+	c := tgClarke
+	e.say(t, c, e.command(c, "/start"), "greeting", tgContains("Welcome"))
+	e.say(t, c, e.text(c, "Hello, my XQG100 washing machine stopped spinning yesterday, please send someone to repair it, my phone is +44 7700 900123"),
+		"a question", func(s tgSent) bool { return strings.HasSuffix(strings.TrimSpace(s.Text), "?") || len(s.Buttons) > 0 })
+	e.say(t, c, e.text(c, "Bought it in November 2029"), "a question", func(s tgSent) bool { return true })
+	confirm := e.say(t, c, e.text(c, "Emma Clarke"), "the confirmation", tgWithButton("confirm"))
+	reg := e.say(t, c, e.tap(c, confirm, "confirm"), "registration", tgContains("K-"))
+	// Registered at about 10:00 in Beijing (03:00 in London, on summer
+	// time in June); a P2 case starts within 8 h.
+	london, _ := time.LoadLocation("Europe/London")
+	want := e.m.Now().Add(8 * time.Hour).In(london).Format("Jan 2 15:")
+	if !strings.Contains(reg.Text, want) || !strings.Contains(reg.Text, "(London time)") {
+		t.Errorf("registration %q, want the start on London's clock (%s…, London time)", reg.Text, want)
+	}
+	e.quiet(t)
+}
