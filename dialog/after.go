@@ -151,7 +151,7 @@ func (s *step) sayStatus() {
 	}
 	dept, prio := cases.Route(s.st.Category), s.st.Priority
 	c := s.ev.Case
-	if c != nil {
+	if c != nil && c.Department != "" && c.Priority != "" {
 		dept, prio = c.Department, c.Priority // staff may have rerouted or reprioritised it
 	}
 	data := map[string]any{
