@@ -161,3 +161,8 @@ func (e *Engine) FormatTimeIn(lang, zone string, t time.Time) string {
 	}
 	return e.Render(lang, "time.zoned", map[string]any{"Time": local.Format(layout), "City": zoneCity(zone), "Offset": utcOffset(off)})
 }
+
+// ZoneLocation is the clock of a customer's zone (State.Zone), nil when
+// the zone is empty or unknown: callers outside the dialog (quiet hours,
+// the progress cadence) keep the customer's night with it.
+func ZoneLocation(zone string) *time.Location { return loadZone(zone) }

@@ -24,15 +24,15 @@ const EventComplaintUpdated = "complaint.updated"
 
 // complaintOp is a caseOp for complaint n whose webhook event names the
 // complaint, its stage and the step instead of a generic case.updated.
-func (s *Service) complaintOp(n int, apply func(c *cases.Case, now time.Time) ([]cases.Change, error), tell func(c *cases.Case, k *cases.Complaint) []outMsg) caseOp {
+func (s *Service) complaintOp(n int, apply func(c *cases.Case, now time.Time) ([]cases.Change, error), tell func(c *cases.Case, k *cases.Complaint, zone string) []outMsg) caseOp {
 	return caseOp{
 		apply: apply,
-		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
+		tell: func(c *cases.Case, _ *cases.Plan, zone string) []outMsg {
 			k, err := c.Complaint(n)
 			if err != nil || tell == nil {
 				return nil
 			}
-			return tell(c, k)
+			return tell(c, k, zone)
 		},
 		webhook: func(c *cases.Case, hist []cases.Change) (string, map[string]any) {
 			return EventComplaintUpdated, complaintEvent(c, n, hist)
@@ -60,7 +60,7 @@ func complaintEvent(c *cases.Case, n int, hist []cases.Change) map[string]any {
 func (s *Service) ComplaintOpen(ctx context.Context, u cases.User, id int64, p cases.OpenComplaintParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.OpenComplaint(u, p, now) },
-		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
+		tell: func(c *cases.Case, _ *cases.Plan, zone string) []outMsg {
 			return []outMsg{s.say(c, "complaint", "complaint.received", nil)}
 		},
 		webhook: func(c *cases.Case, hist []cases.Change) (string, map[string]any) {
@@ -77,14 +77,14 @@ func (s *Service) ComplaintOpen(ctx context.Context, u cases.User, id int64, p c
 func (s *Service) ComplaintJudge(ctx context.Context, u cases.User, id int64, n int, p cases.JudgeComplaintParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, s.complaintOp(n,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.JudgeComplaint(u, n, p, now) },
-		func(c *cases.Case, k *cases.Complaint) []outMsg {
+		func(c *cases.Case, k *cases.Complaint, zone string) []outMsg {
 			if !k.Valid {
 				return []outMsg{s.say(c, "complaint", "complaint.invalid", map[string]any{"Reason": k.JudgeReason})}
 			}
 			return []outMsg{s.say(c, "complaint", "complaint.valid", map[string]any{
 				"Department": s.opt.Engine.Render(c.Language, "dept."+string(k.Department), nil),
 				"Duration":   s.duration(c.Language, k.InvestigationDue.Sub(k.JudgedAt)),
-				"Due":        s.opt.Engine.FormatTime(c.Language, k.InvestigationDue),
+				"Due":        s.opt.Engine.FormatTimeIn(c.Language, zone, k.InvestigationDue),
 			})}
 		}))
 }
@@ -121,7 +121,7 @@ func (s *Service) ComplaintPlans(ctx context.Context, u cases.User, id int64, n 
 func (s *Service) ComplaintChoose(ctx context.Context, u cases.User, id int64, n int, p cases.ChooseComplaintPlanParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, s.complaintOp(n,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.ChooseComplaintPlan(u, n, p, now) },
-		func(c *cases.Case, k *cases.Complaint) []outMsg {
+		func(c *cases.Case, k *cases.Complaint, zone string) []outMsg {
 			return []outMsg{s.say(c, "complaint", "complaint.plan", map[string]any{"Plan": k.Plan()})}
 		}))
 }
@@ -133,7 +133,7 @@ func (s *Service) ComplaintAcceptance(ctx context.Context, u cases.User, id int6
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			return c.RecordComplaintAcceptance(u, n, p, now)
 		},
-		func(c *cases.Case, k *cases.Complaint) []outMsg {
+		func(c *cases.Case, k *cases.Complaint, zone string) []outMsg {
 			key := "complaint.declined"
 			if p.Accepted {
 				key = "complaint.accepted"
@@ -155,7 +155,7 @@ func (s *Service) ComplaintFollowUp(ctx context.Context, u cases.User, id int64,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			return c.CompleteComplaintFollowUp(u, n, note, now)
 		},
-		func(c *cases.Case, k *cases.Complaint) []outMsg {
+		func(c *cases.Case, k *cases.Complaint, zone string) []outMsg {
 			return []outMsg{s.say(c, "complaint", "complaint.closed", nil)}
 		}))
 }

@@ -62,6 +62,7 @@ type sending struct {
 	proactive bool
 	priority  cases.Priority // "" before a case exists
 	lang      string
+	zone      string // the customer's zone (dialog State.Zone), "" unknown
 	// lastCustomer is the customer's last message: shortly after it kefu
 	// is answering, not waking them.
 	lastCustomer time.Time
@@ -74,7 +75,7 @@ func sendingFor(conv *Conversation, c *cases.Case, proactive bool) sending {
 	if len(conv.State) > 0 {
 		var st dialog.State
 		if json.Unmarshal(conv.State, &st) == nil {
-			sd.lang, sd.lastCustomer = st.Lang, st.LastCustomerAt
+			sd.lang, sd.zone, sd.lastCustomer = st.Lang, st.Zone, st.LastCustomerAt
 		}
 	}
 	if c != nil {
@@ -108,13 +109,13 @@ func (s *Service) queue(ctx context.Context, tx Tx, conv *Conversation, sd sendi
 	held := ""
 	if sd.proactive && now.Sub(sd.lastCustomer) >= awakeFor {
 		lc := s.lc()
-		if at := lc.QuietHours.SendAt(sd.priority, now, lc.Location); at.After(now) {
+		if at := lc.QuietHours.SendAt(sd.priority, now, s.custLoc(sd.zone)); at.After(now) {
 			notBefore, held = at, "held: quiet hours until "+at.UTC().Format(time.RFC3339)
 		}
 	}
 	for _, m := range msgs {
 		if m.Facts.Case != "" && m.Facts.Time == "" {
-			m.Facts.Time = s.opt.Engine.FormatTime(sd.lang, now)
+			m.Facts.Time = s.opt.Engine.FormatTimeIn(sd.lang, sd.zone, now)
 		}
 		id, err := tx.OutboxInsert(ctx, OutboxParams{
 			ConversationID: conv.ID, Channel: conv.Channel, ExternalUserID: conv.ExternalUserID,
@@ -204,12 +205,35 @@ func joinMessages(msgs []outMsg) []outMsg {
 }
 
 // caseFacts are the facts every case message carries.
-func (s *Service) caseFacts(c *cases.Case, note string, now time.Time) channels.Facts {
+func (s *Service) caseFacts(c *cases.Case, zone, note string, now time.Time) channels.Facts {
 	e := s.opt.Engine
 	return channels.Facts{
 		Case: c.Number, Status: e.Render(c.Language, "state."+string(c.State), nil),
-		Note: note, Time: e.FormatTime(c.Language, now),
+		Note: note, Time: e.FormatTimeIn(c.Language, zone, now),
 	}
+}
+
+// zoneOf is the customer's zone in conv's dialog state ("" unknown).
+func zoneOf(conv *Conversation) string {
+	if conv == nil || len(conv.State) == 0 {
+		return ""
+	}
+	var st struct {
+		Zone string `json:"zone"`
+	}
+	if json.Unmarshal(conv.State, &st) != nil {
+		return ""
+	}
+	return st.Zone
+}
+
+// custLoc is the clock of the customer's night: their zone when known,
+// else the customers' zone of the deployment (dialog.timezone).
+func (s *Service) custLoc(zone string) *time.Location {
+	if loc := dialog.ZoneLocation(zone); loc != nil {
+		return loc
+	}
+	return s.lc().Location
 }
 
 // delivered records on the case what a delivered row achieved: a

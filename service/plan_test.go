@@ -334,3 +334,48 @@ func TestSecondChannelByMail(t *testing.T) {
 		})
 	}
 }
+
+// TestCustomerClock: a customer with a British number keeps London's
+// night, not Beijing's: a resolution at 23:30 Beijing (15:30 London) goes
+// at once, one at 08:30 Beijing (00:30 London) waits for 08:00 London, and
+// the times they read are London's, named.
+func TestCustomerClock(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			l := lifeSetup(t, be)
+			handler := l.user("王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+			p3 := l.intake("z-p3", "The bedroom air conditioner makes a faint clicking noise at night, no rush, send someone when convenient",
+				"Tom Baker", "+44 7700 900123", "KFR-26GW", "April 2025", "repair", "yes")
+			l.until(at(0, 11, 0))
+			m3 := l.lastID(p3.ConversationID)
+			l.ok(l.svc.CasePlan(l.ctx, handler, p3.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "check the indoor unit",
+				PromisedAt: at(1, 18, 0), VisitAt: at(1, 18, 0)}))
+			// 11:00 Beijing is 03:00 in London: the plan waits for 08:00 there.
+			if got := l.outSince(p3.ConversationID, m3); len(got) != 0 {
+				t.Errorf("sent in London's night: %q", got)
+			}
+			l.until(at(0, 16, 0))
+			plan := l.lastOut(p3.ConversationID)
+			if plan.Kind != "plan" || !strings.Contains(plan.Text, "10:00 (London time)") {
+				t.Errorf("plan times not on the customer's clock: %s", plan.Text)
+			}
+			l.until(at(0, 23, 30))
+			l.ok(l.svc.CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "tightened the panel", Attachment: "a.jpg"}))
+			if got := strings.Join(l.outSince(p3.ConversationID, m3), ","); !strings.Contains(got, "03-04 23:30 resolved") {
+				t.Errorf("15:30 in London is no night: %q", got)
+			}
+			l.ok(l.svc.CaseReopen(l.ctx, handler, p3.ID, "still clicking"))
+			m3 = l.lastID(p3.ConversationID)
+			l.until(at(1, 8, 30))
+			l.ok(l.svc.CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "replaced the panel clip", Attachment: "b.jpg"}))
+			if got := l.outSince(p3.ConversationID, m3); strings.Contains(strings.Join(got, ","), "resolved") {
+				t.Errorf("00:30 in London; the resolution went at once: %q", got)
+			}
+			l.until(at(1, 16, 0))
+			if got := strings.Join(l.outSince(p3.ConversationID, m3), ","); !strings.Contains(got, "03-05 16:00 resolved") {
+				t.Errorf("want the resolution at 08:00 London (16:00 Beijing): %q", got)
+			}
+		})
+	}
+}

@@ -265,7 +265,7 @@ func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog
 	}
 	// Only a message from the customer is answered at any hour; a timer or
 	// a staff operation speaks first.
-	sd := sending{proactive: ev.Kind != dialog.EventMessage, lang: st.Lang, lastCustomer: lastCustomer}
+	sd := sending{proactive: ev.Kind != dialog.EventMessage, lang: st.Lang, zone: st.Zone, lastCustomer: lastCustomer}
 	if conv.CaseID != 0 && sd.proactive {
 		c, err := tx.CaseGet(ctx, conv.CaseID)
 		if err != nil {

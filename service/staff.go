@@ -123,7 +123,7 @@ func (s *Service) CaseGet(ctx context.Context, u cases.User, id int64) (CaseDeta
 // caseOp is one lifecycle operation; tell decides what the customer hears.
 type caseOp struct {
 	apply func(c *cases.Case, now time.Time) ([]cases.Change, error)
-	tell  func(c *cases.Case, prev *cases.Plan) []outMsg
+	tell  func(c *cases.Case, prev *cases.Plan, zone string) []outMsg
 	// event, when set, is fed to the conversation's dialog after the
 	// change (e.g. a resolution starts the function check and survey).
 	event func(c *cases.Case) dialog.Event
@@ -164,6 +164,13 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 		if err != nil {
 			return err
 		}
+		if c.State == cases.StateResolved && prevState != cases.StateResolved && conv.ID != 0 {
+			// Resolved in the customer's night: the notice waits for the
+			// morning (plan.go), and so does its deadline.
+			if at := s.lc().QuietHours.SendAt(c.Priority, now, s.custLoc(zoneOf(&conv))); at.After(now) {
+				c.Milestones.NoticeFrom = at
+			}
+		}
 		if err := s.reschedule(ctx, tx, c, prevState, prevPriority, now); err != nil {
 			return err
 		}
@@ -175,7 +182,7 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 		}
 		var told []outMsg
 		if op.tell != nil && conv.ID != 0 {
-			told = op.tell(c, prev)
+			told = op.tell(c, prev, zoneOf(&conv))
 		}
 		if op.event == nil || conv.ID == 0 {
 			if err := s.queue(ctx, tx, &conv, sendingFor(&conv, c, true), told, now); err != nil {
@@ -225,26 +232,26 @@ func (s *Service) say(c *cases.Case, kind, key string, data map[string]any) outM
 		Facts: channels.Facts{Case: c.Number, Status: s.opt.Engine.Render(c.Language, "state."+string(c.State), nil)}}
 }
 
-func (s *Service) planText(c *cases.Case) map[string]any {
+func (s *Service) planText(c *cases.Case, zone string) map[string]any {
 	p := c.Plan
 	d := map[string]any{
 		"Plan":        s.opt.Engine.Render(c.Language, "plan."+string(p.Type), nil),
 		"Description": p.Description,
-		"PromisedAt":  s.opt.Engine.FormatTime(c.Language, p.PromisedAt),
+		"PromisedAt":  s.opt.Engine.FormatTimeIn(c.Language, zone, p.PromisedAt),
 	}
 	if !p.VisitAt.IsZero() {
-		d["VisitAt"] = s.opt.Engine.FormatTime(c.Language, p.VisitAt)
+		d["VisitAt"] = s.opt.Engine.FormatTimeIn(c.Language, zone, p.VisitAt)
 	}
 	return d
 }
 
 // tellPlanInEffect tells the customer the plan once it takes effect (a P1
 // plan only after the head approved it).
-func (s *Service) tellPlanInEffect(c *cases.Case, prev *cases.Plan) []outMsg {
+func (s *Service) tellPlanInEffect(c *cases.Case, prev *cases.Plan, zone string) []outMsg {
 	if c.Plan == nil || c.Plan.Status != cases.PlanInEffect || prev != nil && prev.Status == cases.PlanInEffect && prev.Version == c.Plan.Version {
 		return nil
 	}
-	d := s.planText(c)
+	d := s.planText(c, zone)
 	m := s.say(c, "plan", "plan.in_effect", d)
 	m.Facts.Note, m.Facts.Next = c.Plan.Description, fmt.Sprint(d["PromisedAt"])
 	if m.Facts.Note == "" {
@@ -289,7 +296,7 @@ func (s *Service) CaseNote(ctx context.Context, u cases.User, id int64, p cases.
 			}
 			return hist, err
 		},
-		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
+		tell: func(c *cases.Case, _ *cases.Plan, _ string) []outMsg {
 			if !p.Visible {
 				return nil
 			}
@@ -305,7 +312,7 @@ func (s *Service) CaseNote(ctx context.Context, u cases.User, id int64, p cases.
 func (s *Service) CaseChangePlan(ctx context.Context, u cases.User, id int64, p cases.ChangePlanParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.ChangePlan(u, p, now) },
-		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
+		tell: func(c *cases.Case, _ *cases.Plan, _ string) []outMsg {
 			m := s.say(c, "plan_change", "plan.changed", map[string]any{"Reason": p.Reason, "Alternative": p.Alternative})
 			m.Facts.Note = p.Alternative
 			return []outMsg{m}
@@ -326,17 +333,10 @@ func (s *Service) CaseResolve(ctx context.Context, u cases.User, id int64, p cas
 				// No channel to tell: the resolving agent informs the
 				// customer. Otherwise the notice counts once delivered.
 				c.Milestones.ResolveNotified = now
-				return hist, nil
-			}
-			// Resolved in the customer's night: the notice waits for the
-			// morning (plan.go), and so does its deadline.
-			lc := s.lc()
-			if at := lc.QuietHours.SendAt(c.Priority, now, lc.Location); at.After(now) {
-				c.Milestones.NoticeFrom = at
 			}
 			return hist, nil
 		},
-		tell: func(c *cases.Case, _ *cases.Plan) []outMsg { return []outMsg{s.resolvedMsg(c, p)} },
+		tell: func(c *cases.Case, _ *cases.Plan, _ string) []outMsg { return []outMsg{s.resolvedMsg(c, p)} },
 		event: func(c *cases.Case) dialog.Event {
 			return dialog.Event{Kind: dialog.EventCaseResolved, NeedsCheck: c.Plan != nil && c.Plan.Type.NeedsFunctionCheck()}
 		},
@@ -360,7 +360,7 @@ func (s *Service) resolvedMsg(c *cases.Case, p cases.ResolveParams) outMsg {
 func (s *Service) CaseReopen(ctx context.Context, u cases.User, id int64, reason string) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Reopen(u, reason, now) },
-		tell: func(c *cases.Case, _ *cases.Plan) []outMsg {
+		tell: func(c *cases.Case, _ *cases.Plan, _ string) []outMsg {
 			return []outMsg{s.say(c, "reopened", "case.reopened", nil)}
 		},
 		event: func(*cases.Case) dialog.Event { return dialog.Event{Kind: dialog.EventCaseReopened} },

@@ -128,7 +128,11 @@ func (s *Service) reschedule(ctx context.Context, tx Tx, c *cases.Case, prevStat
 			if m.LastUpdate.IsZero() {
 				m.LastUpdate = now
 			}
-			m.NextUpdate = µs(s.opt.SLA.NextUpdate(c.Priority, now, lc.QuietHours, lc.Location))
+			loc, err := s.caseLoc(ctx, tx, c)
+			if err != nil {
+				return err
+			}
+			m.NextUpdate = µs(s.opt.SLA.NextUpdate(c.Priority, now, lc.QuietHours, loc))
 			if err := s.arm(ctx, tx, c, TimerProgress, m.NextUpdate); err != nil {
 				return err
 			}
@@ -152,6 +156,18 @@ func (s *Service) reschedule(ctx context.Context, tx Tx, c *cases.Case, prevStat
 		return s.arm(ctx, tx, c, TimerSLA, next)
 	}
 	return nil
+}
+
+// caseLoc is the clock of c's customer (custLoc of their conversation).
+func (s *Service) caseLoc(ctx context.Context, tx Tx, c *cases.Case) (*time.Location, error) {
+	if c.ConversationID == 0 {
+		return s.lc().Location, nil
+	}
+	conv, err := tx.ConversationGet(ctx, c.ConversationID)
+	if err != nil {
+		return nil, err
+	}
+	return s.custLoc(zoneOf(&conv)), nil
 }
 
 // caseTimerFunc handles one case timer inside its transaction.
@@ -218,10 +234,11 @@ func (s *Service) onProgress(ctx context.Context, tx Tx, c *cases.Case, conv *Co
 		log.Debug("stale progress timer", "due", t.Due, "expected", m.NextUpdate, "state", c.State)
 		return nil
 	}
-	lc := s.lc()
+	lc, zone := s.lc(), zoneOf(conv)
+	loc := s.custLoc(zone)
 	// A timer that fires late (kefu was down) must still not wake the
 	// customer: inside quiet hours it waits for their end.
-	if at := lc.QuietHours.SendAt(c.Priority, now, lc.Location); at.After(now) {
+	if at := lc.QuietHours.SendAt(c.Priority, now, loc); at.After(now) {
 		m.NextUpdate = µs(at)
 		if err := tx.CaseUpdate(ctx, c); err != nil {
 			return err
@@ -232,11 +249,11 @@ func (s *Service) onProgress(ctx context.Context, tx Tx, c *cases.Case, conv *Co
 	if err != nil {
 		return err
 	}
-	next := µs(s.opt.SLA.NextUpdate(c.Priority, now, lc.QuietHours, lc.Location))
+	next := µs(s.opt.SLA.NextUpdate(c.Priority, now, lc.QuietHours, loc))
 	e := s.opt.Engine
-	data := map[string]any{"Number": c.Number, "NextUpdate": e.FormatTime(c.Language, next)}
-	msg := outMsg{Kind: KindProgress, Facts: s.caseFacts(c, "", now)}
-	msg.Facts.Next = s.nextStep(c)
+	data := map[string]any{"Number": c.Number, "NextUpdate": e.FormatTimeIn(c.Language, zone, next)}
+	msg := outMsg{Kind: KindProgress, Facts: s.caseFacts(c, zone, "", now)}
+	msg.Facts.Next = s.nextStep(c, zone)
 	var add []cases.Change
 	if notes := progressNotes(hist, m.LastUpdate); len(notes) > 0 {
 		lines := make([]string, len(notes))
@@ -293,13 +310,13 @@ func progressNotes(hist []cases.Change, since time.Time) []cases.Change {
 }
 
 // nextStep says what comes next, for the automatic status.
-func (s *Service) nextStep(c *cases.Case) string {
+func (s *Service) nextStep(c *cases.Case, zone string) string {
 	e := s.opt.Engine
 	switch {
 	case c.State == cases.StatePendingApproval:
 		return e.Render(c.Language, "progress.next.approval", nil)
 	case c.Plan != nil && c.Plan.Status == cases.PlanInEffect:
-		return e.Render(c.Language, "progress.next.work", s.planText(c))
+		return e.Render(c.Language, "progress.next.work", s.planText(c, zone))
 	}
 	return e.Render(c.Language, "progress.next.plan", map[string]any{"Department": e.Render(c.Language, "dept."+string(c.Department), nil)})
 }
