@@ -120,6 +120,7 @@ type tgFake struct {
 	nextID  int // message ids, shared by the customers' and the bot's messages
 	nextUpd int
 	holdAt  int // getUpdates with offset >= holdAt hangs without confirming (0: off)
+	blocked map[int64]bool // chats that blocked the bot: sendMessage answers 403
 	arrived chan struct{}
 	release chan struct{}
 }
@@ -136,6 +137,16 @@ func newTgFake(tb testing.TB) *tgFake {
 		f.srv.Close()
 	})
 	return f
+}
+
+// block makes the chat refuse the bot (403) until unblocked.
+func (f *tgFake) block(chat int64, on bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.blocked == nil {
+		f.blocked = map[int64]bool{}
+	}
+	f.blocked[chat] = on
 }
 
 // messageID allocates a message id in a chat (Telegram numbers the
@@ -263,6 +274,14 @@ func (f *tgFake) sendMessage(w http.ResponseWriter, r *http.Request) {
 	if err != nil || r.PostForm.Get("text") == "" {
 		w.WriteHeader(http.StatusBadRequest)
 		io.WriteString(w, `{"ok":false,"error_code":400,"description":"Bad Request: message text is empty"}`)
+		return
+	}
+	f.mu.Lock()
+	blocked := f.blocked[chat]
+	f.mu.Unlock()
+	if blocked {
+		w.WriteHeader(http.StatusForbidden)
+		io.WriteString(w, `{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`)
 		return
 	}
 	s := tgSent{MessageID: f.messageID(), ChatID: chat, Text: r.PostForm.Get("text")}
