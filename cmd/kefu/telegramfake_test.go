@@ -119,7 +119,7 @@ type tgFake struct {
 	sent    []tgSent
 	nextID  int // message ids, shared by the customers' and the bot's messages
 	nextUpd int
-	holdAt  int // getUpdates with offset >= holdAt hangs without confirming (0: off)
+	holdAt  int            // getUpdates with offset >= holdAt hangs without confirming (0: off)
 	blocked map[int64]bool // chats that blocked the bot: sendMessage answers 403
 	arrived chan struct{}
 	release chan struct{}
