@@ -54,6 +54,11 @@ type Inbound struct {
 	// "zh-TW"); empty when the channel knows none. The customer's own
 	// text outweighs it.
 	Lang string
+	// Zone is the customer's time zone as their device says it: an IANA
+	// name (a browser's) or a UTC offset such as "+0100" (a mail's Date
+	// header); empty when unknown. It outweighs a zone guessed from a
+	// phone number.
+	Zone string
 }
 
 // Receipt tells an adapter what became of an inbound message.

@@ -357,6 +357,29 @@ func TestTimesOnTheCustomersClock(t *testing.T) {
 			t.Errorf("zone %q, registration: %s", b.st.Zone, got)
 		}
 	})
+	t.Run("device zone outweighs the phone", func(t *testing.T) {
+		t.Parallel()
+		// A browser in Nairobi, a mainland number: the browser's clock.
+		b := setup(t)
+		b.event(dialog.Event{Kind: dialog.EventMessage, Zone: "Africa/Nairobi", Text: "你好，我家XQG100洗衣机昨天开始不脱水了，电话13812345678，想上门维修"})
+		b.send("张三")
+		b.send("去年双十一买的")
+		got := registeredText(t, b.press("confirm"))
+		if b.st.Zone != "Africa/Nairobi" || !strings.Contains(got, "2026-03-04 13:0") || !strings.Contains(got, "UTC+3") {
+			t.Errorf("zone %q, registration: %s", b.st.Zone, got)
+		}
+	})
+	t.Run("a mail's offset", func(t *testing.T) {
+		t.Parallel()
+		b := setup(t)
+		b.event(dialog.Event{Kind: dialog.EventMessage, Zone: "-0500", Text: "Hello, my XQG100 washing machine stopped spinning yesterday, please send someone to repair it, my phone is 13812345678"})
+		b.send("Bought it in November 2025")
+		b.send("Emma Clarke")
+		got := registeredText(t, b.press("confirm"))
+		if !strings.Contains(got, "Mar 4 05:0") || !strings.Contains(got, "UTC-5") {
+			t.Errorf("zone %q, registration: %s", b.st.Zone, got)
+		}
+	})
 	t.Run("mainland mobile", func(t *testing.T) {
 		t.Parallel()
 		b := setup(t)

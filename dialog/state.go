@@ -89,6 +89,9 @@ type State struct {
 	// the deployment's. Times for the customer go through
 	// Engine.FormatTimeIn with it.
 	Zone string `json:"zone,omitempty"`
+	// DeviceZone is the zone the customer's device gave last (a browser's,
+	// a mail's Date offset); it outweighs the phone's and the country's.
+	DeviceZone string `json:"device_zone,omitempty"`
 
 	// Attachments sent before the case exists; they go onto it at registration.
 	Attachments []string `json:"attachments,omitempty"`
@@ -153,6 +156,8 @@ type Event struct {
 	DisplayName string
 	// Batch says the channel is not chat (email): ask everything at once.
 	Batch bool
+	// Zone is the customer's device zone (channels.Inbound.Zone).
+	Zone string
 	// Lang is the channel's hint of the customer's language (an IETF tag
 	// such as Telegram's language_code "en", "zh-hans", "zh-TW"): the
 	// conversation's language until the customer's words show one.

@@ -21,8 +21,17 @@ import (
 // named (State.Country). A mainland or Taiwan number keeps the
 // deployment's zone.
 
-// refreshZone sets State.Zone from the phone number or the country named.
+// refreshZone sets State.Zone: the customer's device zone when the channel
+// gave one (a browser's, a mail's Date offset), else from the phone number
+// or the country named.
 func (s *step) refreshZone() {
+	if z := s.ev.Zone; z != "" && loadZone(z) != nil {
+		s.st.DeviceZone = z
+	}
+	if s.st.DeviceZone != "" {
+		s.st.Zone = s.st.DeviceZone
+		return
+	}
 	if p := s.st.Fields[cases.FieldPhone]; p != "" {
 		s.st.Zone = ""
 		if e164 := leadingE164(p); e164 != "" {

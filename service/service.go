@@ -146,7 +146,7 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 		if err != nil {
 			return err
 		}
-		ev := dialog.Event{Kind: dialog.EventMessage, Text: in.Text, Choice: in.Choice, Attachments: lines, Lang: in.Lang}
+		ev := dialog.Event{Kind: dialog.EventMessage, Text: in.Text, Choice: in.Choice, Attachments: lines, Lang: in.Lang, Zone: in.Zone}
 		if in.Channel == channels.Email {
 			// Mail is not chat: the sender's address is the contact, and the
 			// bot asks everything at once.

@@ -378,6 +378,9 @@ func (c *Channel) inbound(ctx context.Context, m *Message, raw []byte, received 
 		Channel: channels.Email, ExternalMessageID: m.ExternalID(), ExternalUserID: m.From,
 		DisplayName: m.FromName, Text: withSubject(m), Attachments: m.Attachments, ReceivedAt: received,
 	}
+	if !m.Date.IsZero() {
+		in.Zone = m.Date.Format("-0700") // the sender's clock when they wrote
+	}
 	th, err := c.opt.Threads.ThreadGet(ctx, m.From)
 	if err != nil {
 		return in, th, fmt.Errorf("email: thread of %s: %w", m.From, err)

@@ -80,7 +80,9 @@ func TestIntakeFetchesAndNormalizesEveryKind(t *testing.T) {
 		}
 		return in
 	}
-	check("<gbk-0001@example.com>", "wang.fang@example.com", "", "洗衣机不转了")
+	if in := check("<gbk-0001@example.com>", "wang.fang@example.com", "", "洗衣机不转了"); in.Zone != "+0800" {
+		t.Errorf("zone %q, want the Date header's +0800", in.Zone)
+	}
 	check("<gb18030-0001@example.net>", "yoshida@example.net", "", "𠮷")
 	check("<big5-0001@example.hk>", "chan.taiman@example.hk", "", "電視機沒有畫面")
 	check("<html-0001@example.org>", "alice@example.org", "", "leaks water")

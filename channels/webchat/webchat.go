@@ -189,6 +189,10 @@ type postRequest struct {
 	ClientMessageID string `json:"client_message_id"`
 	Text            string `json:"text"`
 	Choice          string `json:"choice"`
+	// Lang and Zone are the browser's language (navigator.language) and
+	// time zone (an IANA name); both optional hints.
+	Lang string `json:"lang"`
+	Zone string `json:"zone"`
 }
 
 type postResponse struct {
@@ -263,6 +267,8 @@ func (c *Channel) postMessage(w http.ResponseWriter, r *http.Request) {
 		ExternalUserID:    req.Session,
 		Text:              text,
 		Choice:            choice,
+		Lang:              hint(req.Lang),
+		Zone:              hint(req.Zone),
 		ReceivedAt:        c.now(),
 		Raw:               bytes.Clone(raw),
 	})
@@ -422,4 +428,18 @@ func (h *hub) wake(k hubKey) {
 		default:
 		}
 	}
+}
+
+// hint keeps a browser's language or zone name when it looks like one
+// ("zh-CN", "Europe/London"): short, letters, digits and -/_+ only.
+func hint(v string) string {
+	if len(v) > 64 {
+		return ""
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_/+", r)) {
+			return ""
+		}
+	}
+	return v
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -325,6 +326,27 @@ func equalInbound(a, b channels.Inbound) bool {
 		a.ExternalUserID == b.ExternalUserID && a.DisplayName == b.DisplayName &&
 		a.Text == b.Text && a.Choice == b.Choice && a.ReceivedAt.Equal(b.ReceivedAt) &&
 		len(a.Attachments) == 0 && len(b.Attachments) == 0
+}
+
+// TestPostMessageBrowserHints: the browser's language and zone reach the
+// inbox; anything that does not look like one is dropped.
+func TestPostMessageBrowserHints(t *testing.T) {
+	t.Parallel()
+	tb := setup(t, Config{})
+	for i, c := range []struct{ lang, zone, wantLang, wantZone string }{
+		{"en-GB", "Europe/London", "en-GB", "Europe/London"},
+		{"zh-TW", "Asia/Taipei", "zh-TW", "Asia/Taipei"},
+		{"<b>", "Europe/London; DROP", "", ""},
+	} {
+		body := fmt.Sprintf(`{"session":%q,"client_message_id":"h%d","text":"hi","lang":%q,"zone":%q}`, testSession, i, c.lang, c.zone)
+		if res, _ := tb.post(t, "application/json", []byte(body)); res.StatusCode != 202 {
+			t.Fatalf("status %d", res.StatusCode)
+		}
+		in := tb.svc.inbound()
+		if got := in[len(in)-1]; got.Lang != c.wantLang || got.Zone != c.wantZone {
+			t.Errorf("lang %q zone %q: inbox got %q %q", c.lang, c.zone, got.Lang, got.Zone)
+		}
+	}
 }
 
 func TestPostMessageRetryIsDuplicate(t *testing.T) {

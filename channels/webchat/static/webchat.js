@@ -194,6 +194,14 @@
     queue = queue.then(() => deliver(p));
   }
 
+  function zoneName() {
+    try {
+      return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+    } catch (e) {
+      return "";
+    }
+  }
+
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
   async function deliver(p) {
@@ -202,6 +210,9 @@
       client_message_id: p.id,
       text: p.text,
       choice: p.choice,
+      // The browser's language and clock: texts and times on the customer's terms.
+      lang: String(navigator.language || ""),
+      zone: zoneName(),
     });
     let delay = 1000;
     for (;;) {
