@@ -164,6 +164,17 @@ func (u User) department() Department {
 	return u.Department
 }
 
+// ReadScope is the one department whose cases u may read, and true, when
+// u is so restricted (a handler or head reads their department's cases;
+// specialists and supervisors customer service's); false when u reads all
+// or none. Lists filter on it in the query, not after a LIMIT.
+func (u User) ReadScope() (Department, bool) {
+	if u.Role == RoleAdmin || u.Role == RoleSystem || permissions[u.Role][ActionRead] != own {
+		return "", false
+	}
+	return u.department(), true
+}
+
 // Can returns nil when u may do action on c, an EUnauthorized error for a
 // missing user, and an EForbidden error naming the user, role and case
 // otherwise. A nil c asks whether the role may do the action on any case

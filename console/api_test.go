@@ -66,11 +66,11 @@ func (f *fakeService) Authenticate(ctx context.Context, token string) (cases.Use
 	return head, nil
 }
 
-func (f *fakeService) CaseList(ctx context.Context, u cases.User, flt service.CaseFilter) ([]*cases.Case, error) {
+func (f *fakeService) CaseList(ctx context.Context, u cases.User, flt service.CaseFilter) (service.CasePage, error) {
 	if err := f.record(ctx, "CaseList", u, 0, flt); err != nil {
-		return nil, err
+		return service.CasePage{}, err
 	}
-	return []*cases.Case{sampleCase(), {ID: 43, Number: "K-000043", State: cases.StateRegistered}}, nil
+	return service.CasePage{Cases: []*cases.Case{sampleCase(), {ID: 43, Number: "K-000043", State: cases.StateRegistered}}, Next: 43}, nil
 }
 
 func (f *fakeService) CaseGet(ctx context.Context, u cases.User, id int64) (service.CaseDetail, error) {
@@ -454,6 +454,7 @@ func TestHappyPaths(t *testing.T) {
 		{"GET", "/api/v1/cases", "", call{name: "CaseList", arg: service.CaseFilter{}}, 200},
 		{"GET", "/api/v1/cases?department=logistics&state=in_progress&priority=P2&overdue=true&limit=20", "",
 			call{name: "CaseList", arg: service.CaseFilter{Department: cases.DeptLogistics, State: cases.StateInProgress, Priority: cases.P2, Overdue: true, Limit: 20}}, 200},
+		{"GET", "/api/v1/cases?before=43&limit=2", "", call{name: "CaseList", arg: service.CaseFilter{Before: 43, Limit: 2}}, 200},
 		{"GET", "/api/v1/cases/42", "", call{name: "CaseGet", id: 42}, 200},
 		{"POST", "/api/v1/cases/42/override", `{"category":"quality","subtype":"defect","priority":"P1","department":"quality_control","reason":"batch recall"}`,
 			call{name: "CaseOverride", id: 42, arg: cases.OverrideParams{Category: cases.CategoryQuality, Subtype: "defect", Priority: cases.P1, Department: cases.DeptQualityControl, Reason: "batch recall"}}, 200},
@@ -671,6 +672,7 @@ func TestBadRequests(t *testing.T) {
 		{"bad overdue", "GET", "/api/v1/cases?overdue=maybe", "", `overdue: "maybe" is not true or false`},
 		{"zero limit", "GET", "/api/v1/cases?limit=0", "", `limit: "0" is not a whole number from 1 to 1000`},
 		{"huge limit", "GET", "/api/v1/cases?limit=5000", "", `limit: "5000"`},
+		{"bad cursor", "GET", "/api/v1/cases?before=abc", "", `before: "abc" is not a case id`},
 		{"conversations unknown query", "GET", "/api/v1/conversations?phase=agent&all=1", "", "all: unknown query parameter"},
 		{"bad query escape", "GET", "/api/v1/cases?state=%zz", "", "query:"},
 	}

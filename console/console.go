@@ -39,7 +39,7 @@ type Service interface {
 	// *cases.Error when the token is unknown.
 	Authenticate(ctx context.Context, token string) (cases.User, error)
 
-	CaseList(ctx context.Context, u cases.User, f service.CaseFilter) ([]*cases.Case, error)
+	CaseList(ctx context.Context, u cases.User, f service.CaseFilter) (service.CasePage, error)
 	CaseGet(ctx context.Context, u cases.User, id int64) (service.CaseDetail, error)
 	CaseOverride(ctx context.Context, u cases.User, id int64, p cases.OverrideParams) (*cases.Case, error)
 	CasePlan(ctx context.Context, u cases.User, id int64, p cases.PlanParams) (*cases.Case, error)

@@ -32,7 +32,7 @@ func (a *API) openAPI(w http.ResponseWriter, r *http.Request, _ cases.User) erro
 }
 
 // maxListLimit caps ?limit=; without one the service lists 100.
-const maxListLimit = 1000
+const maxListLimit = service.MaxCaseList
 
 // states are the case states a list may filter on; cases has no Valid for
 // State because the domain never parses one.
@@ -42,7 +42,7 @@ var states = []cases.State{
 }
 
 func (a *API) caseList(w http.ResponseWriter, r *http.Request, u cases.User) error {
-	q, err := query(r, "department", "state", "priority", "overdue", "limit")
+	q, err := query(r, "department", "state", "priority", "overdue", "limit", "before")
 	if err != nil {
 		return err
 	}
@@ -79,12 +79,19 @@ func (a *API) caseList(w http.ResponseWriter, r *http.Request, u cases.User) err
 		}
 		f.Limit = n
 	}
-	list, err := a.svc.CaseList(r.Context(), u, f)
+	if s := q.Get("before"); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil || n < 1 {
+			return invalid("before: %q is not a case id (the next_before of the previous page)", s)
+		}
+		f.Before = n
+	}
+	page, err := a.svc.CaseList(r.Context(), u, f)
 	if err != nil {
 		return err
 	}
-	resp := caseListResponse{Cases: make([]caseView, 0, len(list))}
-	for _, c := range list {
+	resp := caseListResponse{Cases: make([]caseView, 0, len(page.Cases)), NextBefore: page.Next}
+	for _, c := range page.Cases {
 		if c == nil {
 			return errors.New("case list: nil case")
 		}

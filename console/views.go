@@ -131,6 +131,8 @@ type conversationView struct {
 
 type caseListResponse struct {
 	Cases []caseView `json:"cases"`
+	// NextBefore is ?before= for the next page; absent on the last.
+	NextBefore int64 `json:"next_before,omitempty"`
 }
 
 type caseResponse struct {

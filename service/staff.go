@@ -66,31 +66,59 @@ func (s *Service) Authenticate(ctx context.Context, token string) (cases.User, e
 	return u, err
 }
 
-// CaseList lists the cases u may read.
-func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) ([]*cases.Case, error) {
+// overdueScanPages bounds how many store pages one overdue list reads
+// before it returns what it found with a cursor to go on.
+const overdueScanPages = 20
+
+// CaseList lists one page of the cases u may read, newest first. The
+// department a user is restricted to is a filter of the query itself, so
+// a page is never emptied by other departments' newer cases; the overdue
+// filter, which needs the clocks, reads on page by page.
+func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) (CasePage, error) {
 	if err := u.Can(cases.ActionRead, nil); err != nil {
-		return nil, err
+		return CasePage{}, err
 	}
 	limit := f.Limit
-	if limit <= 0 || limit > 500 {
+	switch {
+	case limit <= 0:
 		limit = 100
+	case limit > MaxCaseList:
+		limit = MaxCaseList
 	}
-	list, err := s.opt.Store.CaseList(ctx, CaseListParams{Department: f.Department, State: f.State, Priority: f.Priority, Limit: limit})
-	if err != nil {
-		return nil, err
+	p := CaseListParams{Department: f.Department, State: f.State, Priority: f.Priority, BeforeID: f.Before, Limit: limit}
+	if d, ok := u.ReadScope(); ok {
+		if p.Department != "" && p.Department != d {
+			return CasePage{}, nil // another department's cases: none readable
+		}
+		p.Department = d
 	}
 	now := s.opt.Now()
-	out := list[:0]
-	for _, c := range list {
-		if u.Can(cases.ActionRead, c) != nil {
-			continue // other departments' cases are simply not listed
+	var page CasePage
+	for range overdueScanPages {
+		list, err := s.opt.Store.CaseList(ctx, p)
+		if err != nil {
+			return CasePage{}, err
 		}
-		if f.Overdue && len(s.opt.SLA.Breaches(c, now)) == 0 {
-			continue
+		for _, c := range list {
+			if u.Can(cases.ActionRead, c) != nil || f.Overdue && len(s.opt.SLA.Breaches(c, now)) == 0 {
+				continue
+			}
+			page.Cases = append(page.Cases, c)
+			if len(page.Cases) == limit {
+				page.Next = c.ID
+				return page, nil
+			}
 		}
-		out = append(out, c)
+		if len(list) < p.Limit {
+			return page, nil // the end
+		}
+		p.BeforeID = list[len(list)-1].ID
+		page.Next = p.BeforeID
+		if !f.Overdue {
+			break
+		}
 	}
-	return out, nil
+	return page, nil
 }
 
 // CaseGet returns a case with its history, conversation, clocks and

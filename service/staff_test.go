@@ -127,8 +127,8 @@ func TestStaffLifecycle(t *testing.T) {
 			if _, err := b.svc.CaseGet(b.ctx, logistics, c.ID); cases.ErrorCode(err) != cases.EForbidden {
 				t.Errorf("a logistics handler read a technical case: %v", err)
 			}
-			if list, _ := b.svc.CaseList(b.ctx, logistics, service.CaseFilter{}); len(list) != 0 {
-				t.Errorf("a logistics handler lists %d technical cases", len(list))
+			if page, _ := b.svc.CaseList(b.ctx, logistics, service.CaseFilter{}); len(page.Cases) != 0 {
+				t.Errorf("a logistics handler lists %d technical cases", len(page.Cases))
 			}
 			before := b.lastOut(c.ConversationID)
 			plan := cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "工程师上门检测漏电原因", PromisedAt: b.clk.Now().Add(24 * time.Hour), VisitAt: b.clk.Now().Add(5 * time.Hour)}

@@ -12,8 +12,19 @@ type CaseFilter struct {
 	Department cases.Department
 	State      cases.State
 	Priority   cases.Priority
-	Overdue    bool // only cases with a missed, still-live deadline
-	Limit      int  // 0 = 100
+	Overdue    bool  // only cases with a missed, still-live deadline
+	Before     int64 // only cases older than this id: the next page (CasePage.Next)
+	Limit      int   // 0 = 100, at most MaxCaseList
+}
+
+// MaxCaseList is the most cases one page lists.
+const MaxCaseList = 1000
+
+// CasePage is one page of a case list, newest first; Next, when not 0,
+// is the Before of the following page.
+type CasePage struct {
+	Cases []*cases.Case
+	Next  int64
 }
 
 // CaseDetail is one case as the console shows it.

@@ -272,7 +272,10 @@ type CaseListParams struct {
 	Department     cases.Department
 	State          cases.State
 	Priority       cases.Priority
-	Limit          int // 0 = 100
+	// BeforeID lists cases older than this one (keyset pagination; 0: from
+	// the newest).
+	BeforeID int64
+	Limit    int // 0 = 100
 }
 
 // ConversationListParams select conversations.

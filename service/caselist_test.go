@@ -1,0 +1,73 @@
+package service_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/service"
+)
+
+// TestCaseListPages: with 121 newer logistics cases, a technical handler
+// still sees the older technical case (the department is filtered in the
+// query, not after its LIMIT); pages follow one another with Next, every
+// case once; a limit above 100 is honoured.
+func TestCaseListPages(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			b := staffSetup(t, be)
+			ctx := context.Background()
+			insert := func(dept cases.Department, n int) {
+				err := b.st.InTx(ctx, func(ctx context.Context, tx service.Tx) error {
+					for range n {
+						c := &cases.Case{Channel: "hotline", Source: "hotline", Language: "zh-CN", Category: cases.CategoryTechnical,
+							Priority: cases.P3, Department: dept, State: cases.StateAssigned, CreatedAt: b.clk.Now(), UpdatedAt: b.clk.Now(),
+							Fields: map[cases.FieldKey]string{cases.FieldCustomerName: "测试"}}
+						if err := tx.CaseInsert(ctx, c); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			insert(cases.DeptTechnicalSupport, 1)
+			insert(cases.DeptLogistics, 121)
+			insert(cases.DeptTechnicalSupport, 129)
+			tech := b.user("王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+			admin := b.user("管理员", cases.RoleAdmin, "")
+
+			seen := map[int64]bool{}
+			var pages int
+			for f := (service.CaseFilter{}); ; pages++ {
+				page, err := b.svc.CaseList(ctx, tech, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range page.Cases {
+					if c.Department != cases.DeptTechnicalSupport || seen[c.ID] {
+						t.Fatalf("page %d: case %d of %s (seen before: %v)", pages, c.ID, c.Department, seen[c.ID])
+					}
+					seen[c.ID] = true
+				}
+				if page.Next == 0 {
+					break
+				}
+				f.Before = page.Next
+			}
+			if len(seen) != 130 || pages != 1 {
+				t.Errorf("technical handler: %d cases over %d more pages, want 130 over 1", len(seen), pages)
+			}
+			page, err := b.svc.CaseList(ctx, admin, service.CaseFilter{Limit: 1000})
+			if err != nil || len(page.Cases) != 251 || page.Next != 0 {
+				t.Errorf("limit 1000: %d cases, next %d, %v; want all 251 on one page", len(page.Cases), page.Next, err)
+			}
+			if page, _ := b.svc.CaseList(ctx, tech, service.CaseFilter{Department: cases.DeptLogistics}); len(page.Cases) != 0 {
+				t.Errorf("a technical handler filtering on logistics sees %d cases", len(page.Cases))
+			}
+		})
+	}
+}
