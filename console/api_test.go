@@ -133,6 +133,13 @@ func (f *fakeService) Conversations(ctx context.Context, u cases.User, phase str
 	}}, nil
 }
 
+func (f *fakeService) ConversationMessages(ctx context.Context, u cases.User, id, after int64, limit int) ([]channels.StoredMessage, error) {
+	if err := f.record(ctx, "ConversationMessages", u, id, [2]int64{after, int64(limit)}); err != nil {
+		return nil, err
+	}
+	return []channels.StoredMessage{{ID: after + 1, Direction: "in", Text: "<b>还在吗</b>"}, {ID: after + 2, Direction: "out", Text: "在的", Kind: "agent"}}, nil
+}
+
 func (f *fakeService) ConversationTakeOver(ctx context.Context, u cases.User, id int64) error {
 	return f.record(ctx, "ConversationTakeOver", u, id, nil)
 }
@@ -480,6 +487,8 @@ func TestHappyPaths(t *testing.T) {
 		{"GET", "/api/v1/conversations", "", call{name: "Conversations", arg: "waiting_agent"}, 200},
 		{"GET", "/api/v1/conversations?phase=agent", "", call{name: "Conversations", arg: "agent"}, 200},
 		{"POST", "/api/v1/conversations/9/takeover", "", call{name: "ConversationTakeOver", id: 9}, 204},
+		{"GET", "/api/v1/conversations/9/messages", "", call{name: "ConversationMessages", id: 9, arg: [2]int64{0, 500}}, 200},
+		{"GET", "/api/v1/conversations/9/messages?after=12&limit=2", "", call{name: "ConversationMessages", id: 9, arg: [2]int64{12, 2}}, 200},
 		{"POST", "/api/v1/conversations/9/reply", `{"text":"您好，我是客服小王"}`, call{name: "ConversationReply", id: 9, arg: "您好，我是客服小王"}, 204},
 		{"POST", "/api/v1/conversations/9/handback", "", call{name: "ConversationHandBack", id: 9}, 204},
 	}
@@ -673,6 +682,8 @@ func TestBadRequests(t *testing.T) {
 		{"zero limit", "GET", "/api/v1/cases?limit=0", "", `limit: "0" is not a whole number from 1 to 1000`},
 		{"huge limit", "GET", "/api/v1/cases?limit=5000", "", `limit: "5000"`},
 		{"bad cursor", "GET", "/api/v1/cases?before=abc", "", `before: "abc" is not a case id`},
+		{"bad after", "GET", "/api/v1/conversations/9/messages?after=-1", "", `after: "-1" is not a message id`},
+		{"huge message limit", "GET", "/api/v1/conversations/9/messages?limit=501", "", `limit: "501" is not a whole number from 1 to 500`},
 		{"conversations unknown query", "GET", "/api/v1/conversations?phase=agent&all=1", "", "all: unknown query parameter"},
 		{"bad query escape", "GET", "/api/v1/cases?state=%zz", "", "query:"},
 	}

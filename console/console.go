@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/service"
 )
 
@@ -53,6 +54,9 @@ type Service interface {
 
 	// Conversations lists conversations in phase (e.g. waiting_agent).
 	Conversations(ctx context.Context, u cases.User, phase string) ([]service.ConversationSummary, error)
+	// ConversationMessages is a page of a conversation's transcript after a
+	// message id, oldest first.
+	ConversationMessages(ctx context.Context, u cases.User, id, after int64, limit int) ([]channels.StoredMessage, error)
 	// ConversationTakeOver makes u the one agent of the conversation; an
 	// EConflict error when another agent holds it.
 	ConversationTakeOver(ctx context.Context, u cases.User, id int64) error
@@ -119,6 +123,7 @@ func (a *API) routes() []route {
 		{method: "POST", path: "/api/v1/cases/{id}/close", h: caseWrite(a.svc.CaseClose, reasonRequest.params)},
 
 		{method: "GET", path: "/api/v1/conversations", h: a.conversationList},
+		{method: "GET", path: "/api/v1/conversations/{id}/messages", h: a.conversationMessages},
 		{method: "POST", path: "/api/v1/conversations/{id}/takeover", h: a.conversationTakeOver},
 		{method: "POST", path: "/api/v1/conversations/{id}/reply", h: a.conversationReply},
 		{method: "POST", path: "/api/v1/conversations/{id}/handback", h: a.conversationHandBack},

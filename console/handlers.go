@@ -265,6 +265,42 @@ func (a *API) conversationList(w http.ResponseWriter, r *http.Request, u cases.U
 	return nil
 }
 
+func (a *API) conversationMessages(w http.ResponseWriter, r *http.Request, u cases.User) error {
+	id, err := conversationID(r)
+	if err != nil {
+		return err
+	}
+	q, err := query(r, "after", "limit")
+	if err != nil {
+		return err
+	}
+	var after int64
+	if s := q.Get("after"); s != "" {
+		if after, err = strconv.ParseInt(s, 10, 64); err != nil || after < 0 {
+			return invalid("after: %q is not a message id", s)
+		}
+	}
+	limit := service.MaxMessages
+	if s := q.Get("limit"); s != "" {
+		if limit, err = strconv.Atoi(s); err != nil || limit < 1 || limit > service.MaxMessages {
+			return invalid("limit: %q is not a whole number from 1 to %d", s, service.MaxMessages)
+		}
+	}
+	msgs, err := a.svc.ConversationMessages(r.Context(), u, id, after, limit)
+	if err != nil {
+		return err
+	}
+	resp := messageListResponse{Messages: make([]messageView, 0, len(msgs))}
+	for _, m := range msgs {
+		resp.Messages = append(resp.Messages, newMessageView(m))
+	}
+	if len(msgs) == limit {
+		resp.NextAfter = msgs[len(msgs)-1].ID
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
 func (a *API) conversationTakeOver(w http.ResponseWriter, r *http.Request, u cases.User) error {
 	id, err := conversationID(r)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/service"
 )
 
@@ -105,6 +106,21 @@ type messageView struct {
 	Choices   []choiceView `json:"choices,omitempty"`
 	Kind      string       `json:"kind,omitempty"`
 	At        time.Time    `json:"at"`
+}
+
+func newMessageView(m channels.StoredMessage) messageView {
+	mv := messageView{ID: m.ID, Direction: m.Direction, Text: m.Text, Field: m.Field, Kind: m.Kind, At: m.At}
+	for _, ch := range m.Choices {
+		mv.Choices = append(mv.Choices, choiceView{Value: ch.Value, Label: ch.Label})
+	}
+	return mv
+}
+
+// messageListResponse is a page of a transcript.
+type messageListResponse struct {
+	Messages []messageView `json:"messages"`
+	// NextAfter is ?after= for the next page; absent on the last.
+	NextAfter int64 `json:"next_after,omitempty"`
 }
 
 type clockView struct {
@@ -242,11 +258,7 @@ func newCaseDetailView(d service.CaseDetail) caseDetailResponse {
 		})
 	}
 	for _, m := range d.Messages {
-		mv := messageView{ID: m.ID, Direction: m.Direction, Text: m.Text, Field: m.Field, Kind: m.Kind, At: m.At}
-		for _, ch := range m.Choices {
-			mv.Choices = append(mv.Choices, choiceView{Value: ch.Value, Label: ch.Label})
-		}
-		v.Messages = append(v.Messages, mv)
+		v.Messages = append(v.Messages, newMessageView(m))
 	}
 	for _, k := range d.Clocks {
 		v.Clocks = append(v.Clocks, clockView{Name: string(k.Name), Start: k.Start, Due: k.Due, Done: k.Done, Status: string(k.Status)})

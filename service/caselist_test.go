@@ -71,3 +71,44 @@ func TestCaseListPages(t *testing.T) {
 		})
 	}
 }
+
+// TestConversationMessages: an agent reads the transcript of a
+// conversation, also one without a case; a conversation with a case is
+// readable by whoever may read the case, page by page.
+func TestConversationMessages(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			b := staffSetup(t, be)
+			ctx := context.Background()
+			amy := b.user("Amy", cases.RoleSpecialist, "")
+			tech := b.user("王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+			logistics := b.user("刘工", cases.RoleHandler, cases.DeptLogistics)
+
+			// No case yet: the customer is still describing.
+			rc, err := b.svc.Receive(ctx, msg("cm-1", "cm-1-a", "你好，我想问一下"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			drain(t, b.svc)
+			msgs, err := b.svc.ConversationMessages(ctx, amy, rc.ConversationID, 0, 0)
+			if err != nil || len(msgs) < 2 || msgs[0].Direction != "in" || msgs[0].Text != "你好，我想问一下" {
+				t.Fatalf("transcript before a case: %+v, %v", msgs, err)
+			}
+			if more, err := b.svc.ConversationMessages(ctx, amy, rc.ConversationID, msgs[0].ID, 1); err != nil || len(more) != 1 || more[0].ID != msgs[1].ID {
+				t.Errorf("second page: %+v, %v", more, err)
+			}
+
+			c := b.intake("cm-2", p1Turns...)
+			if msgs, err := b.svc.ConversationMessages(ctx, tech, c.ConversationID, 0, 0); err != nil || len(msgs) == 0 {
+				t.Errorf("the technical handler reads the transcript of a technical case: %d, %v", len(msgs), err)
+			}
+			if _, err := b.svc.ConversationMessages(ctx, logistics, c.ConversationID, 0, 0); cases.ErrorCode(err) != cases.EForbidden {
+				t.Errorf("a logistics handler read a technical case's transcript: %v", err)
+			}
+			if _, err := b.svc.ConversationMessages(ctx, amy, 999999, 0, 0); cases.ErrorCode(err) != cases.ENotFound {
+				t.Errorf("unknown conversation: %v", err)
+			}
+		})
+	}
+}

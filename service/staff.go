@@ -437,6 +437,39 @@ func (s *Service) Conversations(ctx context.Context, u cases.User, phase string)
 	return out, nil
 }
 
+// MaxMessages is the most messages one page of a transcript holds.
+const MaxMessages = 500
+
+// ConversationMessages returns a page of a conversation's transcript,
+// oldest first, after message id after: what an agent who takes over reads,
+// also before any case exists (whoever may take conversations over reads
+// it then). A conversation with a case is readable by whoever may read
+// the case.
+func (s *Service) ConversationMessages(ctx context.Context, u cases.User, id, after int64, limit int) ([]channels.StoredMessage, error) {
+	if err := u.Can(cases.ActionRead, nil); err != nil {
+		return nil, err
+	}
+	conv, err := s.opt.Store.ConversationGetByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if conv.CaseID == 0 {
+		err = u.Can(cases.ActionTakeover, nil)
+	} else {
+		var c *cases.Case
+		if c, err = s.opt.Store.CaseGetByID(ctx, conv.CaseID); err == nil {
+			err = u.Can(cases.ActionRead, c)
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if limit <= 0 || limit > MaxMessages {
+		limit = MaxMessages
+	}
+	return s.opt.Store.MessagesList(ctx, MessagesListParams{ConversationID: id, AfterID: after, Limit: limit})
+}
+
 // conversationOp runs fn on a conversation under its lock; fn sees the
 // decoded dialog state and the case, if any.
 func (s *Service) conversationOp(ctx context.Context, id int64, fn func(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, c *cases.Case, now time.Time) error) error {
