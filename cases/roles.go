@@ -101,6 +101,7 @@ const (
 	ActionClose      Action = "close"
 	ActionOverride   Action = "override" // category, priority, department
 	ActionTakeover   Action = "takeover" // answer the customer as an agent
+	ActionRegister   Action = "register" // register a case for a caller (hotline, dealer, walk-in)
 	ActionCallback   Action = "callback" // list, claim and complete phone callbacks and follow-ups (SPEC §6, §8)
 
 	// Complaints (SPEC §1, §7): supervisors handle them; specialists also
@@ -134,12 +135,12 @@ const (
 // heads customer service, so it approves that department's P1 plans.
 var permissions = map[Role]map[Action]scope{
 	RoleSpecialist: {
-		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all, ActionCallback: all,
+		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all, ActionCallback: all, ActionRegister: all,
 		ActionPlan: own, ActionChangePlan: own, ActionResolve: own,
 		ActionOpenComplaint: all,
 	},
 	RoleSupervisor: {
-		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all, ActionClose: all, ActionOverride: all,
+		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all, ActionClose: all, ActionOverride: all, ActionRegister: all,
 		ActionCallback: all, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionApprove: own,
 		ActionOpenComplaint: all, ActionHandleComplaint: all, ActionInvestigateComplaint: all, ActionChooseComplaintPlan: all,
 	},

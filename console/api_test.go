@@ -66,6 +66,13 @@ func (f *fakeService) Authenticate(ctx context.Context, token string) (cases.Use
 	return head, nil
 }
 
+func (f *fakeService) CaseCreate(ctx context.Context, u cases.User, p service.NewCaseParams) (*cases.Case, error) {
+	if err := f.record(ctx, "CaseCreate", u, 0, p); err != nil {
+		return nil, err
+	}
+	return sampleCase(), nil
+}
+
 func (f *fakeService) CaseList(ctx context.Context, u cases.User, flt service.CaseFilter) (service.CasePage, error) {
 	if err := f.record(ctx, "CaseList", u, 0, flt); err != nil {
 		return service.CasePage{}, err
@@ -462,6 +469,9 @@ func TestHappyPaths(t *testing.T) {
 		{"GET", "/api/v1/cases?department=logistics&state=in_progress&priority=P2&overdue=true&limit=20", "",
 			call{name: "CaseList", arg: service.CaseFilter{Department: cases.DeptLogistics, State: cases.StateInProgress, Priority: cases.P2, Overdue: true, Limit: 20}}, 200},
 		{"GET", "/api/v1/cases?before=43&limit=2", "", call{name: "CaseList", arg: service.CaseFilter{Before: 43, Limit: 2}}, 200},
+		{"POST", "/api/v1/cases", `{"source":"dealer","dealer":"苏宁南京店","fields":{"customer_name":" 周敏 ","phone":"13900002222"},"category":"technical","priority":"P2"}`,
+			call{name: "CaseCreate", arg: service.NewCaseParams{Source: "dealer", Dealer: "苏宁南京店", Category: cases.CategoryTechnical, Priority: cases.P2,
+				Fields: map[cases.FieldKey]string{cases.FieldCustomerName: "周敏", cases.FieldPhone: "13900002222"}}}, 201},
 		{"GET", "/api/v1/cases/42", "", call{name: "CaseGet", id: 42}, 200},
 		{"POST", "/api/v1/cases/42/override", `{"category":"quality","subtype":"defect","priority":"P1","department":"quality_control","reason":"batch recall"}`,
 			call{name: "CaseOverride", id: 42, arg: cases.OverrideParams{Category: cases.CategoryQuality, Subtype: "defect", Priority: cases.P1, Department: cases.DeptQualityControl, Reason: "batch recall"}}, 200},

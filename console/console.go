@@ -40,6 +40,8 @@ type Service interface {
 	// *cases.Error when the token is unknown.
 	Authenticate(ctx context.Context, token string) (cases.User, error)
 
+	// CaseCreate registers a hotline, dealer, walk-in or mail case.
+	CaseCreate(ctx context.Context, u cases.User, p service.NewCaseParams) (*cases.Case, error)
 	CaseList(ctx context.Context, u cases.User, f service.CaseFilter) (service.CasePage, error)
 	CaseGet(ctx context.Context, u cases.User, id int64) (service.CaseDetail, error)
 	CaseOverride(ctx context.Context, u cases.User, id int64, p cases.OverrideParams) (*cases.Case, error)
@@ -111,6 +113,7 @@ func (a *API) routes() []route {
 		{method: "GET", path: "/api/v1/openapi.yaml", public: true, h: a.openAPI},
 
 		{method: "GET", path: "/api/v1/cases", h: a.caseList},
+		{method: "POST", path: "/api/v1/cases", h: a.caseCreate},
 		{method: "GET", path: "/api/v1/cases/{id}", h: a.caseGet},
 		{method: "POST", path: "/api/v1/cases/{id}/override", h: caseWrite(a.svc.CaseOverride, overrideRequest.params)},
 		{method: "POST", path: "/api/v1/cases/{id}/plan", h: caseWrite(a.svc.CasePlan, planRequest.params)},

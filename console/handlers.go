@@ -101,6 +101,35 @@ func (a *API) caseList(w http.ResponseWriter, r *http.Request, u cases.User) err
 	return nil
 }
 
+// newCaseRequest is the body of POST /api/v1/cases.
+type newCaseRequest struct {
+	Source   string            `json:"source"`
+	Dealer   string            `json:"dealer"`
+	Language string            `json:"language"`
+	Fields   map[string]string `json:"fields"`
+	Category string            `json:"category"`
+	Subtype  string            `json:"subtype"`
+	Priority string            `json:"priority"`
+}
+
+func (a *API) caseCreate(w http.ResponseWriter, r *http.Request, u cases.User) error {
+	var req newCaseRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	p := service.NewCaseParams{Source: req.Source, Dealer: req.Dealer, Language: req.Language, Subtype: req.Subtype,
+		Category: cases.Category(req.Category), Priority: cases.Priority(req.Priority), Fields: map[cases.FieldKey]string{}}
+	for k, v := range req.Fields {
+		p.Fields[cases.FieldKey(k)] = strings.TrimSpace(v)
+	}
+	c, err := a.svc.CaseCreate(r.Context(), u, p)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, caseResponse{Case: newCaseView(c)})
+	return nil
+}
+
 func (a *API) caseGet(w http.ResponseWriter, r *http.Request, u cases.User) error {
 	id, err := caseID(r)
 	if err != nil {

@@ -275,6 +275,7 @@ type CaseListParams struct {
 	// BeforeID lists cases older than this one (keyset pagination; 0: from
 	// the newest).
 	BeforeID int64
+	Phone    string // the customer's phone field, as stored (E.164 or national)
 	Limit    int // 0 = 100
 }
 

@@ -274,12 +274,15 @@ func (s *Service) onProgress(ctx context.Context, tx Tx, c *cases.Case, conv *Co
 			Reason: "no customer-visible progress note since " + since.UTC().Format(time.RFC3339) + "; an automatic status was queued"})
 		log.Info("progress update overdue: automatic status queued", "priority", c.Priority)
 	}
-	// Quiet hours were applied to the timer already (above).
-	sd := sending{priority: c.Priority, lang: c.Language}
-	if conv != nil {
-		sd = sendingFor(conv, c, false)
-	}
-	if err := s.queue(ctx, tx, conv, sd, []outMsg{msg}, now); err != nil {
+	if conv == nil {
+		// A hotline or dealer case without a channel: a person calls
+		// with the update (SPEC §5 still wants it).
+		if _, err := s.createTask(ctx, tx, c, TaskCallback, fmt.Sprintf("progress:%d:%d", c.ID, t.Due.UnixMicro()), next,
+			"progress update due and the customer has no channel: call them", now); err != nil {
+			return err
+		}
+	} else if err := s.queue(ctx, tx, conv, sendingFor(conv, c, false), []outMsg{msg}, now); err != nil {
+		// Quiet hours were applied to the timer already (above).
 		return err
 	}
 	m.LastUpdate, m.NextUpdate = now, next

@@ -140,7 +140,7 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 		limit = 100
 	}
 	rows, err := s.stmt(ctx, stmtCaseList).QueryContext(ctx,
-		p.ConversationID, p.CustomerID, p.Department, p.State, p.Priority, limit, p.BeforeID)
+		p.ConversationID, p.CustomerID, p.Department, p.State, p.Priority, limit, p.BeforeID, p.Phone)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list cases: %w", err)
 	}

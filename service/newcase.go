@@ -1,0 +1,123 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/kefu-dev/kefu/cases"
+)
+
+// Sources of a case registered by staff (SPEC §2: the 400 hotline, a
+// dealer passing a customer's problem on, a walk-in, a mail read by staff).
+var caseSources = []string{"hotline", "dealer", "walk_in", "email"}
+
+// NewCaseParams describe a case staff register for a customer who did not
+// write in (issue 11: hotline and dealer cases).
+type NewCaseParams struct {
+	Source   string // one of hotline, dealer, walk_in, email
+	Dealer   string // the dealer's name, for a dealer case
+	Language string // the customer's language; "" = zh-CN
+	Fields   map[cases.FieldKey]string
+	Category cases.Category
+	Subtype  string
+	Priority cases.Priority
+}
+
+// CaseCreate registers a case taken by phone, from a dealer or at the
+// counter: registered, classified and assigned at once, its clocks
+// running from now. The customer is matched by phone number to their
+// latest case, so the case goes on their customer record and its progress
+// reaches them on the channel they used; with no channel, progress updates
+// become call tasks (onProgress).
+func (s *Service) CaseCreate(ctx context.Context, u cases.User, p NewCaseParams) (*cases.Case, error) {
+	if err := u.Can(cases.ActionRegister, nil); err != nil {
+		return nil, err
+	}
+	switch {
+	case !slices.Contains(caseSources, p.Source):
+		return nil, cases.Errorf(cases.EInvalid, "source: "+fmt.Sprintf("%q is not one of %s", p.Source, strings.Join(caseSources, ", ")))
+	case p.Source == "dealer" && strings.TrimSpace(p.Dealer) == "":
+		return nil, cases.Errorf(cases.EInvalid, "dealer: required for a dealer case")
+	case strings.TrimSpace(p.Fields[cases.FieldCustomerName]) == "":
+		return nil, cases.Errorf(cases.EInvalid, "fields.customer_name: required")
+	case strings.TrimSpace(p.Fields[cases.FieldPhone]) == "" && strings.TrimSpace(p.Fields[cases.FieldEmail]) == "":
+		return nil, cases.Errorf(cases.EInvalid, "fields.phone or fields.email: required, to reach the customer")
+	case !p.Category.Valid():
+		return nil, cases.Errorf(cases.EInvalid, fmt.Sprintf("category: %q is not a category", p.Category))
+	case !p.Priority.Valid():
+		return nil, cases.Errorf(cases.EInvalid, fmt.Sprintf("priority: %q is not one of P1, P2, P3", p.Priority))
+	}
+	for k := range p.Fields {
+		if !slices.Contains(cases.AllFields, k) {
+			return nil, cases.Errorf(cases.EInvalid, fmt.Sprintf("fields.%s: not a case field", k))
+		}
+	}
+	if p.Language == "" {
+		p.Language = "zh-CN"
+	}
+	var out *cases.Case
+	now := s.opt.Now()
+	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		c := &cases.Case{
+			Channel: p.Source, Source: p.Source, Language: p.Language, Fields: p.Fields,
+			Category: p.Category, Subtype: p.Subtype, Priority: p.Priority, Department: cases.Route(p.Category),
+			State: cases.StateRegistered, Escalated: p.Priority == cases.P1,
+			Deadlines: s.opt.SLA.IntakeDeadlines(now, now, p.Priority), CreatedAt: now, UpdatedAt: now,
+		}
+		matched := ""
+		if phone := p.Fields[cases.FieldPhone]; phone != "" {
+			prev, err := s.opt.Store.CaseList(ctx, CaseListParams{Phone: phone, Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(prev) == 1 {
+				c.CustomerID, c.ConversationID = prev[0].CustomerID, prev[0].ConversationID
+				if c.ConversationID != 0 {
+					c.Channel = prev[0].Channel
+				}
+				matched = "customer of " + prev[0].Number + " (same phone)"
+			}
+		}
+		if err := tx.CaseInsert(ctx, c); err != nil {
+			return err
+		}
+		source := p.Source
+		if p.Source == "dealer" {
+			source += ": " + strings.TrimSpace(p.Dealer)
+		}
+		hist := []cases.Change{
+			{CaseID: c.ID, At: now, Actor: u.Actor(), Action: "registered", Field: "source", To: c.Number, Reason: source},
+			{CaseID: c.ID, At: now, Actor: u.Actor(), Action: "classified", Field: "category", To: string(c.Category) + "/" + c.Subtype},
+			{CaseID: c.ID, At: now, Actor: u.Actor(), Action: "classified", Field: "priority", To: string(c.Priority)},
+		}
+		if matched != "" {
+			hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: cases.System.Actor(), Action: "customer_matched", To: matched})
+		}
+		ch, err := c.Transition(cases.StateAssigned, u.Actor(), "routed to "+string(c.Department), now)
+		if err != nil {
+			return err
+		}
+		hist = append(hist, ch)
+		if c.Escalated {
+			hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: cases.System.Actor(), Action: "escalated", To: "department_head", Reason: "P1"})
+		}
+		if err := s.scheduleRegistered(ctx, tx, c, now, now); err != nil {
+			return err
+		}
+		if err := tx.CaseUpdate(ctx, c); err != nil {
+			return err
+		}
+		if err := tx.CaseHistoryInsert(ctx, hist...); err != nil {
+			return err
+		}
+		out = c
+		return s.emit(ctx, tx, EventCaseCreated, c, map[string]any{"by": u.Actor(), "source": p.Source}, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Wake()
+	return out, nil
+}
