@@ -276,7 +276,7 @@ type CaseListParams struct {
 	// the newest).
 	BeforeID int64
 	Phone    string // the customer's phone field, as stored (E.164 or national)
-	Limit    int // 0 = 100
+	Limit    int    // 0 = 100
 }
 
 // ConversationListParams select conversations.
