@@ -112,3 +112,52 @@ func TestConversationMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestUserLifecycle: users are listed; a disabled user's token stops
+// working at once and works again when enabled; a new token replaces the
+// old one at once.
+func TestUserLifecycle(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			b := staffSetup(t, be)
+			ctx := context.Background()
+			u, token, err := b.svc.UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+			if err != nil {
+				t.Fatal(err)
+			}
+			list, err := b.svc.UserList(ctx)
+			if err != nil || len(list) == 0 || list[len(list)-1].ID != u.ID || list[len(list)-1].Disabled || list[len(list)-1].CreatedAt.IsZero() {
+				t.Fatalf("list: %+v, %v", list, err)
+			}
+			if err := b.svc.UserSetDisabled(ctx, u.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.svc.Authenticate(ctx, token); cases.ErrorCode(err) != cases.EUnauthorized {
+				t.Errorf("a disabled user's token: %v", err)
+			}
+			if list, _ := b.svc.UserList(ctx); !list[len(list)-1].Disabled {
+				t.Errorf("the list does not show the user disabled")
+			}
+			if err := b.svc.UserSetDisabled(ctx, u.ID, false); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := b.svc.Authenticate(ctx, token); err != nil || got.ID != u.ID {
+				t.Errorf("enabled again: %+v, %v", got, err)
+			}
+			fresh, err := b.svc.UserNewToken(ctx, u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.svc.Authenticate(ctx, token); cases.ErrorCode(err) != cases.EUnauthorized {
+				t.Errorf("the replaced token still works: %v", err)
+			}
+			if got, err := b.svc.Authenticate(ctx, fresh); err != nil || got.ID != u.ID {
+				t.Errorf("the new token: %+v, %v", got, err)
+			}
+			if err := b.svc.UserSetDisabled(ctx, 999999, true); cases.ErrorCode(err) != cases.ENotFound {
+				t.Errorf("unknown user: %v", err)
+			}
+		})
+	}
+}

@@ -54,6 +54,30 @@ func (s *Service) UserAdd(ctx context.Context, name string, role cases.Role, dep
 	return u, token, nil
 }
 
+// UserList lists the staff users, for the operator (kefu user list).
+func (s *Service) UserList(ctx context.Context) ([]UserRecord, error) {
+	return s.opt.Store.UserList(ctx)
+}
+
+// UserSetDisabled disables a user (their token stops working at once) or
+// enables them again.
+func (s *Service) UserSetDisabled(ctx context.Context, id int64, disabled bool) error {
+	return s.opt.Store.UserUpdate(ctx, id, UserUpdateParams{Disabled: &disabled})
+}
+
+// UserNewToken replaces a user's API token (the old one stops working at
+// once) and returns the new one, shown once.
+func (s *Service) UserNewToken(ctx context.Context, id int64) (string, error) {
+	token, err := NewToken()
+	if err != nil {
+		return "", err
+	}
+	if err := s.opt.Store.UserUpdate(ctx, id, UserUpdateParams{TokenHash: HashToken(token)}); err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
 // Authenticate returns the user a bearer token belongs to.
 func (s *Service) Authenticate(ctx context.Context, token string) (cases.User, error) {
 	if strings.TrimSpace(token) == "" {

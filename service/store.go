@@ -30,6 +30,11 @@ type Store interface {
 	UserInsert(ctx context.Context, p UserParams) (cases.User, error)
 	// UserByTokenHash returns the enabled user whose token hashes to hash; ENotFound otherwise.
 	UserByTokenHash(ctx context.Context, hash []byte) (cases.User, error)
+	// UserList lists every staff user, oldest first.
+	UserList(ctx context.Context) ([]UserRecord, error)
+	// UserUpdate disables or enables a user, or replaces their token hash;
+	// ENotFound for an unknown id, EConflict for a token hash in use.
+	UserUpdate(ctx context.Context, id int64, p UserUpdateParams) error
 
 	// OutboxClaim leases up to Limit due rows (status pending, next attempt
 	// reached, lease expired), at most the oldest pending row per
@@ -283,6 +288,19 @@ type CaseListParams struct {
 type ConversationListParams struct {
 	Phase string // "" = all
 	Limit int    // 0 = 100
+}
+
+// UserRecord is a stored staff user.
+type UserRecord struct {
+	cases.User
+	Disabled  bool
+	CreatedAt time.Time
+}
+
+// UserUpdateParams change a user; nil and empty fields stay as they are.
+type UserUpdateParams struct {
+	Disabled  *bool
+	TokenHash []byte
 }
 
 // UserParams describe a staff user to store. TokenHash is the hash of the

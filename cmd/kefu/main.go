@@ -8,6 +8,7 @@
 //	kefu eval FILE|DIR…              score the engine on a labelled corpus
 //	kefu train FILE|DIR…             train the statistical classifier
 //	kefu user add -name N -role R [-department D]   create a staff user; prints the API token once
+//	kefu user list | disable -id N [-enable] | token -id N   list, disable or enable users, replace a token
 package main
 
 import (
@@ -55,6 +56,11 @@ const usage = `usage:
   kefu wechat menu push [-config FILE]  push the configured (or default) Official Account menu
   kefu user add -name N -role R [-department D] [-config FILE]
                                      create a staff user and print their API token (shown once)
+  kefu user list [-config FILE]      list the staff users
+  kefu user disable -id N [-enable] [-config FILE]
+                                     disable a user (their token stops at once), or enable again
+  kefu user token -id N [-config FILE]
+                                     replace a user's API token (the old one stops at once)
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -139,11 +145,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintln(stdout, "menu pushed")
 		return nil
 	case "user":
-		if len(rest) == 0 || rest[0] != "add" {
+		if len(rest) == 0 {
 			fmt.Fprint(stderr, usage)
 			return flag.ErrHelp
 		}
-		return userAdd(ctx, rest[1:], stdout, stderr)
+		switch rest[0] {
+		case "add":
+			return userAdd(ctx, rest[1:], stdout, stderr)
+		case "list", "disable", "token":
+			return userManage(ctx, rest[0], rest[1:], stdout, stderr)
+		}
+		fmt.Fprint(stderr, usage)
+		return flag.ErrHelp
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -238,3 +238,44 @@ func TestStaffAPIThroughServe(t *testing.T) {
 		t.Errorf("openapi: %d", resp.StatusCode)
 	}
 }
+
+// TestUserCommands: kefu user add, list, disable (and enable) and token on
+// a SQLite file.
+func TestUserCommands(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := filepath.Join(t.TempDir(), "kefu.yaml")
+	if err := writeFile(cfg, "database:\n  url: "+filepath.Join(filepath.Dir(cfg), "kefu.db")+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	do := func(args ...string) (string, error) {
+		var out, errb bytes.Buffer
+		err := run(ctx, append(args, "-config", cfg), &out, &errb)
+		return out.String() + errb.String(), err
+	}
+	if out, err := do("user", "add", "-name", "王工", "-role", "handler", "-department", "technical_support"); err != nil {
+		t.Fatalf("user add: %v %s", err, out)
+	}
+	out, err := do("user", "list")
+	if err != nil || !strings.Contains(out, "王工") || !strings.Contains(out, "enabled") {
+		t.Fatalf("user list: %v\n%s", err, out)
+	}
+	if out, err := do("user", "disable", "-id", "1"); err != nil || !strings.Contains(out, "disabled") {
+		t.Errorf("user disable: %v %s", err, out)
+	}
+	if out, _ := do("user", "list"); !strings.Contains(out, "disabled") {
+		t.Errorf("list after disable:\n%s", out)
+	}
+	if out, err := do("user", "disable", "-id", "1", "-enable"); err != nil || !strings.Contains(out, "enabled") {
+		t.Errorf("user enable: %v %s", err, out)
+	}
+	if out, err := do("user", "token", "-id", "1"); err != nil || !strings.Contains(out, "new API token") {
+		t.Errorf("user token: %v %s", err, out)
+	}
+	if _, err := do("user", "token", "-id", "7"); err == nil {
+		t.Errorf("a token for an unknown user")
+	}
+	if _, err := do("user", "disable"); err == nil {
+		t.Errorf("disable without -id")
+	}
+}

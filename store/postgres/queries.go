@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"slices"
 	"time"
 
@@ -338,4 +339,45 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (cases.User, e
 		return cases.User{}, fmt.Errorf("postgres: find user by token: %w", err)
 	}
 	return u, nil
+}
+
+// UserList lists every staff user, oldest first.
+func (s *Store) UserList(ctx context.Context) ([]service.UserRecord, error) {
+	rows, err := s.q(ctx).Query(ctx, `SELECT id, name, role, department, disabled, created_at FROM users ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: list users: %w", err)
+	}
+	defer rows.Close()
+	var out []service.UserRecord
+	for rows.Next() {
+		var u service.UserRecord
+		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Department, &u.Disabled, timeCol{&u.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("postgres: scan user: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: list users: %w", err)
+	}
+	return out, nil
+}
+
+// UserUpdate disables, enables or re-keys a user.
+func (s *Store) UserUpdate(ctx context.Context, id int64, p service.UserUpdateParams) error {
+	var hash any
+	if len(p.TokenHash) > 0 {
+		hash = p.TokenHash
+	}
+	tag, err := s.q(ctx).Exec(ctx, `
+		UPDATE users SET disabled = COALESCE($2, disabled), token_hash = COALESCE($3, token_hash) WHERE id = $1`, id, p.Disabled, hash)
+	if err != nil {
+		if strings.Contains(err.Error(), "23505") {
+			return cases.Errorf(cases.EConflict, fmt.Sprintf("user %d: token already in use", id))
+		}
+		return fmt.Errorf("postgres: update user %d: %w", id, err)
+	}
+	if tag.RowsAffected() == 0 {
+		return notFound("user", id)
+	}
+	return nil
 }

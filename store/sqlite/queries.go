@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/kefu-dev/kefu/store/internal/scan"
@@ -311,4 +312,46 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (cases.User, e
 		return cases.User{}, fmt.Errorf("sqlite: find user by token: %w", err)
 	}
 	return u, nil
+}
+
+// UserList lists every staff user, oldest first.
+func (s *Store) UserList(ctx context.Context) ([]service.UserRecord, error) {
+	rows, err := s.stmt(ctx, stmtUserList).QueryContext(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list users: %w", err)
+	}
+	defer rows.Close()
+	var out []service.UserRecord
+	for rows.Next() {
+		var u service.UserRecord
+		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Department, &u.Disabled, timeCol{&u.CreatedAt}); err != nil {
+			return nil, fmt.Errorf("sqlite: scan user: %w", err)
+		}
+		out = append(out, u)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list users: %w", err)
+	}
+	return out, nil
+}
+
+// UserUpdate disables, enables or re-keys a user.
+func (s *Store) UserUpdate(ctx context.Context, id int64, p service.UserUpdateParams) error {
+	var hash any
+	if len(p.TokenHash) > 0 {
+		hash = p.TokenHash
+	}
+	res, err := s.stmt(ctx, stmtUserUpdate).ExecContext(ctx, id, p.Disabled, hash)
+	if err != nil {
+		if strings.Contains(err.Error(), "UNIQUE") {
+			return cases.Errorf(cases.EConflict, fmt.Sprintf("user %d: token already in use", id))
+		}
+		return fmt.Errorf("sqlite: update user %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("sqlite: update user %d: %w", id, err)
+	} else if n == 0 {
+		return notFound("user", id)
+	}
+	return nil
 }

@@ -55,6 +55,8 @@ const (
 	stmtCursorSet
 	stmtUserInsert
 	stmtUserByTokenHash
+	stmtUserList
+	stmtUserUpdate
 	stmtTaskInsert
 	stmtTaskByKey
 	stmtTaskGet
@@ -193,6 +195,9 @@ var queries = [numStmts]string{
 		RETURNING id`,
 	stmtUserByTokenHash: `
 		SELECT id, name, role, department FROM users WHERE token_hash = ? AND NOT disabled`,
+	stmtUserList: `SELECT id, name, role, department, disabled, created_at FROM users ORDER BY id`,
+	stmtUserUpdate: `
+		UPDATE users SET disabled = COALESCE(?2, disabled), token_hash = COALESCE(?3, token_hash) WHERE id = ?1`,
 
 	// A taken key inserts nothing, so RETURNING yields no row.
 	stmtTaskInsert: `
