@@ -141,6 +141,11 @@ type conversationView struct {
 	CaseID         int64     `json:"case_id,omitempty"`
 	CaseNumber     string    `json:"case_number,omitempty"`
 	UpdatedAt      time.Time `json:"updated_at"`
+	// The bot's draft: what the customer said so far, before a case.
+	Lang     string                    `json:"lang,omitempty"`
+	Draft    map[cases.FieldKey]string `json:"draft,omitempty"`
+	Category string                    `json:"category,omitempty"`
+	Priority string                    `json:"priority,omitempty"`
 }
 
 // Responses.
@@ -277,6 +282,10 @@ func newConversationView(c service.ConversationSummary) conversationView {
 		CaseID:         c.CaseID,
 		CaseNumber:     c.CaseNumber,
 		UpdatedAt:      c.UpdatedAt,
+		Lang:           c.Lang,
+		Draft:          c.Draft,
+		Category:       string(c.Category),
+		Priority:       string(c.Priority),
 	}
 }
 

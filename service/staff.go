@@ -456,6 +456,7 @@ func (s *Service) Conversations(ctx context.Context, u cases.User, phase string)
 		out = append(out, ConversationSummary{
 			ID: c.ID, Channel: c.Channel, ExternalUserID: c.ExternalUserID, Phase: c.Phase, Agent: st.Agent,
 			HandoffReason: st.HandoffReason, CaseID: c.CaseID, CaseNumber: st.CaseNumber, UpdatedAt: c.UpdatedAt,
+			Lang: st.Lang, Draft: st.Fields, Category: st.Category, Priority: st.Priority,
 		})
 	}
 	return out, nil

@@ -230,6 +230,10 @@ func TestAgentTakeover(t *testing.T) {
 			if err != nil || len(queue) != 1 || queue[0].HandoffReason != "customer_request" {
 				t.Fatalf("queue: %+v %v", queue, err)
 			}
+			// The agent sees what the bot collected: nothing to ask twice.
+			if q := queue[0]; q.Draft[cases.FieldProductModel] != "MW-20" || q.Lang != "zh-CN" {
+				t.Errorf("draft: %+v (lang %q)", q.Draft, q.Lang)
+			}
 			id := queue[0].ID
 			if err := b.svc.ConversationTakeOver(b.ctx, amy, id); err != nil {
 				t.Fatal(err)

@@ -62,4 +62,11 @@ type ConversationSummary struct {
 	CaseID         int64
 	CaseNumber     string
 	UpdatedAt      time.Time
+	// The bot's draft before a case exists: the customer's language, the
+	// fields collected so far and the tentative category and priority, so
+	// an agent taking over asks nothing twice.
+	Lang     string
+	Draft    map[cases.FieldKey]string
+	Category cases.Category
+	Priority cases.Priority
 }
