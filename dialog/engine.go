@@ -309,7 +309,10 @@ func (s *step) onMessage(ev Event) {
 
 	switch s.st.Phase {
 	case PhaseAgent:
-		return // the agent answers; the caller routes the message to them
+		// The agent answers; the bot only listens, so that after a hand
+		// back it asks nothing the customer told the agent.
+		s.whileWaiting(text)
+		return
 	case PhaseWaitingAgent:
 		if !s.st.HandoffAcked {
 			s.st.HandoffAcked = true

@@ -246,7 +246,7 @@ func TestAgentTakeover(t *testing.T) {
 			}
 			// The customer's message reaches the agent, not the bot.
 			before := b.lastOut(id)
-			if _, err := b.svc.Receive(b.ctx, msg("handoff-user", "h9", "请问多久能修好")); err != nil {
+			if _, err := b.svc.Receive(b.ctx, msg("handoff-user", "h9", "请问多久能修好，我姓李，电话13912345678，2024年3月买的")); err != nil {
 				t.Fatal(err)
 			}
 			if after := b.lastOut(id); after.ID != before.ID {
@@ -265,8 +265,20 @@ func TestAgentTakeover(t *testing.T) {
 			if conv.Phase == string(dialog.PhaseAgent) || conv.Phase == string(dialog.PhaseWaitingAgent) {
 				t.Errorf("after hand-back the phase is %s", conv.Phase)
 			}
-			if m := b.lastOut(id); m.Field == "" {
+			m := b.lastOut(id)
+			if m.Field == "" {
 				t.Errorf("after hand-back the bot should ask the next question, got %+v", m)
+			}
+			// What the customer told the agent is known to the bot, so it is
+			// not asked again.
+			for _, f := range []cases.FieldKey{cases.FieldPhone, cases.FieldPurchaseDate} {
+				if m.Field == string(f) {
+					t.Errorf("after hand-back the bot asks again for %s, told to the agent: %q", f, m.Text)
+				}
+			}
+			convs, err := b.svc.Conversations(b.ctx, amy, conv.Phase)
+			if err != nil || len(convs) != 1 || convs[0].Draft[cases.FieldPhone] != "13912345678" || convs[0].Draft[cases.FieldPurchaseDate] != "2024-03" {
+				t.Errorf("after hand-back the bot does not know what the customer told the agent: %+v %v", convs, err)
 			}
 		})
 	}
