@@ -469,6 +469,7 @@ func TestHappyPaths(t *testing.T) {
 		{"GET", "/api/v1/cases?department=logistics&state=in_progress&priority=P2&overdue=true&limit=20", "",
 			call{name: "CaseList", arg: service.CaseFilter{Department: cases.DeptLogistics, State: cases.StateInProgress, Priority: cases.P2, Overdue: true, Limit: 20}}, 200},
 		{"GET", "/api/v1/cases?before=43&limit=2", "", call{name: "CaseList", arg: service.CaseFilter{Before: 43, Limit: 2}}, 200},
+		{"GET", "/api/v1/cases?phone=13900001111&number=K-000042", "", call{name: "CaseList", arg: service.CaseFilter{Phone: "13900001111", Number: "K-000042"}}, 200},
 		{"POST", "/api/v1/cases", `{"source":"dealer","dealer":"苏宁南京店","fields":{"customer_name":" 周敏 ","phone":"13900002222"},"category":"technical","priority":"P2"}`,
 			call{name: "CaseCreate", arg: service.NewCaseParams{Source: "dealer", Dealer: "苏宁南京店", Category: cases.CategoryTechnical, Priority: cases.P2,
 				Fields: map[cases.FieldKey]string{cases.FieldCustomerName: "周敏", cases.FieldPhone: "13900002222"}}}, 201},

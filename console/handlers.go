@@ -42,11 +42,11 @@ var states = []cases.State{
 }
 
 func (a *API) caseList(w http.ResponseWriter, r *http.Request, u cases.User) error {
-	q, err := query(r, "department", "state", "priority", "overdue", "limit", "before")
+	q, err := query(r, "department", "state", "priority", "overdue", "limit", "before", "phone", "email", "number")
 	if err != nil {
 		return err
 	}
-	var f service.CaseFilter
+	f := service.CaseFilter{Phone: q.Get("phone"), Email: q.Get("email"), Number: q.Get("number")}
 	if s := q.Get("department"); s != "" {
 		if f.Department = cases.Department(s); !f.Department.Valid() {
 			return invalid("department: %q is not one of technical_support, logistics, quality_control, customer_service", s)

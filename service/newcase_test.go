@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -50,6 +51,17 @@ func TestHotlineCase(t *testing.T) {
 			}
 			if !dealer || stranger.ConversationID != 0 {
 				t.Errorf("dealer case: dealer named %v, conversation %d", dealer, stranger.ConversationID)
+			}
+
+			// Search: the caller's cases by phone, one case by number.
+			if page, err := l.svc.CaseList(l.ctx, amy, service.CaseFilter{Phone: "13900001111"}); err != nil || len(page.Cases) != 2 {
+				t.Errorf("by phone: %d cases, %v; want the web chat and the hotline case", len(page.Cases), err)
+			}
+			if page, _ := l.svc.CaseList(l.ctx, amy, service.CaseFilter{Number: " " + strings.ToLower(stranger.Number)}); len(page.Cases) != 1 || page.Cases[0].ID != stranger.ID {
+				t.Errorf("by number %s: %+v", stranger.Number, page.Cases)
+			}
+			if page, _ := l.svc.CaseList(l.ctx, amy, service.CaseFilter{Phone: "13900009999"}); len(page.Cases) != 0 {
+				t.Errorf("an unknown phone finds %d cases", len(page.Cases))
 			}
 
 			// A day on: the known caller's update reaches their web chat; the

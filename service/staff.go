@@ -109,7 +109,8 @@ func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) (Cas
 	case limit > MaxCaseList:
 		limit = MaxCaseList
 	}
-	p := CaseListParams{Department: f.Department, State: f.State, Priority: f.Priority, BeforeID: f.Before, Limit: limit}
+	p := CaseListParams{Department: f.Department, State: f.State, Priority: f.Priority, BeforeID: f.Before, Limit: limit,
+		Phone: strings.TrimSpace(f.Phone), Email: strings.TrimSpace(f.Email), Number: strings.ToUpper(strings.TrimSpace(f.Number))}
 	if d, ok := u.ReadScope(); ok {
 		if p.Department != "" && p.Department != d {
 			return CasePage{}, nil // another department's cases: none readable

@@ -14,6 +14,10 @@ type CaseFilter struct {
 	Priority   cases.Priority
 	Overdue    bool  // only cases with a missed, still-live deadline
 	Before     int64 // only cases older than this id: the next page (CasePage.Next)
+	// Phone, Email and Number find a customer's cases or one case (exact).
+	Phone  string
+	Email  string
+	Number string
 	Limit      int   // 0 = 100, at most MaxCaseList
 }
 

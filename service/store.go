@@ -281,6 +281,8 @@ type CaseListParams struct {
 	// the newest).
 	BeforeID int64
 	Phone    string // the customer's phone field, as stored (E.164 or national)
+	Email    string // the customer's email field, lower case
+	Number   string // the case number
 	Limit    int    // 0 = 100
 }
 

@@ -156,8 +156,10 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 		WHERE ($1 = 0 OR conversation_id = $1) AND ($2 = 0 OR customer_id = $2)
 			AND ($3 = '' OR department = $3) AND ($4 = '' OR state = $4) AND ($5 = '' OR priority = $5)
 			AND ($7 = 0 OR id < $7) AND ($8 = '' OR fields->>'phone' = $8)
+			AND ($9 = '' OR lower(fields->>'email') = $9) AND ($10 = '' OR number = $10)
 		ORDER BY id DESC LIMIT $6`,
-		p.ConversationID, p.CustomerID, string(p.Department), string(p.State), string(p.Priority), limit, p.BeforeID, p.Phone)
+		p.ConversationID, p.CustomerID, string(p.Department), string(p.State), string(p.Priority), limit, p.BeforeID, p.Phone,
+		strings.ToLower(p.Email), p.Number)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list cases: %w", err)
 	}

@@ -141,7 +141,8 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 		limit = 100
 	}
 	rows, err := s.stmt(ctx, stmtCaseList).QueryContext(ctx,
-		p.ConversationID, p.CustomerID, p.Department, p.State, p.Priority, limit, p.BeforeID, p.Phone)
+		p.ConversationID, p.CustomerID, p.Department, p.State, p.Priority, limit, p.BeforeID, p.Phone,
+		strings.ToLower(p.Email), p.Number)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list cases: %w", err)
 	}
