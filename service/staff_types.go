@@ -18,7 +18,7 @@ type CaseFilter struct {
 	Phone  string
 	Email  string
 	Number string
-	Limit      int   // 0 = 100, at most MaxCaseList
+	Limit  int // 0 = 100, at most MaxCaseList
 }
 
 // MaxCaseList is the most cases one page lists.
