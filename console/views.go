@@ -141,6 +141,9 @@ type conversationView struct {
 	CaseID         int64     `json:"case_id,omitempty"`
 	CaseNumber     string    `json:"case_number,omitempty"`
 	UpdatedAt      time.Time `json:"updated_at"`
+	// While waiting for an agent: since when, and by when to take over.
+	WaitingSince time.Time `json:"waiting_since,omitzero"`
+	WaitDue      time.Time `json:"wait_due,omitzero"`
 	// The bot's draft: what the customer said so far, before a case.
 	Lang     string                    `json:"lang,omitempty"`
 	Draft    map[cases.FieldKey]string `json:"draft,omitempty"`
@@ -282,6 +285,8 @@ func newConversationView(c service.ConversationSummary) conversationView {
 		CaseID:         c.CaseID,
 		CaseNumber:     c.CaseNumber,
 		UpdatedAt:      c.UpdatedAt,
+		WaitingSince:   c.WaitingSince,
+		WaitDue:        c.WaitDue,
 		Lang:           c.Lang,
 		Draft:          c.Draft,
 		Category:       string(c.Category),

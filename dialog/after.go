@@ -198,7 +198,7 @@ func (s *step) sayStatus() {
 func (s *step) handoff(reason, key string) {
 	s.st.Resume = s.st.Phase
 	s.st.Phase = PhaseWaitingAgent
-	s.st.HandoffReason = reason
+	s.st.HandoffReason, s.st.HandoffAt = reason, s.now
 	s.st.HandoffAcked = false
 	s.say(key, nil)
 	s.out = append(s.out, Action{Kind: ActHandoff, Handoff: reason})

@@ -112,7 +112,10 @@ type State struct {
 	CheckAsked int `json:"check_asked,omitempty"`
 
 	HandoffReason string `json:"handoff_reason,omitempty"`
-	HandoffAcked  bool   `json:"handoff_acked,omitempty"`
+	// HandoffAt is when the conversation last joined the queue for an
+	// agent; the queue's own deadline runs from it.
+	HandoffAt    time.Time `json:"handoff_at,omitzero"`
+	HandoffAcked bool      `json:"handoff_acked,omitempty"`
 	// Resume is the phase the bot returns to when an agent hands back.
 	Resume Phase  `json:"resume,omitempty"`
 	Agent  string `json:"agent,omitempty"`

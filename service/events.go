@@ -42,6 +42,9 @@ const (
 	EventSurveyAnswered   = "survey.answered"
 	EventComplaintOpened  = "complaint.opened"
 	EventConversationWait = "conversation.waiting_agent"
+	// EventConversationWaitOverdue: nobody took a waiting conversation over
+	// within its deadline.
+	EventConversationWaitOverdue = "conversation.wait_overdue"
 )
 
 // eventBody is what a webhook receives.

@@ -204,6 +204,9 @@ func (s *Service) HandleTimer(ctx context.Context, t TimerArgs) error {
 	if h := s.caseTimer(t.Name); h != nil {
 		return s.handleCaseTimer(ctx, t, h) // the case's own timers (timers.go)
 	}
+	if t.Name == TimerHandoffWait {
+		return s.onHandoffWait(ctx, t) // queue.go
+	}
 	now := s.opt.Now()
 	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		conv, err := tx.ConversationGet(ctx, t.ConversationID)
@@ -309,6 +312,12 @@ func (s *Service) apply(ctx context.Context, tx Tx, conv *Conversation, st dialo
 		return nil, s.afterResolution(ctx, tx, conv, a, now)
 	case dialog.ActHandoff:
 		log.Info("conversation handed off", "reason", a.Handoff)
+		// The queue has its own deadline: the first-response time.
+		due := µs(now.Add(s.opt.SLA.FirstResponse))
+		if err := tx.TimerInsert(ctx, TimerParams{ConversationID: conv.ID, CaseID: conv.CaseID, Name: TimerHandoffWait, At: due,
+			UniqueKey: fmt.Sprintf("%d:%s:%s", conv.ID, TimerHandoffWait, due.Format(time.RFC3339Nano))}); err != nil {
+			return nil, err
+		}
 		if err := s.emit(ctx, tx, EventConversationWait, nil, map[string]any{"conversation_id": conv.ID, "channel": string(conv.Channel), "reason": a.Handoff}, now); err != nil {
 			return nil, err
 		}

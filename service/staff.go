@@ -454,11 +454,15 @@ func (s *Service) Conversations(ctx context.Context, u cases.User, phase string)
 				return nil, fmt.Errorf("conversation %d: decode state: %w", c.ID, err)
 			}
 		}
-		out = append(out, ConversationSummary{
+		sum := ConversationSummary{
 			ID: c.ID, Channel: c.Channel, ExternalUserID: c.ExternalUserID, Phase: c.Phase, Agent: st.Agent,
 			HandoffReason: st.HandoffReason, CaseID: c.CaseID, CaseNumber: st.CaseNumber, UpdatedAt: c.UpdatedAt,
 			Lang: st.Lang, Draft: st.Fields, Category: st.Category, Priority: st.Priority,
-		})
+		}
+		if st.Phase == dialog.PhaseWaitingAgent && !st.HandoffAt.IsZero() {
+			sum.WaitingSince, sum.WaitDue = st.HandoffAt, st.HandoffAt.Add(s.opt.SLA.FirstResponse)
+		}
+		out = append(out, sum)
 	}
 	return out, nil
 }

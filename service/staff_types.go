@@ -69,8 +69,12 @@ type ConversationSummary struct {
 	// The bot's draft before a case exists: the customer's language, the
 	// fields collected so far and the tentative category and priority, so
 	// an agent taking over asks nothing twice.
-	Lang     string
-	Draft    map[cases.FieldKey]string
-	Category cases.Category
-	Priority cases.Priority
+	// WaitingSince and WaitDue: when it joined the queue for an agent and
+	// when someone must have taken it over (zero unless waiting).
+	WaitingSince time.Time
+	WaitDue      time.Time
+	Lang         string
+	Draft        map[cases.FieldKey]string
+	Category     cases.Category
+	Priority     cases.Priority
 }
