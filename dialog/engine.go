@@ -49,9 +49,10 @@ type Config struct {
 // Engine runs dialog steps. It is safe for concurrent use: it holds only
 // immutable configuration.
 type Engine struct {
-	cfg Config
-	nlu *nlu.Interpreter
-	cls *nlu.Classifier
+	cfg   Config
+	nlu   *nlu.Interpreter
+	cls   *nlu.Classifier
+	zones zoneCache
 }
 
 // NewEngine checks cfg and returns an engine.

@@ -25,7 +25,7 @@ import (
 // gave one (a browser's, a mail's Date offset), else from the phone number
 // or the country named.
 func (s *step) refreshZone() {
-	if z := s.ev.Zone; z != "" && loadZone(z) != nil {
+	if z := s.ev.Zone; z != "" && s.e.zones.load(z) != nil {
 		s.st.DeviceZone = z
 	}
 	if s.st.DeviceZone != "" {
@@ -35,12 +35,12 @@ func (s *step) refreshZone() {
 	if p := s.st.Fields[cases.FieldPhone]; p != "" {
 		s.st.Zone = ""
 		if e164 := leadingE164(p); e164 != "" {
-			s.st.Zone = callingZone(e164, s.now)
+			s.st.Zone = s.e.callingZone(e164, s.now)
 		}
 		return
 	}
 	if s.st.Country != "" {
-		s.st.Zone = callingZone(s.st.Country, s.now)
+		s.st.Zone = s.e.callingZone(s.st.Country, s.now)
 	}
 }
 
@@ -69,14 +69,14 @@ func leadingE164(p string) string {
 // prefix has one, or when all its zones keep the same clock at now (a
 // British number: Guernsey, Isle of Man, London; the name shown is then
 // the last of them); "" when the prefix spans clocks (+1, +61).
-func callingZone(digits string, now time.Time) string {
+func (e *Engine) callingZone(digits string, now time.Time) string {
 	tzs, err := phonenumbers.GetTimezonesForPrefix(digits)
 	if err != nil || len(tzs) == 0 {
 		return ""
 	}
 	zone, off := "", 0
 	for i, name := range tzs {
-		loc := loadZone(name)
+		loc := e.zones.load(name)
 		if loc == nil {
 			return "" // phonenumbers.UNKNOWN_TIMEZONE, or no zone database
 		}
@@ -89,19 +89,21 @@ func callingZone(digits string, now time.Time) string {
 	return zone
 }
 
-var (
-	zoneCache sync.Map // name -> *time.Location, nil when unknown
-	offsetRe  = regexp.MustCompile(`^(?i:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$`)
-)
+var offsetRe = regexp.MustCompile(`^(?i:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$`)
 
-// loadZone resolves a zone: an IANA name ("Europe/London") or an offset
+// zoneCache keeps the zones resolved so far (an Engine's): loading an IANA
+// zone reads the zone database. Only zones that resolve are kept, so
+// names from customers' devices cannot grow it without bound.
+type zoneCache struct{ m sync.Map } // name -> *time.Location
+
+// load resolves a zone: an IANA name ("Europe/London") or an offset
 // ("+0100", "-05:30", "UTC+8"); nil when it is neither.
-func loadZone(name string) *time.Location {
+func (zc *zoneCache) load(name string) *time.Location {
 	name = strings.TrimSpace(name)
 	if name == "" {
 		return nil
 	}
-	if v, ok := zoneCache.Load(name); ok {
+	if v, ok := zc.m.Load(name); ok {
 		return v.(*time.Location)
 	}
 	var loc *time.Location
@@ -120,7 +122,9 @@ func loadZone(name string) *time.Location {
 			loc = l
 		}
 	}
-	zoneCache.Store(name, loc)
+	if loc != nil {
+		zc.m.Store(name, loc)
+	}
 	return loc
 }
 
@@ -159,7 +163,7 @@ func (e *Engine) FormatTimeIn(lang, zone string, t time.Time) string {
 	}
 	layout := e.Render(lang, "time_format", nil)
 	home := t.In(e.cfg.Location)
-	loc := loadZone(zone)
+	loc := e.zones.load(zone)
 	if loc == nil {
 		return home.Format(layout)
 	}
@@ -174,4 +178,4 @@ func (e *Engine) FormatTimeIn(lang, zone string, t time.Time) string {
 // ZoneLocation is the clock of a customer's zone (State.Zone), nil when
 // the zone is empty or unknown: callers outside the dialog (quiet hours,
 // the progress cadence) keep the customer's night with it.
-func ZoneLocation(zone string) *time.Location { return loadZone(zone) }
+func (e *Engine) ZoneLocation(zone string) *time.Location { return e.zones.load(zone) }

@@ -37,7 +37,7 @@ func (s *Service) CaseCreate(ctx context.Context, u cases.User, p NewCaseParams)
 	}
 	switch {
 	case !slices.Contains(caseSources, p.Source):
-		return nil, cases.Errorf(cases.EInvalid, "source: "+fmt.Sprintf("%q is not one of %s", p.Source, strings.Join(caseSources, ", ")))
+		return nil, cases.Errorf(cases.EInvalid, fmt.Sprintf("source: %q is not one of %s", p.Source, strings.Join(caseSources, ", ")))
 	case p.Source == "dealer" && strings.TrimSpace(p.Dealer) == "":
 		return nil, cases.Errorf(cases.EInvalid, "dealer: required for a dealer case")
 	case strings.TrimSpace(p.Fields[cases.FieldCustomerName]) == "":
@@ -95,25 +95,8 @@ func (s *Service) CaseCreate(ctx context.Context, u cases.User, p NewCaseParams)
 		if matched != "" {
 			hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: cases.System.Actor(), Action: "customer_matched", To: matched})
 		}
-		ch, err := c.Transition(cases.StateAssigned, u.Actor(), "routed to "+string(c.Department), now)
-		if err != nil {
-			return err
-		}
-		hist = append(hist, ch)
-		if c.Escalated {
-			hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: cases.System.Actor(), Action: "escalated", To: "department_head", Reason: "P1"})
-		}
-		if err := s.scheduleRegistered(ctx, tx, c, now, now); err != nil {
-			return err
-		}
-		if err := tx.CaseUpdate(ctx, c); err != nil {
-			return err
-		}
-		if err := tx.CaseHistoryInsert(ctx, hist...); err != nil {
-			return err
-		}
 		out = c
-		return s.emit(ctx, tx, EventCaseCreated, c, map[string]any{"by": u.Actor(), "source": p.Source}, now)
+		return s.assignRegistered(ctx, tx, c, hist, u.Actor(), cases.System.Actor(), now, now, map[string]any{"by": u.Actor(), "source": p.Source})
 	})
 	if err != nil {
 		return nil, err

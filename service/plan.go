@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -72,11 +71,8 @@ type sending struct {
 // customer message, and c's priority (nil: before registration).
 func sendingFor(conv *Conversation, c *cases.Case, proactive bool) sending {
 	sd := sending{proactive: proactive}
-	if len(conv.State) > 0 {
-		var st dialog.State
-		if json.Unmarshal(conv.State, &st) == nil {
-			sd.lang, sd.zone, sd.lastCustomer = st.Lang, st.Zone, st.LastCustomerAt
-		}
+	if st, err := stateOf(conv); err == nil {
+		sd.lang, sd.zone, sd.lastCustomer = st.Lang, st.Zone, st.LastCustomerAt
 	}
 	if c != nil {
 		sd.priority = c.Priority
@@ -215,22 +211,17 @@ func (s *Service) caseFacts(c *cases.Case, zone, note string, now time.Time) cha
 
 // zoneOf is the customer's zone in conv's dialog state ("" unknown).
 func zoneOf(conv *Conversation) string {
-	if conv == nil || len(conv.State) == 0 {
+	if conv == nil {
 		return ""
 	}
-	var st struct {
-		Zone string `json:"zone"`
-	}
-	if json.Unmarshal(conv.State, &st) != nil {
-		return ""
-	}
+	st, _ := stateOf(conv)
 	return st.Zone
 }
 
 // custLoc is the clock of the customer's night: their zone when known,
 // else the customers' zone of the deployment (dialog.timezone).
 func (s *Service) custLoc(zone string) *time.Location {
-	if loc := dialog.ZoneLocation(zone); loc != nil {
+	if loc := s.opt.Engine.ZoneLocation(zone); loc != nil {
 		return loc
 	}
 	return s.lc().Location

@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -19,37 +18,13 @@ const TimerHandoffWait = "handoff_wait"
 // escalated to the supervisor. A conversation taken over, handed back or
 // handed off again since is no business of this timer.
 func (s *Service) onHandoffWait(ctx context.Context, t TimerArgs) error {
-	now := s.opt.Now()
-	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		conv, err := tx.ConversationGet(ctx, t.ConversationID)
-		if cases.ErrorCode(err) == cases.ENotFound {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.Lock(ctx, convKey(conv.Channel, conv.ExternalUserID)); err != nil {
-			return err
-		}
-		if conv, err = tx.ConversationGet(ctx, t.ConversationID); err != nil {
-			return err
-		}
-		var st dialog.State
-		if len(conv.State) > 0 {
-			if err := json.Unmarshal(conv.State, &st); err != nil {
-				return fmt.Errorf("conversation %d: decode state: %w", conv.ID, err)
-			}
-		}
+	err := s.conversationOp(ctx, t.ConversationID, func(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, c *cases.Case, now time.Time) error {
 		if st.Phase != dialog.PhaseWaitingAgent || !µs(st.HandoffAt.Add(s.opt.SLA.FirstResponse)).Equal(µs(t.Due)) {
 			return nil
 		}
-		waited := now.Sub(st.HandoffAt).Round(time.Minute)
-		s.opt.Logger.Warn("conversation waiting for an agent past its deadline", "conversation_id", conv.ID, "case_id", conv.CaseID, "waited", waited)
-		var c *cases.Case
-		if conv.CaseID != 0 {
-			if c, err = tx.CaseGet(ctx, conv.CaseID); err != nil {
-				return err
-			}
+		s.opt.Logger.Warn("conversation waiting for an agent past its deadline", "conversation_id", conv.ID, "case_id", conv.CaseID,
+			"waited", now.Sub(st.HandoffAt).Round(time.Minute))
+		if c != nil {
 			c.Escalated = true
 			if err := tx.CaseUpdate(ctx, c); err != nil {
 				return err
@@ -63,9 +38,11 @@ func (s *Service) onHandoffWait(ctx context.Context, t TimerArgs) error {
 			"conversation_id": conv.ID, "channel": string(conv.Channel), "reason": st.HandoffReason, "waiting_since": st.HandoffAt.UTC(),
 		}, now)
 	})
+	if cases.ErrorCode(err) == cases.ENotFound {
+		return nil // the conversation is gone
+	}
 	if err != nil {
 		return fmt.Errorf("conversation %d timer %s: %w", t.ConversationID, t.Name, err)
 	}
-	s.Wake()
 	return nil
 }

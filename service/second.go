@@ -32,11 +32,9 @@ func (s *Service) secondChannel(ctx context.Context, tx Tx, conv *Conversation, 
 	if mc, err = tx.ConversationGet(ctx, mc.ID); err != nil {
 		return err
 	}
-	var st dialog.State
-	if len(mc.State) > 0 {
-		if err := json.Unmarshal(mc.State, &st); err != nil {
-			return fmt.Errorf("conversation %d: decode state: %w", mc.ID, err)
-		}
+	st, err := stateOf(&mc)
+	if err != nil {
+		return err
 	}
 	switch {
 	case st.CaseID == c.ID:

@@ -230,16 +230,25 @@ func (s *Service) HandleTimer(ctx context.Context, t TimerArgs) error {
 	return err
 }
 
+// stateOf decodes the dialog state stored with conv (zero when none).
+func stateOf(conv *Conversation) (dialog.State, error) {
+	var st dialog.State
+	if len(conv.State) > 0 {
+		if err := json.Unmarshal(conv.State, &st); err != nil {
+			return st, fmt.Errorf("conversation %d: decode state: %w", conv.ID, err)
+		}
+	}
+	return st, nil
+}
+
 // step runs the engine on one event and carries out its actions in tx.
 // What the step says is queued at its end, after lead (what a staff
 // operation tells the customer before the dialog goes on), as one plan
 // (plan.go).
 func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog.Event, now time.Time, lead ...outMsg) error {
-	var st dialog.State
-	if len(conv.State) > 0 {
-		if err := json.Unmarshal(conv.State, &st); err != nil {
-			return fmt.Errorf("conversation %d: decode state: %w", conv.ID, err)
-		}
+	st, err := stateOf(conv)
+	if err != nil {
+		return err
 	}
 	lastCustomer := st.LastCustomerAt
 	st, actions := s.opt.Engine.Step(st, ev, now)
@@ -369,24 +378,31 @@ func (s *Service) register(ctx context.Context, tx Tx, conv *Conversation, d *di
 	for _, a := range d.Attachments {
 		hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "customer", Action: "attachment", To: a, Reason: string(conv.Channel)})
 	}
-	ch, err := c.Transition(cases.StateAssigned, "bot", "routed to "+string(c.Department), now)
+	return c, s.assignRegistered(ctx, tx, c, hist, "bot", "bot", first, now, nil)
+}
+
+// assignRegistered completes the registration of the inserted case c, whose
+// history so far is hist: routed to its department by routedBy, escalated
+// by escalatedBy when P1, its clocks started, stored and announced.
+func (s *Service) assignRegistered(ctx context.Context, tx Tx, c *cases.Case, hist []cases.Change, routedBy, escalatedBy string, first, now time.Time, data map[string]any) error {
+	ch, err := c.Transition(cases.StateAssigned, routedBy, "routed to "+string(c.Department), now)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	hist = append(hist, ch)
 	if c.Escalated {
-		hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "bot", Action: "escalated", To: "department_head", Reason: "P1"})
+		hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: escalatedBy, Action: "escalated", To: "department_head", Reason: "P1"})
 	}
 	if err := s.scheduleRegistered(ctx, tx, c, first, now); err != nil {
-		return nil, err
+		return err
 	}
 	if err := tx.CaseUpdate(ctx, c); err != nil {
-		return nil, err
+		return err
 	}
 	if err := tx.CaseHistoryInsert(ctx, hist...); err != nil {
-		return nil, err
+		return err
 	}
-	return c, s.emit(ctx, tx, EventCaseCreated, c, nil, now)
+	return s.emit(ctx, tx, EventCaseCreated, c, data, now)
 }
 
 // updateCase records field corrections and customer notes on the case.

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -448,11 +447,9 @@ func (s *Service) Conversations(ctx context.Context, u cases.User, phase string)
 	}
 	out := make([]ConversationSummary, 0, len(list))
 	for _, c := range list {
-		var st dialog.State
-		if len(c.State) > 0 {
-			if err := json.Unmarshal(c.State, &st); err != nil {
-				return nil, fmt.Errorf("conversation %d: decode state: %w", c.ID, err)
-			}
+		st, err := stateOf(&c)
+		if err != nil {
+			return nil, err
 		}
 		sum := ConversationSummary{
 			ID: c.ID, Channel: c.Channel, ExternalUserID: c.ExternalUserID, Phase: c.Phase, Agent: st.Agent,
@@ -515,11 +512,9 @@ func (s *Service) conversationOp(ctx context.Context, id int64, fn func(ctx cont
 		if conv, err = tx.ConversationGet(ctx, id); err != nil {
 			return err
 		}
-		var st dialog.State
-		if len(conv.State) > 0 {
-			if err := json.Unmarshal(conv.State, &st); err != nil {
-				return fmt.Errorf("conversation %d: decode state: %w", conv.ID, err)
-			}
+		st, err := stateOf(&conv)
+		if err != nil {
+			return err
 		}
 		var c *cases.Case
 		if conv.CaseID != 0 {
