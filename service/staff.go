@@ -61,7 +61,15 @@ func (s *Service) UserList(ctx context.Context) ([]UserRecord, error) {
 // UserSetDisabled disables a user (their token stops working at once) or
 // enables them again.
 func (s *Service) UserSetDisabled(ctx context.Context, id int64, disabled bool) error {
-	return s.opt.Store.UserUpdate(ctx, id, UserUpdateParams{Disabled: &disabled})
+	if err := s.opt.Store.UserUpdate(ctx, id, UserUpdateParams{Disabled: &disabled}); err != nil {
+		return err
+	}
+	if !disabled {
+		return nil
+	}
+	// Sessions would stop anyway (their query joins enabled users); ending
+	// them keeps a re-enabled user from finding old browsers signed in.
+	return s.opt.Store.SessionDeleteUser(ctx, id, s.opt.Now())
 }
 
 // UserNewToken replaces a user's API token (the old one stops working at

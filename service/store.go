@@ -35,6 +35,11 @@ type Store interface {
 	// UserUpdate disables or enables a user, or replaces their token hash;
 	// ENotFound for an unknown id, EConflict for a token hash in use.
 	UserUpdate(ctx context.Context, id int64, p UserUpdateParams) error
+	// UserByLogin returns the enabled user with this login and their
+	// password hash (nil when none is set); ENotFound otherwise.
+	UserByLogin(ctx context.Context, login string) (cases.User, []byte, error)
+
+	SessionStore
 
 	// OutboxClaim leases up to Limit due rows (status pending, next attempt
 	// reached, lease expired), at most the oldest pending row per
@@ -295,14 +300,17 @@ type ConversationListParams struct {
 // UserRecord is a stored staff user.
 type UserRecord struct {
 	cases.User
+	Login     string // "" = cannot sign in to the console
 	Disabled  bool
 	CreatedAt time.Time
 }
 
 // UserUpdateParams change a user; nil and empty fields stay as they are.
 type UserUpdateParams struct {
-	Disabled  *bool
-	TokenHash []byte
+	Disabled     *bool
+	TokenHash    []byte
+	Login        *string
+	PasswordHash []byte
 }
 
 // UserParams describe a staff user to store. TokenHash is the hash of the
@@ -312,7 +320,10 @@ type UserParams struct {
 	Role       cases.Role
 	Department cases.Department
 	TokenHash  []byte
-	Now        time.Time
+	Login      string // "" = no console sign-in
+	// PasswordHash is the bcrypt hash of the console password; nil = none.
+	PasswordHash []byte
+	Now          time.Time
 }
 
 // OutboxParams describe a message to deliver.

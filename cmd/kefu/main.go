@@ -7,8 +7,8 @@
 //	kefu simulate FILE…              replay transcripts on a throwaway store with a fake clock
 //	kefu eval FILE|DIR…              score the engine on a labelled corpus
 //	kefu train FILE|DIR…             train the statistical classifier
-//	kefu user add -name N -role R [-department D]   create a staff user; prints the API token once
-//	kefu user list | disable -id N [-enable] | token -id N   list, disable or enable users, replace a token
+//	kefu user add -name N -role R [-department D] [-login L]   create a staff user; prints the API token (and password) once
+//	kefu user list | disable -id N [-enable] | token -id N | reset-password -id N   manage users
 package main
 
 import (
@@ -54,13 +54,17 @@ const usage = `usage:
   kefu eval [-json] [-v] FILE|DIR…   score the engine on a labelled corpus (testdata/corpus)
   kefu train [-dev DIR] [-out FILE] FILE|DIR…  train the classifier on labelled conversations
   kefu wechat menu push [-config FILE]  push the configured (or default) Official Account menu
-  kefu user add -name N -role R [-department D] [-config FILE]
-                                     create a staff user and print their API token (shown once)
+  kefu user add -name N -role R [-department D] [-login L [-password-stdin]] [-config FILE]
+                                     create a staff user and print their API token (shown once);
+                                     with -login they can sign in to the console at /console/
   kefu user list [-config FILE]      list the staff users
   kefu user disable -id N [-enable] [-config FILE]
                                      disable a user (their token stops at once), or enable again
   kefu user token -id N [-config FILE]
                                      replace a user's API token (the old one stops at once)
+  kefu user reset-password -id N [-login L] [-password-stdin] [-config FILE]
+                                     set a console password (generated and printed once unless read
+                                     from stdin) and end the user's sessions
 `
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -152,7 +156,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		switch rest[0] {
 		case "add":
 			return userAdd(ctx, rest[1:], stdout, stderr)
-		case "list", "disable", "token":
+		case "list", "disable", "token", "reset-password":
 			return userManage(ctx, rest[0], rest[1:], stdout, stderr)
 		}
 		fmt.Fprint(stderr, usage)
@@ -182,8 +186,17 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	name := fs.String("name", "", "the user's name")
 	role := fs.String("role", "", "specialist, supervisor, handler, head or admin")
 	dept := fs.String("department", "", "technical_support, logistics, quality_control or customer_service (handlers and heads)")
+	login := fs.String("login", "", "console sign-in name; a password is generated (or read from stdin with -password-stdin) and printed once")
+	pwStdin := fs.Bool("password-stdin", false, "with -login: read the password from standard input instead of generating one")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var password string
+	if *login != "" {
+		var err error
+		if password, err = newPassword(*pwStdin, os.Stdin); err != nil {
+			return fmt.Errorf("user add: %w", err)
+		}
 	}
 	cfg, err := configs.Load(*path, os.Environ())
 	if err != nil {
@@ -204,6 +217,13 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("user add: %w", err)
 	}
 	fmt.Fprintf(stdout, "user %d (%s, %s) created.\nAPI token (shown once, keep it safe):\n%s\n", u.ID, u.Name, u.Role, token)
+	if *login == "" {
+		return nil
+	}
+	if err := svc.UserSetPassword(ctx, u.ID, *login, password); err != nil {
+		return fmt.Errorf("user add: the user exists but has no console sign-in (kefu user reset-password -id %d -login …): %w", u.ID, err)
+	}
+	printPassword(stdout, *login, password, *pwStdin)
 	return nil
 }
 

@@ -312,12 +312,15 @@ func (s *Store) UserInsert(ctx context.Context, p service.UserParams) (cases.Use
 	}
 	// A taken token hash inserts nothing, so RETURNING yields no row.
 	err := s.q(ctx).QueryRow(ctx, `
-		INSERT INTO users (name, role, department, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)
+		INSERT INTO users (name, role, department, token_hash, created_at, login, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (token_hash) DO NOTHING
 		RETURNING id`,
-		p.Name, string(p.Role), string(p.Department), p.TokenHash, s.orNow(p.Now).UTC()).Scan(&u.ID)
+		p.Name, string(p.Role), string(p.Department), p.TokenHash, s.orNow(p.Now).UTC(), nullIfEmpty(p.Login), nilIfEmpty(p.PasswordHash)).Scan(&u.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return u, cases.Errorf(cases.EConflict, fmt.Sprintf("user %q: token already in use", p.Name))
+	}
+	if err != nil && strings.Contains(err.Error(), "23505") {
+		return u, cases.Errorf(cases.EConflict, fmt.Sprintf("user.login: %q is taken", p.Login))
 	}
 	if err != nil {
 		return u, fmt.Errorf("postgres: insert user: %w", err)
@@ -345,7 +348,7 @@ func (s *Store) UserByTokenHash(ctx context.Context, hash []byte) (cases.User, e
 
 // UserList lists every staff user, oldest first.
 func (s *Store) UserList(ctx context.Context) ([]service.UserRecord, error) {
-	rows, err := s.q(ctx).Query(ctx, `SELECT id, name, role, department, disabled, created_at FROM users ORDER BY id`)
+	rows, err := s.q(ctx).Query(ctx, `SELECT id, name, role, department, disabled, created_at, COALESCE(login, '') FROM users ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list users: %w", err)
 	}
@@ -353,7 +356,7 @@ func (s *Store) UserList(ctx context.Context) ([]service.UserRecord, error) {
 	var out []service.UserRecord
 	for rows.Next() {
 		var u service.UserRecord
-		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Department, &u.Disabled, timeCol{&u.CreatedAt}); err != nil {
+		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Department, &u.Disabled, timeCol{&u.CreatedAt}, &u.Login); err != nil {
 			return nil, fmt.Errorf("postgres: scan user: %w", err)
 		}
 		out = append(out, u)
@@ -371,10 +374,12 @@ func (s *Store) UserUpdate(ctx context.Context, id int64, p service.UserUpdatePa
 		hash = p.TokenHash
 	}
 	tag, err := s.q(ctx).Exec(ctx, `
-		UPDATE users SET disabled = COALESCE($2, disabled), token_hash = COALESCE($3, token_hash) WHERE id = $1`, id, p.Disabled, hash)
+		UPDATE users SET disabled = COALESCE($2, disabled), token_hash = COALESCE($3, token_hash),
+			login = COALESCE($4, login), password_hash = COALESCE($5, password_hash) WHERE id = $1`,
+		id, p.Disabled, hash, p.Login, nilIfEmpty(p.PasswordHash))
 	if err != nil {
 		if strings.Contains(err.Error(), "23505") {
-			return cases.Errorf(cases.EConflict, fmt.Sprintf("user %d: token already in use", id))
+			return cases.Errorf(cases.EConflict, fmt.Sprintf("user %d: login or token already in use", id))
 		}
 		return fmt.Errorf("postgres: update user %d: %w", id, err)
 	}

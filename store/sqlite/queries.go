@@ -289,9 +289,12 @@ func (s *Store) UserInsert(ctx context.Context, p service.UserParams) (cases.Use
 		return u, cases.Errorf(cases.EInvalid, "user.token_hash: required")
 	}
 	err := s.stmt(ctx, stmtUserInsert).QueryRowContext(ctx,
-		p.Name, p.Role, p.Department, p.TokenHash, ts(s.orNow(p.Now))).Scan(&u.ID)
+		p.Name, p.Role, p.Department, p.TokenHash, ts(s.orNow(p.Now)), nullIfEmpty(p.Login), nilIfEmpty(p.PasswordHash)).Scan(&u.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, cases.Errorf(cases.EConflict, fmt.Sprintf("user %q: token already in use", p.Name))
+	}
+	if err != nil && strings.Contains(err.Error(), "UNIQUE") {
+		return u, cases.Errorf(cases.EConflict, fmt.Sprintf("user.login: %q is taken", p.Login))
 	}
 	if err != nil {
 		return u, fmt.Errorf("sqlite: insert user: %w", err)
@@ -325,7 +328,7 @@ func (s *Store) UserList(ctx context.Context) ([]service.UserRecord, error) {
 	var out []service.UserRecord
 	for rows.Next() {
 		var u service.UserRecord
-		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Department, &u.Disabled, timeCol{&u.CreatedAt}); err != nil {
+		if err := rows.Scan(&u.ID, &u.Name, &u.Role, &u.Department, &u.Disabled, timeCol{&u.CreatedAt}, &u.Login); err != nil {
 			return nil, fmt.Errorf("sqlite: scan user: %w", err)
 		}
 		out = append(out, u)
@@ -342,10 +345,10 @@ func (s *Store) UserUpdate(ctx context.Context, id int64, p service.UserUpdatePa
 	if len(p.TokenHash) > 0 {
 		hash = p.TokenHash
 	}
-	res, err := s.stmt(ctx, stmtUserUpdate).ExecContext(ctx, id, p.Disabled, hash)
+	res, err := s.stmt(ctx, stmtUserUpdate).ExecContext(ctx, id, p.Disabled, hash, p.Login, nilIfEmpty(p.PasswordHash))
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
-			return cases.Errorf(cases.EConflict, fmt.Sprintf("user %d: token already in use", id))
+			return cases.Errorf(cases.EConflict, fmt.Sprintf("user %d: login or token already in use", id))
 		}
 		return fmt.Errorf("sqlite: update user %d: %w", id, err)
 	}

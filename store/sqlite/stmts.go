@@ -57,6 +57,11 @@ const (
 	stmtUserByTokenHash
 	stmtUserList
 	stmtUserUpdate
+	stmtUserByLogin
+	stmtSessionInsert
+	stmtSessionUser
+	stmtSessionDelete
+	stmtSessionDeleteUser
 	stmtTaskInsert
 	stmtTaskByKey
 	stmtTaskGet
@@ -191,14 +196,24 @@ var queries = [numStmts]string{
 
 	// A taken token hash inserts nothing, so RETURNING yields no row.
 	stmtUserInsert: `
-		INSERT INTO users (name, role, department, token_hash, created_at) VALUES (?, ?, ?, ?, ?)
+		INSERT INTO users (name, role, department, token_hash, created_at, login, password_hash) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (token_hash) DO NOTHING
 		RETURNING id`,
 	stmtUserByTokenHash: `
 		SELECT id, name, role, department FROM users WHERE token_hash = ? AND NOT disabled`,
-	stmtUserList: `SELECT id, name, role, department, disabled, created_at FROM users ORDER BY id`,
+	stmtUserList: `SELECT id, name, role, department, disabled, created_at, COALESCE(login, '') FROM users ORDER BY id`,
 	stmtUserUpdate: `
-		UPDATE users SET disabled = COALESCE(?2, disabled), token_hash = COALESCE(?3, token_hash) WHERE id = ?1`,
+		UPDATE users SET disabled = COALESCE(?2, disabled), token_hash = COALESCE(?3, token_hash),
+			login = COALESCE(?4, login), password_hash = COALESCE(?5, password_hash) WHERE id = ?1`,
+	stmtUserByLogin: `
+		SELECT id, name, role, department, password_hash FROM users WHERE login = ? AND NOT disabled`,
+	stmtSessionInsert: `
+		INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)`,
+	stmtSessionUser: `
+		SELECT u.id, u.name, u.role, u.department, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled`,
+	stmtSessionDelete:     `DELETE FROM sessions WHERE token_hash = ?`,
+	stmtSessionDeleteUser: `DELETE FROM sessions WHERE user_id = ? OR expires_at <= ?`,
 
 	// A taken key inserts nothing, so RETURNING yields no row.
 	stmtTaskInsert: `

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"CaseHistory", testCaseHistory},
 		{"ConversationList", testConversationList},
 		{"Users", testUsers},
+		{"Sessions", testSessions},
 		{"OutboxDueAndLease", testOutboxDueAndLease},
 		{"OutboxConversationOrder", testOutboxOrder},
 		{"OutboxMarkSentAndFail", testOutboxSentAndFail},
