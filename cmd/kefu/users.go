@@ -129,4 +129,3 @@ func printPassword(w io.Writer, login, pw string, typed bool) {
 		fmt.Fprintf(w, "console password (shown once; sign in at /console/):\n%s\n", pw)
 	}
 }
-
