@@ -29,3 +29,20 @@ type SessionParams struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }
+
+// Activity is a cheap fingerprint of what the console shows: it changes
+// whenever a message arrives or leaves, a case changes, or a conversation
+// joins or leaves the queue for an agent. Every kefu process reads it from
+// the database, so a change made by one process reaches the consoles
+// served by all of them.
+type Activity struct {
+	LastMessage int64 // highest message id
+	LastChange  int64 // highest case history id
+	Waiting     int   // conversations waiting for an agent
+	Held        int   // conversations an agent holds
+}
+
+// ActivityStore reads the fingerprint; each part is one indexed read.
+type ActivityStore interface {
+	Activity(ctx context.Context) (Activity, error)
+}

@@ -455,21 +455,46 @@ func (s *Service) Conversations(ctx context.Context, u cases.User, phase string)
 	}
 	out := make([]ConversationSummary, 0, len(list))
 	for _, c := range list {
-		st, err := stateOf(&c)
+		sum, err := s.summaryOf(&c)
 		if err != nil {
 			return nil, err
-		}
-		sum := ConversationSummary{
-			ID: c.ID, Channel: c.Channel, ExternalUserID: c.ExternalUserID, Phase: c.Phase, Agent: st.Agent,
-			HandoffReason: st.HandoffReason, CaseID: c.CaseID, CaseNumber: st.CaseNumber, UpdatedAt: c.UpdatedAt,
-			Lang: st.Lang, Draft: st.Fields, Category: st.Category, Priority: st.Priority,
-		}
-		if st.Phase == dialog.PhaseWaitingAgent && !st.HandoffAt.IsZero() {
-			sum.WaitingSince, sum.WaitDue = st.HandoffAt, st.HandoffAt.Add(s.opt.SLA.FirstResponse)
 		}
 		out = append(out, sum)
 	}
 	return out, nil
+}
+
+// summaryOf is what the queue and the conversation page show of one
+// conversation.
+func (s *Service) summaryOf(c *Conversation) (ConversationSummary, error) {
+	st, err := stateOf(c)
+	if err != nil {
+		return ConversationSummary{}, err
+	}
+	sum := ConversationSummary{
+		ID: c.ID, Channel: c.Channel, ExternalUserID: c.ExternalUserID, Phase: c.Phase, Agent: st.Agent,
+		HandoffReason: st.HandoffReason, CaseID: c.CaseID, CaseNumber: st.CaseNumber, UpdatedAt: c.UpdatedAt,
+		Lang: st.Lang, Draft: st.Fields, Category: st.Category, Priority: st.Priority,
+	}
+	if st.Phase == dialog.PhaseWaitingAgent && !st.HandoffAt.IsZero() {
+		sum.WaitingSince, sum.WaitDue = st.HandoffAt, st.HandoffAt.Add(s.opt.SLA.FirstResponse)
+	}
+	return sum, nil
+}
+
+// ConversationGet returns one conversation as the queue shows it, for
+// whoever may read its transcript.
+func (s *Service) ConversationGet(ctx context.Context, u cases.User, id int64) (ConversationSummary, error) {
+	conv, err := s.readableConversation(ctx, u, id)
+	if err != nil {
+		return ConversationSummary{}, err
+	}
+	return s.summaryOf(&conv)
+}
+
+// Activity is the fingerprint the console watches for changes.
+func (s *Service) Activity(ctx context.Context) (Activity, error) {
+	return s.opt.Store.Activity(ctx)
 }
 
 // MaxMessages is the most messages one page of a transcript holds.
@@ -481,12 +506,25 @@ const MaxMessages = 500
 // it then). A conversation with a case is readable by whoever may read
 // the case.
 func (s *Service) ConversationMessages(ctx context.Context, u cases.User, id, after int64, limit int) ([]channels.StoredMessage, error) {
-	if err := u.Can(cases.ActionRead, nil); err != nil {
+	if _, err := s.readableConversation(ctx, u, id); err != nil {
 		return nil, err
+	}
+	if limit <= 0 || limit > MaxMessages {
+		limit = MaxMessages
+	}
+	return s.opt.Store.MessagesList(ctx, MessagesListParams{ConversationID: id, AfterID: after, Limit: limit})
+}
+
+// readableConversation returns a conversation u may read: before a case
+// exists, whoever may take conversations over; then whoever may read the
+// case.
+func (s *Service) readableConversation(ctx context.Context, u cases.User, id int64) (Conversation, error) {
+	if err := u.Can(cases.ActionRead, nil); err != nil {
+		return Conversation{}, err
 	}
 	conv, err := s.opt.Store.ConversationGetByID(ctx, id)
 	if err != nil {
-		return nil, err
+		return Conversation{}, err
 	}
 	if conv.CaseID == 0 {
 		err = u.Can(cases.ActionTakeover, nil)
@@ -496,13 +534,7 @@ func (s *Service) ConversationMessages(ctx context.Context, u cases.User, id, af
 			err = u.Can(cases.ActionRead, c)
 		}
 	}
-	if err != nil {
-		return nil, err
-	}
-	if limit <= 0 || limit > MaxMessages {
-		limit = MaxMessages
-	}
-	return s.opt.Store.MessagesList(ctx, MessagesListParams{ConversationID: id, AfterID: after, Limit: limit})
+	return conv, err
 }
 
 // conversationOp runs fn on a conversation under its lock; fn sees the

@@ -40,6 +40,7 @@ type Store interface {
 	UserByLogin(ctx context.Context, login string) (cases.User, []byte, error)
 
 	SessionStore
+	ActivityStore
 
 	// OutboxClaim leases up to Limit due rows (status pending, next attempt
 	// reached, lease expired), at most the oldest pending row per

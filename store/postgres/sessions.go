@@ -91,3 +91,19 @@ func (s *Store) SessionDeleteUser(ctx context.Context, userID int64, now time.Ti
 	}
 	return nil
 }
+
+// Activity reads the console's change fingerprint.
+func (s *Store) Activity(ctx context.Context) (service.Activity, error) {
+	var a service.Activity
+	if err := s.q(ctx).QueryRow(ctx, activitySQL).Scan(&a.LastMessage, &a.LastChange, &a.Waiting, &a.Held); err != nil {
+		return a, fmt.Errorf("postgres: activity: %w", err)
+	}
+	return a, nil
+}
+
+// activitySQL: MAX over primary keys and counts over the phase index.
+const activitySQL = `SELECT
+	COALESCE((SELECT MAX(id) FROM messages), 0),
+	COALESCE((SELECT MAX(id) FROM case_history), 0),
+	(SELECT COUNT(*) FROM conversations WHERE phase = 'waiting_agent'),
+	(SELECT COUNT(*) FROM conversations WHERE phase = 'agent')`

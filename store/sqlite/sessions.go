@@ -84,3 +84,12 @@ func (s *Store) SessionDeleteUser(ctx context.Context, userID int64, now time.Ti
 	}
 	return nil
 }
+
+// Activity reads the console's change fingerprint.
+func (s *Store) Activity(ctx context.Context) (service.Activity, error) {
+	var a service.Activity
+	if err := s.stmt(ctx, stmtActivity).QueryRowContext(ctx).Scan(&a.LastMessage, &a.LastChange, &a.Waiting, &a.Held); err != nil {
+		return a, fmt.Errorf("sqlite: activity: %w", err)
+	}
+	return a, nil
+}

@@ -62,6 +62,7 @@ const (
 	stmtSessionUser
 	stmtSessionDelete
 	stmtSessionDeleteUser
+	stmtActivity
 	stmtTaskInsert
 	stmtTaskByKey
 	stmtTaskGet
@@ -214,6 +215,12 @@ var queries = [numStmts]string{
 		WHERE s.token_hash = ? AND s.expires_at > ? AND NOT u.disabled`,
 	stmtSessionDelete:     `DELETE FROM sessions WHERE token_hash = ?`,
 	stmtSessionDeleteUser: `DELETE FROM sessions WHERE user_id = ? OR expires_at <= ?`,
+	// MAX over primary keys and counts over the phase index.
+	stmtActivity: `SELECT
+		COALESCE((SELECT MAX(id) FROM messages), 0),
+		COALESCE((SELECT MAX(id) FROM case_history), 0),
+		(SELECT COUNT(*) FROM conversations WHERE phase = 'waiting_agent'),
+		(SELECT COUNT(*) FROM conversations WHERE phase = 'agent')`,
 
 	// A taken key inserts nothing, so RETURNING yields no row.
 	stmtTaskInsert: `
