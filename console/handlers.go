@@ -42,7 +42,7 @@ var states = []cases.State{
 }
 
 func (a *API) caseList(w http.ResponseWriter, r *http.Request, u cases.User) error {
-	q, err := query(r, "department", "state", "priority", "overdue", "limit", "before", "phone", "email", "number")
+	q, err := query(r, "department", "state", "priority", "overdue", "open", "limit", "before", "phone", "email", "number")
 	if err != nil {
 		return err
 	}
@@ -70,6 +70,11 @@ func (a *API) caseList(w http.ResponseWriter, r *http.Request, u cases.User) err
 	if s := q.Get("overdue"); s != "" {
 		if f.Overdue, err = strconv.ParseBool(s); err != nil {
 			return invalid("overdue: %q is not true or false", s)
+		}
+	}
+	if s := q.Get("open"); s != "" {
+		if f.Open, err = strconv.ParseBool(s); err != nil {
+			return invalid("open: %q is not true or false", s)
 		}
 	}
 	if s := q.Get("limit"); s != "" {

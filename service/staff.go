@@ -117,7 +117,7 @@ func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) (Cas
 		limit = MaxCaseList
 	}
 	p := CaseListParams{Department: f.Department, State: f.State, Priority: f.Priority, BeforeID: f.Before, Limit: limit,
-		Phone: strings.TrimSpace(f.Phone), Email: strings.TrimSpace(f.Email), Number: strings.ToUpper(strings.TrimSpace(f.Number))}
+		Phone: strings.TrimSpace(f.Phone), Email: strings.TrimSpace(f.Email), Number: strings.ToUpper(strings.TrimSpace(f.Number)), Open: f.Open}
 	if d, ok := u.ReadScope(); ok {
 		if p.Department != "" && p.Department != d {
 			return CasePage{}, nil // another department's cases: none readable
@@ -136,6 +136,12 @@ func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) (Cas
 				continue
 			}
 			page.Cases = append(page.Cases, c)
+			if clk, ok := s.nextDeadline(c, now); ok {
+				if page.Due == nil {
+					page.Due = map[int64]cases.Clock{}
+				}
+				page.Due[c.ID] = clk
+			}
 			if len(page.Cases) == limit {
 				page.Next = c.ID
 				return page, nil
@@ -151,6 +157,20 @@ func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) (Cas
 		}
 	}
 	return page, nil
+}
+
+// nextDeadline is the earliest deadline of c still to be met: what a list
+// sorted "by the next deadline" sorts on.
+func (s *Service) nextDeadline(c *cases.Case, now time.Time) (cases.Clock, bool) {
+	var next cases.Clock
+	found := false
+	for _, clk := range s.opt.SLA.Clocks(c, now) {
+		live := clk.Status == cases.ClockPending || clk.Status == cases.ClockMissed && clk.Done.IsZero()
+		if live && !clk.Due.IsZero() && (!found || clk.Due.Before(next.Due)) {
+			next, found = clk, true
+		}
+	}
+	return next, found
 }
 
 // CaseGet returns a case with its history, conversation, clocks and

@@ -18,7 +18,8 @@ type CaseFilter struct {
 	Phone  string
 	Email  string
 	Number string
-	Limit  int // 0 = 100, at most MaxCaseList
+	Open   bool // only cases neither resolved nor closed
+	Limit  int  // 0 = 100, at most MaxCaseList
 }
 
 // MaxCaseList is the most cases one page lists.
@@ -29,6 +30,9 @@ const MaxCaseList = 1000
 type CasePage struct {
 	Cases []*cases.Case
 	Next  int64
+	// Due is each listed case's next live deadline (pending, or missed and
+	// still not met), by case id; a case with none is absent.
+	Due map[int64]cases.Clock
 }
 
 // CaseDetail is one case as the console shows it.

@@ -289,6 +289,7 @@ type CaseListParams struct {
 	Phone    string // the customer's phone field, as stored (E.164 or national)
 	Email    string // the customer's email field, lower case
 	Number   string // the case number
+	Open     bool   // only cases neither resolved nor closed
 	Limit    int    // 0 = 100
 }
 

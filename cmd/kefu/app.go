@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/kefu-dev/kefu/channels/wechat"
 	"github.com/kefu-dev/kefu/configs"
 	"github.com/kefu-dev/kefu/console"
+	"github.com/kefu-dev/kefu/console/web"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/postgres"
 	"github.com/kefu-dev/kefu/store/sqlite"
@@ -102,6 +104,14 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	// The staff API: the agent console and integrations use it.
 	mux.Handle(console.Prefix, console.New(m.svc, m.Log.With("component", "console")).Handler())
+	// The console in the browser, on the same service methods.
+	cons, err := web.New(m.svc, web.Options{Now: m.Now, Logger: m.Log.With("component", "console-web"),
+		Zone: engine.ZoneLocation(cfg.Dialog.Timezone), SecureCookies: strings.HasPrefix(cfg.Server.PublicURL, "https://")})
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	mux.Handle(web.Prefix, cons.Handler())
+	mux.Handle("GET /console", http.RedirectHandler(web.Prefix, http.StatusMovedPermanently))
 	if cfg.WeChat.Enabled {
 		wc, err := wechat.New(cfg.WeChat, m.svc, wechat.Options{Now: m.Now, Logger: m.Log.With("channel", "wechat")})
 		if err != nil {

@@ -157,9 +157,10 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 			AND ($3 = '' OR department = $3) AND ($4 = '' OR state = $4) AND ($5 = '' OR priority = $5)
 			AND ($7 = 0 OR id < $7) AND ($8 = '' OR fields->>'phone' = $8)
 			AND ($9 = '' OR lower(fields->>'email') = $9) AND ($10 = '' OR number = $10)
+			AND (NOT $11 OR state NOT IN ('resolved', 'closed'))
 		ORDER BY id DESC LIMIT $6`,
 		p.ConversationID, p.CustomerID, string(p.Department), string(p.State), string(p.Priority), limit, p.BeforeID, p.Phone,
-		strings.ToLower(p.Email), p.Number)
+		strings.ToLower(p.Email), p.Number, p.Open)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list cases: %w", err)
 	}

@@ -142,7 +142,7 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 	}
 	rows, err := s.stmt(ctx, stmtCaseList).QueryContext(ctx,
 		p.ConversationID, p.CustomerID, p.Department, p.State, p.Priority, limit, p.BeforeID, p.Phone,
-		strings.ToLower(p.Email), p.Number)
+		strings.ToLower(p.Email), p.Number, p.Open)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list cases: %w", err)
 	}

@@ -129,6 +129,7 @@ var queries = [numStmts]string{
 			AND (?3 = '' OR department = ?3) AND (?4 = '' OR state = ?4) AND (?5 = '' OR priority = ?5)
 			AND (?7 = 0 OR id < ?7) AND (?8 = '' OR json_extract(fields, '$.phone') = ?8)
 			AND (?9 = '' OR lower(json_extract(fields, '$.email')) = ?9) AND (?10 = '' OR number = ?10)
+			AND (?11 = 0 OR state NOT IN ('resolved', 'closed'))
 		ORDER BY id DESC LIMIT ?6`,
 	stmtCaseInsert: `
 		INSERT INTO cases (customer_id, conversation_id, channel, source, language, fields, category,

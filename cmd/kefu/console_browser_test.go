@@ -1,0 +1,285 @@
+package main
+
+// The agent console in a real browser: Debian's Chromium driven with
+// chromedp against the running program. .ci/run installs Chromium; without
+// it these tests fail rather than skip, so a green run means the console
+// was really exercised.
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels"
+)
+
+// chromium finds the browser: KEFU_CHROMIUM, else Debian's package.
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, p := range []string{os.Getenv("KEFU_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	t.Fatal("Chromium is needed for the console tests: apt-get install chromium (or set KEFU_CHROMIUM)")
+	return ""
+}
+
+// browser starts a headless Chromium with its own profile; the flags keep
+// it from reaching out to the network this machine does not have.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromium(t)),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelB := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancelB(); cancelA() })
+	// Start the browser now, so a missing library fails here, clearly.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return ctx
+}
+
+// browse runs browser steps with a deadline, failing the test with what
+// the page showed.
+func browse(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	get(t, ctx, what, chromedp.Steps(steps...))
+}
+
+// get runs one browser action that reads a value.
+func get[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(tctx, a)
+	if err != nil {
+		c2, cancel2 := context.WithTimeout(ctx, 2*time.Second)
+		defer cancel2()
+		body, _ := chromedp.Run(c2, chromedp.Text(chromedp.CSS("body")))
+		t.Fatalf("%s: %v\npage: %.2000s", what, err, body)
+	}
+	return v
+}
+
+// staffUser creates a user who can sign in with a password.
+func staffUser(t *testing.T, m *Main, name, login string, role cases.Role, dept cases.Department) cases.User {
+	t.Helper()
+	u, _, err := m.Service().UserAdd(context.Background(), name, role, dept)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Service().UserSetPassword(context.Background(), u.ID, login, login+"-password-1"); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func signIn(t *testing.T, ctx context.Context, base, login string) {
+	t.Helper()
+	browse(t, ctx, "sign in as "+login,
+		chromedp.Navigate(base+"/console/login"),
+		chromedp.WaitVisible(chromedp.CSS("#login")),
+		chromedp.SendKeys(chromedp.CSS("#login"), login),
+		chromedp.SendKeys(chromedp.CSS("#password"), login+"-password-1"),
+		chromedp.Click(chromedp.CSS("#signin")),
+		chromedp.WaitVisible(chromedp.CSS("#me")),
+	)
+}
+
+// xssProbe is customer text that would run script if the console ever
+// rendered it as HTML; window.__xss stays undefined when it is escaped.
+const xssProbe = `<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>"><svg onload="window.__xss=3">`
+
+func testConsoleAgent(t *testing.T, dbURL string) {
+	m := startMain(t, dbURL)
+	defer m.Close()
+	base := "http://" + m.Addr()
+	staffUser(t, m, "王芳", "wangfang", cases.RoleSpecialist, "")
+	ctx := browser(t)
+
+	signIn(t, ctx, base, "wangfang")
+	// The inbox is live once the stream has delivered its first pulse.
+	browse(t, ctx, "open the queue",
+		chromedp.Navigate(base+"/console/inbox?tab=waiting"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-live="1"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#count-waiting")),
+	)
+
+	// A customer on web chat asks for a person; the queue shows them
+	// without a reload.
+	c := &chat{t: t, base: base, session: "console-browser-0001"}
+	c.post("我家XQG100洗衣机漏水了，地上全是水 " + xssProbe)
+	_, after := c.waitReply(0, func(channels.StoredMessage) bool { return true })
+	c.post("转人工")
+	_, after = c.waitReply(after, func(m channels.StoredMessage) bool { return m.Kind != "" || strings.Contains(m.Text, "人工") })
+	browse(t, ctx, "see the handoff appear live",
+		chromedp.WaitVisible(chromedp.CSS("tr.conv-row")),
+		chromedp.WaitVisible(chromedp.CSS(`#count-waiting.hot`)),
+	)
+	title := get(t, ctx, "title", chromedp.Title())
+	if !strings.HasPrefix(title, "(1)") {
+		t.Errorf("title = %q, want the waiting count first", title)
+	}
+
+	// Take over and read the transcript and the bot's draft.
+	browse(t, ctx, "open the conversation",
+		chromedp.Click(chromedp.CSS("tr.conv-row a")),
+		chromedp.WaitVisible(chromedp.CSS("#takeover")),
+	)
+	draft := get(t, ctx, "draft", chromedp.Text(chromedp.CSS("#draft")))
+	browse(t, ctx, "take over",
+		chromedp.Click(chromedp.CSS("#takeover")),
+		chromedp.WaitVisible(chromedp.CSS("#reply-text")),
+	)
+	if !strings.Contains(draft, "XQG100") {
+		t.Errorf("draft = %q, want the model the customer gave", draft)
+	}
+	browse(t, ctx, "reply",
+		chromedp.SendKeys(chromedp.CSS("#reply-text"), "您好，我是王芳。请问是从底部漏水吗？"),
+		chromedp.Click(chromedp.CSS("#send")),
+		chromedp.WaitVisible(chromedp.CSS("#reply-text")),
+	)
+	got, after := c.waitReply(after, func(m channels.StoredMessage) bool { return m.Kind == "agent" })
+	if !strings.Contains(got.Text, "王芳") {
+		t.Errorf("customer got %q", got.Text)
+	}
+
+	// The customer's answer appears in the open transcript live; what they
+	// tell the agent, the bot will not ask again.
+	c.post("对，底部漏，电话13812345678")
+	browse(t, ctx, "see the answer live",
+		chromedp.WaitVisible(chromedp.Search(`//ol[@id="transcript"]//p[contains(., "13812345678")]`)),
+	)
+	xss := get(t, ctx, "customer text stays text", chromedp.Evaluate[string](`String(window.__xss)`))
+	if xss != "undefined" {
+		t.Errorf("customer text ran as script in the console: window.__xss = %s", xss)
+	}
+	shown := get(t, ctx, "read the probe as text", chromedp.Text(chromedp.CSS("#transcript")))
+	if !strings.Contains(shown, `<img src=x onerror=`) {
+		t.Errorf("the customer's text is not shown as they wrote it: %q", shown)
+	}
+
+	browse(t, ctx, "hand back",
+		chromedp.Click(chromedp.CSS("#handback")),
+		chromedp.WaitVisible(chromedp.CSS("#conversations")),
+	)
+	next, _ := c.waitReply(after, func(m channels.StoredMessage) bool { return m.Field != "" })
+	if next.Field == string(cases.FieldPhone) || next.Field == string(cases.FieldSymptom) {
+		t.Errorf("after the hand-back the bot asks for %s again: %q", next.Field, next.Text)
+	}
+
+	if path := os.Getenv("KEFU_CONSOLE_SCREENSHOT"); path != "" {
+		browse(t, ctx, "open for the screenshot",
+			chromedp.Navigate(fmt.Sprintf("%s/console/conversations/%d", base, 1)),
+			chromedp.WaitVisible(chromedp.CSS("#transcript")),
+		)
+		png := get(t, ctx, "screenshot", chromedp.FullScreenshot(90))
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestConsoleAgentOnSQLite(t *testing.T) {
+	t.Parallel()
+	testConsoleAgent(t, filepath.Join(t.TempDir(), "kefu.db"))
+}
+
+func TestConsoleAgentOnPostgres(t *testing.T) {
+	t.Parallel()
+	testConsoleAgent(t, testPostgres(t))
+}
+
+// TestConsoleSecurity: a form posted from another site is refused, a
+// handler never reads another department's case, and a disabled user's
+// session ends at once.
+func TestConsoleSecurity(t *testing.T) {
+	t.Parallel()
+	m := startMain(t, filepath.Join(t.TempDir(), "kefu.db"))
+	defer m.Close()
+	base := "http://" + m.Addr()
+	spec := staffUser(t, m, "王芳", "wangfang", cases.RoleSpecialist, "")
+	staffUser(t, m, "物流李", "li", cases.RoleHandler, cases.DeptLogistics)
+
+	c := &chat{t: t, base: base, session: "console-security-0001"}
+	c.post("我叫张三，电话13812345678，XQG100洗衣机不脱水了，上个月买的，想上门维修")
+	_, after := c.waitReply(0, field("confirm"))
+	c.post("确认")
+	c.waitReply(after, func(m channels.StoredMessage) bool { return strings.Contains(m.Text, "K-") })
+	c2 := &chat{t: t, base: base, session: "console-security-0002", n: 100} // message ids are unique per channel
+	if r := c2.post("转人工"); r.StatusCode != http.StatusAccepted {
+		t.Fatalf("post: %d", r.StatusCode)
+	}
+	c2.waitReply(0, func(channels.StoredMessage) bool { return true })
+
+	ctx := browser(t)
+	signIn(t, ctx, base, "li")
+	// The technical case is not the logistics handler's: not in a list,
+	// not by its address.
+	browse(t, ctx, "handler's open inbox", chromedp.Navigate(base+"/console/inbox?tab=open"))
+	if body := get(t, ctx, "read the inbox", chromedp.Text(chromedp.CSS("main"))); strings.Contains(body, "K-") {
+		t.Errorf("a logistics handler lists another department's case:\n%s", body)
+	}
+	browse(t, ctx, "handler opens the technical case by URL",
+		chromedp.Navigate(base+"/console/cases/1"),
+		chromedp.WaitVisible(chromedp.CSS("#error")),
+	)
+	if body := get(t, ctx, "read the refusal", chromedp.Text(chromedp.CSS("main"))); strings.Contains(body, "XQG100") {
+		t.Errorf("a logistics handler reads a technical case:\n%s", body)
+	}
+
+	// A page on another site posts a take-over form to the console: the
+	// browser sends the cookie (same host, other port), the console refuses.
+	evil := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><form id="f" method="post" action="%s/console/conversations/2/takeover"><input name="csrf" value="guess"></form><button id="go" form="f">go</button>`, base)
+	}))
+	defer evil.Close()
+	signIn(t, ctx, base, "wangfang")
+	browse(t, ctx, "cross-site form",
+		chromedp.Navigate(evil.URL),
+		chromedp.Click(chromedp.CSS("#go")),
+		chromedp.WaitVisible(chromedp.CSS("#error")),
+	)
+	sum, err := m.Service().ConversationGet(context.Background(), spec, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Phase != "waiting_agent" || sum.Agent != "" {
+		t.Errorf("after a cross-site post the conversation is %s held by %q", sum.Phase, sum.Agent)
+	}
+
+	// Disabling a user ends their session on the next request.
+	browse(t, ctx, "signed in", chromedp.Navigate(base+"/console/"), chromedp.WaitVisible(chromedp.CSS("#me")))
+	if err := m.Service().UserSetDisabled(context.Background(), spec.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	browse(t, ctx, "disabled user is signed out",
+		chromedp.Navigate(base+"/console/inbox?tab=open"),
+		chromedp.WaitVisible(chromedp.CSS("#signin")),
+	)
+}

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/service"
+)
+
+// The case page: fields, every deadline as a countdown, the timeline, the
+// transcript, and the forms of the case's workflow (note, plan, approval,
+// plan change, resolution, override, reopen, close). Each form posts to
+// /console/cases/{id}/{action} and calls the same service method as the
+// API's endpoint of that name.
+
+type casePage struct {
+	service.CaseDetail
+	Fields []fieldRow
+	Form   map[string]string // what was typed, kept after a refused post
+	Action string            // the form that was refused
+}
+
+func (c *Console) casePage(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	return c.showCase(w, r, v, id, http.StatusOK, "", nil)
+}
+
+func (c *Console) showCase(w http.ResponseWriter, r *http.Request, v *view, id int64, status int, action string, form map[string]string) error {
+	d, err := c.svc.CaseGet(r.Context(), v.User, id)
+	if err != nil {
+		return err
+	}
+	if err := c.loadNames(r, v); err != nil {
+		return err
+	}
+	v.Data = casePage{CaseDetail: d, Fields: fieldRows(d.Case.Fields), Form: form, Action: action}
+	c.render(w, status, "case", v)
+	return nil
+}
+
+// caseAction runs one workflow form; a refusal re-shows the page with the
+// message next to the form and what was typed.
+func (c *Console) caseAction(w http.ResponseWriter, r *http.Request, v *view) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	action := r.PathValue("action")
+	form := map[string]string{}
+	for k := range r.PostForm {
+		if k != "csrf" {
+			form[k] = strings.TrimSpace(r.PostFormValue(k))
+		}
+	}
+	err = c.runCaseAction(r, v, id, action, form)
+	if err == nil {
+		back(w, r, fmt.Sprintf("/console/cases/%d", id))
+		return nil
+	}
+	if cases.ErrorCode(err) == "" {
+		return err
+	}
+	v.Error = errorText(err)
+	return c.showCase(w, r, v, id, statusOf(err), action, form)
+}
+
+func (c *Console) runCaseAction(r *http.Request, v *view, id int64, action string, f map[string]string) error {
+	ctx, u := r.Context(), v.User
+	var err error
+	switch action {
+	case "note":
+		_, err = c.svc.CaseNote(ctx, u, id, cases.NoteParams{Text: f["text"], Visible: f["visible"] == "on"})
+	case "override":
+		_, err = c.svc.CaseOverride(ctx, u, id, cases.OverrideParams{
+			Category: cases.Category(f["category"]), Priority: cases.Priority(f["priority"]),
+			Department: cases.Department(f["department"]), Reason: f["reason"]})
+	case "plan":
+		var p cases.PlanParams
+		if p, err = planOf(f, v.Zone); err == nil {
+			_, err = c.svc.CasePlan(ctx, u, id, p)
+		}
+	case "plan-change":
+		var p cases.PlanParams
+		if p, err = planOf(f, v.Zone); err == nil {
+			_, err = c.svc.CaseChangePlan(ctx, u, id, cases.ChangePlanParams{Reason: f["reason"], Alternative: f["alternative"], Plan: p})
+		}
+	case "approve":
+		_, err = c.svc.CaseApprove(ctx, u, id, f["comment"])
+	case "reject":
+		_, err = c.svc.CaseReject(ctx, u, id, f["comment"])
+	case "resolve":
+		_, err = c.svc.CaseResolve(ctx, u, id, cases.ResolveParams{Proof: f["proof"], Attachment: f["attachment"], Link: f["link"]})
+	case "reopen":
+		_, err = c.svc.CaseReopen(ctx, u, id, f["reason"])
+	case "close":
+		_, err = c.svc.CaseClose(ctx, u, id, f["reason"])
+	default:
+		return cases.Errorf(cases.ENotFound, "no such action")
+	}
+	return err
+}
+
+// planOf reads a plan form; times are typed in the viewer's zone.
+func planOf(f map[string]string, zone *time.Location) (cases.PlanParams, error) {
+	p := cases.PlanParams{Type: cases.PlanType(f["type"]), Description: f["description"], SameCity: f["same_city"] == "on"}
+	for key, dst := range map[string]*time.Time{"promised_at": &p.PromisedAt, "visit_at": &p.VisitAt} {
+		if f[key] == "" {
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02T15:04", f[key], zone)
+		if err != nil {
+			return p, cases.Errorf(cases.EInvalid, key+": not a date and time")
+		}
+		*dst = t
+	}
+	return p, nil
+}
+
+// newCasePage is the form for hotline, dealer, walk-in and mail cases.
+func (c *Console) newCasePage(w http.ResponseWriter, r *http.Request, v *view) error {
+	if err := v.User.Can(cases.ActionRegister, nil); err != nil {
+		return err
+	}
+	v.Data = casePage{Form: map[string]string{"source": "hotline"}}
+	c.render(w, http.StatusOK, "newcase", v)
+	return nil
+}
+
+func (c *Console) newCasePost(w http.ResponseWriter, r *http.Request, v *view) error {
+	f := map[string]string{}
+	for k := range r.PostForm {
+		if k != "csrf" {
+			f[k] = strings.TrimSpace(r.PostFormValue(k))
+		}
+	}
+	p := service.NewCaseParams{Source: f["source"], Dealer: f["dealer"], Language: f["language"],
+		Category: cases.Category(f["category"]), Priority: cases.Priority(f["priority"]), Fields: map[cases.FieldKey]string{}}
+	for _, k := range fieldOrder {
+		if s := f["field_"+string(k)]; s != "" {
+			p.Fields[k] = s
+		}
+	}
+	cs, err := c.svc.CaseCreate(r.Context(), v.User, p)
+	if err != nil {
+		if cases.ErrorCode(err) == "" {
+			return err
+		}
+		v.Error = errorText(err)
+		v.Data = casePage{Form: f}
+		c.render(w, statusOf(err), "newcase", v)
+		return nil
+	}
+	back(w, r, fmt.Sprintf("/console/cases/%d", cs.ID))
+	return nil
+}
+
+// search finds cases by number, phone or email (exact), as the API does.
+func (c *Console) search(w http.ResponseWriter, r *http.Request, v *view) error {
+	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	var f service.CaseFilter
+	switch {
+	case q == "":
+	case strings.Contains(q, "@"):
+		f.Email = q
+	case strings.HasPrefix(strings.ToUpper(q), "K-"):
+		f.Number = q
+	default:
+		f.Phone = q
+	}
+	p := inboxPage{Tab: "search"}
+	if q != "" {
+		f.Limit = caseListLimit
+		page, err := c.svc.CaseList(r.Context(), v.User, f)
+		if err != nil {
+			return err
+		}
+		for _, cs := range page.Cases {
+			p.Cases = append(p.Cases, caseRow{Case: cs, Due: page.Due[cs.ID]})
+		}
+	}
+	v.Data = searchPage{Q: q, inboxPage: p}
+	c.render(w, http.StatusOK, "search", v)
+	return nil
+}
+
+type searchPage struct {
+	inboxPage
+	Q string
+}
