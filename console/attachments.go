@@ -1,13 +1,16 @@
 package console
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/service"
 )
 
 // attachmentGet answers a file a customer sent: its bytes as a download
@@ -56,4 +59,47 @@ func (a *API) attachmentGet(w http.ResponseWriter, r *http.Request, u cases.User
 	w.WriteHeader(http.StatusOK)
 	w.Write(att.Data)
 	return nil
+}
+
+// caseAttach takes a multipart upload (part "file") and stores it on the
+// case; the body limit is the file limit plus room for the form.
+func (a *API) caseAttach(w http.ResponseWriter, r *http.Request, u cases.User) error {
+	id, err := caseID(r)
+	if err != nil {
+		return err
+	}
+	name, data, err := readUpload(w, r, "file")
+	if err != nil {
+		return err
+	}
+	att, err := a.svc.CaseAttach(r.Context(), u, id, name, data)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, newAttachmentView(att))
+	return nil
+}
+
+// readUpload reads one file part of a multipart form of at most
+// service.MaxStaffFile bytes of file.
+func readUpload(w http.ResponseWriter, r *http.Request, part string) (string, []byte, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, service.MaxStaffFile+64<<10)
+	if err := r.ParseMultipartForm(1 << 20); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return "", nil, cases.Errorf(cases.ETooLarge, fmt.Sprintf("file: larger than %d MiB", service.MaxStaffFile>>20))
+		}
+		return "", nil, cases.Errorf(cases.EInvalid, "body: a multipart/form-data upload with a part "+part+" is required")
+	}
+	defer r.MultipartForm.RemoveAll()
+	f, hdr, err := r.FormFile(part)
+	if err != nil {
+		return "", nil, cases.Errorf(cases.EInvalid, part+": required")
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, service.MaxStaffFile+1))
+	if err != nil {
+		return "", nil, fmt.Errorf("read upload: %w", err)
+	}
+	return hdr.Filename, data, nil
 }

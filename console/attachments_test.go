@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"mime"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -92,5 +95,49 @@ func TestAttachmentErrors(t *testing.T) {
 				t.Errorf("body = %+v", e)
 			}
 		})
+	}
+}
+
+func (f *fakeService) CaseAttach(ctx context.Context, u cases.User, id int64, name string, data []byte) (service.AttachmentInfo, error) {
+	if err := f.record(ctx, "CaseAttach", u, id, name+":"+string(data)); err != nil {
+		return service.AttachmentInfo{}, err
+	}
+	return service.AttachmentInfo{ID: 77, CaseID: id, Name: name, ContentType: "text/plain; charset=utf-8",
+		Size: int64(len(data)), CreatedAt: t0, UploadedBy: u.Actor()}, nil
+}
+
+// A staff upload is a multipart part "file"; anything else is a 400 that
+// says so, and an oversized one a 413.
+func TestCaseAttach(t *testing.T) {
+	t.Parallel()
+	upload := func(b *testBundle, field string, data []byte) *httptest.ResponseRecorder {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile(field, "维修单.txt")
+		_, _ = fw.Write(data)
+		_ = mw.Close()
+		r := httptest.NewRequest("POST", "/api/v1/cases/42/attachments", &buf)
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		r.Header.Set("Authorization", "Bearer "+goodToken)
+		w := httptest.NewRecorder()
+		b.handler.ServeHTTP(w, r)
+		return w
+	}
+	b := setup(t)
+	w := upload(b, "file", []byte("已更换排水泵"))
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"name":"维修单.txt"`) || !strings.Contains(w.Body.String(), `"uploaded_by":"user:`) {
+		t.Fatalf("status = %d, body %s", w.Code, w.Body)
+	}
+	if calls := b.svc.Calls(); len(calls) != 1 || calls[0].arg != "维修单.txt:已更换排水泵" || calls[0].id != 42 {
+		t.Errorf("calls = %+v", calls)
+	}
+	if w := upload(setup(t), "other", []byte("x")); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "file: required") {
+		t.Errorf("no file part: %d %s", w.Code, w.Body)
+	}
+	if w := b.do(t, "POST", "/api/v1/cases/42/attachments", `{"file":"x"}`, ""); w.Code != http.StatusBadRequest {
+		t.Errorf("JSON body: %d %s", w.Code, w.Body)
+	}
+	if w := upload(setup(t), "file", bytes.Repeat([]byte("x"), service.MaxStaffFile+100<<10)); w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("too large: %d %s", w.Code, w.Body)
 	}
 }

@@ -70,6 +70,8 @@ type Service interface {
 	// AttachmentGet returns a file a customer sent, with its bytes (nil
 	// when only the channel's link, URL, is kept).
 	AttachmentGet(ctx context.Context, u cases.User, id int64) (service.Attachment, error)
+	// CaseAttach stores a file staff attach to a case.
+	CaseAttach(ctx context.Context, u cases.User, id int64, name string, data []byte) (service.AttachmentInfo, error)
 
 	TaskService      // callbacks and follow-ups (tasks.go)
 	ComplaintService // the complaint workflow (complaints.go)
@@ -132,6 +134,7 @@ func (a *API) routes() []route {
 		{method: "POST", path: "/api/v1/conversations/{id}/handback", h: a.conversationHandBack},
 
 		{method: "GET", path: "/api/v1/attachments/{id}", h: a.attachmentGet},
+		{method: "POST", path: "/api/v1/cases/{id}/attachments", h: a.caseAttach},
 
 		{method: "GET", path: "/api/v1/tasks", h: a.taskList},
 		{method: "POST", path: "/api/v1/tasks/{id}/claim", h: a.taskClaim},

@@ -178,6 +178,11 @@ type attachmentView struct {
 	Size        int64     `json:"size"`
 	URL         string    `json:"url,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
+	UploadedBy  string    `json:"uploaded_by,omitempty"`
+}
+
+func newAttachmentView(a service.AttachmentInfo) attachmentView {
+	return attachmentView{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, CreatedAt: a.CreatedAt, UploadedBy: a.UploadedBy}
 }
 
 type conversationListResponse struct {
@@ -257,7 +262,7 @@ func newCaseDetailView(d service.CaseDetail) caseDetailResponse {
 		Attachments: make([]attachmentView, 0, len(d.Attachments)),
 	}
 	for _, a := range d.Attachments {
-		v.Attachments = append(v.Attachments, attachmentView{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, CreatedAt: a.CreatedAt})
+		v.Attachments = append(v.Attachments, newAttachmentView(a))
 	}
 	for _, h := range d.History {
 		v.History = append(v.History, changeView{

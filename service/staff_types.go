@@ -57,6 +57,7 @@ type AttachmentInfo struct {
 	Size           int64 // bytes stored; 0 when only a URL is kept
 	URL            string
 	CreatedAt      time.Time
+	UploadedBy     string // the staff actor who attached it; "" = the customer sent it
 }
 
 // ConversationSummary is one conversation in the agents' queue.

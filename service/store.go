@@ -261,6 +261,7 @@ type AttachmentParams struct {
 	Data           []byte
 	URL            string
 	At             time.Time
+	UploadedBy     string // the staff actor who attached it; "" = the customer sent it
 }
 
 // Attachment is a stored file with its bytes.

@@ -283,3 +283,110 @@ func TestConsoleSecurity(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#signin")),
 	)
 }
+
+// testConsoleCaseWork: a hotline case is registered in the console and
+// matched to the customer's earlier web chat; a supervisor raises its
+// priority with a reason; the head approves the P1 plan from the
+// notification that appears live; the handler resolves with an uploaded
+// proof, and the customer reads the resolution on web chat.
+func testConsoleCaseWork(t *testing.T, dbURL string) {
+	m := startMain(t, dbURL)
+	defer m.Close()
+	base := "http://" + m.Addr()
+	ctx := context.Background()
+	staffUser(t, m, "王芳", "wangfang", cases.RoleSpecialist, "")
+	staffUser(t, m, "赵主管", "zhao", cases.RoleSupervisor, "")
+	handler := staffUser(t, m, "王工", "wanggong", cases.RoleHandler, cases.DeptTechnicalSupport)
+	staffUser(t, m, "李部长", "li", cases.RoleHead, cases.DeptTechnicalSupport)
+
+	c := &chat{t: t, base: base, session: "console-casework-0001"}
+	c.post("我叫张三，电话13812345678，XQG100洗衣机不脱水了，上个月买的，想上门维修")
+	_, after := c.waitReply(0, field("confirm"))
+	c.post("确认")
+	_, after = c.waitReply(after, func(m channels.StoredMessage) bool { return strings.Contains(m.Text, "K-") })
+
+	b := browser(t)
+	signIn(t, b, base, "wangfang")
+	browse(t, b, "register a hotline case",
+		chromedp.Navigate(base+"/console/new"),
+		chromedp.Click(chromedp.CSS("#source-hotline")),
+		chromedp.SendKeys(chromedp.CSS("#f-customer_name"), "张三"),
+		chromedp.SendKeys(chromedp.CSS("#f-phone"), "13812345678"),
+		chromedp.SendKeys(chromedp.CSS("#f-symptom"), "洗衣机外壳带电，手碰会麻"),
+		chromedp.SendKeys(chromedp.CSS("#f-product_model"), "XQG100"),
+		chromedp.SetValue(chromedp.CSS("#priority"), "P2"),
+		chromedp.Click(chromedp.CSS("#register")),
+		chromedp.WaitVisible(chromedp.CSS("#case-number")),
+	)
+	timeline := get(t, b, "timeline", chromedp.Text(chromedp.CSS("#timeline")))
+	number := get(t, b, "case number", chromedp.Text(chromedp.CSS("#case-number")))
+	if !strings.Contains(timeline, "matched") || !strings.Contains(number, "K-000002") {
+		t.Errorf("hotline case %q not matched to the customer:\n%s", number, timeline)
+	}
+
+	signIn(t, b, base, "zhao")
+	browse(t, b, "override the priority",
+		chromedp.Navigate(base+"/console/cases/2"),
+		chromedp.Click(chromedp.Search(`//summary[contains(., "Correct category")]`)),
+		chromedp.SetValue(chromedp.CSS("#ov-priority"), "P1"),
+		chromedp.SendKeys(chromedp.CSS("#ov-reason"), "外壳带电是触电风险"),
+		chromedp.Click(chromedp.CSS("#submit-override")),
+		chromedp.WaitVisible(chromedp.Search(`//span[@id="case-priority"][contains(., "P1")]`)),
+	)
+	if tl := get(t, b, "timeline", chromedp.Text(chromedp.CSS("#timeline"))); !strings.Contains(tl, "外壳带电是触电风险") {
+		t.Errorf("the override's reason is not in the timeline:\n%s", tl)
+	}
+
+	// The head watches the console; the handler's plan needs approval.
+	signIn(t, b, base, "li")
+	browse(t, b, "head's inbox is live",
+		chromedp.Navigate(base+"/console/inbox?tab=department"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-live="1"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#tabs")),
+	)
+	visit := time.Now().Add(24 * time.Hour)
+	if _, err := m.Service().CasePlan(ctx, handler, 2, cases.PlanParams{Type: cases.PlanOnSiteRepair,
+		Description: "工程师上门检查接地并更换电源板", PromisedAt: visit.Add(4 * time.Hour), VisitAt: visit}); err != nil {
+		t.Fatal(err)
+	}
+	browse(t, b, "approve from the notification",
+		chromedp.WaitVisible(chromedp.CSS("#alert-approvals")),
+		chromedp.Click(chromedp.CSS("#alert-approvals")),
+		chromedp.WaitVisible(chromedp.CSS("#submit-approve")),
+		chromedp.SendKeys(chromedp.CSS("#approve-comment"), "同意，今天安排"),
+		chromedp.Click(chromedp.CSS("#submit-approve")),
+		chromedp.WaitVisible(chromedp.Search(`//span[@id="case-state"][contains(., "Planned")]`)),
+	)
+	plan, after := c.waitReply(after, func(m channels.StoredMessage) bool { return m.Kind == "plan" })
+	if !strings.Contains(plan.Text, "K-000002") && !strings.Contains(plan.Text, "上门") {
+		t.Errorf("the customer's plan message: %q", plan.Text)
+	}
+
+	proof := filepath.Join(t.TempDir(), "维修单.png")
+	if err := os.WriteFile(proof, []byte("\x89PNG\r\n\x1a\n fake but sniffed as png"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	signIn(t, b, base, "wanggong")
+	browse(t, b, "resolve with an uploaded proof",
+		chromedp.Navigate(base+"/console/cases/2"),
+		chromedp.SendKeys(chromedp.CSS("#resolve-proof"), "已更换电源板，接地测试合格"),
+		chromedp.SetUploadFiles(chromedp.CSS("#resolve-file"), []string{proof}),
+		chromedp.Click(chromedp.CSS("#submit-resolve")),
+		chromedp.WaitVisible(chromedp.CSS("#resolution")),
+		chromedp.WaitVisible(chromedp.Search(`//ul[@id="attachments"]//a[contains(., "维修单.png")]`)),
+	)
+	res, _ := c.waitReply(after, func(m channels.StoredMessage) bool { return m.Kind == "resolved" })
+	if !strings.Contains(res.Text, "已更换电源板") || !strings.Contains(res.Text, "维修单.png") {
+		t.Errorf("the customer's resolution message: %q", res.Text)
+	}
+}
+
+func TestConsoleCaseWorkOnSQLite(t *testing.T) {
+	t.Parallel()
+	testConsoleCaseWork(t, filepath.Join(t.TempDir(), "kefu.db"))
+}
+
+func TestConsoleCaseWorkOnPostgres(t *testing.T) {
+	t.Parallel()
+	testConsoleCaseWork(t, testPostgres(t))
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -95,7 +96,28 @@ func (c *Console) runCaseAction(r *http.Request, v *view, id int64, action strin
 	case "reject":
 		_, err = c.svc.CaseReject(ctx, u, id, f["comment"])
 	case "resolve":
-		_, err = c.svc.CaseResolve(ctx, u, id, cases.ResolveParams{Proof: f["proof"], Attachment: f["attachment"], Link: f["link"]})
+		// The proof may come as a file: stored on the case first, then
+		// named in the resolution the customer receives.
+		p := cases.ResolveParams{Proof: f["proof"], Link: f["link"]}
+		if name, data, ok, ferr := formFile(r, "file"); ferr != nil {
+			return ferr
+		} else if ok {
+			att, err := c.svc.CaseAttach(ctx, u, id, name, data)
+			if err != nil {
+				return err
+			}
+			p.Attachment = att.Name
+		}
+		_, err = c.svc.CaseResolve(ctx, u, id, p)
+	case "attach":
+		name, data, ok, ferr := formFile(r, "file")
+		if ferr != nil {
+			return ferr
+		}
+		if !ok {
+			return cases.Errorf(cases.EInvalid, v.T("form.file_required"))
+		}
+		_, err = c.svc.CaseAttach(ctx, u, id, name, data)
 	case "reopen":
 		_, err = c.svc.CaseReopen(ctx, u, id, f["reason"])
 	case "close":
@@ -104,6 +126,26 @@ func (c *Console) runCaseAction(r *http.Request, v *view, id int64, action strin
 		return cases.Errorf(cases.ENotFound, "no such action")
 	}
 	return err
+}
+
+// formFile reads an uploaded file of the form; ok is false when none was
+// chosen.
+func formFile(r *http.Request, part string) (name string, data []byte, ok bool, err error) {
+	if r.MultipartForm == nil {
+		return "", nil, false, nil
+	}
+	f, hdr, err := r.FormFile(part)
+	if err != nil {
+		return "", nil, false, nil
+	}
+	defer f.Close()
+	if hdr.Size == 0 {
+		return "", nil, false, nil
+	}
+	if data, err = io.ReadAll(io.LimitReader(f, service.MaxStaffFile+1)); err != nil {
+		return "", nil, false, fmt.Errorf("read upload: %w", err)
+	}
+	return hdr.Filename, data, true, nil
 }
 
 // planOf reads a plan form; times are typed in the viewer's zone.

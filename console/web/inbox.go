@@ -37,10 +37,22 @@ type caseRow struct {
 	Due cases.Clock
 }
 
-// navCounts are the badges of the tabs.
+// navCounts are the badges of the tabs and the alerts of the viewer's
+// role: the queue for agents, plans waiting for a head's approval, new P1
+// cases not yet planned for a department's handlers.
 type navCounts struct {
 	Waiting, Mine int
 	Dept          bool // the user belongs to a department
+	Approvals     alert
+	NewP1         alert
+}
+
+// alert is a count with the most urgent case behind it, which the
+// notification opens.
+type alert struct {
+	N     int
+	First int64 // case id
+	More  bool  // more than one page
 }
 
 // caseListLimit is how many cases one inbox page shows.
@@ -126,6 +138,17 @@ func (c *Console) conversationTab(r *http.Request, v *view, tab string) ([]servi
 // what the viewer holds.
 func (c *Console) counts(r *http.Request, v *view) (navCounts, error) {
 	n := navCounts{Dept: v.User.Department != ""}
+	var err error
+	if v.User.Can(cases.ActionApprove, nil) == nil {
+		if n.Approvals, err = c.alertOf(r, v, service.CaseFilter{State: cases.StatePendingApproval}); err != nil {
+			return n, err
+		}
+	}
+	if v.User.Department != "" {
+		if n.NewP1, err = c.alertOf(r, v, service.CaseFilter{State: cases.StateAssigned, Priority: cases.P1}); err != nil {
+			return n, err
+		}
+	}
 	if v.User.Can(cases.ActionTakeover, nil) != nil {
 		return n, nil
 	}
@@ -142,6 +165,20 @@ func (c *Console) counts(r *http.Request, v *view) (navCounts, error) {
 		n.Mine = len(mine)
 	}
 	return n, nil
+}
+
+// alertLimit bounds an alert's count: past it the badge says "N+".
+const alertLimit = 20
+
+// alertOf counts the cases of a filter in the viewer's scope, oldest first
+// being the one to open.
+func (c *Console) alertOf(r *http.Request, v *view, f service.CaseFilter) (alert, error) {
+	f.Limit = alertLimit
+	page, err := c.svc.CaseList(r.Context(), v.User, f)
+	if err != nil || len(page.Cases) == 0 {
+		return alert{}, err
+	}
+	return alert{N: len(page.Cases), First: page.Cases[len(page.Cases)-1].ID, More: page.Next != 0}, nil
 }
 
 // nav is the tab bar alone, re-fetched on every change so the badges,

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/service"
 )
 
 // view is what every template gets: the viewer, their language and zone,
@@ -144,8 +145,9 @@ func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 func urlPathEscape(s string) string { return url.PathEscape(s) }
 
-// maxUpload caps a form post (an attached proof included).
-const maxUpload = 10 << 20
+// maxUpload caps a form post: a file of service.MaxStaffFile and the
+// form around it.
+const maxUpload = service.MaxStaffFile + 1<<20
 
 // pickLang: the viewer's choice (cookie), else the browser's languages,
 // else Simplified Chinese.

@@ -39,7 +39,7 @@ var assets embed.FS
 // Service is what the console needs: the staff API's service plus sign-in
 // and the change fingerprint.
 type Service interface {
-	console.Service
+	console.Service // CaseAttach included
 	Login(ctx context.Context, login, password string) (service.Session, error)
 	SessionUser(ctx context.Context, token string) (cases.User, string, error)
 	Logout(ctx context.Context, token string) error
@@ -206,9 +206,14 @@ func (c *Console) session(h handlerFunc) http.Handler {
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 			// ParseMultipartForm also reads urlencoded bodies.
-			if err := r.ParseMultipartForm(maxUpload); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			// Up to 1 MiB of a form stays in memory; a larger file goes to
+			// a temporary file, removed when the request ends.
+			if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 				c.fail(w, r, v, cases.Errorf(cases.ETooLarge, v.T("error.too_large")))
 				return
+			}
+			if r.MultipartForm != nil {
+				defer r.MultipartForm.RemoveAll()
 			}
 			if err := checkCSRF(r, csrf); err != nil {
 				c.opt.Logger.Warn("console: refused a cross-site or tokenless form", "path", r.URL.Path, "user_id", u.ID, "err", err)

@@ -12,11 +12,11 @@ import (
 	"github.com/kefu-dev/kefu/service"
 )
 
-const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at`
+const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at, uploaded_by`
 
 func attachmentDest(a *service.AttachmentInfo) []any {
-	return []any{&a.ID, &a.ConversationID, scan.ID(&a.MessageID), scan.ID(&a.CaseID), &a.Name,
-		&a.ContentType, &a.Size, &a.URL, timeCol{&a.CreatedAt}}
+	return []any{&a.ID, scan.ID(&a.ConversationID), scan.ID(&a.MessageID), scan.ID(&a.CaseID), &a.Name,
+		&a.ContentType, &a.Size, &a.URL, timeCol{&a.CreatedAt}, &a.UploadedBy}
 }
 
 // bytesOrNull stores no bytes as NULL, so "no data" reads back as nil.
@@ -31,11 +31,11 @@ func bytesOrNull(b []byte) any {
 func (t *Tx) AttachmentInsert(ctx context.Context, p service.AttachmentParams) (int64, error) {
 	var id int64
 	if err := t.tx.QueryRow(ctx, `
-		INSERT INTO attachments (conversation_id, message_id, case_id, name, content_type, size, data, url, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+		INSERT INTO attachments (conversation_id, message_id, case_id, name, content_type, size, data, url, created_at, uploaded_by)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 		RETURNING id`,
-		p.ConversationID, idOrNull(p.MessageID), idOrNull(p.CaseID), p.Name, p.ContentType,
-		int64(len(p.Data)), bytesOrNull(p.Data), p.URL, t.s.orNow(p.At).UTC()).Scan(&id); err != nil {
+		idOrNull(p.ConversationID), idOrNull(p.MessageID), idOrNull(p.CaseID), p.Name, p.ContentType,
+		int64(len(p.Data)), bytesOrNull(p.Data), p.URL, t.s.orNow(p.At).UTC(), p.UploadedBy).Scan(&id); err != nil {
 		return 0, fmt.Errorf("postgres: insert attachment of conversation %d: %w", p.ConversationID, err)
 	}
 	return id, nil

@@ -12,8 +12,8 @@ import (
 )
 
 func attachmentDest(a *service.AttachmentInfo) []any {
-	return []any{&a.ID, &a.ConversationID, scan.ID(&a.MessageID), scan.ID(&a.CaseID), &a.Name,
-		&a.ContentType, &a.Size, &a.URL, timeCol{&a.CreatedAt}}
+	return []any{&a.ID, scan.ID(&a.ConversationID), scan.ID(&a.MessageID), scan.ID(&a.CaseID), &a.Name,
+		&a.ContentType, &a.Size, &a.URL, timeCol{&a.CreatedAt}, &a.UploadedBy}
 }
 
 // bytesOrNull stores no bytes as NULL, so "no data" reads back as nil.
@@ -28,8 +28,8 @@ func bytesOrNull(b []byte) any {
 func (t *Tx) AttachmentInsert(ctx context.Context, p service.AttachmentParams) (int64, error) {
 	var id int64
 	if err := t.stmt(ctx, stmtAttachmentInsert).QueryRowContext(ctx,
-		p.ConversationID, idOrNull(p.MessageID), idOrNull(p.CaseID), p.Name, p.ContentType,
-		len(p.Data), bytesOrNull(p.Data), p.URL, ts(t.s.orNow(p.At))).Scan(&id); err != nil {
+		idOrNull(p.ConversationID), idOrNull(p.MessageID), idOrNull(p.CaseID), p.Name, p.ContentType,
+		len(p.Data), bytesOrNull(p.Data), p.URL, ts(t.s.orNow(p.At)), p.UploadedBy).Scan(&id); err != nil {
 		return 0, fmt.Errorf("sqlite: insert attachment of conversation %d: %w", p.ConversationID, err)
 	}
 	return id, nil

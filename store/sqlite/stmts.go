@@ -82,7 +82,7 @@ const caseCols = `id, number, customer_id, conversation_id, channel, source, lan
 	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
 	plan, resolution, milestones, complaints`
 
-const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at`
+const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at, uploaded_by`
 
 const taskCols = `id, case_id, kind, state, assignee, outcome, created_at, due_at, claimed_at, done_at`
 
@@ -239,8 +239,8 @@ var queries = [numStmts]string{
 		ORDER BY due_at, id LIMIT ?4`,
 
 	stmtAttachmentInsert: `
-		INSERT INTO attachments (conversation_id, message_id, case_id, name, content_type, size, data, url, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		INSERT INTO attachments (conversation_id, message_id, case_id, name, content_type, size, data, url, created_at, uploaded_by)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 	stmtAttachmentsLink: `
 		UPDATE attachments SET case_id = ? WHERE conversation_id = ? AND case_id IS NULL`,

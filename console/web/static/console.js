@@ -55,9 +55,11 @@
 
   if (!body.dataset.signedIn) return;
 
-  // Notifications: badge and title count always; a short tone and a
-  // desktop notification when the queue grows and the browser allows it.
-  var baseTitle = document.title, waiting = null;
+  // Notifications: each time the tab bar is refreshed it carries the
+  // viewer's counts (the queue, plans to approve, new P1 cases). The title
+  // shows their sum; a count that grew plays a short tone and, where the
+  // browser allows, raises a desktop notification that opens the case.
+  var baseTitle = document.title, seen = null;
   function askPermission() {
     if ("Notification" in window && Notification.permission === "default") Notification.requestPermission();
     document.removeEventListener("click", askPermission);
@@ -72,23 +74,38 @@
       o.start(); o.stop(ctx.currentTime + 0.15);
     } catch (e) { /* no audio */ }
   }
-  function onWaiting(n) {
-    document.title = (n > 0 ? "(" + n + ") " : "") + baseTitle;
-    if (waiting !== null && n > waiting) {
-      tone();
-      if ("Notification" in window && Notification.permission === "granted") {
-        new Notification(body.dataset.tWaiting, { tag: "kefu-waiting" });
-      }
-      var live = document.getElementById("live-status");
-      if (live) live.textContent = body.dataset.tWaiting;
+  var kinds = [
+    { key: "waiting", text: "tWaiting", link: null },
+    { key: "approvals", text: "tApprovals", link: "alert-approvals" },
+    { key: "p1", text: "tP1", link: "alert-p1" }
+  ];
+  function onNav() {
+    var tabs = document.getElementById("tabs");
+    if (!tabs) return;
+    var now = {}, total = 0;
+    kinds.forEach(function (k) { now[k.key] = parseInt(tabs.dataset[k.key] || "0", 10); total += now[k.key]; });
+    document.title = (total > 0 ? "(" + total + ") " : "") + baseTitle;
+    if (seen) {
+      kinds.forEach(function (k) {
+        if (now[k.key] <= seen[k.key]) return;
+        var text = body.dataset[k.text], a = k.link && document.getElementById(k.link);
+        tone();
+        var live = document.getElementById("live-status");
+        if (live) live.textContent = text;
+        if ("Notification" in window && Notification.permission === "granted") {
+          var n = new Notification(text, { tag: "kefu-" + k.key });
+          n.onclick = function () { window.focus(); location.href = a ? a.href : "/console/inbox?tab=waiting"; };
+        }
+      });
     }
-    waiting = n;
-    body.dataset.waitingCount = String(n);
+    seen = now;
   }
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail && e.detail.target && e.detail.target.id === "nav") onNav();
+  });
 
   var stamp = null;
   function onPulse(p) {
-    onWaiting(p.waiting);
     if (stamp !== null && p.stamp !== stamp && window.htmx) htmx.trigger(body, "kefu:change");
     stamp = p.stamp;
     body.dataset.live = "1";
