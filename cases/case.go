@@ -108,7 +108,10 @@ type Case struct {
 	Priority       Priority
 	Reasons        []string // why this category and priority (matched rules)
 	Department     Department
-	State          State
+	// Assignee is the one person responsible for the case (SPEC §4,
+	// 责任到人): a user id, 0 while the department as a whole has it.
+	Assignee int64
+	State    State
 	Escalated      bool // P1: reported to the department manager at once
 	Deadlines      Deadlines
 	CreatedAt      time.Time

@@ -547,6 +547,13 @@ func (c *Case) Override(u User, p OverrideParams, policy SLAPolicy, now time.Tim
 	set("department", string(c.Department), string(dept))
 	newDept, newPr := dept != c.Department, pr != c.Priority
 	c.Category, c.Subtype, c.Priority, c.Department = cat, sub, pr, dept
+	if newDept && c.Assignee != 0 {
+		// The person was of the old department; the new one assigns its own.
+		h := c.entry(u, now, HistAssignee)
+		h.Field, h.From, h.Reason = "assignee", User{ID: c.Assignee, Role: RoleHandler}.Actor(), "moved to "+string(dept)
+		hist = append(hist, h)
+		c.Assignee = 0
+	}
 	if newPr {
 		old := c.Deadlines.StartBy
 		c.Deadlines.StartBy = c.registeredAt().Add(policy.StartBy[pr])

@@ -103,6 +103,7 @@ const (
 	ActionTakeover   Action = "takeover" // answer the customer as an agent
 	ActionRegister   Action = "register" // register a case for a caller (hotline, dealer, walk-in)
 	ActionCallback   Action = "callback" // list, claim and complete phone callbacks and follow-ups (SPEC §6, §8)
+	ActionAssign     Action = "assign"   // give the case to one person of its department (SPEC §4)
 
 	// Complaints (SPEC §1, §7): supervisors handle them; specialists also
 	// receive them (the hotline), the customer opens them in the
@@ -116,7 +117,7 @@ const (
 )
 
 // Actions lists every action, for tables and the API's documentation.
-var Actions = []Action{ActionRead, ActionNote, ActionPlan, ActionChangePlan, ActionApprove, ActionResolve, ActionReopen, ActionClose, ActionOverride, ActionTakeover, ActionCallback,
+var Actions = []Action{ActionRead, ActionNote, ActionPlan, ActionChangePlan, ActionApprove, ActionResolve, ActionReopen, ActionClose, ActionOverride, ActionTakeover, ActionCallback, ActionAssign,
 	ActionOpenComplaint, ActionHandleComplaint, ActionInvestigateComplaint, ActionChooseComplaintPlan}
 
 // scope says on which cases a role may do an action.
@@ -141,7 +142,7 @@ var permissions = map[Role]map[Action]scope{
 	},
 	RoleSupervisor: {
 		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all, ActionClose: all, ActionOverride: all, ActionRegister: all,
-		ActionCallback: all, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionApprove: own,
+		ActionCallback: all, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionApprove: own, ActionAssign: own,
 		ActionOpenComplaint: all, ActionHandleComplaint: all, ActionInvestigateComplaint: all, ActionChooseComplaintPlan: all,
 	},
 	RoleHandler: {
@@ -149,7 +150,7 @@ var permissions = map[Role]map[Action]scope{
 	},
 	RoleHead: {
 		ActionRead: own, ActionNote: own, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionReopen: own,
-		ActionApprove: own, ActionClose: own,
+		ActionApprove: own, ActionClose: own, ActionAssign: own,
 		ActionInvestigateComplaint: own,
 	},
 	// The customer reopens by failing the function check; what they write

@@ -98,6 +98,10 @@ func (f *fakeService) CaseOverride(ctx context.Context, u cases.User, id int64, 
 	return f.write(ctx, "CaseOverride", u, id, p)
 }
 
+func (f *fakeService) CaseAssign(ctx context.Context, u cases.User, id, userID int64, reason string) (*cases.Case, error) {
+	return f.write(ctx, "CaseAssign", u, id, fmt.Sprintf("%d:%s", userID, reason))
+}
+
 func (f *fakeService) CasePlan(ctx context.Context, u cases.User, id int64, p cases.PlanParams) (*cases.Case, error) {
 	return f.write(ctx, "CasePlan", u, id, p)
 }
@@ -483,6 +487,9 @@ func TestHappyPaths(t *testing.T) {
 		{"POST", "/api/v1/cases/42/plan", `{"type":"reship","description":"send again","promised_at":"2025-03-02T18:00:00+08:00","same_city":true}`,
 			call{name: "CasePlan", id: 42, arg: cases.PlanParams{Type: cases.PlanReship, Description: "send again", PromisedAt: promised, SameCity: true}}, 200},
 		{"POST", "/api/v1/cases/42/approve", `{"comment":"go"}`, call{name: "CaseApprove", id: 42, arg: "go"}, 200},
+		{"POST", "/api/v1/cases/42/assign", `{"user_id":9,"reason":"熟悉机型"}`, call{name: "CaseAssign", id: 42, arg: "9:熟悉机型"}, 200},
+		{"POST", "/api/v1/cases/42/assign", `{"user_id":0}`, call{name: "CaseAssign", id: 42, arg: "0:"}, 200},
+		{"GET", "/api/v1/cases?assignee=me&open=true", "", call{name: "CaseList", arg: service.CaseFilter{Assignee: 7, Open: true}}, 200},
 		{"POST", "/api/v1/cases/42/approve", `{}`, call{name: "CaseApprove", id: 42, arg: ""}, 200},
 		{"POST", "/api/v1/cases/42/reject", `{"comment":"too slow"}`, call{name: "CaseReject", id: 42, arg: "too slow"}, 200},
 		{"POST", "/api/v1/cases/42/notes", `{"text":"engineer booked","visible":true}`, call{name: "CaseNote", id: 42, arg: cases.NoteParams{Text: "engineer booked", Visible: true}}, 200},
@@ -669,6 +676,8 @@ func TestBadRequests(t *testing.T) {
 		{"not an object", "POST", "/api/v1/cases/42/reopen", `["x"]`, "body: a JSON object is required"},
 		{"null", "POST", "/api/v1/cases/42/reopen", `null`, "body: a JSON object is required"},
 		{"empty body", "POST", "/api/v1/cases/42/approve", ``, "body: a JSON object is required"},
+		{"assign without a user", "POST", "/api/v1/cases/42/assign", `{"reason":"x"}`, "user_id: required"},
+		{"assignee not a number", "GET", "/api/v1/cases?assignee=wang", ``, "assignee: \"wang\" is not me or a user id"},
 		{"syntax", "POST", "/api/v1/cases/42/reopen", `{"reason":}`, "body: invalid JSON at byte"},
 		{"truncated", "POST", "/api/v1/cases/42/reopen", `{"reason":"x"`, "body: truncated JSON"},
 		{"two values", "POST", "/api/v1/cases/42/reopen", `{"reason":"x"} {"reason":"y"}`, "body: unexpected data after the JSON object"},

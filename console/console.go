@@ -45,6 +45,8 @@ type Service interface {
 	CaseList(ctx context.Context, u cases.User, f service.CaseFilter) (service.CasePage, error)
 	CaseGet(ctx context.Context, u cases.User, id int64) (service.CaseDetail, error)
 	CaseOverride(ctx context.Context, u cases.User, id int64, p cases.OverrideParams) (*cases.Case, error)
+	// CaseAssign makes userID the one person responsible (0: the department).
+	CaseAssign(ctx context.Context, u cases.User, id, userID int64, reason string) (*cases.Case, error)
 	CasePlan(ctx context.Context, u cases.User, id int64, p cases.PlanParams) (*cases.Case, error)
 	CaseApprove(ctx context.Context, u cases.User, id int64, comment string) (*cases.Case, error)
 	CaseReject(ctx context.Context, u cases.User, id int64, comment string) (*cases.Case, error)
@@ -119,6 +121,7 @@ func (a *API) routes() []route {
 		{method: "GET", path: "/api/v1/cases/{id}", h: a.caseGet},
 		{method: "POST", path: "/api/v1/cases/{id}/override", h: caseWrite(a.svc.CaseOverride, overrideRequest.params)},
 		{method: "POST", path: "/api/v1/cases/{id}/plan", h: caseWrite(a.svc.CasePlan, planRequest.params)},
+		{method: "POST", path: "/api/v1/cases/{id}/assign", h: caseWrite(a.assign, assignRequest.params)},
 		{method: "POST", path: "/api/v1/cases/{id}/approve", h: caseWrite(a.svc.CaseApprove, commentRequest.params)},
 		{method: "POST", path: "/api/v1/cases/{id}/reject", h: caseWrite(a.svc.CaseReject, commentRequest.params)},
 		{method: "POST", path: "/api/v1/cases/{id}/notes", h: caseWrite(a.svc.CaseNote, noteRequest.params)},

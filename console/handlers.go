@@ -42,11 +42,20 @@ var states = []cases.State{
 }
 
 func (a *API) caseList(w http.ResponseWriter, r *http.Request, u cases.User) error {
-	q, err := query(r, "department", "state", "priority", "overdue", "open", "limit", "before", "phone", "email", "number")
+	q, err := query(r, "department", "state", "priority", "overdue", "open", "limit", "before", "phone", "email", "number", "assignee")
 	if err != nil {
 		return err
 	}
 	f := service.CaseFilter{Phone: q.Get("phone"), Email: q.Get("email"), Number: q.Get("number")}
+	switch s := q.Get("assignee"); s {
+	case "":
+	case "me":
+		f.Assignee = u.ID
+	default:
+		if f.Assignee, err = strconv.ParseInt(s, 10, 64); err != nil || f.Assignee <= 0 {
+			return invalid("assignee: %q is not me or a user id", s)
+		}
+	}
 	if s := q.Get("department"); s != "" {
 		if f.Department = cases.Department(s); !f.Department.Valid() {
 			return invalid("department: %q is not one of technical_support, logistics, quality_control, customer_service", s)
@@ -229,6 +238,23 @@ type commentRequest struct {
 }
 
 func (q commentRequest) params() (string, error) { return q.Comment, nil }
+
+type assignRequest struct {
+	UserID *int64 `json:"user_id"`
+	Reason string `json:"reason"`
+}
+
+type assignParams struct {
+	userID int64
+	reason string
+}
+
+func (q assignRequest) params() (assignParams, error) {
+	if q.UserID == nil || *q.UserID < 0 {
+		return assignParams{}, invalid("user_id: required (0 hands the case back to the department)")
+	}
+	return assignParams{*q.UserID, q.Reason}, nil
+}
 
 type reasonRequest struct {
 	Reason string `json:"reason"`
@@ -504,4 +530,8 @@ func jsonKind(k reflect.Kind) string {
 		return "an array"
 	}
 	return "a number"
+}
+
+func (a *API) assign(ctx context.Context, u cases.User, id int64, p assignParams) (*cases.Case, error) {
+	return a.svc.CaseAssign(ctx, u, id, p.userID, p.reason)
 }

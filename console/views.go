@@ -29,6 +29,7 @@ type caseView struct {
 	Priority       string            `json:"priority"`
 	Reasons        []string          `json:"reasons"`
 	Department     string            `json:"department"`
+	AssigneeID     int64             `json:"assignee_id,omitempty"` // the one person responsible; absent while the department has it
 	State          string            `json:"state"`
 	Escalated      bool              `json:"escalated"`
 	Deadlines      deadlinesView     `json:"deadlines"`
@@ -204,6 +205,7 @@ func newCaseView(c *cases.Case) caseView {
 		Priority:       string(c.Priority),
 		Reasons:        append([]string{}, c.Reasons...),
 		Department:     string(c.Department),
+		AssigneeID:     c.Assignee,
 		State:          string(c.State),
 		Escalated:      c.Escalated,
 		Deadlines: deadlinesView{

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,7 +118,7 @@ func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) (Cas
 		limit = MaxCaseList
 	}
 	p := CaseListParams{Department: f.Department, State: f.State, Priority: f.Priority, BeforeID: f.Before, Limit: limit,
-		Phone: strings.TrimSpace(f.Phone), Email: strings.TrimSpace(f.Email), Number: strings.ToUpper(strings.TrimSpace(f.Number)), Open: f.Open}
+		Phone: strings.TrimSpace(f.Phone), Email: strings.TrimSpace(f.Email), Number: strings.ToUpper(strings.TrimSpace(f.Number)), Open: f.Open, Assignee: f.Assignee}
 	if d, ok := u.ReadScope(); ok {
 		if p.Department != "" && p.Department != d {
 			return CasePage{}, nil // another department's cases: none readable
@@ -451,6 +452,27 @@ func (s *Service) CaseReopen(ctx context.Context, u cases.User, id int64, reason
 func (s *Service) CaseClose(ctx context.Context, u cases.User, id int64, reason string) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Close(u, reason, now) },
+	})
+}
+
+// CaseAssign makes user the one person responsible for the case (SPEC §4);
+// userID 0 hands it back to the department. The user must exist and be
+// enabled; cases.Case.Assign decides who may assign whom.
+func (s *Service) CaseAssign(ctx context.Context, u cases.User, id, userID int64, reason string) (*cases.Case, error) {
+	var to cases.User
+	if userID != 0 {
+		users, err := s.opt.Store.UserList(ctx)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(users, func(r UserRecord) bool { return r.ID == userID && !r.Disabled })
+		if i < 0 {
+			return nil, cases.Errorf(cases.EInvalid, fmt.Sprintf("assign.user_id: no enabled user %d", userID))
+		}
+		to = users[i].User
+	}
+	return s.mutateCase(ctx, id, caseOp{
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Assign(u, to, reason, now) },
 	})
 }
 

@@ -18,8 +18,9 @@ type CaseFilter struct {
 	Phone  string
 	Email  string
 	Number string
-	Open   bool // only cases neither resolved nor closed
-	Limit  int  // 0 = 100, at most MaxCaseList
+	Open     bool  // only cases neither resolved nor closed
+	Assignee int64 // only this person's cases
+	Limit    int   // 0 = 100, at most MaxCaseList
 }
 
 // MaxCaseList is the most cases one page lists.

@@ -291,6 +291,7 @@ type CaseListParams struct {
 	Email    string // the customer's email field, lower case
 	Number   string // the case number
 	Open     bool   // only cases neither resolved nor closed
+	Assignee int64  // only the cases of this person (0: anyone's)
 	Limit    int    // 0 = 100
 }
 

@@ -357,6 +357,14 @@ func testConsoleCaseWork(t *testing.T, dbURL string) {
 		chromedp.Click(chromedp.CSS("#submit-approve")),
 		chromedp.WaitVisible(chromedp.Search(`//span[@id="case-state"][contains(., "Planned")]`)),
 	)
+	// One person is responsible (SPEC §4): the head assigns the handler.
+	browse(t, b, "assign the handler",
+		chromedp.Click(chromedp.Search(`//summary[contains(., "Assign")]`)),
+		chromedp.SetValue(chromedp.CSS("#assign-user"), fmt.Sprint(handler.ID)),
+		chromedp.SendKeys(chromedp.CSS("#assign-reason"), "熟悉这款机型"),
+		chromedp.Click(chromedp.CSS("#submit-assign")),
+		chromedp.WaitVisible(chromedp.Search(`//span[@id="case-assignee"][contains(., "王工")]`)),
+	)
 	plan, after := c.waitReply(after, func(m channels.StoredMessage) bool { return m.Kind == "plan" })
 	if !strings.Contains(plan.Text, "K-000002") && !strings.Contains(plan.Text, "上门") {
 		t.Errorf("the customer's plan message: %q", plan.Text)
@@ -367,6 +375,10 @@ func testConsoleCaseWork(t *testing.T, dbURL string) {
 		t.Fatal(err)
 	}
 	signIn(t, b, base, "wanggong")
+	browse(t, b, "the handler's own cases", chromedp.Navigate(base+"/console/inbox?tab=mine"))
+	if mine := get(t, b, "read my cases", chromedp.Text(chromedp.CSS("#inbox"))); !strings.Contains(mine, "K-000002") {
+		t.Errorf("the assigned case is not in the handler's inbox:\n%s", mine)
+	}
 	browse(t, b, "resolve with an uploaded proof",
 		chromedp.Navigate(base+"/console/cases/2"),
 		chromedp.SendKeys(chromedp.CSS("#resolve-proof"), "已更换电源板，接地测试合格"),

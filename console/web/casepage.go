@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -20,6 +21,9 @@ import (
 type casePage struct {
 	service.CaseDetail
 	Fields []fieldRow
+	// Assignable are the people who may be responsible for the case: the
+	// enabled staff of its department.
+	Assignable []service.UserRecord
 	Form   map[string]string // what was typed, kept after a refused post
 	Action string            // the form that was refused
 }
@@ -37,10 +41,13 @@ func (c *Console) showCase(w http.ResponseWriter, r *http.Request, v *view, id i
 	if err != nil {
 		return err
 	}
-	if err := c.loadNames(r, v); err != nil {
+	users, err := c.svc.UserList(r.Context())
+	if err != nil {
 		return err
 	}
-	v.Data = casePage{CaseDetail: d, Fields: fieldRows(d.Case.Fields), Form: form, Action: action}
+	v.names = namesOf(users)
+	v.Data = casePage{CaseDetail: d, Fields: fieldRows(d.Case.Fields), Form: form, Action: action,
+		Assignable: assignable(users, d.Case.Department)}
 	c.render(w, status, "case", v)
 	return nil
 }
@@ -109,6 +116,14 @@ func (c *Console) runCaseAction(r *http.Request, v *view, id int64, action strin
 			p.Attachment = att.Name
 		}
 		_, err = c.svc.CaseResolve(ctx, u, id, p)
+	case "assign", "take":
+		to := u.ID
+		if action == "assign" {
+			if to, err = strconv.ParseInt(f["user_id"], 10, 64); err != nil || to < 0 {
+				return cases.Errorf(cases.EInvalid, v.T("form.choose_person"))
+			}
+		}
+		_, err = c.svc.CaseAssign(ctx, u, id, to, f["reason"])
 	case "attach":
 		name, data, ok, ferr := formFile(r, "file")
 		if ferr != nil {
@@ -126,6 +141,18 @@ func (c *Console) runCaseAction(r *http.Request, v *view, id int64, action strin
 		return cases.Errorf(cases.ENotFound, "no such action")
 	}
 	return err
+}
+
+// assignable are the enabled users who work in dept.
+func assignable(users []service.UserRecord, dept cases.Department) []service.UserRecord {
+	var out []service.UserRecord
+	for _, u := range users {
+		cs := dept == cases.DeptCustomerService && (u.Role == cases.RoleSpecialist || u.Role == cases.RoleSupervisor)
+		if !u.Disabled && (cs || (u.Role == cases.RoleHandler || u.Role == cases.RoleHead) && u.Department == dept) {
+			out = append(out, u)
+		}
+	}
+	return out
 }
 
 // formFile reads an uploaded file of the form; ok is false when none was

@@ -71,16 +71,20 @@ func (c *Console) inbox(w http.ResponseWriter, r *http.Request, v *view) error {
 	if err := c.loadNames(r, v); err != nil {
 		return err
 	}
-	switch tab {
-	case tabWaiting, tabMine:
+	if tab == tabWaiting || tab == tabMine {
 		if p.Conversations, err = c.conversationTab(r, v, tab); err != nil {
 			return err
 		}
-	default:
+	}
+	if tab != tabWaiting {
+		// Cases: mine are those I am responsible for (SPEC §4).
 		before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
 		f := service.CaseFilter{Open: tab != tabOverdue, Overdue: tab == tabOverdue, Before: before, Limit: caseListLimit}
-		if tab == tabDept {
+		switch tab {
+		case tabDept:
 			f.Department = v.User.Department
+		case tabMine:
+			f.Assignee = v.User.ID
 		}
 		page, err := c.svc.CaseList(r.Context(), v.User, f)
 		if err != nil {
@@ -138,7 +142,11 @@ func (c *Console) conversationTab(r *http.Request, v *view, tab string) ([]servi
 // what the viewer holds.
 func (c *Console) counts(r *http.Request, v *view) (navCounts, error) {
 	n := navCounts{Dept: v.User.Department != ""}
-	var err error
+	mine, err := c.alertOf(r, v, service.CaseFilter{Assignee: v.User.ID, Open: true})
+	if err != nil {
+		return n, err
+	}
+	n.Mine = mine.N
 	if v.User.Can(cases.ActionApprove, nil) == nil {
 		if n.Approvals, err = c.alertOf(r, v, service.CaseFilter{State: cases.StatePendingApproval}); err != nil {
 			return n, err
@@ -162,7 +170,7 @@ func (c *Console) counts(r *http.Request, v *view) (navCounts, error) {
 		if err != nil {
 			return n, err
 		}
-		n.Mine = len(mine)
+		n.Mine += len(mine)
 	}
 	return n, nil
 }
@@ -199,9 +207,14 @@ func (c *Console) loadNames(r *http.Request, v *view) error {
 	if err != nil {
 		return err
 	}
-	v.names = make(map[string]string, len(users))
-	for _, u := range users {
-		v.names[u.Actor()] = u.Name
-	}
+	v.names = namesOf(users)
 	return nil
+}
+
+func namesOf(users []service.UserRecord) map[string]string {
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.Actor()] = u.Name
+	}
+	return names
 }

@@ -117,7 +117,7 @@ func (s *Store) MessagesList(ctx context.Context, p service.MessagesListParams) 
 const caseCols = `id, number, customer_id, conversation_id, channel, source, language, fields, category,
 	subtype, priority, reasons, department, state, escalated, deadline_first_response,
 	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
-	plan, resolution, milestones, complaints`
+	plan, resolution, milestones, complaints, assignee_id`
 
 func scanCase(r pgx.Row) (*cases.Case, error) {
 	c := &cases.Case{}
@@ -126,7 +126,8 @@ func scanCase(r pgx.Row) (*cases.Case, error) {
 		&c.Department, &c.State, &c.Escalated, timeCol{&c.Deadlines.FirstResponse},
 		timeCol{&c.Deadlines.Registration}, timeCol{&c.Deadlines.Classification},
 		timeCol{&c.Deadlines.StartBy}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt},
-		scan.JSON(&c.Plan), scan.JSON(&c.Resolution), scan.JSON(&c.Milestones), scan.JSON(&c.Complaints))
+		scan.JSON(&c.Plan), scan.JSON(&c.Resolution), scan.JSON(&c.Milestones), scan.JSON(&c.Complaints),
+		scan.ID(&c.Assignee))
 	return c, err
 }
 
@@ -157,10 +158,10 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 			AND ($3 = '' OR department = $3) AND ($4 = '' OR state = $4) AND ($5 = '' OR priority = $5)
 			AND ($7 = 0 OR id < $7) AND ($8 = '' OR fields->>'phone' = $8)
 			AND ($9 = '' OR lower(fields->>'email') = $9) AND ($10 = '' OR number = $10)
-			AND (NOT $11 OR state NOT IN ('resolved', 'closed'))
+			AND (NOT $11 OR state NOT IN ('resolved', 'closed')) AND ($12 = 0 OR assignee_id = $12)
 		ORDER BY id DESC LIMIT $6`,
 		p.ConversationID, p.CustomerID, string(p.Department), string(p.State), string(p.Priority), limit, p.BeforeID, p.Phone,
-		strings.ToLower(p.Email), p.Number, p.Open)
+		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list cases: %w", err)
 	}

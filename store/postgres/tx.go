@@ -162,16 +162,17 @@ func (t *Tx) CaseInsert(ctx context.Context, c *cases.Case) error {
 		INSERT INTO cases (customer_id, conversation_id, channel, source, language, fields, category,
 			subtype, priority, reasons, department, state, escalated, deadline_first_response,
 			deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
-			plan, resolution, milestones, complaints)
+			plan, resolution, milestones, complaints, assignee_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
-			$20, $21, $22, $23)
+			$20, $21, $22, $23, $24)
 		RETURNING id`,
 		idOrNull(c.CustomerID), idOrNull(c.ConversationID), c.Channel, c.Source, c.Language, fields,
 		c.Category, c.Subtype, c.Priority, reasons, c.Department, c.State, c.Escalated,
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
 		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
 		c.CreatedAt.UTC(), c.UpdatedAt.UTC(),
-		jsonbOrNull(ext.Plan), jsonbOrNull(ext.Resolution), jsonbOrNull(ext.Milestones), jsonbOrNull(ext.Complaints)).Scan(&id); err != nil {
+		jsonbOrNull(ext.Plan), jsonbOrNull(ext.Resolution), jsonbOrNull(ext.Milestones), jsonbOrNull(ext.Complaints),
+		idOrNull(c.Assignee)).Scan(&id); err != nil {
 		return fmt.Errorf("postgres: insert case: %w", err)
 	}
 	number := cases.NumberFor(id)
@@ -200,14 +201,14 @@ func (t *Tx) CaseUpdate(ctx context.Context, c *cases.Case) error {
 			fields = $6, category = $7, subtype = $8, priority = $9, reasons = $10, department = $11,
 			state = $12, escalated = $13, deadline_first_response = $14, deadline_registration = $15,
 			deadline_classification = $16, deadline_start_by = $17, updated_at = $18,
-			plan = $19, resolution = $20, milestones = $21, complaints = $22
+			plan = $19, resolution = $20, milestones = $21, complaints = $22, assignee_id = $24
 		WHERE id = $23`,
 		idOrNull(c.CustomerID), idOrNull(c.ConversationID), c.Channel, c.Source, c.Language, fields,
 		c.Category, c.Subtype, c.Priority, reasons, c.Department, c.State, c.Escalated,
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
 		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
 		c.UpdatedAt.UTC(), jsonbOrNull(ext.Plan), jsonbOrNull(ext.Resolution), jsonbOrNull(ext.Milestones),
-		jsonbOrNull(ext.Complaints), c.ID)
+		jsonbOrNull(ext.Complaints), c.ID, idOrNull(c.Assignee))
 	if err != nil {
 		return fmt.Errorf("postgres: update case %d: %w", c.ID, err)
 	}

@@ -114,7 +114,8 @@ func scanCase(r rowScanner) (*cases.Case, error) {
 		&c.Department, &c.State, &c.Escalated, timeCol{&c.Deadlines.FirstResponse},
 		timeCol{&c.Deadlines.Registration}, timeCol{&c.Deadlines.Classification},
 		timeCol{&c.Deadlines.StartBy}, timeCol{&c.CreatedAt}, timeCol{&c.UpdatedAt},
-		scan.JSON(&c.Plan), scan.JSON(&c.Resolution), scan.JSON(&c.Milestones), scan.JSON(&c.Complaints))
+		scan.JSON(&c.Plan), scan.JSON(&c.Resolution), scan.JSON(&c.Milestones), scan.JSON(&c.Complaints),
+		scan.ID(&c.Assignee))
 	return c, err
 }
 
@@ -142,7 +143,7 @@ func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*case
 	}
 	rows, err := s.stmt(ctx, stmtCaseList).QueryContext(ctx,
 		p.ConversationID, p.CustomerID, p.Department, p.State, p.Priority, limit, p.BeforeID, p.Phone,
-		strings.ToLower(p.Email), p.Number, p.Open)
+		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list cases: %w", err)
 	}

@@ -80,7 +80,7 @@ const conversationCols = `id, customer_id, channel, external_user_id, phase, sta
 const caseCols = `id, number, customer_id, conversation_id, channel, source, language, fields, category,
 	subtype, priority, reasons, department, state, escalated, deadline_first_response,
 	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
-	plan, resolution, milestones, complaints`
+	plan, resolution, milestones, complaints, assignee_id`
 
 const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at, uploaded_by`
 
@@ -129,14 +129,14 @@ var queries = [numStmts]string{
 			AND (?3 = '' OR department = ?3) AND (?4 = '' OR state = ?4) AND (?5 = '' OR priority = ?5)
 			AND (?7 = 0 OR id < ?7) AND (?8 = '' OR json_extract(fields, '$.phone') = ?8)
 			AND (?9 = '' OR lower(json_extract(fields, '$.email')) = ?9) AND (?10 = '' OR number = ?10)
-			AND (?11 = 0 OR state NOT IN ('resolved', 'closed'))
+			AND (?11 = 0 OR state NOT IN ('resolved', 'closed')) AND (?12 = 0 OR assignee_id = ?12)
 		ORDER BY id DESC LIMIT ?6`,
 	stmtCaseInsert: `
 		INSERT INTO cases (customer_id, conversation_id, channel, source, language, fields, category,
 			subtype, priority, reasons, department, state, escalated, deadline_first_response,
 			deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
-			plan, resolution, milestones, complaints)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			plan, resolution, milestones, complaints, assignee_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 	stmtCaseNumber: `UPDATE cases SET number = ? WHERE id = ?`,
 	stmtCaseUpdate: `
@@ -144,7 +144,7 @@ var queries = [numStmts]string{
 			fields = ?, category = ?, subtype = ?, priority = ?, reasons = ?, department = ?, state = ?,
 			escalated = ?, deadline_first_response = ?, deadline_registration = ?,
 			deadline_classification = ?, deadline_start_by = ?, updated_at = ?,
-			plan = ?, resolution = ?, milestones = ?, complaints = ?
+			plan = ?, resolution = ?, milestones = ?, complaints = ?, assignee_id = ?
 		WHERE id = ?`,
 	stmtCaseHistory: `
 		SELECT case_id, at, actor, action, field, from_value, to_value, reason, visible

@@ -127,7 +127,8 @@ func (t *Tx) CaseInsert(ctx context.Context, c *cases.Case) error {
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
 		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
 		ts(c.CreatedAt), ts(c.UpdatedAt),
-		textOrNull(ext.Plan), textOrNull(ext.Resolution), textOrNull(ext.Milestones), textOrNull(ext.Complaints)).Scan(&id); err != nil {
+		textOrNull(ext.Plan), textOrNull(ext.Resolution), textOrNull(ext.Milestones), textOrNull(ext.Complaints),
+		idOrNull(c.Assignee)).Scan(&id); err != nil {
 		return fmt.Errorf("sqlite: insert case: %w", err)
 	}
 	number := cases.NumberFor(id)
@@ -157,7 +158,7 @@ func (t *Tx) CaseUpdate(ctx context.Context, c *cases.Case) error {
 		tsOrNull(c.Deadlines.FirstResponse), tsOrNull(c.Deadlines.Registration),
 		tsOrNull(c.Deadlines.Classification), tsOrNull(c.Deadlines.StartBy),
 		ts(c.UpdatedAt), textOrNull(ext.Plan), textOrNull(ext.Resolution), textOrNull(ext.Milestones),
-		textOrNull(ext.Complaints), c.ID)
+		textOrNull(ext.Complaints), idOrNull(c.Assignee), c.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update case %d: %w", c.ID, err)
 	}

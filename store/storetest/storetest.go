@@ -419,6 +419,12 @@ func testCaseRoundTrip(t *testing.T, s service.Store) {
 	ctx := t.Context()
 	conv := seed(t, s, "u1")
 	c := fullCase(conv)
+	// The responsible person is a stored user.
+	who, err := s.UserInsert(ctx, service.UserParams{Name: "王工", Role: cases.RoleHandler, Department: cases.DeptTechnicalSupport, TokenHash: []byte("round-trip")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Assignee = who.ID
 	allSet(t, "Plan", c.Plan)
 	allSet(t, "Resolution", c.Resolution)
 	allSet(t, "Milestones", c.Milestones)
@@ -1036,10 +1042,17 @@ func testCaseListFilters(t *testing.T, s service.Store) {
 		{cases.DeptTechnicalSupport, cases.StateAssigned, cases.P3},
 	}
 	var ids []int64
+	li, err := s.UserInsert(ctx, service.UserParams{Name: "物流李", Role: cases.RoleHandler, Department: cases.DeptLogistics, TokenHash: []byte("filters")})
+	if err != nil {
+		t.Fatal(err)
+	}
 	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
-		for _, sp := range specs {
+		for i, sp := range specs {
 			c := fullCase(conv)
 			c.Department, c.State, c.Priority = sp.dept, sp.state, sp.prio
+			if i == 1 {
+				c.Assignee = li.ID
+			}
 			if err := tx.CaseInsert(ctx, c); err != nil {
 				return err
 			}
@@ -1061,6 +1074,9 @@ func testCaseListFilters(t *testing.T, s service.Store) {
 		{service.CaseListParams{ConversationID: conv.ID, CustomerID: conv.CustomerID, State: cases.StateRegistered}, []int64{ids[3]}},
 		{service.CaseListParams{Department: cases.DeptQualityControl}, nil},
 		{service.CaseListParams{Department: cases.DeptLogistics, Priority: cases.P1}, nil},
+		{service.CaseListParams{Open: true}, []int64{ids[4], ids[3], ids[1], ids[0]}},
+		{service.CaseListParams{Assignee: li.ID}, []int64{ids[1]}},
+		{service.CaseListParams{Assignee: li.ID, Open: true, Department: cases.DeptTechnicalSupport}, nil},
 	} {
 		got, err := s.CaseList(ctx, tc.p)
 		if err != nil {
