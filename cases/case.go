@@ -110,12 +110,12 @@ type Case struct {
 	Department     Department
 	// Assignee is the one person responsible for the case (SPEC §4,
 	// 责任到人): a user id, 0 while the department as a whole has it.
-	Assignee int64
-	State    State
-	Escalated      bool // P1: reported to the department manager at once
-	Deadlines      Deadlines
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	Assignee  int64
+	State     State
+	Escalated bool // P1: reported to the department manager at once
+	Deadlines Deadlines
+	CreatedAt time.Time
+	UpdatedAt time.Time
 
 	Plan       *Plan       // current handling plan (lifecycle.go); nil until one is written
 	Resolution *Resolution // proof of the latest resolution; nil while open and after a reopen

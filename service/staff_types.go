@@ -15,9 +15,9 @@ type CaseFilter struct {
 	Overdue    bool  // only cases with a missed, still-live deadline
 	Before     int64 // only cases older than this id: the next page (CasePage.Next)
 	// Phone, Email and Number find a customer's cases or one case (exact).
-	Phone  string
-	Email  string
-	Number string
+	Phone    string
+	Email    string
+	Number   string
 	Open     bool  // only cases neither resolved nor closed
 	Assignee int64 // only this person's cases
 	Limit    int   // 0 = 100, at most MaxCaseList

@@ -24,8 +24,8 @@ type casePage struct {
 	// Assignable are the people who may be responsible for the case: the
 	// enabled staff of its department.
 	Assignable []service.UserRecord
-	Form   map[string]string // what was typed, kept after a refused post
-	Action string            // the form that was refused
+	Form       map[string]string // what was typed, kept after a refused post
+	Action     string            // the form that was refused
 }
 
 func (c *Console) casePage(w http.ResponseWriter, r *http.Request, v *view) error {
