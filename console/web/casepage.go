@@ -250,7 +250,7 @@ func (c *Console) search(w http.ResponseWriter, r *http.Request, v *view) error 
 			return err
 		}
 		for _, cs := range page.Cases {
-			p.Cases = append(p.Cases, caseRow{Case: cs, Due: page.Due[cs.ID]})
+			p.Cases = append(p.Cases, v.caseRow(cs, page.Due[cs.ID]))
 		}
 	}
 	v.Data = searchPage{Q: q, inboxPage: p}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -31,10 +32,32 @@ type inboxPage struct {
 	Next          int64 // the cursor of the following page; 0 = last page
 }
 
-// caseRow is a case with its next deadline.
+// caseRow is one line of a case list, its texts prepared in Go: a list
+// page renders fifty of them, and plain fields keep the template from
+// reflecting over the case for every cell.
 type caseRow struct {
-	*cases.Case
-	Due cases.Clock
+	ID                                       int64
+	Number, Priority, Prio, Category, State  string
+	Symptom, Customer, DueName, DueText, ISO string
+	DueClass                                 string // overdue, soon or ""
+	due                                      time.Time
+}
+
+func (v *view) caseRow(c *cases.Case, due cases.Clock) caseRow {
+	r := caseRow{ID: c.ID, Number: c.Number, Priority: string(c.Priority), Prio: strings.ToLower(string(c.Priority)),
+		Category: v.T("category." + string(c.Category)), State: v.T("state." + string(c.State)),
+		Symptom:  c.Fields[cases.FieldSymptom],
+		Customer: strings.TrimSpace(c.Fields[cases.FieldCustomerName] + " " + c.Fields[cases.FieldPhone]), due: due.Due}
+	if due.Name != "" && !due.Due.IsZero() {
+		r.DueName, r.DueText, r.ISO = v.T("clock."+string(due.Name)), v.Until(due.Due), v.ISO(due.Due)
+		switch {
+		case v.Overdue(due.Due):
+			r.DueClass = "overdue"
+		case v.Soon(due.Due):
+			r.DueClass = "soon"
+		}
+	}
+	return r
 }
 
 // navCounts are the badges of the tabs and the alerts of the viewer's
@@ -68,10 +91,11 @@ func (c *Console) inbox(w http.ResponseWriter, r *http.Request, v *view) error {
 	v.Tab = tab
 	p := inboxPage{Tab: tab}
 	var err error
-	if err := c.loadNames(r, v); err != nil {
-		return err
-	}
 	if tab == tabWaiting || tab == tabMine {
+		// Names only for "X is handling this" on conversations.
+		if err := c.loadNames(r, v); err != nil {
+			return err
+		}
 		if p.Conversations, err = c.conversationTab(r, v, tab); err != nil {
 			return err
 		}
@@ -91,10 +115,10 @@ func (c *Console) inbox(w http.ResponseWriter, r *http.Request, v *view) error {
 			return err
 		}
 		for _, cs := range page.Cases {
-			p.Cases = append(p.Cases, caseRow{Case: cs, Due: page.Due[cs.ID]})
+			p.Cases = append(p.Cases, v.caseRow(cs, page.Due[cs.ID]))
 		}
 		p.Next = page.Next
-		slices.SortStableFunc(p.Cases, func(a, b caseRow) int { return cmpDue(a.Due.Due, b.Due.Due) })
+		slices.SortStableFunc(p.Cases, func(a, b caseRow) int { return cmpDue(a.due, b.due) })
 	}
 	v.Data = p
 	if r.Header.Get("HX-Request") == "true" {
