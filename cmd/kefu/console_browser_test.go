@@ -85,6 +85,14 @@ func get[T any](t *testing.T, ctx context.Context, what string, a chromedp.Actio
 	return v
 }
 
+// js runs a script for its effect.
+func js(expr string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := chromedp.Evaluate[string](expr)(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
 // staffUser creates a user who can sign in with a password.
 func staffUser(t *testing.T, m *Main, name, login string, role cases.Role, dept cases.Department) cases.User {
 	t.Helper()
@@ -183,6 +191,26 @@ func testConsoleAgent(t *testing.T, dbURL string) {
 		t.Errorf("the customer's text is not shown as they wrote it: %q", shown)
 	}
 
+	// The README's picture: the conversation as the agent sees it, in
+	// Chinese (KEFU_CONSOLE_SCREENSHOT=docs/console.png).
+	if path := os.Getenv("KEFU_CONSOLE_SCREENSHOT"); path != "" {
+		convURL := get(t, ctx, "location", chromedp.Evaluate[string](`location.origin + location.pathname`))
+		browse(t, ctx, "switch to Chinese",
+			js(`document.cookie = "kefu_lang=zh-CN; path=/console/"`),
+			chromedp.Navigate(convURL),
+			chromedp.WaitVisible(chromedp.CSS("#reply-text")),
+		)
+		png := get(t, ctx, "screenshot", chromedp.FullScreenshot(100))
+		if err := os.WriteFile(path, png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		browse(t, ctx, "back to English",
+			js(`document.cookie = "kefu_lang=en; path=/console/"`),
+			chromedp.Navigate(convURL),
+			chromedp.WaitVisible(chromedp.CSS("#handback")),
+		)
+	}
+
 	browse(t, ctx, "hand back",
 		chromedp.Click(chromedp.CSS("#handback")),
 		chromedp.WaitVisible(chromedp.CSS("#conversations")),
@@ -192,16 +220,6 @@ func testConsoleAgent(t *testing.T, dbURL string) {
 		t.Errorf("after the hand-back the bot asks for %s again: %q", next.Field, next.Text)
 	}
 
-	if path := os.Getenv("KEFU_CONSOLE_SCREENSHOT"); path != "" {
-		browse(t, ctx, "open for the screenshot",
-			chromedp.Navigate(fmt.Sprintf("%s/console/conversations/%d", base, 1)),
-			chromedp.WaitVisible(chromedp.CSS("#transcript")),
-		)
-		png := get(t, ctx, "screenshot", chromedp.FullScreenshot(90))
-		if err := os.WriteFile(path, png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func TestConsoleAgentOnSQLite(t *testing.T) {

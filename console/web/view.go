@@ -24,6 +24,10 @@ type view struct {
 	Zone  *time.Location
 	Tab   string // the inbox tab the nav highlights
 	Error string
+	// Stamp is the change fingerprint read before the page's data: the
+	// live script compares the stream's first event with it, so a change
+	// between rendering and connecting is not missed.
+	Stamp string
 	Data  any
 
 	token string // the session cookie, for logout

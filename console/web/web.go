@@ -203,6 +203,11 @@ func (c *Console) session(h handlerFunc) http.Handler {
 			return
 		}
 		v.User, v.CSRF, v.token = u, csrf, ck.Value
+		if r.Method == http.MethodGet && r.Header.Get("HX-Request") != "true" && r.URL.Path != "/console/events" && r.URL.Path != "/console/pulse" {
+			if a, err := c.svc.Activity(r.Context()); err == nil {
+				v.Stamp = pulseOf(a).Stamp
+			}
+		}
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, maxUpload)
 			// ParseMultipartForm also reads urlencoded bodies.

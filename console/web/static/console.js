@@ -104,7 +104,9 @@
     if (e.detail && e.detail.target && e.detail.target.id === "nav") onNav();
   });
 
-  var stamp = null;
+  // The fingerprint the page was rendered at: a first event that differs
+  // means something changed in between.
+  var stamp = body.dataset.stamp || null;
   function onPulse(p) {
     if (stamp !== null && p.stamp !== stamp && window.htmx) htmx.trigger(body, "kefu:change");
     stamp = p.stamp;
