@@ -116,19 +116,21 @@ func extFindEnvironment(s string) string {
 // a department beside a person ("我是车间主任", "办公室的小周", "联系人：园长
 // 办公室"), or the shop it was bought in ("在我店里买的", "in your shop").
 var (
-	extEnvPersonBefore = mustRx(`(?:我是|我係|联系人|聯繫人|聯絡人|找|公司|有限公司)\s*\p{Han}{0,4}$`)
+	extEnvPersonBefore = mustRx(`(?:(?:我是|我係|联系人|聯繫人|聯絡人|找)\s*\p{Han}{0,4}|(?:公司|工厂|工廠)\s+)$`)
 	extEnvPersonAfter  = mustRx(`^\s*(?:主任|主管|经理|經理|负责人|負責人|的(?:小|老|阿)?\p{Han}{1,2}(?:\s|$|[,，。]|老师|老師|主任|主管))`)
 	extEnvShop         = mustRx(`(?i)店|shop|store`)
 	extEnvBought       = mustRx(`(?i)买|買|购|購|下单|下單|\bbought\b|\bbuy\b|\bpurchased\b|\bordered\b`)
 )
 
 // extEnvNotUse reports whether the cue at s[ms:me], in the clause
-// s[cs:ce], names a department or the shop it was bought in.
+// s[cs:ce], names a department or the shop it was bought in (said in the
+// same stretch: "6月初买的 放在店门口" still puts it at the shop door).
 func extEnvNotUse(s string, cs, ce, ms, me int) bool {
 	if extEnvPersonBefore.MatchString(s[cs:ms]) || extEnvPersonAfter.MatchString(s[me:ce]) {
 		return true
 	}
-	return extEnvShop.MatchString(s[ms:me]) && extEnvBought.MatchString(s[cs:ce])
+	st, en, _ := extTriedSegment(s, cs, ce, ms, me)
+	return extEnvShop.MatchString(s[ms:me]) && extEnvBought.MatchString(s[st:en])
 }
 
 // extEnvLead is what opens a phrase without saying anything of the place.
