@@ -140,6 +140,12 @@ func extDateRoles(s string, ms []dtMention) []extRole {
 			roles[i] = roles[i-1]
 			continue
 		}
+		// A vague time made precise in the same clause ("寒假前买的 1月十几号吧",
+		// "国庆前买的 9月28号") dates the same event.
+		if i > 0 && roles[i-1] != extRoleNone && ms[i-1].value() == "" && clauses[i-1] == clauses[i] {
+			roles[i] = roles[i-1]
+			continue
+		}
 		// The same day said again is the same event ("delivered Friday …
 		// I was home all day Friday").
 		for j, n := range ms {
@@ -152,8 +158,14 @@ func extDateRoles(s string, ms []dtMention) []extRole {
 		}
 		o := s
 		for j, n := range clauses {
-			if j != i {
+			switch {
+			case j == i:
+			case n != clauses[i]:
 				o = extMask(o, n.a, n.b)
+			case subs[j] != subs[i]:
+				// Another date in the same clause takes the cues of its
+				// own stretch only.
+				o = extMask(o, subs[j].a, subs[j].b)
 			}
 		}
 		ss, se := 0, len(o)

@@ -1010,3 +1010,24 @@ func LoneFirstName(text string) (string, bool) {
 	}
 	return name, true
 }
+
+// A first name signed at the end of a chat message: "- Tom", "thx. -Sneha",
+// "Priya here", "sorry its Hannah", "0433 812 550 – Leanne".
+var (
+	signDashRe  = mustRx(`(?:^|[\s,.!])[-–—~]\s*([A-Z][a-z]{1,11})[.!]?\s*$`)
+	signHereRe  = mustRx(`(?:^|[\s,.!])([A-Z][a-z]{1,11}) here\b`)
+	signItsRe   = mustRx(`^(?i:sorry[,.]?\s+)?(?i:it'?s|its|this is)\s+([A-Z][a-z]{1,11})[.!]?$`)
+	signAfterNo = mustRx(`\d[\s,]*[-–—,]?\s*([A-Z][a-z]{1,11})[.!]?\s*$`)
+)
+
+// signedFirstName reads a first name signed at the end of a message. The
+// name must be a common given name, so "- Thanks" or "Sony here" is not.
+func signedFirstName(text string) (string, bool) {
+	t := strings.TrimSpace(text)
+	for _, re := range []*rx{signDashRe, signItsRe, signAfterNo, signHereRe} {
+		if m := re.FindStringSubmatch(t); m != nil && extGivenNames[strings.ToLower(m[1])] {
+			return m[1], true
+		}
+	}
+	return "", false
+}
