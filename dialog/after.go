@@ -228,7 +228,9 @@ func (s *step) whileWaiting(text string) {
 		return
 	}
 	before := cloneState(s.st)
-	s.apply(s.interpret(text), "")
+	if !s.apply(s.interpret(text), "") {
+		s.lateName(text) // "Graham": the name, said while waiting for an agent
+	}
 	if s.st.CaseID == 0 {
 		if s.st.Fields[cases.FieldSymptom] != "" && before.Fields[cases.FieldSymptom] == "" {
 			s.out = append(s.out, Action{Kind: ActRegisterCase, Case: s.handoffDraft()})

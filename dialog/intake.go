@@ -247,6 +247,10 @@ func (s *step) apply(in *nlu.Interpretation, choice string) bool {
 			learned = true
 		}
 	}
+	if cur := s.st.Fields[cases.FieldPhone]; in.PhoneTail != "" && cur != "" {
+		// "不对，尾号是687": the end of the number is corrected.
+		learned = s.setField(cases.FieldPhone, patchTail(cur, in.PhoneTail)) || learned
+	}
 	if in.Arrival != "" && s.st.Fields[cases.FieldOccurredAt] == "" {
 		learned = s.setField(cases.FieldOccurredAt, in.Arrival) || learned
 	}
@@ -324,6 +328,23 @@ func (s *step) setValue(k cases.FieldKey, v nlu.Value) bool {
 		}
 	}
 	return s.setField(k, v.Value)
+}
+
+// patchTail replaces the last digits of phone with tail, keeping its
+// separators; a tail as long as the number's digits changes nothing.
+func patchTail(phone, tail string) string {
+	b := []byte(phone)
+	n := 0
+	for i := len(b) - 1; i >= 0 && n < len(tail); i-- {
+		if b[i] >= '0' && b[i] <= '9' {
+			b[i] = tail[len(tail)-1-n]
+			n++
+		}
+	}
+	if n < len(tail) {
+		return phone
+	}
+	return string(b)
 }
 
 func (s *step) setField(k cases.FieldKey, v string) bool {

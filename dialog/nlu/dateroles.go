@@ -27,10 +27,10 @@ var (
 	extPurchaseCue = mustWordSet(`(?i)买|買|购入|購入|购买|購買|网购|網購|采购|採購|购置|購置|团购|團購|购的|購的|入手|下单|下單|下的单|下的單|拍的|拍下|订的|訂的|订购|訂購|订了|訂了|付的款|付了款|付款|` +
 		`进了?\s*[0-9一二两兩三四五六七八九十几幾]+\s*(?:台|个|個|张|張|把|件|套|部|箱)|进货|進貨|进的货|進的貨|一批进的|一起配的|配的电脑|配的機|签的合同|合同是|签的|簽的|开票|開票|发票上|發票上|小票上|收据上|收據上|` +
 		`抢的|搶的|抢购|搶購|抢到|搶到|訂咗|订咗|落單|落单|` +
-		`\bbought\b|\bpurchased?\b|\bordered\b|\b(?:order|purchase) was placed\b|\bplaced (?:the|my|our|an|the) order\b|\bplaced on\b|\bdated\b|\breceipt says\b|\binvoice date\b|\bbuy\b|\bgot (?:it|this|them|mine|one)\b|\b(?:had|have had|'ve had|ve had) (?:it|this|them|mine|(?:the|this|my|our) [a-z-]+)(?: since)?\b|\bowned\b|\bpaid\b`)
+		`\bbought\b|\bpurchased?\b|\bordered\b|\b(?:order|purchase) was placed\b|\bplaced (?:the|my|our|an|the) order\b|\bplaced on\b|\bdated\b|\breceipt says\b|\binvoice date\b|\bbuy\b|\bgot (?:it|this|them|mine|one)\b|\bgot (?:on|in|during|over)\b|\b(?:had|have had|'ve had|ve had) (?:it|this|them|mine|(?:the|this|my|our) [a-z-]+)(?: since)?\b|\bowned\b|\bpaid\b`)
 	extFaultCue = mustWordSet(`(?i)开始|開始|坏|壞|出现|出現|发生|發生|发现|發現|注意到|不能|不会|不會|不了|不行|不动|不動|不转|不轉|不亮|不热|不熱|不冷|不制冷|不製冷|不加热|不加熱|不出|不着|不著|不脱水|不脫水|不工作|不保温|不保溫|` +
 		`打不|开不|開不|充不|连不|連不|关不|關不|用不了|没反应|沒反應|冇反應|没有反应|沒有反應|就这样|就這樣|这样了|這樣了|停了|停机|停機|死机|死機|黑屏|花屏|卡死|卡住|停在|當機|当机|挂了|掛了|闪退|閃退|发觉|發覺|胀|脹|自动重启|自動重啟|自己重启|自己重啟|反复重启|反覆重啟|一直重启|一直重啟|` +
-		`报错|報錯|故障|漏水|漏电|漏電|漏气|漏氣|滴水|冒[^，。,.!！?？\s]{0,4}[烟煙]|起火|着火|著火|火花|焦味|煤气味|煤氣味|瓦斯味|烧|燒|融化|熔化|鼓包|鼓起|异响|異響|跳闸|跳閘|没电了|沒電了|失灵|失靈|异常|異常|问题|問題|毛病|断线|斷線|断了|斷了|` +
+		`报错|報錯|故障|漏水|漏电|漏電|漏气|漏氣|滴水|冒[^，。,.!！?？\s]{0,4}[烟煙]|起火|着火|著火|火花|焦味|煤气味|煤氣味|瓦斯味|烧|燒|融化|熔化|鼓包|鼓起|异响|異響|跳闸|跳閘|跳电|跳電|没电了|沒電了|失灵|失靈|异常|異常|问题|問題|毛病|断线|斷線|断了|斷了|` +
 		`裂|碎|变形|變形|生锈|生鏽|爆|电了一下|電了一下|被电|被電|电到|電到|俾電|麻手|麻晒|趴窝|罢工|罷工|突然|才这样|才這樣|` +
 		`\bsince\b|\bstarted\b|\bstart(?:s|ing)?\b|\bstopped\b|\bstops? working\b|\bbroke\b|\bbroken\b|\bfailed\b|\bfails\b|\bbegan\b|\bhappen(?:ed|s)?\b|\bnoticed\b|\bfound\b|\bnot \w+ing\b|\bjamm?(?:ed|s|ing)?\b|\boffline\b|` +
 		`not working|won't|\bwont\b|doesn't|does not|can't|cannot|\bleak|\bflood(?:ed|ing|s)?\b|\berror\b|\bnoise\b|\bissue\b|\bproblem\b|\bquit\b|\bdied\b|\bdead\b|\bsmok(?:e|ed|ing)\b|\bsmell\b|` +
@@ -64,7 +64,9 @@ var (
 
 // extWhenBought is an event that dates the purchase right after a date:
 // "…搬家的时候买的", "…装修那时候买的".
-var extWhenBought = mustRx(`^[^，,。.!！?？；;\s]{0,10}?(?:的时候|的時候|那时候|那時候|那阵|那陣|时|時)?\s*(?:一起|顺便|順便|一次性)?\s*(?:买|買|购|購|入手|下单|下單|订|訂)`)
+// The purchase must follow in the same stretch: in "5月28号装的 买是在五一"
+// the space ends the installation and the purchase is told apart.
+var extWhenBought = mustRx(`^[^，,。.!！?？；;\s]{0,10}?(?:(?:的时候|的時候|那时候|那時候|那阵|那陣|时|時)\s*)?(?:(?:一起|顺便|順便|一次性)\s*)?(?:买|買|购|購|入手|下单|下單|订|訂)`)
 
 // extCues lists the cue patterns with the role each gives.
 var extCues = []struct {
@@ -138,6 +140,12 @@ func extDateRoles(s string, ms []dtMention) []extRole {
 			roles[i] = roles[i-1]
 			continue
 		}
+		// A vague time made precise in the same clause ("寒假前买的 1月十几号吧",
+		// "国庆前买的 9月28号") dates the same event.
+		if i > 0 && roles[i-1] != extRoleNone && ms[i-1].value() == "" && clauses[i-1] == clauses[i] {
+			roles[i] = roles[i-1]
+			continue
+		}
 		// The same day said again is the same event ("delivered Friday …
 		// I was home all day Friday").
 		for j, n := range ms {
@@ -150,8 +158,14 @@ func extDateRoles(s string, ms []dtMention) []extRole {
 		}
 		o := s
 		for j, n := range clauses {
-			if j != i {
+			switch {
+			case j == i:
+			case n != clauses[i]:
 				o = extMask(o, n.a, n.b)
+			case subs[j] != subs[i]:
+				// Another date in the same clause takes the cues of its
+				// own stretch only.
+				o = extMask(o, subs[j].a, subs[j].b)
 			}
 		}
 		ss, se := 0, len(o)

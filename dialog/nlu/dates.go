@@ -69,6 +69,9 @@ type dtMention struct {
 	// anchored: the mention took its year from the one before it, so it
 	// tells more of the same event ("去年…国庆的时候").
 	anchored bool
+	// few: a stretch of a few days ("这两天", "前几天"); its month dates a
+	// purchase, but says nothing of when a fault began.
+	few bool
 }
 
 // value is the field value of the mention: "" when it is vaguer than a month.
@@ -102,6 +105,7 @@ type dtVal struct {
 	yearless bool
 	fest     string
 	mode     dtFestMode
+	few      bool
 }
 
 func dtDayVal(t time.Time, ok bool) (dtVal, bool) { return dtVal{date: t}, ok }
@@ -118,6 +122,10 @@ func dtYearVal(y int, loc *time.Location) (dtVal, bool) {
 
 // dtFewDays is "a few days ago" said in Chinese (前两天, 这几天, 前些天).
 var dtFewDays = mustRx(`^(?:前|这|這)\s*(?:两|兩|几|幾|三|些)\s*(?:天|日)$`)
+
+// dtJustBought is the rest of "刚在拼多多买的", "刚从店里搬回来": 刚 says
+// the purchase or the delivery was recent, not when a fault happened.
+var dtJustBought = mustRx(`^(?:在|从|從|去|到)\p{Han}{0,8}?(?:买|買|购|購|下单|下單|收到|到货|到貨|送到|送来|送來|提回|搬回|装好|裝好)`)
 
 // dtVagueVal keeps t only as a representative day.
 func dtVagueVal(t time.Time) (dtVal, bool) { return dtVal{date: t, prec: dtVague}, true }
@@ -440,7 +448,12 @@ var dtRules = []dtRule{
 		guard: func(s string, start, end int) bool {
 			rest := s[end:]
 			r, _ := utf8.DecodeRuneInString(rest)
-			if strings.ContainsRune("买買购購用到收装裝搬换換一二两兩三四五六七八九十几幾半不没沒好过過认認满滿", r) {
+			if strings.ContainsRune("买買购購用到收装裝搬换換一二两兩三四五六七八九十几幾半不没沒好过過认認满滿", r) || dtJustBought.MatchString(rest) {
+				return false
+			}
+			// 刚 says "a moment ago" only before a verb; at the end of a
+			// word it is part of a name ("邓志刚 13758190036").
+			if !unicode.Is(unicode.Han, r) {
 				return false
 			}
 			return !strings.HasPrefix(rest, "开始") && !strings.HasPrefix(rest, "開始")
@@ -650,7 +663,9 @@ var dtRules = []dtRule{
 			// 前两天买的 on the 20th is this month for sure: a few days
 			// that cannot leave the month are worth the month.
 			if dtFewDays.MatchString(m[0]) && today.AddDate(0, 0, -7).Month() == today.Month() {
-				return dtMonthVal(today.Year(), int(today.Month()), today.Location())
+				v, ok := dtMonthVal(today.Year(), int(today.Month()), today.Location())
+				v.few = true
+				return v, ok
 			}
 			return dtVagueVal(today.AddDate(0, 0, -back))
 		},
@@ -857,8 +872,9 @@ func dtFind(text string, now time.Time, loc *time.Location) []dtMention {
 			}
 			// Trailing spaces matched by optional parts are not part of the date.
 			end := idx[0] + len(strings.TrimRight(m[0], " \t"))
-			all = append(all, dtMention{start: idx[0], end: end, date: v.date, prec: v.prec, kind: v.kind,
-				yearless: v.yearless, fest: v.fest, mode: v.mode})
+			start := idx[0] + len(m[0]) - len(strings.TrimLeft(m[0], " \t"))
+			all = append(all, dtMention{start: start, end: end, date: v.date, prec: v.prec, kind: v.kind,
+				yearless: v.yearless, fest: v.fest, mode: v.mode, few: v.few})
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool {

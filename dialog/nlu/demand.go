@@ -48,9 +48,11 @@ var extDemandWords = []extDemandWord{
 		`(?:能|可以|就|才)(?:来|來|过来|過來)(?:吗|嗎|看|睇|[?？]|\s*$)|` +
 		`(?:帮我|幫我|帮忙|幫忙|给我|給我|顺便|順便)(?:看看|看一下|看下|检查|檢查)|(?:来|來)看(?:就好|就行|吧)|拎去整|整好|整返|` +
 		`(?:^|[\s,，。!！?？])修(?:\s|$|[,，。!！])|` +
+		// "师傅能不能明天来", "工程师什么时候能到": asking when the visit is, is asking for it
+		`(?:师傅|師傅|工程师|工程師|技术员|技術員)(?:能不能|可不可以|会不会|會不會|[^\s不没沒还還,，。!！?？]){0,6}?(?:来|來|到|上门|上門)(?:吗|嗎|不|呢|啊|[?？]|\s|$)|` +
 		`\brepair(?:s|ed|ing)?\b|\bsend (?:someone|somebody|a tech|an engineer|a repair ?man|over someone|out someone|a technician)\b|` +
 		`\b(?:need|get|want|send|have) (?:a |an )?(?:tech|techie|sparky|repairman|repair ?person|serviceman|service ?person) (?:out|over|round|here|to come|today|tonight|asap)\b|` +
-		`\btechnicians\b|\bengineers\b|\b(?:get|getting) it (?:seen to|working again|going again|looked at)\b|\bin working order\b|\bget someone round\b|\bsend it back (?:to me )?when it works\b|` +
+		`\btechnicians\b|\bengineers\b|\b(?:tech|techie|technician|engineer|repairman|someone) (?:come|to come) (?:up|out|over|round|by|today|tomorrow)\b|\b(?:need|want|get) (?:it|them) working(?: again)?\b|\b(?:get|getting) it (?:seen to|working again|going again|looked at)\b|\bin working order\b|\bget someone round\b|\bsend it back (?:to me )?when it works\b|` +
 		`\bcome (?:and|to) (?:fix|look at|check|repair)\b|\bcome out\b|\bfix\b|\bfixed\b|\bget it fixed\b|\bhave it fixed\b|` +
 		`\btechnician\b|\bengineer\b|\bservice visit\b|\b(?:check|look at|inspect) (?:it|them|this|the unit|the machine)\b|` +
 		`\bsomeone (?:to )?(?:check|look|come|have a look)\b|\bhave a look\b|\b(?:have|get) (?:it|them|someone) (?:looked at|checked)\b`), cases.DemandRepair},
@@ -75,6 +77,8 @@ var extDemandWords = []extDemandWord{
 		`(?:能不能|可不可以|可以|麻烦|麻煩|请|請)(?:快点|快點|快一点|快一點)(?:啊|吧|呀|嘛|好吗|行吗|\s|$|[,，。!！?？])|` +
 		`(?:赶紧|趕緊|尽快|盡快|快点|快點)(?:给我|給我)?(?:送|发货|發貨|发|發|寄)|` +
 		`补偿|補償|赔偿|賠償|赔钱|賠錢|赔我|賠我|补差价|補差價|补点|補點|保价|保價|` +
+		// the rest of an order brought
+		`(?:把|将|將)\p{Han}{0,8}?(?:送来|送來|送过来|送過來|补上|補上|补齐|補齊)|` +
 		`(?:开|開|补开|補開|申请|申請|要|寄)(?:[一两兩]?[张張个個份])?(?:增值税|增值稅)?(?:专用|專用|普通)?(?:发票|發票|专票|專票)|` +
 		`(?:还|還|都)?(?:是)?(?:没|沒)(?:有)?人(?:来|來|管|联系|聯繫|聯絡|理|处理|處理|回|上门|上門)|` +
 		`(?:到底|究竟)(?:什么时候|什麼時候|几时|幾時|啥时候)|给(?:个|我个|我一个)?准话|給(?:個|我個)?準話|准确时间|準確時間|` +
@@ -89,7 +93,8 @@ var extDemandWords = []extDemandWord{
 		`\bredeliver\w*|\breschedul\w*|\bdelivery slot\b|\b(?:bring|carry) it (?:up|upstairs)\b|\bsort it out\b|\bgo back (?:and|n) get it\b|` +
 		`\b(?:pls|plz|please|can you|could you|can u|could u) check\b|\bis it (?:even )?(?:sent|shipped)\b|\bchange (?:the|my) delivery (?:date|day|time|slot|address)\b|` +
 		`\b(?:need|needs|want) (?:the |a |some )?(?:new )?(?:batteries|battery|parts?|cable|charger|remote|hose|screws|fittings|legs?) sent\b|\b(?:need|needs) a (?:proper |correct )?(?:vat |tax )?invoice\b|` +
-		`\bchase\b|\bchasing\b|\bresend\b|\bre-send\b|\bsend (?:me )?(?:the|a|an|one|it)\b|\bpost (?:one|it|me)\b|` +
+		`\bchase\b|\bchasing\b|\bresend\b|\bre-send\b|\bsend (?:me |us )?(?:the|a|an|one|it|them|those)\b|\bget (?:it|them) sent\b|\bpost (?:one|it|me)\b|\bnew (?:delivery )?date\b|` +
+		`\b(?:find out|tell me|let me know) where\b|` +
 		`\bcompensat\w*|\bwho (?:will|is going to|'s going to) pay\b|\bpay for\b|\bexpedite\b|` +
 		`\bpartial refund\b|\b(?:courier|post|ship|mail) (?:a|the|me|us|one|it|them) (?:new |replacement |missing )?[a-z-]*\s?(?:out|over|across)?\b|` +
 		`\b(?:know|tell me|find out) (?:where it is|when it(?:'s| is| will be)? (?:actually )?(?:coming|arriv\w*|deliver\w*))\b|\bwhere (?:it|my order|my parcel) is\b|` +

@@ -99,7 +99,7 @@ func extFindEnvironment(s string) string {
 			continue
 		}
 		st, en := extEnvPhrase(s, idx[0], idx[1])
-		if cs, ce := extClause(s, idx[0], idx[1]); extEnvMoved.MatchString(s[cs:ce]) {
+		if cs, ce := extClause(s, idx[0], idx[1]); extEnvMoved.MatchString(s[cs:ce]) || extEnvNotUse(s, cs, ce, idx[0], idx[1]) {
 			continue
 		}
 		v := strings.Join(strings.Fields(s[st:en]), " ")
@@ -110,6 +110,27 @@ func extFindEnvironment(s string) string {
 		}
 	}
 	return extJoin(parts)
+}
+
+// A place word can name who writes rather than where the product works:
+// a department beside a person ("我是车间主任", "办公室的小周", "联系人：园长
+// 办公室"), or the shop it was bought in ("在我店里买的", "in your shop").
+var (
+	extEnvPersonBefore = mustRx(`(?:(?:我是|我係|联系人|聯繫人|聯絡人|找)\s*\p{Han}{0,4}|(?:公司|工厂|工廠)\s+)$`)
+	extEnvPersonAfter  = mustRx(`^\s*(?:主任|主管|经理|經理|负责人|負責人|的(?:小|老|阿)?\p{Han}{1,2}(?:\s|$|[,，。]|老师|老師|主任|主管))`)
+	extEnvShop         = mustRx(`(?i)店|shop|store`)
+	extEnvBought       = mustRx(`(?i)买|買|购|購|下单|下單|\bbought\b|\bbuy\b|\bpurchased\b|\bordered\b`)
+)
+
+// extEnvNotUse reports whether the cue at s[ms:me], in the clause
+// s[cs:ce], names a department or the shop it was bought in (said in the
+// same stretch: "6月初买的 放在店门口" still puts it at the shop door).
+func extEnvNotUse(s string, cs, ce, ms, me int) bool {
+	if extEnvPersonBefore.MatchString(s[cs:ms]) || extEnvPersonAfter.MatchString(s[me:ce]) {
+		return true
+	}
+	st, en, _ := extTriedSegment(s, cs, ce, ms, me)
+	return extEnvShop.MatchString(s[ms:me]) && extEnvBought.MatchString(s[st:en])
 }
 
 // extEnvLead is what opens a phrase without saying anything of the place.
@@ -240,7 +261,7 @@ var (
 		'调': "空协協强強声聲色曲格基单單坏壞", '調': "空协協强強声聲色曲格基单單坏壞",
 		'清': "看查说說弄搞分认認不", '加': "增参參附外追", '洗': "干乾", '换': "切转轉交兑兌替", '換': "切转轉交兑兌替",
 		'问': "询詢请請疑顾顧访訪学學", '問': "询詢请請疑顾顧访訪学學", '关': "开開相机機海", '關': "开開相机機海",
-		'充': "补補扩擴冒", '看': "好难難查",
+		'充': "补補扩擴冒回", '看': "好难難查",
 	}
 	// Asking customer service before is chasing, not fixing: "我在这里问过了".
 	extTriedHere = mustRx(`这里|這裡|这边|這邊|你们|你們|客服|留言`)

@@ -183,7 +183,7 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 				ex.purchaseVague = true
 			}
 		case extRoleFault:
-			if v != "" {
+			if v != "" && !d.few {
 				set(cases.FieldOccurredAt)
 			}
 		case extRoleArrival:

@@ -25,6 +25,9 @@ var extGivenNames = func() map[string]bool {
 		peter philip priya rachel raj rebecca richard robert ruth ryan samantha samuel sandra sara sarah scott
 		sean sharon simon sophie stephen steven stuart susan tanya thomas tim timothy tom tony victoria vincent
 		wayne william zoe
+		abby alison amber andy becky bev brad cam carly chloe claire dan danny dave dean debbie derek
+		ellie gemma greg jake jess jessie jill josh kate kelly kerry kirsty leanne lily lisa lorraine
+		maggie matt molly nat nick nina ollie pat phil rob rosie sally sam shane sue tess tyler vicky
 		anand deepak divya kavya lakshmi manoj meera neha pooja prakash rahul rajesh ramesh ravi rohan rohit
 		sanjay sneha sunil suresh vijay vikram anil arun kiran nikhil
 		siti nur aziz farah hafiz ismail rizal wayan putu made ketut dewi agus budi eko joko sri

@@ -97,7 +97,7 @@ var extModelSuffix = map[string]bool{
 	"Pro": true, "Max": true, "Plus": true, "Ultra": true, "Lite": true, "Mini": true, "Air": true,
 	"SE": true, "Slim": true, "Edu": true, "Neo": true, "XL": true, "PRO": true, "MAX": true,
 	"PLUS": true, "ULTRA": true, "LITE": true, "MINI": true, "AIR": true, "SLIM": true,
-	"pro": true, "lite": true, "slim": true, "ultra": true, "mini": true,
+	"pro": true, "lite": true, "slim": true, "ultra": true, "mini": true, "MaxV": true,
 }
 
 // extDashWordStop are second halves that make an English compound, not a

@@ -86,6 +86,9 @@ type Interpretation struct {
 	// PurchaseUnsure: with that rough time the customer says they do not
 	// remember more ("去年吧，记不清了"), so the month is not asked for.
 	PurchaseUnsure bool
+	// PhoneTail is the end of the phone number said again to correct it
+	// ("不对，尾号是687", "last digits are 0183 not 0138"): digits only.
+	PhoneTail string
 
 	// an is the classifier's analysis of Text.Lower by cls, kept for
 	// ClassifyAfter (nil when the message was not analysed).
@@ -141,6 +144,11 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 				in.Values[cases.FieldCustomerName] = Value{Value: v}
 			}
 		}
+		if _, ok := in.Values[cases.FieldCustomerName]; !ok {
+			if v, ok := signedFirstName(t.Orig); ok {
+				in.Values[cases.FieldCustomerName] = Value{Value: v}
+			}
+		}
 	}
 	_, p := in.Values[cases.FieldPurchaseDate]
 	_, o := in.Values[cases.FieldOccurredAt]
@@ -153,6 +161,9 @@ func (ip *Interpreter) Interpret(text string, ctx Context) *Interpretation {
 	if !p {
 		in.PurchaseYear, in.PurchaseVague = ex.purchaseYear, ex.purchaseVague
 		in.PurchaseUnsure = (in.PurchaseYear != 0 || in.PurchaseVague) && extDateUnknownRe.MatchString(extNormalize(t.Orig))
+	}
+	if _, ok := in.Values[cases.FieldPhone]; !ok {
+		in.PhoneTail = PhoneTail(t.Orig)
 	}
 	if !p && in.LooseDate == "" && purchaseRe.MatchString(t.Orig) {
 		in.VaguePurchase = true
@@ -224,7 +235,7 @@ var (
 	clauseSplit = mustRx(`[，,。.！!？?；;\n]+`)
 	timeWordRe  = mustRx(`(?i)以前|之前|前|年|月|天|周|星期|礼拜|久|时候|ago|year|month|week|when|since|back in|last`)
 	purchaseRe  = mustRx(`(?i)(买|買|购|購|入手|下单|下單|bought|purchased|ordered|got it)`)
-	entityRe    = mustRx(`(?i)(\d[\d\s\-]{6,}\d|@|电话|電話|手机|手機|号码|號碼|phone|mobile|email|邮箱|郵箱|订单|訂單|order|invoice|发票|發票|我叫|我是|姓名|my name|this is)`)
+	entityRe    = mustRx(`(?i)(\d[\d\s\-]{6,}\d|@|尾号|尾號|last digits|电话|電話|手机|手機|号码|號碼|phone|mobile|email|邮箱|郵箱|订单|訂單|order|invoice|发票|發票|我叫|我是|姓名|my name|this is)`)
 )
 
 // problem keeps the clauses of text that describe a problem: greetings,

@@ -171,8 +171,14 @@ func extFindName(s string) string {
 		v := strings.TrimSpace(s[m[2]:m[3]])
 		label := s[m[0]:m[1]]
 		if utf8.RuneCountInString(v) > 0 && unicode.Is(unicode.Han, []rune(v)[0]) {
+			if f := strings.Fields(s[m[2]:]); extHanRoleRe.MatchString(f[0]) {
+				// "联系人：护士长 梁晓燕": the title comes first, the name after it.
+				if n := extPersonAfterRoles(s[m[2]:]); n != "" {
+					return n
+				}
+			}
 			// "名字写错了" is not a name: without a colon, only surname-led words.
-			if n := extCutNameTail(v); !extNotNames[n] && (extHasSurname(n) || strings.Contains(label, ":")) {
+			if n := extCutNameTail(v); !extNotNames[n] && !extHanRoleRe.MatchString(n) && (extHasSurname(n) || strings.Contains(label, ":")) {
 				return n
 			}
 		} else if n := extEnName(strings.Fields(v), false); n != "" {
@@ -485,6 +491,26 @@ func extSigHan(line string) (name, org string) {
 		}
 	}
 	return name, org
+}
+
+// extPersonAfterRoles reads the words at the start of s, up to the end of
+// its clause: departments and titles are skipped ("园长办公室 孙老师",
+// "护士长 梁晓燕"), and the first word that names a person is returned.
+func extPersonAfterRoles(s string) string {
+	if i := strings.IndexAny(s, ",，。;；\n"); i >= 0 {
+		s = s[:i]
+	}
+	for _, t := range strings.Fields(s) {
+		switch {
+		case extHanPerson(t, false) != "" && !extHanRoleRe.MatchString(t) || extTitled(t):
+			return t
+		case extRoleThenPerson(t) != "":
+			return extRoleThenPerson(t)
+		case !extHanRoleRe.MatchString(t):
+			return ""
+		}
+	}
+	return ""
 }
 
 // extRoleThenPerson splits "采购王主管", "行政小吴" into the role and the
@@ -854,10 +880,10 @@ var (
 	extAskForRe = mustRx(`(?:^|[\s,，.。:：;；]|电话|電話|打|联系|聯繫|聯絡|就|请|請|可以)找\s*(?:\p{Han}{1,6}?(?:处|處|部|科|室|组|組|办|辦|中心))?\s*(\p{Han}{1,4}?|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?:就行|就可以|就好|即可|接|$|[\s,，.。!！;；])`)
 	// extIAmRoleRe is "我是…的小吴", "我是学校办公室的徐敏", "我是店长 Vivian",
 	// "我是「鲜果时光」水果店的采购王主管".
-	extIAmRoleRe = mustRx(`我是\s*(?:[^,，。!！?？\n]{0,24}?的)?\s*(?:\p{Han}{0,6}(?:行政|采购|採購|总务|總務|教务|教務|财务|財務|会计|會計|前台|店长|店長|经理|經理|主管|负责人|負責人|老板|老闆|后勤|後勤|客服|护士长|護士長|老师|老師|设备|設備)\s*)?(\p{Han}{1,4}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?:[\s,，.。!！?？;；:：]|$)`)
+	extIAmRoleRe = mustRx(`我是\s*(?:[^,，。!！?？\n]{0,24}?的)?\s*(?:\p{Han}{0,6}(?:行政|采购|採購|总务|總務|教务|教務|财务|財務|会计|會計|前台|店长|店長|经理|經理|主管|主任|负责人|負責人|老板|老闆|后勤|後勤|客服|护士长|護士長|老师|老師|设备|設備|部|科|处|處|室)\s*)?(\p{Han}{1,4}|[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?:[\s,，.。!！?？;；:：]|$)`)
 	// extRelNameRe is the name of the person the customer writes for:
 	// "我妈妈叫刘秀英", "老人家叫张桂兰".
-	extRelNameRe = mustRx(`(?:妈妈|媽媽|我妈|我媽|老妈|老媽|母亲|母親|爸爸|我爸|老爸|父亲|父親|老公|老婆|爱人|愛人|婆婆|公公|岳父|岳母|奶奶|爷爷|爺爺|外婆|外公|儿子|兒子|女儿|女兒|老人家|家里老人|家裡老人|他|她)(?:的名字|的全名)?(?:叫|是)\s*(\p{Han}{2,4})`)
+	extRelNameRe = mustRx(`(?:客户|客戶|顾客|顧客|妈妈|媽媽|我妈|我媽|老妈|老媽|母亲|母親|爸爸|我爸|老爸|父亲|父親|老公|老婆|爱人|愛人|婆婆|公公|岳父|岳母|奶奶|爷爷|爺爺|外婆|外公|儿子|兒子|女儿|女兒|老人家|家里老人|家裡老人|他|她)(?:的名字|的全名)?(?:叫|是)\s*(\p{Han}{2,4})`)
 	// extNameWordRe is "name Li Na", "name: Li Na" in English chat.
 	extNameWordRe = mustRx(`\b[Nn]ame\s*(?:is\s+|:\s*)?([A-Z][a-zA-Z'-]+(?:\s+[A-Z][a-zA-Z'-]+){0,2})`)
 )
@@ -886,7 +912,7 @@ func extNameCue(s string) string {
 			return n
 		}
 	}
-	if m := extAskForRe.FindStringSubmatch(s); m != nil {
+	if m := extAskForRe.FindStringSubmatch(s); m != nil && (!extHanRoleRe.MatchString(m[1]) || extTitled(m[1])) {
 		if extHasHan(m[1]) {
 			if n := extCutHanName(m[1]); n != "" && utf8.RuneCountInString(n) >= 2 {
 				return n
@@ -983,4 +1009,25 @@ func LoneFirstName(text string) (string, bool) {
 		return "", false
 	}
 	return name, true
+}
+
+// A first name signed at the end of a chat message: "- Tom", "thx. -Sneha",
+// "Priya here", "sorry its Hannah", "0433 812 550 – Leanne".
+var (
+	signDashRe  = mustRx(`(?:^|[\s,.!])[-–—~]\s*([A-Z][a-z]{1,11})[.!]?\s*$`)
+	signHereRe  = mustRx(`(?:^|[\s,.!])([A-Z][a-z]{1,11}) here\b`)
+	signItsRe   = mustRx(`^(?i:sorry[,.]?\s+)?(?i:it'?s|its|this is)\s+([A-Z][a-z]{1,11})[.!]?$`)
+	signAfterNo = mustRx(`\d[\s,]*[-–—,]?\s*([A-Z][a-z]{1,11})[.!]?\s*$`)
+)
+
+// signedFirstName reads a first name signed at the end of a message. The
+// name must be a common given name, so "- Thanks" or "Sony here" is not.
+func signedFirstName(text string) (string, bool) {
+	t := strings.TrimSpace(text)
+	for _, re := range []*rx{signDashRe, signItsRe, signAfterNo, signHereRe} {
+		if m := re.FindStringSubmatch(t); m != nil && extGivenNames[strings.ToLower(m[1])] {
+			return m[1], true
+		}
+	}
+	return "", false
 }

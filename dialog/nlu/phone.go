@@ -807,3 +807,17 @@ func extPlusDigits(s string) string {
 	}
 	return d.String()
 }
+
+// phoneTailRe is the end of a number said on its own: "尾号是687", "后四位
+// 5678", "last digits are 0183", "ending in 4471".
+var phoneTailRe = mustRx(`(?i)(?:尾号|尾號|尾数|尾數|(?:最后|最後|后|後)\s*(?:[2-5二三四五两兩]|几|幾)\s*(?:位|个数|個數)|\blast\s+(?:[2-5]|two|three|four|five)?\s*(?:digits?|numbers?)|\bend(?:s|ing)?\s+(?:in|with))\s*(?:应该是|應該是|其实是|其實是|是|為|为|are|is|should be|:)?\s*(\d{2,5})(?:\D|$)`)
+
+// PhoneTail returns the digits a customer gives as the end of their phone
+// number, "" when the text gives none.
+func PhoneTail(text string) string {
+	m := phoneTailRe.FindStringSubmatch(extNormalize(text))
+	if m == nil {
+		return ""
+	}
+	return m[1]
+}
