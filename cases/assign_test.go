@@ -2,6 +2,7 @@ package cases_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/kefu-dev/kefu/cases"
 )
@@ -79,5 +80,22 @@ func TestAssign(t *testing.T) {
 	cs.State = cases.StateClosed
 	if _, err := cs.Assign(sup, cases.User{}, "", t0); cases.ErrorCode(err) != cases.EConflict {
 		t.Errorf("assigning a closed case: %v", err)
+	}
+}
+
+// The queue's take-over deadline is its own setting, the first-response
+// time unless set; a negative one is refused.
+func TestWaitForAgent(t *testing.T) {
+	p := cases.DefaultSLA()
+	if got := p.WaitForAgent(); got != p.FirstResponse {
+		t.Errorf("default: %v", got)
+	}
+	p.HandoffWait = 10 * time.Minute
+	if got := p.WaitForAgent(); got != 10*time.Minute {
+		t.Errorf("set: %v", got)
+	}
+	p.HandoffWait = -time.Minute
+	if err := p.Validate(); err == nil {
+		t.Error("a negative handoff_wait is accepted")
 	}
 }

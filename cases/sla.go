@@ -14,6 +14,19 @@ type SLAPolicy struct {
 	UpdateEvery    map[Priority]time.Duration `yaml:"update_every"`
 	PlanWithin     time.Duration              `yaml:"plan_within"`
 	ResolveNotice  time.Duration              `yaml:"resolve_notice"`
+	// HandoffWait is how long a conversation may wait for an agent before
+	// the supervisor is told; 0 = FirstResponse (SPEC §2: a person
+	// answers within the first-response time).
+	HandoffWait time.Duration `yaml:"handoff_wait"`
+}
+
+// WaitForAgent is the take-over deadline of a conversation handed to a
+// person.
+func (p SLAPolicy) WaitForAgent() time.Duration {
+	if p.HandoffWait > 0 {
+		return p.HandoffWait
+	}
+	return p.FirstResponse
 }
 
 // DefaultSLA is SPEC §2–§6 as shipped.
@@ -39,6 +52,9 @@ func (p SLAPolicy) Validate() error {
 		if d <= 0 {
 			return fmt.Errorf("%s: must be a positive duration", name)
 		}
+	}
+	if p.HandoffWait < 0 {
+		return fmt.Errorf("sla.handoff_wait: must not be negative (0 = sla.first_response)")
 	}
 	for _, pr := range []Priority{P1, P2, P3} {
 		if p.StartBy[pr] <= 0 {

@@ -19,7 +19,7 @@ const TimerHandoffWait = "handoff_wait"
 // handed off again since is no business of this timer.
 func (s *Service) onHandoffWait(ctx context.Context, t TimerArgs) error {
 	err := s.conversationOp(ctx, t.ConversationID, func(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, c *cases.Case, now time.Time) error {
-		if st.Phase != dialog.PhaseWaitingAgent || !µs(st.HandoffAt.Add(s.opt.SLA.FirstResponse)).Equal(µs(t.Due)) {
+		if st.Phase != dialog.PhaseWaitingAgent || !µs(st.HandoffAt.Add(s.opt.SLA.WaitForAgent())).Equal(µs(t.Due)) {
 			return nil
 		}
 		s.opt.Logger.Warn("conversation waiting for an agent past its deadline", "conversation_id", conv.ID, "case_id", conv.CaseID,

@@ -321,8 +321,9 @@ func (s *Service) apply(ctx context.Context, tx Tx, conv *Conversation, st dialo
 		return nil, s.afterResolution(ctx, tx, conv, a, now)
 	case dialog.ActHandoff:
 		log.Info("conversation handed off", "reason", a.Handoff)
-		// The queue has its own deadline: the first-response time.
-		due := µs(now.Add(s.opt.SLA.FirstResponse))
+		// The queue has its own deadline (sla.handoff_wait, by default the
+		// first-response time).
+		due := µs(now.Add(s.opt.SLA.WaitForAgent()))
 		if err := tx.TimerInsert(ctx, TimerParams{ConversationID: conv.ID, CaseID: conv.CaseID, Name: TimerHandoffWait, At: due,
 			UniqueKey: fmt.Sprintf("%d:%s:%s", conv.ID, TimerHandoffWait, due.Format(time.RFC3339Nano))}); err != nil {
 			return nil, err

@@ -519,7 +519,7 @@ func (s *Service) summaryOf(c *Conversation) (ConversationSummary, error) {
 		Lang: st.Lang, Draft: st.Fields, Category: st.Category, Priority: st.Priority,
 	}
 	if st.Phase == dialog.PhaseWaitingAgent && !st.HandoffAt.IsZero() {
-		sum.WaitingSince, sum.WaitDue = st.HandoffAt, st.HandoffAt.Add(s.opt.SLA.FirstResponse)
+		sum.WaitingSince, sum.WaitDue = st.HandoffAt, st.HandoffAt.Add(s.opt.SLA.WaitForAgent())
 	}
 	return sum, nil
 }
