@@ -102,6 +102,10 @@ func (f *fakeService) CaseAssign(ctx context.Context, u cases.User, id, userID i
 	return f.write(ctx, "CaseAssign", u, id, fmt.Sprintf("%d:%s", userID, reason))
 }
 
+func (f *fakeService) CaseEditFields(ctx context.Context, u cases.User, id int64, fields map[cases.FieldKey]string, reason string) (*cases.Case, error) {
+	return f.write(ctx, "CaseEditFields", u, id, fmt.Sprintf("%v:%s", fields, reason))
+}
+
 func (f *fakeService) CasePlan(ctx context.Context, u cases.User, id int64, p cases.PlanParams) (*cases.Case, error) {
 	return f.write(ctx, "CasePlan", u, id, p)
 }
@@ -489,6 +493,7 @@ func TestHappyPaths(t *testing.T) {
 		{"POST", "/api/v1/cases/42/approve", `{"comment":"go"}`, call{name: "CaseApprove", id: 42, arg: "go"}, 200},
 		{"POST", "/api/v1/cases/42/assign", `{"user_id":9,"reason":"熟悉机型"}`, call{name: "CaseAssign", id: 42, arg: "9:熟悉机型"}, 200},
 		{"POST", "/api/v1/cases/42/assign", `{"user_id":0}`, call{name: "CaseAssign", id: 42, arg: "0:"}, 200},
+		{"POST", "/api/v1/cases/42/fields", `{"fields":{"phone":"13900001112"},"reason":"客户来电更正"}`, call{name: "CaseEditFields", id: 42, arg: "map[phone:13900001112]:客户来电更正"}, 200},
 		{"GET", "/api/v1/cases?assignee=me&open=true", "", call{name: "CaseList", arg: service.CaseFilter{Assignee: 7, Open: true}}, 200},
 		{"POST", "/api/v1/cases/42/approve", `{}`, call{name: "CaseApprove", id: 42, arg: ""}, 200},
 		{"POST", "/api/v1/cases/42/reject", `{"comment":"too slow"}`, call{name: "CaseReject", id: 42, arg: "too slow"}, 200},
@@ -677,6 +682,7 @@ func TestBadRequests(t *testing.T) {
 		{"null", "POST", "/api/v1/cases/42/reopen", `null`, "body: a JSON object is required"},
 		{"empty body", "POST", "/api/v1/cases/42/approve", ``, "body: a JSON object is required"},
 		{"assign without a user", "POST", "/api/v1/cases/42/assign", `{"reason":"x"}`, "user_id: required"},
+		{"no fields", "POST", "/api/v1/cases/42/fields", `{"fields":{}}`, "fields: at least one field is required"},
 		{"assignee not a number", "GET", "/api/v1/cases?assignee=wang", ``, "assignee: \"wang\" is not me or a user id"},
 		{"syntax", "POST", "/api/v1/cases/42/reopen", `{"reason":}`, "body: invalid JSON at byte"},
 		{"truncated", "POST", "/api/v1/cases/42/reopen", `{"reason":"x"`, "body: truncated JSON"},

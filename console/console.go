@@ -45,6 +45,8 @@ type Service interface {
 	CaseList(ctx context.Context, u cases.User, f service.CaseFilter) (service.CasePage, error)
 	CaseGet(ctx context.Context, u cases.User, id int64) (service.CaseDetail, error)
 	CaseOverride(ctx context.Context, u cases.User, id int64, p cases.OverrideParams) (*cases.Case, error)
+	// CaseEditFields corrects case fields, with history.
+	CaseEditFields(ctx context.Context, u cases.User, id int64, fields map[cases.FieldKey]string, reason string) (*cases.Case, error)
 	// CaseAssign makes userID the one person responsible (0: the department).
 	CaseAssign(ctx context.Context, u cases.User, id, userID int64, reason string) (*cases.Case, error)
 	CasePlan(ctx context.Context, u cases.User, id int64, p cases.PlanParams) (*cases.Case, error)
@@ -122,6 +124,7 @@ func (a *API) routes() []route {
 		{method: "POST", path: "/api/v1/cases/{id}/override", h: caseWrite(a.svc.CaseOverride, overrideRequest.params)},
 		{method: "POST", path: "/api/v1/cases/{id}/plan", h: caseWrite(a.svc.CasePlan, planRequest.params)},
 		{method: "POST", path: "/api/v1/cases/{id}/assign", h: caseWrite(a.assign, assignRequest.params)},
+		{method: "POST", path: "/api/v1/cases/{id}/fields", h: caseWrite(a.editFields, fieldsRequest.params)},
 		{method: "POST", path: "/api/v1/cases/{id}/approve", h: caseWrite(a.svc.CaseApprove, commentRequest.params)},
 		{method: "POST", path: "/api/v1/cases/{id}/reject", h: caseWrite(a.svc.CaseReject, commentRequest.params)},
 		{method: "POST", path: "/api/v1/cases/{id}/notes", h: caseWrite(a.svc.CaseNote, noteRequest.params)},

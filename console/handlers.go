@@ -256,6 +256,27 @@ func (q assignRequest) params() (assignParams, error) {
 	return assignParams{*q.UserID, q.Reason}, nil
 }
 
+type fieldsRequest struct {
+	Fields map[string]string `json:"fields"`
+	Reason string            `json:"reason"`
+}
+
+type fieldsParams struct {
+	fields map[cases.FieldKey]string
+	reason string
+}
+
+func (q fieldsRequest) params() (fieldsParams, error) {
+	if len(q.Fields) == 0 {
+		return fieldsParams{}, invalid("fields: at least one field is required")
+	}
+	p := fieldsParams{fields: make(map[cases.FieldKey]string, len(q.Fields)), reason: q.Reason}
+	for k, v := range q.Fields {
+		p.fields[cases.FieldKey(k)] = v
+	}
+	return p, nil
+}
+
 type reasonRequest struct {
 	Reason string `json:"reason"`
 }
@@ -534,4 +555,8 @@ func jsonKind(k reflect.Kind) string {
 
 func (a *API) assign(ctx context.Context, u cases.User, id int64, p assignParams) (*cases.Case, error) {
 	return a.svc.CaseAssign(ctx, u, id, p.userID, p.reason)
+}
+
+func (a *API) editFields(ctx context.Context, u cases.User, id int64, p fieldsParams) (*cases.Case, error) {
+	return a.svc.CaseEditFields(ctx, u, id, p.fields, p.reason)
 }

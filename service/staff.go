@@ -689,3 +689,43 @@ func actorOf(hist []cases.Change) string {
 	}
 	return hist[0].Actor
 }
+
+// MaxFieldLen caps one case field a person edits.
+const MaxFieldLen = 500
+
+// CaseEditFields corrects case fields (a misheard phone number, the model
+// read off the rating plate), for whoever may add notes to the case. Each
+// change is a history entry with the editor and the reason; an empty value
+// clears the field.
+func (s *Service) CaseEditFields(ctx context.Context, u cases.User, id int64, fields map[cases.FieldKey]string, reason string) (*cases.Case, error) {
+	for k, v := range fields {
+		if !k.Valid() {
+			return nil, cases.Errorf(cases.EInvalid, fmt.Sprintf("fields: %q is not a case field", k))
+		}
+		if len([]rune(v)) > MaxFieldLen {
+			return nil, cases.Errorf(cases.EInvalid, fmt.Sprintf("fields.%s: at most %d characters", k, MaxFieldLen))
+		}
+	}
+	return s.mutateCase(ctx, id, caseOp{
+		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) {
+			if err := u.Can(cases.ActionNote, c); err != nil {
+				return nil, err
+			}
+			var hist []cases.Change
+			for _, k := range cases.AllFields {
+				v, ok := fields[k]
+				if !ok {
+					continue
+				}
+				v = strings.TrimSpace(strings.ToValidUTF8(v, ""))
+				if ch, changed := c.SetField(k, v, u.Actor(), strings.TrimSpace(reason), now); changed {
+					if v == "" {
+						delete(c.Fields, k)
+					}
+					hist = append(hist, ch)
+				}
+			}
+			return hist, nil
+		},
+	})
+}

@@ -409,6 +409,19 @@ func testConsoleCaseWork(t *testing.T, dbURL string) {
 	if !strings.Contains(res.Text, "已更换电源板") || !strings.Contains(res.Text, "维修单.png") {
 		t.Errorf("the customer's resolution message: %q", res.Text)
 	}
+
+	// A field read off the rating plate is corrected, with the reason.
+	browse(t, b, "correct the model",
+		chromedp.Click(chromedp.Search(`//summary[contains(., "Correct the details")]`)),
+		chromedp.Clear(chromedp.CSS("#edit-product_model")),
+		chromedp.SendKeys(chromedp.CSS("#edit-product_model"), "XQG100-B12"),
+		chromedp.SendKeys(chromedp.CSS("#fields-reason"), "铭牌上的完整型号"),
+		chromedp.Click(chromedp.CSS("#submit-fields")),
+		chromedp.WaitVisible(chromedp.Search(`//dl[@id="fields"]//dd[contains(., "XQG100-B12")]`)),
+	)
+	if tl := get(t, b, "timeline", chromedp.Text(chromedp.CSS("#timeline"))); !strings.Contains(tl, "铭牌上的完整型号") {
+		t.Errorf("the correction's reason is not in the timeline:\n%s", tl)
+	}
 }
 
 func TestConsoleCaseWorkOnSQLite(t *testing.T) {

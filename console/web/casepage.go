@@ -21,6 +21,8 @@ import (
 type casePage struct {
 	service.CaseDetail
 	Fields []fieldRow
+	// Editable is every field, set or not, for the correction form.
+	Editable []fieldRow
 	// Assignable are the people who may be responsible for the case: the
 	// enabled staff of its department.
 	Assignable []service.UserRecord
@@ -46,7 +48,11 @@ func (c *Console) showCase(w http.ResponseWriter, r *http.Request, v *view, id i
 		return err
 	}
 	v.names = namesOf(users)
-	v.Data = casePage{CaseDetail: d, Fields: fieldRows(d.Case.Fields), Form: form, Action: action,
+	editable := make([]fieldRow, 0, len(fieldOrder))
+	for _, k := range fieldOrder {
+		editable = append(editable, fieldRow{k, d.Case.Fields[k]})
+	}
+	v.Data = casePage{CaseDetail: d, Fields: fieldRows(d.Case.Fields), Editable: editable, Form: form, Action: action,
 		Assignable: assignable(users, d.Case.Department)}
 	c.render(w, status, "case", v)
 	return nil
@@ -124,6 +130,14 @@ func (c *Console) runCaseAction(r *http.Request, v *view, id int64, action strin
 			}
 		}
 		_, err = c.svc.CaseAssign(ctx, u, id, to, f["reason"])
+	case "fields":
+		fields := map[cases.FieldKey]string{}
+		for _, k := range fieldOrder {
+			if val, ok := f["field_"+string(k)]; ok {
+				fields[k] = val
+			}
+		}
+		_, err = c.svc.CaseEditFields(ctx, u, id, fields, f["reason"])
 	case "attach":
 		name, data, ok, ferr := formFile(r, "file")
 		if ferr != nil {

@@ -136,7 +136,16 @@ var funcs = template.FuncMap{
 		return m
 	},
 	"lower": strings.ToLower,
-	"list":  func(s ...string) []string { return s },
+	// isImage: files shown as a thumbnail (only what the attachment
+	// handler serves inline).
+	"isImage": func(ct string) bool {
+		switch ct {
+		case "image/jpeg", "image/png", "image/gif", "image/webp":
+			return true
+		}
+		return false
+	},
+	"list": func(s ...string) []string { return s },
 	// field reads a case field by its name.
 	"field": func(m map[cases.FieldKey]string, k string) string { return m[cases.FieldKey(k)] },
 }
