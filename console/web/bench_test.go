@@ -66,7 +66,7 @@ func BenchmarkInboxFirstPage(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	svc := service.New(service.Options{Store: st, Now: func() time.Time { return now }})
+	svc := service.New(service.Options{Store: st, Now: func() time.Time { return now }, SLA: cases.DefaultSLA(), Logger: slog.New(slog.DiscardHandler)})
 	for _, u := range []struct {
 		login string
 		role  cases.Role

@@ -68,6 +68,7 @@ type navCounts struct {
 	Dept          bool // the user belongs to a department
 	Approvals     alert
 	NewP1         alert
+	Overdue       alert // missed deadlines, for those who answer for them
 }
 
 // alert is a count with the most urgent case behind it, which the
@@ -173,6 +174,11 @@ func (c *Console) counts(r *http.Request, v *view) (navCounts, error) {
 	n.Mine = mine.N
 	if v.User.Can(cases.ActionApprove, nil) == nil {
 		if n.Approvals, err = c.alertOf(r, v, service.CaseFilter{State: cases.StatePendingApproval}); err != nil {
+			return n, err
+		}
+	}
+	if role := v.User.Role; role == cases.RoleSupervisor || role == cases.RoleHead || role == cases.RoleAdmin {
+		if n.Overdue, err = c.alertOf(r, v, service.CaseFilter{Overdue: true, Open: true}); err != nil {
 			return n, err
 		}
 	}

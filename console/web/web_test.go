@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"io/fs"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -47,12 +48,12 @@ type bed struct {
 func setup(t *testing.T) *bed {
 	t.Helper()
 	clk := &clock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "kefu.db"), sqlite.Options{Now: clk.Now})
+	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "kefu.db"), sqlite.Options{Now: clk.Now, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	svc := service.New(service.Options{Store: st, Now: clk.Now})
+	svc := service.New(service.Options{Store: st, Now: clk.Now, SLA: cases.DefaultSLA(), Logger: slog.New(slog.DiscardHandler)})
 	u, _, err := svc.UserAdd(t.Context(), "王芳", cases.RoleSpecialist, "")
 	if err != nil {
 		t.Fatal(err)
@@ -255,5 +256,54 @@ func TestTemplateKeys(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The tab bar carries the viewer's alerts: a supervisor sees a case that
+// missed its deadline, a handler a new P1 case of their department.
+func TestNavAlerts(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := t.Context()
+	sup, _, err := b.svc.UserAdd(ctx, "赵主管", cases.RoleSupervisor, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.svc.UserSetPassword(ctx, sup.ID, "zhao", "correct-horse-2"); err != nil {
+		t.Fatal(err)
+	}
+	h, _, err := b.svc.UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := b.svc.UserSetPassword(ctx, h.ID, "wanggong", "correct-horse-3"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.svc.CaseCreate(ctx, sup, service.NewCaseParams{Source: "hotline", Category: cases.CategoryTechnical, Priority: cases.P1,
+		Fields: map[cases.FieldKey]string{cases.FieldSymptom: "热水器漏电", cases.FieldPhone: "13900001111", cases.FieldCustomerName: "李雷"}}); err != nil {
+		t.Fatal(err)
+	}
+	nav := func(login, pw string) string {
+		w := b.do("POST", "/console/login", url.Values{"login": {login}, "password": {pw}}, nil)
+		var ck *http.Cookie
+		for _, c := range w.Result().Cookies() {
+			if c.Name == "kefu_session" {
+				ck = c
+			}
+		}
+		if ck == nil {
+			t.Fatalf("sign in %s: %d", login, w.Code)
+		}
+		return b.do("GET", "/console/nav", nil, nil, ck).Body.String()
+	}
+	if got := nav("wanggong", "correct-horse-3"); !strings.Contains(got, `id="alert-p1"`) || !strings.Contains(got, `data-p1="1"`) {
+		t.Errorf("the handler's tab bar lacks the new P1:\n%s", got)
+	}
+	if got := nav("zhao", "correct-horse-2"); strings.Contains(got, `id="alert-overdue"`) {
+		t.Errorf("overdue before any deadline passed:\n%s", got)
+	}
+	b.clk.Add(5 * time.Hour) // past the P1 start-by of 4 h
+	if got := nav("zhao", "correct-horse-2"); !strings.Contains(got, `id="alert-overdue"`) || !strings.Contains(got, `data-overdue="1"`) {
+		t.Errorf("the supervisor's tab bar lacks the missed deadline:\n%s", got)
 	}
 }

@@ -77,7 +77,8 @@
   var kinds = [
     { key: "waiting", text: "tWaiting", link: null },
     { key: "approvals", text: "tApprovals", link: "alert-approvals" },
-    { key: "p1", text: "tP1", link: "alert-p1" }
+    { key: "p1", text: "tP1", link: "alert-p1" },
+    { key: "overdue", text: "tOverdueAlert", link: "alert-overdue" }
   ];
   function onNav() {
     var tabs = document.getElementById("tabs");
