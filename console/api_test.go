@@ -622,7 +622,7 @@ func TestCaseDetailView(t *testing.T) {
 			map[string]any{"name": "resolve_notice", "status": "none"},
 		},
 		"attachments": []any{
-			map[string]any{"id": 3.0, "name": "dent.jpg", "content_type": "image/jpeg", "size": 2048.0, "created_at": "2025-03-01T10:00:00+08:00"},
+			map[string]any{"id": 3.0, "name": "dent.jpg", "content_type": "image/jpeg", "size": 2048.0, "message_id": 1.0, "created_at": "2025-03-01T10:00:00+08:00"},
 			map[string]any{"id": 4.0, "name": "media-1", "content_type": "image/jpeg", "size": 0.0, "url": "https://mmbiz.qpic.cn/pic/1.jpg", "created_at": "2025-03-01T10:01:00+08:00"},
 		},
 	}

@@ -103,3 +103,24 @@ func readUpload(w http.ResponseWriter, r *http.Request, part string) (string, []
 	}
 	return hdr.Filename, data, nil
 }
+
+// conversationAttachments lists a conversation's files (without bytes).
+func (a *API) conversationAttachments(w http.ResponseWriter, r *http.Request, u cases.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	info(r.Context()).conversationID = id
+	list, err := a.svc.ConversationAttachments(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	out := struct {
+		Attachments []attachmentView `json:"attachments"`
+	}{Attachments: make([]attachmentView, 0, len(list))}
+	for _, att := range list {
+		out.Attachments = append(out.Attachments, newAttachmentView(att))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}

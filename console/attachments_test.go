@@ -141,3 +141,19 @@ func TestCaseAttach(t *testing.T) {
 		t.Errorf("too large: %d %s", w.Code, w.Body)
 	}
 }
+
+func (f *fakeService) ConversationAttachments(ctx context.Context, u cases.User, id int64) ([]service.AttachmentInfo, error) {
+	if err := f.record(ctx, "ConversationAttachments", u, id, nil); err != nil {
+		return nil, err
+	}
+	return []service.AttachmentInfo{{ID: 5, ConversationID: id, MessageID: 3, Name: "dent.jpg", ContentType: "image/jpeg", Size: 9, CreatedAt: t0}}, nil
+}
+
+func TestConversationAttachments(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	w := b.do(t, "GET", "/api/v1/conversations/9/attachments", "", "")
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"attachments":[{"id":5,"name":"dent.jpg"`) {
+		t.Fatalf("status = %d, body %s", w.Code, w.Body)
+	}
+}

@@ -63,6 +63,8 @@ type Service interface {
 	// ConversationMessages is a page of a conversation's transcript after a
 	// message id, oldest first.
 	ConversationMessages(ctx context.Context, u cases.User, id, after int64, limit int) ([]channels.StoredMessage, error)
+	// ConversationAttachments lists the files a conversation carried.
+	ConversationAttachments(ctx context.Context, u cases.User, id int64) ([]service.AttachmentInfo, error)
 	// ConversationTakeOver makes u the one agent of the conversation; an
 	// EConflict error when another agent holds it.
 	ConversationTakeOver(ctx context.Context, u cases.User, id int64) error
@@ -135,6 +137,7 @@ func (a *API) routes() []route {
 
 		{method: "GET", path: "/api/v1/conversations", h: a.conversationList},
 		{method: "GET", path: "/api/v1/conversations/{id}/messages", h: a.conversationMessages},
+		{method: "GET", path: "/api/v1/conversations/{id}/attachments", h: a.conversationAttachments},
 		{method: "POST", path: "/api/v1/conversations/{id}/takeover", h: a.conversationTakeOver},
 		{method: "POST", path: "/api/v1/conversations/{id}/reply", h: a.conversationReply},
 		{method: "POST", path: "/api/v1/conversations/{id}/handback", h: a.conversationHandBack},

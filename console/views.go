@@ -180,10 +180,11 @@ type attachmentView struct {
 	URL         string    `json:"url,omitempty"`
 	CreatedAt   time.Time `json:"created_at"`
 	UploadedBy  string    `json:"uploaded_by,omitempty"`
+	MessageID   int64     `json:"message_id,omitempty"`
 }
 
 func newAttachmentView(a service.AttachmentInfo) attachmentView {
-	return attachmentView{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, CreatedAt: a.CreatedAt, UploadedBy: a.UploadedBy}
+	return attachmentView{ID: a.ID, Name: a.Name, ContentType: a.ContentType, Size: a.Size, URL: a.URL, CreatedAt: a.CreatedAt, UploadedBy: a.UploadedBy, MessageID: a.MessageID}
 }
 
 type conversationListResponse struct {

@@ -100,3 +100,13 @@ func cleanFileName(name string) string {
 	}
 	return name
 }
+
+// ConversationAttachments lists the files of a conversation, oldest first,
+// for whoever may read its transcript: what the console shows next to the
+// messages they came with.
+func (s *Service) ConversationAttachments(ctx context.Context, u cases.User, id int64) ([]AttachmentInfo, error) {
+	if _, err := s.readableConversation(ctx, u, id); err != nil {
+		return nil, err
+	}
+	return s.opt.Store.AttachmentListByConversation(ctx, id)
+}

@@ -63,6 +63,9 @@ type Store interface {
 	// AttachmentList lists a case's attachments, oldest first, without
 	// their bytes.
 	AttachmentList(ctx context.Context, caseID int64) ([]AttachmentInfo, error)
+	// AttachmentListByConversation lists a conversation's attachments,
+	// oldest first, without their bytes.
+	AttachmentListByConversation(ctx context.Context, conversationID int64) ([]AttachmentInfo, error)
 
 	// CursorGet reads a durable channel position ("" and false when unset).
 	CursorGet(ctx context.Context, key string) (string, bool, error)

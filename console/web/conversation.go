@@ -20,6 +20,8 @@ type convPage struct {
 	Messages []channels.StoredMessage
 	Last     int64 // the last message id shown: the live refresh asks after it
 	Draft    []fieldRow
+	// Files are the attachments by the message they came with.
+	Files    map[int64][]service.AttachmentInfo
 	HeldByMe bool
 	Waiting  bool
 	Reply    string // the reply kept after a failed send
@@ -65,7 +67,15 @@ func (c *Console) loadConversation(r *http.Request, v *view, id int64) (convPage
 	if err != nil {
 		return convPage{}, err
 	}
-	p := convPage{Conv: sum, Messages: msgs, Draft: fieldRows(sum.Draft),
+	atts, err := c.svc.ConversationAttachments(r.Context(), v.User, id)
+	if err != nil {
+		return convPage{}, err
+	}
+	files := map[int64][]service.AttachmentInfo{}
+	for _, a := range atts {
+		files[a.MessageID] = append(files[a.MessageID], a)
+	}
+	p := convPage{Conv: sum, Messages: msgs, Draft: fieldRows(sum.Draft), Files: files,
 		HeldByMe: sum.Phase == "agent" && sum.Agent == v.User.Actor(), Waiting: sum.Phase == "waiting_agent"}
 	if len(msgs) > 0 {
 		p.Last = msgs[len(msgs)-1].ID

@@ -79,3 +79,25 @@ func (s *Store) AttachmentList(ctx context.Context, caseID int64) ([]service.Att
 	}
 	return out, nil
 }
+
+// AttachmentListByConversation returns a conversation's attachments
+// without their bytes, oldest first.
+func (s *Store) AttachmentListByConversation(ctx context.Context, conversationID int64) ([]service.AttachmentInfo, error) {
+	rows, err := s.stmt(ctx, stmtAttachmentListConv).QueryContext(ctx, conversationID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list attachments of conversation %d: %w", conversationID, err)
+	}
+	defer rows.Close()
+	var out []service.AttachmentInfo
+	for rows.Next() {
+		var a service.AttachmentInfo
+		if err := rows.Scan(attachmentDest(&a)...); err != nil {
+			return nil, fmt.Errorf("sqlite: scan attachment: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list attachments of conversation %d: %w", conversationID, err)
+	}
+	return out, nil
+}

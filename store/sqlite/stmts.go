@@ -63,6 +63,7 @@ const (
 	stmtSessionDelete
 	stmtSessionDeleteUser
 	stmtActivity
+	stmtAttachmentListConv
 	stmtTaskInsert
 	stmtTaskByKey
 	stmtTaskGet
@@ -246,6 +247,7 @@ var queries = [numStmts]string{
 		UPDATE attachments SET case_id = ? WHERE conversation_id = ? AND case_id IS NULL`,
 	stmtAttachmentGet:  `SELECT ` + attachmentCols + `, data FROM attachments WHERE id = ?`,
 	stmtAttachmentList: `SELECT ` + attachmentCols + ` FROM attachments WHERE case_id = ? ORDER BY id`,
+	stmtAttachmentListConv: `SELECT ` + attachmentCols + ` FROM attachments WHERE conversation_id = ? ORDER BY id`,
 }
 
 // stmts are the prepared queries, indexed by stmtID.

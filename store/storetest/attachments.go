@@ -77,6 +77,21 @@ func testAttachments(t *testing.T, s service.Store) {
 	if a, err := s.AttachmentGet(ctx, elsewhere); err != nil || a.CaseID != 0 {
 		t.Errorf("another conversation's attachment was linked: %+v %v", a, err)
 	}
+	if l, err := s.AttachmentListByConversation(ctx, conv.ID); err != nil || len(l) != 3 || l[0].ID != before || l[0].MessageID != msgID || l[2].ID != onCase {
+		t.Errorf("the conversation's files: %+v %v", l, err)
+	}
+
+	// Staff attach a file to a case without a conversation (a hotline
+	// case): it names who uploaded it.
+	var staff int64
+	inTx(t, s, func(ctx context.Context, tx service.Tx) (err error) {
+		staff, err = tx.AttachmentInsert(ctx, service.AttachmentParams{CaseID: c.ID, Name: "proof.png", ContentType: "image/png",
+			Data: []byte("png"), At: t0, UploadedBy: "user:7"})
+		return err
+	})
+	if a, err := s.AttachmentGet(ctx, staff); err != nil || a.ConversationID != 0 || a.UploadedBy != "user:7" || a.CaseID != c.ID {
+		t.Errorf("a staff file: %+v %v", a, err)
+	}
 
 	// A rolled-back insert leaves nothing.
 	var gone int64

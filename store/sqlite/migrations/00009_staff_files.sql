@@ -23,6 +23,8 @@ DROP TABLE attachments;
 ALTER TABLE attachments_new RENAME TO attachments;
 CREATE INDEX attachments_conversation ON attachments (conversation_id) WHERE case_id IS NULL;
 CREATE INDEX attachments_case ON attachments (case_id, id);
+-- The console shows a conversation's files next to its messages.
+CREATE INDEX attachments_conversation_all ON attachments (conversation_id, id);
 
 -- +goose Down
 DELETE FROM attachments WHERE conversation_id IS NULL;
