@@ -245,8 +245,8 @@ var queries = [numStmts]string{
 		RETURNING id`,
 	stmtAttachmentsLink: `
 		UPDATE attachments SET case_id = ? WHERE conversation_id = ? AND case_id IS NULL`,
-	stmtAttachmentGet:  `SELECT ` + attachmentCols + `, data FROM attachments WHERE id = ?`,
-	stmtAttachmentList: `SELECT ` + attachmentCols + ` FROM attachments WHERE case_id = ? ORDER BY id`,
+	stmtAttachmentGet:      `SELECT ` + attachmentCols + `, data FROM attachments WHERE id = ?`,
+	stmtAttachmentList:     `SELECT ` + attachmentCols + ` FROM attachments WHERE case_id = ? ORDER BY id`,
 	stmtAttachmentListConv: `SELECT ` + attachmentCols + ` FROM attachments WHERE conversation_id = ? ORDER BY id`,
 }
 
