@@ -433,3 +433,31 @@ func TestConsoleCaseWorkOnPostgres(t *testing.T) {
 	t.Parallel()
 	testConsoleCaseWork(t, testPostgres(t))
 }
+
+// TestConsoleLiveAcrossProcesses: two kefu processes on one PostgreSQL
+// database; a customer handed to a person on one appears live in a console
+// served by the other.
+func TestConsoleLiveAcrossProcesses(t *testing.T) {
+	t.Parallel()
+	db := testPostgres(t)
+	m1 := startMain(t, db)
+	defer m1.Close()
+	m2 := startMain(t, db)
+	defer m2.Close()
+	staffUser(t, m1, "王芳", "wangfang", cases.RoleSpecialist, "")
+	b := browser(t)
+	base1 := "http://" + m1.Addr()
+	signIn(t, b, base1, "wangfang")
+	browse(t, b, "the queue on process 1",
+		chromedp.Navigate(base1+"/console/inbox?tab=waiting"),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-live="1"]`)),
+	)
+	c := &chat{t: t, base: "http://" + m2.Addr(), session: "console-two-procs-01"}
+	c.post("烤箱不加热了，型号KX-200")
+	_, after := c.waitReply(0, func(channels.StoredMessage) bool { return true })
+	c.post("转人工")
+	c.waitReply(after, func(channels.StoredMessage) bool { return true })
+	browse(t, b, "the handoff taken in by process 2 appears on process 1",
+		chromedp.WaitVisible(chromedp.CSS("tr.conv-row")),
+	)
+}
