@@ -106,6 +106,10 @@ func (f *fakeService) CaseEditFields(ctx context.Context, u cases.User, id int64
 	return f.write(ctx, "CaseEditFields", u, id, fmt.Sprintf("%v:%s", fields, reason))
 }
 
+func (f *fakeService) CaseCount(ctx context.Context, u cases.User, filter service.CaseFilter) (int, error) {
+	return 7, f.record(ctx, "CaseCount", u, 0, filter)
+}
+
 func (f *fakeService) CasePlan(ctx context.Context, u cases.User, id int64, p cases.PlanParams) (*cases.Case, error) {
 	return f.write(ctx, "CasePlan", u, id, p)
 }

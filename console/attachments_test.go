@@ -157,3 +157,20 @@ func TestConversationAttachments(t *testing.T) {
 		t.Fatalf("status = %d, body %s", w.Code, w.Body)
 	}
 }
+
+// ?count=true adds how many cases match, for a badge.
+func TestCaseListCount(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	w := b.do(t, "GET", "/api/v1/cases?open=true&count=true", "", "")
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"count":7`) {
+		t.Fatalf("status = %d, body %s", w.Code, w.Body)
+	}
+	calls := b.svc.Calls()
+	if len(calls) != 2 || calls[1].name != "CaseCount" || calls[1].arg != (service.CaseFilter{Open: true}) {
+		t.Errorf("calls = %+v", calls)
+	}
+	if w := b.do(t, "GET", "/api/v1/cases", "", ""); strings.Contains(w.Body.String(), `"count"`) {
+		t.Errorf("count without asking: %s", w.Body)
+	}
+}

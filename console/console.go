@@ -43,6 +43,8 @@ type Service interface {
 	// CaseCreate registers a hotline, dealer, walk-in or mail case.
 	CaseCreate(ctx context.Context, u cases.User, p service.NewCaseParams) (*cases.Case, error)
 	CaseList(ctx context.Context, u cases.User, f service.CaseFilter) (service.CasePage, error)
+	// CaseCount counts what CaseList lists, up to service.MaxCaseCount.
+	CaseCount(ctx context.Context, u cases.User, f service.CaseFilter) (int, error)
 	CaseGet(ctx context.Context, u cases.User, id int64) (service.CaseDetail, error)
 	CaseOverride(ctx context.Context, u cases.User, id int64, p cases.OverrideParams) (*cases.Case, error)
 	// CaseEditFields corrects case fields, with history.

@@ -42,7 +42,7 @@ var states = []cases.State{
 }
 
 func (a *API) caseList(w http.ResponseWriter, r *http.Request, u cases.User) error {
-	q, err := query(r, "department", "state", "priority", "overdue", "open", "limit", "before", "phone", "email", "number", "assignee")
+	q, err := query(r, "department", "state", "priority", "overdue", "open", "limit", "before", "phone", "email", "number", "assignee", "count")
 	if err != nil {
 		return err
 	}
@@ -105,6 +105,19 @@ func (a *API) caseList(w http.ResponseWriter, r *http.Request, u cases.User) err
 		return err
 	}
 	resp := caseListResponse{Cases: make([]caseView, 0, len(page.Cases)), NextBefore: page.Next}
+	if s := q.Get("count"); s != "" {
+		want, err := strconv.ParseBool(s)
+		if err != nil {
+			return invalid("count: %q is not true or false", s)
+		}
+		if want {
+			n, err := a.svc.CaseCount(r.Context(), u, f)
+			if err != nil {
+				return err
+			}
+			resp.Count = &n
+		}
+	}
 	for _, c := range page.Cases {
 		if c == nil {
 			return errors.New("case list: nil case")

@@ -158,6 +158,9 @@ type caseListResponse struct {
 	Cases []caseView `json:"cases"`
 	// NextBefore is ?before= for the next page; absent on the last.
 	NextBefore int64 `json:"next_before,omitempty"`
+	// Count is how many cases match, up to service.MaxCaseCount (asked
+	// for with ?count=true).
+	Count *int `json:"count,omitempty"`
 }
 
 type caseResponse struct {

@@ -117,13 +117,9 @@ func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) (Cas
 	case limit > MaxCaseList:
 		limit = MaxCaseList
 	}
-	p := CaseListParams{Department: f.Department, State: f.State, Priority: f.Priority, BeforeID: f.Before, Limit: limit,
-		Phone: strings.TrimSpace(f.Phone), Email: strings.TrimSpace(f.Email), Number: strings.ToUpper(strings.TrimSpace(f.Number)), Open: f.Open, Assignee: f.Assignee}
-	if d, ok := u.ReadScope(); ok {
-		if p.Department != "" && p.Department != d {
-			return CasePage{}, nil // another department's cases: none readable
-		}
-		p.Department = d
+	p, ok := caseParams(u, f, limit)
+	if !ok {
+		return CasePage{}, nil // another department's cases: none readable
 	}
 	now := s.opt.Now()
 	var page CasePage
@@ -158,6 +154,38 @@ func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) (Cas
 		}
 	}
 	return page, nil
+}
+
+// caseParams turns a filter into the store's query, with the department u
+// is restricted to; false when the filter asks for cases u may not read.
+func caseParams(u cases.User, f CaseFilter, limit int) (CaseListParams, bool) {
+	p := CaseListParams{Department: f.Department, State: f.State, Priority: f.Priority, BeforeID: f.Before, Limit: limit,
+		Phone: strings.TrimSpace(f.Phone), Email: strings.TrimSpace(f.Email), Number: strings.ToUpper(strings.TrimSpace(f.Number)), Open: f.Open, Assignee: f.Assignee}
+	if d, ok := u.ReadScope(); ok {
+		if p.Department != "" && p.Department != d {
+			return p, false
+		}
+		p.Department = d
+	}
+	return p, true
+}
+
+// MaxCaseCount is where counting stops: past it a badge says "1000+".
+const MaxCaseCount = 1000
+
+// CaseCount counts the cases u may read that match f (Overdue and Before
+// are not counted: a missed deadline needs the clocks), up to
+// MaxCaseCount; the inbox tabs show it.
+func (s *Service) CaseCount(ctx context.Context, u cases.User, f CaseFilter) (int, error) {
+	if err := u.Can(cases.ActionRead, nil); err != nil {
+		return 0, err
+	}
+	f.Overdue, f.Before = false, 0
+	p, ok := caseParams(u, f, MaxCaseCount)
+	if !ok {
+		return 0, nil
+	}
+	return s.opt.Store.CaseCount(ctx, p)
 }
 
 // nextDeadline is the earliest deadline of c still to be met: what a list

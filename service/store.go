@@ -22,6 +22,8 @@ type Store interface {
 	ConversationFind(ctx context.Context, channel channels.ID, externalUserID string) (Conversation, error)
 	CaseGetByID(ctx context.Context, id int64) (*cases.Case, error)
 	CaseList(ctx context.Context, p CaseListParams) ([]*cases.Case, error)
+	// CaseCount counts the cases CaseList would list, up to p.Limit.
+	CaseCount(ctx context.Context, p CaseListParams) (int, error)
 	CaseHistory(ctx context.Context, caseID int64) ([]cases.Change, error)
 	// ConversationList lists conversations in a phase ("" = all), most recently updated first.
 	ConversationList(ctx context.Context, p ConversationListParams) ([]Conversation, error)

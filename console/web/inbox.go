@@ -1,7 +1,9 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +32,9 @@ type inboxPage struct {
 	Conversations []service.ConversationSummary
 	Cases         []caseRow
 	Next          int64 // the cursor of the following page; 0 = last page
+	// The list's filters, kept in every link and refresh of the page.
+	Priority, State string
+	Query           template.URL // tab and filters, for links
 }
 
 // caseRow is one line of a case list, its texts prepared in Go: a list
@@ -66,9 +71,17 @@ func (v *view) caseRow(c *cases.Case, due cases.Clock) caseRow {
 type navCounts struct {
 	Waiting, Mine int
 	Dept          bool // the user belongs to a department
+	DeptOpen      count
+	Open          count
 	Approvals     alert
 	NewP1         alert
 	Overdue       alert // missed deadlines, for those who answer for them
+}
+
+// count is a tab's badge: counting stops at service.MaxCaseCount.
+type count struct {
+	N    int
+	More bool
 }
 
 // alert is a count with the most urgent case behind it, which the
@@ -78,6 +91,9 @@ type alert struct {
 	First int64 // case id
 	More  bool  // more than one page
 }
+
+// openStates are the states a list can be filtered by.
+var openStates = []cases.State{cases.StateRegistered, cases.StateAssigned, cases.StatePendingApproval, cases.StatePlanned, cases.StateInProgress}
 
 // caseListLimit is how many cases one inbox page shows.
 const caseListLimit = 50
@@ -105,6 +121,12 @@ func (c *Console) inbox(w http.ResponseWriter, r *http.Request, v *view) error {
 		// Cases: mine are those I am responsible for (SPEC §4).
 		before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
 		f := service.CaseFilter{Open: tab != tabOverdue, Overdue: tab == tabOverdue, Before: before, Limit: caseListLimit}
+		if pr := cases.Priority(r.URL.Query().Get("priority")); pr.Valid() {
+			f.Priority, p.Priority = pr, string(pr)
+		}
+		if st := cases.State(r.URL.Query().Get("state")); st != "" && slices.Contains(openStates, st) {
+			f.State, p.State = st, string(st)
+		}
 		switch tab {
 		case tabDept:
 			f.Department = v.User.Department
@@ -121,6 +143,14 @@ func (c *Console) inbox(w http.ResponseWriter, r *http.Request, v *view) error {
 		p.Next = page.Next
 		slices.SortStableFunc(p.Cases, func(a, b caseRow) int { return cmpDue(a.due, b.due) })
 	}
+	q := url.Values{"tab": {tab}}
+	if p.Priority != "" {
+		q.Set("priority", p.Priority)
+	}
+	if p.State != "" {
+		q.Set("state", p.State)
+	}
+	p.Query = template.URL(q.Encode())
 	v.Data = p
 	if r.Header.Get("HX-Request") == "true" {
 		return c.fragment(w, "inbox", "inbox-list", v)
@@ -171,6 +201,14 @@ func (c *Console) counts(r *http.Request, v *view) (navCounts, error) {
 	if err != nil {
 		return n, err
 	}
+	if n.Open, err = c.countOf(r, v, service.CaseFilter{Open: true}); err != nil {
+		return n, err
+	}
+	if n.Dept {
+		if n.DeptOpen, err = c.countOf(r, v, service.CaseFilter{Open: true, Department: v.User.Department}); err != nil {
+			return n, err
+		}
+	}
 	n.Mine = mine.N
 	if v.User.Can(cases.ActionApprove, nil) == nil {
 		if n.Approvals, err = c.alertOf(r, v, service.CaseFilter{State: cases.StatePendingApproval}); err != nil {
@@ -203,6 +241,11 @@ func (c *Console) counts(r *http.Request, v *view) (navCounts, error) {
 		n.Mine += len(mine)
 	}
 	return n, nil
+}
+
+func (c *Console) countOf(r *http.Request, v *view, f service.CaseFilter) (count, error) {
+	n, err := c.svc.CaseCount(r.Context(), v.User, f)
+	return count{N: n, More: n >= service.MaxCaseCount}, err
 }
 
 // alertLimit bounds an alert's count: past it the badge says "N+".

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -305,5 +306,31 @@ func TestNavAlerts(t *testing.T) {
 	b.clk.Add(5 * time.Hour) // past the P1 start-by of 4 h
 	if got := nav("zhao", "correct-horse-2"); !strings.Contains(got, `id="alert-overdue"`) || !strings.Contains(got, `data-overdue="1"`) {
 		t.Errorf("the supervisor's tab bar lacks the missed deadline:\n%s", got)
+	}
+}
+
+// The open inbox counts its cases and filters by priority in the query;
+// the filter stays in the page's links.
+func TestInboxFilterAndCount(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := t.Context()
+	sup, _, err := b.svc.UserAdd(ctx, "赵主管", cases.RoleSupervisor, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, pr := range []cases.Priority{cases.P1, cases.P3, cases.P3} {
+		if _, err := b.svc.CaseCreate(ctx, sup, service.NewCaseParams{Source: "hotline", Category: cases.CategoryTechnical, Priority: pr,
+			Fields: map[cases.FieldKey]string{cases.FieldSymptom: "不制冷", cases.FieldPhone: fmt.Sprintf("1390000111%d", i), cases.FieldCustomerName: "李雷"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sess, _ := b.signIn()
+	page := b.do("GET", "/console/inbox?tab=open&priority=P1", nil, nil, sess).Body.String()
+	if !strings.Contains(page, "K-000001") || strings.Contains(page, "K-000002") || !strings.Contains(page, `hx-get="/console/inbox?priority=P1&amp;tab=open"`) {
+		t.Errorf("filtered inbox:\n%s", page)
+	}
+	if nav := b.do("GET", "/console/nav", nil, nil, sess).Body.String(); !strings.Contains(nav, `id="count-open">3<`) {
+		t.Errorf("open count:\n%s", nav)
 	}
 }

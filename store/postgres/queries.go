@@ -147,21 +147,38 @@ func (s *Store) CaseGetByID(ctx context.Context, id int64) (*cases.Case, error) 
 	return caseGet(ctx, s.q(ctx), id)
 }
 
+// caseWhere is the filter of service.CaseListParams, shared by the list
+// and its count so they never disagree.
+const caseWhere = `
+		WHERE ($1 = 0 OR conversation_id = $1) AND ($2 = 0 OR customer_id = $2)
+			AND ($3 = '' OR department = $3) AND ($4 = '' OR state = $4) AND ($5 = '' OR priority = $5)
+			AND ($7 = 0 OR id < $7) AND ($8 = '' OR fields->>'phone' = $8)
+			AND ($9 = '' OR lower(fields->>'email') = $9) AND ($10 = '' OR number = $10)
+			AND (NOT $11 OR state NOT IN ('resolved', 'closed')) AND ($12 = 0 OR assignee_id = $12)`
+
+// caseArgs are the parameters of caseWhere.
+func caseArgs(p service.CaseListParams, limit int) []any {
+	return []any{p.ConversationID, p.CustomerID, string(p.Department), string(p.State), string(p.Priority), limit, p.BeforeID, p.Phone,
+		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee}
+}
+
+// CaseCount counts the matching cases, up to p.Limit (a badge says "N+"
+// past it, and the count stays cheap).
+func (s *Store) CaseCount(ctx context.Context, p service.CaseListParams) (int, error) {
+	var n int
+	if err := s.q(ctx).QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM cases `+caseWhere+` LIMIT $6) AS c`, caseArgs(p, max(p.Limit, 1))...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("postgres: count cases: %w", err)
+	}
+	return n, nil
+}
+
 // CaseList returns matching cases, newest first.
 func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*cases.Case, error) {
 	limit := p.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.q(ctx).Query(ctx, `SELECT `+caseCols+` FROM cases
-		WHERE ($1 = 0 OR conversation_id = $1) AND ($2 = 0 OR customer_id = $2)
-			AND ($3 = '' OR department = $3) AND ($4 = '' OR state = $4) AND ($5 = '' OR priority = $5)
-			AND ($7 = 0 OR id < $7) AND ($8 = '' OR fields->>'phone' = $8)
-			AND ($9 = '' OR lower(fields->>'email') = $9) AND ($10 = '' OR number = $10)
-			AND (NOT $11 OR state NOT IN ('resolved', 'closed')) AND ($12 = 0 OR assignee_id = $12)
-		ORDER BY id DESC LIMIT $6`,
-		p.ConversationID, p.CustomerID, string(p.Department), string(p.State), string(p.Priority), limit, p.BeforeID, p.Phone,
-		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee)
+	rows, err := s.q(ctx).Query(ctx, `SELECT `+caseCols+` FROM cases `+caseWhere+` ORDER BY id DESC LIMIT $6`, caseArgs(p, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list cases: %w", err)
 	}

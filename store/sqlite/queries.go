@@ -135,15 +135,29 @@ func (s *Store) CaseGetByID(ctx context.Context, id int64) (*cases.Case, error) 
 	return caseGet(ctx, s.stmt(ctx, stmtCaseGet), id)
 }
 
+// caseArgs are the parameters of caseWhere.
+func caseArgs(p service.CaseListParams, limit int) []any {
+	return []any{p.ConversationID, p.CustomerID, p.Department, p.State, p.Priority, limit, p.BeforeID, p.Phone,
+		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee}
+}
+
+// CaseCount counts the matching cases, up to p.Limit (a badge says "N+"
+// past it, and the count stays cheap).
+func (s *Store) CaseCount(ctx context.Context, p service.CaseListParams) (int, error) {
+	var n int
+	if err := s.stmt(ctx, stmtCaseCount).QueryRowContext(ctx, caseArgs(p, max(p.Limit, 1))...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: count cases: %w", err)
+	}
+	return n, nil
+}
+
 // CaseList returns matching cases, newest first.
 func (s *Store) CaseList(ctx context.Context, p service.CaseListParams) ([]*cases.Case, error) {
 	limit := p.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.stmt(ctx, stmtCaseList).QueryContext(ctx,
-		p.ConversationID, p.CustomerID, p.Department, p.State, p.Priority, limit, p.BeforeID, p.Phone,
-		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee)
+	rows, err := s.stmt(ctx, stmtCaseList).QueryContext(ctx, caseArgs(p, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list cases: %w", err)
 	}

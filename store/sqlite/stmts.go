@@ -64,6 +64,7 @@ const (
 	stmtSessionDeleteUser
 	stmtActivity
 	stmtAttachmentListConv
+	stmtCaseCount
 	stmtTaskInsert
 	stmtTaskByKey
 	stmtTaskGet
@@ -82,6 +83,15 @@ const caseCols = `id, number, customer_id, conversation_id, channel, source, lan
 	subtype, priority, reasons, department, state, escalated, deadline_first_response,
 	deadline_registration, deadline_classification, deadline_start_by, created_at, updated_at,
 	plan, resolution, milestones, complaints, assignee_id`
+
+// caseWhere is the filter of service.CaseListParams, shared by the list
+// and its count so they never disagree.
+const caseWhere = `
+		WHERE (?1 = 0 OR conversation_id = ?1) AND (?2 = 0 OR customer_id = ?2)
+			AND (?3 = '' OR department = ?3) AND (?4 = '' OR state = ?4) AND (?5 = '' OR priority = ?5)
+			AND (?7 = 0 OR id < ?7) AND (?8 = '' OR json_extract(fields, '$.phone') = ?8)
+			AND (?9 = '' OR lower(json_extract(fields, '$.email')) = ?9) AND (?10 = '' OR number = ?10)
+			AND (?11 = 0 OR state NOT IN ('resolved', 'closed')) AND (?12 = 0 OR assignee_id = ?12)`
 
 const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at, uploaded_by`
 
@@ -125,13 +135,8 @@ var queries = [numStmts]string{
 	stmtCaseGet: `SELECT ` + caseCols + ` FROM cases WHERE id = ?`,
 	// The optional filters are "?n = 0 OR ..." (or = ''), so one statement
 	// serves every combination.
-	stmtCaseList: `SELECT ` + caseCols + ` FROM cases
-		WHERE (?1 = 0 OR conversation_id = ?1) AND (?2 = 0 OR customer_id = ?2)
-			AND (?3 = '' OR department = ?3) AND (?4 = '' OR state = ?4) AND (?5 = '' OR priority = ?5)
-			AND (?7 = 0 OR id < ?7) AND (?8 = '' OR json_extract(fields, '$.phone') = ?8)
-			AND (?9 = '' OR lower(json_extract(fields, '$.email')) = ?9) AND (?10 = '' OR number = ?10)
-			AND (?11 = 0 OR state NOT IN ('resolved', 'closed')) AND (?12 = 0 OR assignee_id = ?12)
-		ORDER BY id DESC LIMIT ?6`,
+	stmtCaseList:  `SELECT ` + caseCols + ` FROM cases ` + caseWhere + ` ORDER BY id DESC LIMIT ?6`,
+	stmtCaseCount: `SELECT COUNT(*) FROM (SELECT 1 FROM cases ` + caseWhere + ` LIMIT ?6)`,
 	stmtCaseInsert: `
 		INSERT INTO cases (customer_id, conversation_id, channel, source, language, fields, category,
 			subtype, priority, reasons, department, state, escalated, deadline_first_response,

@@ -549,6 +549,13 @@ func testCaseList(t *testing.T, s service.Store) {
 		if !reflect.DeepEqual(gotIDs, tc.want) {
 			t.Errorf("CaseList(%+v) = %v, want %v (newest first)", tc.p, gotIDs, tc.want)
 		}
+		cp := tc.p
+		if cp.Limit == 0 {
+			cp.Limit = 100
+		}
+		if n, err := s.CaseCount(ctx, cp); err != nil || n != len(tc.want) {
+			t.Errorf("CaseCount(%+v) = %d, %v; want %d", cp, n, err, len(tc.want))
+		}
 	}
 }
 
