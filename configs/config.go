@@ -86,6 +86,7 @@ type Config struct {
 		MaxMessageBytes int           `yaml:"max_message_bytes"`
 		PollInterval    time.Duration `yaml:"poll_interval"`
 		Title           string        `yaml:"title"`
+		FrameAncestors  []string      `yaml:"frame_ancestors"`
 	} `yaml:"webchat"`
 	// WeChat is the Official Account channel (公众号); off unless enabled.
 	WeChat wechat.Config `yaml:"wechat"`

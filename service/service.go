@@ -92,6 +92,26 @@ func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Re
 	return s.ReceiveAt(ctx, in, "", "")
 }
 
+// sanitize makes what a customer sent storable anywhere: invalid UTF-8
+// replaced and NUL dropped (PostgreSQL refuses NUL in text, and one such
+// message would otherwise fail on every retry and stop its channel).
+func sanitize(in channels.Inbound) channels.Inbound {
+	clean := func(s string) string {
+		return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
+	}
+	in.Text, in.DisplayName, in.Choice = clean(in.Text), clean(in.DisplayName), clean(in.Choice)
+	in.ExternalUserID, in.ExternalMessageID = clean(in.ExternalUserID), clean(in.ExternalMessageID)
+	if len(in.Attachments) > 0 {
+		atts := make([]channels.Attachment, len(in.Attachments))
+		for i, a := range in.Attachments {
+			a.Name, a.ContentType, a.URL = clean(a.Name), clean(a.ContentType), clean(a.URL)
+			atts[i] = a
+		}
+		in.Attachments = atts
+	}
+	return in
+}
+
 // ReceiveAt is Receive that also moves a durable channel position (cursor
 // key to value) in the same transaction, so a crash either keeps both the
 // message and the position or neither: nothing is lost and nothing is
@@ -101,7 +121,7 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 		return channels.Receipt{}, cases.Errorf(cases.EInvalid, "inbound message needs channel, user and message id")
 	}
 	now := s.opt.Now()
-	in.Text = strings.ToValidUTF8(in.Text, "\uFFFD")
+	in = sanitize(in)
 	var rc channels.Receipt
 	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		if err := tx.Lock(ctx, convKey(in.Channel, in.ExternalUserID)); err != nil {

@@ -46,6 +46,10 @@ type Config struct {
 	PollInterval time.Duration
 	// Title is the page title (default "在线客服").
 	Title string
+	// FrameAncestors are the origins that may show the chat page in a
+	// frame (the brand's own site embedding it); none by default, so no
+	// other site can frame it and trick a customer into typing there.
+	FrameAncestors []string
 }
 
 // History lists a conversation's messages for the customer; the kefu service
@@ -157,10 +161,28 @@ func (c *Channel) Delivered(ctx context.Context, conversationID int64) {
 
 const pageCSP = "default-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'"
 
+// frameAncestors is the CSP directive for cfg: 'none' unless origins are
+// configured. An origin with a character a CSP cannot hold is dropped.
+func frameAncestors(origins []string) string {
+	var ok []string
+	for _, o := range origins {
+		if o = strings.TrimSpace(o); o != "" && !strings.ContainsAny(o, "; ,'\"") {
+			ok = append(ok, o)
+		}
+	}
+	if len(ok) == 0 {
+		return "; frame-ancestors 'none'"
+	}
+	return "; frame-ancestors " + strings.Join(ok, " ")
+}
+
 func (c *Channel) servePage(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Content-Security-Policy", pageCSP+frameAncestors(c.cfg.FrameAncestors))
+	if len(c.cfg.FrameAncestors) == 0 {
+		h.Set("X-Frame-Options", "DENY") // for browsers without CSP frame-ancestors
+	}
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Set("Cache-Control", "no-cache")

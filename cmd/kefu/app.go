@@ -145,6 +145,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if cfg.Webchat.Enabled {
 		wc := webchat.New(webchat.Config{
 			MaxMessageBytes: cfg.Webchat.MaxMessageBytes, PollInterval: cfg.Webchat.PollInterval, Title: cfg.Webchat.Title,
+			FrameAncestors: cfg.Webchat.FrameAncestors,
 		}, m.svc, m.svc, m.Now, m.Log.With("channel", "webchat"))
 		m.svc.SetSender(channels.WebChat, wc)
 		mux.Handle("/", wc.Handler())
