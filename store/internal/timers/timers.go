@@ -65,8 +65,13 @@ func New[TTx any](driver riverdriver.Driver[TTx], logger *slog.Logger) (*Runner[
 		// clocks want a due job picked up promptly.
 		FetchPollInterval: 200 * time.Millisecond,
 		JobTimeout:        30 * time.Second,
-		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
-		Workers:           workers,
+		// A killed process leaves its jobs "running"; River's default
+		// rescue after an hour would make those progress updates and SLA
+		// checks an hour late. Timer jobs take milliseconds, so a job still
+		// running after a minute (twice the timeout) is an orphan.
+		RescueStuckJobsAfter: time.Minute,
+		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
+		Workers:              workers,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("timers: new river client: %w", err)
