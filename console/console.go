@@ -248,6 +248,18 @@ var statuses = map[string]int{
 	cases.ETooLarge:     http.StatusRequestEntityTooLarge,
 }
 
+// StatusOf is the HTTP status of a domain error (500 for anything else),
+// the same for the API and the console pages.
+func StatusOf(err error) int {
+	var e *cases.Error
+	if errors.As(err, &e) {
+		if st, ok := statuses[e.Code]; ok {
+			return st
+		}
+	}
+	return http.StatusInternalServerError
+}
+
 // writeErr answers err: a *cases.Error with a mapped code becomes its 4xx
 // with the message (which names the offending field), anything else a bare
 // 500 whose cause is logged with the request.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/console"
 	"github.com/kefu-dev/kefu/service"
 )
 
@@ -83,23 +84,17 @@ func (c *Console) loadConversation(r *http.Request, v *view, id int64) (convPage
 	return p, c.loadNames(r, v)
 }
 
+// conversation is the page; conversationMessages its live part, the
+// transcript and the header (who holds it), re-fetched on every change.
 func (c *Console) conversation(w http.ResponseWriter, r *http.Request, v *view) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	p, err := c.loadConversation(r, v, id)
-	if err != nil {
-		return err
-	}
-	v.Data = p
-	c.render(w, http.StatusOK, "conversation", v)
-	return nil
+	return c.showConversation(w, r, v, false)
 }
 
-// conversationMessages is the live part of the page: the transcript and
-// the header (who holds it), re-fetched on every change.
 func (c *Console) conversationMessages(w http.ResponseWriter, r *http.Request, v *view) error {
+	return c.showConversation(w, r, v, true)
+}
+
+func (c *Console) showConversation(w http.ResponseWriter, r *http.Request, v *view, live bool) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -109,7 +104,11 @@ func (c *Console) conversationMessages(w http.ResponseWriter, r *http.Request, v
 		return err
 	}
 	v.Data = p
-	return c.fragment(w, "conversation", "conversation-live", v)
+	if live {
+		return c.fragment(w, "conversation", "conversation-live", v)
+	}
+	c.render(w, http.StatusOK, "conversation", v)
+	return nil
 }
 
 func (c *Console) takeOver(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -164,12 +163,7 @@ func errorText(err error) string {
 	return err.Error()
 }
 
-func statusOf(err error) int {
-	if st, ok := statuses[cases.ErrorCode(err)]; ok {
-		return st
-	}
-	return http.StatusInternalServerError
-}
+func statusOf(err error) int { return console.StatusOf(err) }
 
 // attachment streams a file a customer sent, for whoever may read it; it
 // is served as a download unless it is an image, so a customer's HTML

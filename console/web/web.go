@@ -274,25 +274,13 @@ func (c *Console) toLogin(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 
-// statuses maps domain error codes to HTTP statuses.
-var statuses = map[string]int{
-	cases.EInvalid:      http.StatusBadRequest,
-	cases.ENotFound:     http.StatusNotFound,
-	cases.EConflict:     http.StatusConflict,
-	cases.EForbidden:    http.StatusForbidden,
-	cases.EUnauthorized: http.StatusUnauthorized,
-	cases.ETooLarge:     http.StatusRequestEntityTooLarge,
-}
-
 // fail renders err: a domain error's message for the user, anything else
 // a generic message (the cause goes to the log only).
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, v *view, err error) {
-	status, msg := http.StatusInternalServerError, v.T("error.internal")
+	status, msg := console.StatusOf(err), v.T("error.internal")
 	var e *cases.Error
-	if errors.As(err, &e) {
-		if st, ok := statuses[e.Code]; ok {
-			status, msg = st, e.Message
-		}
+	if status != http.StatusInternalServerError && errors.As(err, &e) {
+		msg = e.Message
 	}
 	if status == http.StatusInternalServerError {
 		c.opt.Logger.Error("console: request failed", "method", r.Method, "path", r.URL.Path, "user_id", v.User.ID, "err", err)

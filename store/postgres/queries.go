@@ -334,7 +334,7 @@ func (s *Store) UserInsert(ctx context.Context, p service.UserParams) (cases.Use
 		INSERT INTO users (name, role, department, token_hash, created_at, login, password_hash) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (token_hash) DO NOTHING
 		RETURNING id`,
-		p.Name, string(p.Role), string(p.Department), p.TokenHash, s.orNow(p.Now).UTC(), nullIfEmpty(p.Login), nilIfEmpty(p.PasswordHash)).Scan(&u.ID)
+		p.Name, string(p.Role), string(p.Department), p.TokenHash, s.orNow(p.Now).UTC(), scan.NullIfEmpty(p.Login), bytesOrNull(p.PasswordHash)).Scan(&u.ID)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return u, cases.Errorf(cases.EConflict, fmt.Sprintf("user %q: token already in use", p.Name))
 	}
@@ -395,7 +395,7 @@ func (s *Store) UserUpdate(ctx context.Context, id int64, p service.UserUpdatePa
 	tag, err := s.q(ctx).Exec(ctx, `
 		UPDATE users SET disabled = COALESCE($2, disabled), token_hash = COALESCE($3, token_hash),
 			login = COALESCE($4, login), password_hash = COALESCE($5, password_hash) WHERE id = $1`,
-		id, p.Disabled, hash, p.Login, nilIfEmpty(p.PasswordHash))
+		id, p.Disabled, hash, p.Login, bytesOrNull(p.PasswordHash))
 	if err != nil {
 		if strings.Contains(err.Error(), "23505") {
 			return cases.Errorf(cases.EConflict, fmt.Sprintf("user %d: login or token already in use", id))

@@ -61,31 +61,20 @@ func (s *Store) AttachmentGet(ctx context.Context, id int64) (service.Attachment
 
 // AttachmentList returns a case's attachments without their bytes, oldest first.
 func (s *Store) AttachmentList(ctx context.Context, caseID int64) ([]service.AttachmentInfo, error) {
-	rows, err := s.stmt(ctx, stmtAttachmentList).QueryContext(ctx, caseID)
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: list attachments of case %d: %w", caseID, err)
-	}
-	defer rows.Close()
-	var out []service.AttachmentInfo
-	for rows.Next() {
-		var a service.AttachmentInfo
-		if err := rows.Scan(attachmentDest(&a)...); err != nil {
-			return nil, fmt.Errorf("sqlite: scan attachment: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: list attachments of case %d: %w", caseID, err)
-	}
-	return out, nil
+	return s.attachments(ctx, stmtAttachmentList, caseID, "case")
 }
 
 // AttachmentListByConversation returns a conversation's attachments
 // without their bytes, oldest first.
 func (s *Store) AttachmentListByConversation(ctx context.Context, conversationID int64) ([]service.AttachmentInfo, error) {
-	rows, err := s.stmt(ctx, stmtAttachmentListConv).QueryContext(ctx, conversationID)
+	return s.attachments(ctx, stmtAttachmentListConv, conversationID, "conversation")
+}
+
+// attachments runs one of the attachment lists; of names the owner for errors.
+func (s *Store) attachments(ctx context.Context, stmt stmtID, id int64, of string) ([]service.AttachmentInfo, error) {
+	rows, err := s.stmt(ctx, stmt).QueryContext(ctx, id)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite: list attachments of conversation %d: %w", conversationID, err)
+		return nil, fmt.Errorf("sqlite: list attachments of %s %d: %w", of, id, err)
 	}
 	defer rows.Close()
 	var out []service.AttachmentInfo
@@ -97,7 +86,7 @@ func (s *Store) AttachmentListByConversation(ctx context.Context, conversationID
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: list attachments of conversation %d: %w", conversationID, err)
+		return nil, fmt.Errorf("sqlite: list attachments of %s %d: %w", of, id, err)
 	}
 	return out, nil
 }

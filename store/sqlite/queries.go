@@ -304,7 +304,7 @@ func (s *Store) UserInsert(ctx context.Context, p service.UserParams) (cases.Use
 		return u, cases.Errorf(cases.EInvalid, "user.token_hash: required")
 	}
 	err := s.stmt(ctx, stmtUserInsert).QueryRowContext(ctx,
-		p.Name, p.Role, p.Department, p.TokenHash, ts(s.orNow(p.Now)), nullIfEmpty(p.Login), nilIfEmpty(p.PasswordHash)).Scan(&u.ID)
+		p.Name, p.Role, p.Department, p.TokenHash, ts(s.orNow(p.Now)), scan.NullIfEmpty(p.Login), bytesOrNull(p.PasswordHash)).Scan(&u.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, cases.Errorf(cases.EConflict, fmt.Sprintf("user %q: token already in use", p.Name))
 	}
@@ -360,7 +360,7 @@ func (s *Store) UserUpdate(ctx context.Context, id int64, p service.UserUpdatePa
 	if len(p.TokenHash) > 0 {
 		hash = p.TokenHash
 	}
-	res, err := s.stmt(ctx, stmtUserUpdate).ExecContext(ctx, id, p.Disabled, hash, p.Login, nilIfEmpty(p.PasswordHash))
+	res, err := s.stmt(ctx, stmtUserUpdate).ExecContext(ctx, id, p.Disabled, hash, p.Login, bytesOrNull(p.PasswordHash))
 	if err != nil {
 		if strings.Contains(err.Error(), "UNIQUE") {
 			return cases.Errorf(cases.EConflict, fmt.Sprintf("user %d: login or token already in use", id))

@@ -11,22 +11,6 @@ import (
 	"github.com/kefu-dev/kefu/service"
 )
 
-// nullIfEmpty stores "" as NULL, so unique columns allow many unset rows.
-func nullIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-// nilIfEmpty stores an empty byte slice as NULL.
-func nilIfEmpty(b []byte) any {
-	if len(b) == 0 {
-		return nil
-	}
-	return b
-}
-
 // UserByLogin returns the enabled user with this login and their password
 // hash (nil when none is set).
 func (s *Store) UserByLogin(ctx context.Context, login string) (cases.User, []byte, error) {

@@ -48,3 +48,12 @@ func (c jsonCol) Scan(v any) error {
 	}
 	return nil
 }
+
+// NullIfEmpty stores "" as NULL, so a unique column allows many unset rows
+// (a user without a console login).
+func NullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
