@@ -20,17 +20,17 @@ func TestCaseAssign(t *testing.T) {
 			zhou := b.user("周工", cases.RoleHandler, cases.DeptTechnicalSupport)
 			c := b.intake("assign-user", "我叫李雷，电话13900001111，洗衣机不脱水，型号XQG100，上个月买的，需要上门维修", "确认")
 
-			if _, err := b.svc.CaseAssign(b.ctx, head, c.ID, wang.ID, "熟悉这款机型"); err != nil {
+			if _, err := b.svc.Team().CaseAssign(b.ctx, head, c.ID, wang.ID, "熟悉这款机型"); err != nil {
 				t.Fatal(err)
 			}
-			page, err := b.svc.CaseList(b.ctx, wang, service.CaseFilter{Assignee: wang.ID, Open: true})
+			page, err := b.svc.Team().CaseList(b.ctx, wang, service.CaseFilter{Assignee: wang.ID, Open: true})
 			if err != nil || len(page.Cases) != 1 || page.Cases[0].Assignee != wang.ID {
 				t.Fatalf("wang's cases: %+v %v", page.Cases, err)
 			}
-			if page, _ := b.svc.CaseList(b.ctx, zhou, service.CaseFilter{Assignee: zhou.ID}); len(page.Cases) != 0 {
+			if page, _ := b.svc.Team().CaseList(b.ctx, zhou, service.CaseFilter{Assignee: zhou.ID}); len(page.Cases) != 0 {
 				t.Errorf("zhou has %d cases", len(page.Cases))
 			}
-			d, err := b.svc.CaseGet(b.ctx, head, c.ID)
+			d, err := b.svc.Team().CaseGet(b.ctx, head, c.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -39,13 +39,13 @@ func TestCaseAssign(t *testing.T) {
 				t.Errorf("history ends with %+v", last)
 			}
 
-			if err := b.svc.UserSetDisabled(b.ctx, zhou.ID, true); err != nil {
+			if err := b.svc.Team().UserSetDisabled(b.ctx, zhou.ID, true); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.svc.CaseAssign(b.ctx, head, c.ID, zhou.ID, ""); cases.ErrorCode(err) != cases.EInvalid {
+			if _, err := b.svc.Team().CaseAssign(b.ctx, head, c.ID, zhou.ID, ""); cases.ErrorCode(err) != cases.EInvalid {
 				t.Errorf("assigning a disabled user: %v", err)
 			}
-			if _, err := b.svc.CaseAssign(b.ctx, wang, c.ID, 0, ""); cases.ErrorCode(err) != cases.EForbidden {
+			if _, err := b.svc.Team().CaseAssign(b.ctx, wang, c.ID, 0, ""); cases.ErrorCode(err) != cases.EForbidden {
 				t.Errorf("a handler giving the case back: %v", err)
 			}
 		})

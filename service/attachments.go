@@ -14,7 +14,7 @@ import (
 // only the channel's link is kept, in URL). Reading it takes permission to
 // read its case; a file on no case yet (the conversation is still in
 // intake) takes the permission to work conversations (ActionTakeover).
-func (s *Service) AttachmentGet(ctx context.Context, u cases.User, id int64) (Attachment, error) {
+func (s *Team) AttachmentGet(ctx context.Context, u cases.User, id int64) (Attachment, error) {
 	if err := u.Can(cases.ActionRead, nil); err != nil {
 		return Attachment{}, err
 	}
@@ -47,7 +47,7 @@ const MaxStaffFile = 10 << 20
 // resolution, a photo of the repaired part), for whoever may add notes to
 // it. The content type is sniffed from the bytes, not taken from the
 // browser, and the name is reduced to a plain base name.
-func (s *Service) CaseAttach(ctx context.Context, u cases.User, id int64, name string, data []byte) (AttachmentInfo, error) {
+func (s *Team) CaseAttach(ctx context.Context, u cases.User, id int64, name string, data []byte) (AttachmentInfo, error) {
 	switch {
 	case len(data) == 0:
 		return AttachmentInfo{}, cases.Errorf(cases.EInvalid, "file: empty")
@@ -104,7 +104,7 @@ func cleanFileName(name string) string {
 // ConversationAttachments lists the files of a conversation, oldest first,
 // for whoever may read its transcript: what the console shows next to the
 // messages they came with.
-func (s *Service) ConversationAttachments(ctx context.Context, u cases.User, id int64) ([]AttachmentInfo, error) {
+func (s *Team) ConversationAttachments(ctx context.Context, u cases.User, id int64) ([]AttachmentInfo, error) {
 	if _, err := s.readableConversation(ctx, u, id); err != nil {
 		return nil, err
 	}

@@ -63,7 +63,7 @@ func checkPassword(pw string) error {
 // UserSetPassword sets a user's console login (unless login is "") and
 // password, and ends their sessions, so a reset locks out whoever had the
 // old one.
-func (s *Service) UserSetPassword(ctx context.Context, id int64, login, password string) error {
+func (s *Team) UserSetPassword(ctx context.Context, id int64, login, password string) error {
 	login = strings.TrimSpace(login)
 	if err := checkPassword(password); err != nil {
 		return err
@@ -83,7 +83,7 @@ func (s *Service) UserSetPassword(ctx context.Context, id int64, login, password
 }
 
 // Login checks a login and password and opens a session.
-func (s *Service) Login(ctx context.Context, login, password string) (Session, error) {
+func (s *Team) Login(ctx context.Context, login, password string) (Session, error) {
 	u, hash, err := s.opt.Store.UserByLogin(ctx, strings.TrimSpace(login))
 	if cases.ErrorCode(err) == cases.ENotFound || (err == nil && len(hash) == 0) {
 		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
@@ -118,7 +118,7 @@ func (s *Service) Login(ctx context.Context, login, password string) (Session, e
 
 // SessionUser returns the user of a console session and its CSRF token;
 // EUnauthorized for an unknown or expired session or a disabled user.
-func (s *Service) SessionUser(ctx context.Context, token string) (cases.User, string, error) {
+func (s *Team) SessionUser(ctx context.Context, token string) (cases.User, string, error) {
 	if token == "" {
 		return cases.User{}, "", cases.Errorf(cases.EUnauthorized, "sign in first")
 	}
@@ -130,7 +130,7 @@ func (s *Service) SessionUser(ctx context.Context, token string) (cases.User, st
 }
 
 // Logout ends a console session.
-func (s *Service) Logout(ctx context.Context, token string) error {
+func (s *Team) Logout(ctx context.Context, token string) error {
 	if token == "" {
 		return nil
 	}

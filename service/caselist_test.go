@@ -43,7 +43,7 @@ func TestCaseListPages(t *testing.T) {
 			seen := map[int64]bool{}
 			var pages int
 			for f := (service.CaseFilter{}); ; pages++ {
-				page, err := b.svc.CaseList(ctx, tech, f)
+				page, err := b.svc.Team().CaseList(ctx, tech, f)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -61,11 +61,11 @@ func TestCaseListPages(t *testing.T) {
 			if len(seen) != 130 || pages != 1 {
 				t.Errorf("technical handler: %d cases over %d more pages, want 130 over 1", len(seen), pages)
 			}
-			page, err := b.svc.CaseList(ctx, admin, service.CaseFilter{Limit: 1000})
+			page, err := b.svc.Team().CaseList(ctx, admin, service.CaseFilter{Limit: 1000})
 			if err != nil || len(page.Cases) != 251 || page.Next != 0 {
 				t.Errorf("limit 1000: %d cases, next %d, %v; want all 251 on one page", len(page.Cases), page.Next, err)
 			}
-			if page, _ := b.svc.CaseList(ctx, tech, service.CaseFilter{Department: cases.DeptLogistics}); len(page.Cases) != 0 {
+			if page, _ := b.svc.Team().CaseList(ctx, tech, service.CaseFilter{Department: cases.DeptLogistics}); len(page.Cases) != 0 {
 				t.Errorf("a technical handler filtering on logistics sees %d cases", len(page.Cases))
 			}
 		})
@@ -91,22 +91,22 @@ func TestConversationMessages(t *testing.T) {
 				t.Fatal(err)
 			}
 			drain(t, b.svc)
-			msgs, err := b.svc.ConversationMessages(ctx, amy, rc.ConversationID, 0, 0)
+			msgs, err := b.svc.Team().ConversationMessages(ctx, amy, rc.ConversationID, 0, 0)
 			if err != nil || len(msgs) < 2 || msgs[0].Direction != "in" || msgs[0].Text != "你好，我想问一下" {
 				t.Fatalf("transcript before a case: %+v, %v", msgs, err)
 			}
-			if more, err := b.svc.ConversationMessages(ctx, amy, rc.ConversationID, msgs[0].ID, 1); err != nil || len(more) != 1 || more[0].ID != msgs[1].ID {
+			if more, err := b.svc.Team().ConversationMessages(ctx, amy, rc.ConversationID, msgs[0].ID, 1); err != nil || len(more) != 1 || more[0].ID != msgs[1].ID {
 				t.Errorf("second page: %+v, %v", more, err)
 			}
 
 			c := b.intake("cm-2", p1Turns...)
-			if msgs, err := b.svc.ConversationMessages(ctx, tech, c.ConversationID, 0, 0); err != nil || len(msgs) == 0 {
+			if msgs, err := b.svc.Team().ConversationMessages(ctx, tech, c.ConversationID, 0, 0); err != nil || len(msgs) == 0 {
 				t.Errorf("the technical handler reads the transcript of a technical case: %d, %v", len(msgs), err)
 			}
-			if _, err := b.svc.ConversationMessages(ctx, logistics, c.ConversationID, 0, 0); cases.ErrorCode(err) != cases.EForbidden {
+			if _, err := b.svc.Team().ConversationMessages(ctx, logistics, c.ConversationID, 0, 0); cases.ErrorCode(err) != cases.EForbidden {
 				t.Errorf("a logistics handler read a technical case's transcript: %v", err)
 			}
-			if _, err := b.svc.ConversationMessages(ctx, amy, 999999, 0, 0); cases.ErrorCode(err) != cases.ENotFound {
+			if _, err := b.svc.Team().ConversationMessages(ctx, amy, 999999, 0, 0); cases.ErrorCode(err) != cases.ENotFound {
 				t.Errorf("unknown conversation: %v", err)
 			}
 		})
@@ -122,40 +122,40 @@ func TestUserLifecycle(t *testing.T) {
 		t.Run(be.name, func(t *testing.T) {
 			b := staffSetup(t, be)
 			ctx := context.Background()
-			u, token, err := b.svc.UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+			u, token, err := b.svc.Team().UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
 			if err != nil {
 				t.Fatal(err)
 			}
-			list, err := b.svc.UserList(ctx)
+			list, err := b.svc.Team().UserList(ctx)
 			if err != nil || len(list) == 0 || list[len(list)-1].ID != u.ID || list[len(list)-1].Disabled || list[len(list)-1].CreatedAt.IsZero() {
 				t.Fatalf("list: %+v, %v", list, err)
 			}
-			if err := b.svc.UserSetDisabled(ctx, u.ID, true); err != nil {
+			if err := b.svc.Team().UserSetDisabled(ctx, u.ID, true); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.svc.Authenticate(ctx, token); cases.ErrorCode(err) != cases.EUnauthorized {
+			if _, err := b.svc.Team().Authenticate(ctx, token); cases.ErrorCode(err) != cases.EUnauthorized {
 				t.Errorf("a disabled user's token: %v", err)
 			}
-			if list, _ := b.svc.UserList(ctx); !list[len(list)-1].Disabled {
+			if list, _ := b.svc.Team().UserList(ctx); !list[len(list)-1].Disabled {
 				t.Errorf("the list does not show the user disabled")
 			}
-			if err := b.svc.UserSetDisabled(ctx, u.ID, false); err != nil {
+			if err := b.svc.Team().UserSetDisabled(ctx, u.ID, false); err != nil {
 				t.Fatal(err)
 			}
-			if got, err := b.svc.Authenticate(ctx, token); err != nil || got.ID != u.ID {
+			if got, err := b.svc.Team().Authenticate(ctx, token); err != nil || got.ID != u.ID {
 				t.Errorf("enabled again: %+v, %v", got, err)
 			}
-			fresh, err := b.svc.UserNewToken(ctx, u.ID)
+			fresh, err := b.svc.Team().UserNewToken(ctx, u.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.svc.Authenticate(ctx, token); cases.ErrorCode(err) != cases.EUnauthorized {
+			if _, err := b.svc.Team().Authenticate(ctx, token); cases.ErrorCode(err) != cases.EUnauthorized {
 				t.Errorf("the replaced token still works: %v", err)
 			}
-			if got, err := b.svc.Authenticate(ctx, fresh); err != nil || got.ID != u.ID {
+			if got, err := b.svc.Team().Authenticate(ctx, fresh); err != nil || got.ID != u.ID {
 				t.Errorf("the new token: %+v, %v", got, err)
 			}
-			if err := b.svc.UserSetDisabled(ctx, 999999, true); cases.ErrorCode(err) != cases.ENotFound {
+			if err := b.svc.Team().UserSetDisabled(ctx, 999999, true); cases.ErrorCode(err) != cases.ENotFound {
 				t.Errorf("unknown user: %v", err)
 			}
 		})

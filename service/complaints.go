@@ -57,7 +57,7 @@ func complaintEvent(c *cases.Case, n int, hist []cases.Change) map[string]any {
 
 // ComplaintOpen registers a complaint staff received (e.g. on the phone);
 // the customer is told, on their channel, that it is with the supervisor.
-func (s *Service) ComplaintOpen(ctx context.Context, u cases.User, id int64, p cases.OpenComplaintParams) (*cases.Case, error) {
+func (s *Team) ComplaintOpen(ctx context.Context, u cases.User, id int64, p cases.OpenComplaintParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.OpenComplaint(u, p, now) },
 		tell: func(c *cases.Case, _ *cases.Plan, zone string) []outMsg {
@@ -74,7 +74,7 @@ func (s *Service) ComplaintOpen(ctx context.Context, u cases.User, id int64, p c
 // ComplaintJudge records the judgement and tells the customer: a valid
 // complaint with the responsible department and how long the investigation
 // takes, an invalid one with the reason, politely.
-func (s *Service) ComplaintJudge(ctx context.Context, u cases.User, id int64, n int, p cases.JudgeComplaintParams) (*cases.Case, error) {
+func (s *Team) ComplaintJudge(ctx context.Context, u cases.User, id int64, n int, p cases.JudgeComplaintParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, s.complaintOp(n,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.JudgeComplaint(u, n, p, now) },
 		func(c *cases.Case, k *cases.Complaint, zone string) []outMsg {
@@ -100,7 +100,7 @@ func (s *Service) duration(lang string, d time.Duration) string {
 }
 
 // ComplaintInvestigate records the investigation's findings (internal).
-func (s *Service) ComplaintInvestigate(ctx context.Context, u cases.User, id int64, n int, p cases.InvestigateComplaintParams) (*cases.Case, error) {
+func (s *Team) ComplaintInvestigate(ctx context.Context, u cases.User, id int64, n int, p cases.InvestigateComplaintParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, s.complaintOp(n,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			return c.InvestigateComplaint(u, n, p, now)
@@ -109,7 +109,7 @@ func (s *Service) ComplaintInvestigate(ctx context.Context, u cases.User, id int
 
 // ComplaintPlans records the proposed plans (internal: the supervisor
 // picks one before the customer hears it).
-func (s *Service) ComplaintPlans(ctx context.Context, u cases.User, id int64, n int, plans []string) (*cases.Case, error) {
+func (s *Team) ComplaintPlans(ctx context.Context, u cases.User, id int64, n int, plans []string) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, s.complaintOp(n,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			return c.ProposeComplaintPlans(u, n, plans, now)
@@ -118,7 +118,7 @@ func (s *Service) ComplaintPlans(ctx context.Context, u cases.User, id int64, n 
 
 // ComplaintChoose records the supervisor's pick and offers it to the
 // customer.
-func (s *Service) ComplaintChoose(ctx context.Context, u cases.User, id int64, n int, p cases.ChooseComplaintPlanParams) (*cases.Case, error) {
+func (s *Team) ComplaintChoose(ctx context.Context, u cases.User, id int64, n int, p cases.ChooseComplaintPlanParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, s.complaintOp(n,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.ChooseComplaintPlan(u, n, p, now) },
 		func(c *cases.Case, k *cases.Complaint, zone string) []outMsg {
@@ -128,7 +128,7 @@ func (s *Service) ComplaintChoose(ctx context.Context, u cases.User, id int64, n
 
 // ComplaintAcceptance records whether the customer accepts the plan, with
 // their feedback, and acknowledges it.
-func (s *Service) ComplaintAcceptance(ctx context.Context, u cases.User, id int64, n int, p cases.ComplaintAcceptanceParams) (*cases.Case, error) {
+func (s *Team) ComplaintAcceptance(ctx context.Context, u cases.User, id int64, n int, p cases.ComplaintAcceptanceParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, s.complaintOp(n,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			return c.RecordComplaintAcceptance(u, n, p, now)
@@ -143,14 +143,14 @@ func (s *Service) ComplaintAcceptance(ctx context.Context, u cases.User, id int6
 }
 
 // ComplaintSummary records the classification and improvements (internal).
-func (s *Service) ComplaintSummary(ctx context.Context, u cases.User, id int64, n int, p cases.ComplaintSummaryParams) (*cases.Case, error) {
+func (s *Team) ComplaintSummary(ctx context.Context, u cases.User, id int64, n int, p cases.ComplaintSummaryParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, s.complaintOp(n,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.SummarizeComplaint(u, n, p, now) }, nil))
 }
 
 // ComplaintFollowUp records the follow-up and thanks the customer as the
 // complaint closes.
-func (s *Service) ComplaintFollowUp(ctx context.Context, u cases.User, id int64, n int, note string) (*cases.Case, error) {
+func (s *Team) ComplaintFollowUp(ctx context.Context, u cases.User, id int64, n int, note string) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, s.complaintOp(n,
 		func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			return c.CompleteComplaintFollowUp(u, n, note, now)

@@ -59,65 +59,65 @@ func TestComplaintWorkflow(t *testing.T) {
 			c := b.intake("cp-user", "我叫韩梅梅，电话13700001111，洗衣机XQG80不脱水了，上个月买的，想上门维修", "确认")
 			conv := c.ConversationID
 
-			got, err := b.svc.ComplaintOpen(b.ctx, amy, c.ID, cases.OpenComplaintParams{Source: cases.ComplaintFromStaff, Content: "电话投诉：师傅迟到三小时"})
+			got, err := b.svc.Team().ComplaintOpen(b.ctx, amy, c.ID, cases.OpenComplaintParams{Source: cases.ComplaintFromStaff, Content: "电话投诉：师傅迟到三小时"})
 			if err != nil || len(got.Complaints) != 1 || got.Complaints[0].Complainant != "韩梅梅" {
 				t.Fatalf("open: %+v %v", got, err)
 			}
 			if !b.saidSince(conv, 0, "客服主管") {
 				t.Error("the customer was not told the complaint was received")
 			}
-			if _, err := b.svc.ComplaintOpen(b.ctx, amy, c.ID, cases.OpenComplaintParams{Source: cases.ComplaintFromStaff, Content: "again"}); cases.ErrorCode(err) != cases.EConflict {
+			if _, err := b.svc.Team().ComplaintOpen(b.ctx, amy, c.ID, cases.OpenComplaintParams{Source: cases.ComplaintFromStaff, Content: "again"}); cases.ErrorCode(err) != cases.EConflict {
 				t.Errorf("a second open complaint: %v", err)
 			}
-			if _, err := b.svc.ComplaintJudge(b.ctx, amy, c.ID, 1, cases.JudgeComplaintParams{Valid: true}); cases.ErrorCode(err) != cases.EForbidden {
+			if _, err := b.svc.Team().ComplaintJudge(b.ctx, amy, c.ID, 1, cases.JudgeComplaintParams{Valid: true}); cases.ErrorCode(err) != cases.EForbidden {
 				t.Errorf("a specialist judged: %v", err)
 			}
 
 			b.clk.Add(time.Hour)
 			due := b.clk.Now().Add(72 * time.Hour)
-			if _, err := b.svc.ComplaintJudge(b.ctx, sup, c.ID, 1, cases.JudgeComplaintParams{Valid: true, Department: cases.DeptLogistics, InvestigationDue: due, Reason: "迟到属实"}); err != nil {
+			if _, err := b.svc.Team().ComplaintJudge(b.ctx, sup, c.ID, 1, cases.JudgeComplaintParams{Valid: true, Department: cases.DeptLogistics, InvestigationDue: due, Reason: "迟到属实"}); err != nil {
 				t.Fatal(err)
 			}
 			if m := b.lastOut(conv); !strings.Contains(m.Text, "物流管理部") || !strings.Contains(m.Text, "3 天") || !strings.Contains(m.Text, c.Number) {
 				t.Errorf("judgement told as %q, want the department and how long", m.Text)
 			}
 
-			if _, err := b.svc.ComplaintInvestigate(b.ctx, techHead, c.ID, 1, cases.InvestigateComplaintParams{Cause: "x", ResponsibleParty: "y"}); cases.ErrorCode(err) != cases.EForbidden {
+			if _, err := b.svc.Team().ComplaintInvestigate(b.ctx, techHead, c.ID, 1, cases.InvestigateComplaintParams{Cause: "x", ResponsibleParty: "y"}); cases.ErrorCode(err) != cases.EForbidden {
 				t.Errorf("the case's head investigated another department's complaint: %v", err)
 			}
 			before := b.lastOut(conv)
-			if _, err := b.svc.ComplaintInvestigate(b.ctx, logHead, c.ID, 1, cases.InvestigateComplaintParams{Cause: "调度排班冲突", ResponsibleParty: "物流调度组"}); err != nil {
+			if _, err := b.svc.Team().ComplaintInvestigate(b.ctx, logHead, c.ID, 1, cases.InvestigateComplaintParams{Cause: "调度排班冲突", ResponsibleParty: "物流调度组"}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.svc.ComplaintPlans(b.ctx, sup, c.ID, 1, []string{"书面道歉", "赠送一年延保"}); err != nil {
+			if _, err := b.svc.Team().ComplaintPlans(b.ctx, sup, c.ID, 1, []string{"书面道歉", "赠送一年延保"}); err != nil {
 				t.Fatal(err)
 			}
 			if after := b.lastOut(conv); after.ID != before.ID {
 				t.Errorf("internal steps reached the customer: %q", after.Text)
 			}
-			if _, err := b.svc.ComplaintChoose(b.ctx, logHead, c.ID, 1, cases.ChooseComplaintPlanParams{Plan: 2}); cases.ErrorCode(err) != cases.EForbidden {
+			if _, err := b.svc.Team().ComplaintChoose(b.ctx, logHead, c.ID, 1, cases.ChooseComplaintPlanParams{Plan: 2}); cases.ErrorCode(err) != cases.EForbidden {
 				t.Errorf("a head chose the plan: %v", err)
 			}
-			if _, err := b.svc.ComplaintChoose(b.ctx, sup, c.ID, 1, cases.ChooseComplaintPlanParams{Plan: 2}); err != nil {
+			if _, err := b.svc.Team().ComplaintChoose(b.ctx, sup, c.ID, 1, cases.ChooseComplaintPlanParams{Plan: 2}); err != nil {
 				t.Fatal(err)
 			}
 			if m := b.lastOut(conv); !strings.Contains(m.Text, "赠送一年延保") {
 				t.Errorf("the chosen plan was not told: %q", m.Text)
 			}
-			if _, err := b.svc.ComplaintAcceptance(b.ctx, sup, c.ID, 1, cases.ComplaintAcceptanceParams{Accepted: true, Feedback: "可以接受"}); err != nil {
+			if _, err := b.svc.Team().ComplaintAcceptance(b.ctx, sup, c.ID, 1, cases.ComplaintAcceptanceParams{Accepted: true, Feedback: "可以接受"}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.svc.ComplaintSummary(b.ctx, sup, c.ID, 1, cases.ComplaintSummaryParams{Classification: cases.ComplaintClassTimeliness, Improvements: []string{"排班预留路上时间"}}); err != nil {
+			if _, err := b.svc.Team().ComplaintSummary(b.ctx, sup, c.ID, 1, cases.ComplaintSummaryParams{Classification: cases.ComplaintClassTimeliness, Improvements: []string{"排班预留路上时间"}}); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := b.svc.ComplaintFollowUp(b.ctx, sup, c.ID, 1, "回访：客户满意"); err != nil {
+			if _, err := b.svc.Team().ComplaintFollowUp(b.ctx, sup, c.ID, 1, "回访：客户满意"); err != nil {
 				t.Fatal(err)
 			}
 			if m := b.lastOut(conv); !strings.Contains(m.Text, "投诉已处理完毕") {
 				t.Errorf("close not told: %q", m.Text)
 			}
 
-			d, err := b.svc.CaseGet(b.ctx, sup, c.ID)
+			d, err := b.svc.Team().CaseGet(b.ctx, sup, c.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -178,7 +178,7 @@ func TestCustomerComplaintFromConversation(t *testing.T) {
 			if err != nil || len(got.Complaints) != 1 || got.Complaints[0].Source != cases.ComplaintFromCustomer || !got.Escalated {
 				t.Fatalf("complaints %+v (escalated %v) %v", got.Complaints, got.Escalated, err)
 			}
-			d, _ := b.svc.CaseGet(b.ctx, sup, c.ID)
+			d, _ := b.svc.Team().CaseGet(b.ctx, sup, c.ID)
 			notes := 0
 			for _, h := range d.History {
 				if h.Action == cases.HistComplaintNote && strings.Contains(h.Reason, "电话也打不通") {
@@ -192,7 +192,7 @@ func TestCustomerComplaintFromConversation(t *testing.T) {
 			if strings.Count(strings.Join(types, ","), service.EventComplaintOpened) != 1 {
 				t.Errorf("events %v: want one complaint.opened", types)
 			}
-			if _, err := b.svc.ComplaintJudge(b.ctx, sup, c.ID, 1, cases.JudgeComplaintParams{Reason: "工程师已按约定时间联系您，通话记录显示已接通"}); err != nil {
+			if _, err := b.svc.Team().ComplaintJudge(b.ctx, sup, c.ID, 1, cases.JudgeComplaintParams{Reason: "工程师已按约定时间联系您，通话记录显示已接通"}); err != nil {
 				t.Fatal(err)
 			}
 			if m := b.lastOut(c.ConversationID); !strings.Contains(m.Text, "通话记录显示已接通") || !strings.Contains(m.Text, "感谢您反映") {

@@ -31,7 +31,7 @@ type NewCaseParams struct {
 // latest case, so the case goes on their customer record and its progress
 // reaches them on the channel they used; with no channel, progress updates
 // become call tasks (onProgress).
-func (s *Service) CaseCreate(ctx context.Context, u cases.User, p NewCaseParams) (*cases.Case, error) {
+func (s *Team) CaseCreate(ctx context.Context, u cases.User, p NewCaseParams) (*cases.Case, error) {
 	if err := u.Can(cases.ActionRegister, nil); err != nil {
 		return nil, err
 	}

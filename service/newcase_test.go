@@ -23,7 +23,7 @@ func TestHotlineCase(t *testing.T) {
 			first := l.intake("h-1", p1Turns...) // 李雷, 13900001111
 			m := l.lastID(first.ConversationID)
 
-			known, err := l.svc.CaseCreate(l.ctx, amy, service.NewCaseParams{Source: "hotline", Category: cases.CategoryTechnical, Priority: cases.P3,
+			known, err := l.svc.Team().CaseCreate(l.ctx, amy, service.NewCaseParams{Source: "hotline", Category: cases.CategoryTechnical, Priority: cases.P3,
 				Fields: map[cases.FieldKey]string{cases.FieldCustomerName: "李雷", cases.FieldPhone: "13900001111", cases.FieldSymptom: "洗衣机噪音大"}})
 			if err != nil {
 				t.Fatal(err)
@@ -32,15 +32,15 @@ func TestHotlineCase(t *testing.T) {
 				t.Errorf("hotline case: customer %d conversation %d source %s state %s; want the customer and conversation of %s",
 					known.CustomerID, known.ConversationID, known.Source, known.State, first.Number)
 			}
-			if _, err := l.svc.CaseCreate(l.ctx, tech, service.NewCaseParams{Source: "hotline", Category: cases.CategoryTechnical, Priority: cases.P3,
+			if _, err := l.svc.Team().CaseCreate(l.ctx, tech, service.NewCaseParams{Source: "hotline", Category: cases.CategoryTechnical, Priority: cases.P3,
 				Fields: map[cases.FieldKey]string{cases.FieldCustomerName: "x", cases.FieldPhone: "1"}}); cases.ErrorCode(err) != cases.EForbidden {
 				t.Errorf("a handler registered a hotline case: %v", err)
 			}
-			if _, err := l.svc.CaseCreate(l.ctx, amy, service.NewCaseParams{Source: "dealer", Category: cases.CategoryTechnical, Priority: cases.P3,
+			if _, err := l.svc.Team().CaseCreate(l.ctx, amy, service.NewCaseParams{Source: "dealer", Category: cases.CategoryTechnical, Priority: cases.P3,
 				Fields: map[cases.FieldKey]string{cases.FieldCustomerName: "周敏", cases.FieldPhone: "13900002222"}}); cases.ErrorCode(err) != cases.EInvalid {
 				t.Errorf("a dealer case without the dealer: %v", err)
 			}
-			stranger, err := l.svc.CaseCreate(l.ctx, amy, service.NewCaseParams{Source: "dealer", Dealer: "苏宁南京店", Category: cases.CategoryLogistics, Priority: cases.P2,
+			stranger, err := l.svc.Team().CaseCreate(l.ctx, amy, service.NewCaseParams{Source: "dealer", Dealer: "苏宁南京店", Category: cases.CategoryLogistics, Priority: cases.P2,
 				Fields: map[cases.FieldKey]string{cases.FieldCustomerName: "周敏", cases.FieldPhone: "13900002222", cases.FieldPurchaseProof: "SN2026030401"}})
 			if err != nil {
 				t.Fatal(err)
@@ -54,13 +54,13 @@ func TestHotlineCase(t *testing.T) {
 			}
 
 			// Search: the caller's cases by phone, one case by number.
-			if page, err := l.svc.CaseList(l.ctx, amy, service.CaseFilter{Phone: "13900001111"}); err != nil || len(page.Cases) != 2 {
+			if page, err := l.svc.Team().CaseList(l.ctx, amy, service.CaseFilter{Phone: "13900001111"}); err != nil || len(page.Cases) != 2 {
 				t.Errorf("by phone: %d cases, %v; want the web chat and the hotline case", len(page.Cases), err)
 			}
-			if page, _ := l.svc.CaseList(l.ctx, amy, service.CaseFilter{Number: " " + strings.ToLower(stranger.Number)}); len(page.Cases) != 1 || page.Cases[0].ID != stranger.ID {
+			if page, _ := l.svc.Team().CaseList(l.ctx, amy, service.CaseFilter{Number: " " + strings.ToLower(stranger.Number)}); len(page.Cases) != 1 || page.Cases[0].ID != stranger.ID {
 				t.Errorf("by number %s: %+v", stranger.Number, page.Cases)
 			}
-			if page, _ := l.svc.CaseList(l.ctx, amy, service.CaseFilter{Phone: "13900009999"}); len(page.Cases) != 0 {
+			if page, _ := l.svc.Team().CaseList(l.ctx, amy, service.CaseFilter{Phone: "13900009999"}); len(page.Cases) != 0 {
 				t.Errorf("an unknown phone finds %d cases", len(page.Cases))
 			}
 

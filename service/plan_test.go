@@ -95,12 +95,12 @@ func TestQuietHoursHoldEveryProactiveMessage(t *testing.T) {
 			p1 := l.intake("q-p1", p1Turns...)
 			p3 := l.intake("q-p3", p3Turns...)
 			l.until(at(0, 11, 0))
-			l.ok(l.svc.CasePlan(l.ctx, handler, p3.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检查", PromisedAt: at(1, 18, 0), VisitAt: at(1, 10, 0)}))
+			l.ok(l.svc.Team().CasePlan(l.ctx, handler, p3.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检查", PromisedAt: at(1, 18, 0), VisitAt: at(1, 10, 0)}))
 			m1, m3 := l.lastID(p1.ConversationID), l.lastID(p3.ConversationID)
 
 			l.until(at(0, 23, 30))
-			l.ok(l.svc.CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "远程指导后异响消除", Attachment: "a.jpg"}))
-			l.ok(l.svc.CaseNote(l.ctx, handler, p1.ID, cases.NoteParams{Text: "工程师已出发", Visible: true}))
+			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "远程指导后异响消除", Attachment: "a.jpg"}))
+			l.ok(l.svc.Team().CaseNote(l.ctx, handler, p1.ID, cases.NoteParams{Text: "工程师已出发", Visible: true}))
 			if got := l.outSince(p3.ConversationID, m3); len(got) != 0 {
 				t.Errorf("P3 customer got %q in quiet hours", got)
 			}
@@ -125,10 +125,10 @@ func TestQuietHoursHoldEveryProactiveMessage(t *testing.T) {
 
 			// Another night: the customer writes at 01:00 and is answered
 			// at once, with what was held for them.
-			l.ok(l.svc.CaseReopen(l.ctx, handler, p3.ID, "客户反馈仍有异响"))
+			l.ok(l.svc.Team().CaseReopen(l.ctx, handler, p3.ID, "客户反馈仍有异响"))
 			m3 = l.lastID(p3.ConversationID)
 			l.until(at(1, 23, 50))
-			l.ok(l.svc.CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "更换面板卡扣", Attachment: "b.jpg"}))
+			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "更换面板卡扣", Attachment: "b.jpg"}))
 			if got := l.outSince(p3.ConversationID, m3); strings.Contains(strings.Join(got, ","), "resolved") {
 				t.Errorf("second resolution not held: %q", got)
 			}
@@ -167,8 +167,8 @@ func TestSilentCustomerWindowClosed(t *testing.T) {
 				super := l.user("赵主管", cases.RoleSupervisor, "")
 				p1 := l.intake("s-p1", p1Turns...)
 				l.until(at(0, 10, 30))
-				l.ok(l.svc.CasePlan(l.ctx, handler, p1.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检测", PromisedAt: at(2, 18, 0), VisitAt: at(0, 15, 0)}))
-				l.ok(l.svc.CaseApprove(l.ctx, head, p1.ID, "同意"))
+				l.ok(l.svc.Team().CasePlan(l.ctx, handler, p1.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检测", PromisedAt: at(2, 18, 0), VisitAt: at(0, 15, 0)}))
+				l.ok(l.svc.Team().CaseApprove(l.ctx, head, p1.ID, "同意"))
 				m1 := l.lastID(p1.ConversationID)
 				g.set(true)
 				for h := 0; h < 48; h += 2 {
@@ -184,7 +184,7 @@ func TestSilentCustomerWindowClosed(t *testing.T) {
 					}
 				}
 				l.until(at(2, 12, 0))
-				l.ok(l.svc.CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "更换漏电保护器，维修单 WX-9", Attachment: "wx-9.jpg"}))
+				l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "更换漏电保护器，维修单 WX-9", Attachment: "wx-9.jpg"}))
 				c := l.caseNow(p1.ID)
 				tasks, err := l.svc.TaskList(l.ctx, super, service.TaskFilter{CaseID: p1.ID})
 				if err != nil {
@@ -258,11 +258,11 @@ func TestOneMessagePerStep(t *testing.T) {
 			handler := l.user("王工", cases.RoleHandler, cases.DeptTechnicalSupport)
 			head := l.user("李经理", cases.RoleHead, cases.DeptTechnicalSupport)
 			p1 := l.intake("o-p1", p1Turns...)
-			l.ok(l.svc.CasePlan(l.ctx, handler, p1.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检测", PromisedAt: at(1, 18, 0), VisitAt: at(0, 15, 0)}))
-			l.ok(l.svc.CaseApprove(l.ctx, head, p1.ID, "同意"))
+			l.ok(l.svc.Team().CasePlan(l.ctx, handler, p1.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检测", PromisedAt: at(1, 18, 0), VisitAt: at(0, 15, 0)}))
+			l.ok(l.svc.Team().CaseApprove(l.ctx, head, p1.ID, "同意"))
 			m1 := l.lastID(p1.ConversationID)
 			l.until(at(0, 11, 0))
-			l.ok(l.svc.CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "更换漏电保护器", Attachment: "a.jpg"}))
+			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "更换漏电保护器", Attachment: "a.jpg"}))
 			got := l.outSince(p1.ConversationID, m1)
 			if len(got) == 0 || got[len(got)-1] != "03-04 11:00 resolved" || strings.Count(strings.Join(got, ","), "11:00") != 1 {
 				t.Errorf("messages: %q, want the resolution and the check as one", got)
@@ -294,11 +294,11 @@ func TestSecondChannelByMail(t *testing.T) {
 			if p1.Fields[cases.FieldEmail] != "lilei@example.com" {
 				t.Fatalf("case fields: %v", p1.Fields)
 			}
-			l.ok(l.svc.CasePlan(l.ctx, handler, p1.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检测", PromisedAt: at(1, 18, 0), VisitAt: at(0, 15, 0)}))
-			l.ok(l.svc.CaseApprove(l.ctx, head, p1.ID, "同意"))
+			l.ok(l.svc.Team().CasePlan(l.ctx, handler, p1.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检测", PromisedAt: at(1, 18, 0), VisitAt: at(0, 15, 0)}))
+			l.ok(l.svc.Team().CaseApprove(l.ctx, head, p1.ID, "同意"))
 			g.set(true)
 			l.until(at(0, 16, 0))
-			l.ok(l.svc.CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "更换漏电保护器", Attachment: "a.jpg"}))
+			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "更换漏电保护器", Attachment: "a.jpg"}))
 			drain(t, l.svc)
 			mail.countingSender.mu.Lock()
 			texts := slices.Clone(mail.texts)
@@ -349,7 +349,7 @@ func TestCustomerClock(t *testing.T) {
 				"Tom Baker", "+44 7700 900123", "KFR-26GW", "April 2025", "repair", "yes")
 			l.until(at(0, 11, 0))
 			m3 := l.lastID(p3.ConversationID)
-			l.ok(l.svc.CasePlan(l.ctx, handler, p3.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "check the indoor unit",
+			l.ok(l.svc.Team().CasePlan(l.ctx, handler, p3.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "check the indoor unit",
 				PromisedAt: at(1, 18, 0), VisitAt: at(1, 18, 0)}))
 			// 11:00 Beijing is 03:00 in London: the plan waits for 08:00 there.
 			if got := l.outSince(p3.ConversationID, m3); len(got) != 0 {
@@ -361,14 +361,14 @@ func TestCustomerClock(t *testing.T) {
 				t.Errorf("plan times not on the customer's clock: %s", plan.Text)
 			}
 			l.until(at(0, 23, 30))
-			l.ok(l.svc.CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "tightened the panel", Attachment: "a.jpg"}))
+			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "tightened the panel", Attachment: "a.jpg"}))
 			if got := strings.Join(l.outSince(p3.ConversationID, m3), ","); !strings.Contains(got, "03-04 23:30 resolved") {
 				t.Errorf("15:30 in London is no night: %q", got)
 			}
-			l.ok(l.svc.CaseReopen(l.ctx, handler, p3.ID, "still clicking"))
+			l.ok(l.svc.Team().CaseReopen(l.ctx, handler, p3.ID, "still clicking"))
 			m3 = l.lastID(p3.ConversationID)
 			l.until(at(1, 8, 30))
-			l.ok(l.svc.CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "replaced the panel clip", Attachment: "b.jpg"}))
+			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "replaced the panel clip", Attachment: "b.jpg"}))
 			if got := l.outSince(p3.ConversationID, m3); strings.Contains(strings.Join(got, ","), "resolved") {
 				t.Errorf("00:30 in London; the resolution went at once: %q", got)
 			}

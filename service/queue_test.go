@@ -21,7 +21,7 @@ func TestWaitingQueueDeadline(t *testing.T) {
 				l.customer(u, "微波炉不加热了，型号MW-20")
 				l.customer(u, "转人工")
 			}
-			queue, err := l.svc.Conversations(l.ctx, amy, "")
+			queue, err := l.svc.Team().Conversations(l.ctx, amy, "")
 			if err != nil || len(queue) != 2 {
 				t.Fatalf("queue: %+v, %v", queue, err)
 			}
@@ -31,7 +31,7 @@ func TestWaitingQueueDeadline(t *testing.T) {
 				}
 			}
 			taken := queue[0]
-			if err := l.svc.ConversationTakeOver(l.ctx, amy, taken.ID); err != nil {
+			if err := l.svc.Team().ConversationTakeOver(l.ctx, amy, taken.ID); err != nil {
 				t.Fatal(err)
 			}
 			l.until(l.clk.Now().Add(time.Hour))

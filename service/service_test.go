@@ -406,7 +406,7 @@ func TestAttachmentBytesReachStaff(t *testing.T) {
 				t.Fatal("no case registered")
 			}
 			admin := sb.user("admin", cases.RoleAdmin, "")
-			d, err := sb.svc.CaseGet(ctx, admin, conv.CaseID)
+			d, err := sb.svc.Team().CaseGet(ctx, admin, conv.CaseID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -424,7 +424,7 @@ func TestAttachmentBytesReachStaff(t *testing.T) {
 				if info.CaseID != conv.CaseID || info.Size != int64(len(want)) || info.Name != fmt.Sprintf("p%d.jpg", i+1) || info.URL != "" {
 					t.Errorf("attachment %d: %+v", i, info)
 				}
-				a, err := sb.svc.AttachmentGet(ctx, admin, info.ID)
+				a, err := sb.svc.Team().AttachmentGet(ctx, admin, info.ID)
 				if err != nil || !bytes.Equal(a.Data, want) || a.ContentType != "image/jpeg" || a.CaseID != conv.CaseID {
 					t.Errorf("attachment %d: %+v %v", info.ID, a, err)
 				}
@@ -437,10 +437,10 @@ func TestAttachmentBytesReachStaff(t *testing.T) {
 				other = cases.DeptQualityControl
 			}
 			stranger := sb.user("stranger", cases.RoleHandler, other)
-			if _, err := sb.svc.AttachmentGet(ctx, stranger, d.Attachments[0].ID); cases.ErrorCode(err) != cases.EForbidden {
+			if _, err := sb.svc.Team().AttachmentGet(ctx, stranger, d.Attachments[0].ID); cases.ErrorCode(err) != cases.EForbidden {
 				t.Errorf("handler of %s: %v, want forbidden", other, err)
 			}
-			if _, err := sb.svc.AttachmentGet(ctx, admin, 999999); cases.ErrorCode(err) != cases.ENotFound {
+			if _, err := sb.svc.Team().AttachmentGet(ctx, admin, 999999); cases.ErrorCode(err) != cases.ENotFound {
 				t.Errorf("missing attachment: %v, want not found", err)
 			}
 		})

@@ -38,7 +38,7 @@ func HashToken(token string) []byte {
 }
 
 // UserAdd creates a staff user and returns the token, shown once.
-func (s *Service) UserAdd(ctx context.Context, name string, role cases.Role, dept cases.Department) (cases.User, string, error) {
+func (s *Team) UserAdd(ctx context.Context, name string, role cases.Role, dept cases.Department) (cases.User, string, error) {
 	u := cases.User{Name: name, Role: role, Department: dept, ID: -1}
 	if err := u.Validate(); err != nil {
 		return cases.User{}, "", err
@@ -55,13 +55,13 @@ func (s *Service) UserAdd(ctx context.Context, name string, role cases.Role, dep
 }
 
 // UserList lists the staff users, for the operator (kefu user list).
-func (s *Service) UserList(ctx context.Context) ([]UserRecord, error) {
+func (s *Team) UserList(ctx context.Context) ([]UserRecord, error) {
 	return s.opt.Store.UserList(ctx)
 }
 
 // UserSetDisabled disables a user (their token stops working at once) or
 // enables them again.
-func (s *Service) UserSetDisabled(ctx context.Context, id int64, disabled bool) error {
+func (s *Team) UserSetDisabled(ctx context.Context, id int64, disabled bool) error {
 	if err := s.opt.Store.UserUpdate(ctx, id, UserUpdateParams{Disabled: &disabled}); err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (s *Service) UserSetDisabled(ctx context.Context, id int64, disabled bool) 
 
 // UserNewToken replaces a user's API token (the old one stops working at
 // once) and returns the new one, shown once.
-func (s *Service) UserNewToken(ctx context.Context, id int64) (string, error) {
+func (s *Team) UserNewToken(ctx context.Context, id int64) (string, error) {
 	token, err := NewToken()
 	if err != nil {
 		return "", err
@@ -87,7 +87,7 @@ func (s *Service) UserNewToken(ctx context.Context, id int64) (string, error) {
 }
 
 // Authenticate returns the user a bearer token belongs to.
-func (s *Service) Authenticate(ctx context.Context, token string) (cases.User, error) {
+func (s *Team) Authenticate(ctx context.Context, token string) (cases.User, error) {
 	if strings.TrimSpace(token) == "" {
 		return cases.User{}, cases.Errorf(cases.EUnauthorized, "an API token is required")
 	}
@@ -106,7 +106,7 @@ const overdueScanPages = 20
 // department a user is restricted to is a filter of the query itself, so
 // a page is never emptied by other departments' newer cases; the overdue
 // filter, which needs the clocks, reads on page by page.
-func (s *Service) CaseList(ctx context.Context, u cases.User, f CaseFilter) (CasePage, error) {
+func (s *Team) CaseList(ctx context.Context, u cases.User, f CaseFilter) (CasePage, error) {
 	if err := u.Can(cases.ActionRead, nil); err != nil {
 		return CasePage{}, err
 	}
@@ -176,7 +176,7 @@ const MaxCaseCount = 1000
 // CaseCount counts the cases u may read that match f (Overdue and Before
 // are not counted: a missed deadline needs the clocks), up to
 // MaxCaseCount; the inbox tabs show it.
-func (s *Service) CaseCount(ctx context.Context, u cases.User, f CaseFilter) (int, error) {
+func (s *Team) CaseCount(ctx context.Context, u cases.User, f CaseFilter) (int, error) {
 	if err := u.Can(cases.ActionRead, nil); err != nil {
 		return 0, err
 	}
@@ -204,7 +204,7 @@ func (s *Service) nextDeadline(c *cases.Case, now time.Time) (cases.Clock, bool)
 
 // CaseGet returns a case with its history, conversation, clocks and
 // attachments.
-func (s *Service) CaseGet(ctx context.Context, u cases.User, id int64) (CaseDetail, error) {
+func (s *Team) CaseGet(ctx context.Context, u cases.User, id int64) (CaseDetail, error) {
 	c, err := s.opt.Store.CaseGetByID(ctx, id)
 	if err != nil {
 		return CaseDetail{}, err
@@ -370,7 +370,7 @@ func (s *Service) tellPlanInEffect(c *cases.Case, prev *cases.Plan, zone string)
 }
 
 // CasePlan writes the handling plan.
-func (s *Service) CasePlan(ctx context.Context, u cases.User, id int64, p cases.PlanParams) (*cases.Case, error) {
+func (s *Team) CasePlan(ctx context.Context, u cases.User, id int64, p cases.PlanParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.SetPlan(u, p, now) },
 		tell:  s.tellPlanInEffect,
@@ -378,7 +378,7 @@ func (s *Service) CasePlan(ctx context.Context, u cases.User, id int64, p cases.
 }
 
 // CaseApprove puts a pending P1 plan into effect.
-func (s *Service) CaseApprove(ctx context.Context, u cases.User, id int64, comment string) (*cases.Case, error) {
+func (s *Team) CaseApprove(ctx context.Context, u cases.User, id int64, comment string) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Approve(u, comment, now) },
 		tell:  s.tellPlanInEffect,
@@ -386,7 +386,7 @@ func (s *Service) CaseApprove(ctx context.Context, u cases.User, id int64, comme
 }
 
 // CaseReject sends a pending P1 plan back to the handler.
-func (s *Service) CaseReject(ctx context.Context, u cases.User, id int64, comment string) (*cases.Case, error) {
+func (s *Team) CaseReject(ctx context.Context, u cases.User, id int64, comment string) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Reject(u, comment, now) },
 	})
@@ -395,7 +395,7 @@ func (s *Service) CaseReject(ctx context.Context, u cases.User, id int64, commen
 // CaseNote adds a progress note. A visible note goes to the customer at
 // once (quiet hours and the channel's limits aside) and is the progress
 // update: the cadence starts again from it.
-func (s *Service) CaseNote(ctx context.Context, u cases.User, id int64, p cases.NoteParams) (*cases.Case, error) {
+func (s *Team) CaseNote(ctx context.Context, u cases.User, id int64, p cases.NoteParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			hist, err := c.AddNote(u, p, now)
@@ -418,7 +418,7 @@ func (s *Service) CaseNote(ctx context.Context, u cases.User, id int64, p cases.
 
 // CaseChangePlan records a plan change: the head is told at once (in the
 // history) and so is the customer, with the alternative, in the same step.
-func (s *Service) CaseChangePlan(ctx context.Context, u cases.User, id int64, p cases.ChangePlanParams) (*cases.Case, error) {
+func (s *Team) CaseChangePlan(ctx context.Context, u cases.User, id int64, p cases.ChangePlanParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.ChangePlan(u, p, now) },
 		tell: func(c *cases.Case, _ *cases.Plan, _ string) []outMsg {
@@ -431,7 +431,7 @@ func (s *Service) CaseChangePlan(ctx context.Context, u cases.User, id int64, p 
 
 // CaseResolve marks the case resolved and tells the customer at once, with
 // the proof.
-func (s *Service) CaseResolve(ctx context.Context, u cases.User, id int64, p cases.ResolveParams) (*cases.Case, error) {
+func (s *Team) CaseResolve(ctx context.Context, u cases.User, id int64, p cases.ResolveParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) {
 			hist, err := c.Resolve(u, p, now)
@@ -466,7 +466,7 @@ func (s *Service) resolvedMsg(c *cases.Case, p cases.ResolveParams) outMsg {
 }
 
 // CaseReopen reopens a resolved or closed case.
-func (s *Service) CaseReopen(ctx context.Context, u cases.User, id int64, reason string) (*cases.Case, error) {
+func (s *Team) CaseReopen(ctx context.Context, u cases.User, id int64, reason string) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Reopen(u, reason, now) },
 		tell: func(c *cases.Case, _ *cases.Plan, _ string) []outMsg {
@@ -477,7 +477,7 @@ func (s *Service) CaseReopen(ctx context.Context, u cases.User, id int64, reason
 }
 
 // CaseClose closes a case.
-func (s *Service) CaseClose(ctx context.Context, u cases.User, id int64, reason string) (*cases.Case, error) {
+func (s *Team) CaseClose(ctx context.Context, u cases.User, id int64, reason string) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Close(u, reason, now) },
 	})
@@ -486,7 +486,7 @@ func (s *Service) CaseClose(ctx context.Context, u cases.User, id int64, reason 
 // CaseAssign makes user the one person responsible for the case (SPEC §4);
 // userID 0 hands it back to the department. The user must exist and be
 // enabled; cases.Case.Assign decides who may assign whom.
-func (s *Service) CaseAssign(ctx context.Context, u cases.User, id, userID int64, reason string) (*cases.Case, error) {
+func (s *Team) CaseAssign(ctx context.Context, u cases.User, id, userID int64, reason string) (*cases.Case, error) {
 	var to cases.User
 	if userID != 0 {
 		users, err := s.opt.Store.UserList(ctx)
@@ -505,14 +505,14 @@ func (s *Service) CaseAssign(ctx context.Context, u cases.User, id, userID int64
 }
 
 // CaseOverride changes category, priority or department (supervisor).
-func (s *Service) CaseOverride(ctx context.Context, u cases.User, id int64, p cases.OverrideParams) (*cases.Case, error) {
+func (s *Team) CaseOverride(ctx context.Context, u cases.User, id int64, p cases.OverrideParams) (*cases.Case, error) {
 	return s.mutateCase(ctx, id, caseOp{
 		apply: func(c *cases.Case, now time.Time) ([]cases.Change, error) { return c.Override(u, p, s.opt.SLA, now) },
 	})
 }
 
 // Conversations lists conversations in a phase (default: waiting for an agent).
-func (s *Service) Conversations(ctx context.Context, u cases.User, phase string) ([]ConversationSummary, error) {
+func (s *Team) Conversations(ctx context.Context, u cases.User, phase string) ([]ConversationSummary, error) {
 	if err := u.Can(cases.ActionTakeover, nil); err != nil {
 		return nil, err
 	}
@@ -554,7 +554,7 @@ func (s *Service) summaryOf(c *Conversation) (ConversationSummary, error) {
 
 // ConversationGet returns one conversation as the queue shows it, for
 // whoever may read its transcript.
-func (s *Service) ConversationGet(ctx context.Context, u cases.User, id int64) (ConversationSummary, error) {
+func (s *Team) ConversationGet(ctx context.Context, u cases.User, id int64) (ConversationSummary, error) {
 	conv, err := s.readableConversation(ctx, u, id)
 	if err != nil {
 		return ConversationSummary{}, err
@@ -563,7 +563,7 @@ func (s *Service) ConversationGet(ctx context.Context, u cases.User, id int64) (
 }
 
 // Activity is the fingerprint the console watches for changes.
-func (s *Service) Activity(ctx context.Context) (Activity, error) {
+func (s *Team) Activity(ctx context.Context) (Activity, error) {
 	return s.opt.Store.Activity(ctx)
 }
 
@@ -575,7 +575,7 @@ const MaxMessages = 500
 // also before any case exists (whoever may take conversations over reads
 // it then). A conversation with a case is readable by whoever may read
 // the case.
-func (s *Service) ConversationMessages(ctx context.Context, u cases.User, id, after int64, limit int) ([]channels.StoredMessage, error) {
+func (s *Team) ConversationMessages(ctx context.Context, u cases.User, id, after int64, limit int) ([]channels.StoredMessage, error) {
 	if _, err := s.readableConversation(ctx, u, id); err != nil {
 		return nil, err
 	}
@@ -642,7 +642,7 @@ func (s *Service) conversationOp(ctx context.Context, id int64, fn func(ctx cont
 
 // ConversationTakeOver gives the conversation to u; a second agent gets a
 // conflict while the first holds it.
-func (s *Service) ConversationTakeOver(ctx context.Context, u cases.User, id int64) error {
+func (s *Team) ConversationTakeOver(ctx context.Context, u cases.User, id int64) error {
 	return s.conversationOp(ctx, id, func(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, c *cases.Case, now time.Time) error {
 		if err := u.Can(cases.ActionTakeover, c); err != nil {
 			return err
@@ -674,7 +674,7 @@ func holds(u cases.User, conv *Conversation, st dialog.State) error {
 }
 
 // ConversationReply sends the agent's text through the customer's channel.
-func (s *Service) ConversationReply(ctx context.Context, u cases.User, id int64, text string) error {
+func (s *Team) ConversationReply(ctx context.Context, u cases.User, id int64, text string) error {
 	text = strings.TrimSpace(strings.ToValidUTF8(text, "\uFFFD"))
 	if text == "" {
 		return cases.Errorf(cases.EInvalid, "text: required")
@@ -696,7 +696,7 @@ func (s *Service) ConversationReply(ctx context.Context, u cases.User, id int64,
 
 // ConversationHandBack returns the conversation to the bot, which resumes
 // where the intake left off.
-func (s *Service) ConversationHandBack(ctx context.Context, u cases.User, id int64) error {
+func (s *Team) ConversationHandBack(ctx context.Context, u cases.User, id int64) error {
 	return s.conversationOp(ctx, id, func(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, c *cases.Case, now time.Time) error {
 		if err := holds(u, conv, st); err != nil {
 			return err
@@ -725,7 +725,7 @@ const MaxFieldLen = 500
 // read off the rating plate), for whoever may add notes to the case. Each
 // change is a history entry with the editor and the reason; an empty value
 // clears the field.
-func (s *Service) CaseEditFields(ctx context.Context, u cases.User, id int64, fields map[cases.FieldKey]string, reason string) (*cases.Case, error) {
+func (s *Team) CaseEditFields(ctx context.Context, u cases.User, id int64, fields map[cases.FieldKey]string, reason string) (*cases.Case, error) {
 	for k, v := range fields {
 		if !k.Valid() {
 			return nil, cases.Errorf(cases.EInvalid, fmt.Sprintf("fields: %q is not a case field", k))

@@ -33,11 +33,11 @@ func staffSetup(t *testing.T, b backend) *staffBundle {
 
 func (b *staffBundle) user(name string, role cases.Role, dept cases.Department) cases.User {
 	b.t.Helper()
-	u, token, err := b.svc.UserAdd(b.ctx, name, role, dept)
+	u, token, err := b.svc.Team().UserAdd(b.ctx, name, role, dept)
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	got, err := b.svc.Authenticate(b.ctx, token)
+	got, err := b.svc.Team().Authenticate(b.ctx, token)
 	if err != nil || got.ID != u.ID || got.Role != role {
 		b.t.Fatalf("authenticate %s: %+v %v", name, got, err)
 	}
@@ -115,7 +115,7 @@ func TestStaffLifecycle(t *testing.T) {
 			handler := b.user("王工", cases.RoleHandler, cases.DeptTechnicalSupport)
 			head := b.user("李经理", cases.RoleHead, cases.DeptTechnicalSupport)
 			logistics := b.user("物流小周", cases.RoleHandler, cases.DeptLogistics)
-			if _, err := b.svc.Authenticate(b.ctx, "kefu_forged"); cases.ErrorCode(err) != cases.EUnauthorized {
+			if _, err := b.svc.Team().Authenticate(b.ctx, "kefu_forged"); cases.ErrorCode(err) != cases.EUnauthorized {
 				t.Fatalf("forged token: %v", err)
 			}
 
@@ -124,25 +124,25 @@ func TestStaffLifecycle(t *testing.T) {
 			if c.Priority != cases.P1 || c.Department != cases.DeptTechnicalSupport {
 				t.Fatalf("intake gave %s/%s", c.Priority, c.Department)
 			}
-			if _, err := b.svc.CaseGet(b.ctx, logistics, c.ID); cases.ErrorCode(err) != cases.EForbidden {
+			if _, err := b.svc.Team().CaseGet(b.ctx, logistics, c.ID); cases.ErrorCode(err) != cases.EForbidden {
 				t.Errorf("a logistics handler read a technical case: %v", err)
 			}
-			if page, _ := b.svc.CaseList(b.ctx, logistics, service.CaseFilter{}); len(page.Cases) != 0 {
+			if page, _ := b.svc.Team().CaseList(b.ctx, logistics, service.CaseFilter{}); len(page.Cases) != 0 {
 				t.Errorf("a logistics handler lists %d technical cases", len(page.Cases))
 			}
 			before := b.lastOut(c.ConversationID)
 			plan := cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "工程师上门检测漏电原因", PromisedAt: b.clk.Now().Add(24 * time.Hour), VisitAt: b.clk.Now().Add(5 * time.Hour)}
-			got, err := b.svc.CasePlan(b.ctx, handler, c.ID, plan)
+			got, err := b.svc.Team().CasePlan(b.ctx, handler, c.ID, plan)
 			if err != nil || got.State != cases.StatePendingApproval {
 				t.Fatalf("P1 plan: %v %v", got, err)
 			}
 			if after := b.lastOut(c.ConversationID); after.ID != before.ID {
 				t.Errorf("the customer heard an unapproved P1 plan: %q", after.Text)
 			}
-			if _, err := b.svc.CaseApprove(b.ctx, handler, c.ID, "ok"); cases.ErrorCode(err) != cases.EForbidden {
+			if _, err := b.svc.Team().CaseApprove(b.ctx, handler, c.ID, "ok"); cases.ErrorCode(err) != cases.EForbidden {
 				t.Errorf("a handler approved a P1 plan: %v", err)
 			}
-			if got, err = b.svc.CaseApprove(b.ctx, head, c.ID, "同意，尽快上门"); err != nil || got.State != cases.StatePlanned {
+			if got, err = b.svc.Team().CaseApprove(b.ctx, head, c.ID, "同意，尽快上门"); err != nil || got.State != cases.StatePlanned {
 				t.Fatalf("approve: %v %v", got, err)
 			}
 			if m := b.lastOut(c.ConversationID); !strings.Contains(m.Text, "上门维修") || !strings.Contains(m.Text, c.Number) {
@@ -150,7 +150,7 @@ func TestStaffLifecycle(t *testing.T) {
 			}
 
 			// A plan change tells the customer the alternative in the same step.
-			if _, err = b.svc.CaseChangePlan(b.ctx, handler, c.ID, cases.ChangePlanParams{Reason: "配件缺货", Alternative: "先为您提供一台备用热水器",
+			if _, err = b.svc.Team().CaseChangePlan(b.ctx, handler, c.ID, cases.ChangePlanParams{Reason: "配件缺货", Alternative: "先为您提供一台备用热水器",
 				Plan: cases.PlanParams{Type: cases.PlanFactoryRepair, Description: "返厂更换加热管", PromisedAt: b.clk.Now().Add(72 * time.Hour)}}); err != nil {
 				t.Fatal(err)
 			}
@@ -159,11 +159,11 @@ func TestStaffLifecycle(t *testing.T) {
 			}
 
 			// A changed P1 plan needs the head again.
-			if _, err = b.svc.CaseApprove(b.ctx, head, c.ID, "同意返厂"); err != nil {
+			if _, err = b.svc.Team().CaseApprove(b.ctx, head, c.ID, "同意返厂"); err != nil {
 				t.Fatal(err)
 			}
 			// Resolution: the customer is told at once with the proof.
-			if got, err = b.svc.CaseResolve(b.ctx, handler, c.ID, cases.ResolveParams{Proof: "维修记录单 WX-001", Link: "https://example.com/r/1"}); err != nil || got.State != cases.StateResolved {
+			if got, err = b.svc.Team().CaseResolve(b.ctx, handler, c.ID, cases.ResolveParams{Proof: "维修记录单 WX-001", Link: "https://example.com/r/1"}); err != nil || got.State != cases.StateResolved {
 				t.Fatalf("resolve: %v %v", got, err)
 			}
 			if !b.saidSince(c.ConversationID, 0, "WX-001") {
@@ -177,7 +177,7 @@ func TestStaffLifecycle(t *testing.T) {
 			if got, _ := b.st.CaseGetByID(b.ctx, c.ID); got.State != cases.StateInProgress {
 				t.Fatalf("a failed function check left the case %s", got.State)
 			}
-			if _, err = b.svc.CaseResolve(b.ctx, handler, c.ID, cases.ResolveParams{Proof: "更换漏电保护器，维修记录单 WX-002", Attachment: "wx-002.jpg"}); err != nil {
+			if _, err = b.svc.Team().CaseResolve(b.ctx, handler, c.ID, cases.ResolveParams{Proof: "更换漏电保护器，维修记录单 WX-002", Attachment: "wx-002.jpg"}); err != nil {
 				t.Fatal(err)
 			}
 			b.customer("p1-user", "正常了")
@@ -192,7 +192,7 @@ func TestStaffLifecycle(t *testing.T) {
 			if !b.saidSince(c.ConversationID, 0, "客服主管") {
 				t.Errorf("a low score did not open a complaint")
 			}
-			d, err := b.svc.CaseGet(b.ctx, head, c.ID)
+			d, err := b.svc.Team().CaseGet(b.ctx, head, c.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -226,7 +226,7 @@ func TestAgentTakeover(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			queue, err := b.svc.Conversations(b.ctx, amy, "")
+			queue, err := b.svc.Team().Conversations(b.ctx, amy, "")
 			if err != nil || len(queue) != 1 || queue[0].HandoffReason != "customer_request" {
 				t.Fatalf("queue: %+v %v", queue, err)
 			}
@@ -235,13 +235,13 @@ func TestAgentTakeover(t *testing.T) {
 				t.Errorf("draft: %+v (lang %q)", q.Draft, q.Lang)
 			}
 			id := queue[0].ID
-			if err := b.svc.ConversationTakeOver(b.ctx, amy, id); err != nil {
+			if err := b.svc.Team().ConversationTakeOver(b.ctx, amy, id); err != nil {
 				t.Fatal(err)
 			}
-			if err := b.svc.ConversationTakeOver(b.ctx, bob, id); cases.ErrorCode(err) != cases.EConflict {
+			if err := b.svc.Team().ConversationTakeOver(b.ctx, bob, id); cases.ErrorCode(err) != cases.EConflict {
 				t.Errorf("a second agent took over: %v", err)
 			}
-			if err := b.svc.ConversationReply(b.ctx, bob, id, "我来处理"); cases.ErrorCode(err) != cases.EConflict {
+			if err := b.svc.Team().ConversationReply(b.ctx, bob, id, "我来处理"); cases.ErrorCode(err) != cases.EConflict {
 				t.Errorf("an agent replied on a conversation another holds: %v", err)
 			}
 			// The customer's message reaches the agent, not the bot.
@@ -252,13 +252,13 @@ func TestAgentTakeover(t *testing.T) {
 			if after := b.lastOut(id); after.ID != before.ID {
 				t.Errorf("the bot answered during a takeover: %q", after.Text)
 			}
-			if err := b.svc.ConversationReply(b.ctx, amy, id, "您好，我是客服Amy，明天上午安排师傅上门。"); err != nil {
+			if err := b.svc.Team().ConversationReply(b.ctx, amy, id, "您好，我是客服Amy，明天上午安排师傅上门。"); err != nil {
 				t.Fatal(err)
 			}
 			if m := b.lastOut(id); m.Kind != "agent" || !strings.Contains(m.Text, "Amy") {
 				t.Errorf("agent reply not delivered: %+v", m)
 			}
-			if err := b.svc.ConversationHandBack(b.ctx, amy, id); err != nil {
+			if err := b.svc.Team().ConversationHandBack(b.ctx, amy, id); err != nil {
 				t.Fatal(err)
 			}
 			conv, _ := b.st.ConversationGetByID(b.ctx, id)
@@ -276,7 +276,7 @@ func TestAgentTakeover(t *testing.T) {
 					t.Errorf("after hand-back the bot asks again for %s, told to the agent: %q", f, m.Text)
 				}
 			}
-			convs, err := b.svc.Conversations(b.ctx, amy, conv.Phase)
+			convs, err := b.svc.Team().Conversations(b.ctx, amy, conv.Phase)
 			if err != nil || len(convs) != 1 || convs[0].Draft[cases.FieldPhone] != "13912345678" || convs[0].Draft[cases.FieldPurchaseDate] != "2024-03" {
 				t.Errorf("after hand-back the bot does not know what the customer told the agent: %+v %v", convs, err)
 			}

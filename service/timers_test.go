@@ -228,45 +228,45 @@ func TestWeekOfThreeCases(t *testing.T) {
 			// P1: plan at 10:30, the head approves at 10:45 (the customer
 			// hears the plan only then).
 			l.until(at(0, 10, 30))
-			l.ok(l.svc.CasePlan(l.ctx, handler, p1.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "工程师上门检测漏电原因", PromisedAt: at(1, 18, 0), VisitAt: at(0, 15, 0)}))
+			l.ok(l.svc.Team().CasePlan(l.ctx, handler, p1.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "工程师上门检测漏电原因", PromisedAt: at(1, 18, 0), VisitAt: at(0, 15, 0)}))
 			l.until(at(0, 10, 45))
-			l.ok(l.svc.CaseApprove(l.ctx, head, p1.ID, "同意，尽快上门"))
+			l.ok(l.svc.Team().CaseApprove(l.ctx, head, p1.ID, "同意，尽快上门"))
 			// P2: plan in effect at 11:00, a visible note at 11:10.
 			l.until(at(0, 11, 0))
-			l.ok(l.svc.CasePlan(l.ctx, handler, p2.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门清理排水管", PromisedAt: at(1, 18, 0), VisitAt: at(1, 9, 0)}))
+			l.ok(l.svc.Team().CasePlan(l.ctx, handler, p2.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门清理排水管", PromisedAt: at(1, 18, 0), VisitAt: at(1, 9, 0)}))
 			l.until(at(0, 11, 10))
-			l.ok(l.svc.CaseNote(l.ctx, handler, p2.ID, cases.NoteParams{Text: "已安排工程师明早9点上门", Visible: true}))
+			l.ok(l.svc.Team().CaseNote(l.ctx, handler, p2.ID, cases.NoteParams{Text: "已安排工程师明早9点上门", Visible: true}))
 			// P3: nobody writes a plan on day 0: the 2 h plan deadline is missed.
 
 			// Day 1 09:00: the P1 plan changes (part out of stock), the
 			// head approves the new plan at 09:30.
 			l.until(at(1, 9, 0))
-			l.ok(l.svc.CaseChangePlan(l.ctx, handler, p1.ID, cases.ChangePlanParams{Reason: "配件缺货", Alternative: "先为您提供一台备用热水器",
+			l.ok(l.svc.Team().CaseChangePlan(l.ctx, handler, p1.ID, cases.ChangePlanParams{Reason: "配件缺货", Alternative: "先为您提供一台备用热水器",
 				Plan: cases.PlanParams{Type: cases.PlanFactoryRepair, Description: "返厂更换加热管", PromisedAt: at(2, 18, 0)}}))
 			l.until(at(1, 9, 30))
-			l.ok(l.svc.CaseApprove(l.ctx, head, p1.ID, "同意返厂"))
+			l.ok(l.svc.Team().CaseApprove(l.ctx, head, p1.ID, "同意返厂"))
 			// Day 1 11:00: the supervisor raises the P3 case to P2: the
 			// cadence re-plans from now (next update 19:00, not Thursday 10:10).
 			l.until(at(1, 11, 0))
-			l.ok(l.svc.CaseOverride(l.ctx, super, p3.ID, cases.OverrideParams{Priority: cases.P2, Reason: "客户家中有婴儿，噪音影响休息"}))
+			l.ok(l.svc.Team().CaseOverride(l.ctx, super, p3.ID, cases.OverrideParams{Priority: cases.P2, Reason: "客户家中有婴儿，噪音影响休息"}))
 			l.until(at(1, 11, 30))
-			l.ok(l.svc.CasePlan(l.ctx, handler, p3.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检查室内机", PromisedAt: at(2, 18, 0), VisitAt: at(2, 10, 0)}))
+			l.ok(l.svc.Team().CasePlan(l.ctx, handler, p3.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检查室内机", PromisedAt: at(2, 18, 0), VisitAt: at(2, 10, 0)}))
 
 			// Day 1 12:00: P1 resolved; the function check fails at 12:30
 			// (the case reopens), resolved again at 15:00, works at 15:30;
 			// the survey is never answered → a callback 24 h after it was sent.
 			l.until(at(1, 12, 0))
-			l.ok(l.svc.CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "维修记录单 WX-001", Link: "https://example.com/r/1"}))
+			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "维修记录单 WX-001", Link: "https://example.com/r/1"}))
 			l.until(at(1, 12, 29))
 			l.customer("w-p1", "还是不行，一开就跳闸")
 			l.until(at(1, 15, 0))
-			l.ok(l.svc.CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "更换漏电保护器，维修记录单 WX-002", Attachment: "wx-002.jpg"}))
+			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "更换漏电保护器，维修记录单 WX-002", Attachment: "wx-002.jpg"}))
 			l.until(at(1, 15, 29))
 			l.customer("w-p1", "正常了")
 
 			// Day 1 16:00: P2 resolved, works, survey answered at once: no callback.
 			l.until(at(1, 16, 0))
-			l.ok(l.svc.CaseResolve(l.ctx, handler, p2.ID, cases.ResolveParams{Proof: "排水管已疏通，维修单 WX-101", Attachment: "wx-101.jpg"}))
+			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p2.ID, cases.ResolveParams{Proof: "排水管已疏通，维修单 WX-101", Attachment: "wx-101.jpg"}))
 			l.until(at(1, 16, 9))
 			l.customer("w-p2", "好了，不滴水了")
 			for _, a := range []string{"5", "5", "4", "没有"} {
@@ -275,7 +275,7 @@ func TestWeekOfThreeCases(t *testing.T) {
 
 			// Day 2 12:00: the former P3 resolved; its survey goes unanswered.
 			l.until(at(2, 12, 0))
-			l.ok(l.svc.CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "紧固室内机面板，异响消除", Attachment: "wx-201.jpg"}))
+			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p3.ID, cases.ResolveParams{Proof: "紧固室内机面板，异响消除", Attachment: "wx-201.jpg"}))
 			l.until(at(2, 12, 29))
 			l.customer("w-p3", "可以了，没声音了")
 
@@ -399,7 +399,7 @@ func TestRestartFiresPendingTimersOnce(t *testing.T) {
 			p2 := l.intake("r-p2", "空调内机一直往下滴水 地板都泡了", "免贵姓张 电话 13300001111", "KFR-35GW", "前年买的", "派个师傅来看看", "记不清了", "确认")
 			p3 := l.intake("r-p3", "卧室空调晚上偶尔会有咔咔的异响，不影响使用，不着急，有空的时候安排师傅来看看就行", "谭先生", "136 0000 7788", "KFR-26GW", "2025年4月", "维修", "好的")
 			l.clk.Add(20 * time.Minute)
-			l.ok(l.svc.CasePlan(l.ctx, handler, p2.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门清理排水管", PromisedAt: at(1, 18, 0), VisitAt: at(1, 9, 0)}))
+			l.ok(l.svc.Team().CasePlan(l.ctx, handler, p2.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门清理排水管", PromisedAt: at(1, 18, 0), VisitAt: at(1, 9, 0)}))
 			m2, m3 := l.lastID(p2.ConversationID), l.lastID(p3.ConversationID)
 			pending := slices.Clone(l.rec.pending)
 			if len(pending) == 0 {

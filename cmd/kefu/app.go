@@ -103,9 +103,9 @@ func (m *Main) Run(ctx context.Context) error {
 		fmt.Fprintln(w, "ready")
 	})
 	// The staff API: the agent console and integrations use it.
-	mux.Handle(console.Prefix, console.New(m.svc, m.Log.With("component", "console")).Handler())
+	mux.Handle(console.Prefix, console.New(m.svc.Team(), m.Log.With("component", "console")).Handler())
 	// The console in the browser, on the same service methods.
-	cons, err := web.New(m.svc, web.Options{Now: m.Now, Logger: m.Log.With("component", "console-web"),
+	cons, err := web.New(m.svc.Team(), web.Options{Now: m.Now, Logger: m.Log.With("component", "console-web"),
 		Zone: engine.ZoneLocation(cfg.Dialog.Timezone), SecureCookies: strings.HasPrefix(cfg.Server.PublicURL, "https://")})
 	if err != nil {
 		return fmt.Errorf("console: %w", err)

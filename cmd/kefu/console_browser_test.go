@@ -96,11 +96,11 @@ func js(expr string) chromedp.Action[chromedp.Void] {
 // staffUser creates a user who can sign in with a password.
 func staffUser(t *testing.T, m *Main, name, login string, role cases.Role, dept cases.Department) cases.User {
 	t.Helper()
-	u, _, err := m.Service().UserAdd(context.Background(), name, role, dept)
+	u, _, err := m.Service().Team().UserAdd(context.Background(), name, role, dept)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Service().UserSetPassword(context.Background(), u.ID, login, login+"-password-1"); err != nil {
+	if err := m.Service().Team().UserSetPassword(context.Background(), u.ID, login, login+"-password-1"); err != nil {
 		t.Fatal(err)
 	}
 	return u
@@ -283,7 +283,7 @@ func TestConsoleSecurity(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#go")),
 		chromedp.WaitVisible(chromedp.CSS("#error")),
 	)
-	sum, err := m.Service().ConversationGet(context.Background(), spec, 2)
+	sum, err := m.Service().Team().ConversationGet(context.Background(), spec, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,7 +293,7 @@ func TestConsoleSecurity(t *testing.T) {
 
 	// Disabling a user ends their session on the next request.
 	browse(t, ctx, "signed in", chromedp.Navigate(base+"/console/"), chromedp.WaitVisible(chromedp.CSS("#me")))
-	if err := m.Service().UserSetDisabled(context.Background(), spec.ID, true); err != nil {
+	if err := m.Service().Team().UserSetDisabled(context.Background(), spec.ID, true); err != nil {
 		t.Fatal(err)
 	}
 	browse(t, ctx, "disabled user is signed out",
@@ -363,7 +363,7 @@ func testConsoleCaseWork(t *testing.T, dbURL string) {
 		chromedp.WaitVisible(chromedp.CSS("#tabs")),
 	)
 	visit := time.Now().Add(24 * time.Hour)
-	if _, err := m.Service().CasePlan(ctx, handler, 2, cases.PlanParams{Type: cases.PlanOnSiteRepair,
+	if _, err := m.Service().Team().CasePlan(ctx, handler, 2, cases.PlanParams{Type: cases.PlanOnSiteRepair,
 		Description: "工程师上门检查接地并更换电源板", PromisedAt: visit.Add(4 * time.Hour), VisitAt: visit}); err != nil {
 		t.Fatal(err)
 	}

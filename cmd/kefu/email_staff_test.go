@@ -69,7 +69,7 @@ func testEmailStaffMailsThenSurvey(t *testing.T, dbURL string) {
 	}
 
 	// The staff write to the customer many times within the hour.
-	_, admin, err := e.m.Service().UserAdd(context.Background(), "赵管理", cases.RoleAdmin, "")
+	_, admin, err := e.m.Service().Team().UserAdd(context.Background(), "赵管理", cases.RoleAdmin, "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -433,7 +433,7 @@ func startEmail(tb testing.TB, o emOpts) *emEnv {
 		}
 	})
 	e.start(tb)
-	_, tok, err := e.m.Service().UserAdd(context.Background(), "李主管", cases.RoleSupervisor, cases.DeptCustomerService)
+	_, tok, err := e.m.Service().Team().UserAdd(context.Background(), "李主管", cases.RoleSupervisor, cases.DeptCustomerService)
 	if err != nil {
 		tb.Fatal(err)
 	}

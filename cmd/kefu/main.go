@@ -212,7 +212,7 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	svc := service.New(service.Options{Store: st, Engine: engine, SLA: cfg.SLA})
-	u, token, err := svc.UserAdd(ctx, *name, cases.Role(*role), cases.Department(*dept))
+	u, token, err := svc.Team().UserAdd(ctx, *name, cases.Role(*role), cases.Department(*dept))
 	if err != nil {
 		return fmt.Errorf("user add: %w", err)
 	}
@@ -220,7 +220,7 @@ func userAdd(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *login == "" {
 		return nil
 	}
-	if err := svc.UserSetPassword(ctx, u.ID, *login, password); err != nil {
+	if err := svc.Team().UserSetPassword(ctx, u.ID, *login, password); err != nil {
 		return fmt.Errorf("user add: the user exists but has no console sign-in (kefu user reset-password -id %d -login …): %w", u.ID, err)
 	}
 	printPassword(stdout, *login, password, *pwStdin)

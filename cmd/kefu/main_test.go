@@ -190,7 +190,7 @@ func TestStaffAPIThroughServe(t *testing.T) {
 	m := startMain(t, filepath.Join(t.TempDir(), "kefu.db"))
 	defer m.Close()
 	ctx := context.Background()
-	_, token, err := m.Service().UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+	_, token, err := m.Service().Team().UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -510,11 +510,11 @@ func staffTurn(ctx context.Context, svc *service.Service, st service.Store, tr T
 	arg = strings.TrimSpace(arg)
 	switch verb {
 	case "takeover":
-		return svc.ConversationTakeOver(ctx, simAdmin, conv.ID)
+		return svc.Team().ConversationTakeOver(ctx, simAdmin, conv.ID)
 	case "reply":
-		return svc.ConversationReply(ctx, simAdmin, conv.ID, arg)
+		return svc.Team().ConversationReply(ctx, simAdmin, conv.ID, arg)
 	case "handback":
-		return svc.ConversationHandBack(ctx, simAdmin, conv.ID)
+		return svc.Team().ConversationHandBack(ctx, simAdmin, conv.ID)
 	}
 	if conv.CaseID == 0 {
 		return fmt.Errorf("the conversation has no case yet")
@@ -533,16 +533,16 @@ func staffTurn(ctx context.Context, svc *service.Service, st service.Store, tr T
 		if typ == cases.PlanOnSiteRepair {
 			p.VisitAt = now.Add(4 * time.Hour)
 		}
-		_, err = svc.CasePlan(ctx, simAdmin, c.ID, p)
+		_, err = svc.Team().CasePlan(ctx, simAdmin, c.ID, p)
 	case "approve":
-		_, err = svc.CaseApprove(ctx, simAdmin, c.ID, "simulated approval")
+		_, err = svc.Team().CaseApprove(ctx, simAdmin, c.ID, "simulated approval")
 	case "resolve":
 		if arg == "" {
 			arg = "simulated resolution record"
 		}
-		_, err = svc.CaseResolve(ctx, simAdmin, c.ID, cases.ResolveParams{Proof: arg, Attachment: "record.pdf"})
+		_, err = svc.Team().CaseResolve(ctx, simAdmin, c.ID, cases.ResolveParams{Proof: arg, Attachment: "record.pdf"})
 	case "reopen":
-		_, err = svc.CaseReopen(ctx, simAdmin, c.ID, "simulated reopen")
+		_, err = svc.Team().CaseReopen(ctx, simAdmin, c.ID, "simulated reopen")
 	default:
 		return fmt.Errorf("unknown staff action %q", verb)
 	}

@@ -645,7 +645,7 @@ func startTelegram(tb testing.TB, dbURL string, mode telegram.Mode) *tgEnv {
 		}
 	})
 	e.start(tb)
-	_, tok, err := e.m.Service().UserAdd(context.Background(), "赵管理", cases.RoleAdmin, "")
+	_, tok, err := e.m.Service().Team().UserAdd(context.Background(), "赵管理", cases.RoleAdmin, "")
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -45,7 +45,7 @@ func userManage(ctx context.Context, cmd string, args []string, stdout, stderr i
 	svc := service.New(service.Options{Store: st, SLA: cfg.SLA})
 	switch cmd {
 	case "list":
-		users, err := svc.UserList(ctx)
+		users, err := svc.Team().UserList(ctx)
 		if err != nil {
 			return fmt.Errorf("user list: %w", err)
 		}
@@ -60,7 +60,7 @@ func userManage(ctx context.Context, cmd string, args []string, stdout, stderr i
 		}
 		return w.Flush()
 	case "disable":
-		if err := svc.UserSetDisabled(ctx, *id, !*enable); err != nil {
+		if err := svc.Team().UserSetDisabled(ctx, *id, !*enable); err != nil {
 			return fmt.Errorf("user disable: %w", err)
 		}
 		what := "disabled: their token and console sessions no longer work"
@@ -69,7 +69,7 @@ func userManage(ctx context.Context, cmd string, args []string, stdout, stderr i
 		}
 		fmt.Fprintf(stdout, "user %d %s.\n", *id, what)
 	case "token":
-		token, err := svc.UserNewToken(ctx, *id)
+		token, err := svc.Team().UserNewToken(ctx, *id)
 		if err != nil {
 			return fmt.Errorf("user token: %w", err)
 		}
@@ -79,7 +79,7 @@ func userManage(ctx context.Context, cmd string, args []string, stdout, stderr i
 		if err != nil {
 			return fmt.Errorf("user reset-password: %w", err)
 		}
-		if err := svc.UserSetPassword(ctx, *id, *login, pw); err != nil {
+		if err := svc.Team().UserSetPassword(ctx, *id, *login, pw); err != nil {
 			return fmt.Errorf("user reset-password: %w", err)
 		}
 		fmt.Fprintf(stdout, "user %d has a new console password; their sessions were ended.\n", *id)

@@ -44,19 +44,19 @@ func TestWeChatServeSilentP1ThreeDays(t *testing.T) {
 		t.Fatalf("want one P1 case: %+v", list)
 	}
 	c0 := list[0]
-	handler, _, err := svc.UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+	handler, _, err := svc.Team().UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
 	if err != nil {
 		t.Fatal(err)
 	}
-	head, _, err := svc.UserAdd(ctx, "李经理", cases.RoleHead, cases.DeptTechnicalSupport)
+	head, _, err := svc.Team().UserAdd(ctx, "李经理", cases.RoleHead, cases.DeptTechnicalSupport)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CasePlan(ctx, handler, c0.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "工程师上门检测漏电原因",
+	if _, err := svc.Team().CasePlan(ctx, handler, c0.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "工程师上门检测漏电原因",
 		PromisedAt: e.m.Now().Add(60 * time.Hour), VisitAt: e.m.Now().Add(5 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CaseApprove(ctx, head, c0.ID, "同意"); err != nil {
+	if _, err := svc.Team().CaseApprove(ctx, head, c0.ID, "同意"); err != nil {
 		t.Fatal(err)
 	}
 	settle := func() { t.Helper(); wxSettle(t, e) }
@@ -77,7 +77,7 @@ func TestWeChatServeSilentP1ThreeDays(t *testing.T) {
 		sort.Slice(due, func(i, j int) bool { return due[i].Due.Before(due[j].Due) })
 		if !resolved && (len(due) == 0 || due[0].Due.After(resolvedAt)) {
 			e.clock.Jump(resolvedAt.Sub(e.m.Now()))
-			if _, err := svc.CaseResolve(ctx, handler, c0.ID, cases.ResolveParams{Proof: "更换漏电保护器，维修单 WX-9", Attachment: "wx-9.jpg"}); err != nil {
+			if _, err := svc.Team().CaseResolve(ctx, handler, c0.ID, cases.ResolveParams{Proof: "更换漏电保护器，维修单 WX-9", Attachment: "wx-9.jpg"}); err != nil {
 				t.Fatal(err)
 			}
 			resolved = true
@@ -248,11 +248,11 @@ func TestWeChatServeQuietHours(t *testing.T) {
 	const openID = "oE2E_quiet_Q9zNjWeS6o_00001"
 	list := e.intakeP3(t, openID)
 	c0 := list[0]
-	handler, _, err := svc.UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+	handler, _, err := svc.Team().UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CasePlan(ctx, handler, c0.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检查室内机",
+	if _, err := svc.Team().CasePlan(ctx, handler, c0.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检查室内机",
 		PromisedAt: e.m.Now().Add(30 * time.Hour), VisitAt: e.m.Now().Add(20 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,7 @@ func TestWeChatServeQuietHours(t *testing.T) {
 	night := time.Date(wxEpoch.Year(), wxEpoch.Month(), wxEpoch.Day(), 23, 30, 0, 0, wxShanghai)
 	e.clock.Jump(night.Sub(e.m.Now()))
 	before := len(e.api.callsTo(wxPathCustom)) + len(e.api.callsTo(wxPathTemplate))
-	if _, err := svc.CaseResolve(ctx, handler, c0.ID, cases.ResolveParams{Proof: "紧固室内机面板，异响消除", Attachment: "wx-201.jpg"}); err != nil {
+	if _, err := svc.Team().CaseResolve(ctx, handler, c0.ID, cases.ResolveParams{Proof: "紧固室内机面板，异响消除", Attachment: "wx-201.jpg"}); err != nil {
 		t.Fatal(err)
 	}
 	wxSettle(t, e)

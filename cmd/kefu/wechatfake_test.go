@@ -606,7 +606,7 @@ func startWeChat(tb testing.TB, o wxEnvOpts) *wxEnv {
 	e.base = "http://" + e.m.Addr()
 	e.client = newWxClient(e.base+e.m.wechat.Path(), now, e.replies)
 	e.msgID.Store(24602385938470000)
-	_, tok, err := e.m.Service().UserAdd(context.Background(), "李主管", cases.RoleSupervisor, cases.DeptCustomerService)
+	_, tok, err := e.m.Service().Team().UserAdd(context.Background(), "李主管", cases.RoleSupervisor, cases.DeptCustomerService)
 	if err != nil {
 		tb.Fatal(err)
 	}

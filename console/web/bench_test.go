@@ -72,15 +72,15 @@ func BenchmarkInboxFirstPage(b *testing.B) {
 		role  cases.Role
 		dept  cases.Department
 	}{{"zhao", cases.RoleSupervisor, ""}, {"wanggong", cases.RoleHandler, cases.DeptTechnicalSupport}} {
-		usr, _, err := svc.UserAdd(ctx, u.login, u.role, u.dept)
+		usr, _, err := svc.Team().UserAdd(ctx, u.login, u.role, u.dept)
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := svc.UserSetPassword(ctx, usr.ID, u.login, u.login+"-password"); err != nil {
+		if err := svc.Team().UserSetPassword(ctx, usr.ID, u.login, u.login+"-password"); err != nil {
 			b.Fatal(err)
 		}
 	}
-	c, err := web.New(svc, web.Options{Now: func() time.Time { return now }})
+	c, err := web.New(svc.Team(), web.Options{Now: func() time.Time { return now }})
 	if err != nil {
 		b.Fatal(err)
 	}

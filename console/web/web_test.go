@@ -55,14 +55,14 @@ func setup(t *testing.T) *bed {
 	}
 	t.Cleanup(func() { st.Close() })
 	svc := service.New(service.Options{Store: st, Now: clk.Now, SLA: cases.DefaultSLA(), Logger: slog.New(slog.DiscardHandler)})
-	u, _, err := svc.UserAdd(t.Context(), "王芳", cases.RoleSpecialist, "")
+	u, _, err := svc.Team().UserAdd(t.Context(), "王芳", cases.RoleSpecialist, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.UserSetPassword(t.Context(), u.ID, "wangfang", "correct-horse-1"); err != nil {
+	if err := svc.Team().UserSetPassword(t.Context(), u.ID, "wangfang", "correct-horse-1"); err != nil {
 		t.Fatal(err)
 	}
-	c, err := web.New(svc, web.Options{Now: clk.Now})
+	c, err := web.New(svc.Team(), web.Options{Now: clk.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,21 +266,21 @@ func TestNavAlerts(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := t.Context()
-	sup, _, err := b.svc.UserAdd(ctx, "赵主管", cases.RoleSupervisor, "")
+	sup, _, err := b.svc.Team().UserAdd(ctx, "赵主管", cases.RoleSupervisor, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.svc.UserSetPassword(ctx, sup.ID, "zhao", "correct-horse-2"); err != nil {
+	if err := b.svc.Team().UserSetPassword(ctx, sup.ID, "zhao", "correct-horse-2"); err != nil {
 		t.Fatal(err)
 	}
-	h, _, err := b.svc.UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+	h, _, err := b.svc.Team().UserAdd(ctx, "王工", cases.RoleHandler, cases.DeptTechnicalSupport)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := b.svc.UserSetPassword(ctx, h.ID, "wanggong", "correct-horse-3"); err != nil {
+	if err := b.svc.Team().UserSetPassword(ctx, h.ID, "wanggong", "correct-horse-3"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.svc.CaseCreate(ctx, sup, service.NewCaseParams{Source: "hotline", Category: cases.CategoryTechnical, Priority: cases.P1,
+	if _, err := b.svc.Team().CaseCreate(ctx, sup, service.NewCaseParams{Source: "hotline", Category: cases.CategoryTechnical, Priority: cases.P1,
 		Fields: map[cases.FieldKey]string{cases.FieldSymptom: "热水器漏电", cases.FieldPhone: "13900001111", cases.FieldCustomerName: "李雷"}}); err != nil {
 		t.Fatal(err)
 	}
@@ -315,12 +315,12 @@ func TestInboxFilterAndCount(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := t.Context()
-	sup, _, err := b.svc.UserAdd(ctx, "赵主管", cases.RoleSupervisor, "")
+	sup, _, err := b.svc.Team().UserAdd(ctx, "赵主管", cases.RoleSupervisor, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i, pr := range []cases.Priority{cases.P1, cases.P3, cases.P3} {
-		if _, err := b.svc.CaseCreate(ctx, sup, service.NewCaseParams{Source: "hotline", Category: cases.CategoryTechnical, Priority: pr,
+		if _, err := b.svc.Team().CaseCreate(ctx, sup, service.NewCaseParams{Source: "hotline", Category: cases.CategoryTechnical, Priority: pr,
 			Fields: map[cases.FieldKey]string{cases.FieldSymptom: "不制冷", cases.FieldPhone: fmt.Sprintf("1390000111%d", i), cases.FieldCustomerName: "李雷"}}); err != nil {
 			t.Fatal(err)
 		}
