@@ -375,10 +375,10 @@ func TestWeekOfThreeCases(t *testing.T) {
 			if _, err := l.svc.TaskClaim(l.ctx, bob, cbs[0].ID); cases.ErrorCode(err) != cases.EConflict {
 				t.Errorf("a second agent claimed: %v", err)
 			}
-			if _, err := l.svc.TaskComplete(l.ctx, bob, cbs[0].ID, "打通了"); cases.ErrorCode(err) != cases.EConflict {
+			if _, err := l.svc.TaskComplete(l.ctx, bob, cbs[0].ID, service.TaskOutcome{Note: "打通了"}); cases.ErrorCode(err) != cases.EConflict {
 				t.Errorf("another agent completed: %v", err)
 			}
-			done, err := l.svc.TaskComplete(l.ctx, amy, cbs[0].ID, "已电话回访，客户满意，建议加快配件供应")
+			done, err := l.svc.TaskComplete(l.ctx, amy, cbs[0].ID, service.TaskOutcome{Note: "已电话回访，客户满意，建议加快配件供应"})
 			if err != nil || done.State != service.TaskDone || done.Outcome == "" {
 				t.Errorf("complete: %+v", done)
 			}
