@@ -43,6 +43,7 @@ type caseRow struct {
 type navCounts struct {
 	Waiting, Mine int
 	Dept          bool // the user belongs to a department
+	Tasks         bool // the user works callbacks and follow-ups
 	Approvals     alert
 	NewP1         alert
 }
@@ -137,7 +138,7 @@ func (c *Console) conversationTab(r *http.Request, v *view, tab string) ([]servi
 // counts are the badges: the queue for everyone who may take it, and
 // what the viewer holds.
 func (c *Console) counts(r *http.Request, v *view) (navCounts, error) {
-	n := navCounts{Dept: v.User.Department != ""}
+	n := navCounts{Dept: v.User.Department != "", Tasks: v.User.Can(cases.ActionCallback, nil) == nil}
 	var err error
 	if v.User.Can(cases.ActionApprove, nil) == nil {
 		if n.Approvals, err = c.alertOf(r, v, service.CaseFilter{State: cases.StatePendingApproval}); err != nil {
