@@ -47,11 +47,16 @@ func testConsoleTasks(t *testing.T, dbURL string) {
 
 	b := browser(t)
 	signIn(t, b, base, "wangfang")
-	browse(t, b, "open the tasks from the nav",
-		chromedp.WaitVisible(chromedp.CSS("#nav-tasks")),
-		chromedp.Click(chromedp.CSS("#nav-tasks")),
+	// Links are followed by their address rather than clicked: the nav and
+	// the lists are swapped live on every change, and a click that lands
+	// mid-swap is lost.
+	browse(t, b, "the nav links the tasks", chromedp.WaitVisible(chromedp.CSS("#nav-tasks")))
+	browse(t, b, "open the tasks",
+		chromedp.Navigate(get(t, b, "tasks link", chromedp.Evaluate[string](`document.getElementById("nav-tasks").href`))),
 		chromedp.WaitVisible(chromedp.CSS("tr.task-row time.due")),
-		chromedp.Click(chromedp.CSS("tr.task-row a.task-link")),
+	)
+	browse(t, b, "open the task",
+		chromedp.Navigate(get(t, b, "task link", chromedp.Evaluate[string](`document.querySelector("tr.task-row a.task-link").href`))),
 		chromedp.WaitVisible(chromedp.CSS("#script")),
 	)
 	script := get(t, b, "script", chromedp.Text(chromedp.CSS("#script")))
@@ -91,10 +96,12 @@ func testConsoleTasks(t *testing.T, dbURL string) {
 	c2 := &chat{t: t, base: base, session: "console-tasks-0002", n: 100}
 	c2.post("你好，转人工")
 	_, after2 := c2.waitReply(0, func(m channels.StoredMessage) bool { return strings.Contains(m.Text, "人工") })
-	browse(t, b, "take over from the queue",
+	browse(t, b, "the queue shows them",
 		chromedp.Navigate(base+"/console/inbox?tab=waiting"),
 		chromedp.WaitVisible(chromedp.CSS("tr.conv-row a")),
-		chromedp.Click(chromedp.CSS("tr.conv-row a")),
+	)
+	browse(t, b, "take over",
+		chromedp.Navigate(get(t, b, "conversation link", chromedp.Evaluate[string](`document.querySelector("tr.conv-row a").href`))),
 		chromedp.WaitVisible(chromedp.CSS("#takeover")),
 		chromedp.Click(chromedp.CSS("#takeover")),
 		chromedp.WaitVisible(chromedp.CSS("#canned")),
