@@ -15,10 +15,12 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -29,9 +31,10 @@ import (
 	"github.com/kefu-dev/kefu/channels/wechat"
 	"github.com/kefu-dev/kefu/dialog"
 	"github.com/kefu-dev/kefu/dialog/nlu"
+	"github.com/kefu-dev/kefu/service"
 )
 
-//go:embed rules.yaml model.txt faq.yaml templates/*.yaml kefu.example.yaml
+//go:embed rules.yaml model.txt faq.yaml canned.yaml templates/*.yaml kefu.example.yaml
 var files embed.FS
 
 // Config is kefu's configuration. Durations are Go durations ("30m", "4h").
@@ -69,10 +72,15 @@ type Config struct {
 	// anyway unless p1_override is false.
 	QuietHours cases.QuietHours `yaml:"quiet_hours"`
 	// Callbacks: a P1/P2 survey unanswered survey_after after it was sent
-	// becomes a phone-callback task due within "within" (SPEC §6).
+	// becomes a phone-callback task due within "within" (SPEC §6). A call
+	// of a callback or follow-up that does not reach the customer is due
+	// again retry_after later (never in quiet hours); after "attempts"
+	// calls the task is done as unreachable.
 	Callbacks struct {
 		SurveyAfter time.Duration `yaml:"survey_after"`
 		Within      time.Duration `yaml:"within"`
+		RetryAfter  time.Duration `yaml:"retry_after"`
+		Attempts    int           `yaml:"attempts"`
 	} `yaml:"callbacks"`
 	// FollowUp is the post-service follow-up task: created delay after the
 	// resolution, due within "within" of it (SPEC §8: within 72 h).
@@ -81,6 +89,12 @@ type Config struct {
 		Delay   time.Duration `yaml:"delay"`
 		Within  time.Duration `yaml:"within"`
 	} `yaml:"follow_up"`
+	// Console is the agents' console in the browser.
+	Console struct {
+		// CannedFile holds the canned replies (快捷回复); empty = the
+		// shipped configs/canned.yaml.
+		CannedFile string `yaml:"canned_file"`
+	} `yaml:"console"`
 	Webchat struct {
 		Enabled         bool          `yaml:"enabled"`
 		MaxMessageBytes int           `yaml:"max_message_bytes"`
@@ -118,6 +132,7 @@ func Default() Config {
 	c.SLA = cases.DefaultSLA()
 	c.QuietHours = cases.DefaultQuietHours()
 	c.Callbacks.SurveyAfter, c.Callbacks.Within = 24*time.Hour, 24*time.Hour
+	c.Callbacks.RetryAfter, c.Callbacks.Attempts = 2*time.Hour, 3
 	c.FollowUp.Enabled, c.FollowUp.Delay, c.FollowUp.Within = true, 24*time.Hour, 72*time.Hour
 	c.Webchat.Enabled = true
 	c.Webchat.MaxMessageBytes = 4096
@@ -186,6 +201,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Callbacks.SurveyAfter <= 0 || c.Callbacks.Within <= 0 {
 		return fmt.Errorf("callbacks: survey_after and within must be positive durations")
+	}
+	if c.Callbacks.RetryAfter <= 0 || c.Callbacks.Attempts < 1 {
+		return fmt.Errorf("callbacks: retry_after must be a positive duration and attempts at least 1")
 	}
 	if c.FollowUp.Delay <= 0 || c.FollowUp.Within <= 0 || c.FollowUp.Delay > c.FollowUp.Within {
 		return fmt.Errorf("follow_up: delay and within must be positive, and delay at most within")
@@ -388,6 +406,76 @@ func (c *Config) FAQ() ([]dialog.FAQEntry, error) {
 	dec.KnownFields(true)
 	if err := dec.Decode(&out); err != nil {
 		return nil, fmt.Errorf("dialog.faq_file (%s): %w", name, err)
+	}
+	return out, nil
+}
+
+// cannedEntry is one canned reply as the file has it: its texts per
+// language.
+type cannedEntry struct {
+	Key         string             `yaml:"key"`
+	Departments []cases.Department `yaml:"departments"`
+	Texts       map[string]struct {
+		Title string `yaml:"title"`
+		Text  string `yaml:"text"`
+	} `yaml:"texts"`
+}
+
+// maxCannedText bounds a canned reply: it goes into a reply box.
+const maxCannedText = 2000
+
+// Canned loads and checks the canned replies (console.canned_file, or the
+// shipped configs/canned.yaml), one per key and language, in the file's
+// order.
+func (c *Config) Canned() ([]service.CannedReply, error) {
+	b, name, err := c.read(c.Console.CannedFile, "canned.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("console.canned_file: %w", err)
+	}
+	var entries []cannedEntry
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&entries); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("console.canned_file (%s): %w", name, err)
+	}
+	var out []service.CannedReply
+	seen := map[string]bool{}
+	for i, e := range entries {
+		where := fmt.Sprintf("console.canned_file (%s) [%d]", name, i)
+		switch {
+		case strings.TrimSpace(e.Key) == "":
+			return nil, fmt.Errorf("%s.key: required", where)
+		case seen[e.Key]:
+			return nil, fmt.Errorf("%s.key: %q is used twice", where, e.Key)
+		case len(e.Texts) == 0:
+			return nil, fmt.Errorf("%s.texts: at least one language", where)
+		}
+		seen[e.Key] = true
+		for _, d := range e.Departments {
+			if !d.Valid() {
+				return nil, fmt.Errorf("%s.departments: %q is not one of %v", where, d, cases.Departments)
+			}
+		}
+		// Languages in dialog order, so the result does not depend on map order.
+		for l := range e.Texts {
+			if !slices.Contains(dialog.Languages, l) {
+				return nil, fmt.Errorf("%s.texts: %q is not one of %v", where, l, dialog.Languages)
+			}
+		}
+		for _, l := range dialog.Languages {
+			t, ok := e.Texts[l]
+			if !ok {
+				continue
+			}
+			title, text := strings.TrimSpace(t.Title), strings.TrimSpace(t.Text)
+			if title == "" || text == "" {
+				return nil, fmt.Errorf("%s.texts.%s: title and text are required", where, l)
+			}
+			if utf8.RuneCountInString(text) > maxCannedText {
+				return nil, fmt.Errorf("%s.texts.%s.text: at most %d characters", where, l, maxCannedText)
+			}
+			out = append(out, service.CannedReply{Key: e.Key, Lang: l, Title: title, Text: text, Departments: e.Departments})
+		}
 	}
 	return out, nil
 }

@@ -96,3 +96,37 @@ func TestErrorsNameTheKey(t *testing.T) {
 		t.Errorf("bad pattern: %v", err)
 	}
 }
+
+// The shipped canned replies load in every language; a broken file is
+// refused with the key and the entry named.
+func TestCanned(t *testing.T) {
+	t.Parallel()
+	c := configs.Default()
+	got, err := c.Canned()
+	if err != nil {
+		t.Fatal(err)
+	}
+	perLang := map[string]int{}
+	for _, r := range got {
+		perLang[r.Lang]++
+	}
+	if perLang["zh-CN"] < 8 || perLang["zh-CN"] > 12 || perLang["zh-TW"] != perLang["zh-CN"] || perLang["en"] != perLang["zh-CN"] {
+		t.Errorf("shipped canned replies per language: %v", perLang)
+	}
+	for _, tc := range []struct{ file, want string }{
+		{"- key: a\n  texts: {fr: {title: x, text: y}}\n", `[0].texts: "fr"`},
+		{"- key: a\n  departments: [sales]\n  texts: {en: {title: x, text: y}}\n", `[0].departments: "sales"`},
+		{"- key: a\n  texts: {en: {title: x, text: y}}\n- key: a\n  texts: {en: {title: x, text: y}}\n", `[1].key: "a" is used twice`},
+		{"- key: a\n  texts: {en: {title: x}}\n", `[0].texts.en: title and text are required`},
+		{"- key: a\n  text: hello\n", `console.canned_file`},
+	} {
+		path := filepath.Join(t.TempDir(), "canned.yaml")
+		if err := os.WriteFile(path, []byte(tc.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c.Console.CannedFile = path
+		if _, err := c.Canned(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: %v, want %q", tc.file, err, tc.want)
+		}
+	}
+}

@@ -81,7 +81,10 @@ type Service interface {
 	// CaseAttach stores a file staff attach to a case.
 	CaseAttach(ctx context.Context, u cases.User, id int64, name string, data []byte) (service.AttachmentInfo, error)
 
-	TaskService      // callbacks and follow-ups (tasks.go)
+	TaskService // callbacks and follow-ups (tasks.go)
+	// CannedReplies lists the ready replies in lang ("" = all) offered to
+	// dept ("" = the user's own department).
+	CannedReplies(ctx context.Context, u cases.User, lang string, dept cases.Department) ([]service.CannedReply, error)
 	ComplaintService // the complaint workflow (complaints.go)
 }
 
@@ -148,8 +151,11 @@ func (a *API) routes() []route {
 		{method: "POST", path: "/api/v1/cases/{id}/attachments", h: a.caseAttach},
 
 		{method: "GET", path: "/api/v1/tasks", h: a.taskList},
+		{method: "GET", path: "/api/v1/tasks/{id}", h: a.taskGet},
 		{method: "POST", path: "/api/v1/tasks/{id}/claim", h: a.taskClaim},
 		{method: "POST", path: "/api/v1/tasks/{id}/complete", h: a.taskComplete},
+
+		{method: "GET", path: "/api/v1/canned-replies", h: a.cannedReplies},
 	}, a.complaintRoutes()...)
 }
 

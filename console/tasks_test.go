@@ -20,11 +20,30 @@ func sampleTask(id int64) service.Task {
 		CreatedAt: sampleDue.Add(-24 * time.Hour), DueAt: sampleDue, ClaimedAt: sampleDue.Add(-time.Hour)}
 }
 
-func (f *fakeService) TaskList(ctx context.Context, u cases.User, flt service.TaskFilter) ([]service.Task, error) {
-	if err := f.record(ctx, "TaskList", u, 0, flt); err != nil {
+func sampleItem(id int64) service.TaskItem {
+	return service.TaskItem{Task: sampleTask(id), Case: &cases.Case{ID: 42, Number: "K-000042", State: cases.StateResolved,
+		Fields: map[cases.FieldKey]string{cases.FieldCustomerName: "韩梅梅", cases.FieldPhone: "13700001111"}}}
+}
+
+func (f *fakeService) TaskItems(ctx context.Context, u cases.User, flt service.TaskFilter) ([]service.TaskItem, error) {
+	if err := f.record(ctx, "TaskItems", u, 0, flt); err != nil {
 		return nil, err
 	}
-	return []service.Task{sampleTask(5)}, nil
+	return []service.TaskItem{sampleItem(5)}, nil
+}
+
+func (f *fakeService) TaskGet(ctx context.Context, u cases.User, id int64) (service.TaskItem, error) {
+	if err := f.record(ctx, "TaskGet", u, id, nil); err != nil {
+		return service.TaskItem{}, err
+	}
+	return sampleItem(id), nil
+}
+
+func (f *fakeService) CannedReplies(ctx context.Context, u cases.User, lang string, dept cases.Department) ([]service.CannedReply, error) {
+	if err := f.record(ctx, "CannedReplies", u, 0, [2]string{lang, string(dept)}); err != nil {
+		return nil, err
+	}
+	return []service.CannedReply{{Key: "greeting", Lang: "en", Title: "Greeting", Text: "Hello"}}, nil
 }
 
 func (f *fakeService) TaskClaim(ctx context.Context, u cases.User, id int64) (service.Task, error) {
@@ -34,14 +53,19 @@ func (f *fakeService) TaskClaim(ctx context.Context, u cases.User, id int64) (se
 	return sampleTask(id), nil
 }
 
-func (f *fakeService) TaskComplete(ctx context.Context, u cases.User, id int64, outcome string) (service.Task, error) {
-	if err := f.record(ctx, "TaskComplete", u, id, outcome); err != nil {
+func (f *fakeService) TaskComplete(ctx context.Context, u cases.User, id int64, o service.TaskOutcome) (service.Task, error) {
+	if err := f.record(ctx, "TaskComplete", u, id, o); err != nil {
 		return service.Task{}, err
 	}
 	t := sampleTask(id)
-	t.State, t.Outcome, t.DoneAt = service.TaskDone, outcome, sampleDue
+	t.State, t.Outcome, t.DoneAt = service.TaskDone, o.Note, sampleDue
+	if o.Satisfied != nil && !*o.Satisfied {
+		t.Result, t.Complaint = service.ResultNotSatisfied, 1
+	}
 	return t, nil
 }
+
+func ptr(b bool) *bool { return &b }
 
 func TestTaskEndpoints(t *testing.T) {
 	t.Parallel()
@@ -49,11 +73,20 @@ func TestTaskEndpoints(t *testing.T) {
 		method, path, body string
 		want               call
 	}{
-		{"GET", "/api/v1/tasks", "", call{name: "TaskList", arg: service.TaskFilter{}}},
+		{"GET", "/api/v1/tasks", "", call{name: "TaskItems", arg: service.TaskFilter{}}},
 		{"GET", "/api/v1/tasks?kind=callback&state=open&case_id=42&limit=5", "",
-			call{name: "TaskList", arg: service.TaskFilter{Kind: service.TaskCallback, State: service.TaskOpen, CaseID: 42, Limit: 5}}},
+			call{name: "TaskItems", arg: service.TaskFilter{Kind: service.TaskCallback, State: service.TaskOpen, CaseID: 42, Limit: 5}}},
+		{"GET", "/api/v1/tasks?assignee=me&state=claimed", "", call{name: "TaskItems", arg: service.TaskFilter{Assignee: head.Actor(), State: service.TaskClaimed}}},
+		{"GET", "/api/v1/tasks?assignee=user:9", "", call{name: "TaskItems", arg: service.TaskFilter{Assignee: "user:9"}}},
+		{"GET", "/api/v1/tasks/5", "", call{name: "TaskGet", id: 5}},
 		{"POST", "/api/v1/tasks/5/claim", "", call{name: "TaskClaim", id: 5}},
-		{"POST", "/api/v1/tasks/5/complete", `{"outcome":"reached, satisfied"}`, call{name: "TaskComplete", id: 5, arg: "reached, satisfied"}},
+		// The older free-text form still completes a task.
+		{"POST", "/api/v1/tasks/5/complete", `{"outcome":"reached, satisfied"}`, call{name: "TaskComplete", id: 5, arg: service.TaskOutcome{Note: "reached, satisfied"}}},
+		{"POST", "/api/v1/tasks/5/complete", `{"reached":true,"satisfied":false,"suggestion":"师傅要准时","note":"语气不满"}`,
+			call{name: "TaskComplete", id: 5, arg: service.TaskOutcome{Reached: ptr(true), Satisfied: ptr(false), Suggestion: "师傅要准时", Note: "语气不满"}}},
+		{"POST", "/api/v1/tasks/5/complete", `{"reached":false}`, call{name: "TaskComplete", id: 5, arg: service.TaskOutcome{Reached: ptr(false)}}},
+		{"GET", "/api/v1/canned-replies?lang=en&department=logistics", "", call{name: "CannedReplies", arg: [2]string{"en", "logistics"}}},
+		{"GET", "/api/v1/canned-replies", "", call{name: "CannedReplies", arg: [2]string{"", ""}}},
 	}
 	for _, tc := range tests {
 		b := setup(t)
@@ -71,11 +104,17 @@ func TestTaskEndpoints(t *testing.T) {
 		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
 			t.Fatal(err)
 		}
-		if _, ok := body["tasks"]; !ok && body["task"] == nil {
+		if body["tasks"] == nil && body["task"] == nil && body["replies"] == nil {
 			t.Errorf("%s %s: body %s", tc.method, tc.path, w.Body)
 		}
 		if tc.want.name == "TaskComplete" && !strings.Contains(w.Body.String(), `"state":"done"`) {
 			t.Errorf("complete: body %s", w.Body)
+		}
+		if strings.Contains(tc.body, `"satisfied":false`) && !strings.Contains(w.Body.String(), `"complaint":1`) {
+			t.Errorf("not satisfied: the response does not name the complaint: %s", w.Body)
+		}
+		if tc.want.name == "TaskGet" && !strings.Contains(w.Body.String(), `"phone":"13700001111"`) {
+			t.Errorf("task: body %s lacks the customer's phone", w.Body)
 		}
 	}
 }
@@ -87,7 +126,12 @@ func TestTaskBadRequests(t *testing.T) {
 		{"GET", "/api/v1/tasks?state=lost", "", "state:"},
 		{"GET", "/api/v1/tasks?case_id=-3", "", "case_id:"},
 		{"GET", "/api/v1/tasks?limit=0", "", "limit:"},
-		{"GET", "/api/v1/tasks?assignee=me", "", "assignee"},
+		{"GET", "/api/v1/tasks?assignee=bob", "", "assignee:"},
+		{"GET", "/api/v1/tasks?assignee=user:-1", "", "assignee:"},
+		{"GET", "/api/v1/canned-replies?dept=x", "", "dept"},
+		{"POST", "/api/v1/tasks/5/complete", `{}`, "outcome:"},
+		{"POST", "/api/v1/tasks/5/complete", `{"outcome":"a","note":"b"}`, "outcome, note:"},
+		{"POST", "/api/v1/tasks/5/complete", `{"reached":"yes"}`, "reached"},
 		{"POST", "/api/v1/tasks/x/claim", "", "id:"},
 		{"POST", "/api/v1/tasks/5/complete", `{"outcome":"  "}`, "outcome:"},
 		{"POST", "/api/v1/tasks/5/complete", `{"result":"ok"}`, "result"},

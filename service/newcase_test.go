@@ -74,7 +74,7 @@ func TestHotlineCase(t *testing.T) {
 			if !progress {
 				t.Errorf("no progress update for the hotline case in the customer's conversation: %q", l.outSince(first.ConversationID, m))
 			}
-			tasks, err := l.svc.TaskList(l.ctx, super, service.TaskFilter{CaseID: stranger.ID})
+			tasks, err := l.svc.Team().TaskList(l.ctx, super, service.TaskFilter{CaseID: stranger.ID})
 			if err != nil || len(tasks) == 0 || tasks[0].Kind != service.TaskCallback {
 				t.Errorf("progress of a case without a channel: tasks %+v, %v; want a call", tasks, err)
 			}

@@ -186,7 +186,7 @@ func TestSilentCustomerWindowClosed(t *testing.T) {
 				l.until(at(2, 12, 0))
 				l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p1.ID, cases.ResolveParams{Proof: "更换漏电保护器，维修单 WX-9", Attachment: "wx-9.jpg"}))
 				c := l.caseNow(p1.ID)
-				tasks, err := l.svc.TaskList(l.ctx, super, service.TaskFilter{CaseID: p1.ID})
+				tasks, err := l.svc.Team().TaskList(l.ctx, super, service.TaskFilter{CaseID: p1.ID})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -309,7 +309,7 @@ func TestSecondChannelByMail(t *testing.T) {
 			if c := l.caseNow(p1.ID); c.Milestones.ResolveNotified.IsZero() {
 				t.Errorf("the notice reached the customer by mail, notified unset")
 			}
-			tasks, err := l.svc.TaskList(l.ctx, super, service.TaskFilter{CaseID: p1.ID})
+			tasks, err := l.svc.Team().TaskList(l.ctx, super, service.TaskFilter{CaseID: p1.ID})
 			if err != nil || len(tasks) != 1 {
 				t.Errorf("call task: %+v %v", tasks, err)
 			}

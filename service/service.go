@@ -40,6 +40,9 @@ type Options struct {
 	// Lifecycle configures the case timers: cadence, quiet hours, callbacks
 	// and follow-ups (timers.go).
 	Lifecycle Lifecycle
+
+	// Canned are the agents' ready replies (快捷回复, canned.go).
+	Canned []CannedReply
 }
 
 // Service is the pipeline. It implements channels.Inbox.

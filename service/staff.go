@@ -247,6 +247,23 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 	now := s.opt.Now()
 	var out *cases.Case
 	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		var err error
+		out, err = s.mutateCaseTx(ctx, tx, id, op, now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.Wake()
+	return out, nil
+}
+
+// mutateCaseTx is mutateCase inside tx, for an operation that changes
+// more than the case in the same transaction (a task's outcome opening a
+// complaint); the caller wakes the outbox after the commit.
+func (s *Service) mutateCaseTx(ctx context.Context, tx Tx, id int64, op caseOp, now time.Time) (*cases.Case, error) {
+	var out *cases.Case
+	err := func() error {
 		c, err := tx.CaseGet(ctx, id)
 		if err != nil {
 			return err
@@ -322,11 +339,10 @@ func (s *Service) mutateCase(ctx context.Context, id int64, op caseOp) (*cases.C
 		}
 		out = c
 		return nil
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}
-	s.Wake()
 	return out, nil
 }
 

@@ -179,12 +179,32 @@ type Task struct {
 	Kind      TaskKind
 	State     TaskState
 	Assignee  string // Change.Actor of the claiming user; "" while open
-	Outcome   string
+	Outcome   string // the agent's free note on the last call
 	CreatedAt time.Time
 	DueAt     time.Time
 	ClaimedAt time.Time
 	DoneAt    time.Time
+	// Attempts counts the calls recorded with a structured outcome,
+	// Result is what came of the last one ("" for a free-text outcome),
+	// Suggestion what the customer suggested or wants improved, and
+	// Complaint the number of the case's complaint a "not satisfied"
+	// opened or added to (0 = none).
+	Attempts   int
+	Result     TaskResult
+	Suggestion string
+	Complaint  int
 }
+
+// TaskResult is what came of a call.
+type TaskResult string
+
+const (
+	ResultSatisfied    TaskResult = "satisfied"
+	ResultNotSatisfied TaskResult = "not_satisfied"
+	// ResultUnreachable: the last call did not reach the customer; the
+	// task is open again for a retry, or done once the attempts are spent.
+	ResultUnreachable TaskResult = "unreachable"
+)
 
 // TaskParams describe a new task. Key makes it unique (e.g. one callback
 // per case and resolution).
@@ -198,9 +218,13 @@ type TaskParams struct {
 
 // TaskListParams filter tasks; zero values do not filter.
 type TaskListParams struct {
-	CaseID int64
-	Kind   TaskKind
-	State  TaskState
+	CaseID   int64
+	Kind     TaskKind
+	State    TaskState
+	Assignee string // the claiming actor ("user:7")
+	// Recent lists the most recently done first instead of the earliest
+	// due (the done list, where due times have passed long ago).
+	Recent bool
 	Limit  int // 0 = 100
 }
 

@@ -53,6 +53,11 @@ type Lifecycle struct {
 	CallbackAfter  time.Duration
 	CallbackWithin time.Duration
 	FollowUp       FollowUp
+	// TaskRetry is when a call that did not reach the customer is due
+	// again (moved out of their quiet hours), and TaskAttempts how many
+	// calls are tried before the task is done as unreachable.
+	TaskRetry    time.Duration
+	TaskAttempts int
 }
 
 // FollowUp is the post-service follow-up task (SPEC §8: every completed
@@ -67,7 +72,8 @@ type FollowUp struct {
 func DefaultLifecycle() Lifecycle {
 	return Lifecycle{
 		QuietHours: cases.DefaultQuietHours(), CallbackAfter: 24 * time.Hour, CallbackWithin: 24 * time.Hour,
-		FollowUp: FollowUp{Enabled: true, Delay: 24 * time.Hour, Within: 72 * time.Hour},
+		FollowUp:  FollowUp{Enabled: true, Delay: 24 * time.Hour, Within: 72 * time.Hour},
+		TaskRetry: 2 * time.Hour, TaskAttempts: 3,
 	}
 }
 
@@ -88,6 +94,12 @@ func (s *Service) lc() Lifecycle {
 	}
 	if l.FollowUp.Delay <= 0 || l.FollowUp.Delay > l.FollowUp.Within {
 		l.FollowUp.Delay = l.FollowUp.Within
+	}
+	if l.TaskRetry <= 0 {
+		l.TaskRetry = 2 * time.Hour
+	}
+	if l.TaskAttempts <= 0 {
+		l.TaskAttempts = 3
 	}
 	return l
 }

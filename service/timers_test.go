@@ -348,7 +348,7 @@ func TestWeekOfThreeCases(t *testing.T) {
 
 			// Tasks: callbacks for the unanswered P1 and (now P2) P3 surveys,
 			// follow-ups for all three.
-			tasks, err := l.svc.TaskList(l.ctx, amy, service.TaskFilter{})
+			tasks, err := l.svc.Team().TaskList(l.ctx, amy, service.TaskFilter{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -362,23 +362,23 @@ func TestWeekOfThreeCases(t *testing.T) {
 				fmt.Sprintf("%d follow_up 03-06 15:00", p1.ID), fmt.Sprintf("%d follow_up 03-06 16:00", p2.ID),
 				fmt.Sprintf("%d follow_up 03-07 12:00", p3.ID),
 			})
-			if _, err := l.svc.TaskList(l.ctx, handler, service.TaskFilter{}); cases.ErrorCode(err) != cases.EForbidden {
+			if _, err := l.svc.Team().TaskList(l.ctx, handler, service.TaskFilter{}); cases.ErrorCode(err) != cases.EForbidden {
 				t.Errorf("a handler listed tasks: %v", err)
 			}
-			cbs, err := l.svc.TaskList(l.ctx, amy, service.TaskFilter{Kind: service.TaskCallback})
+			cbs, err := l.svc.Team().TaskList(l.ctx, amy, service.TaskFilter{Kind: service.TaskCallback})
 			if err != nil || len(cbs) != 2 || cbs[0].CaseID != p1.ID || cbs[1].CaseID != p3.ID {
 				t.Fatalf("callbacks: %+v", cbs)
 			}
-			if _, err := l.svc.TaskClaim(l.ctx, amy, cbs[0].ID); err != nil {
+			if _, err := l.svc.Team().TaskClaim(l.ctx, amy, cbs[0].ID); err != nil {
 				t.Fatal(err)
 			}
-			if _, err := l.svc.TaskClaim(l.ctx, bob, cbs[0].ID); cases.ErrorCode(err) != cases.EConflict {
+			if _, err := l.svc.Team().TaskClaim(l.ctx, bob, cbs[0].ID); cases.ErrorCode(err) != cases.EConflict {
 				t.Errorf("a second agent claimed: %v", err)
 			}
-			if _, err := l.svc.TaskComplete(l.ctx, bob, cbs[0].ID, "打通了"); cases.ErrorCode(err) != cases.EConflict {
+			if _, err := l.svc.Team().TaskComplete(l.ctx, bob, cbs[0].ID, service.TaskOutcome{Note: "打通了"}); cases.ErrorCode(err) != cases.EConflict {
 				t.Errorf("another agent completed: %v", err)
 			}
-			done, err := l.svc.TaskComplete(l.ctx, amy, cbs[0].ID, "已电话回访，客户满意，建议加快配件供应")
+			done, err := l.svc.Team().TaskComplete(l.ctx, amy, cbs[0].ID, service.TaskOutcome{Note: "已电话回访，客户满意，建议加快配件供应"})
 			if err != nil || done.State != service.TaskDone || done.Outcome == "" {
 				t.Errorf("complete: %+v", done)
 			}

@@ -81,6 +81,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	canned, err := cfg.Canned()
+	if err != nil {
+		return err
+	}
 	if m.store, err = openStore(ctx, cfg, m.Log, m.Now); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
@@ -90,6 +94,7 @@ func (m *Main) Run(ctx context.Context) error {
 		OutboxBatch: cfg.Outbox.Batch, OutboxMaxAttempts: cfg.Outbox.MaxAttempts,
 		Webhooks:  subscribers(cfg.Webhooks),
 		Lifecycle: lifecycle(cfg),
+		Canned:    canned,
 	})
 	m.svc.SetSender(service.WebhookChannel, webhook.New(cfg.Webhooks, nil, m.Now))
 
@@ -262,6 +267,7 @@ func lifecycle(cfg configs.Config) service.Lifecycle {
 	return service.Lifecycle{
 		QuietHours: cfg.QuietHours, Location: cfg.Location(),
 		CallbackAfter: cfg.Callbacks.SurveyAfter, CallbackWithin: cfg.Callbacks.Within,
-		FollowUp: service.FollowUp{Enabled: cfg.FollowUp.Enabled, Delay: cfg.FollowUp.Delay, Within: cfg.FollowUp.Within},
+		FollowUp:  service.FollowUp{Enabled: cfg.FollowUp.Enabled, Delay: cfg.FollowUp.Delay, Within: cfg.FollowUp.Within},
+		TaskRetry: cfg.Callbacks.RetryAfter, TaskAttempts: cfg.Callbacks.Attempts,
 	}
 }

@@ -110,6 +110,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			if _, err := cfg.Engine(); err != nil {
 				return err
 			}
+			if _, err := cfg.Canned(); err != nil {
+				return err
+			}
 			fmt.Fprintln(stdout, "config ok")
 			return nil
 		case "example":

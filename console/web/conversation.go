@@ -8,6 +8,7 @@ import (
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/console"
+	"github.com/kefu-dev/kefu/dialog"
 	"github.com/kefu-dev/kefu/service"
 )
 
@@ -26,6 +27,9 @@ type convPage struct {
 	HeldByMe bool
 	Waiting  bool
 	Reply    string // the reply kept after a failed send
+	// Canned are the ready replies in the customer's language for the
+	// viewer's department (快捷回复), offered while the viewer holds it.
+	Canned []service.CannedReply
 }
 
 // fieldRow is one case field in the order agents read them.
@@ -80,6 +84,15 @@ func (c *Console) loadConversation(r *http.Request, v *view, id int64) (convPage
 		HeldByMe: sum.Phase == "agent" && sum.Agent == v.User.Actor(), Waiting: sum.Phase == "waiting_agent"}
 	if len(msgs) > 0 {
 		p.Last = msgs[len(msgs)-1].ID
+	}
+	if p.HeldByMe {
+		lang := sum.Lang
+		if lang == "" {
+			lang = dialog.Languages[0] // the bot's fallback: what the customer has been reading
+		}
+		if p.Canned, err = c.svc.CannedReplies(r.Context(), v.User, lang, ""); err != nil {
+			return convPage{}, err
+		}
 	}
 	return p, c.loadNames(r, v)
 }

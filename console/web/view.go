@@ -77,6 +77,18 @@ func (v *view) Until(t time.Time) string {
 	return v.Tf("time.in", humanDur(d, v.Lang))
 }
 
+// Tel is a tel: link to a phone number the customer gave, keeping only
+// digits and a leading plus, so no other scheme or text gets in.
+func (v *view) Tel(phone string) template.URL {
+	var b strings.Builder
+	for i, r := range phone {
+		if r >= '0' && r <= '9' || r == '+' && i == 0 {
+			b.WriteRune(r)
+		}
+	}
+	return template.URL("tel:" + b.String())
+}
+
 // Overdue tells whether t has passed.
 func (v *view) Overdue(t time.Time) bool { return !t.IsZero() && t.Before(v.Now) }
 

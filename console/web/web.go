@@ -148,6 +148,10 @@ func (c *Console) Handler() http.Handler {
 		"POST /console/new":                         c.newCasePost,
 		"GET /console/search":                       c.search,
 		"GET /console/attachments/{id}":             c.attachment,
+		"GET /console/tasks":                        c.tasks,
+		"GET /console/tasks/{id}":                   c.task,
+		"POST /console/tasks/{id}/claim":            c.taskClaim,
+		"POST /console/tasks/{id}/outcome":          c.taskOutcome,
 	}
 	for pattern, h := range signedIn {
 		mux.Handle(pattern, c.session(h))

@@ -10,12 +10,13 @@ import (
 	"github.com/kefu-dev/kefu/service"
 )
 
-const taskCols = `id, case_id, kind, state, assignee, outcome, created_at, due_at, claimed_at, done_at`
+const taskCols = `id, case_id, kind, state, assignee, outcome, created_at, due_at, claimed_at, done_at, attempts, result, suggestion, complaint`
 
 func scanTask(r pgx.Row) (service.Task, error) {
 	var t service.Task
 	err := r.Scan(&t.ID, &t.CaseID, &t.Kind, &t.State, &t.Assignee, &t.Outcome,
-		timeCol{&t.CreatedAt}, timeCol{&t.DueAt}, timeCol{&t.ClaimedAt}, timeCol{&t.DoneAt})
+		timeCol{&t.CreatedAt}, timeCol{&t.DueAt}, timeCol{&t.ClaimedAt}, timeCol{&t.DoneAt},
+		&t.Attempts, &t.Result, &t.Suggestion, &t.Complaint)
 	return t, err
 }
 
@@ -59,9 +60,10 @@ func (t *Tx) TaskGet(ctx context.Context, id int64) (service.Task, error) {
 // TaskUpdate stores a task's state, assignee, outcome and times.
 func (t *Tx) TaskUpdate(ctx context.Context, task service.Task) error {
 	tag, err := t.tx.Exec(ctx, `
-		UPDATE tasks SET state = $1, assignee = $2, outcome = $3, due_at = $4, claimed_at = $5, done_at = $6
-		WHERE id = $7`, task.State, task.Assignee, task.Outcome, task.DueAt.UTC(),
-		tsOrNull(task.ClaimedAt), tsOrNull(task.DoneAt), task.ID)
+		UPDATE tasks SET state = $1, assignee = $2, outcome = $3, due_at = $4, claimed_at = $5, done_at = $6,
+			attempts = $7, result = $8, suggestion = $9, complaint = $10
+		WHERE id = $11`, task.State, task.Assignee, task.Outcome, task.DueAt.UTC(),
+		tsOrNull(task.ClaimedAt), tsOrNull(task.DoneAt), task.Attempts, string(task.Result), task.Suggestion, task.Complaint, task.ID)
 	if err != nil {
 		return fmt.Errorf("postgres: update task %d: %w", task.ID, err)
 	}
@@ -77,9 +79,13 @@ func (s *Store) TaskList(ctx context.Context, p service.TaskListParams) ([]servi
 	if limit <= 0 {
 		limit = 100
 	}
+	order := `due_at, id`
+	if p.Recent {
+		order = `done_at DESC NULLS LAST, id DESC`
+	}
 	rows, err := s.q(ctx).Query(ctx, `SELECT `+taskCols+` FROM tasks
-		WHERE ($1 = 0 OR case_id = $1) AND ($2 = '' OR kind = $2) AND ($3 = '' OR state = $3)
-		ORDER BY due_at, id LIMIT $4`, p.CaseID, string(p.Kind), string(p.State), limit)
+		WHERE ($1 = 0 OR case_id = $1) AND ($2 = '' OR kind = $2) AND ($3 = '' OR state = $3) AND ($5 = '' OR assignee = $5)
+		ORDER BY `+order+` LIMIT $4`, p.CaseID, string(p.Kind), string(p.State), limit, p.Assignee)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list tasks: %w", err)
 	}

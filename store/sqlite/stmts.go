@@ -70,6 +70,7 @@ const (
 	stmtTaskGet
 	stmtTaskUpdate
 	stmtTaskList
+	stmtTaskListRecent
 	stmtAttachmentInsert
 	stmtAttachmentsLink
 	stmtAttachmentGet
@@ -95,7 +96,7 @@ const caseWhere = `
 
 const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at, uploaded_by`
 
-const taskCols = `id, case_id, kind, state, assignee, outcome, created_at, due_at, claimed_at, done_at`
+const taskCols = `id, case_id, kind, state, assignee, outcome, created_at, due_at, claimed_at, done_at, attempts, result, suggestion, complaint`
 
 var queries = [numStmts]string{
 	stmtConversationGet: `SELECT ` + conversationCols + ` FROM conversations WHERE id = ?`,
@@ -237,12 +238,16 @@ var queries = [numStmts]string{
 	stmtTaskByKey: `SELECT ` + taskCols + ` FROM tasks WHERE task_key = ?`,
 	stmtTaskGet:   `SELECT ` + taskCols + ` FROM tasks WHERE id = ?`,
 	stmtTaskUpdate: `
-		UPDATE tasks SET state = ?, assignee = ?, outcome = ?, due_at = ?, claimed_at = ?, done_at = ?
+		UPDATE tasks SET state = ?, assignee = ?, outcome = ?, due_at = ?, claimed_at = ?, done_at = ?,
+			attempts = ?, result = ?, suggestion = ?, complaint = ?
 		WHERE id = ?`,
 	// Times are fixed-width UTC text, so ordering by due_at is by time.
 	stmtTaskList: `SELECT ` + taskCols + ` FROM tasks
-		WHERE (?1 = 0 OR case_id = ?1) AND (?2 = '' OR kind = ?2) AND (?3 = '' OR state = ?3)
+		WHERE (?1 = 0 OR case_id = ?1) AND (?2 = '' OR kind = ?2) AND (?3 = '' OR state = ?3) AND (?5 = '' OR assignee = ?5)
 		ORDER BY due_at, id LIMIT ?4`,
+	stmtTaskListRecent: `SELECT ` + taskCols + ` FROM tasks
+		WHERE (?1 = 0 OR case_id = ?1) AND (?2 = '' OR kind = ?2) AND (?3 = '' OR state = ?3) AND (?5 = '' OR assignee = ?5)
+		ORDER BY done_at DESC, id DESC LIMIT ?4`,
 
 	stmtAttachmentInsert: `
 		INSERT INTO attachments (conversation_id, message_id, case_id, name, content_type, size, data, url, created_at, uploaded_by)

@@ -12,7 +12,8 @@ import (
 func scanTask(r rowScanner) (service.Task, error) {
 	var t service.Task
 	err := r.Scan(&t.ID, &t.CaseID, &t.Kind, &t.State, &t.Assignee, &t.Outcome,
-		timeCol{&t.CreatedAt}, timeCol{&t.DueAt}, timeCol{&t.ClaimedAt}, timeCol{&t.DoneAt})
+		timeCol{&t.CreatedAt}, timeCol{&t.DueAt}, timeCol{&t.ClaimedAt}, timeCol{&t.DoneAt},
+		&t.Attempts, &t.Result, &t.Suggestion, &t.Complaint)
 	return t, err
 }
 
@@ -54,7 +55,8 @@ func (t *Tx) TaskGet(ctx context.Context, id int64) (service.Task, error) {
 // TaskUpdate stores a task's state, assignee, outcome and times.
 func (t *Tx) TaskUpdate(ctx context.Context, task service.Task) error {
 	res, err := t.stmt(ctx, stmtTaskUpdate).ExecContext(ctx, task.State, task.Assignee, task.Outcome,
-		ts(task.DueAt), tsOrNull(task.ClaimedAt), tsOrNull(task.DoneAt), task.ID)
+		ts(task.DueAt), tsOrNull(task.ClaimedAt), tsOrNull(task.DoneAt),
+		task.Attempts, task.Result, task.Suggestion, task.Complaint, task.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update task %d: %w", task.ID, err)
 	}
@@ -67,7 +69,11 @@ func (s *Store) TaskList(ctx context.Context, p service.TaskListParams) ([]servi
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.stmt(ctx, stmtTaskList).QueryContext(ctx, p.CaseID, p.Kind, p.State, limit)
+	id := stmtTaskList
+	if p.Recent {
+		id = stmtTaskListRecent
+	}
+	rows, err := s.stmt(ctx, id).QueryContext(ctx, p.CaseID, p.Kind, p.State, limit, p.Assignee)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list tasks: %w", err)
 	}

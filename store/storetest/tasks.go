@@ -63,13 +63,24 @@ func testTasks(t *testing.T, s service.Store) {
 			return err
 		}
 		got.State, got.Outcome, got.DoneAt = service.TaskDone, "reached, satisfied", t0.Add(26*time.Hour)
+		got.Attempts, got.Result, got.Suggestion, got.Complaint = 2, service.ResultNotSatisfied, "师傅要准时", 1
 		return tx.TaskUpdate(ctx, got)
 	})
+	if l, _ := s.TaskList(ctx, service.TaskListParams{Assignee: "user:3"}); len(l) != 1 || l[0].ID != cb.ID {
+		t.Errorf("assignee filter: %+v", l)
+	}
+	if l, _ := s.TaskList(ctx, service.TaskListParams{Assignee: "user:4"}); len(l) != 0 {
+		t.Errorf("assignee filter, another agent: %+v", l)
+	}
+	// The done list shows the latest first; open tasks (no done time) last.
+	if l, _ := s.TaskList(ctx, service.TaskListParams{Recent: true}); len(l) != 2 || l[0].ID != cb.ID {
+		t.Errorf("recent first: %+v", l)
+	}
 	if l, _ := s.TaskList(ctx, service.TaskListParams{State: service.TaskDone}); len(l) != 1 {
 		t.Fatalf("state filter: %+v", l)
 	} else {
 		d := l[0]
-		if d.Assignee != "user:3" || d.Outcome != "reached, satisfied" {
+		if d.Assignee != "user:3" || d.Outcome != "reached, satisfied" || d.Attempts != 2 || d.Result != service.ResultNotSatisfied || d.Suggestion != "师傅要准时" || d.Complaint != 1 {
 			t.Errorf("done task: %+v", d)
 		}
 		sameTime(t, "ClaimedAt", d.ClaimedAt, t0.Add(25*time.Hour))

@@ -15,6 +15,33 @@
     s.addEventListener("change", function () { s.form.submit(); });
   });
 
+  // Canned replies (快捷回复): picking one puts its text into the reply
+  // box at the cursor (or fills an empty box); the agent edits and sends.
+  document.querySelectorAll("select.canned").forEach(function (s) {
+    s.addEventListener("change", function () {
+      var opt = s.options[s.selectedIndex], box = document.getElementById(s.dataset.target);
+      if (!opt || !opt.value || !box) return;
+      var text = opt.dataset.text || "";
+      if (box.value.trim() === "") {
+        box.value = text;
+      } else {
+        var a = box.selectionStart, b = box.selectionEnd;
+        box.value = box.value.slice(0, a) + text + box.value.slice(b);
+      }
+      s.selectedIndex = 0;
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+    });
+  });
+
+  // A call that did not get through has no satisfaction to record.
+  var reachedNo = document.getElementById("reached-no"), satisfiedSet = document.getElementById("satisfied-set");
+  if (reachedNo && satisfiedSet) {
+    var sync = function () { satisfiedSet.disabled = reachedNo.checked; };
+    document.querySelectorAll('input[name="reached"]').forEach(function (r) { r.addEventListener("change", sync); });
+    sync();
+  }
+
   // Times are shown in the viewer's zone: tell the server which it is.
   try {
     var tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
