@@ -38,10 +38,17 @@ func chromium(t *testing.T) string {
 	return ""
 }
 
+// browsers bounds how many Chromiums the parallel tests run at once: on a
+// 2-core machine more of them only starve each other (and kefu) until the
+// browser steps time out.
+var browsers = make(chan struct{}, 2)
+
 // browser starts a headless Chromium with its own profile; the flags keep
 // it from reaching out to the network this machine does not have.
 func browser(t *testing.T) context.Context {
 	t.Helper()
+	browsers <- struct{}{}
+	t.Cleanup(func() { <-browsers })
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium(t)),
 		chromedp.UserDataDir(t.TempDir()),
