@@ -1,7 +1,8 @@
 // Package console is the staff HTTP API under /api/v1/: cases (list, read,
 // override, plan, approval, notes, plan change, resolution, reopen, close),
-// complaints (complaints.go), the files customers sent (attachments.go) and
-// agent takeover of conversations. The agent console UI uses exactly
+// complaints (complaints.go), the files customers sent (attachments.go),
+// the customer archive with search and merges (customers.go) and agent
+// takeover of conversations. The agent console UI uses exactly
 // this API; console/openapi.yaml documents it and is served at
 // /api/v1/openapi.yaml.
 //
@@ -82,6 +83,7 @@ type Service interface {
 	CaseAttach(ctx context.Context, u cases.User, id int64, name string, data []byte) (service.AttachmentInfo, error)
 
 	TaskService      // callbacks and follow-ups (tasks.go)
+	CustomerService  // the customer archive (customers.go)
 	ComplaintService // the complaint workflow (complaints.go)
 }
 
@@ -150,7 +152,7 @@ func (a *API) routes() []route {
 		{method: "GET", path: "/api/v1/tasks", h: a.taskList},
 		{method: "POST", path: "/api/v1/tasks/{id}/claim", h: a.taskClaim},
 		{method: "POST", path: "/api/v1/tasks/{id}/complete", h: a.taskComplete},
-	}, a.complaintRoutes()...)
+	}, append(a.complaintRoutes(), a.customerRoutes()...)...)
 }
 
 // Handler serves the API at its full paths (/api/v1/...), so mount it with
