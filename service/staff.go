@@ -543,7 +543,7 @@ func (s *Service) summaryOf(c *Conversation) (ConversationSummary, error) {
 		return ConversationSummary{}, err
 	}
 	sum := ConversationSummary{
-		ID: c.ID, Channel: c.Channel, ExternalUserID: c.ExternalUserID, Phase: c.Phase, Agent: st.Agent,
+		ID: c.ID, CustomerID: c.CustomerID, Channel: c.Channel, ExternalUserID: c.ExternalUserID, Phase: c.Phase, Agent: st.Agent,
 		HandoffReason: st.HandoffReason, CaseID: c.CaseID, CaseNumber: st.CaseNumber, UpdatedAt: c.UpdatedAt,
 		Lang: st.Lang, Draft: st.Fields, Category: st.Category, Priority: st.Priority,
 	}

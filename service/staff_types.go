@@ -67,6 +67,7 @@ type AttachmentInfo struct {
 // ConversationSummary is one conversation in the agents' queue.
 type ConversationSummary struct {
 	ID             int64
+	CustomerID     int64
 	Channel        channels.ID
 	ExternalUserID string
 	Phase          string // waiting_agent, agent, …

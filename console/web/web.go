@@ -147,6 +147,9 @@ func (c *Console) Handler() http.Handler {
 		"GET /console/new":                          c.newCasePage,
 		"POST /console/new":                         c.newCasePost,
 		"GET /console/search":                       c.search,
+		"GET /console/customers/{id}":               c.customerPage,
+		"POST /console/customers/{id}/merge":        c.customerMerge,
+		"POST /console/customers/merges/{id}/undo":  c.customerUndo,
 		"GET /console/attachments/{id}":             c.attachment,
 	}
 	for pattern, h := range signedIn {
