@@ -104,6 +104,9 @@ const (
 	ActionRegister   Action = "register" // register a case for a caller (hotline, dealer, walk-in)
 	ActionCallback   Action = "callback" // list, claim and complete phone callbacks and follow-ups (SPEC §6, §8)
 	ActionAssign     Action = "assign"   // give the case to one person of its department (SPEC §4)
+	// ActionMergeCustomers merges two customer records into one, or undoes
+	// a merge (the customer archive, SPEC §9); asked with a nil case.
+	ActionMergeCustomers Action = "customer_merge"
 
 	// Complaints (SPEC §1, §7): supervisors handle them; specialists also
 	// receive them (the hotline), the customer opens them in the
@@ -117,7 +120,7 @@ const (
 )
 
 // Actions lists every action, for tables and the API's documentation.
-var Actions = []Action{ActionRead, ActionNote, ActionPlan, ActionChangePlan, ActionApprove, ActionResolve, ActionReopen, ActionClose, ActionOverride, ActionTakeover, ActionCallback, ActionAssign,
+var Actions = []Action{ActionRead, ActionNote, ActionPlan, ActionChangePlan, ActionApprove, ActionResolve, ActionReopen, ActionClose, ActionOverride, ActionTakeover, ActionCallback, ActionAssign, ActionMergeCustomers,
 	ActionOpenComplaint, ActionHandleComplaint, ActionInvestigateComplaint, ActionChooseComplaintPlan}
 
 // scope says on which cases a role may do an action.
@@ -137,12 +140,13 @@ const (
 var permissions = map[Role]map[Action]scope{
 	RoleSpecialist: {
 		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all, ActionCallback: all, ActionRegister: all,
-		ActionPlan: own, ActionChangePlan: own, ActionResolve: own,
+		ActionMergeCustomers: all, ActionPlan: own, ActionChangePlan: own, ActionResolve: own,
 		ActionOpenComplaint: all,
 	},
 	RoleSupervisor: {
 		ActionRead: all, ActionNote: all, ActionReopen: all, ActionTakeover: all, ActionClose: all, ActionOverride: all, ActionRegister: all,
-		ActionCallback: all, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionApprove: own, ActionAssign: own,
+		ActionMergeCustomers: all,
+		ActionCallback:       all, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionApprove: own, ActionAssign: own,
 		ActionOpenComplaint: all, ActionHandleComplaint: all, ActionInvestigateComplaint: all, ActionChooseComplaintPlan: all,
 	},
 	RoleHandler: {

@@ -1,7 +1,8 @@
 // Package console is the staff HTTP API under /api/v1/: cases (list, read,
 // override, plan, approval, notes, plan change, resolution, reopen, close),
-// complaints (complaints.go), the files customers sent (attachments.go) and
-// agent takeover of conversations. The agent console UI uses exactly
+// complaints (complaints.go), the files customers sent (attachments.go),
+// the customer archive with search and merges (customers.go) and agent
+// takeover of conversations. The agent console UI uses exactly
 // this API; console/openapi.yaml documents it and is served at
 // /api/v1/openapi.yaml.
 //
@@ -81,7 +82,8 @@ type Service interface {
 	// CaseAttach stores a file staff attach to a case.
 	CaseAttach(ctx context.Context, u cases.User, id int64, name string, data []byte) (service.AttachmentInfo, error)
 
-	TaskService // callbacks and follow-ups (tasks.go)
+	TaskService     // callbacks and follow-ups (tasks.go)
+	CustomerService // the customer archive (customers.go)
 	// CannedReplies lists the ready replies in lang ("" = all) offered to
 	// dept ("" = the user's own department).
 	CannedReplies(ctx context.Context, u cases.User, lang string, dept cases.Department) ([]service.CannedReply, error)
@@ -156,7 +158,7 @@ func (a *API) routes() []route {
 		{method: "POST", path: "/api/v1/tasks/{id}/complete", h: a.taskComplete},
 
 		{method: "GET", path: "/api/v1/canned-replies", h: a.cannedReplies},
-	}, a.complaintRoutes()...)
+	}, append(a.complaintRoutes(), a.customerRoutes()...)...)
 }
 
 // Handler serves the API at its full paths (/api/v1/...), so mount it with

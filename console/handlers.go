@@ -42,11 +42,11 @@ var states = []cases.State{
 }
 
 func (a *API) caseList(w http.ResponseWriter, r *http.Request, u cases.User) error {
-	q, err := query(r, "department", "state", "priority", "overdue", "open", "limit", "before", "phone", "email", "number", "assignee", "count")
+	q, err := query(r, "department", "state", "priority", "overdue", "open", "limit", "before", "phone", "email", "number", "assignee", "count", "q")
 	if err != nil {
 		return err
 	}
-	f := service.CaseFilter{Phone: q.Get("phone"), Email: q.Get("email"), Number: q.Get("number")}
+	f := service.CaseFilter{Phone: q.Get("phone"), Email: q.Get("email"), Number: q.Get("number"), Q: q.Get("q")}
 	switch s := q.Get("assignee"); s {
 	case "":
 	case "me":

@@ -134,6 +134,7 @@ type clockView struct {
 
 type conversationView struct {
 	ID             int64     `json:"id"`
+	CustomerID     int64     `json:"customer_id,omitempty"` // the customer archive (GET /customers/{id})
 	Channel        string    `json:"channel"`
 	ExternalUserID string    `json:"external_user_id"`
 	Phase          string    `json:"phase"`
@@ -288,6 +289,7 @@ func newCaseDetailView(d service.CaseDetail) caseDetailResponse {
 func newConversationView(c service.ConversationSummary) conversationView {
 	return conversationView{
 		ID:             c.ID,
+		CustomerID:     c.CustomerID,
 		Channel:        string(c.Channel),
 		ExternalUserID: c.ExternalUserID,
 		Phase:          c.Phase,

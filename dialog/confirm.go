@@ -167,6 +167,7 @@ func (s *step) absorbCorrection(text string) bool {
 
 func (s *step) register() {
 	draft := s.draft()
+	draft.Confirmed = true // the customer said yes to the restated fields
 	s.st.Asking, s.st.AskingWhich = "", false
 	if s.st.CaseID != 0 {
 		// Registered earlier for a handoff: complete that case instead.

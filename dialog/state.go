@@ -233,6 +233,10 @@ type CaseDraft struct {
 	Escalated      bool
 	Handoff        string // reason, when registered because of a handoff
 	Attachments    []string
+	// Confirmed says the customer confirmed these fields at the
+	// confirmation step (需求确认); a draft filed for a handoff is not, so
+	// its phone and email match no one (service: the customer archive).
+	Confirmed bool
 }
 
 // Timer is a timer to schedule.

@@ -27,10 +27,11 @@ type NewCaseParams struct {
 
 // CaseCreate registers a case taken by phone, from a dealer or at the
 // counter: registered, classified and assigned at once, its clocks
-// running from now. The customer is matched by phone number to their
-// latest case, so the case goes on their customer record and its progress
-// reaches them on the channel they used; with no channel, progress updates
-// become call tasks (onProgress).
+// running from now. The customer is matched by a phone number or email
+// address an earlier case verified, so the case goes on their customer
+// record and its progress reaches them on the channel they used; a caller
+// kefu has not seen gets a customer record of their own. With no channel,
+// progress updates become call tasks (onProgress).
 func (s *Team) CaseCreate(ctx context.Context, u cases.User, p NewCaseParams) (*cases.Case, error) {
 	if err := u.Can(cases.ActionRegister, nil); err != nil {
 		return nil, err
@@ -66,19 +67,33 @@ func (s *Team) CaseCreate(ctx context.Context, u cases.User, p NewCaseParams) (*
 			State: cases.StateRegistered, Escalated: p.Priority == cases.P1,
 			Deadlines: s.opt.SLA.IntakeDeadlines(now, now, p.Priority), CreatedAt: now, UpdatedAt: now,
 		}
-		matched := ""
-		if phone := p.Fields[cases.FieldPhone]; phone != "" {
-			prev, err := s.opt.Store.CaseList(ctx, CaseListParams{Phone: phone, Limit: 1})
+		// The customer is matched by a contact an earlier case verified
+		// (customers.go); the case goes on their record and its progress
+		// reaches them on the conversation they were last active in.
+		var match cases.Change
+		if id, k, err := s.matchCustomer(ctx, p.Fields, 0); err != nil {
+			return err
+		} else if id != 0 {
+			c.CustomerID = id
+			convs, err := s.opt.Store.ConversationList(ctx, ConversationListParams{CustomerID: id, Limit: 1})
 			if err != nil {
 				return err
 			}
-			if len(prev) == 1 {
-				c.CustomerID, c.ConversationID = prev[0].CustomerID, prev[0].ConversationID
-				if c.ConversationID != 0 {
-					c.Channel = prev[0].Channel
-				}
-				matched = "customer of " + prev[0].Number + " (same phone)"
+			if len(convs) == 1 {
+				c.ConversationID, c.Channel = convs[0].ID, string(convs[0].Channel)
 			}
+			match = cases.Change{At: now, Actor: cases.System.Actor(), Action: "customer_matched",
+				To: fmt.Sprintf("customer %d", id), Reason: fmt.Sprintf("same verified %s %s", k.Kind, k.Value)}
+		} else {
+			name := strings.TrimSpace(p.Fields[cases.FieldCustomerName])
+			if co := strings.TrimSpace(p.Fields[cases.FieldCompany]); co != "" {
+				name = co
+			}
+			cust, err := tx.CustomerCreate(ctx, name, now)
+			if err != nil {
+				return err
+			}
+			c.CustomerID = cust.ID
 		}
 		if err := tx.CaseInsert(ctx, c); err != nil {
 			return err
@@ -92,8 +107,13 @@ func (s *Team) CaseCreate(ctx context.Context, u cases.User, p NewCaseParams) (*
 			{CaseID: c.ID, At: now, Actor: u.Actor(), Action: "classified", Field: "category", To: string(c.Category) + "/" + c.Subtype},
 			{CaseID: c.ID, At: now, Actor: u.Actor(), Action: "classified", Field: "priority", To: string(c.Priority)},
 		}
-		if matched != "" {
-			hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: cases.System.Actor(), Action: "customer_matched", To: matched})
+		if match.Action != "" {
+			match.CaseID = c.ID
+			hist = append(hist, match)
+		}
+		// Staff took the contact down from the customer: it is verified.
+		if err := s.verify(ctx, tx, c, now); err != nil {
+			return err
 		}
 		out = c
 		return s.assignRegistered(ctx, tx, c, hist, u.Actor(), cases.System.Actor(), now, now, map[string]any{"by": u.Actor(), "source": p.Source})

@@ -376,6 +376,15 @@ func (s *Service) register(ctx context.Context, tx Tx, conv *Conversation, d *di
 	if first.IsZero() {
 		first = now
 	}
+	var match cases.Change
+	if d.Confirmed {
+		// Before the insert, so the case is born on the customer it
+		// belongs to (customers.go).
+		var err error
+		if conv.CustomerID, match, err = s.adopt(ctx, tx, conv.CustomerID, d.Fields, now); err != nil {
+			return nil, err
+		}
+	}
 	c := &cases.Case{
 		CustomerID: conv.CustomerID, ConversationID: conv.ID, Channel: string(conv.Channel), Source: string(conv.Channel),
 		Language: d.Language, Fields: d.Fields, Category: d.Category, Subtype: d.Subtype, Priority: d.Priority,
@@ -401,6 +410,15 @@ func (s *Service) register(ctx context.Context, tx Tx, conv *Conversation, d *di
 	}
 	for _, a := range d.Attachments {
 		hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "customer", Action: "attachment", To: a, Reason: string(conv.Channel)})
+	}
+	if match.Action != "" {
+		match.CaseID = c.ID
+		hist = append(hist, match)
+	}
+	if d.Confirmed {
+		if err := s.verify(ctx, tx, c, now); err != nil {
+			return nil, err
+		}
 	}
 	return c, s.assignRegistered(ctx, tx, c, hist, "bot", "bot", first, now, nil)
 }
@@ -467,6 +485,22 @@ func (s *Service) updateCase(ctx context.Context, tx Tx, conv *Conversation, st 
 		c.UpdatedAt = now
 	}
 	fieldsChanged := len(hist) > 0
+	if d := a.Case; d != nil && d.Confirmed {
+		// A case filed for a handoff, now confirmed: its contacts are
+		// verified from here on and may match an earlier customer.
+		cust, match, err := s.adopt(ctx, tx, c.CustomerID, c.Fields, now)
+		if err != nil {
+			return err
+		}
+		conv.CustomerID, c.CustomerID = cust, cust // the merge moved both already
+		if match.Action != "" {
+			match.CaseID = c.ID
+			hist = append(hist, match)
+		}
+		if err := s.verify(ctx, tx, c, now); err != nil {
+			return err
+		}
+	}
 	if a.Note != "" {
 		hist = append(hist, cases.Change{CaseID: c.ID, At: now, Actor: "customer", Action: "note", To: a.Note})
 	}

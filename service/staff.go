@@ -160,7 +160,8 @@ func (s *Team) CaseList(ctx context.Context, u cases.User, f CaseFilter) (CasePa
 // is restricted to; false when the filter asks for cases u may not read.
 func caseParams(u cases.User, f CaseFilter, limit int) (CaseListParams, bool) {
 	p := CaseListParams{Department: f.Department, State: f.State, Priority: f.Priority, BeforeID: f.Before, Limit: limit,
-		Phone: strings.TrimSpace(f.Phone), Email: strings.TrimSpace(f.Email), Number: strings.ToUpper(strings.TrimSpace(f.Number)), Open: f.Open, Assignee: f.Assignee}
+		Phone: strings.TrimSpace(f.Phone), Email: strings.TrimSpace(f.Email), Number: strings.ToUpper(strings.TrimSpace(f.Number)), Open: f.Open, Assignee: f.Assignee,
+		Q: strings.ToLower(strings.TrimSpace(f.Q))}
 	if d, ok := u.ReadScope(); ok {
 		if p.Department != "" && p.Department != d {
 			return p, false
@@ -558,7 +559,7 @@ func (s *Service) summaryOf(c *Conversation) (ConversationSummary, error) {
 		return ConversationSummary{}, err
 	}
 	sum := ConversationSummary{
-		ID: c.ID, Channel: c.Channel, ExternalUserID: c.ExternalUserID, Phase: c.Phase, Agent: st.Agent,
+		ID: c.ID, CustomerID: c.CustomerID, Channel: c.Channel, ExternalUserID: c.ExternalUserID, Phase: c.Phase, Agent: st.Agent,
 		HandoffReason: st.HandoffReason, CaseID: c.CaseID, CaseNumber: st.CaseNumber, UpdatedAt: c.UpdatedAt,
 		Lang: st.Lang, Draft: st.Fields, Category: st.Category, Priority: st.Priority,
 	}

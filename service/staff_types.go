@@ -20,7 +20,10 @@ type CaseFilter struct {
 	Number   string
 	Open     bool  // only cases neither resolved nor closed
 	Assignee int64 // only this person's cases
-	Limit    int   // 0 = 100, at most MaxCaseList
+	// Q finds cases by number (whole) or by a part of the order number
+	// (purchase proof), model, name or company, ignoring case.
+	Q     string
+	Limit int // 0 = 100, at most MaxCaseList
 }
 
 // MaxCaseList is the most cases one page lists.
@@ -64,6 +67,7 @@ type AttachmentInfo struct {
 // ConversationSummary is one conversation in the agents' queue.
 type ConversationSummary struct {
 	ID             int64
+	CustomerID     int64
 	Channel        channels.ID
 	ExternalUserID string
 	Phase          string // waiting_agent, agent, …

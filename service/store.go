@@ -43,6 +43,7 @@ type Store interface {
 
 	SessionStore
 	ActivityStore
+	CustomerStore
 
 	// OutboxClaim leases up to Limit due rows (status pending, next attempt
 	// reached, lease expired), at most the oldest pending row per
@@ -92,10 +93,13 @@ type Tx interface {
 	Lock(ctx context.Context, key string) error
 
 	CustomerGetOrCreate(ctx context.Context, p CustomerParams) (Customer, error)
+	CustomerTx
 	// ConversationGetOrCreate returns the conversation of a channel user,
 	// creating it (Phase "new") when there is none.
 	ConversationGetOrCreate(ctx context.Context, p ConversationParams) (Conversation, error)
 	ConversationGet(ctx context.Context, id int64) (Conversation, error)
+	// ConversationSave stores phase, state and case; the customer moves
+	// only with a customer merge.
 	ConversationSave(ctx context.Context, c Conversation) error
 
 	// MessageInsert stores a message; inserted is false (and nothing is
@@ -104,6 +108,9 @@ type Tx interface {
 
 	// CaseInsert stores a new case and sets its ID and Number.
 	CaseInsert(ctx context.Context, c *cases.Case) error
+	// CaseUpdate stores the case; its customer is set when it is inserted
+	// (or, for an old case without one, by its first update) and moves only
+	// with a customer merge, so a stale copy cannot undo a merge.
 	CaseUpdate(ctx context.Context, c *cases.Case) error
 	CaseGet(ctx context.Context, id int64) (*cases.Case, error)
 	CaseHistoryInsert(ctx context.Context, changes ...cases.Change) error
@@ -233,6 +240,9 @@ type Customer struct {
 	ID          int64
 	DisplayName string
 	CreatedAt   time.Time
+	// MergedInto is the customer this one was merged into (0: none); a
+	// merged customer keeps no identities, conversations or cases.
+	MergedInto int64
 }
 
 // CustomerParams identify a customer by a channel identity.
@@ -321,13 +331,17 @@ type CaseListParams struct {
 	Number   string // the case number
 	Open     bool   // only cases neither resolved nor closed
 	Assignee int64  // only the cases of this person (0: anyone's)
-	Limit    int    // 0 = 100
+	// Q finds cases by number (whole) or by a part of the order number,
+	// model, name or company, ignoring case; lower case.
+	Q     string
+	Limit int // 0 = 100
 }
 
 // ConversationListParams select conversations.
 type ConversationListParams struct {
-	Phase string // "" = all
-	Limit int    // 0 = 100
+	Phase      string // "" = all
+	CustomerID int64  // 0 = every customer's
+	Limit      int    // 0 = 100
 }
 
 // UserRecord is a stored staff user.

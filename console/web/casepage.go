@@ -243,36 +243,62 @@ func (c *Console) newCasePost(w http.ResponseWriter, r *http.Request, v *view) e
 	return nil
 }
 
-// search finds cases by number, phone or email (exact), as the API does.
+// search finds cases by number, phone or email (exact) or by a part of
+// the order number, model, name or company, and customers by phone, email
+// or name, as the API does. A number that may be a phone may also be an
+// order number: both are looked up.
 func (c *Console) search(w http.ResponseWriter, r *http.Request, v *view) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
-	var f service.CaseFilter
-	switch {
-	case q == "":
-	case strings.Contains(q, "@"):
-		f.Email = q
-	case strings.HasPrefix(strings.ToUpper(q), "K-"):
-		f.Number = q
-	default:
-		f.Phone = q
+	p := searchPage{Q: q, inboxPage: inboxPage{Tab: "search"}}
+	if q == "" {
+		v.Data = p
+		c.render(w, http.StatusOK, "search", v)
+		return nil
 	}
-	p := inboxPage{Tab: "search"}
-	if q != "" {
+	var filters []service.CaseFilter
+	var cust service.CustomerSearch
+	switch {
+	case strings.Contains(q, "@"):
+		filters, cust.Email = []service.CaseFilter{{Email: q}}, q
+	case strings.HasPrefix(strings.ToUpper(q), "K-"):
+		filters = []service.CaseFilter{{Number: q}}
+	case service.ContactValue(service.ContactPhone, q) != "" && strings.Trim(q, "0123456789+-() ") == "":
+		filters, cust.Phone = []service.CaseFilter{{Phone: q}, {Q: q}}, q
+	default:
+		filters, cust.Name = []service.CaseFilter{{Q: q}}, q
+	}
+	seen := map[int64]bool{}
+	for _, f := range filters {
 		f.Limit = caseListLimit
 		page, err := c.svc.CaseList(r.Context(), v.User, f)
 		if err != nil {
 			return err
 		}
 		for _, cs := range page.Cases {
-			p.Cases = append(p.Cases, v.caseRow(cs, page.Due[cs.ID]))
+			if !seen[cs.ID] {
+				seen[cs.ID] = true
+				p.Cases = append(p.Cases, v.caseRow(cs, page.Due[cs.ID]))
+			}
 		}
 	}
-	v.Data = searchPage{Q: q, inboxPage: p}
+	if cust != (service.CustomerSearch{}) {
+		list, err := c.svc.CustomerSearch(r.Context(), v.User, cust)
+		switch {
+		case cases.ErrorCode(err) == cases.EForbidden: // a department handler finds cases only
+		case err != nil:
+			return err
+		default:
+			p.Customers, p.ShowCustomers = list, true
+		}
+	}
+	v.Data = p
 	c.render(w, http.StatusOK, "search", v)
 	return nil
 }
 
 type searchPage struct {
 	inboxPage
-	Q string
+	Q             string
+	Customers     []service.Customer
+	ShowCustomers bool
 }

@@ -67,8 +67,8 @@ func (s *Store) ConversationList(ctx context.Context, p service.ConversationList
 	}
 	// Most recently updated first; id breaks ties so the order is stable.
 	rows, err := s.q(ctx).Query(ctx, `SELECT `+conversationCols+` FROM conversations
-		WHERE ($1 = '' OR phase = $1)
-		ORDER BY updated_at DESC, id DESC LIMIT $2`, p.Phase, limit)
+		WHERE ($1 = '' OR phase = $1) AND ($3 = 0 OR customer_id = $3)
+		ORDER BY updated_at DESC, id DESC LIMIT $2`, p.Phase, limit, p.CustomerID)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: list conversations: %w", err)
 	}
@@ -154,12 +154,17 @@ const caseWhere = `
 			AND ($3 = '' OR department = $3) AND ($4 = '' OR state = $4) AND ($5 = '' OR priority = $5)
 			AND ($7 = 0 OR id < $7) AND ($8 = '' OR fields->>'phone' = $8)
 			AND ($9 = '' OR lower(fields->>'email') = $9) AND ($10 = '' OR number = $10)
-			AND (NOT $11 OR state NOT IN ('resolved', 'closed')) AND ($12 = 0 OR assignee_id = $12)`
+			AND (NOT $11 OR state NOT IN ('resolved', 'closed')) AND ($12 = 0 OR assignee_id = $12)
+			AND ($13 = '' OR lower(number) = $13
+				OR strpos(lower(COALESCE(fields->>'purchase_proof', '')), $13) > 0
+				OR strpos(lower(COALESCE(fields->>'product_model', '')), $13) > 0
+				OR strpos(lower(COALESCE(fields->>'customer_name', '')), $13) > 0
+				OR strpos(lower(COALESCE(fields->>'company', '')), $13) > 0)`
 
 // caseArgs are the parameters of caseWhere.
 func caseArgs(p service.CaseListParams, limit int) []any {
 	return []any{p.ConversationID, p.CustomerID, string(p.Department), string(p.State), string(p.Priority), limit, p.BeforeID, p.Phone,
-		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee}
+		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee, strings.ToLower(p.Q)}
 }
 
 // CaseCount counts the matching cases, up to p.Limit (a badge says "N+"

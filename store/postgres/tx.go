@@ -97,12 +97,13 @@ func (t *Tx) ConversationGet(ctx context.Context, id int64) (service.Conversatio
 	return conversationGet(ctx, t.tx, id)
 }
 
-// ConversationSave stores the conversation's customer, phase, state and case.
+// ConversationSave stores the conversation's phase, state and case; its
+// customer is set when it is created and moves only with a merge.
 func (t *Tx) ConversationSave(ctx context.Context, c service.Conversation) error {
 	tag, err := t.tx.Exec(ctx, `
-		UPDATE conversations SET customer_id = $1, phase = $2, state = $3, case_id = $4, updated_at = $5
-		WHERE id = $6`,
-		c.CustomerID, c.Phase, c.State, idOrNull(c.CaseID), t.s.orNow(c.UpdatedAt).UTC(), c.ID)
+		UPDATE conversations SET phase = $1, state = $2, case_id = $3, updated_at = $4
+		WHERE id = $5`,
+		c.Phase, c.State, idOrNull(c.CaseID), t.s.orNow(c.UpdatedAt).UTC(), c.ID)
 	if err != nil {
 		return fmt.Errorf("postgres: save conversation %d: %w", c.ID, err)
 	}
@@ -197,7 +198,7 @@ func (t *Tx) CaseUpdate(ctx context.Context, c *cases.Case) error {
 		return fmt.Errorf("postgres: %w", err)
 	}
 	tag, err := t.tx.Exec(ctx, `
-		UPDATE cases SET customer_id = $1, conversation_id = $2, channel = $3, source = $4, language = $5,
+		UPDATE cases SET customer_id = COALESCE(customer_id, $1), conversation_id = $2, channel = $3, source = $4, language = $5,
 			fields = $6, category = $7, subtype = $8, priority = $9, reasons = $10, department = $11,
 			state = $12, escalated = $13, deadline_first_response = $14, deadline_registration = $15,
 			deadline_classification = $16, deadline_start_by = $17, updated_at = $18,

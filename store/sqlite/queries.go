@@ -60,7 +60,7 @@ func (s *Store) ConversationList(ctx context.Context, p service.ConversationList
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := s.stmt(ctx, stmtConversationList).QueryContext(ctx, p.Phase, limit)
+	rows, err := s.stmt(ctx, stmtConversationList).QueryContext(ctx, p.Phase, limit, p.CustomerID)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list conversations: %w", err)
 	}
@@ -138,7 +138,7 @@ func (s *Store) CaseGetByID(ctx context.Context, id int64) (*cases.Case, error) 
 // caseArgs are the parameters of caseWhere.
 func caseArgs(p service.CaseListParams, limit int) []any {
 	return []any{p.ConversationID, p.CustomerID, p.Department, p.State, p.Priority, limit, p.BeforeID, p.Phone,
-		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee}
+		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee, strings.ToLower(p.Q)}
 }
 
 // CaseCount counts the matching cases, up to p.Limit (a badge says "N+"

@@ -75,6 +75,24 @@ const (
 	stmtAttachmentsLink
 	stmtAttachmentGet
 	stmtAttachmentList
+	stmtCustomerGet
+	stmtCustomerIdentities
+	stmtCustomerContacts
+	stmtCustomerByContact
+	stmtCustomerSearch
+	stmtCustomerMerges
+	stmtContactInsert
+	stmtMergeIdentities
+	stmtMergeConversations
+	stmtMergeCases
+	stmtIdentityMove
+	stmtConversationMove
+	stmtCaseMove
+	stmtCasesMoveWithConversation
+	stmtCustomerSetMerged
+	stmtMergeInsert
+	stmtMergeGet
+	stmtMergeUndo
 	numStmts
 )
 
@@ -92,13 +110,69 @@ const caseWhere = `
 			AND (?3 = '' OR department = ?3) AND (?4 = '' OR state = ?4) AND (?5 = '' OR priority = ?5)
 			AND (?7 = 0 OR id < ?7) AND (?8 = '' OR json_extract(fields, '$.phone') = ?8)
 			AND (?9 = '' OR lower(json_extract(fields, '$.email')) = ?9) AND (?10 = '' OR number = ?10)
-			AND (?11 = 0 OR state NOT IN ('resolved', 'closed')) AND (?12 = 0 OR assignee_id = ?12)`
+			AND (?11 = 0 OR state NOT IN ('resolved', 'closed')) AND (?12 = 0 OR assignee_id = ?12)
+			AND (?13 = '' OR lower(number) = ?13
+				OR instr(lower(COALESCE(json_extract(fields, '$.purchase_proof'), '')), ?13) > 0
+				OR instr(lower(COALESCE(json_extract(fields, '$.product_model'), '')), ?13) > 0
+				OR instr(lower(COALESCE(json_extract(fields, '$.customer_name'), '')), ?13) > 0
+				OR instr(lower(COALESCE(json_extract(fields, '$.company'), '')), ?13) > 0)`
 
 const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at, uploaded_by`
 
 const taskCols = `id, case_id, kind, state, assignee, outcome, created_at, due_at, claimed_at, done_at, attempts, result, suggestion, complaint`
 
+const mergeCols = `id, into_id, from_id, actor, reason, moved, created_at, undone_by, undone_at`
+
 var queries = [numStmts]string{
+	stmtCustomerGet: `SELECT id, display_name, created_at, merged_into FROM customers WHERE id = ?`,
+	stmtCustomerIdentities: `
+		SELECT channel, external_user_id, customer_id, created_at FROM customer_identities
+		WHERE customer_id = ? ORDER BY created_at, channel, external_user_id`,
+	stmtCustomerContacts: `
+		SELECT t.kind, t.value, MIN(t.case_id) FROM case_contacts t JOIN cases k ON k.id = t.case_id
+		WHERE k.customer_id = ? GROUP BY t.kind, t.value ORDER BY MIN(t.case_id), t.kind`,
+	stmtCustomerByContact: `
+		SELECT k.customer_id FROM case_contacts t JOIN cases k ON k.id = t.case_id
+		WHERE t.kind = ? AND t.value = ? AND k.customer_id IS NOT NULL ORDER BY k.id DESC LIMIT 1`,
+	// Each filter picks customers through its own index-friendly subquery;
+	// the name is a substring of the display name or a case's name or
+	// company.
+	stmtCustomerSearch: `
+		SELECT id, display_name, created_at, merged_into FROM customers c
+		WHERE merged_into IS NULL
+			AND (?1 = '' OR id IN (SELECT customer_id FROM cases WHERE json_extract(fields, '$.phone') = ?1)
+				OR id IN (SELECT k.customer_id FROM case_contacts t JOIN cases k ON k.id = t.case_id
+					WHERE t.kind = 'phone' AND t.value = ?2))
+			AND (?3 = '' OR id IN (SELECT customer_id FROM cases WHERE lower(json_extract(fields, '$.email')) = ?3)
+				OR id IN (SELECT k.customer_id FROM case_contacts t JOIN cases k ON k.id = t.case_id
+					WHERE t.kind = 'email' AND t.value = ?3)
+				OR id IN (SELECT customer_id FROM customer_identities WHERE channel = 'email' AND external_user_id = ?3))
+			AND (?4 = '' OR instr(lower(display_name), ?4) > 0
+				OR id IN (SELECT customer_id FROM cases
+					WHERE instr(lower(COALESCE(json_extract(fields, '$.customer_name'), '')), ?4) > 0
+						OR instr(lower(COALESCE(json_extract(fields, '$.company'), '')), ?4) > 0))
+		ORDER BY id DESC LIMIT ?5`,
+	stmtCustomerMerges: `SELECT ` + mergeCols + ` FROM customer_merges WHERE into_id = ?1 OR from_id = ?1 ORDER BY id DESC`,
+	stmtContactInsert: `
+		INSERT INTO case_contacts (case_id, kind, value, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT DO NOTHING`,
+	// A merge moves rows with UPDATE … RETURNING, so the record names
+	// exactly what moved.
+	stmtMergeIdentities:    `UPDATE customer_identities SET customer_id = ?1 WHERE customer_id = ?2 RETURNING channel, external_user_id`,
+	stmtMergeConversations: `UPDATE conversations SET customer_id = ?1 WHERE customer_id = ?2 RETURNING id`,
+	stmtMergeCases:         `UPDATE cases SET customer_id = ?1 WHERE customer_id = ?2 RETURNING id`,
+	stmtIdentityMove: `
+		UPDATE customer_identities SET customer_id = ?1 WHERE channel = ?2 AND external_user_id = ?3 AND customer_id = ?4`,
+	stmtConversationMove:          `UPDATE conversations SET customer_id = ?1 WHERE id = ?2 AND customer_id = ?3`,
+	stmtCaseMove:                  `UPDATE cases SET customer_id = ?1 WHERE id = ?2 AND customer_id = ?3`,
+	stmtCasesMoveWithConversation: `UPDATE cases SET customer_id = ?1 WHERE conversation_id = ?2 AND customer_id = ?3`,
+	stmtCustomerSetMerged:         `UPDATE customers SET merged_into = ? WHERE id = ?`,
+	stmtMergeInsert: `
+		INSERT INTO customer_merges (into_id, from_id, actor, reason, moved, created_at)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+	stmtMergeGet:  `SELECT ` + mergeCols + ` FROM customer_merges WHERE id = ?`,
+	stmtMergeUndo: `UPDATE customer_merges SET undone_by = ?, undone_at = ? WHERE id = ? AND undone_at IS NULL`,
+
 	stmtConversationGet: `SELECT ` + conversationCols + ` FROM conversations WHERE id = ?`,
 	stmtConversationFind: `SELECT ` + conversationCols + ` FROM conversations
 		WHERE channel = ? AND external_user_id = ?`,
@@ -107,11 +181,11 @@ var queries = [numStmts]string{
 		VALUES (?, ?, ?, 'new', ?, ?)
 		ON CONFLICT (channel, external_user_id) DO NOTHING`,
 	stmtConversationSave: `
-		UPDATE conversations SET customer_id = ?, phase = ?, state = ?, case_id = ?, updated_at = ?
+		UPDATE conversations SET phase = ?, state = ?, case_id = ?, updated_at = ?
 		WHERE id = ?`,
 	// Most recently updated first; id breaks ties so the order is stable.
 	stmtConversationList: `SELECT ` + conversationCols + ` FROM conversations
-		WHERE (?1 = '' OR phase = ?1)
+		WHERE (?1 = '' OR phase = ?1) AND (?3 = 0 OR customer_id = ?3)
 		ORDER BY updated_at DESC, id DESC LIMIT ?2`,
 
 	stmtMessagesList: `
@@ -147,7 +221,7 @@ var queries = [numStmts]string{
 		RETURNING id`,
 	stmtCaseNumber: `UPDATE cases SET number = ? WHERE id = ?`,
 	stmtCaseUpdate: `
-		UPDATE cases SET customer_id = ?, conversation_id = ?, channel = ?, source = ?, language = ?,
+		UPDATE cases SET customer_id = COALESCE(customer_id, ?), conversation_id = ?, channel = ?, source = ?, language = ?,
 			fields = ?, category = ?, subtype = ?, priority = ?, reasons = ?, department = ?, state = ?,
 			escalated = ?, deadline_first_response = ?, deadline_registration = ?,
 			deadline_classification = ?, deadline_start_by = ?, updated_at = ?,

@@ -70,10 +70,11 @@ func (t *Tx) ConversationGet(ctx context.Context, id int64) (service.Conversatio
 	return conversationGet(ctx, t.stmt(ctx, stmtConversationGet), id)
 }
 
-// ConversationSave stores the conversation's customer, phase, state and case.
+// ConversationSave stores the conversation's phase, state and case; its
+// customer is set when it is created and moves only with a merge.
 func (t *Tx) ConversationSave(ctx context.Context, c service.Conversation) error {
 	res, err := t.stmt(ctx, stmtConversationSave).ExecContext(ctx,
-		c.CustomerID, c.Phase, c.State, idOrNull(c.CaseID), ts(t.s.orNow(c.UpdatedAt)), c.ID)
+		c.Phase, c.State, idOrNull(c.CaseID), ts(t.s.orNow(c.UpdatedAt)), c.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: save conversation %d: %w", c.ID, err)
 	}

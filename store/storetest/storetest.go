@@ -54,6 +54,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"Tasks", testTasks},
 		{"TaskConcurrentClaim", testTaskConcurrentClaim},
 		{"Attachments", testAttachments},
+		{"CustomerArchive", testCustomerArchive},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -452,10 +453,11 @@ func testCaseRoundTrip(t *testing.T, s service.Store) {
 		t.Errorf("CaseGetByID = %+v, %v\nwant %+v", got, err, &want)
 	}
 
-	// Change every stored field; zero deadlines and no reasons round-trip too.
+	// Change every stored field but the customer, which only a merge
+	// moves; zero deadlines and no reasons round-trip too.
 	other := seed(t, s, "u2")
 	upd := want
-	upd.CustomerID, upd.ConversationID = other.CustomerID, other.ID
+	upd.ConversationID = other.ID
 	upd.Channel, upd.Source, upd.Language = "email", "dealer", "en"
 	upd.Fields = map[cases.FieldKey]string{cases.FieldEmail: "a@example.com"}
 	upd.Category, upd.Subtype, upd.Priority = cases.CategoryQuality, "noise", cases.P1
@@ -473,6 +475,7 @@ func testCaseRoundTrip(t *testing.T, s service.Store) {
 	upd.Complaints[0].Stage, upd.Complaints[0].FollowUpNote, upd.Complaints[0].FollowUpAt = cases.ComplaintFollowUp, "", time.Time{}
 	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
 		u := upd
+		u.CustomerID = other.CustomerID // ignored
 		return tx.CaseUpdate(ctx, &u)
 	})
 	got, err = s.CaseGetByID(ctx, c.ID)
