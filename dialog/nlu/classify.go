@@ -21,6 +21,7 @@ type Classifier struct {
 	lex      *Lexicon
 	patterns []taggedPattern
 	cues     *setCues // of the patterns
+	sentence *sentenceCues
 	model    *Model
 }
 
@@ -45,9 +46,11 @@ func NewClassifier(rules *cases.Rules, model *Model) (*Classifier, error) {
 		return nil, err
 	}
 	c := &Classifier{rules: rules, lex: NewLexicon(), model: model}
-	if err := addScopeWords(c.lex); err != nil {
+	sentence, err := addScopeWords(c.lex)
+	if err != nil {
 		return nil, err
 	}
+	c.sentence = sentence
 	addPattern := func(key, p string, tag Tag) error {
 		re, err := compileWordSet("(?i)" + p)
 		if err != nil {
@@ -193,7 +196,7 @@ func (c *Classifier) analyseLower(lower string) *analysis {
 	a := &analysis{lower: lower, hits: hits, scopes: make([]Scope, len(hits)),
 		catW: map[cases.Category]float64{}, catWords: map[cases.Category][]string{}, subN: map[string]int{},
 		sig: map[string][]string{}, allOf: map[string]bool{}}
-	sc := newScoper(lower, hits, segment(lower))
+	sc := newScoper(lower, hits, segment(lower), c.sentence)
 	for k, h := range hits {
 		if !isEvidence(h) {
 			continue
@@ -221,6 +224,7 @@ func (c *Classifier) analyseLower(lower string) *analysis {
 			}
 		}
 	}
+	a.askedHazard()
 	// A subtype word can lie across a longer category word ("still
 	// hasn't arrived" holds "hasn't arrived"): it still names the subtype,
 	// unless the words around it are negated or hypothetical.
@@ -236,6 +240,19 @@ func (c *Classifier) analyseLower(lower string) *analysis {
 		}
 	}
 	return a
+}
+
+// askedHazard counts a hazard the customer asks or worries about ("would
+// it catch fire if…?") as weak evidence of a consultation: they want to
+// know whether it is safe.
+func (a *analysis) askedHazard() {
+	for _, e := range a.ignored {
+		if e.Scope == Hypothetical && e.Tag.Kind == kindSignal && strings.HasPrefix(e.Tag.Name, "P1:") {
+			a.catW[cases.CategoryConsultation] += 0.35
+			a.catWords[cases.CategoryConsultation] = append(a.catWords[cases.CategoryConsultation], e.Word+"?")
+			return
+		}
+	}
 }
 
 // subSeen reports whether h is itself one of the hits already counted.
