@@ -304,9 +304,11 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 	if c.model != nil && len(a.lower) > 0 {
 		probs, a.prios = c.model.Predict(a.lower)
 	}
+	signalW := c.signalCategories(a, fields)
+	words := func(cat cases.Category) float64 { return a.catW[cat] + signalW[cat] }
 	total := 0.0
 	for _, cat := range cases.Categories {
-		s := a.catW[cat]
+		s := words(cat)
 		if probs != nil {
 			// The model's log-odds against a uniform guess, added to the
 			// rule evidence: a keyword is worth about one doubling.
@@ -325,12 +327,12 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 			total += s
 		}
 	}
-	if best != "" && a.catW[best] == 0 && probs != nil {
+	if best != "" && words(best) == 0 && probs != nil {
 		// The model weighs between the categories the words point to; it
 		// does not overrule them all for one no word points to.
 		alt, altS := cases.Category(""), math.Inf(-1)
 		for _, cat := range cases.Categories {
-			if a.catW[cat] > 0 && res.Scores[cat] > altS+1e-9 {
+			if words(cat) > 0 && res.Scores[cat] > altS+1e-9 {
 				alt, altS = cat, res.Scores[cat]
 			}
 		}
@@ -338,7 +340,7 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 			best, bestS = alt, math.Max(altS, 1e-9)
 		}
 	}
-	if best != "" && a.catW[best] < 1 && probs != nil {
+	if best != "" && words(best) < 1 && probs != nil {
 		// Only weak words ("怎么", "问一下", "是不是") for the rules' pick:
 		// a model sure of another category knows the problem told in words
 		// the rules lack ("你们这电锤质量怎么回事…四把打不动了").
@@ -352,7 +354,7 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 			best, bestS = m, math.Max(res.Scores[m], 1e-9)
 		}
 	}
-	if best != "" && a.catW[best] == 0 && probs != nil && probs[catIndex(best)] < c.model.Alone {
+	if best != "" && words(best) == 0 && probs != nil && probs[catIndex(best)] < c.model.Alone {
 		// No word of the rules and a model unsure of itself: better to
 		// ask than to guess.
 		best = ""
@@ -377,6 +379,28 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 	}
 	res.Priority, res.Reasons = c.priority(a, res.Category, fields, probs, res.Reasons)
 	return res
+}
+
+// signalCategories weighs the P1 signals that name a category (a hazard
+// is a technical fault): each one found in scope counts as a keyword of it.
+func (c *Classifier) signalCategories(a *analysis, fields map[cases.FieldKey]string) map[cases.Category]float64 {
+	var w map[cases.Category]float64
+	for _, s := range c.rules.Priority.P1 {
+		if s.Category == "" {
+			continue
+		}
+		if _, _, ok := c.signal(a, cases.P1, []cases.Signal{s}, hasCompany(fields)); ok {
+			if w == nil {
+				w = map[cases.Category]float64{}
+			}
+			w[s.Category]++
+		}
+	}
+	return w
+}
+
+func hasCompany(fields map[cases.FieldKey]string) bool {
+	return strings.TrimSpace(fields[cases.FieldCompany]) != "" && fields[cases.FieldCompany] != "none"
 }
 
 func catIndex(c cases.Category) int {
@@ -411,7 +435,7 @@ func dedupe(ws []string) []string {
 // to P3; a P2 signal ("cannot be used") raises a non-consultation to P2;
 // otherwise the category's default.
 func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.FieldKey]string, probs []float64, reasons []string) (cases.Priority, []string) {
-	company := strings.TrimSpace(fields[cases.FieldCompany]) != "" && fields[cases.FieldCompany] != "none"
+	company := hasCompany(fields)
 	if name, why, ok := c.signal(a, cases.P1, c.rules.Priority.P1, company); ok {
 		return cases.P1, append(reasons, fmt.Sprintf("p1:%s(%s)", name, why))
 	}
