@@ -66,6 +66,10 @@ type Signal struct {
 	// Unless words, said in scope, cancel the signal: "only this one does
 	// it" is no batch failure whatever count was said.
 	Unless []string `yaml:"unless"`
+	// Category, when set, is the category the signal is also evidence of:
+	// a hazard of a working product is a technical fault, whatever else
+	// about it is cracked or smells.
+	Category Category `yaml:"category"`
 
 	res []*regexp.Regexp
 }

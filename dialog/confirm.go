@@ -154,7 +154,9 @@ func (s *step) absorbCorrection(text string) bool {
 		if sym := s.e.nlu.Interpret(nlu.StripCorrection(text), nlu.Context{Asking: cases.FieldDemand, Now: s.now}).Problem; sym != "" {
 			if _, ok := s.e.cls.Evidence(sym); ok {
 				s.st.Fields[cases.FieldSymptom] = sym
-				s.st.Texts = []string{sym}
+				// Classified as said: "不是焦糊味，是新东西的味道" denies
+				// the hazard the stripped "焦糊味…" would assert.
+				s.st.Texts = []string{text}
 				learned = true
 			}
 		}

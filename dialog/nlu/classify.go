@@ -21,6 +21,7 @@ type Classifier struct {
 	lex      *Lexicon
 	patterns []taggedPattern
 	cues     *setCues // of the patterns
+	sentence *sentenceCues
 	model    *Model
 }
 
@@ -45,9 +46,11 @@ func NewClassifier(rules *cases.Rules, model *Model) (*Classifier, error) {
 		return nil, err
 	}
 	c := &Classifier{rules: rules, lex: NewLexicon(), model: model}
-	if err := addScopeWords(c.lex); err != nil {
+	sentence, err := addScopeWords(c.lex)
+	if err != nil {
 		return nil, err
 	}
+	c.sentence = sentence
 	addPattern := func(key, p string, tag Tag) error {
 		re, err := compileWordSet("(?i)" + p)
 		if err != nil {
@@ -193,7 +196,7 @@ func (c *Classifier) analyseLower(lower string) *analysis {
 	a := &analysis{lower: lower, hits: hits, scopes: make([]Scope, len(hits)),
 		catW: map[cases.Category]float64{}, catWords: map[cases.Category][]string{}, subN: map[string]int{},
 		sig: map[string][]string{}, allOf: map[string]bool{}}
-	sc := newScoper(lower, hits, segment(lower))
+	sc := newScoper(lower, hits, segment(lower), c.sentence)
 	for k, h := range hits {
 		if !isEvidence(h) {
 			continue
@@ -221,6 +224,7 @@ func (c *Classifier) analyseLower(lower string) *analysis {
 			}
 		}
 	}
+	a.askedHazard()
 	// A subtype word can lie across a longer category word ("still
 	// hasn't arrived" holds "hasn't arrived"): it still names the subtype,
 	// unless the words around it are negated or hypothetical.
@@ -236,6 +240,19 @@ func (c *Classifier) analyseLower(lower string) *analysis {
 		}
 	}
 	return a
+}
+
+// askedHazard counts a hazard the customer asks or worries about ("would
+// it catch fire if…?") as weak evidence of a consultation: they want to
+// know whether it is safe.
+func (a *analysis) askedHazard() {
+	for _, e := range a.ignored {
+		if e.Scope == Hypothetical && e.Tag.Kind == kindSignal && strings.HasPrefix(e.Tag.Name, "P1:") {
+			a.catW[cases.CategoryConsultation] += 0.35
+			a.catWords[cases.CategoryConsultation] = append(a.catWords[cases.CategoryConsultation], e.Word+"?")
+			return
+		}
+	}
 }
 
 // subSeen reports whether h is itself one of the hits already counted.
@@ -287,9 +304,11 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 	if c.model != nil && len(a.lower) > 0 {
 		probs, a.prios = c.model.Predict(a.lower)
 	}
+	signalW := c.signalCategories(a, fields)
+	words := func(cat cases.Category) float64 { return a.catW[cat] + signalW[cat] }
 	total := 0.0
 	for _, cat := range cases.Categories {
-		s := a.catW[cat]
+		s := words(cat)
 		if probs != nil {
 			// The model's log-odds against a uniform guess, added to the
 			// rule evidence: a keyword is worth about one doubling.
@@ -308,12 +327,12 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 			total += s
 		}
 	}
-	if best != "" && a.catW[best] == 0 && probs != nil {
+	if best != "" && words(best) == 0 && probs != nil {
 		// The model weighs between the categories the words point to; it
 		// does not overrule them all for one no word points to.
 		alt, altS := cases.Category(""), math.Inf(-1)
 		for _, cat := range cases.Categories {
-			if a.catW[cat] > 0 && res.Scores[cat] > altS+1e-9 {
+			if words(cat) > 0 && res.Scores[cat] > altS+1e-9 {
 				alt, altS = cat, res.Scores[cat]
 			}
 		}
@@ -321,7 +340,7 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 			best, bestS = alt, math.Max(altS, 1e-9)
 		}
 	}
-	if best != "" && a.catW[best] < 1 && probs != nil {
+	if best != "" && words(best) < 1 && probs != nil {
 		// Only weak words ("怎么", "问一下", "是不是") for the rules' pick:
 		// a model sure of another category knows the problem told in words
 		// the rules lack ("你们这电锤质量怎么回事…四把打不动了").
@@ -335,7 +354,7 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 			best, bestS = m, math.Max(res.Scores[m], 1e-9)
 		}
 	}
-	if best != "" && a.catW[best] == 0 && probs != nil && probs[catIndex(best)] < c.model.Alone {
+	if best != "" && words(best) == 0 && probs != nil && probs[catIndex(best)] < c.model.Alone {
 		// No word of the rules and a model unsure of itself: better to
 		// ask than to guess.
 		best = ""
@@ -360,6 +379,28 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 	}
 	res.Priority, res.Reasons = c.priority(a, res.Category, fields, probs, res.Reasons)
 	return res
+}
+
+// signalCategories weighs the P1 signals that name a category (a hazard
+// is a technical fault): each one found in scope counts as a keyword of it.
+func (c *Classifier) signalCategories(a *analysis, fields map[cases.FieldKey]string) map[cases.Category]float64 {
+	var w map[cases.Category]float64
+	for _, s := range c.rules.Priority.P1 {
+		if s.Category == "" {
+			continue
+		}
+		if _, _, ok := c.signal(a, cases.P1, []cases.Signal{s}, hasCompany(fields)); ok {
+			if w == nil {
+				w = map[cases.Category]float64{}
+			}
+			w[s.Category]++
+		}
+	}
+	return w
+}
+
+func hasCompany(fields map[cases.FieldKey]string) bool {
+	return strings.TrimSpace(fields[cases.FieldCompany]) != "" && fields[cases.FieldCompany] != "none"
 }
 
 func catIndex(c cases.Category) int {
@@ -394,7 +435,7 @@ func dedupe(ws []string) []string {
 // to P3; a P2 signal ("cannot be used") raises a non-consultation to P2;
 // otherwise the category's default.
 func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.FieldKey]string, probs []float64, reasons []string) (cases.Priority, []string) {
-	company := strings.TrimSpace(fields[cases.FieldCompany]) != "" && fields[cases.FieldCompany] != "none"
+	company := hasCompany(fields)
 	if name, why, ok := c.signal(a, cases.P1, c.rules.Priority.P1, company); ok {
 		return cases.P1, append(reasons, fmt.Sprintf("p1:%s(%s)", name, why))
 	}

@@ -48,7 +48,7 @@ func TestClassifyScope(t *testing.T) {
 		{"有一道划痕", "", cases.CategoryQuality, cases.P3},
 		{"不制冷但还能用", "", cases.CategoryTechnical, cases.P3},
 		{"今天天气不错", "", "", cases.P3},
-		{"这个会冒烟吗？", "", "", cases.P3},
+		{"这个会冒烟吗？", "", cases.CategoryConsultation, cases.P3}, // asking whether it is safe
 		{"冒烟了怎么办", "", cases.CategoryTechnical, cases.P1},
 		{"it doesn’t smoke, it won't start", "", cases.CategoryTechnical, cases.P2},
 		{"冷氣不冷了", "", cases.CategoryTechnical, cases.P2},

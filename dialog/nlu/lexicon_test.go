@@ -179,12 +179,20 @@ func TestLexiconP1(t *testing.T) {
 		{"the power bank is bulging and hot", "", cases.CategoryTechnical, cases.P1},
 		{"the plug was too hot to touch and the socket is scorched", "", cases.CategoryTechnical, cases.P1},
 		{"there's smoke coming out of the back of the TV", "", cases.CategoryTechnical, cases.P1},
+		// hazards told without a hazard word
+		{"洗碗机漏水 水都流到旁边插线板那里了", "", cases.CategoryTechnical, cases.P1},
+		{"water is dripping onto the extension lead behind the fridge", "", cases.CategoryTechnical, cases.P1},
+		{"电动车电池那里嘶嘶响 还有股怪味", "", cases.CategoryTechnical, cases.P1},
+		{"the battery pack is puffy and the case has split", "", cases.CategoryTechnical, cases.P1},
+		{"宝宝手背被电暖器烫红了一片", "", "-", cases.P1},
+		{"the cord's rubber has split and you can see bare wires", "", cases.CategoryTechnical, cases.P1},
 		// batch failures
 		{"我们买了十台，现在五台都开不了机", "", cases.CategoryTechnical, cases.P1},
 		{"20个里面有6个外壳开裂", "", cases.CategoryQuality, cases.P1},
 		{"门店的扫码枪其中3把都识别不了", "", cases.CategoryTechnical, cases.P1},
 		{"three of the eight heaters we bought stopped working", "", cases.CategoryTechnical, cases.P1},
 		{"4 of them show the same error code", "", cases.CategoryTechnical, cases.P1},
+		{"all six scanners keep rebooting since this morning", "", cases.CategoryTechnical, cases.P1},
 		// enterprise down
 		{"店里收银机死机了，客人都在排队结不了账", "", cases.CategoryTechnical, cases.P1},
 		{"灭菌器坏了，诊所今天没法接诊", "", cases.CategoryTechnical, cases.P1},
@@ -207,6 +215,13 @@ func TestLexiconNotP1(t *testing.T) {
 		{"公司想批量采购50台，有没有优惠", "", cases.CategoryConsultation, cases.P3},
 		{"我们买了6台，只有1台不制冷，其他都正常", "", cases.CategoryTechnical, cases.P2},
 		{"我们两个都不会用这个app", "", "-", cases.P3},
+		// the customer's temper, a question, someone else's word
+		{"I'm literally about to explode, the parcel is a week late", "", cases.CategoryLogistics, cases.P3},
+		{"我真的要炸了 快递一个礼拜还没到", "", cases.CategoryLogistics, cases.P3},
+		{"your courier is a dumpster fire, my order is still not here", "", cases.CategoryLogistics, cases.P3},
+		{"Would this heater catch fire if the cat knocks it over?", "", cases.CategoryConsultation, cases.P3},
+		{"my colleague said these chargers can catch fire, is that true?", "", "-", cases.P3},
+		{"新烤箱第一次用有点焦味 这正常吗", "", "-", cases.P3},
 	})
 }
 

@@ -3,6 +3,8 @@ package nlu
 import (
 	_ "embed"
 	"fmt"
+	"slices"
+	"sort"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -36,6 +38,21 @@ type scopeWords struct {
 	Anger         []string `yaml:"anger"`
 	Reality       []string `yaml:"reality"`
 	SelfStart     []string `yaml:"self_start"`
+	Outbursts     []string `yaml:"outbursts"`
+	Persons       []string `yaml:"persons"`
+	Intensifiers  []string `yaml:"intensifiers"`
+	Openers       []string `yaml:"question_openers"`
+	NotOpeners    []string `yaml:"not_openers"`
+	NormalAsked   []string `yaml:"normal_asked"`
+	FirstUse      []string `yaml:"first_use"`
+}
+
+// sentenceCues are the scope lists read around a hit rather than found by
+// the lexicon: what stands at the start of its clause or sentence.
+type sentenceCues struct {
+	persons, intensifiers []string // 我真的快(爆炸了), i'm honestly about to (explode)
+	openers, notOpeners   []string // would (the X catch fire…?), not: could you…
+	normalAsked, firstUse []string // is that normal… the first time
 }
 
 // Scope tag names (Tag.Kind "scope").
@@ -51,13 +68,15 @@ const (
 	scReal    = "real"
 	scConj    = "conj"
 	scSelf    = "self"
+	scBurst   = "outburst"
 )
 
-// addScopeWords puts the scope lists into lex.
-func addScopeWords(lex *Lexicon) error {
+// addScopeWords puts the scope lists into lex and returns those read
+// around a hit.
+func addScopeWords(lex *Lexicon) (*sentenceCues, error) {
 	var w scopeWords
 	if err := yaml.Unmarshal(scopeYAML, &w); err != nil {
-		return fmt.Errorf("nlu: scope.yaml: %w", err)
+		return nil, fmt.Errorf("nlu: scope.yaml: %w", err)
 	}
 	for _, l := range []struct {
 		name  string
@@ -65,13 +84,22 @@ func addScopeWords(lex *Lexicon) error {
 	}{
 		{scNeg, w.Negations}, {scFiller, w.Fillers}, {scDeny, w.DenialsAfter}, {scHypo, w.Hypothetical},
 		{scQAfter, w.QuestionAfter}, {scHearsay, w.Hearsay}, {scNeutral, w.Neutral}, {scAnger, w.Anger},
-		{scReal, w.Reality}, {scSelf, w.SelfStart}, {scConj, []string{"or", "nor", "and", "或", "和", "或者", "也", "及", "以及", "跟", "与"}},
+		{scReal, w.Reality}, {scSelf, w.SelfStart}, {scBurst, w.Outbursts}, {scConj, []string{"or", "nor", "and", "或", "和", "或者", "也", "及", "以及", "跟", "与"}},
 	} {
 		for _, word := range l.words {
 			lex.Add(word, Tag{Kind: "scope", Name: l.name})
 		}
 	}
-	return nil
+	return &sentenceCues{persons: w.Persons, intensifiers: longestFirst(w.Intensifiers),
+		openers: w.Openers, notOpeners: w.NotOpeners, normalAsked: w.NormalAsked, firstUse: w.FirstUse}, nil
+}
+
+// longestFirst sorts a copy of words so that a longer word is tried before
+// its prefix or suffix.
+func longestFirst(words []string) []string {
+	out := slices.Clone(words)
+	sort.SliceStable(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
 }
 
 // blank reports whether s holds only spaces and light punctuation, so two
@@ -100,11 +128,12 @@ type scoper struct {
 	lower string
 	hits  []Hit
 	sg    segments
+	cues  *sentenceCues
 	memo  map[int]Scope
 }
 
-func newScoper(lower string, hits []Hit, sg segments) *scoper {
-	return &scoper{lower: lower, hits: hits, sg: sg, memo: map[int]Scope{}}
+func newScoper(lower string, hits []Hit, sg segments, cues *sentenceCues) *scoper {
+	return &scoper{lower: lower, hits: hits, sg: sg, cues: cues, memo: map[int]Scope{}}
 }
 
 func isScope(h Hit, name string) bool { return h.Has("scope", name) }
@@ -202,9 +231,16 @@ func (sc *scoper) compute(k int) Scope {
 			return Figurative
 		}
 	}
+	// The customer's own temper: 我真的快爆炸了, I'm about to explode.
+	if isScope(h, scBurst) && sc.personBefore(cl.start, h.Start) {
+		return Figurative
+	}
+	sent := sc.sg.sentenceOf(h.Start)
+	if isHazard(h) && sc.askedAbout(cl, sent) {
+		return Hypothetical
+	}
 	// A fear, a question or someone else's story before it in the same
 	// sentence, unless the customer turns to what happened since.
-	sent := sc.sg.sentenceOf(h.Start)
 	if sc.selfStart(cl) {
 		sent.start = cl.start
 	}
@@ -279,4 +315,95 @@ func (sc *scoper) between(a, b int) string {
 		return ""
 	}
 	return sc.lower[a:b]
+}
+
+// isHazard reports whether h is a word of a P1 signal: a question makes
+// it one asked about, while the question's own words ("can it…?") stay
+// evidence of a consultation.
+func isHazard(h Hit) bool {
+	for _, t := range h.Tags {
+		if t.Kind == kindSignal && strings.HasPrefix(t.Name, "P1:") {
+			return true
+		}
+	}
+	return false
+}
+
+// personBefore reports whether lower[from:to] ends with the customer as
+// the subject, only words of degree between: "我真的快", "i'm honestly
+// about to". "我的充电宝快" and "the battery is about to" do not.
+func (sc *scoper) personBefore(from, to int) bool {
+	if sc.cues == nil {
+		return false
+	}
+	t := strings.TrimRight(sc.between(from, to), " ")
+	for stripped := true; stripped; {
+		stripped = false
+		for _, w := range sc.cues.intensifiers {
+			if endsWithWord(t, w) {
+				t, stripped = strings.TrimRight(t[:len(t)-len(w)], " "), true
+				break
+			}
+		}
+	}
+	for _, p := range sc.cues.persons {
+		if endsWithWord(t, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// endsWithWord reports whether t ends with w, on a word boundary when w
+// is Latin.
+func endsWithWord(t, w string) bool {
+	if !strings.HasSuffix(t, w) {
+		return false
+	}
+	if w == "" || w[0] >= utf8.RuneSelf || w[0] == '\'' {
+		return true
+	}
+	i := len(t) - len(w)
+	return i == 0 || !isWordByte(t[i-1]) && t[i-1] != '\''
+}
+
+// askedAbout reports whether the clause asks whether the thing could
+// happen ("would the PowerCell catch fire if…?", not "could you come, it
+// sparked?") or whether what it does is normal the first time it is used
+// (the burn-off smell of a new oven).
+func (sc *scoper) askedAbout(cl, sent span) bool {
+	if sc.cues == nil {
+		return false
+	}
+	if sent.end < len(sc.lower) && strings.HasPrefix(sc.lower[sent.end:], "?") {
+		head := strings.TrimLeft(sc.between(cl.start, cl.end), " ")
+		if hasWordPrefix(head, sc.cues.openers) && !hasWordPrefix(head, sc.cues.notOpeners) {
+			return true
+		}
+	}
+	text := sc.between(sent.start, sent.end)
+	if !containsAny(text, sc.cues.normalAsked) {
+		return false
+	}
+	return containsAny(sc.lower, sc.cues.firstUse)
+}
+
+// hasWordPrefix reports whether s starts with one of words followed by a
+// space (or is that word).
+func hasWordPrefix(s string, words []string) bool {
+	for _, w := range words {
+		if strings.HasPrefix(s, w) && (len(s) == len(w) || s[len(w)] == ' ') {
+			return true
+		}
+	}
+	return false
+}
+
+func containsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
 }
