@@ -186,6 +186,10 @@ func TestLexiconP1(t *testing.T) {
 		{"the battery pack is puffy and the case has split", "", cases.CategoryTechnical, cases.P1},
 		{"宝宝手背被电暖器烫红了一片", "", "-", cases.P1},
 		{"the cord's rubber has split and you can see bare wires", "", cases.CategoryTechnical, cases.P1},
+		{"热水器开着的时候有股怪味 头有点晕", "", "-", cases.P1},
+		{"手机充电的时候烫得握不住 后壳都变形了", "", cases.CategoryTechnical, cases.P1},
+		{"my son touched the oven door and now has a blister on his palm", "", "-", cases.P1},
+		{"插座里面有蓝色的光一闪一闪", "", "-", cases.P1},
 		// batch failures
 		{"我们买了十台，现在五台都开不了机", "", cases.CategoryTechnical, cases.P1},
 		{"20个里面有6个外壳开裂", "", cases.CategoryQuality, cases.P1},
@@ -193,6 +197,8 @@ func TestLexiconP1(t *testing.T) {
 		{"three of the eight heaters we bought stopped working", "", cases.CategoryTechnical, cases.P1},
 		{"4 of them show the same error code", "", cases.CategoryTechnical, cases.P1},
 		{"all six scanners keep rebooting since this morning", "", cases.CategoryTechnical, cases.P1},
+		{"we have 6 of your routers, four went offline on the same day", "", cases.CategoryTechnical, cases.P1},
+		{"工地上五台发电机 有三台今天同时熄火", "", cases.CategoryTechnical, cases.P1},
 		// enterprise down
 		{"店里收银机死机了，客人都在排队结不了账", "", cases.CategoryTechnical, cases.P1},
 		{"灭菌器坏了，诊所今天没法接诊", "", cases.CategoryTechnical, cases.P1},
@@ -222,6 +228,9 @@ func TestLexiconNotP1(t *testing.T) {
 		{"Would this heater catch fire if the cat knocks it over?", "", cases.CategoryConsultation, cases.P3},
 		{"my colleague said these chargers can catch fire, is that true?", "", "-", cases.P3},
 		{"新烤箱第一次用有点焦味 这正常吗", "", "-", cases.P3},
+		{"my husband thinks it might short circuit if water gets in, is that possible?", "", "-", cases.P3},
+		{"听群里的人讲这款电热毯会着火 我的暂时没事", "", "-", cases.P3},
+		{"the ES-Pro 10 won't turn on, display totally dead", "", cases.CategoryTechnical, cases.P2},
 	})
 }
 

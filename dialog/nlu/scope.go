@@ -45,6 +45,7 @@ type scopeWords struct {
 	NotOpeners    []string `yaml:"not_openers"`
 	NormalAsked   []string `yaml:"normal_asked"`
 	FirstUse      []string `yaml:"first_use"`
+	AskedAfter    []string `yaml:"asked_after"`
 }
 
 // sentenceCues are the scope lists read around a hit rather than found by
@@ -53,6 +54,7 @@ type sentenceCues struct {
 	persons, intensifiers []string // 我真的快(爆炸了), i'm honestly about to (explode)
 	openers, notOpeners   []string // would (the X catch fire…?), not: could you…
 	normalAsked, firstUse []string // is that normal… the first time
+	askedAfter            []string // (can catch fire,) is that true?
 }
 
 // Scope tag names (Tag.Kind "scope").
@@ -91,7 +93,7 @@ func addScopeWords(lex *Lexicon) (*sentenceCues, error) {
 		}
 	}
 	return &sentenceCues{persons: w.Persons, intensifiers: longestFirst(w.Intensifiers),
-		openers: w.Openers, notOpeners: w.NotOpeners, normalAsked: w.NormalAsked, firstUse: w.FirstUse}, nil
+		openers: w.Openers, notOpeners: w.NotOpeners, normalAsked: w.NormalAsked, firstUse: w.FirstUse, askedAfter: w.AskedAfter}, nil
 }
 
 // longestFirst sorts a copy of words so that a longer word is tried before
@@ -236,7 +238,7 @@ func (sc *scoper) compute(k int) Scope {
 		return Figurative
 	}
 	sent := sc.sg.sentenceOf(h.Start)
-	if isHazard(h) && sc.askedAbout(cl, sent) {
+	if isHazard(h) && sc.askedAbout(h, cl, sent) {
 		return Hypothetical
 	}
 	// A fear, a question or someone else's story before it in the same
@@ -367,13 +369,18 @@ func endsWithWord(t, w string) bool {
 	return i == 0 || !isWordByte(t[i-1]) && t[i-1] != '\''
 }
 
-// askedAbout reports whether the clause asks whether the thing could
+// askedAbout reports whether the sentence asks whether what h says is
+// true or possible, whether the clause asks whether the thing could
 // happen ("would the PowerCell catch fire if…?", not "could you come, it
 // sparked?") or whether what it does is normal the first time it is used
 // (the burn-off smell of a new oven).
-func (sc *scoper) askedAbout(cl, sent span) bool {
+func (sc *scoper) askedAbout(h Hit, cl, sent span) bool {
 	if sc.cues == nil {
 		return false
+	}
+	// "…can catch fire, is that true?": the question follows.
+	if after := sc.between(h.End, min(sent.end+1, len(sc.lower))); containsAny(after, sc.cues.askedAfter) {
+		return true
 	}
 	if sent.end < len(sc.lower) && strings.HasPrefix(sc.lower[sent.end:], "?") {
 		head := strings.TrimLeft(sc.between(cl.start, cl.end), " ")
