@@ -77,21 +77,28 @@ func (s *Team) TaskItems(ctx context.Context, u cases.User, f TaskFilter) ([]Tas
 func (s *Team) TaskGet(ctx context.Context, u cases.User, id int64) (TaskItem, error) {
 	var out TaskItem
 	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		t, err := tx.TaskGet(ctx, id)
-		if err != nil {
-			return err
-		}
-		c, err := tx.CaseGet(ctx, t.CaseID)
-		if err != nil {
-			return err
-		}
-		if err := u.Can(cases.ActionCallback, c); err != nil {
-			return err
-		}
+		t, c, err := taskWithCase(ctx, tx, u, id)
 		out = TaskItem{Task: t, Case: c}
-		return nil
+		return err
 	})
 	return out, err
+}
+
+// taskWithCase reads a task and its case in tx, for whoever may work
+// callbacks on that case.
+func taskWithCase(ctx context.Context, tx Tx, u cases.User, id int64) (Task, *cases.Case, error) {
+	t, err := tx.TaskGet(ctx, id)
+	if err != nil {
+		return Task{}, nil, err
+	}
+	c, err := tx.CaseGet(ctx, t.CaseID)
+	if err != nil {
+		return Task{}, nil, err
+	}
+	if err := u.Can(cases.ActionCallback, c); err != nil {
+		return Task{}, nil, err
+	}
+	return t, c, nil
 }
 
 // taskOp runs fn on task id and its case in one transaction; fn changes
@@ -100,15 +107,8 @@ func (s *Service) taskOp(ctx context.Context, u cases.User, id int64, fn func(t 
 	now := s.opt.Now()
 	var out Task
 	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
-		t, err := tx.TaskGet(ctx, id)
+		t, c, err := taskWithCase(ctx, tx, u, id)
 		if err != nil {
-			return err
-		}
-		c, err := tx.CaseGet(ctx, t.CaseID)
-		if err != nil {
-			return err
-		}
-		if err := u.Can(cases.ActionCallback, c); err != nil {
 			return err
 		}
 		h, err := fn(&t, c, now)
