@@ -60,6 +60,7 @@ const (
 	ClockStartBy        ClockName = "start_by"       // 4/8/24 h from registration by priority
 	ClockPlan           ClockName = "plan"           // 2 h from assignment (SPEC §4)
 	ClockResolveNotice  ClockName = "resolve_notice" // 1 h from resolution (SPEC §6)
+	ClockSurvey         ClockName = "survey"         // 24 h from the survey for the customer's answer (SPEC §6, §8)
 )
 
 // ClockStatus is where a deadline stands.
@@ -128,6 +129,20 @@ func (p SLAPolicy) Clocks(c *Case, now time.Time) []Clock {
 		ks[i].Status = ks[i].status(now, m.Closed)
 	}
 	return ks
+}
+
+// SurveyClock is the satisfaction survey's deadline: sent is when the survey
+// of the latest resolution went out (zero: not yet), answered when the
+// customer scored it. Past the deadline a P1/P2 customer gets a call, so
+// staff watch it like the other clocks; it lives outside Clocks because
+// when the survey went out is known from the conversation, not the case.
+func SurveyClock(sent, answered time.Time, within time.Duration, closed, now time.Time) Clock {
+	k := Clock{Name: ClockSurvey, Start: sent, Done: answered}
+	if !sent.IsZero() {
+		k.Due = sent.Add(within)
+	}
+	k.Status = k.status(now, closed)
+	return k
 }
 
 // status: a deadline is missed from the instant it falls due unmet, so a

@@ -130,6 +130,15 @@ type clockView struct {
 	Due    time.Time `json:"due,omitzero"`
 	Done   time.Time `json:"done,omitzero"`
 	Status string    `json:"status"`
+	// Escalation is where a missed, still unmet deadline stands on the
+	// escalation chain (SPEC §5); absent otherwise.
+	Escalation *escalationView `json:"escalation,omitempty"`
+}
+
+type escalationView struct {
+	Level  int       `json:"level"`
+	Target string    `json:"target"`
+	Next   time.Time `json:"next,omitzero"`
 }
 
 type conversationView struct {
@@ -280,8 +289,13 @@ func newCaseDetailView(d service.CaseDetail) caseDetailResponse {
 	for _, m := range d.Messages {
 		v.Messages = append(v.Messages, newMessageView(m))
 	}
+	esc := map[cases.ClockName]*escalationView{}
+	for _, b := range d.Breaches {
+		esc[b.Clock.Name] = &escalationView{Level: b.Step.Level, Target: b.Step.Target, Next: b.Next}
+	}
 	for _, k := range d.Clocks {
-		v.Clocks = append(v.Clocks, clockView{Name: string(k.Name), Start: k.Start, Due: k.Due, Done: k.Done, Status: string(k.Status)})
+		v.Clocks = append(v.Clocks, clockView{Name: string(k.Name), Start: k.Start, Due: k.Due, Done: k.Done, Status: string(k.Status),
+			Escalation: esc[k.Name]})
 	}
 	return v
 }

@@ -227,7 +227,32 @@ func (s *Team) CaseGet(ctx context.Context, u cases.User, id int64) (CaseDetail,
 	if err != nil {
 		return CaseDetail{}, err
 	}
-	return CaseDetail{Case: c, History: hist, Messages: msgs, Clocks: s.opt.SLA.Clocks(c, s.opt.Now()), Attachments: atts}, nil
+	now := s.opt.Now()
+	clocks := append(s.opt.SLA.Clocks(c, now), s.surveyClock(c, hist, msgs, now))
+	return CaseDetail{Case: c, History: hist, Messages: msgs, Clocks: clocks, Breaches: s.opt.SLA.Breaches(c, now), Attachments: atts}, nil
+}
+
+// surveyClock is the deadline of the latest resolution's survey: sent is
+// its message in the conversation, answered its history entry, as the
+// survey callback timer reads them.
+func (s *Service) surveyClock(c *cases.Case, hist []cases.Change, msgs []channels.StoredMessage, now time.Time) cases.Clock {
+	resolved := c.Milestones.Resolved
+	var sent, answered time.Time
+	if !resolved.IsZero() {
+		for _, m := range msgs {
+			if m.Direction == "out" && m.Kind == "survey" && !m.At.Before(resolved) {
+				sent = m.At
+				break
+			}
+		}
+		for _, h := range hist {
+			if h.Action == "survey" && !h.At.Before(resolved) {
+				answered = h.At
+				break
+			}
+		}
+	}
+	return cases.SurveyClock(sent, answered, s.lc().CallbackAfter, c.Milestones.Closed, now)
 }
 
 // caseOp is one lifecycle operation; tell decides what the customer hears.

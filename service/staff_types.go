@@ -44,7 +44,10 @@ type CaseDetail struct {
 	Case     *cases.Case
 	History  []cases.Change
 	Messages []channels.StoredMessage // the customer conversation
-	Clocks   []cases.Clock            // every deadline, met / missed / pending
+	Clocks   []cases.Clock            // every deadline, met / missed / pending, the survey's last
+	// Breaches are the missed deadlines still unmet, with the escalation
+	// step each has reached.
+	Breaches []cases.Breach
 	// Attachments are the files the customer sent (photos, receipts),
 	// oldest first, without their bytes (Service.AttachmentGet has them).
 	Attachments []AttachmentInfo

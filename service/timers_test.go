@@ -184,6 +184,21 @@ func (l *life) history(id int64, action string) []cases.Change {
 	return out
 }
 
+// surveyClock checks the survey deadline the case page shows: 24 h from
+// the survey's first question, met by the customer's last answer.
+func (l *life) surveyClock(u cases.User, id int64, status cases.ClockStatus, sent, answered time.Time) {
+	l.t.Helper()
+	d, err := l.svc.Team().CaseGet(l.ctx, u, id)
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	k := d.Clocks[len(d.Clocks)-1]
+	minute := func(t time.Time) time.Time { return t.Truncate(time.Minute) }
+	if k.Name != cases.ClockSurvey || k.Status != status || !minute(k.Start).Equal(sent) || !k.Due.Equal(k.Start.Add(24*time.Hour)) || !minute(k.Done).Equal(answered) {
+		l.t.Errorf("case %d survey clock %+v, want %s sent %s answered %s", id, k, status, sent, answered)
+	}
+}
+
 func (l *life) ok(_ *cases.Case, err error) {
 	l.t.Helper()
 	if err != nil {
@@ -266,6 +281,7 @@ func TestWeekOfThreeCases(t *testing.T) {
 
 			// Day 1 16:00: P2 resolved, works, survey answered at once: no callback.
 			l.until(at(1, 16, 0))
+			l.surveyClock(super, p1.ID, cases.ClockPending, at(1, 15, 30), time.Time{})
 			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, p2.ID, cases.ResolveParams{Proof: "排水管已疏通，维修单 WX-101", Attachment: "wx-101.jpg"}))
 			l.until(at(1, 16, 9))
 			l.customer("w-p2", "好了，不滴水了")
@@ -281,6 +297,9 @@ func TestWeekOfThreeCases(t *testing.T) {
 
 			// The rest of the week.
 			l.until(at(7, 10, 0))
+			l.surveyClock(super, p1.ID, cases.ClockMissed, at(1, 15, 30), time.Time{})
+			l.surveyClock(super, p2.ID, cases.ClockMet, at(1, 16, 10), at(1, 16, 14)) // the last answer
+			l.surveyClock(super, p3.ID, cases.ClockMissed, at(2, 12, 30), time.Time{})
 
 			diffLines(t, "P1 messages", l.outSince(p1.ConversationID, m1), []string{
 				"03-04 10:45 plan",                                                     // approved plan

@@ -28,6 +28,8 @@ type casePage struct {
 	Assignable []service.UserRecord
 	Form       map[string]string // what was typed, kept after a refused post
 	Action     string            // the form that was refused
+	// Escalation is where each missed, unmet deadline stands on the chain.
+	Escalation map[cases.ClockName]cases.Breach
 }
 
 func (c *Console) casePage(w http.ResponseWriter, r *http.Request, v *view) error {
@@ -52,8 +54,12 @@ func (c *Console) showCase(w http.ResponseWriter, r *http.Request, v *view, id i
 	for _, k := range fieldOrder {
 		editable = append(editable, fieldRow{k, d.Case.Fields[k]})
 	}
+	esc := map[cases.ClockName]cases.Breach{}
+	for _, b := range d.Breaches {
+		esc[b.Clock.Name] = b
+	}
 	v.Data = casePage{CaseDetail: d, Fields: fieldRows(d.Case.Fields), Editable: editable, Form: form, Action: action,
-		Assignable: assignable(users, d.Case.Department)}
+		Assignable: assignable(users, d.Case.Department), Escalation: esc}
 	c.render(w, status, "case", v)
 	return nil
 }
