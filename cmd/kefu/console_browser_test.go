@@ -412,7 +412,7 @@ func testConsoleCaseWork(t *testing.T, dbURL string) {
 		chromedp.WaitVisible(chromedp.CSS("#resolution")),
 		chromedp.WaitVisible(chromedp.Search(`//ul[@id="attachments"]//a[contains(., "维修单.png")]`)),
 	)
-	res, _ := c.waitReply(after, func(m channels.StoredMessage) bool { return m.Kind == "resolved" })
+	res, after := c.waitReply(after, func(m channels.StoredMessage) bool { return m.Kind == "resolved" })
 	if !strings.Contains(res.Text, "已更换电源板") || !strings.Contains(res.Text, "维修单.png") {
 		t.Errorf("the customer's resolution message: %q", res.Text)
 	}
@@ -428,6 +428,71 @@ func testConsoleCaseWork(t *testing.T, dbURL string) {
 	)
 	if tl := get(t, b, "timeline", chromedp.Text(chromedp.CSS("#timeline"))); !strings.Contains(tl, "铭牌上的完整型号") {
 		t.Errorf("the correction's reason is not in the timeline:\n%s", tl)
+	}
+
+	// The customer phones in a complaint; the supervisor walks it through
+	// every step of SPEC §7 on the case page, and the customer hears the
+	// judgement, the chosen plan and the close on their own channel.
+	signIn(t, b, base, "zhao")
+	due := time.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")
+	browse(t, b, "register a complaint",
+		chromedp.Navigate(base+"/console/cases/2"),
+		chromedp.Click(chromedp.Search(`//summary[contains(., "Register a complaint")]`)),
+		chromedp.SendKeys(chromedp.CSS("#complaint-content"), "师傅迟到两个小时，也没提前打电话"),
+		chromedp.SendKeys(chromedp.CSS("#complaint-complainant"), "张三"),
+		chromedp.Click(chromedp.CSS("#submit-complaint")),
+		chromedp.WaitVisible(chromedp.CSS("#form-c1-judge")),
+	)
+	// A valid complaint without its department is refused, what was typed kept.
+	browse(t, b, "judge without a department",
+		chromedp.SendKeys(chromedp.CSS("#c1-judge-reason"), "上门迟到属实"),
+		chromedp.Click(chromedp.CSS("#submit-c1-judge")),
+		chromedp.WaitVisible(chromedp.Search(`//form[@id="form-c1-judge"]//p[@role="alert"]`)),
+	)
+	if kept := get(t, b, "kept reason", chromedp.Value(chromedp.CSS("#c1-judge-reason"))); kept != "上门迟到属实" {
+		t.Errorf("the refused judgement lost what was typed: %q", kept)
+	}
+	browse(t, b, "judge valid",
+		chromedp.SetValue(chromedp.CSS("#c1-judge-dept"), "technical_support"),
+		chromedp.SetValue(chromedp.CSS("#c1-judge-due"), due),
+		chromedp.Click(chromedp.CSS("#submit-c1-judge")),
+		chromedp.WaitVisible(chromedp.CSS("#form-c1-investigate")),
+		chromedp.SendKeys(chromedp.CSS("#c1-investigate-cause"), "派单时间冲突，工程师未通知客户"),
+		chromedp.SendKeys(chromedp.CSS("#c1-investigate-party"), "技术支持部派单组"),
+		chromedp.Click(chromedp.CSS("#submit-c1-investigate")),
+		chromedp.WaitVisible(chromedp.CSS("#form-c1-plans")),
+		chromedp.SendKeys(chromedp.CSS("#c1-plans-plans"), "赠送一次免费清洗服务\n延长保修半年"),
+		chromedp.Click(chromedp.CSS("#submit-c1-plans")),
+		chromedp.WaitVisible(chromedp.CSS("#form-c1-choose")),
+		chromedp.SetValue(chromedp.CSS("#c1-choose-plan"), "2"),
+		chromedp.Click(chromedp.CSS("#submit-c1-choose")),
+		chromedp.WaitVisible(chromedp.CSS("#form-c1-acceptance")),
+		chromedp.Click(chromedp.CSS("#c1-acceptance-yes")),
+		chromedp.Click(chromedp.CSS("#submit-c1-acceptance")),
+		chromedp.WaitVisible(chromedp.CSS("#form-c1-summary")),
+		chromedp.SetValue(chromedp.CSS("#c1-summary-class"), "timeliness"),
+		chromedp.SendKeys(chromedp.CSS("#c1-summary-imp"), "派单后工程师须提前一小时电话确认"),
+		chromedp.Click(chromedp.CSS("#submit-c1-summary")),
+		chromedp.WaitVisible(chromedp.CSS("#form-c1-follow-up")),
+		chromedp.SendKeys(chromedp.CSS("#c1-follow-up-note"), "客户表示满意"),
+		chromedp.Click(chromedp.CSS("#submit-c1-follow-up")),
+		chromedp.WaitVisible(chromedp.Search(`//section[@id="complaint-1"]//span[@class="complaint-stage"][contains(., "Closed")]`)),
+	)
+	panel := get(t, b, "complaint panel", chromedp.Text(chromedp.CSS("#complaint-1")))
+	for _, want := range []string{"师傅迟到两个小时", "派单时间冲突", "延长保修半年 ✓", "Timeliness", "提前一小时电话确认", "客户表示满意"} {
+		if !strings.Contains(panel, want) {
+			t.Errorf("the complaint panel lacks %q:\n%s", want, panel)
+		}
+	}
+	// The customer heard: received, valid, the chosen plan, accepted, closed.
+	var told []string
+	for range 5 {
+		var m channels.StoredMessage
+		m, after = c.waitReply(after, func(m channels.StoredMessage) bool { return m.Kind == "complaint" })
+		told = append(told, m.Text)
+	}
+	if !strings.Contains(told[2], "延长保修半年") || strings.Contains(told[2], "赠送一次免费清洗") {
+		t.Errorf("the customer was not offered the chosen plan: %q", told)
 	}
 }
 

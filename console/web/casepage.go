@@ -78,7 +78,12 @@ func (c *Console) caseAction(w http.ResponseWriter, r *http.Request, v *view) er
 			form[k] = strings.TrimSpace(r.PostFormValue(k))
 		}
 	}
-	err = c.runCaseAction(r, v, id, action, form)
+	handled, err := c.runComplaintAction(r, v, id, action, form)
+	if !handled {
+		err = c.runCaseAction(r, v, id, action, form)
+	} else if action != "complaint" {
+		action += "#" + form["n"]
+	}
 	if err == nil {
 		back(w, r, fmt.Sprintf("/console/cases/%d", id))
 		return nil
@@ -198,15 +203,11 @@ func formFile(r *http.Request, part string) (name string, data []byte, ok bool, 
 // planOf reads a plan form; times are typed in the viewer's zone.
 func planOf(f map[string]string, zone *time.Location) (cases.PlanParams, error) {
 	p := cases.PlanParams{Type: cases.PlanType(f["type"]), Description: f["description"], SameCity: f["same_city"] == "on"}
+	var err error
 	for key, dst := range map[string]*time.Time{"promised_at": &p.PromisedAt, "visit_at": &p.VisitAt} {
-		if f[key] == "" {
-			continue
+		if *dst, err = formTime(f, key, zone); err != nil {
+			return p, err
 		}
-		t, err := time.ParseInLocation("2006-01-02T15:04", f[key], zone)
-		if err != nil {
-			return p, cases.Errorf(cases.EInvalid, key+": not a date and time")
-		}
-		*dst = t
 	}
 	return p, nil
 }

@@ -158,6 +158,11 @@ var funcs = template.FuncMap{
 		return false
 	},
 	"list": func(s ...string) []string { return s },
+	// complaintStep is the form a complaint's stage waits for;
+	// complaintKey names it as casePage.Action does.
+	"complaintStep": complaintStep,
+	"complaintKey":  complaintFormKey,
+	"inc":           func(i int) int { return i + 1 },
 	// field reads a case field by its name.
 	"field": func(m map[cases.FieldKey]string, k string) string { return m[cases.FieldKey(k)] },
 }
