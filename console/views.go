@@ -146,6 +146,7 @@ type conversationView struct {
 	CustomerID     int64     `json:"customer_id,omitempty"` // the customer archive (GET /customers/{id})
 	Channel        string    `json:"channel"`
 	ExternalUserID string    `json:"external_user_id"`
+	CustomerName   string    `json:"customer_name,omitempty"` // as the channel gave it; GET /conversations/{id} only
 	Phase          string    `json:"phase"`
 	Agent          string    `json:"agent,omitempty"`
 	HandoffReason  string    `json:"handoff_reason,omitempty"`
@@ -306,6 +307,7 @@ func newConversationView(c service.ConversationSummary) conversationView {
 		CustomerID:     c.CustomerID,
 		Channel:        string(c.Channel),
 		ExternalUserID: c.ExternalUserID,
+		CustomerName:   c.CustomerName,
 		Phase:          c.Phase,
 		Agent:          c.Agent,
 		HandoffReason:  c.HandoffReason,

@@ -601,7 +601,16 @@ func (s *Team) ConversationGet(ctx context.Context, u cases.User, id int64) (Con
 	if err != nil {
 		return ConversationSummary{}, err
 	}
-	return s.summaryOf(&conv)
+	sum, err := s.summaryOf(&conv)
+	if err != nil || conv.CustomerID == 0 {
+		return sum, err
+	}
+	cust, err := s.opt.Store.CustomerGet(ctx, conv.CustomerID)
+	if err != nil {
+		return sum, fmt.Errorf("conversation %d: customer: %w", id, err)
+	}
+	sum.CustomerName = cust.DisplayName
+	return sum, nil
 }
 
 // Activity is the fingerprint the console watches for changes.

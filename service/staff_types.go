@@ -73,12 +73,16 @@ type ConversationSummary struct {
 	CustomerID     int64
 	Channel        channels.ID
 	ExternalUserID string
-	Phase          string // waiting_agent, agent, …
-	Agent          string // the agent holding it, if any
-	HandoffReason  string
-	CaseID         int64
-	CaseNumber     string
-	UpdatedAt      time.Time
+	// CustomerName is the name the channel gave (a Telegram profile, a mail
+	// From): who is writing before they said their name. Only
+	// ConversationGet fills it.
+	CustomerName  string
+	Phase         string // waiting_agent, agent, …
+	Agent         string // the agent holding it, if any
+	HandoffReason string
+	CaseID        int64
+	CaseNumber    string
+	UpdatedAt     time.Time
 	// The bot's draft before a case exists: the customer's language, the
 	// fields collected so far and the tentative category and priority, so
 	// an agent taking over asks nothing twice.
