@@ -43,6 +43,10 @@ type Config struct {
 		Addr            string        `yaml:"addr"`
 		ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 		PublicURL       string        `yaml:"public_url"`
+		// AdminAddr serves /metrics and /debug/pprof/ for operators; empty
+		// turns it off. Keep it off the public network: profiles show
+		// what the process holds.
+		AdminAddr string `yaml:"admin_addr"`
 	} `yaml:"server"`
 	Database struct {
 		// URL is "postgres://…" or a SQLite file ("kefu.db", "sqlite:///var/lib/kefu/kefu.db").

@@ -38,6 +38,9 @@ type Main struct {
 	svc     *service.Service
 	srv     *http.Server
 	ln      net.Listener
+	admin   *http.Server
+	adminLn net.Listener
+	closers []func() error // closed last, after the servers
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	closeMu sync.Once
@@ -100,13 +103,22 @@ func (m *Main) Run(ctx context.Context) error {
 
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
-	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
-		if _, err := m.store.OutboxPending(r.Context()); err != nil {
-			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
-			return
+	ready := &readiness{}
+	ready.add("database", func(ctx context.Context) error {
+		if _, err := m.store.OutboxPending(ctx); err != nil {
+			return fmt.Errorf("database: %w", err)
 		}
-		fmt.Fprintln(w, "ready")
+		return nil
 	})
+	if cfg.WeChat.Enabled && cfg.WeChat.RedisURL != "" {
+		check, closeFn, err := redisCheck(cfg.WeChat.RedisURL)
+		if err != nil {
+			return fmt.Errorf("wechat.redis_url: %w", err)
+		}
+		ready.add("redis", check)
+		m.closers = append(m.closers, closeFn)
+	}
+	mux.Handle("GET /readyz", ready)
 	// The staff API: the agent console and integrations use it.
 	mux.Handle(console.Prefix, console.New(m.svc.Team(), m.Log.With("component", "console")).Handler())
 	// The console in the browser, on the same service methods.
@@ -118,7 +130,7 @@ func (m *Main) Run(ctx context.Context) error {
 	mux.Handle(web.Prefix, cons.Handler())
 	mux.Handle("GET /console", http.RedirectHandler(web.Prefix, http.StatusMovedPermanently))
 	if cfg.WeChat.Enabled {
-		wc, err := wechat.New(cfg.WeChat, m.svc, wechat.Options{Now: m.Now, Logger: m.Log.With("channel", "wechat")})
+		wc, err := wechat.New(cfg.WeChat, m.svc, wechat.Options{Now: m.Now, Logger: m.Log})
 		if err != nil {
 			return fmt.Errorf("wechat: %w", err)
 		}
@@ -128,7 +140,7 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	var tg *telegram.Channel
 	if cfg.Telegram.Enabled {
-		if tg, err = telegram.New(cfg.Telegram, telegramInbox{m.svc}, telegram.Options{Now: m.Now, Logger: m.Log.With("channel", "telegram")}); err != nil {
+		if tg, err = telegram.New(cfg.Telegram, telegramInbox{m.svc}, telegram.Options{Now: m.Now, Logger: m.Log}); err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
 		m.svc.SetSender(channels.Telegram, tg)
@@ -140,7 +152,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if cfg.Email.Enabled {
 		st := emailStore{st: m.store, prefix: cfg.Email.IMAP.Username + "@" + cfg.Email.IMAP.Addr, now: m.Now}
 		if mail, err = email.New(cfg.Email, m.svc, email.Options{
-			Positions: st, Threads: st, Now: m.Now, Logger: m.Log.With("channel", "email"),
+			Positions: st, Threads: st, Now: m.Now, Logger: m.Log,
 			CaseNumber: m.svc.CaseNumberOf, Texts: emailTexts(engine),
 		}); err != nil {
 			return fmt.Errorf("email: %w", err)
@@ -151,7 +163,7 @@ func (m *Main) Run(ctx context.Context) error {
 		wc := webchat.New(webchat.Config{
 			MaxMessageBytes: cfg.Webchat.MaxMessageBytes, PollInterval: cfg.Webchat.PollInterval, Title: cfg.Webchat.Title,
 			FrameAncestors: cfg.Webchat.FrameAncestors,
-		}, m.svc, m.svc, m.Now, m.Log.With("channel", "webchat"))
+		}, m.svc, m.svc, m.Now, m.Log)
 		m.svc.SetSender(channels.WebChat, wc)
 		mux.Handle("/", wc.Handler())
 	}
@@ -204,6 +216,11 @@ func (m *Main) Run(ctx context.Context) error {
 			m.Log.Error("http server", "err", err)
 		}
 	}()
+	if cfg.Server.AdminAddr != "" {
+		if err := m.serveAdmin(cfg.Server.AdminAddr, adminHandler(nil)); err != nil {
+			return err
+		}
+	}
 	m.Log.Info("kefu serving", "addr", "http://"+m.ln.Addr().String()+"/", "database", dbKind(cfg))
 	return nil
 }
@@ -236,6 +253,9 @@ func (m *Main) Close() error {
 		if m.srv != nil {
 			errs = append(errs, m.srv.Shutdown(ctx))
 		}
+		if m.admin != nil {
+			errs = append(errs, m.admin.Shutdown(ctx))
+		}
 		if m.store != nil {
 			errs = append(errs, m.store.TimersStop(ctx))
 		}
@@ -245,6 +265,9 @@ func (m *Main) Close() error {
 		m.wg.Wait()
 		if m.wechat != nil {
 			errs = append(errs, m.wechat.Close())
+		}
+		for _, c := range m.closers {
+			errs = append(errs, c())
 		}
 		if m.store != nil {
 			errs = append(errs, m.store.Close())
