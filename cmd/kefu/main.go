@@ -2,6 +2,8 @@
 //
 //	kefu serve [-config FILE]        run the server (web chat on http://localhost:8080/)
 //	kefu migrate [-config FILE]      apply database migrations and exit
+//	kefu backup [-o FILE]            consistent copy of the SQLite database (VACUUM INTO)
+//	kefu restore BACKUP.db           put a backup in place of the database (kefu stopped)
 //	kefu config check [-config FILE] validate the configuration; errors name the key
 //	kefu config example              print the annotated example configuration
 //	kefu simulate FILE…              replay transcripts on a throwaway store with a fake clock
@@ -48,6 +50,8 @@ func main() {
 const usage = `usage:
   kefu serve [-config FILE]          run kefu
   kefu migrate [-config FILE]        apply database migrations
+  kefu backup [-o FILE] [-config FILE]  copy the SQLite database while kefu runs (PostgreSQL: pg_dump)
+  kefu restore [-config FILE] BACKUP.db  put a backup in place (stop kefu first); the old file is kept
   kefu config check [-config FILE]   validate the configuration
   kefu config example                print an annotated example configuration
   kefu simulate [-check] FILE…       replay transcript files (see README)
@@ -86,6 +90,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		<-ctx.Done()
 		return m.Close()
+	case "backup":
+		return backupCmd(ctx, rest, stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, rest, stdout, stderr)
 	case "migrate":
 		cfg, err := loadConfig(rest, stderr)
 		if err != nil {
