@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +24,7 @@ import (
 	"github.com/kefu-dev/kefu/configs"
 	"github.com/kefu-dev/kefu/console"
 	"github.com/kefu-dev/kefu/console/web"
+	"github.com/kefu-dev/kefu/internal/lease"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/postgres"
 	"github.com/kefu-dev/kefu/store/sqlite"
@@ -179,24 +183,23 @@ func (m *Main) Run(ctx context.Context) error {
 		_ = m.svc.RunOutbox(runCtx)
 	}()
 	if mail != nil {
-		// One reader per mailbox: the IMAP position is not leased.
-		m.wg.Add(1)
-		go func() {
-			defer m.wg.Done()
-			if err := mail.Run(runCtx); err != nil && runCtx.Err() == nil {
-				m.Log.Error("email stopped", "err", err)
-			}
-		}()
+		// One reader per mailbox, in whichever process holds its lease.
+		m.exclusive(runCtx, "email:"+cfg.Email.IMAP.Username+"@"+cfg.Email.IMAP.Addr, mail.Run)
 	}
 	if tg != nil {
-		// Polls (one process per bot) or registers the webhook.
-		m.wg.Add(1)
-		go func() {
-			defer m.wg.Done()
-			if err := tg.Run(runCtx); err != nil && runCtx.Err() == nil {
-				m.Log.Error("telegram stopped", "err", err)
-			}
-		}()
+		if cfg.Telegram.Mode == telegram.Webhook {
+			// Registers the webhook; every process serves it.
+			m.wg.Add(1)
+			go func() {
+				defer m.wg.Done()
+				if err := tg.Run(runCtx); err != nil && runCtx.Err() == nil {
+					m.Log.Error("telegram stopped", "err", err)
+				}
+			}()
+		} else {
+			// Telegram answers a second poller of the same bot with 409.
+			m.exclusive(runCtx, "telegram:"+tokenID(cfg.Telegram.Token), tg.Run)
+		}
 	}
 
 	if m.ln, err = net.Listen("tcp", cfg.Server.Addr); err != nil {
@@ -223,6 +226,27 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	m.Log.Info("kefu serving", "addr", "http://"+m.ln.Addr().String()+"/", "database", dbKind(cfg))
 	return nil
+}
+
+// exclusive runs work in one process at a time among those sharing the
+// database: a PostgreSQL advisory lock, or a file lock beside the SQLite
+// file. Another process takes over within seconds when the holder dies.
+func (m *Main) exclusive(ctx context.Context, name string, work func(context.Context) error) {
+	var l lease.Locker = lease.File{Dir: filepath.Dir(m.Config.SQLitePath())}
+	if m.Config.Postgres() {
+		l = lease.Postgres{URL: m.Config.Database.URL}
+	}
+	m.wg.Add(1)
+	go func() {
+		defer m.wg.Done()
+		_ = lease.Run(ctx, l, name, lease.Options{Logger: m.Log}, work)
+	}()
+}
+
+// tokenID names a bot by a hash of its token, never the token itself.
+func tokenID(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:6])
 }
 
 func dbKind(cfg configs.Config) string {
