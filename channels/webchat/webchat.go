@@ -42,7 +42,8 @@ type Config struct {
 	MaxMessageBytes int
 	// PollInterval is how often a stream re-checks for new messages when no
 	// wake-up arrives (default 2s); it covers messages delivered by other
-	// processes, which cannot wake this one.
+	// processes when no Broadcaster carries their wake-ups, and signals a
+	// broadcaster lost.
 	PollInterval time.Duration
 	// Title is the page title (default "在线客服").
 	Title string
@@ -72,6 +73,7 @@ type Channel struct {
 	log   *slog.Logger
 	page  []byte // rendered once: the only variable part is the title
 	hub   hub
+	bcast Broadcaster // nil: one process
 }
 
 const (
@@ -156,7 +158,7 @@ func (c *Channel) Send(ctx context.Context, m channels.Outbound) error {
 // Delivered implements channels.Notifier: it wakes the streams showing the
 // conversation so the new message appears without waiting for a poll tick.
 func (c *Channel) Delivered(ctx context.Context, conversationID int64) {
-	c.hub.wake(hubKey{conversation: conversationID})
+	c.signal(ctx, hubKey{conversation: conversationID})
 }
 
 const pageCSP = "default-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'"
@@ -301,7 +303,7 @@ func (c *Channel) postMessage(w http.ResponseWriter, r *http.Request) {
 	}
 	// The customer's own message is now stored: show it on every open tab
 	// of the session, including streams that did not know the conversation.
-	c.hub.wake(hubKey{session: req.Session})
+	c.signal(r.Context(), hubKey{session: req.Session})
 	writeJSON(w, http.StatusAccepted, postResponse{
 		ConversationID: rc.ConversationID,
 		MessageID:      rc.MessageID,

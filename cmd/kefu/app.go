@@ -25,6 +25,7 @@ import (
 	"github.com/kefu-dev/kefu/console"
 	"github.com/kefu-dev/kefu/console/web"
 	"github.com/kefu-dev/kefu/internal/lease"
+	"github.com/kefu-dev/kefu/internal/wake"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/postgres"
 	"github.com/kefu-dev/kefu/store/sqlite"
@@ -45,6 +46,7 @@ type Main struct {
 	admin   *http.Server
 	adminLn net.Listener
 	closers []func() error // closed last, after the servers
+	bus     *wake.Bus      // cross-process wake-ups (PostgreSQL only)
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	closeMu sync.Once
@@ -170,6 +172,17 @@ func (m *Main) Run(ctx context.Context) error {
 		}, m.svc, m.svc, m.Now, m.Log)
 		m.svc.SetSender(channels.WebChat, wc)
 		mux.Handle("/", wc.Handler())
+		if cfg.Postgres() {
+			// Streams open on other processes learn of new messages now.
+			bus, err := wake.Open(ctx, cfg.Database.URL, m.Log)
+			if err != nil {
+				return err
+			}
+			m.closers = append(m.closers, func() error { bus.Close(); return nil })
+			bus.Subscribe(webchat.Topic, wc.Wake)
+			wc.SetBroadcaster(bus)
+			m.bus = bus
+		}
 	}
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
@@ -182,6 +195,13 @@ func (m *Main) Run(ctx context.Context) error {
 		defer m.wg.Done()
 		_ = m.svc.RunOutbox(runCtx)
 	}()
+	if m.bus != nil {
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			m.bus.Run(runCtx)
+		}()
+	}
 	if mail != nil {
 		// One reader per mailbox, in whichever process holds its lease.
 		m.exclusive(runCtx, "email:"+cfg.Email.IMAP.Username+"@"+cfg.Email.IMAP.Addr, mail.Run)
