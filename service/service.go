@@ -43,6 +43,9 @@ type Options struct {
 
 	// Canned are the agents' ready replies (快捷回复, canned.go).
 	Canned []CannedReply
+
+	// Observer is told what the pipeline does, for metrics (nil: nobody).
+	Observer Observer
 }
 
 // Service is the pipeline. It implements channels.Inbox.
@@ -58,6 +61,9 @@ func New(opt Options) *Service {
 	}
 	if opt.Logger == nil {
 		opt.Logger = slog.Default()
+	}
+	if opt.Observer == nil {
+		opt.Observer = nopObserver{}
 	}
 	if opt.OutboxPoll <= 0 {
 		opt.OutboxPoll = time.Second

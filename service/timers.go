@@ -363,6 +363,7 @@ func (s *Service) onSLACheck(ctx context.Context, tx Tx, c *cases.Case, conv *Co
 				Reason: fmt.Sprintf("due %s; escalation level %d", b.Clock.Due.UTC().Format(time.RFC3339), b.Step.Level)})
 			s.opt.Logger.Warn("SLA deadline missed", "case_id", c.ID, "conversation_id", c.ConversationID,
 				"clock", b.Clock.Name, "due", b.Clock.Due, "target", b.Step.Target, "level", b.Step.Level)
+			s.opt.Observer.Breached(b.Clock.Name, b.Step.Level)
 		}
 	}
 	if len(add) > 0 {

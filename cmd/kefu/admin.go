@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/kefu-dev/kefu/service"
 )
 
 // readiness is what /readyz checks: every dependency the configuration
@@ -113,4 +115,19 @@ func (m *Main) AdminAddr() string {
 		return ""
 	}
 	return m.adminLn.Addr().String()
+}
+
+// observeTimers reports each timer's lateness (how long after its due
+// time it ran) and failures: timers of a killed process wait for River's
+// rescue, and this is where that shows.
+func (m *Main) observeTimers(h func(context.Context, service.TimerArgs) error) func(context.Context, service.TimerArgs) error {
+	return func(ctx context.Context, t service.TimerArgs) error {
+		var late time.Duration
+		if !t.Due.IsZero() {
+			late = m.Now().Sub(t.Due)
+		}
+		err := h(ctx, t)
+		m.metrics.TimerFired(t.Name, late, err != nil)
+		return err
+	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/kefu-dev/kefu/console"
 	"github.com/kefu-dev/kefu/console/web"
 	"github.com/kefu-dev/kefu/internal/lease"
+	"github.com/kefu-dev/kefu/internal/metrics"
 	"github.com/kefu-dev/kefu/internal/wake"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/postgres"
@@ -47,6 +48,7 @@ type Main struct {
 	adminLn net.Listener
 	closers []func() error // closed last, after the servers
 	bus     *wake.Bus      // cross-process wake-ups (PostgreSQL only)
+	metrics *metrics.Metrics
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
 	closeMu sync.Once
@@ -97,8 +99,14 @@ func (m *Main) Run(ctx context.Context) error {
 	if m.store, err = openStore(ctx, cfg, m.Log, m.Now); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
+	var outboxReader metrics.OutboxReader
+	if r, ok := m.store.(metrics.OutboxReader); ok {
+		outboxReader = r
+	}
+	m.metrics = metrics.New(outboxReader, m.Now, m.Log)
 	m.svc = service.New(service.Options{
-		Store: m.store, Engine: engine, SLA: cfg.SLA, Now: m.Now, Logger: m.Log,
+		Observer: m.metrics,
+		Store:    m.store, Engine: engine, SLA: cfg.SLA, Now: m.Now, Logger: m.Log,
 		OutboxPoll: cfg.Outbox.PollInterval, OutboxLease: cfg.Outbox.Lease,
 		OutboxBatch: cfg.Outbox.Batch, OutboxMaxAttempts: cfg.Outbox.MaxAttempts,
 		Webhooks:  subscribers(cfg.Webhooks),
@@ -187,7 +195,7 @@ func (m *Main) Run(ctx context.Context) error {
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.cancel = cancel
-	if err := m.store.TimersStart(runCtx, m.svc.HandleTimer); err != nil {
+	if err := m.store.TimersStart(runCtx, m.observeTimers(m.svc.HandleTimer)); err != nil {
 		return fmt.Errorf("timers: %w", err)
 	}
 	m.wg.Add(1)
@@ -240,7 +248,7 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 	}()
 	if cfg.Server.AdminAddr != "" {
-		if err := m.serveAdmin(cfg.Server.AdminAddr, adminHandler(nil)); err != nil {
+		if err := m.serveAdmin(cfg.Server.AdminAddr, adminHandler(m.metrics.Handler())); err != nil {
 			return err
 		}
 	}

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"TaskConcurrentClaim", testTaskConcurrentClaim},
 		{"Attachments", testAttachments},
 		{"CustomerArchive", testCustomerArchive},
+		{"OutboxStats", testOutboxStats},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
