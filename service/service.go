@@ -99,13 +99,12 @@ func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Re
 // replaced and NUL dropped (PostgreSQL refuses NUL in text, and one such
 // message would otherwise fail on every retry and stop its channel).
 func sanitize(in channels.Inbound) channels.Inbound {
-	clean := cleanText
-	in.Text, in.DisplayName, in.Choice = clean(in.Text), clean(in.DisplayName), clean(in.Choice)
-	in.ExternalUserID, in.ExternalMessageID = clean(in.ExternalUserID), clean(in.ExternalMessageID)
+	in.Text, in.DisplayName, in.Choice = cleanText(in.Text), cleanText(in.DisplayName), cleanText(in.Choice)
+	in.ExternalUserID, in.ExternalMessageID = cleanText(in.ExternalUserID), cleanText(in.ExternalMessageID)
 	if len(in.Attachments) > 0 {
 		atts := make([]channels.Attachment, len(in.Attachments))
 		for i, a := range in.Attachments {
-			a.Name, a.ContentType, a.URL = clean(a.Name), clean(a.ContentType), clean(a.URL)
+			a.Name, a.ContentType, a.URL = cleanText(a.Name), cleanText(a.ContentType), cleanText(a.URL)
 			atts[i] = a
 		}
 		in.Attachments = atts
