@@ -10,7 +10,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	_ "modernc.org/sqlite" // the "sqlite" driver, for RefuseMessages on a file
+	_ "modernc.org/sqlite" // the "sqlite" driver, for a Poison on an SQLite file
 )
 
 // Poison makes the database of dbURL (a postgres:// URL or an SQLite file
@@ -97,33 +97,33 @@ func (p *Poison) run(q string) {
 // fail with a constraint violation: permanently.
 func (p *Poison) Refuse(marker string) {
 	p.tb.Helper()
-	like := strings.ReplaceAll(marker, "'", "''")
+	quoted := strings.ReplaceAll(marker, "'", "''")
 	p.run(`CREATE TABLE IF NOT EXISTS h12b_refused (v text CHECK (v <> 'refused'))`)
 	if p.sqlite {
 		p.run(fmt.Sprintf(`CREATE TRIGGER h12b_refuse BEFORE INSERT ON messages
-WHEN NEW.direction = 'in' AND instr(NEW.text, '%s') > 0 BEGIN INSERT INTO h12b_refused VALUES ('refused'); END`, like))
+WHEN NEW.direction = 'in' AND instr(NEW.text, '%s') > 0 BEGIN INSERT INTO h12b_refused VALUES ('refused'); END`, quoted))
 		return
 	}
 	p.run(`CREATE OR REPLACE FUNCTION h12b_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN INSERT INTO h12b_refused VALUES ('refused'); RETURN NEW; END $$`)
 	p.run(fmt.Sprintf(`CREATE TRIGGER h12b_refuse BEFORE INSERT ON messages FOR EACH ROW
-WHEN (NEW.direction = 'in' AND strpos(NEW.text, '%s') > 0) EXECUTE FUNCTION h12b_refuse()`, like))
+WHEN (NEW.direction = 'in' AND strpos(NEW.text, '%s') > 0) EXECUTE FUNCTION h12b_refuse()`, quoted))
 }
 
 // Fail makes every later insert of an inbound message containing marker
 // fail with an error that is not the data's fault: transiently.
 func (p *Poison) Fail(marker string) {
 	p.tb.Helper()
-	like := strings.ReplaceAll(marker, "'", "''")
+	quoted := strings.ReplaceAll(marker, "'", "''")
 	if p.sqlite {
 		p.run(fmt.Sprintf(`CREATE TRIGGER h12b_fail BEFORE INSERT ON messages
-WHEN NEW.direction = 'in' AND instr(NEW.text, '%s') > 0 BEGIN SELECT RAISE(ABORT, 'h12b: the database went away'); END`, like))
+WHEN NEW.direction = 'in' AND instr(NEW.text, '%s') > 0 BEGIN SELECT RAISE(ABORT, 'h12b: the database went away'); END`, quoted))
 		return
 	}
 	p.run(`CREATE OR REPLACE FUNCTION h12b_fail() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN RAISE EXCEPTION 'h12b: the database went away' USING ERRCODE = 'admin_shutdown'; END $$`)
 	p.run(fmt.Sprintf(`CREATE TRIGGER h12b_fail BEFORE INSERT ON messages FOR EACH ROW
-WHEN (NEW.direction = 'in' AND strpos(NEW.text, '%s') > 0) EXECUTE FUNCTION h12b_fail()`, like))
+WHEN (NEW.direction = 'in' AND strpos(NEW.text, '%s') > 0) EXECUTE FUNCTION h12b_fail()`, quoted))
 }
 
 // Clear drops what Refuse and Fail installed.
