@@ -66,6 +66,12 @@ type Receipt struct {
 	ConversationID int64
 	MessageID      int64
 	Duplicate      bool // the same message was stored before; nothing was done
+	// Quarantined: the store refused the message for good (after
+	// sanitising), so it was kept as rejected with its raw bytes and any
+	// channel position moved past it. Nothing else was done and no retry
+	// can change that: the adapter acknowledges it and moves on (web chat
+	// answers the customer with a 4xx).
+	Quarantined bool
 }
 
 // Outbound is one message to deliver, read from the outbox.

@@ -277,9 +277,19 @@ func (c Config) Redacted() Config {
 	c.WeChat = c.WeChat.Redacted()
 	c.Telegram = c.Telegram.Redacted()
 	c.Email = c.Email.Redacted()
-	if u, err := url.Parse(c.Database.URL); err == nil && u.User != nil {
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	if u, err := url.Parse(c.Database.URL); err == nil {
+		masked := false
+		if u.User != nil {
+			if _, has := u.User.Password(); has {
+				u.User, masked = url.UserPassword(u.User.Username(), "xxxxx"), true
+			}
+		}
+		// pgx also takes the password as a query parameter.
+		if q := u.Query(); q.Has("password") {
+			q.Set("password", "xxxxx")
+			u.RawQuery, masked = q.Encode(), true
+		}
+		if masked { // a SQLite path is printed as written
 			c.Database.URL = u.String()
 		}
 	}

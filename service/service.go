@@ -105,20 +105,22 @@ func (s *Service) Receive(ctx context.Context, in channels.Inbound) (channels.Re
 // replaced and NUL dropped (PostgreSQL refuses NUL in text, and one such
 // message would otherwise fail on every retry and stop its channel).
 func sanitize(in channels.Inbound) channels.Inbound {
-	clean := func(s string) string {
-		return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
-	}
-	in.Text, in.DisplayName, in.Choice = clean(in.Text), clean(in.DisplayName), clean(in.Choice)
-	in.ExternalUserID, in.ExternalMessageID = clean(in.ExternalUserID), clean(in.ExternalMessageID)
+	in.Text, in.DisplayName, in.Choice = cleanText(in.Text), cleanText(in.DisplayName), cleanText(in.Choice)
+	in.ExternalUserID, in.ExternalMessageID = cleanText(in.ExternalUserID), cleanText(in.ExternalMessageID)
 	if len(in.Attachments) > 0 {
 		atts := make([]channels.Attachment, len(in.Attachments))
 		for i, a := range in.Attachments {
-			a.Name, a.ContentType, a.URL = clean(a.Name), clean(a.ContentType), clean(a.URL)
+			a.Name, a.ContentType, a.URL = cleanText(a.Name), cleanText(a.ContentType), cleanText(a.URL)
 			atts[i] = a
 		}
 		in.Attachments = atts
 	}
 	return in
+}
+
+// cleanText is valid UTF-8 without NUL.
+func cleanText(s string) string {
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 // ReceiveAt is Receive that also moves a durable channel position (cursor
@@ -211,6 +213,9 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 		}
 		return s.attach(ctx, tx, &conv, lines, now)
 	})
+	if err != nil && refused(err) {
+		return s.quarantine(ctx, in, cursorKey, cursorValue, err)
+	}
 	if err != nil {
 		return channels.Receipt{}, fmt.Errorf("receive %s message: %w", in.Channel, err)
 	}
@@ -218,6 +223,50 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 		s.Wake()
 	}
 	return rc, nil
+}
+
+// refused reports whether err will recur however often the message is
+// tried: the store refuses its data (see Store.InTx) or the domain finds
+// it invalid. A transient failure (the database down) is not: the
+// channel must offer the message again.
+func refused(err error) bool {
+	var perm interface{ Permanent() bool }
+	if errors.As(err, &perm) {
+		return perm.Permanent()
+	}
+	switch cases.ErrorCode(err) {
+	case cases.EInvalid, cases.ETooLarge:
+		return true
+	}
+	return false
+}
+
+// quarantine keeps a message the store refused as rejected, with its raw
+// bytes, and moves the channel position past it in the same transaction,
+// so one poison message never stops its channel. When even that fails the
+// original error is returned, and the channel offers the message again.
+func (s *Service) quarantine(ctx context.Context, in channels.Inbound, cursorKey, cursorValue string, cause error) (channels.Receipt, error) {
+	log := s.opt.Logger.With("channel", string(in.Channel), "external_message_id", in.ExternalMessageID)
+	raw := in.Raw
+	if len(raw) == 0 {
+		raw = []byte(in.Text) // the adapter kept no payload; the text is what there is
+	}
+	reason := fmt.Sprintf("store refused message %s of %s: %v", in.ExternalMessageID, in.ExternalUserID, cause)
+	now := s.opt.Now()
+	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+		if cursorKey != "" {
+			if err := tx.CursorSet(ctx, cursorKey, cursorValue, now); err != nil {
+				return err
+			}
+		}
+		return s.opt.Store.InboundRejectedInsert(ctx, RejectedParams{Channel: in.Channel, Reason: cleanText(reason), Raw: raw, At: now})
+	})
+	if err != nil {
+		log.Error("quarantine refused message", "cause", cause, "err", err)
+		return channels.Receipt{}, fmt.Errorf("receive %s message: %w", in.Channel, cause)
+	}
+	log.Error("inbound message quarantined: the store refuses it", "err", cause)
+	return channels.Receipt{Quarantined: true}, nil
 }
 
 func choiceKind(choice string) string {

@@ -14,7 +14,12 @@ import (
 type Store interface {
 	// InTx runs fn in one transaction and commits if fn returns nil. Store
 	// methods called with fn's ctx run inside that transaction (SQLite has
-	// one connection: a read outside it would wait forever).
+	// one connection: a read outside it would wait forever); an InTx called
+	// with it runs under a savepoint, so a failure undoes its writes only.
+	// An error that will recur on every retry because the database refuses
+	// the data (a constraint, a value out of range) has a method
+	// Permanent() bool that returns true; a transient one (the database
+	// unreachable, busy, a serialization failure) has not.
 	InTx(ctx context.Context, fn func(ctx context.Context, tx Tx) error) error
 
 	MessagesList(ctx context.Context, p MessagesListParams) ([]channels.StoredMessage, error)

@@ -366,6 +366,11 @@ func (c *Channel) commitMessage(ctx context.Context, mailbox string, pos Positio
 		if err != nil {
 			return fmt.Errorf("email: receive %s: %w", in.ExternalMessageID, err)
 		}
+		if rc.Quarantined {
+			// Kept as rejected for good: the position moves past it.
+			c.log.WarnContext(ctx, "email: message quarantined", "message_id", in.ExternalMessageID, "uid", pos.LastUID)
+			return nil
+		}
 		if rc.Duplicate {
 			c.log.DebugContext(ctx, "email: duplicate", "message_id", in.ExternalMessageID, "conversation_id", rc.ConversationID)
 			return nil // stored before, with its thread

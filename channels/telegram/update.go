@@ -122,6 +122,11 @@ func (c *Channel) fromMessage(n *normalized, m *tgbotapi.Message, botName string
 	if n.in.Text == "" {
 		n.in.Text = strings.TrimSpace(m.Caption)
 	}
+	if n.in.Text == "" && len(n.files) == 0 {
+		// A contact without a number or a name (found by FuzzUpdate):
+		// nothing for the dialog, kept like any unsupported update.
+		n.verdict, n.reason = unsupported, "unsupported: empty message"
+	}
 }
 
 // command returns the Choice of a known command. Unknown commands are

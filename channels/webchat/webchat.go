@@ -301,6 +301,12 @@ func (c *Channel) postMessage(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "internal")
 		return
 	}
+	if rc.Quarantined {
+		// Kept as rejected: the store refuses it for good, so sending it
+		// again cannot help, and the page stops retrying on a 4xx.
+		writeError(w, http.StatusUnprocessableEntity, "message_refused")
+		return
+	}
 	// The customer's own message is now stored: show it on every open tab
 	// of the session, including streams that did not know the conversation.
 	c.signal(r.Context(), hubKey{session: req.Session})

@@ -202,6 +202,12 @@ func (c *Channel) handle(w http.ResponseWriter, r *http.Request, rq *request, bo
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
+	if rc.Quarantined {
+		// Kept as rejected for good: answered, so WeChat stops retrying.
+		log.WarnContext(r.Context(), "wechat: message quarantined")
+		c.finish(w, r, rq, wt)
+		return
+	}
 	log = log.With("conversation_id", rc.ConversationID)
 	if rc.Duplicate && !inherited {
 		log.InfoContext(r.Context(), "wechat: redelivery answered")

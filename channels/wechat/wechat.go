@@ -111,6 +111,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -309,11 +310,29 @@ func (c Config) Redacted() Config {
 		}
 	}
 	if c.RedisURL != "" {
-		if o, err := redis.ParseURL(c.RedisURL); err == nil && o.Password != "" {
-			c.RedisURL = strings.Replace(c.RedisURL, o.Password, "xxxxx", 1)
-		}
+		// Rebuilt, not replaced in the text: "redis://pw:pw@host" would
+		// mask the user and show the password (found by configs.FuzzLoad).
+		c.RedisURL = redactURL(c.RedisURL)
 	}
 	return c
+}
+
+// redactURL masks a URL's password, in its user info or its query.
+func redactURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "xxxxx" // cannot tell where the password is
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+	}
+	if q := u.Query(); q.Has("password") {
+		q.Set("password", "xxxxx")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // aesKey decodes an EncodingAESKey: 43 base64 characters without the

@@ -770,7 +770,12 @@ func PhoneDigits(text string) (string, bool) {
 	if !digitsOnlyRe.MatchString(t) {
 		return "", false
 	}
-	return extPlusDigits(t), true
+	// "(" or "-" alone is no part of a number (found by FuzzPhone).
+	d := extPlusDigits(t)
+	if strings.TrimPrefix(d, "+") == "" {
+		return "", false
+	}
+	return d, true
 }
 
 // phoneStartRe is how a phone number can begin: a mainland mobile (13–19),
@@ -797,11 +802,12 @@ func LoosePhone(text string) (string, bool) {
 	return d, true
 }
 
-// extPlusDigits keeps the digits of s and a + sign.
+// extPlusDigits keeps the digits of s and a + before them ("(+86)138…"),
+// not one between them ("138+1234", found by FuzzPhone).
 func extPlusDigits(s string) string {
 	var d strings.Builder
 	for _, r := range s {
-		if r >= '0' && r <= '9' || r == '+' {
+		if r >= '0' && r <= '9' || r == '+' && d.Len() == 0 {
 			d.WriteRune(r)
 		}
 	}

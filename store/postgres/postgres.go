@@ -167,14 +167,17 @@ func (s *Store) q(ctx context.Context) querier {
 }
 
 // InTx runs fn in one transaction and commits if fn returns nil. Called with
-// a context from an enclosing InTx, it joins that transaction.
+// a context from an enclosing InTx, it joins that transaction under a
+// savepoint: a failed fn undoes its own writes only, and the enclosing fn
+// decides. An error that will recur on every retry (PostgreSQL refuses the
+// data) has a Permanent method returning true.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx service.Tx) error) error {
 	return s.inTx(ctx, func(ctx context.Context, t *Tx) error { return fn(ctx, t) })
 }
 
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, t *Tx) error) error {
 	if t := s.ctxTx(ctx); t != nil {
-		return fn(ctx, t)
+		return t.nested(ctx, func() error { return fn(ctx, t) })
 	}
 	pgTx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -192,10 +195,11 @@ func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, t *Tx) er
 		if rbErr := pgTx.Rollback(context.WithoutCancel(ctx)); rbErr != nil && !errors.Is(rbErr, pgx.ErrTxClosed) {
 			s.log.ErrorContext(ctx, "postgres: rollback", "err", rbErr)
 		}
-		return err
+		return classify(err)
 	}
 	if err := pgTx.Commit(ctx); err != nil {
-		return fmt.Errorf("postgres: commit: %w", err)
+		// A deferred constraint fails at the commit.
+		return classify(fmt.Errorf("postgres: commit: %w", err))
 	}
 	return nil
 }

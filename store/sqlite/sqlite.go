@@ -145,14 +145,17 @@ func (s *Store) ctxTx(ctx context.Context) *Tx {
 }
 
 // InTx runs fn in one transaction and commits if fn returns nil. Called with
-// a context from an enclosing InTx, it joins that transaction.
+// a context from an enclosing InTx, it joins that transaction under a
+// savepoint: a failed fn undoes its own writes only, and the enclosing fn
+// decides. An error that will recur on every retry (SQLite refuses the
+// data) has a Permanent method returning true.
 func (s *Store) InTx(ctx context.Context, fn func(ctx context.Context, tx service.Tx) error) error {
 	return s.inTx(ctx, func(ctx context.Context, t *Tx) error { return fn(ctx, t) })
 }
 
 func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, t *Tx) error) (err error) {
 	if t := s.ctxTx(ctx); t != nil {
-		return fn(ctx, t)
+		return t.nested(ctx, func() error { return fn(ctx, t) })
 	}
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -169,10 +172,11 @@ func (s *Store) inTx(ctx context.Context, fn func(ctx context.Context, t *Tx) er
 		if rbErr := sqlTx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			s.log.ErrorContext(ctx, "sqlite: rollback", "err", rbErr)
 		}
-		return err
+		return classify(err)
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("sqlite: commit: %w", err)
+		// A deferred foreign key fails at the commit.
+		return classify(fmt.Errorf("sqlite: commit: %w", err))
 	}
 	return nil
 }

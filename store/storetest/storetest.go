@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"Cursors", testCursors},
 		{"OutboxConcurrentClaim", testOutboxConcurrentClaim},
 		{"RollbackLeavesNothing", testRollback},
+		{"NestedRollbackAndRefusal", testNestedRefused},
 		{"ReadsInTxContext", testReadsInTx},
 		{"LockSerializes", testLock},
 		{"InboundRejected", testRejected},
@@ -792,6 +793,72 @@ func testOutboxSentAndFail(t *testing.T, s service.Store) {
 
 // testRollback: whatever a failed transaction wrote is gone. Timers are
 // covered by testTimers.
+// permanent reports whether err says it will recur on every retry.
+func permanent(err error) bool {
+	var p interface{ Permanent() bool }
+	return errors.As(err, &p) && p.Permanent()
+}
+
+// testNestedRefused: data the database refuses (a message of a
+// conversation that does not exist) is an error marked permanent, so the
+// service quarantines it instead of retrying forever; a failure that may
+// pass (fn's own error, a cancelled context) is not. A nested InTx that
+// fails undoes its own writes only, and the enclosing transaction still
+// commits (on PostgreSQL a failed statement would otherwise abort it):
+// that is how a mail's position moves past a quarantined message.
+func testNestedRefused(t *testing.T, s service.Store) {
+	ctx := t.Context()
+	conv := seed(t, s, "u1")
+	refused := service.MessageParams{ConversationID: conv.ID + 1000, Channel: channels.WebChat, ExternalID: "orphan", Direction: "in", At: t0}
+	err := s.InTx(ctx, func(ctx context.Context, tx service.Tx) error {
+		_, _, err := tx.MessageInsert(ctx, refused)
+		return err
+	})
+	if err == nil || !permanent(err) {
+		t.Errorf("InTx inserting a message of no conversation = %v, want an error marked permanent", err)
+	}
+	if err := s.InTx(ctx, func(ctx context.Context, tx service.Tx) error { return errBoom }); permanent(err) {
+		t.Errorf("fn's own error %v marked permanent", err)
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.InTx(cancelled, func(ctx context.Context, tx service.Tx) error {
+		_, _, err := tx.MessageInsert(ctx, refused)
+		return err
+	}); err == nil || permanent(err) {
+		t.Errorf("InTx with a cancelled context = %v, want an error not marked permanent", err)
+	}
+
+	var inner error
+	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
+		inner = s.InTx(ctx, func(ctx context.Context, tx service.Tx) error {
+			if _, _, err := tx.MessageInsert(ctx, service.MessageParams{ConversationID: conv.ID, Channel: channels.WebChat, ExternalID: "undone", Direction: "in", At: t0}); err != nil {
+				return err
+			}
+			_, _, err := tx.MessageInsert(ctx, refused)
+			return err
+		})
+		if err := tx.CursorSet(ctx, "past", "1", t0); err != nil {
+			return err
+		}
+		// A nested InTx that succeeds keeps its writes.
+		return s.InTx(ctx, func(ctx context.Context, tx service.Tx) error {
+			_, _, err := tx.MessageInsert(ctx, service.MessageParams{ConversationID: conv.ID, Channel: channels.WebChat, ExternalID: "kept", Direction: "in", Text: "kept", At: t0})
+			return err
+		})
+	})
+	if !permanent(inner) {
+		t.Errorf("nested InTx = %v, want the refusal marked permanent", inner)
+	}
+	if v, ok, err := s.CursorGet(ctx, "past"); err != nil || !ok || v != "1" {
+		t.Errorf("cursor written after the failed nested InTx = %q, %v, %v; want it committed", v, ok, err)
+	}
+	msgs, err := s.MessagesList(ctx, service.MessagesListParams{ConversationID: conv.ID})
+	if err != nil || len(msgs) != 1 || msgs[0].Text != "kept" {
+		t.Errorf("messages = %+v, %v; want only the one of the nested InTx that succeeded", msgs, err)
+	}
+}
+
 func testRollback(t *testing.T, s service.Store) {
 	ctx := t.Context()
 	conv := seed(t, s, "u1")

@@ -45,6 +45,13 @@ var pendingStates = []rivertype.JobState{
 	rivertype.JobStateScheduled,
 }
 
+// How long a timer job may run, and when a job still "running" counts as
+// an orphan of a killed process; see New.
+const (
+	JobTimeout  = 10 * time.Second
+	RescueAfter = 15 * time.Second
+)
+
 // Runner owns the River client of one store.
 type Runner[TTx any] struct {
 	client *river.Client[TTx]
@@ -64,12 +71,17 @@ func New[TTx any](driver riverdriver.Driver[TTx], logger *slog.Logger) (*Runner[
 		// Timers are coarse (minutes to days) but tests and short SLA
 		// clocks want a due job picked up promptly.
 		FetchPollInterval: 200 * time.Millisecond,
-		JobTimeout:        30 * time.Second,
+		// A timer job is one dialog step in one transaction: milliseconds,
+		// seconds when it waits for the conversation's lock. Past the
+		// timeout its context is cancelled and River retries it.
+		JobTimeout: JobTimeout,
 		// A killed process leaves its jobs "running"; River's default
 		// rescue after an hour would make those progress updates and SLA
-		// checks an hour late. Timer jobs take milliseconds, so a job still
-		// running after a minute (twice the timeout) is an orphan.
-		RescueStuckJobsAfter: time.Minute,
+		// checks an hour late. A job still running RescueAfter after it
+		// started (the timeout has cancelled any live one by then) is an
+		// orphan: River's rescuer, on the leader every 30 s, retries it,
+		// so a killed process's timers fire within a minute of a restart.
+		RescueStuckJobsAfter: RescueAfter,
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}},
 		Workers:              workers,
 	})
