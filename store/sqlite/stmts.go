@@ -53,6 +53,9 @@ const (
 	stmtInboundRejectedInsert
 	stmtCursorGet
 	stmtCursorSet
+	stmtChannelStateGet
+	stmtChannelStatePut
+	stmtChannelStateSweep
 	stmtUserInsert
 	stmtUserByTokenHash
 	stmtUserList
@@ -276,6 +279,15 @@ var queries = [numStmts]string{
 	stmtCursorSet: `
 		INSERT INTO cursors (key, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+	stmtChannelStateGet: `SELECT value, expires_at FROM channel_state WHERE key = ?`,
+	stmtChannelStatePut: `
+		INSERT INTO channel_state (key, value, expires_at, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at,
+			updated_at = excluded.updated_at`,
+	// A few expired rows per write keep the table the size of what is live.
+	stmtChannelStateSweep: `
+		DELETE FROM channel_state WHERE key IN (
+			SELECT key FROM channel_state WHERE expires_at <= ?1 AND key <> ?2 LIMIT 8)`,
 
 	// A taken token hash inserts nothing, so RETURNING yields no row.
 	stmtUserInsert: `

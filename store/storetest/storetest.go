@@ -45,6 +45,8 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"OutboxRelease", testOutboxRelease},
 		{"OutboxQueuedSupersede", testOutboxQueuedSupersede},
 		{"Cursors", testCursors},
+		{"ChannelState", testChannelState},
+		{"ChannelStateConcurrent", testChannelStateConcurrent},
 		{"OutboxConcurrentClaim", testOutboxConcurrentClaim},
 		{"RollbackLeavesNothing", testRollback},
 		{"ReadsInTxContext", testReadsInTx},
