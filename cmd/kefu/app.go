@@ -91,7 +91,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.svc = service.New(service.Options{
 		Store: m.store, Engine: engine, SLA: cfg.SLA, Now: m.Now, Logger: m.Log,
 		OutboxPoll: cfg.Outbox.PollInterval, OutboxLease: cfg.Outbox.Lease,
-		OutboxBatch: cfg.Outbox.Batch, OutboxMaxAttempts: cfg.Outbox.MaxAttempts,
+		OutboxBatch: cfg.Outbox.Batch, OutboxMaxAttempts: cfg.Outbox.MaxAttempts, OutboxWorkers: cfg.Outbox.Workers,
 		Webhooks:  subscribers(cfg.Webhooks),
 		Lifecycle: lifecycle(cfg),
 		Canned:    canned,

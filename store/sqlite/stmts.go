@@ -246,6 +246,8 @@ var queries = [numStmts]string{
 			AND NOT EXISTS (SELECT 1 FROM outbox e
 				WHERE e.conversation_id = o.conversation_id AND e.status = 'pending' AND e.id < o.id
 					AND NOT (e.next_attempt_at > ?1 AND (e.last_error LIKE 'deferred:%' OR e.last_error LIKE 'held:%')))
+			AND (?3 = '' OR o.channel = ?3)
+			AND o.channel NOT IN (SELECT value FROM json_each(?4))
 		ORDER BY o.id LIMIT ?2`,
 	stmtOutboxLease: `UPDATE outbox SET locked_until = ?, attempts = attempts + 1 WHERE id = ?`,
 	stmtOutboxFail: `

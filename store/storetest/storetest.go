@@ -41,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"Sessions", testSessions},
 		{"OutboxDueAndLease", testOutboxDueAndLease},
 		{"OutboxConversationOrder", testOutboxOrder},
+		{"OutboxLanes", testOutboxLanes},
 		{"OutboxMarkSentAndFail", testOutboxSentAndFail},
 		{"OutboxRelease", testOutboxRelease},
 		{"OutboxQueuedSupersede", testOutboxQueuedSupersede},

@@ -1,0 +1,150 @@
+package service_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/service"
+)
+
+// gateSender hangs on every message to one user until released (a
+// channel whose API stopped answering) and reports the others.
+type gateSender struct {
+	hang    string
+	started chan struct{} // closed when the hanging send began
+	once    sync.Once
+	release chan struct{}
+	sent    chan channels.Outbound
+}
+
+func newGate(hang string) *gateSender {
+	return &gateSender{hang: hang, started: make(chan struct{}), release: make(chan struct{}), sent: make(chan channels.Outbound, 64)}
+}
+
+func (g *gateSender) Send(ctx context.Context, m channels.Outbound) error {
+	if m.ExternalUserID == g.hang {
+		g.once.Do(func() { close(g.started) })
+		select {
+		case <-g.release:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	g.sent <- m
+	return nil
+}
+
+// waitSent waits for a send to user; the timeout guards against a hang,
+// it is not the behaviour under test.
+func (g *gateSender) waitSent(t *testing.T, user, why string) {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case m := <-g.sent:
+			if m.ExternalUserID == user {
+				return
+			}
+		case <-timeout:
+			t.Fatalf("nothing sent to %s: %s", user, why)
+		}
+	}
+}
+
+// TestOutboxLanes: a channel whose sends hang delays neither another
+// channel nor its own other conversations.
+func TestOutboxLanes(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			defer st.Close()
+			wx, web := newGate("stuck"), newGate("")
+			svc := service.New(service.Options{
+				Store: st, Engine: engine(t), Now: clk.Now, Logger: quiet(),
+				Senders: map[channels.ID]channels.Sender{channels.WeChat: wx, channels.WebChat: web},
+			})
+			ctx, cancel := context.WithCancel(context.Background())
+			// The stuck customer's reply is the oldest row.
+			for _, in := range []channels.Inbound{
+				{Channel: channels.WeChat, ExternalUserID: "stuck", ExternalMessageID: "1", Text: "你好"},
+				{Channel: channels.WeChat, ExternalUserID: "fine", ExternalMessageID: "2", Text: "你好"},
+				{Channel: channels.WebChat, ExternalUserID: "web", ExternalMessageID: "3", Text: "你好"},
+			} {
+				if _, err := svc.Receive(ctx, in); err != nil {
+					t.Fatal(err)
+				}
+			}
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				svc.RunOutbox(ctx)
+			}()
+			defer func() {
+				cancel()
+				<-done
+			}()
+			select {
+			case <-wx.started:
+			case <-time.After(10 * time.Second):
+				t.Fatal("the stuck send never started")
+			}
+			web.waitSent(t, "web", "web chat waited for WeChat")
+			wx.waitSent(t, "fine", "one WeChat customer waited for another")
+			close(wx.release)
+			wx.waitSent(t, "stuck", "the stuck send did not finish once released")
+		})
+	}
+}
+
+// cancellingSender stops its caller (shutdown) while the message goes
+// out: the send succeeded and must be recorded.
+type cancellingSender struct {
+	countingSender
+	cancel context.CancelFunc
+}
+
+func (c *cancellingSender) Send(ctx context.Context, m channels.Outbound) error {
+	c.cancel()
+	return c.countingSender.Send(ctx, m)
+}
+
+// TestOutboxRecordsSendAtShutdown: a send that succeeded while kefu was
+// stopping is marked sent, not sent again after its lease.
+func TestOutboxRecordsSendAtShutdown(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			defer st.Close()
+			snd := &cancellingSender{}
+			svc := newService(t, st, clk, snd)
+			if _, err := svc.Receive(context.Background(), msg("u", "m1", "你好")); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			snd.cancel = cancel
+			if _, err := svc.DeliverDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+			snd.cancel = func() {}
+			clk.Add(time.Hour) // every lease long over
+			drain(t, svc)
+			if n, err := st.OutboxPending(context.Background()); err != nil || n != 0 {
+				t.Fatalf("pending %d, %v; want 0", n, err)
+			}
+			snd.mu.Lock()
+			defer snd.mu.Unlock()
+			for id, n := range snd.sends {
+				if n != 1 {
+					t.Errorf("outbox %d sent %d times, want once", id, n)
+				}
+			}
+		})
+	}
+}
