@@ -148,3 +148,86 @@ func TestOutboxRecordsSendAtShutdown(t *testing.T) {
 		})
 	}
 }
+
+// windowSender refuses messages to the users whose window is closed (a
+// WeChat customer silent for 48 h) and records the others in order.
+type windowSender struct {
+	mu     sync.Mutex
+	closed map[string]bool
+	sent   []channels.Outbound
+}
+
+func (w *windowSender) Send(_ context.Context, m channels.Outbound) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.closed[m.ExternalUserID] {
+		return &channels.RefusedError{Reason: "window closed"}
+	}
+	w.sent = append(w.sent, m)
+	return nil
+}
+
+func (w *windowSender) ids(user string) []int64 {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []int64
+	for _, m := range w.sent {
+		if m.ExternalUserID == user {
+			out = append(out, m.OutboxID)
+		}
+	}
+	return out
+}
+
+// TestDeferredRowDueWhenCustomerWrites: a row refused for a closed window
+// is parked without holding up anyone else, and when the customer writes
+// again (which reopens the window) it goes at once — not an hour later —
+// and before the reply to the new message.
+func TestDeferredRowDueWhenCustomerWrites(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			defer st.Close()
+			snd := &windowSender{closed: map[string]bool{"silent": true}}
+			svc := service.New(service.Options{Store: st, Engine: engine(t), Now: clk.Now, Logger: quiet(),
+				Senders: map[channels.ID]channels.Sender{channels.WebChat: snd}, DeferFor: time.Hour})
+			if _, err := svc.Receive(ctx, msg("silent", "s1", "冰箱不制冷了")); err != nil {
+				t.Fatal(err)
+			}
+			drain(t, svc)
+			if got := snd.ids("silent"); len(got) != 0 {
+				t.Fatalf("sent %v into a closed window", got)
+			}
+			if _, err := svc.Receive(ctx, msg("other", "o1", "洗衣机不脱水")); err != nil {
+				t.Fatal(err)
+			}
+			drain(t, svc)
+			if len(snd.ids("other")) == 0 {
+				t.Fatal("another customer waited for the parked row")
+			}
+			snd.mu.Lock()
+			snd.closed["silent"] = false // the customer writes: the window opens
+			snd.mu.Unlock()
+			clk.Add(time.Minute)
+			if _, err := svc.Receive(ctx, msg("silent", "s2", "在吗")); err != nil {
+				t.Fatal(err)
+			}
+			drain(t, svc)
+			got := snd.ids("silent")
+			if len(got) < 2 {
+				t.Fatalf("after the customer wrote, sent %v; want the parked rows and the new reply", got)
+			}
+			for i := 1; i < len(got); i++ {
+				if got[i] < got[i-1] {
+					t.Errorf("sent out of order: %v", got)
+				}
+			}
+			if n, err := st.OutboxPending(ctx); err != nil || n != 0 {
+				t.Errorf("pending %d, %v; want 0", n, err)
+			}
+		})
+	}
+}
