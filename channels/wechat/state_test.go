@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +124,65 @@ func TestPassiveReplyRecorded(t *testing.T) {
 	}
 	if n := len(b.api.callsTo(pathCustom)); n != 0 {
 		t.Errorf("custom sends %d, want 0", n)
+	}
+}
+
+// BenchmarkUpdateWindow: the cost of one window update (a webhook
+// message, a send, a passive reply's record each make one or two) per
+// store.
+//
+//	go test -run '^$' -bench UpdateWindow ./channels/wechat/
+func BenchmarkUpdateWindow(b *testing.B) {
+	cfg := WindowConfig{MessageWindow: 48 * time.Hour, PerMessage: 5}
+	sq, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "kefu.db"), sqlite.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer sq.Close()
+	pg, err := postgres.Open(b.Context(), storetest.PostgresDB(b), postgres.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pg.Close()
+	rdb, prefix := testRedis(b)
+	for _, tc := range []struct {
+		name string
+		s    WindowStore
+	}{
+		{"memory", NewMemoryWindowStore(nil)},
+		{"redis", NewRedisWindowStore(rdb, prefix+"window:", time.Hour)},
+		{"sqlite", NewStateWindowStore(sq, "", time.Hour)},
+		{"postgres", NewStateWindowStore(pg, "", time.Hour)},
+	} {
+		b.Run(tc.name+"/write", func(b *testing.B) {
+			ctx := context.Background()
+			i := 0
+			for b.Loop() {
+				i++
+				err := tc.s.UpdateWindow(ctx, "bench-"+strconv.Itoa(i%100), func(w *Window) error {
+					w.touch(cfg, byMessage, strconv.Itoa(i), testEpoch)
+					w.markSent(int64(i))
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		// A read (Send's check of what was sent) writes nothing.
+		b.Run(tc.name+"/read", func(b *testing.B) {
+			ctx := context.Background()
+			i := 0
+			for b.Loop() {
+				i++
+				err := tc.s.UpdateWindow(ctx, "bench-"+strconv.Itoa(i%100), func(w *Window) error {
+					_ = w.sent(int64(i))
+					return noChange{}
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
