@@ -231,3 +231,76 @@ func TestDeferredRowDueWhenCustomerWrites(t *testing.T) {
 		})
 	}
 }
+
+// slowSender's first send outlives the outbox lease (a hung API); if
+// anything is sent to user "b" after that, another process's outbox runs
+// at that moment, as it may once the lease is over.
+type slowSender struct {
+	countingSender
+	clk   *clock
+	other *service.Service
+	state int // 0 first send, 1 after it, 2 inside the other process
+	users []string
+}
+
+func (s *slowSender) Send(ctx context.Context, m channels.Outbound) error {
+	s.mu.Lock()
+	state := s.state
+	s.users = append(s.users, m.ExternalUserID)
+	s.mu.Unlock()
+	switch {
+	case state == 0:
+		s.clk.Add(31 * time.Second)
+		s.mu.Lock()
+		s.state = 1
+		s.mu.Unlock()
+	case state == 1 && m.ExternalUserID == "b":
+		s.mu.Lock()
+		s.state = 2
+		s.mu.Unlock()
+		if _, err := s.other.DeliverDue(ctx); err != nil {
+			return err
+		}
+	}
+	return s.countingSender.Send(ctx, m)
+}
+
+// TestOutboxLeaseOverrun: when a send outlives the lease, the rows
+// claimed with it are left to whoever claims them next, never sent by
+// two processes.
+func TestOutboxLeaseOverrun(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			defer st.Close()
+			snd := &slowSender{clk: clk}
+			opt := service.Options{Store: st, Engine: engine(t), Now: clk.Now, Logger: quiet(),
+				Senders: map[channels.ID]channels.Sender{channels.WebChat: snd}, OutboxLease: 30 * time.Second}
+			svc := service.New(opt)
+			snd.other = service.New(opt)
+			for _, u := range []string{"a", "b", "c"} {
+				if _, err := svc.Receive(ctx, msg(u, u+"1", "你好")); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := svc.DeliverDue(ctx); err != nil {
+				t.Fatal(err)
+			}
+			clk.Add(time.Hour)
+			drain(t, svc)
+			if n, err := st.OutboxPending(ctx); err != nil || n != 0 {
+				t.Fatalf("pending %d, %v; want 0", n, err)
+			}
+			snd.mu.Lock()
+			defer snd.mu.Unlock()
+			for id, n := range snd.sends {
+				if n != 1 {
+					t.Errorf("outbox %d sent %d times, want once (sends to %v)", id, n, snd.users)
+				}
+			}
+		})
+	}
+}
