@@ -27,8 +27,11 @@ func (c *Channel) Send(ctx context.Context, m channels.Outbound) error {
 	if len(m.Choices) == 0 {
 		// A row sent before a crash comes back when its lease expires:
 		// what was recorded decides, not whether a request is waiting.
+		// When the store cannot tell (Redis down), the customer who is
+		// waiting gets the reply: a passive reply needs no store, and a
+		// rare duplicate beats none.
 		if sent, err := c.wasSent(ctx, m.ExternalUserID, m.OutboxID); err != nil {
-			return err
+			c.log.WarnContext(ctx, "wechat: cannot check what was sent", "openid", m.ExternalUserID, "outbox_id", m.OutboxID, "err", err)
 		} else if sent {
 			c.log.InfoContext(ctx, "wechat: already sent, not sending again", "openid", m.ExternalUserID, "outbox_id", m.OutboxID)
 			return nil

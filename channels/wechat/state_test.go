@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/kefu-dev/kefu/store/postgres"
 	"github.com/kefu-dev/kefu/store/sqlite"
 	"github.com/kefu-dev/kefu/store/storetest"
@@ -184,5 +186,27 @@ func BenchmarkUpdateWindow(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestPassiveReplyWithoutStore: when the window store is unreachable
+// (Redis down), the customer waiting on the webhook still gets the reply
+// passively; only the record of it is missing.
+func TestPassiveReplyWithoutStore(t *testing.T) {
+	t.Parallel()
+	dead := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: time.Second})
+	t.Cleanup(func() { dead.Close() })
+	b := setup(t, setupOpts{options: func(o *Options) { o.Windows = NewRedisWindowStore(dead, "h12a:window:", time.Hour) }})
+	errs := b.replyOnFresh(t, "收到，正在为您登记。")
+	done := make(chan resp, 1)
+	go func() { done <- b.client.do(t, req{body: readTestdata(t, "text.xml")}) }()
+	err := <-errs
+	b.clock.Fire(true) // end the wait if the reply did not come
+	r := <-done
+	if err != nil {
+		t.Fatalf("Send: %v", err)
+	}
+	if x, ok := b.client.reply(t, r); !ok || x.Content != "收到，正在为您登记。" {
+		t.Fatalf("no passive reply with the store down: %+v", r)
 	}
 }
