@@ -120,6 +120,9 @@ type Config struct {
 		MaxAttempts  int           `yaml:"max_attempts"`
 		Lease        time.Duration `yaml:"lease"`
 		Batch        int           `yaml:"batch"`
+		// Workers is how many conversations of one channel are delivered
+		// to at once; every channel has its own lane.
+		Workers int `yaml:"workers"`
 	} `yaml:"outbox"`
 }
 
@@ -146,6 +149,7 @@ func Default() Config {
 	c.Outbox.MaxAttempts = 10
 	c.Outbox.Lease = 30 * time.Second
 	c.Outbox.Batch = 50
+	c.Outbox.Workers = 4
 	return c
 }
 
@@ -243,8 +247,8 @@ func (c *Config) Validate() error {
 		}
 		seen[w.Name] = true
 	}
-	if c.Outbox.MaxAttempts < 1 || c.Outbox.Batch < 1 || c.Outbox.Lease <= 0 || c.Outbox.PollInterval <= 0 {
-		return fmt.Errorf("outbox: max_attempts, batch, lease and poll_interval must be positive")
+	if c.Outbox.MaxAttempts < 1 || c.Outbox.Batch < 1 || c.Outbox.Lease <= 0 || c.Outbox.PollInterval <= 0 || c.Outbox.Workers < 1 {
+		return fmt.Errorf("outbox: max_attempts, batch, lease, poll_interval and workers must be positive")
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -29,6 +30,9 @@ type Options struct {
 	OutboxLease       time.Duration
 	OutboxBatch       int
 	OutboxMaxAttempts int
+	// OutboxWorkers is how many conversations of one channel are
+	// delivered to at once (default 4); each channel has its own.
+	OutboxWorkers int
 	// DeferFor is when a message a channel refused (without a retry time
 	// of its own) is tried again.
 	DeferFor time.Duration
@@ -50,8 +54,10 @@ type Options struct {
 
 // Service is the pipeline. It implements channels.Inbox.
 type Service struct {
-	opt  Options
-	wake chan struct{}
+	opt Options
+
+	wakeMu sync.Mutex
+	wakes  []chan struct{} // one per outbox lane, see Wake
 }
 
 // New returns a Service; it does not start anything.
@@ -80,7 +86,10 @@ func New(opt Options) *Service {
 	if opt.DeferFor <= 0 {
 		opt.DeferFor = time.Hour
 	}
-	return &Service{opt: opt, wake: make(chan struct{}, 1)}
+	if opt.OutboxWorkers <= 0 {
+		opt.OutboxWorkers = 4
+	}
+	return &Service{opt: opt}
 }
 
 // SetSender registers the adapter that delivers a channel's messages.
@@ -574,59 +583,22 @@ func (s *Service) updateCase(ctx context.Context, tx Tx, conv *Conversation, st 
 	return s.emit(ctx, tx, EventCaseUpdated, c, map[string]any{"by": "customer"}, now)
 }
 
-// Wake asks the outbox worker to look for work now.
-func (s *Service) Wake() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
-	}
-}
-
-// RunOutbox delivers outbox rows until ctx ends.
-func (s *Service) RunOutbox(ctx context.Context) error {
-	t := time.NewTicker(s.opt.OutboxPoll)
-	defer t.Stop()
-	for {
-		for {
-			n, err := s.DeliverDue(ctx)
-			if err != nil && ctx.Err() == nil {
-				s.opt.Logger.Error("outbox", "err", err)
-			}
-			if n == 0 || err != nil {
-				break
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-s.wake:
-		case <-t.C:
-		}
-	}
-}
-
-// DeliverDue makes one delivery pass and returns how many rows it handled.
-func (s *Service) DeliverDue(ctx context.Context) (int, error) {
-	now := s.opt.Now()
-	rows, err := s.opt.Store.OutboxClaim(ctx, OutboxClaimParams{Now: now, Limit: s.opt.OutboxBatch, LeaseFor: s.opt.OutboxLease})
-	if err != nil {
-		return 0, fmt.Errorf("claim: %w", err)
-	}
-	for _, r := range rows {
-		s.deliver(ctx, r)
-	}
-	return len(rows), nil
-}
-
-func (s *Service) deliver(ctx context.Context, r OutboxRow) {
+func (s *Service) deliver(sendCtx context.Context, r OutboxRow) {
 	log := s.opt.Logger.With("conversation_id", r.ConversationID, "channel", string(r.Channel), "outbox_id", r.OutboxID)
 	snd, ok := s.opt.Senders[r.Channel]
 	var err error
 	if !ok {
 		err = fmt.Errorf("no sender for channel %s", r.Channel)
 	} else {
-		err = snd.Send(ctx, r.Outbound)
+		err = snd.Send(sendCtx, r.Outbound)
 	}
+	// What happened is recorded even when sendCtx ended meanwhile
+	// (shutdown): a message that went out but is not marked sent goes
+	// again once its lease expires, and for a channel without an
+	// idempotency key (Telegram, mail) that is a duplicate the customer
+	// sees. This keeps that window to a crash, not a clean stop.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(sendCtx), recordTimeout)
+	defer cancel()
 	now := s.opt.Now()
 	path := ""
 	var refused *channels.RefusedError

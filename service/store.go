@@ -409,6 +409,11 @@ type OutboxClaimParams struct {
 	Now      time.Time
 	Limit    int
 	LeaseFor time.Duration
+	// Channel, when set, claims only that channel's rows, and Except
+	// leaves out the rows of the channels listed: each channel's lane
+	// claims its own, so one failing channel never delays another.
+	Channel channels.ID
+	Except  []channels.ID
 }
 
 // OutboxFailParams record a failed delivery.

@@ -266,7 +266,11 @@ func (c *Channel) deliverPassive(w http.ResponseWriter, r *http.Request, rq *req
 		writeSuccess(w)
 		return
 	}
+	// With a length the response is complete once flushed; chunked, its
+	// last chunk would wait for the handler to return, and a crash in
+	// between would leave WeChat a reply it discards, recorded as sent.
 	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
 	_, err = w.Write(b)
 	if err == nil {
 		err = http.NewResponseController(w).Flush()
@@ -274,7 +278,14 @@ func (c *Channel) deliverPassive(w http.ResponseWriter, r *http.Request, rq *req
 			err = nil
 		}
 	}
-	c.log.InfoContext(r.Context(), "wechat: passive reply", "openid", string(rq.msg.FromUserName), "outbox_id", o.m.OutboxID, "err", err)
+	openID := string(rq.msg.FromUserName)
+	if err == nil {
+		// Recorded by this request, before the outbox hears of it: if
+		// kefu dies before the outbox marks the row, the row's next
+		// attempt finds this record and sends nothing (see Send).
+		c.recordSent(r.Context(), openID, o.m.OutboxID)
+	}
+	c.log.InfoContext(r.Context(), "wechat: passive reply", "openid", openID, "outbox_id", o.m.OutboxID, "err", err)
 	o.done <- err
 }
 

@@ -14,7 +14,7 @@ import (
 // testRedis connects to the Redis on 127.0.0.1:6379 and fails (does not
 // skip) when it is not there: the shared token and windows are features.
 // Keys get a per-test prefix and are removed afterwards.
-func testRedis(t *testing.T) (*redis.Client, string) {
+func testRedis(t testing.TB) (*redis.Client, string) {
 	t.Helper()
 	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)

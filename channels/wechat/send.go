@@ -25,6 +25,17 @@ func (c *Channel) Send(ctx context.Context, m channels.Outbound) error {
 		return fmt.Errorf("wechat: outbound %d is empty", m.OutboxID)
 	}
 	if len(m.Choices) == 0 {
+		// A row sent before a crash comes back when its lease expires:
+		// what was recorded decides, not whether a request is waiting.
+		// When the store cannot tell (Redis down), the customer who is
+		// waiting gets the reply: a passive reply needs no store, and a
+		// rare duplicate beats none.
+		if sent, err := c.wasSent(ctx, m.ExternalUserID, m.OutboxID); err != nil {
+			c.log.WarnContext(ctx, "wechat: cannot check what was sent", "openid", m.ExternalUserID, "outbox_id", m.OutboxID, "err", err)
+		} else if sent {
+			c.log.InfoContext(ctx, "wechat: already sent, not sending again", "openid", m.ExternalUserID, "outbox_id", m.OutboxID)
+			return nil
+		}
 		if w := c.waits.take(m.ExternalUserID); w != nil {
 			done := make(chan error, 1)
 			w.offer <- offer{m: m, done: done}
@@ -119,9 +130,14 @@ func (c *Channel) sendCustom(ctx context.Context, outboxID int64, msg customMess
 	err = c.api.call(ctx, "/cgi-bin/message/custom/send", msg, nil)
 	code := apiCode(err)
 	if err == nil || code != 0 {
-		// Bookkeeping after WeChat answered. A transport error leaves the
-		// quota used: the message may have gone out.
-		uerr := c.windows.UpdateWindow(ctx, openID, func(w *Window) error {
+		// Bookkeeping after WeChat answered, even when ctx ended meanwhile
+		// (shutdown): between the answer and this record a crash would
+		// send the message again, so the record must not be skipped. A
+		// transport error leaves the quota used: the message may have
+		// gone out.
+		rctx, cancel := recordContext(ctx)
+		defer cancel()
+		uerr := c.windows.UpdateWindow(rctx, openID, func(w *Window) error {
 			switch code {
 			case 0:
 				w.markSent(outboxID)
@@ -154,6 +170,52 @@ func (c *Channel) sendCustom(ctx context.Context, outboxID int64, msg customMess
 		return &channels.RefusedError{Reason: "daily API quota reached (errcode 45009)", RetryAt: nextQuotaReset(now)}
 	}
 	return err
+}
+
+// recordTimeout bounds recording a send that already happened.
+const recordTimeout = 5 * time.Second
+
+// recordContext is ctx's values without its cancellation: a send that
+// went out is recorded even when the caller stops waiting.
+func recordContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+}
+
+// wasSent reports whether outboxID is recorded as sent to openID (by
+// the API or as a passive reply). Outbound without an id are never.
+func (c *Channel) wasSent(ctx context.Context, openID string, outboxID int64) (bool, error) {
+	if outboxID == 0 {
+		return false, nil
+	}
+	var sent bool
+	err := c.windows.UpdateWindow(ctx, openID, func(w *Window) error {
+		sent = w.sent(outboxID)
+		return noChange{}
+	})
+	if err != nil {
+		return false, fmt.Errorf("wechat: window of %s: %w", openID, err)
+	}
+	return sent, nil
+}
+
+// recordSent marks outboxID sent to openID; a failure is logged, since
+// the message is out either way.
+func (c *Channel) recordSent(ctx context.Context, openID string, outboxID int64) {
+	if outboxID == 0 {
+		return
+	}
+	ctx, cancel := recordContext(ctx)
+	defer cancel()
+	err := c.windows.UpdateWindow(ctx, openID, func(w *Window) error {
+		if w.sent(outboxID) {
+			return noChange{}
+		}
+		w.markSent(outboxID)
+		return nil
+	})
+	if err != nil {
+		c.log.WarnContext(ctx, "wechat: record send", "openid", openID, "outbox_id", outboxID, "err", err)
+	}
 }
 
 // beijing is UTC+8 without a tz database: WeChat's daily quotas reset at

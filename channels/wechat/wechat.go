@@ -99,9 +99,23 @@
 //
 // Caveats: passive-reply waits are in-process (the reply must be produced
 // by the process holding the request; the outbox worker of any process
-// may send it, in which case it goes by the API). Idempotency of Send per
-// OutboxID is kept in the WindowStore, recorded after WeChat accepted the
-// message: a crash between the two can still send a message twice.
+// may send it, in which case it goes by the API).
+//
+// # Sent once
+//
+// Send is idempotent per OutboxID: the WindowStore records every OutboxID
+// that went out, by the API (when WeChat accepted it) or passively (by
+// the webhook request that wrote it, right after flushing a response of
+// known length), and Send checks that record before anything else, so an
+// outbox row tried again after a crash (its lease expired) sends nothing
+// twice. The window store is kefu's database by default (StateWindowStore;
+// Redis with Config.RedisURL), so the record survives restarts. One window
+// cannot be closed: WeChat's customer-service and passive replies take no
+// idempotency key, so a crash after WeChat accepted a message and before
+// the record was written (one database write, milliseconds) sends it again
+// on the next attempt. Recording first would instead lose the message on
+// such a crash; a duplicate is the lesser harm. Template messages carry
+// client_msg_id, which WeChat deduplicates itself.
 package wechat
 
 import (
@@ -356,7 +370,9 @@ type Options struct {
 	// Config.RedisURL is set, else in process). Values are strings.
 	Tokens cache.Cache
 	// Windows keeps each customer's window (default: Redis when
-	// Config.RedisURL is set, else in process).
+	// Config.RedisURL is set, else in process). cmd/kefu passes a
+	// StateWindowStore on kefu's database when there is no Redis: in
+	// process, a restart forgets every window and stops delivery.
 	Windows WindowStore
 	Now     func() time.Time
 	// After is time.After; tests pass a fake to end reply waits.

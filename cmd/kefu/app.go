@@ -108,7 +108,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Observer: m.metrics,
 		Store:    m.store, Engine: engine, SLA: cfg.SLA, Now: m.Now, Logger: m.Log,
 		OutboxPoll: cfg.Outbox.PollInterval, OutboxLease: cfg.Outbox.Lease,
-		OutboxBatch: cfg.Outbox.Batch, OutboxMaxAttempts: cfg.Outbox.MaxAttempts,
+		OutboxBatch: cfg.Outbox.Batch, OutboxMaxAttempts: cfg.Outbox.MaxAttempts, OutboxWorkers: cfg.Outbox.Workers,
 		Webhooks:  subscribers(cfg.Webhooks),
 		Lifecycle: lifecycle(cfg),
 		Canned:    canned,
@@ -144,7 +144,17 @@ func (m *Main) Run(ctx context.Context) error {
 	mux.Handle(web.Prefix, cons.Handler())
 	mux.Handle("GET /console", http.RedirectHandler(web.Prefix, http.StatusMovedPermanently))
 	if cfg.WeChat.Enabled {
-		wc, err := wechat.New(cfg.WeChat, m.svc, wechat.Options{Now: m.Now, Logger: m.Log})
+		wopt := wechat.Options{Now: m.Now, Logger: m.Log}
+		if cfg.WeChat.RedisURL == "" {
+			// The windows in the database, not in memory: a restart must
+			// not close every customer's window (issue 12).
+			st, ok := m.store.(wechat.StateStore)
+			if !ok {
+				return fmt.Errorf("wechat: database %T keeps no channel state", m.store)
+			}
+			wopt.Windows = wechat.NewStateWindowStore(st, "", max(cfg.WeChat.Window.MessageWindow, 48*time.Hour)+24*time.Hour)
+		}
+		wc, err := wechat.New(cfg.WeChat, m.svc, wopt)
 		if err != nil {
 			return fmt.Errorf("wechat: %w", err)
 		}

@@ -391,3 +391,63 @@ func testWeChatProgressFallback(t *testing.T, jump time.Duration, refuse bool) {
 		t.Errorf("the progress update is not stored as sent: %+v", last)
 	}
 }
+
+// TestWeChatServeRestartKeepsDelivering: without Redis the customers'
+// windows are kept in the database, so after a restart kefu still sends
+// customer-service messages inside the window. Before, every window was
+// forgotten: the progress update below was refused as "window closed" and
+// went as a template message (or, for a kind without one, waited an hour).
+func TestWeChatServeRestartKeepsDelivering(t *testing.T) {
+	t.Parallel()
+	for _, db := range []struct {
+		name string
+		url  func(t *testing.T) string
+	}{
+		{"SQLite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "kefu.db") }},
+		{"Postgres", testPostgres},
+	} {
+		t.Run(db.name, func(t *testing.T) {
+			t.Parallel()
+			testWeChatRestart(t, db.url(t))
+		})
+	}
+}
+
+func testWeChatRestart(t *testing.T, dbURL string) {
+	e := startWeChat(t, wxEnvOpts{dbURL: dbURL, logs: true})
+	if e.m.Config.WeChat.RedisURL != "" {
+		t.Fatal("this test is about running without Redis")
+	}
+	const openID = "oE2E_restart_Q9zNjWeS6o_0001"
+	c := e.intakeP3(t, openID)[0]
+	e.quiet(t)
+	if err := e.m.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	e2 := startWeChat(t, wxEnvOpts{dbURL: dbURL, logs: true, restart: e})
+	ctx := context.Background()
+	stored, err := e2.m.store.CaseGetByID(ctx, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The update falls due a day later, inside the 48 h window (as in
+	// testWeChatProgressFallback, which without a restart sends it by the
+	// API too).
+	e2.clock.Jump(25 * time.Hour)
+	from := e2.replies.mark()
+	err = e2.m.Service().HandleTimer(ctx, service.TimerArgs{
+		ConversationID: c.ConversationID, CaseID: c.ID, Name: service.TimerProgress,
+		Due: stored.Milestones.NextUpdate, UniqueKey: "restart-progress",
+	})
+	if err != nil {
+		t.Fatalf("progress timer: %v", err)
+	}
+	r := e2.replies.wait(t, from, openID, "the progress update", wxContains(c.Number))
+	if r.Source != "api" {
+		t.Errorf("progress update went by %s, want the customer-service API", r.Source)
+	}
+	if n := len(e2.api.callsTo(wxPathTemplate)); n != 0 {
+		t.Errorf("%d template messages: the window was forgotten across the restart", n)
+	}
+}

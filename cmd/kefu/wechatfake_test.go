@@ -551,6 +551,9 @@ type wxEnvOpts struct {
 	// templates replaces the template messages configured by default
 	// (progress and status).
 	templates map[string]wechat.Template
+	// restart starts a new process in place of this env's (closed by the
+	// caller): the same fake WeChat API, clock and record of replies.
+	restart *wxEnv
 }
 
 // startWeChat runs `kefu serve` with the WeChat channel in safe mode
@@ -558,8 +561,14 @@ type wxEnvOpts struct {
 func startWeChat(tb testing.TB, o wxEnvOpts) *wxEnv {
 	tb.Helper()
 	e := &wxEnv{replies: &wxReplies{}, logs: &syncLog{}}
-	e.api = newWxAPI(tb, e.replies)
 	now := o.now
+	if p := o.restart; p != nil {
+		e.replies, e.api, e.clock, e.logs, now = p.replies, p.api, p.clock, p.logs, p.m.Now
+		e.msgID.Store(p.msgID.Load())
+	} else {
+		e.api = newWxAPI(tb, e.replies)
+		e.msgID.Store(24602385938470000)
+	}
 	if now == nil {
 		e.clock = newWxClock(wxEpoch)
 		now = e.clock.Now
@@ -605,7 +614,6 @@ func startWeChat(tb testing.TB, o wxEnvOpts) *wxEnv {
 	})
 	e.base = "http://" + e.m.Addr()
 	e.client = newWxClient(e.base+e.m.wechat.Path(), now, e.replies)
-	e.msgID.Store(24602385938470000)
 	_, tok, err := e.m.Service().Team().UserAdd(context.Background(), "李主管", cases.RoleSupervisor, cases.DeptCustomerService)
 	if err != nil {
 		tb.Fatal(err)

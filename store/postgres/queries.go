@@ -239,6 +239,10 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 	if lease <= 0 {
 		lease = time.Minute
 	}
+	except := make([]string, len(p.Except))
+	for i, c := range p.Except {
+		except[i] = string(c)
+	}
 	rows, err := s.q(ctx).Query(ctx, `
 		WITH due AS (
 			SELECT o.id FROM outbox o
@@ -247,13 +251,15 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 				AND NOT EXISTS (SELECT 1 FROM outbox e
 					WHERE e.conversation_id = o.conversation_id AND e.status = 'pending' AND e.id < o.id
 						AND NOT (e.next_attempt_at > $1 AND (e.last_error LIKE 'deferred:%' OR e.last_error LIKE 'held:%')))
+				AND ($4 = '' OR o.channel = $4)
+				AND NOT (o.channel = ANY($5::text[]))
 			ORDER BY o.id LIMIT $2
 			FOR UPDATE SKIP LOCKED
 		)
 		UPDATE outbox o SET locked_until = $3, attempts = o.attempts + 1
 		FROM due WHERE o.id = due.id
 		RETURNING o.id, o.conversation_id, o.channel, o.external_user_id, o.text, o.field, o.choices,
-			o.kind, o.lang, o.facts, o.created_at, o.attempts - 1`, now, limit, now.Add(lease))
+			o.kind, o.lang, o.facts, o.created_at, o.attempts - 1`, now, limit, now.Add(lease), string(p.Channel), except)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim outbox: %w", err)
 	}

@@ -210,10 +210,14 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 	if lease <= 0 {
 		lease = time.Minute
 	}
+	except, err := jsonText(append([]channels.ID{}, p.Except...)) // [] not null: NOT IN (NULL) is never true
+	if err != nil {
+		return nil, err
+	}
 	var out []service.OutboxRow
-	err := s.inTx(ctx, func(ctx context.Context, t *Tx) error {
+	err = s.inTx(ctx, func(ctx context.Context, t *Tx) error {
 		out = nil
-		rows, err := t.stmt(ctx, stmtOutboxClaim).QueryContext(ctx, ts(now), limit)
+		rows, err := t.stmt(ctx, stmtOutboxClaim).QueryContext(ctx, ts(now), limit, string(p.Channel), except)
 		if err != nil {
 			return fmt.Errorf("sqlite: claim outbox: %w", err)
 		}

@@ -53,6 +53,9 @@ const (
 	stmtInboundRejectedInsert
 	stmtCursorGet
 	stmtCursorSet
+	stmtChannelStateGet
+	stmtChannelStatePut
+	stmtChannelStateSweep
 	stmtUserInsert
 	stmtUserByTokenHash
 	stmtUserList
@@ -243,6 +246,8 @@ var queries = [numStmts]string{
 			AND NOT EXISTS (SELECT 1 FROM outbox e
 				WHERE e.conversation_id = o.conversation_id AND e.status = 'pending' AND e.id < o.id
 					AND NOT (e.next_attempt_at > ?1 AND (e.last_error LIKE 'deferred:%' OR e.last_error LIKE 'held:%')))
+			AND (?3 = '' OR o.channel = ?3)
+			AND o.channel NOT IN (SELECT value FROM json_each(?4))
 		ORDER BY o.id LIMIT ?2`,
 	stmtOutboxLease: `UPDATE outbox SET locked_until = ?, attempts = attempts + 1 WHERE id = ?`,
 	stmtOutboxFail: `
@@ -276,6 +281,15 @@ var queries = [numStmts]string{
 	stmtCursorSet: `
 		INSERT INTO cursors (key, value, updated_at) VALUES (?, ?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+	stmtChannelStateGet: `SELECT value, expires_at FROM channel_state WHERE key = ?`,
+	stmtChannelStatePut: `
+		INSERT INTO channel_state (key, value, expires_at, updated_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at,
+			updated_at = excluded.updated_at`,
+	// A few expired rows per write keep the table the size of what is live.
+	stmtChannelStateSweep: `
+		DELETE FROM channel_state WHERE key IN (
+			SELECT key FROM channel_state WHERE expires_at <= ?1 AND key <> ?2 LIMIT 8)`,
 
 	// A taken token hash inserts nothing, so RETURNING yields no row.
 	stmtUserInsert: `

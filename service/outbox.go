@@ -1,0 +1,138 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"sync"
+	"time"
+)
+
+// recordTimeout bounds recording the outcome of a delivery attempt.
+const recordTimeout = 10 * time.Second
+
+// The outbox is worked in lanes, one per channel with a sender and one for
+// the rows of any other channel. A lane claims only its own rows, so a
+// channel whose sends hang or fail never delays another: with one worker
+// for every channel, failing WeChat sends while Redis was down slowed web
+// chat replies from p95 0.35 s to 5.5 s (issue 12). Within a lane,
+// OutboxWorkers conversations are served side by side: a send that hangs
+// holds up its own conversation only. A claim holds at most one row per
+// conversation (see Store.OutboxClaim), so replies keep their order.
+
+// lane is one channel's share of the outbox.
+type lane struct {
+	name   string
+	params OutboxClaimParams // Channel or Except
+	wake   chan struct{}
+}
+
+func (s *Service) outboxLanes() []*lane {
+	ids := slices.Sorted(maps.Keys(s.opt.Senders))
+	lanes := make([]*lane, 0, len(ids)+1)
+	for _, id := range ids {
+		lanes = append(lanes, &lane{name: string(id), params: OutboxClaimParams{Channel: id}, wake: make(chan struct{}, 1)})
+	}
+	// A row of a channel without a sender (one turned off in the config)
+	// fails, and dies after OutboxMaxAttempts, in a lane of its own.
+	return append(lanes, &lane{name: "other", params: OutboxClaimParams{Except: ids}, wake: make(chan struct{}, 1)})
+}
+
+// Wake asks the outbox lanes to look for work now.
+func (s *Service) Wake() {
+	s.wakeMu.Lock()
+	defer s.wakeMu.Unlock()
+	for _, w := range s.wakes {
+		select {
+		case w <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// RunOutbox delivers outbox rows until ctx ends, one lane per channel.
+// Register every sender (SetSender) before.
+func (s *Service) RunOutbox(ctx context.Context) error {
+	lanes := s.outboxLanes()
+	s.wakeMu.Lock()
+	for _, l := range lanes {
+		s.wakes = append(s.wakes, l.wake)
+	}
+	s.wakeMu.Unlock()
+	var wg sync.WaitGroup
+	for _, l := range lanes {
+		wg.Go(func() { s.runLane(ctx, l) })
+	}
+	wg.Wait()
+	return nil
+}
+
+func (s *Service) runLane(ctx context.Context, l *lane) {
+	t := time.NewTicker(s.opt.OutboxPoll)
+	defer t.Stop()
+	for {
+		for {
+			n, err := s.deliverClaimed(ctx, l.params, s.opt.OutboxWorkers)
+			if err != nil && ctx.Err() == nil {
+				s.opt.Logger.Error("outbox", "lane", l.name, "err", err)
+			}
+			if n == 0 || err != nil || ctx.Err() != nil {
+				break
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-l.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// DeliverDue makes one delivery pass over every channel, one row at a
+// time in claim order, and returns how many rows it claimed. Tests and
+// `kefu simulate` use it; the server runs RunOutbox.
+func (s *Service) DeliverDue(ctx context.Context) (int, error) {
+	return s.deliverClaimed(ctx, OutboxClaimParams{}, 1)
+}
+
+// deliverClaimed claims due rows (p selects the lane) and delivers them,
+// workers conversations at a time. Rows of one conversation (and events,
+// which belong to none) go one after the other, in order.
+func (s *Service) deliverClaimed(ctx context.Context, p OutboxClaimParams, workers int) (int, error) {
+	now := s.opt.Now()
+	p.Now, p.Limit, p.LeaseFor = now, s.opt.OutboxBatch, s.opt.OutboxLease
+	rows, err := s.opt.Store.OutboxClaim(ctx, p)
+	if err != nil {
+		return 0, fmt.Errorf("claim: %w", err)
+	}
+	var order []int64
+	byConv := map[int64][]OutboxRow{}
+	for _, r := range rows {
+		if _, ok := byConv[r.ConversationID]; !ok {
+			order = append(order, r.ConversationID)
+		}
+		byConv[r.ConversationID] = append(byConv[r.ConversationID], r)
+	}
+	// Past half its lease a row is left for the next claim: once the
+	// lease ends another process may take it, and two sends at once would
+	// reach the customer twice.
+	stopAt := now.Add(s.opt.OutboxLease / 2)
+	sem := make(chan struct{}, max(workers, 1))
+	var wg sync.WaitGroup
+	for _, id := range order {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			for _, r := range byConv[id] {
+				if ctx.Err() != nil || s.opt.Now().After(stopAt) {
+					return
+				}
+				s.deliver(ctx, r)
+			}
+		})
+	}
+	wg.Wait()
+	return len(rows), nil
+}
