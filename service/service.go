@@ -137,6 +137,22 @@ func cleanText(s string) string {
 // message and the position or neither: nothing is lost and nothing is
 // processed twice. The position moves even for a duplicate.
 func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey, cursorValue string) (channels.Receipt, error) {
+	start := time.Now() // a duration for the metrics: the monotonic clock, not the injected one
+	rc, err := s.receiveAt(ctx, in, cursorKey, cursorValue)
+	outcome := OutcomeStored
+	switch {
+	case err != nil:
+		outcome = OutcomeFailed
+	case rc.Quarantined:
+		outcome = OutcomeQuarantined
+	case rc.Duplicate:
+		outcome = OutcomeDuplicate
+	}
+	s.opt.Observer.Received(in.Channel, outcome, time.Since(start))
+	return rc, err
+}
+
+func (s *Service) receiveAt(ctx context.Context, in channels.Inbound, cursorKey, cursorValue string) (channels.Receipt, error) {
 	if in.Channel == "" || in.ExternalUserID == "" || in.ExternalMessageID == "" {
 		return channels.Receipt{}, cases.Errorf(cases.EInvalid, "inbound message needs channel, user and message id")
 	}
@@ -620,6 +636,7 @@ func (s *Service) deliver(sendCtx context.Context, r OutboxRow) {
 			}
 			s.noteDelivery(ctx, r, "deferred: "+refused.Reason, now)
 			s.undelivered(ctx, r, refused.Reason, now)
+			s.opt.Observer.Delivered(r.Channel, DeliveryDeferred, now.Sub(r.CreatedAt))
 			return
 		}
 	}
@@ -635,11 +652,14 @@ func (s *Service) deliver(sendCtx context.Context, r OutboxRow) {
 		if ferr := s.opt.Store.OutboxFail(ctx, OutboxFailParams{ID: r.OutboxID, Error: err.Error(), NextAttemptAt: now.Add(backoff), Dead: dead}); ferr != nil {
 			log.Error("outbox: record failure", "err", ferr)
 		}
+		outcome := DeliveryRetry
 		if dead {
 			// Surfaced on the case so the team can reach the customer another way.
 			s.noteDelivery(ctx, r, "failed after "+strconv.Itoa(attempts)+" attempts: "+err.Error(), now)
 			s.undelivered(ctx, r, err.Error(), now)
+			outcome = DeliveryDead
 		}
+		s.opt.Observer.Delivered(r.Channel, outcome, now.Sub(r.CreatedAt))
 		return
 	}
 	err = s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
@@ -659,6 +679,7 @@ func (s *Service) deliver(sendCtx context.Context, r OutboxRow) {
 		log.Error("outbox: mark sent", "err", err)
 		return
 	}
+	s.opt.Observer.Delivered(r.Channel, DeliverySent, now.Sub(r.CreatedAt))
 	if path != "" {
 		s.noteDelivery(ctx, r, "delivered via "+path, now)
 	}

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/configs"
 )
 
@@ -45,7 +46,26 @@ func TestAdminListener(t *testing.T) {
 	if code, body := httpGet(t, "http://"+m.Addr()+"/debug/pprof/"); code == 200 && strings.Contains(body, "goroutine") {
 		t.Errorf("the public address serves profiles")
 	}
-	code, body := httpGet(t, "http://"+m.Addr()+"/readyz")
+	// The metrics count what the pipeline did.
+	c := &chat{t: t, base: "http://" + m.Addr(), session: "admin-metrics-0001"}
+	c.post("你好，我家XQG100洗衣机昨天开始不脱水了")
+	c.waitReply(0, func(channels.StoredMessage) bool { return true })
+	c.n-- // the same client message id again: a duplicate
+	c.post("你好，我家XQG100洗衣机昨天开始不脱水了")
+	code, body := httpGet(t, "http://"+m.AdminAddr()+"/metrics")
+	for _, want := range []string{
+		`kefu_inbound_messages_total{channel="webchat",outcome="stored"} 1`,
+		`kefu_inbound_messages_total{channel="webchat",outcome="duplicate"} 1`,
+		`kefu_outbox_deliveries_total{channel="webchat",outcome="sent"}`,
+	} {
+		if code != 200 || !strings.Contains(body, "\n"+want) {
+			t.Errorf("metrics (%d) lack %q", code, want)
+		}
+	}
+	if code, _ := httpGet(t, "http://"+m.Addr()+"/metrics"); code == 200 {
+		t.Errorf("the public address serves metrics")
+	}
+	code, body = httpGet(t, "http://"+m.Addr()+"/readyz")
 	var r struct {
 		Status string            `json:"status"`
 		Checks map[string]string `json:"checks"`

@@ -44,6 +44,9 @@ var _ service.Observer = (*Metrics)(nil)
 // New registers kefu's metrics, the Go runtime's and the process's; the
 // outbox gauges read outbox (nil: none) at each scrape.
 func New(outbox OutboxReader, now func() time.Time, log *slog.Logger) *Metrics {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	reg := prometheus.NewRegistry()
 	latency := []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10}
 	m := &Metrics{
