@@ -50,6 +50,9 @@ func main() {
 const usage = `usage:
   kefu serve [-config FILE]          run kefu
   kefu migrate [-config FILE]        apply database migrations
+  kefu load [-url U] [-rate R] [-duration D] [-sessions N] [-json]
+                                     open-loop web chat load against a running kefu: accepted/s,
+                                     post and answer latency as customers see them
   kefu backup [-o FILE] [-config FILE]  copy the SQLite database while kefu runs (PostgreSQL: pg_dump)
   kefu restore [-config FILE] BACKUP.db  put a backup in place (stop kefu first); the old file is kept
   kefu config check [-config FILE]   validate the configuration
@@ -90,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		<-ctx.Done()
 		return m.Close()
+	case "load":
+		return loadCmd(ctx, rest, stdout, stderr)
 	case "backup":
 		return backupCmd(ctx, rest, stdout, stderr)
 	case "restore":
