@@ -423,9 +423,10 @@ var dtRules = []dtRule{
 		re:    mustRx(`刚才|剛才|刚刚|剛剛|頭先|头先|啱啱|啱先|方才|半夜|凌晨|深夜`),
 		runes: "刚剛才頭头啱夜凌",
 		guard: func(s string, start, end int) bool {
-			// 每天半夜 is a habit, not a time.
+			// 每天半夜 is a habit, not a time; 刚才没发完 speaks of the
+			// message, not of the fault.
 			r, _ := utf8.DecodeLastRuneInString(s[:start])
-			return !strings.ContainsRune("每常总總天", r)
+			return !strings.ContainsRune("每常总總天", r) && !msgTalkRe.MatchString(s[end:])
 		},
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			return dtVal{date: today, kind: dtClock}, true
@@ -2019,3 +2020,7 @@ func dtFindFestZh(text string) [][]int {
 	}
 	return out
 }
+
+// msgTalkRe opens what follows 刚才 when it is about the conversation
+// itself: 刚才没发完, 刚才说错了, 刚才发的号码.
+var msgTalkRe = mustRx(`^\s*(?:我)?(?:没发完|沒發完|没打完|沒打完|没说完|沒說完|发的|發的|说的|說的|说错|說錯|打错|打錯|写错|寫錯|发错|發錯|漏了|忘了说|忘了說|问的|問的|给的|給的|留的)`)
