@@ -119,7 +119,9 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 	case cases.FieldProductModel:
 		// Asked for the model, a bare code with words in it ("HP-N30 Pro")
 		// is the answer as written.
-		if m := extModelAnswerRe.FindStringSubmatch(extModelLead.ReplaceAllString(strings.TrimSpace(s), "")); m != nil && extHasDigit.MatchString(m[1]) && !unknown {
+		// A sentence is no code: "tv is QN65S90. soundbar on hdmi arc"
+		// holds one, "we tried long press power 30 sec" none.
+		if m := extModelAnswerRe.FindStringSubmatch(extModelLead.ReplaceAllString(strings.TrimSpace(s), "")); m != nil && extHasDigit.MatchString(m[1]) && !unknown && len(strings.Fields(m[1])) < 5 {
 			if v, ok := extTrimModelAnswer(strings.TrimSpace(m[1])); ok {
 				return v, true, ""
 			}
