@@ -31,6 +31,9 @@ const (
 	// "my order XQG100 broke" would turn a model into an order number.
 	extDefaultOrderWeak = `(?i)(?:订单|訂單|\border)` + extIDConnector + `([A-Za-z]{0,4}\d{6,20})`
 
+	// "ref RG-77123", "reference no. 4471-22": a reference with digits in it.
+	extDefaultOrderRef = `(?i)\bref(?:erence)?(?:\s*(?:no\b\.?|number|#))?[\s:#.]*([A-Za-z]{0,6}-?\d[A-Za-z0-9-]{3,30})`
+
 	extDefaultModelKeyword = `(?i)(?:型号|型號|机型|機型|\bmodel(?:\s*(?:no\b\.?|number|#))?)` + extIDConnector +
 		`([A-Za-z0-9][A-Za-z0-9/-]*[A-Za-z0-9](?:\s+(?:[A-Za-z]{0,3}\d[A-Za-z0-9/-]*|Pro|Max|Plus|Ultra|Mini|Lite|SE|Air)\b)*)`
 	extDefaultModelCode = `\b[A-Za-z]{1,8}-?(?:[A-Za-z]{1,4})?\d[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*`
@@ -44,7 +47,7 @@ const (
 // product models and batch codes.
 func DefaultExtractorConfig() ExtractorConfig {
 	return ExtractorConfig{
-		OrderPatterns: []string{extDefaultOrderStrong, extDefaultOrderWeak},
+		OrderPatterns: []string{extDefaultOrderStrong, extDefaultOrderWeak, extDefaultOrderRef},
 		ModelPatterns: []string{extDefaultModelKeyword, extDefaultModelCode},
 		BatchPatterns: []string{extDefaultBatch},
 	}

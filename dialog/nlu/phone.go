@@ -521,6 +521,10 @@ func extForeignLocal(raw string, c extPhoneCtx) (string, bool) {
 			return v, true
 		}
 	}
+	if c.latin && c.cc == "" && n == 10 && d[0] >= '6' && extIndiaGroupingRe.MatchString(raw) {
+		// "98450 12345": an Indian mobile, split the Indian way.
+		return "+91" + d, true
+	}
 	if c.cc == "1" || c.latin && c.cc == "" {
 		if extNANPRe.MatchString(raw) {
 			if t := d[len(d)-10 : len(d)-7]; t == "400" || t == "800" {
@@ -573,6 +577,9 @@ var extDateShapeRe = mustRx(`^\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}$|^(?:19|20
 
 // regexp8 is an eight-digit number grouped 4-4.
 var regexp8 = mustRx(`^\d{4}[ -]\d{4}$`)
+
+// extIndiaGroupingRe is a ten-digit mobile written in two groups of five.
+var extIndiaGroupingRe = mustRx(`^[6-9]\d{4}[ \t]\d{5}$`)
 
 // extUKGrouping reports whether a number is split the British way: an
 // area code of four or five digits, or 01x/011x with the rest in groups
