@@ -69,7 +69,7 @@ var extDemandWords = []extDemandWord{
 		`\bexchange(?:d)?\b|\breplace(?:d)?\b|\breplacements?\b|\bswap(?:ped)?\b|` +
 		`\bsend (?:me |us )?(?:one|a new one|another one) (?:that|which|thats|that's)\b|\bone (?:that|thats|that's|which) (?:works|isn'?t|is not|isnt|not|'s not|s not|'s genuinely new|is genuinely new)\b|\brather have (?:a|one) [a-z ]{0,20}(?:that|which) (?:isn'?t|works)\b|\bswap unit\b|` +
 		`\b(?:get|send|want|need|give|like|have|prefer) (?:me |us )?a new (?:one|unit|frame|device|machine)\b`), cases.DemandExchange},
-	{mustWordSet(`(?i)补发|補發|(?:给|給)(?:我)?(?:一)?(?:个|個)?(?:说法|說法|交代)|退(?:点|點|些)?差(?:价|價)|补返|補返|核实|核實|\blook into (?:it|this|that)\b|\b(?:need|want) to know when\b|补寄|補寄|补(?:一个|一個|个|個|一根|根|一套|套|一台|台|一张|張|张|一只|只|一块|一塊)|` +
+	{mustWordSet(`(?i)补发|補發|退(?:点|點|些)?差(?:价|價)|补返|補返|核实|核實|\blook into (?:it|this|that)\b|\b(?:need|want) to know when\b|补寄|補寄|补(?:一个|一個|个|個|一根|根|一套|套|一台|台|一张|張|张|一只|只|一块|一塊)|` +
 		`重新(?:发|發|寄|送)|再(?:寄|发|發|送)(?:一|个|個|次|过来|過來)|` +
 		`寄(?:个|個|一个|一個|两个|兩個|一根|一套|一只|一隻)?\p{Han}{0,6}?(?:过来|過來|给我|給我|俾我|来|來)|寄(?:个|個|一个|一個|两个|兩個|一根|一套|一只|一隻)|` +
 		`(?:我要|要|想)投(?:诉|訴)|\bcomplain(?:t)?\b|` +
@@ -169,6 +169,10 @@ var extDemandFalseBefore = map[rune]string{
 	'上': "货貨到",
 }
 
+// extDemandVague asks for something without saying what ("你们得给个说法"):
+// other, unless a concrete demand is said with it ("给个说法，换个新的").
+var extDemandVague = mustRx(`(?:给|給|俾)(?:我|我们|我們)?(?:一)?(?:个|個)?(?:说法|說法|交代)`)
+
 // extDemandOr joins two wishes as alternatives.
 var extDemandOr = mustRx(`(?i)\bor\b|或者|或是|还是|還是|定係`)
 
@@ -208,6 +212,9 @@ func ParseDemand(text string) (cases.Demand, bool) {
 	}
 	if best, ok := extDemandResolve(s, hits); ok {
 		return best, true
+	}
+	if extDemandVague.MatchString(s) {
+		return cases.DemandOther, true
 	}
 	if consult {
 		return cases.DemandConsultation, true
