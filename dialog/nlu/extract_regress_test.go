@@ -28,6 +28,7 @@ func TestExtractRegressions(t *testing.T) {
 		{"model Nova 11 Pro, 256gb green", cases.FieldProductModel, "Nova 11 Pro"},
 		{"Contact no 98450 12345, name Ramesh Iyer", cases.FieldPhone, "+919845012345"},
 		{"arrived on Saturday, ref RG-77123", cases.FieldPurchaseProof, "RG-77123"},
+		{"We need an engineer today.\n\nKind regards,\nJames O'Connor\nManager, The Daily Grind\n0161 496 0753", cases.FieldCompany, "The Daily Grind"},
 		{"陳先生，電話(02)2345-6789", cases.FieldPhone, "02-23456789"},
 		{"call our office on +86 (0)21 6255 1188", cases.FieldPhone, "021-62551188"},
 		{"洗衣機型號 WT-SD159 不脫水", cases.FieldProductModel, "WT-SD159"},
