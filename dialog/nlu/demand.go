@@ -69,7 +69,7 @@ var extDemandWords = []extDemandWord{
 		`\bexchange(?:d)?\b|\breplace(?:d)?\b|\breplacements?\b|\bswap(?:ped)?\b|` +
 		`\bsend (?:me |us )?(?:one|a new one|another one) (?:that|which|thats|that's)\b|\bone (?:that|thats|that's|which) (?:works|isn'?t|is not|isnt|not|'s not|s not|'s genuinely new|is genuinely new)\b|\brather have (?:a|one) [a-z ]{0,20}(?:that|which) (?:isn'?t|works)\b|\bswap unit\b|` +
 		`\b(?:get|send|want|need|give|like|have|prefer) (?:me |us )?a new (?:one|unit|frame|device|machine)\b`), cases.DemandExchange},
-	{mustWordSet(`(?i)补发|補發|退(?:点|點|些)?差(?:价|價)|补返|補返|核实|核實|\blook into (?:it|this|that)\b|\b(?:need|want) to know when\b|补寄|補寄|补(?:一个|一個|个|個|一根|根|一套|套|一台|台|一张|張|张|一只|只|一块|一塊)|` +
+	{mustWordSet(`(?i)补发|補發|(?:帮我|幫我|帮忙|幫忙|麻烦|麻煩|请|請)?跟(?:进|進)(?:一下|下)?|\b(?:like|want|need|give me|get) a (?:delivery )?date\b|退(?:点|點|些)?差(?:价|價)|补返|補返|核实|核實|\blook into (?:it|this|that)\b|\b(?:need|want) to know when\b|补寄|補寄|补(?:一个|一個|个|個|一根|根|一套|套|一台|台|一张|張|张|一只|只|一块|一塊)|` +
 		`重新(?:发|發|寄|送)|再(?:寄|发|發|送)(?:一|个|個|次|过来|過來)|` +
 		`寄(?:个|個|一个|一個|两个|兩個|一根|一套|一只|一隻)?\p{Han}{0,6}?(?:过来|過來|给我|給我|俾我|来|來)|寄(?:个|個|一个|一個|两个|兩個|一根|一套|一只|一隻)|` +
 		`(?:我要|要|想)投(?:诉|訴)|\bcomplain(?:t)?\b|` +
