@@ -694,6 +694,9 @@ func (s *step) parseCategory(text, choice string) (cases.Category, bool) {
 // then "5678"): a short run of digits is kept until the rest arrives.
 func (s *step) partialPhone(text string) bool {
 	digits, ok := nlu.PhoneDigits(text)
+	if !ok && s.st.PartialPhone != "" {
+		digits, ok = nlu.PhoneRest(text)
+	}
 	if !ok {
 		return false
 	}

@@ -17,7 +17,10 @@ var (
 	extNameStrip = mustRx(`(?i)^(?:我叫|我是|我的名字是|我的名字叫|名字是|名字叫|姓名是?|姓名:|叫我|称呼我|稱呼我|本人|my name is|my name's|i'm|i am|this is|name:|it's)\s*`)
 	extHanName   = mustRx(`^\p{Han}{1,4}(?:先生|女士|小姐)?$`)
 	extEnNameRe  = mustRx(`^[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,3}$`)
-	extBareIDRe  = mustRx(`^(?:是|就是)?[#:\s]*([A-Za-z0-9][A-Za-z0-9/._-]{0,39})[\s.。吧啊呀哦呢的了嘛]*$`)
+	// extModelFirstRe is a reply that opens with a code (or a word and its
+	// number) and goes on in Chinese.
+	extModelFirstRe = mustRx(`^(?:型号|型號|是|就是)?[#:\s]*((?:[A-Za-z]{2,12} \d{1,3}|[A-Za-z0-9][A-Za-z0-9/._-]{2,24})(?: (?:Pro|Max|Plus|Ultra|Mini|Lite|SE|Air|Neo))?)\s*[,，]?\s*\p{Han}`)
+	extBareIDRe     = mustRx(`^(?:是|就是)?[#:\s]*([A-Za-z0-9][A-Za-z0-9/._-]{0,39})[\s.。吧啊呀哦呢的了嘛]*$`)
 	// Refusals and negations are not names ("不想说", "保密").
 	extRefuseRe  = mustRx(`^[不没沒无無别別]|保密|不方便|算了|匿名`)
 	extNotAnswer = map[string]bool{"好的": true, "好": true, "你好": true, "您好": true, "是的": true, "对": true,
@@ -116,13 +119,20 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 	case cases.FieldProductModel:
 		// Asked for the model, a bare code with words in it ("HP-N30 Pro")
 		// is the answer as written.
-		if m := extModelAnswerRe.FindStringSubmatch(extModelLead.ReplaceAllString(strings.TrimSpace(s), "")); m != nil && extHasDigit.MatchString(m[1]) && !unknown {
+		// A sentence is no code: "tv is QN65S90. soundbar on hdmi arc"
+		// holds one, "we tried long press power 30 sec" none.
+		if m := extModelAnswerRe.FindStringSubmatch(extModelLead.ReplaceAllString(strings.TrimSpace(s), "")); m != nil && extHasDigit.MatchString(m[1]) && !unknown && len(strings.Fields(m[1])) < 5 {
 			if v, ok := extTrimModelAnswer(strings.TrimSpace(m[1])); ok {
 				return v, true, ""
 			}
 		}
 		if c, ok := extPick(s, x.findModels(s)); ok {
 			return c.value, true, ""
+		}
+		// "MM721 去年买的", "W60 嵌入式的", "nova 12 去年十月份买的": the code
+		// first, then other details in Chinese.
+		if m := extModelFirstRe.FindStringSubmatch(strings.TrimSpace(s)); m != nil && !unknown && extHasLetter.MatchString(m[1]) && extHasDigit.MatchString(m[1]) {
+			return strings.TrimSpace(m[1]), true, ""
 		}
 		if m := extBareIDRe.FindStringSubmatch(s); m != nil && !unknown && !extNotAnswer[strings.ToLower(m[1])] &&
 			(extHasDigit.MatchString(m[1]) || (len(m[1]) >= 2 && strings.ToUpper(m[1]) == m[1])) {

@@ -429,6 +429,11 @@ func extCoSigLine(s string) string {
 	for i := 1; i+1 < len(lines); i++ {
 		l := strings.TrimSpace(lines[i])
 		prev, next := strings.TrimSpace(lines[i-1]), strings.TrimSpace(lines[i+1])
+		// "Manager, The Daily Grind": the title, then where.
+		if title, org, ok := strings.Cut(l, ", "); ok && extEnJobTitle.MatchString(title) && extSigOrgRe.MatchString(org) && !extIsPlace(org) &&
+			extGivenNameLead(prev) && (extHasDigit.MatchString(next) || strings.Contains(next, "@") || extMaskRun.MatchString(lines[i+1])) {
+			return org
+		}
 		if !extSigOrgRe.MatchString(l) || extGivenNameLead(l) || extEnJobTitle.MatchString(l) || extIsPlace(l) {
 			continue
 		}

@@ -290,10 +290,12 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // 去年11月11日, 今年3月, 去年十一月底, 上年十月: a day or a month
-		re:    mustRx(`(` + dtYearWord + `)\s*的?\s*(` + dtCN + `)\s*月\s*(?:(` + dtCN + `)\s*[日号號]?|(` + dtMonthPt + `))?`),
+		// A day in Chinese numerals needs its 日/号: 去年8月一起买的 is August.
+		re:    mustRx(`(` + dtYearWord + `)\s*的?\s*(` + dtCN + `)\s*月\s*(?:(\d{1,2}(?:\s*[日号號])?|[一二两兩三四五六七八九十〇零]{1,3}\s*[日号號])|(` + dtMonthPt + `))?`),
 		words: dtYearWords,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
-			return dtMonthDay(today.Year()-dtYearOffset(m[1]), m[2], m[3]+m[4], today)
+			day := strings.TrimRight(m[3], " 日号號")
+			return dtMonthDay(today.Year()-dtYearOffset(m[1]), m[2], day+m[4], today)
 		},
 	},
 	{ // 11月11日, 十一月十一号, 3月初, 4月底, 三月份, 3月: this year, or last
@@ -423,9 +425,10 @@ var dtRules = []dtRule{
 		re:    mustRx(`刚才|剛才|刚刚|剛剛|頭先|头先|啱啱|啱先|方才|半夜|凌晨|深夜`),
 		runes: "刚剛才頭头啱夜凌",
 		guard: func(s string, start, end int) bool {
-			// 每天半夜 is a habit, not a time.
+			// 每天半夜 is a habit, not a time; 刚才没发完 speaks of the
+			// message, not of the fault.
 			r, _ := utf8.DecodeLastRuneInString(s[:start])
-			return !strings.ContainsRune("每常总總天", r)
+			return !strings.ContainsRune("每常总總天", r) && !msgTalkRe.MatchString(s[end:])
 		},
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			return dtVal{date: today, kind: dtClock}, true
@@ -556,6 +559,29 @@ var dtRules = []dtRule{
 				return dtDayVal(dtYMD(y, int(mo), d, today.Location()))
 			}
 			return dtMonthVal(y, int(mo), today.Location())
+		},
+	},
+	{ // 大年初三, 正月初五, 去年大年初二: the days of the New Year counted from 春节
+		re:    mustRx(`(` + dtYearWord + `)?\s*(?:大年|正月|农历正月|農曆正月)\s*初\s*([一二三四五六七八九十])`),
+		runes: "初",
+		resolve: func(m []string, today time.Time) (dtVal, bool) {
+			n := strings.Index("一二三四五六七八九十", m[2]) / len("一")
+			year := today.Year()
+			if m[1] != "" {
+				year -= dtYearOffset(m[1])
+			}
+			for range 2 {
+				md, ok := dtLunarNewYears[year]
+				if !ok {
+					return dtVal{}, false
+				}
+				d := time.Date(year, time.Month(md[0]), md[1]+n, 0, 0, 0, 0, today.Location())
+				if !d.After(today) || m[1] != "" {
+					return dtVal{date: d}, true
+				}
+				year-- // not yet this year: last year's
+			}
+			return dtVal{}, false
 		},
 	},
 	{ // 去年双十一, 2021年国庆, 好像是国庆的时候, 春节前, 去年過年前, 圣诞节前一周
@@ -2019,3 +2045,7 @@ func dtFindFestZh(text string) [][]int {
 	}
 	return out
 }
+
+// msgTalkRe opens what follows 刚才 when it is about the conversation
+// itself: 刚才没发完, 刚才说错了, 刚才发的号码.
+var msgTalkRe = mustRx(`^\s*(?:我)?(?:没发完|沒發完|没打完|沒打完|没说完|沒說完|发的|發的|说的|說的|说错|說錯|打错|打錯|写错|寫錯|发错|發錯|漏了|忘了说|忘了說|问的|問的|给的|給的|留的)`)

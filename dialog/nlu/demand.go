@@ -30,7 +30,7 @@ const extDemandLeadWords = `能|可以|要|想|给我|給我|帮我|幫我|帮�
 // beats "send" (other). Consultation words are weakest: any concrete demand
 // wins over them.
 var extDemandWords = []extDemandWord{
-	{mustWordSet(`(?i)维修|維修|修理|检修|檢修|修一下|修下|修好|修修|修一修|修吗|修嗎|修吧|修唔修|修不修|修得好|修得了|修補|修补|` +
+	{mustWordSet(`(?i)维修|維修|修理|(?:修|整)(?:要|需要|得)?(?:多少钱|多少錢|收费|收費|收钱|收錢)|付费修|付費修|寄修|送修|\bget someone on (?:this|it)\b|\bsomeone out\b|检修|檢修|修一下|修下|修好|修修|修一修|修吗|修嗎|修吧|修唔修|修不修|修得好|修得了|修補|修补|` +
 		`(?:` + extDemandLeadWords + `)+修|哪(?:里|裡|儿|兒|边|邊)?(?:可以|能)?修|` +
 		`(?:我要|要求|申请|申請|需要)保修|上门|上門|到府|上嚟|报修|報修|` +
 		// a part replaced is a repair, not an exchange: 换电池, 換條膠條, "replace the seal"
@@ -69,7 +69,7 @@ var extDemandWords = []extDemandWord{
 		`\bexchange(?:d)?\b|\breplace(?:d)?\b|\breplacements?\b|\bswap(?:ped)?\b|` +
 		`\bsend (?:me |us )?(?:one|a new one|another one) (?:that|which|thats|that's)\b|\bone (?:that|thats|that's|which) (?:works|isn'?t|is not|isnt|not|'s not|s not|'s genuinely new|is genuinely new)\b|\brather have (?:a|one) [a-z ]{0,20}(?:that|which) (?:isn'?t|works)\b|\bswap unit\b|` +
 		`\b(?:get|send|want|need|give|like|have|prefer) (?:me |us )?a new (?:one|unit|frame|device|machine)\b`), cases.DemandExchange},
-	{mustWordSet(`(?i)补发|補發|补寄|補寄|补(?:一个|一個|个|個|一根|根|一套|套|一台|台|一张|張|张|一只|只|一块|一塊)|` +
+	{mustWordSet(`(?i)补发|補發|(?:帮我|幫我|帮忙|幫忙|麻烦|麻煩|请|請)?跟(?:进|進)(?:一下|下)?|\b(?:like|want|need|give me|get) a (?:delivery )?date\b|退(?:点|點|些)?差(?:价|價)|补返|補返|核实|核實|\blook into (?:it|this|that)\b|\b(?:need|want) to know when\b|补寄|補寄|补(?:一个|一個|个|個|一根|根|一套|套|一台|台|一张|張|张|一只|只|一块|一塊)|` +
 		`重新(?:发|發|寄|送)|再(?:寄|发|發|送)(?:一|个|個|次|过来|過來)|` +
 		`寄(?:个|個|一个|一個|两个|兩個|一根|一套|一只|一隻)?\p{Han}{0,6}?(?:过来|過來|给我|給我|俾我|来|來)|寄(?:个|個|一个|一個|两个|兩個|一根|一套|一只|一隻)|` +
 		`(?:我要|要|想)投(?:诉|訴)|\bcomplain(?:t)?\b|` +
@@ -169,6 +169,10 @@ var extDemandFalseBefore = map[rune]string{
 	'上': "货貨到",
 }
 
+// extDemandVague asks for something without saying what ("你们得给个说法"):
+// other, unless a concrete demand is said with it ("给个说法，换个新的").
+var extDemandVague = mustRx(`(?:给|給|俾)(?:我|我们|我們)?(?:一)?(?:个|個)?(?:说法|說法|交代)`)
+
 // extDemandOr joins two wishes as alternatives.
 var extDemandOr = mustRx(`(?i)\bor\b|或者|或是|还是|還是|定係`)
 
@@ -208,6 +212,9 @@ func ParseDemand(text string) (cases.Demand, bool) {
 	}
 	if best, ok := extDemandResolve(s, hits); ok {
 		return best, true
+	}
+	if extDemandVague.MatchString(s) {
+		return cases.DemandOther, true
 	}
 	if consult {
 		return cases.DemandConsultation, true

@@ -24,19 +24,22 @@ const (
 	extIDConnector = `[\s:#=]*(?:(?:不是|是|为|為|isn't|is not|is|:)[\s:#]*)?`
 
 	extDefaultOrderStrong = `(?i)(?:订单编号|訂單編號|订单号码|訂單號碼|订单号|訂單號|单号|單號|` +
-		`\border\s*(?:no\.?|number|num|id|#)|\binvoice(?:\s*(?:no\.?|number|num|#))?|` +
+		`\border\s*(?:no\b\.?|number|num|id|#)|\binvoice(?:\s*(?:no\b\.?|number|num|#))?|` +
 		`发票号码|發票號碼|发票号|發票號|发票|發票|凭证号|憑證號|凭证编号|憑證編號|购买凭证|購買憑證|` +
-		`\breceipt(?:\s*(?:no\.?|number|#))?)` + extIDConnector + `([A-Za-z0-9][A-Za-z0-9-]{2,39})`
+		`\breceipt(?:\s*(?:no\b\.?|number|#))?)` + extIDConnector + `([A-Za-z0-9][A-Za-z0-9-]{2,39})`
 	// A bare 订单/order is only trusted with a mostly numeric id, otherwise
 	// "my order XQG100 broke" would turn a model into an order number.
 	extDefaultOrderWeak = `(?i)(?:订单|訂單|\border)` + extIDConnector + `([A-Za-z]{0,4}\d{6,20})`
 
-	extDefaultModelKeyword = `(?i)(?:型号|型號|机型|機型|\bmodel(?:\s*(?:no\.?|number|#))?)` + extIDConnector +
+	// "ref RG-77123", "reference no. 4471-22": a reference with digits in it.
+	extDefaultOrderRef = `(?i)\bref(?:erence)?(?:\s*(?:no\b\.?|number|#))?[\s:#.]*([A-Za-z]{0,6}-?\d[A-Za-z0-9-]{3,30})`
+
+	extDefaultModelKeyword = `(?i)(?:型号|型號|机型|機型|\bmodel(?:\s*(?:no\b\.?|number|#))?)` + extIDConnector +
 		`([A-Za-z0-9][A-Za-z0-9/-]*[A-Za-z0-9](?:\s+(?:[A-Za-z]{0,3}\d[A-Za-z0-9/-]*|Pro|Max|Plus|Ultra|Mini|Lite|SE|Air)\b)*)`
 	extDefaultModelCode = `\b[A-Za-z]{1,8}-?(?:[A-Za-z]{1,4})?\d[A-Za-z0-9]*(?:[-/][A-Za-z0-9]+)*`
 
 	extDefaultBatch = `(?i)(?:生产批次|生產批次|批次号|批次號|批次|批号|批號|` +
-		`\bbatch(?:\s*(?:no\.?|number|code|#))?|\blot(?:\s*(?:no\.?|number|#))?)` + extIDConnector +
+		`\bbatch(?:\s*(?:no\b\.?|number|code|#))?|\blot(?:\s*(?:no\b\.?|number|#))?)` + extIDConnector +
 		`([A-Za-z0-9][A-Za-z0-9-]*)`
 )
 
@@ -44,7 +47,7 @@ const (
 // product models and batch codes.
 func DefaultExtractorConfig() ExtractorConfig {
 	return ExtractorConfig{
-		OrderPatterns: []string{extDefaultOrderStrong, extDefaultOrderWeak},
+		OrderPatterns: []string{extDefaultOrderStrong, extDefaultOrderWeak, extDefaultOrderRef},
 		ModelPatterns: []string{extDefaultModelKeyword, extDefaultModelCode},
 		BatchPatterns: []string{extDefaultBatch},
 	}

@@ -21,6 +21,14 @@ func TestExtractRegressions(t *testing.T) {
 		want  string
 	}{
 		{"店裡電話 04-2325-6789", cases.FieldPhone, "04-23256789"},
+		// Corpus a43: customers as they really write.
+		{"型号 POS-K2，去年8月一起采购的", cases.FieldPurchaseDate, "2025-08"},
+		{"大年初三买的净水器 出水越来越小", cases.FieldPurchaseDate, "2026-02-19"},
+		{"X200 耳机左边没声音了", cases.FieldProductModel, "X200"},
+		{"model Nova 11 Pro, 256gb green", cases.FieldProductModel, "Nova 11 Pro"},
+		{"Contact no 98450 12345, name Ramesh Iyer", cases.FieldPhone, "+919845012345"},
+		{"arrived on Saturday, ref RG-77123", cases.FieldPurchaseProof, "RG-77123"},
+		{"We need an engineer today.\n\nKind regards,\nJames O'Connor\nManager, The Daily Grind\n0161 496 0753", cases.FieldCompany, "The Daily Grind"},
 		{"陳先生，電話(02)2345-6789", cases.FieldPhone, "02-23456789"},
 		{"call our office on +86 (0)21 6255 1188", cases.FieldPhone, "021-62551188"},
 		{"洗衣機型號 WT-SD159 不脫水", cases.FieldProductModel, "WT-SD159"},

@@ -297,7 +297,7 @@ func extModelOK(s string, st, en int, cue bool) bool {
 	}
 	// E21, F3: a single letter and a short number is a fault code on the
 	// display, unless an edition word says it is a model ("X20 Max").
-	if extErrorCodeRe.MatchString(v) && !edition {
+	if extErrorCodeRe.MatchString(v) && !edition && !extProductNounNext(s, en) {
 		return false
 	}
 	// PS5, LS6: three characters without a dash are too often something
@@ -316,6 +316,22 @@ func extModelOK(s string, st, en int, cue bool) bool {
 		return false
 	}
 	return true
+}
+
+// extProductNounNext reports whether a Chinese product noun follows en
+// ("X200 耳机左边没声音"): the code names the product. "E21 开机" is a
+// code on the display.
+func extProductNounNext(s string, en int) bool {
+	r := []rune(strings.TrimLeft(s[en:], " "))
+	if len(r) < 2 || strings.ContainsRune("开開关關死待停", r[0]) {
+		return false
+	}
+	for i := 1; i < 3 && i < len(r); i++ {
+		if strings.ContainsRune(extProductNounEnd, r[i]) || r[i] == '机' || r[i] == '機' {
+			return true
+		}
+	}
+	return false
 }
 
 // extAfterProductNoun reports whether a Chinese product noun comes right

@@ -521,6 +521,10 @@ func extForeignLocal(raw string, c extPhoneCtx) (string, bool) {
 			return v, true
 		}
 	}
+	if c.latin && c.cc == "" && n == 10 && d[0] >= '6' && extIndiaGroupingRe.MatchString(raw) {
+		// "98450 12345": an Indian mobile, split the Indian way.
+		return "+91" + d, true
+	}
 	if c.cc == "1" || c.latin && c.cc == "" {
 		if extNANPRe.MatchString(raw) {
 			if t := d[len(d)-10 : len(d)-7]; t == "400" || t == "800" {
@@ -573,6 +577,9 @@ var extDateShapeRe = mustRx(`^\d{1,2}[./-]\d{1,2}[./-](?:19|20)?\d{2}$|^(?:19|20
 
 // regexp8 is an eight-digit number grouped 4-4.
 var regexp8 = mustRx(`^\d{4}[ -]\d{4}$`)
+
+// extIndiaGroupingRe is a ten-digit mobile written in two groups of five.
+var extIndiaGroupingRe = mustRx(`^[6-9]\d{4}[ \t]\d{5}$`)
 
 // extUKGrouping reports whether a number is split the British way: an
 // area code of four or five digits, or 01x/011x with the rest in groups
@@ -752,11 +759,18 @@ func extSortCands(cs []extCand) {
 // offer to leave one, a label.
 const phoneLead = `(?i)^(?:(?:好啦|好吧|好的|好|行吧|行|嗯|ok|okay)[\s,，!！]*)?(?:那)?(?:我)?`
 
-var phoneLabelRe = mustRx(phoneLead + `(?:留个电话给你们|留个电话给你|留个电话|给你们电话|我的)?(?:电话|手机|手机号|手机号码|号码|联系电话|tel|phone|mobile|cell|my number is)?\s*(?:是|:|：)?\s*`)
+var phoneLabelRe = mustRx(phoneLead + `(?:留个电话给你们|留个电话给你|留个电话|给你们电话|我的)?(?:手机号码|手机号|手机|联系电话|电话号码|电话|号码|tel|phone|mobile|cell|my number is)?\s*(?:是|:|：)?\s*`)
 
 // HasPhoneLabel reports whether text opens with a phone label ("电话 139
 // 5021", "phone: 0930"): the digits after it are (part of) a number.
-func HasPhoneLabel(text string) bool { return phoneLabelCue.MatchString(strings.TrimSpace(Fold(text))) }
+func HasPhoneLabel(text string) bool {
+	t := strings.TrimSpace(Fold(text))
+	return phoneLabelCue.MatchString(t) || phoneLabelHanCue.MatchString(t)
+}
+
+// phoneLabelHanCue is a label and then only digits read out in Chinese
+// ("电话 一五八"); "电话一直打不通" is not one.
+var phoneLabelHanCue = mustRx(phoneLead + `(?:我的)?(?:手机号码|手机号|手机|联系电话|电话号码|电话)\s*(?:是|:|：)?\s*[零〇一二三四五六七八九幺][\d零〇一二三四五六七八九幺\s\-]*$`)
 
 var phoneLabelCue = mustRx(phoneLead + `(?:留个电话给你们|留个电话给你|留个电话|给你们电话|(?:我的)?(?:电话|手机|手机号|手机号码|联系电话|tel|phone|mobile|cell|my number is))\s*(?:是|:|：)?\s*[+\d]`)
 
@@ -767,6 +781,10 @@ var digitsOnlyRe = mustRx(`^[\d\s\-+()]+$`)
 // after a label ("电话1370571", "138 1234"), as its digits and a leading +.
 func PhoneDigits(text string) (string, bool) {
 	t := phoneLabelRe.ReplaceAllString(strings.TrimSpace(Fold(text)), "")
+	if hanDigitsOnlyRe.MatchString(t) {
+		// Read out digit by digit: "一五八", "二六七三 九九零一".
+		t = extHanDigits(t)
+	}
 	if !digitsOnlyRe.MatchString(t) {
 		return "", false
 	}
@@ -776,6 +794,27 @@ func PhoneDigits(text string) (string, bool) {
 		return "", false
 	}
 	return d, true
+}
+
+// hanDigitsOnlyRe is a reply of Chinese digits (some Arabic among them) and
+// nothing else.
+var hanDigitsOnlyRe = mustRx(`^[零〇一二三四五六七八九幺][\d零〇一二三四五六七八九幺\s\-]*$`)
+
+// phoneRestRe is the rest of a number typed over two messages, with a
+// remark after it: "4578 刚才没发完", "5678 sorry".
+var phoneRestRe = mustRx(`^([\d\s\-]*\d)\s*[,，。.!！]?\s*\D*$`)
+
+// PhoneRest reads the rest of a number begun in the message before: only
+// digits, perhaps followed by a remark without digits.
+func PhoneRest(text string) (string, bool) {
+	if d, ok := PhoneDigits(text); ok {
+		return d, true
+	}
+	m := phoneRestRe.FindStringSubmatch(strings.TrimSpace(Fold(text)))
+	if m == nil {
+		return "", false
+	}
+	return extPlusDigits(m[1]), true
 }
 
 // phoneStartRe is how a phone number can begin: a mainland mobile (13–19),

@@ -34,3 +34,34 @@ func TestSignedFirstName(t *testing.T) {
 		}
 	}
 }
+
+// A number typed over two messages: each piece is read on its own, in
+// Arabic or Chinese digits, the rest perhaps followed by a remark.
+func TestPhonePieces(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		text string
+		rest bool // read as the rest of a number begun before
+		want string
+		ok   bool
+	}{
+		{"手机号 139 0211", false, "1390211", true},
+		{"电话 一五八", false, "158", true},
+		{"二六七三 九九零一", false, "26739901", true},
+		{"电话一直打不通", false, "", false},
+		{"4578 刚才没发完", true, "4578", true},
+		{"4578 刚才没发完", false, "", false},
+	}
+	for _, tt := range tests {
+		read := PhoneDigits
+		if tt.rest {
+			read = PhoneRest
+		}
+		if got, ok := read(tt.text); got != tt.want || ok != tt.ok {
+			t.Errorf("%q (rest %v) = %q, %v; want %q, %v", tt.text, tt.rest, got, ok, tt.want, tt.ok)
+		}
+	}
+	if !HasPhoneLabel("电话 一五八") || HasPhoneLabel("电话一直打不通") {
+		t.Error("HasPhoneLabel: a label before Chinese digits only")
+	}
+}
