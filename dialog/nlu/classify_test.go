@@ -56,6 +56,12 @@ func TestClassifyScope(t *testing.T) {
 		{"no smoke or sparks, it just won't start", "", cases.CategoryTechnical, cases.P2},
 		{"气得我冒烟，洗衣机又不脱水了", "", cases.CategoryTechnical, cases.P2},
 		{"听说这款会爆炸，我的经常死机", "", cases.CategoryTechnical, cases.P2},
+		// An earlier purchase is this product; a friend who got a shock is no hearsay.
+		{"我上次买的那台电热水器今天洗澡的时候漏电了，手都麻了", "", cases.CategoryTechnical, cases.P1},
+		{"上回买的充电宝现在鼓包了，还能充电吗", "", cases.CategoryTechnical, cases.P1},
+		{"上次那个问题又出现了，电暖器插头那里冒烟了", "", cases.CategoryTechnical, cases.P1},
+		{"My mate got a shock off the kettle I bought from you, it's the one on my counter", "", cases.CategoryTechnical, cases.P1},
+		{"my mate reckons these heaters catch fire, mine just won't turn on", "", cases.CategoryTechnical, cases.P2},
 		{"会不会漏电啊，有点担心", "", cases.CategoryConsultation, cases.P3},
 		{"热水壶把手太烫，把我手烫伤了", "", cases.CategoryTechnical, cases.P1},
 		{"没有人受伤，就是不转了", "", cases.CategoryTechnical, cases.P2},
