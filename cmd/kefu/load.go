@@ -141,7 +141,8 @@ func runLoad(ctx context.Context, c loadOpts) (LoadResult, error) {
 		posts = append(posts, p)
 		mu.Unlock()
 		wg.Go(func() {
-			loadPostOne(ctx, client, c.url, name(p.session), fmt.Sprintf("m%d", k), loadTexts[k%len(loadTexts)], p)
+			// Client message ids are unique per channel, as browsers make them.
+			loadPostOne(ctx, client, c.url, name(p.session), fmt.Sprintf("%d-%d", run, k), loadTexts[k%len(loadTexts)], p)
 		})
 	}
 	wg.Wait()
