@@ -131,6 +131,14 @@ type PolicyHaver interface {
 	Policy() Policy
 }
 
+// StoreDelivered is an optional Sender capability: the message reaches the
+// customer by being stored (web chat: the page reads the conversation), so
+// Send only checks it and sends nothing. The outbox may then record many
+// such rows in one transaction instead of one each.
+type StoreDelivered interface {
+	DeliveredByStore() bool
+}
+
 // Notifier is an optional Sender capability: it is told after a delivered
 // message was committed, e.g. to wake web chat streams.
 type Notifier interface {

@@ -155,6 +155,10 @@ func (c *Channel) Send(ctx context.Context, m channels.Outbound) error {
 	return nil
 }
 
+// DeliveredByStore implements channels.StoreDelivered: storing the message
+// is the delivery.
+func (c *Channel) DeliveredByStore() bool { return true }
+
 // Delivered implements channels.Notifier: it wakes the streams showing the
 // conversation so the new message appears without waiting for a poll tick.
 func (c *Channel) Delivered(ctx context.Context, conversationID int64) {
