@@ -45,7 +45,7 @@ func (c *txCounter) InTx(ctx context.Context, fn func(ctx context.Context, tx se
 
 // TestOutboxBatchesStoredDeliveries: replies of a channel that delivers by
 // storing go in one transaction per claim, each becomes one message of its
-// conversation, its stream is woken, and a second pass sends nothing twice.
+// conversation (once), and its stream is woken.
 func TestOutboxBatchesStoredDeliveries(t *testing.T) {
 	t.Parallel()
 	for _, b := range backends(t) {
