@@ -64,7 +64,13 @@ func (s *Service) RunOutbox(ctx context.Context) error {
 	s.wakeMu.Unlock()
 	var wg sync.WaitGroup
 	for _, l := range lanes {
-		wg.Go(func() { s.runLane(ctx, l) })
+		wg.Go(func() {
+			if s.opt.LaneGate != nil {
+				s.opt.LaneGate(ctx, l.name, func(ctx context.Context) { s.runLane(ctx, l) })
+				return
+			}
+			s.runLane(ctx, l)
+		})
 	}
 	wg.Wait()
 	return nil

@@ -33,6 +33,11 @@ type Options struct {
 	// OutboxWorkers is how many conversations of one channel are
 	// delivered to at once (default 4); each channel has its own.
 	OutboxWorkers int
+	// LaneGate, when set, runs each outbox lane (named after its channel,
+	// or "other"): a channel whose sends must come from one process at a
+	// time (Telegram's rate limits are per bot) runs its lane only while
+	// that process holds a lease. run returns when its ctx ends.
+	LaneGate func(ctx context.Context, lane string, run func(context.Context))
 	// DeferFor is when a message a channel refused (without a retry time
 	// of its own) is tried again.
 	DeferFor time.Duration

@@ -106,6 +106,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.metrics = metrics.New(outboxReader, m.Now, m.Log)
 	m.svc = service.New(service.Options{
 		Observer: m.metrics,
+		LaneGate: m.laneGate(cfg),
 		Store:    m.store, Engine: engine, SLA: cfg.SLA, Now: m.Now, Logger: m.Log,
 		OutboxPoll: cfg.Outbox.PollInterval, OutboxLease: cfg.Outbox.Lease,
 		OutboxBatch: cfg.Outbox.Batch, OutboxMaxAttempts: cfg.Outbox.MaxAttempts, OutboxWorkers: cfg.Outbox.Workers,
@@ -270,15 +271,40 @@ func (m *Main) Run(ctx context.Context) error {
 // database: a PostgreSQL advisory lock, or a file lock beside the SQLite
 // file. Another process takes over within seconds when the holder dies.
 func (m *Main) exclusive(ctx context.Context, name string, work func(context.Context) error) {
-	var l lease.Locker = lease.File{Dir: filepath.Dir(m.Config.SQLitePath())}
-	if m.Config.Postgres() {
-		l = lease.Postgres{URL: m.Config.Database.URL}
-	}
 	m.wg.Add(1)
 	go func() {
 		defer m.wg.Done()
-		_ = lease.Run(ctx, l, name, lease.Options{Logger: m.Log}, work)
+		_ = lease.Run(ctx, m.locker(), name, lease.Options{Logger: m.Log}, work)
 	}()
+}
+
+// laneGate sends a bot's Telegram messages from one process at a time:
+// Telegram's limits (one message a second per chat, about 30 a second per
+// bot) hold for the bot, and a process only knows its own sends.
+func (m *Main) laneGate(cfg configs.Config) func(context.Context, string, func(context.Context)) {
+	if !cfg.Telegram.Enabled {
+		return nil
+	}
+	return func(ctx context.Context, lane string, run func(context.Context)) {
+		if lane != string(channels.Telegram) {
+			run(ctx)
+			return
+		}
+		_ = lease.Run(ctx, m.locker(), "telegram-send:"+tokenID(cfg.Telegram.Token), lease.Options{Logger: m.Log},
+			func(ctx context.Context) error {
+				run(ctx)
+				return nil
+			})
+	}
+}
+
+// locker is where this deployment's leases live: PostgreSQL, or files
+// beside the SQLite database.
+func (m *Main) locker() lease.Locker {
+	if m.Config.Postgres() {
+		return lease.Postgres{URL: m.Config.Database.URL}
+	}
+	return lease.File{Dir: filepath.Dir(m.Config.SQLitePath())}
 }
 
 // tokenID names a bot by a hash of its token, never the token itself.

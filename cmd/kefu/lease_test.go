@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels/telegram"
 	"github.com/kefu-dev/kefu/store/storetest"
 )
@@ -41,6 +42,33 @@ func TestOneTelegramPollerAcrossProcesses(t *testing.T) {
 	e.say(t, tgLi, e.text(tgLi, "你好，我家XQG100洗衣机不脱水了"), "the first process answers", func(tgSent) bool { return true })
 	if strings.Contains(logsB.String(), "telegram: polling") {
 		t.Fatalf("both processes poll:\n%s", logsB.String())
+	}
+	// An agent working on the second process answers the customer: the
+	// message goes out from the first, which sends for the bot (Telegram's
+	// rate limits hold per bot, and only one process can keep them).
+	ctx := context.Background()
+	agent, _, err := b.Service().Team().UserAdd(ctx, "王芳", cases.RoleSpecialist, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.say(t, tgLi, e.text(tgLi, "转人工"), "the handoff", func(tgSent) bool { return true })
+	convs, err := b.Service().Team().Conversations(ctx, agent, "waiting_agent")
+	if err != nil || len(convs) != 1 {
+		t.Fatalf("conversations: %+v %v", convs, err)
+	}
+	from := e.api.sentMark()
+	if err := b.Service().Team().ConversationTakeOver(ctx, agent, convs[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Service().Team().ConversationReply(ctx, agent, convs[0].ID, "您好，我是客服王芳"); err != nil {
+		t.Fatal(err)
+	}
+	e.api.waitSent(t, from, tgLi.chat, "the agent's reply", tgContains("我是客服王芳"))
+	if strings.Contains(logsB.String(), "telegram: message sent") {
+		t.Errorf("the second process sent to Telegram while the first held the bot:\n%s", logsB.String())
+	}
+	if err := b.Service().Team().ConversationHandBack(ctx, agent, convs[0].ID); err != nil {
+		t.Fatal(err)
 	}
 
 	stopped := time.Now()
