@@ -59,6 +59,18 @@ type Inbound struct {
 	// header); empty when unknown. It outweighs a zone guessed from a
 	// phone number.
 	Zone string
+
+	// What kind of channel this is, declared by its adapter so that the
+	// pipeline and the dialog never branch on channel names.
+	//
+	// Batch: not a chat (mail): the bot asks for all it needs at once.
+	Batch bool
+	// ContactEmail is an address the channel vouches for as the
+	// customer's own (a mail's sender): it is their email, not asked.
+	ContactEmail string
+	// NameIsPersonal: DisplayName is what the senders call themselves (a
+	// mail's From name), so it may stand for their name until they say it.
+	NameIsPersonal bool
 }
 
 // Receipt tells an adapter what became of an inbound message.
@@ -130,6 +142,19 @@ type Policy struct {
 type PolicyHaver interface {
 	Policy() Policy
 }
+
+// Intents a channel hands on as Inbound.Choice when the customer did not
+// type but tapped, commanded or arrived: a WeChat menu click or
+// subscription, a Telegram /start or /status. Every channel names the same
+// intent the same way, so the dialog needs no channel's vocabulary.
+const (
+	IntentSubscribe = "event:subscribe" // followed the account; "event:subscribe:SCENE" from a QR code
+	IntentStart     = "event:start"     // opened the chat with a start command (Telegram /start)
+	IntentScan      = "event:scan"      // scanned a QR code while following; "event:scan:SCENE"
+	IntentRepair    = "menu:repair"     // asked to report a fault
+	IntentStatus    = "menu:status"     // asked how their cases stand
+	IntentHuman     = "menu:human"      // asked for a person
+)
 
 // StoreDelivered is an optional Sender capability: the message reaches the
 // customer by being stored (web chat: the page reads the conversation), so

@@ -15,6 +15,7 @@ import (
 	"unicode"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/dialog/nlu"
 )
 
@@ -382,12 +383,12 @@ func (s *step) onMessage(ev Event) {
 // subscription, a QR-code scan, a menu click). They are not answers to
 // questions.
 const (
-	ChoiceSubscribe  = "event:subscribe"
-	ChoiceStart      = "event:start" // a chat opened with a start command (Telegram /start)
-	ChoiceScan       = "event:scan"
-	ChoiceMenuRepair = "menu:repair"
-	ChoiceMenuStatus = "menu:status"
-	ChoiceMenuHuman  = "menu:human"
+	ChoiceSubscribe  = channels.IntentSubscribe
+	ChoiceStart      = channels.IntentStart
+	ChoiceScan       = channels.IntentScan
+	ChoiceMenuRepair = channels.IntentRepair
+	ChoiceMenuStatus = channels.IntentStatus
+	ChoiceMenuHuman  = channels.IntentHuman
 )
 
 // channelAction handles an event or menu choice and reports whether it did.

@@ -323,7 +323,8 @@ func TestSecondChannelByMail(t *testing.T) {
 				t.Errorf("%d mails after more deferrals, want 1", n)
 			}
 			// The customer answers the mail: the survey follows by mail.
-			rc, err := l.svc.Receive(l.ctx, channels.Inbound{Channel: channels.Email, ExternalUserID: "lilei@example.com", ExternalMessageID: "<r1@example.com>", Text: "好了，正常了"})
+			rc, err := l.svc.Receive(l.ctx, channels.Inbound{Channel: channels.Email, ExternalUserID: "lilei@example.com", ExternalMessageID: "<r1@example.com>", Text: "好了，正常了",
+				Batch: true, ContactEmail: "lilei@example.com", NameIsPersonal: true})
 			if err != nil {
 				t.Fatal(err)
 			}

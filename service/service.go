@@ -208,10 +208,9 @@ func (s *Service) receiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 			return err
 		}
 		ev := dialog.Event{Kind: dialog.EventMessage, Text: in.Text, Choice: in.Choice, Attachments: lines, Lang: in.Lang, Zone: in.Zone}
-		if in.Channel == channels.Email {
-			// Mail is not chat: the sender's address is the contact, and the
-			// bot asks everything at once.
-			ev.ChannelEmail, ev.Batch, ev.DisplayName = in.ExternalUserID, true, in.DisplayName
+		ev.ChannelEmail, ev.Batch = in.ContactEmail, in.Batch
+		if in.NameIsPersonal {
+			ev.DisplayName = in.DisplayName
 		}
 		if conv.CaseID != 0 {
 			c, err := tx.CaseGet(ctx, conv.CaseID)

@@ -377,6 +377,9 @@ func (c *Channel) inbound(ctx context.Context, m *Message, raw []byte, received 
 	in := channels.Inbound{
 		Channel: channels.Email, ExternalMessageID: m.ExternalID(), ExternalUserID: m.From,
 		DisplayName: m.FromName, Text: withSubject(m), Attachments: m.Attachments, ReceivedAt: received,
+		// Mail is not chat: the sender's address is their email, their
+		// From name their own, and the bot asks everything at once.
+		Batch: true, ContactEmail: m.From, NameIsPersonal: true,
 	}
 	if !m.Date.IsZero() {
 		in.Zone = m.Date.Format("-0700") // the sender's clock when they wrote

@@ -13,9 +13,9 @@ import (
 // Choices commands are handed on as; the dialog engine acts on them like
 // WeChat's subscription and menu buttons.
 const (
-	ChoiceStart  = "event:start"
-	ChoiceStatus = "menu:status"
-	ChoiceHuman  = "menu:human"
+	ChoiceStart  = channels.IntentStart
+	ChoiceStatus = channels.IntentStatus
+	ChoiceHuman  = channels.IntentHuman
 )
 
 // commands maps a bot command to its Choice.

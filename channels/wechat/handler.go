@@ -19,8 +19,8 @@ import (
 
 // Choices the events are handed on with (see the package comment).
 const (
-	ChoiceSubscribe = "event:subscribe"
-	ChoiceScan      = "event:scan"
+	ChoiceSubscribe = channels.IntentSubscribe
+	ChoiceScan      = channels.IntentScan
 )
 
 // ServeHTTP is the webhook: GET for WeChat's URL check, POST for messages.

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/kefu-dev/kefu/channels"
 )
 
 // Menu is the Official Account's custom menu (自定义菜单).
@@ -25,9 +27,9 @@ type Button struct {
 
 // Menu keys of DefaultMenu, handed on as Inbound.Choice.
 const (
-	MenuRepair = "menu:repair"
-	MenuStatus = "menu:status"
-	MenuHuman  = "menu:human"
+	MenuRepair = channels.IntentRepair
+	MenuStatus = channels.IntentStatus
+	MenuHuman  = channels.IntentHuman
 )
 
 // DefaultMenu is 报修 / 查询进度 / 人工客服.

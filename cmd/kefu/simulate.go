@@ -363,6 +363,10 @@ func (r *simRun) turn(ctx context.Context, i int, turn Turn) error {
 			ExternalMessageID: fmt.Sprintf("%s-%d", tr.Name, i), Text: turn.Say, Choice: turn.Press,
 			ReceivedAt: clock.Now(),
 		}
+		if in.Channel == channels.Email {
+			// What the mail adapter declares of its messages.
+			in.Batch, in.ContactEmail, in.NameIsPersonal = true, tr.Customer, true
+		}
 		if _, err := r.svc.Receive(ctx, in); err != nil {
 			return fmt.Errorf("turn %d: %w", i+1, err)
 		}
