@@ -30,6 +30,12 @@ type Bus struct {
 
 	mu   sync.Mutex
 	subs map[string][]func(key string)
+
+	// Signals to send, coalesced: Publish never waits on the database,
+	// and the sender sends all that gathered in one statement.
+	outMu sync.Mutex
+	out   map[string]struct{}
+	poke  chan struct{}
 }
 
 // Open connects a Bus to the database at url; Run must be called to
@@ -47,7 +53,8 @@ func Open(ctx context.Context, url string, log *slog.Logger) (*Bus, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Bus{url: url, pool: pool, log: log, subs: map[string][]func(string){}}, nil
+	return &Bus{url: url, pool: pool, log: log, subs: map[string][]func(string){},
+		out: map[string]struct{}{}, poke: make(chan struct{}, 1)}, nil
 }
 
 // Subscribe calls fn with the key of every signal of topic, from any
@@ -58,18 +65,48 @@ func (b *Bus) Subscribe(topic string, fn func(key string)) {
 	b.subs[topic] = append(b.subs[topic], fn)
 }
 
-// Publish signals topic/key to every process. It does not wait for anyone
-// and a failure is only logged: the receivers' polls still find the change.
-func (b *Bus) Publish(ctx context.Context, topic, key string) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-	defer cancel()
-	if _, err := b.pool.Exec(ctx, `SELECT pg_notify($1, $2)`, channelName, topic+"\x1f"+key); err != nil {
-		b.log.Warn("wake: notify", "topic", topic, "err", err)
+// Publish signals topic/key to every process. It returns at once: the
+// signal is sent by Run's sender with the others gathered meanwhile, and a
+// failure is only logged (the receivers' polls still find the change).
+func (b *Bus) Publish(_ context.Context, topic, key string) {
+	b.outMu.Lock()
+	b.out[topic+"\x1f"+key] = struct{}{}
+	b.outMu.Unlock()
+	select {
+	case b.poke <- struct{}{}:
+	default:
 	}
 }
 
-// Run listens until ctx ends, reconnecting after a lost connection.
+// send sends every gathered signal in one statement until ctx ends.
+func (b *Bus) send(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-b.poke:
+		}
+		b.outMu.Lock()
+		payloads := make([]string, 0, len(b.out))
+		for p := range b.out {
+			payloads = append(payloads, p)
+		}
+		clear(b.out)
+		b.outMu.Unlock()
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		if _, err := b.pool.Exec(sctx, `SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p`, channelName, payloads); err != nil && ctx.Err() == nil {
+			b.log.Warn("wake: notify", "signals", len(payloads), "err", err)
+		}
+		cancel()
+	}
+}
+
+// Run listens and sends until ctx ends, reconnecting after a lost
+// connection.
 func (b *Bus) Run(ctx context.Context) {
+	sent := make(chan struct{})
+	go func() { b.send(ctx); close(sent) }()
+	defer func() { <-sent }() // no statement in flight when the pool closes
 	for attempt := 0; ctx.Err() == nil; attempt++ {
 		err := b.listen(ctx)
 		if ctx.Err() != nil {
