@@ -111,7 +111,13 @@ func (s *Service) DeliverDue(ctx context.Context) (int, error) {
 func (s *Service) deliverClaimed(ctx context.Context, p OutboxClaimParams, workers int) (int, error) {
 	now := s.opt.Now()
 	p.Now, p.Limit, p.LeaseFor = now, s.opt.OutboxBatch, s.opt.OutboxLease
-	rows, err := s.opt.Store.OutboxClaim(ctx, p)
+	// The claim is not cut short by a stop: a claim the database made but
+	// whose answer was abandoned would hold its rows for a whole lease,
+	// and their conversations on every other process with them. A stop
+	// that came meanwhile gives the rows back below, untried.
+	cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+	rows, err := s.opt.Store.OutboxClaim(cctx, p)
+	ccancel()
 	if err != nil {
 		return 0, fmt.Errorf("claim: %w", err)
 	}
@@ -130,12 +136,19 @@ func (s *Service) deliverClaimed(ctx context.Context, p OutboxClaimParams, worke
 	stopAt := now.Add(s.opt.OutboxLease / 2)
 	sem := make(chan struct{}, max(workers, 1))
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var untried []int64
 	for _, id := range order {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			for _, r := range byConv[id] {
+			for i, r := range byConv[id] {
 				if ctx.Err() != nil || s.opt.Now().After(stopAt) {
+					mu.Lock()
+					for _, u := range byConv[id][i:] {
+						untried = append(untried, u.OutboxID)
+					}
+					mu.Unlock()
 					return
 				}
 				s.deliver(ctx, r)
@@ -143,6 +156,15 @@ func (s *Service) deliverClaimed(ctx context.Context, p OutboxClaimParams, worke
 		})
 	}
 	wg.Wait()
+	if len(untried) > 0 {
+		// Stopping (a deploy, a restart): another process takes these now,
+		// not when the lease runs out.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
+		defer cancel()
+		if err := s.opt.Store.OutboxUnclaim(uctx, untried, now.Add(s.opt.OutboxLease)); err != nil {
+			s.opt.Logger.Warn("outbox: give back untried rows", "rows", len(untried), "err", err)
+		}
+	}
 	return len(rows), nil
 }
 

@@ -87,6 +87,12 @@ type Store interface {
 	TimersStop(ctx context.Context) error
 
 	Close() error
+	// OutboxUnclaim gives back claimed rows that were not tried (the
+	// process is stopping, or their lease was half over): their lease is
+	// lifted at once instead of holding their conversations up for the
+	// rest of it on every other process. Only rows still under the claim
+	// whose lease ends at leaseEnd are touched.
+	OutboxUnclaim(ctx context.Context, ids []int64, leaseEnd time.Time) error
 }
 
 // Tx is one transaction. Everything one inbound message causes (stored

@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"Attachments", testAttachments},
 		{"CustomerArchive", testCustomerArchive},
 		{"OutboxStats", testOutboxStats},
+		{"OutboxUnclaim", testOutboxUnclaim},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
