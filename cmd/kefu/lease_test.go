@@ -19,7 +19,9 @@ func TestOneTelegramPollerAcrossProcesses(t *testing.T) {
 	t.Parallel()
 	e := startTelegram(t, storetest.PostgresDB(t), telegram.Polling)
 	logsB := &syncLog{}
-	b := NewMain(e.m.Config, logsB)
+	cfgB := e.m.Config
+	cfgB.Server.SpoolDir = t.TempDir() // one per process
+	b := NewMain(cfgB, logsB)
 	b.Now = e.clock.Now
 	if err := b.Run(context.Background()); err != nil {
 		t.Fatal(err)

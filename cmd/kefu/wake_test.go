@@ -28,6 +28,8 @@ func TestStreamOnAnotherProcess(t *testing.T) {
 	cfg.Webchat.PollInterval = time.Hour
 	cfg.Outbox.PollInterval = 50 * time.Millisecond
 	start := func() *Main {
+		cfg := cfg
+		cfg.Server.SpoolDir = t.TempDir() // one per process
 		m := NewMain(cfg, io.Discard)
 		if err := m.Run(context.Background()); err != nil {
 			t.Fatal(err)
