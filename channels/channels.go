@@ -84,6 +84,11 @@ type Receipt struct {
 	// can change that: the adapter acknowledges it and moves on (web chat
 	// answers the customer with a 4xx).
 	Quarantined bool
+	// Spooled: the database could not be reached, so the message was
+	// written to the local spool (fsynced) and will be handed on in order
+	// when it returns. The adapter acknowledges it; nothing is stored yet
+	// (no ConversationID) and the reply comes later through the outbox.
+	Spooled bool
 }
 
 // Outbound is one message to deliver, read from the outbox.

@@ -47,6 +47,12 @@ type Config struct {
 		// turns it off. Keep it off the public network: profiles show
 		// what the process holds.
 		AdminAddr string `yaml:"admin_addr"`
+		// SpoolDir holds webhook pushes (WeChat, web chat, Telegram in
+		// webhook mode) acknowledged while the database was unreachable,
+		// until they are stored. One directory per process, on a disk
+		// that survives a restart; "off" turns spooling off. Default:
+		// "spool" beside the SQLite file, or ./spool on PostgreSQL.
+		SpoolDir string `yaml:"spool_dir"`
 	} `yaml:"server"`
 	Database struct {
 		// URL is "postgres://…" or a SQLite file ("kefu.db", "sqlite:///var/lib/kefu/kefu.db").
@@ -251,6 +257,20 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("outbox: max_attempts, batch, lease, poll_interval and workers must be positive")
 	}
 	return nil
+}
+
+// SpoolPath is the spool directory (see Server.SpoolDir); empty when
+// spooling is off.
+func (c *Config) SpoolPath() string {
+	switch d := c.Server.SpoolDir; {
+	case d == "off":
+		return ""
+	case d != "":
+		return d
+	case c.Postgres():
+		return "spool"
+	}
+	return filepath.Join(filepath.Dir(c.SQLitePath()), "spool")
 }
 
 // Postgres reports whether the database URL points at PostgreSQL.

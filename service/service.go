@@ -242,7 +242,7 @@ func (s *Service) receiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 		}
 		return s.attach(ctx, tx, &conv, lines, now)
 	})
-	if err != nil && refused(err) {
+	if err != nil && Refused(err) {
 		return s.quarantine(ctx, in, cursorKey, cursorValue, err)
 	}
 	if err != nil {
@@ -254,11 +254,11 @@ func (s *Service) receiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 	return rc, nil
 }
 
-// refused reports whether err will recur however often the message is
+// Refused reports whether err will recur however often the message is
 // tried: the store refuses its data (see Store.InTx) or the domain finds
 // it invalid. A transient failure (the database down) is not: the
-// channel must offer the message again.
-func refused(err error) bool {
+// channel must offer the message again, or spool it (internal/spool).
+func Refused(err error) bool {
 	var perm interface{ Permanent() bool }
 	if errors.As(err, &perm) {
 		return perm.Permanent()

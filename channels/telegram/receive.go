@@ -77,7 +77,7 @@ func (c *Channel) handle(ctx context.Context, raw []byte, off *OffsetParams) err
 		log.ErrorContext(ctx, "telegram: receive update", "err", err)
 		return fmt.Errorf("%w: %w", errInbox, err)
 	}
-	log.InfoContext(ctx, "telegram: update handed on", "conversation_id", rc.ConversationID, "duplicate", rc.Duplicate, "quarantined", rc.Quarantined, "choice", n.in.Choice)
+	log.InfoContext(ctx, "telegram: update handed on", "conversation_id", rc.ConversationID, "duplicate", rc.Duplicate, "quarantined", rc.Quarantined, "spooled", rc.Spooled, "choice", n.in.Choice)
 	if q := n.callback; q != nil {
 		note := ""
 		if rc.Duplicate {

@@ -227,6 +227,9 @@ type postResponse struct {
 	ConversationID int64 `json:"conversation_id"`
 	MessageID      int64 `json:"message_id"`
 	Duplicate      bool  `json:"duplicate"`
+	// Spooled: accepted while the database is away; it is stored (and
+	// shown on the stream) once it returns.
+	Spooled bool `json:"spooled,omitempty"`
 }
 
 // bodyLimit leaves room for JSON escaping (a newline is two bytes in JSON)
@@ -309,6 +312,13 @@ func (c *Channel) postMessage(w http.ResponseWriter, r *http.Request) {
 		// Kept as rejected: the store refuses it for good, so sending it
 		// again cannot help, and the page stops retrying on a 4xx.
 		writeError(w, http.StatusUnprocessableEntity, "message_refused")
+		return
+	}
+	if rc.Spooled {
+		// Kept on disk while the database is away and stored when it
+		// returns: accepted, so the page stops retrying.
+		c.log.WarnContext(r.Context(), "webchat: message spooled", "session", req.Session)
+		writeJSON(w, http.StatusAccepted, postResponse{Spooled: true})
 		return
 	}
 	// The customer's own message is now stored: show it on every open tab

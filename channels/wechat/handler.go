@@ -208,6 +208,14 @@ func (c *Channel) handle(w http.ResponseWriter, r *http.Request, rq *request, bo
 		c.finish(w, r, rq, wt)
 		return
 	}
+	if rc.Spooled {
+		// The database is away; the message is on disk and is handed on
+		// when it returns, so WeChat must stop retrying now. The reply,
+		// made later, goes by the API.
+		log.WarnContext(r.Context(), "wechat: message spooled")
+		c.finish(w, r, rq, wt)
+		return
+	}
 	log = log.With("conversation_id", rc.ConversationID)
 	if rc.Duplicate && !inherited {
 		log.InfoContext(r.Context(), "wechat: redelivery answered")

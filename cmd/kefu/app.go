@@ -26,6 +26,7 @@ import (
 	"github.com/kefu-dev/kefu/console/web"
 	"github.com/kefu-dev/kefu/internal/lease"
 	"github.com/kefu-dev/kefu/internal/metrics"
+	"github.com/kefu-dev/kefu/internal/spool"
 	"github.com/kefu-dev/kefu/internal/wake"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/postgres"
@@ -48,6 +49,7 @@ type Main struct {
 	adminLn net.Listener
 	closers []func() error // closed last, after the servers
 	bus     *wake.Bus      // cross-process wake-ups (PostgreSQL only)
+	intake  *spool.Intake  // nil when spooling is off
 	metrics *metrics.Metrics
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup
@@ -116,6 +118,29 @@ func (m *Main) Run(ctx context.Context) error {
 	})
 	m.svc.SetSender(service.WebhookChannel, webhook.New(cfg.Webhooks, nil, m.Now))
 
+	// Webhook channels hand pushes to the spool's intake, which keeps
+	// them on disk while the database is unreachable; pulled channels
+	// (polling, IMAP) simply do not move their position then.
+	var inbox channels.Inbox = m.svc
+	if dir := cfg.SpoolPath(); dir != "" {
+		q, err := spool.OpenQueue(dir, spool.QueueOptions{Logger: m.Log})
+		if err != nil {
+			return fmt.Errorf("server.spool_dir: %w", err)
+		}
+		m.closers = append(m.closers, q.Close)
+		m.intake = spool.NewIntake(q, m.svc, spool.Options{
+			Refused: service.Refused, Logger: m.Log,
+			Ready: func(ctx context.Context) error {
+				_, err := m.store.OutboxPending(ctx)
+				return err
+			},
+		})
+		inbox = m.intake
+		if n := q.Len(); n > 0 {
+			m.Log.Warn("spool: messages left from before; replaying", "count", n, "dir", dir)
+		}
+	}
+
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { fmt.Fprintln(w, "ok") })
 	ready := &readiness{}
@@ -155,9 +180,12 @@ func (m *Main) Run(ctx context.Context) error {
 			}
 			wopt.Windows = wechat.NewStateWindowStore(st, "", max(cfg.WeChat.Window.MessageWindow, 48*time.Hour)+24*time.Hour)
 		}
-		wc, err := wechat.New(cfg.WeChat, m.svc, wopt)
+		wc, err := wechat.New(cfg.WeChat, inbox, wopt)
 		if err != nil {
 			return fmt.Errorf("wechat: %w", err)
+		}
+		if m.intake != nil {
+			m.intake.SetReplayer(channels.WeChat, wc)
 		}
 		m.wechat = wc
 		m.svc.SetSender(channels.WeChat, wc)
@@ -165,7 +193,13 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	var tg *telegram.Channel
 	if cfg.Telegram.Enabled {
-		if tg, err = telegram.New(cfg.Telegram, telegramInbox{m.svc}, telegram.Options{Now: m.Now, Logger: m.Log}); err != nil {
+		// Polling keeps its offset in the database instead: nothing is
+		// lost while it is away.
+		var tin channels.Inbox = telegramInbox{m.svc}
+		if cfg.Telegram.Mode == telegram.Webhook {
+			tin = inbox
+		}
+		if tg, err = telegram.New(cfg.Telegram, tin, telegram.Options{Now: m.Now, Logger: m.Log}); err != nil {
 			return fmt.Errorf("telegram: %w", err)
 		}
 		m.svc.SetSender(channels.Telegram, tg)
@@ -188,7 +222,7 @@ func (m *Main) Run(ctx context.Context) error {
 		wc := webchat.New(webchat.Config{
 			MaxMessageBytes: cfg.Webchat.MaxMessageBytes, PollInterval: cfg.Webchat.PollInterval, Title: cfg.Webchat.Title,
 			FrameAncestors: cfg.Webchat.FrameAncestors,
-		}, m.svc, m.svc, m.Now, m.Log)
+		}, inbox, m.svc, m.Now, m.Log)
 		m.svc.SetSender(channels.WebChat, wc)
 		mux.Handle("/", wc.Handler())
 		if cfg.Postgres() {
@@ -214,6 +248,13 @@ func (m *Main) Run(ctx context.Context) error {
 		defer m.wg.Done()
 		_ = m.svc.RunOutbox(runCtx)
 	}()
+	if m.intake != nil {
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			_ = m.intake.Run(runCtx)
+		}()
+	}
 	if m.bus != nil {
 		m.wg.Add(1)
 		go func() {

@@ -33,7 +33,8 @@ func TestChaosKillUnderLoad(t *testing.T) {
 	ctx := context.Background()
 	dbURL := testPostgres(t)
 	addrs := []string{freeAddr(t), freeAddr(t)}
-	procs := []*kefuChild{startKefuChild(t, addrs[0], dbURL), startKefuChild(t, addrs[1], dbURL)}
+	spools := []string{t.TempDir(), t.TempDir()} // one per process, kept across its restarts
+	procs := []*kefuChild{startKefuChild(t, addrs[0], dbURL, spools[0]), startKefuChild(t, addrs[1], dbURL, spools[1])}
 
 	type accepted struct{ session, id string }
 	var (
@@ -93,7 +94,7 @@ func TestChaosKillUnderLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 		procs[victim].cmd.Wait()
-		procs[victim] = startKefuChild(t, addrs[victim], dbURL)
+		procs[victim] = startKefuChild(t, addrs[victim], dbURL, spools[victim])
 	}
 	time.Sleep(time.Second)
 	close(stop)

@@ -398,11 +398,13 @@ type emEnv struct {
 	user  string // Dovecot user kefu reads
 	smtp  *smtpSink
 	dbURL string
-	m     *Main
-	base  string
-	staff string
-	logs  *syncLog
-	mod   func(*configs.Config)
+	// spoolDir is the process's spool, the same across restarts.
+	spoolDir string
+	m        *Main
+	base     string
+	staff    string
+	logs     *syncLog
+	mod      func(*configs.Config)
 }
 
 type emOpts struct {
@@ -417,7 +419,7 @@ type emOpts struct {
 // mailbox and sending through the capture server.
 func startEmail(tb testing.TB, o emOpts) *emEnv {
 	tb.Helper()
-	e := &emEnv{dc: o.dc, smtp: o.smtp, user: o.user, dbURL: o.dbURL, logs: &syncLog{}, mod: o.mod}
+	e := &emEnv{dc: o.dc, smtp: o.smtp, user: o.user, dbURL: o.dbURL, spoolDir: tb.TempDir(), logs: &syncLog{}, mod: o.mod}
 	if e.dc == nil {
 		e.dc = startDovecot(tb)
 	}
@@ -445,6 +447,7 @@ func (e *emEnv) config() configs.Config {
 	cfg := configs.Default()
 	cfg.Server.Addr = "127.0.0.1:0"
 	cfg.Database.URL = e.dbURL
+	cfg.Server.SpoolDir = e.spoolDir
 	cfg.Outbox.PollInterval = 50 * time.Millisecond
 	cfg.Email = email.Config{
 		Enabled: true, Address: "service@kefu.test", DisplayName: "客服",

@@ -47,7 +47,9 @@ func TestOneTelegramPollerAcrossProcesses(t *testing.T) {
 			t.Logf("outbox %d %s %s attempts=%d next=%s locked=%v err=%q", id, kind, status, attempts, next.Format(time.RFC3339Nano), locked, lastErr)
 		}
 	})
-	b := NewMain(e.m.Config, logsB)
+	cfgB := e.m.Config
+	cfgB.Server.SpoolDir = t.TempDir() // one per process
+	b := NewMain(cfgB, logsB)
 	b.Now = e.clock.Now
 	if err := b.Run(context.Background()); err != nil {
 		t.Fatal(err)

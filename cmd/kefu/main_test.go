@@ -24,6 +24,7 @@ func startMain(t *testing.T, dbURL string) *Main {
 	cfg := configs.Default()
 	cfg.Server.Addr = "127.0.0.1:0"
 	cfg.Database.URL = dbURL
+	cfg.Server.SpoolDir = t.TempDir()
 	cfg.Webchat.PollInterval = 100 * time.Millisecond
 	cfg.Outbox.PollInterval = 50 * time.Millisecond
 	m := NewMain(cfg, io.Discard)

@@ -659,6 +659,7 @@ func (e *tgEnv) start(tb testing.TB) {
 	cfg := configs.Default()
 	cfg.Server.Addr = "127.0.0.1:0"
 	cfg.Database.URL = e.dbURL
+	cfg.Server.SpoolDir = tb.TempDir()
 	cfg.Outbox.PollInterval = 50 * time.Millisecond
 	cfg.Telegram = telegram.Config{
 		Enabled: true, Token: tgToken, Mode: e.mode,

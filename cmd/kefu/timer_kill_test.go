@@ -55,11 +55,12 @@ type kefuChild struct {
 	log *syncLog
 }
 
-func startKefuChild(t *testing.T, addr, dbURL string) *kefuChild {
+func startKefuChild(t *testing.T, addr, dbURL, spoolDir string) *kefuChild {
 	t.Helper()
 	c := &kefuChild{log: &syncLog{}}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^TestKefuServeChild$")
 	c.cmd.Env = append(os.Environ(), "KEFU_H12B_CHILD=1", "KEFU_SERVER_ADDR="+addr, "KEFU_DATABASE_URL="+dbURL,
+		"KEFU_SERVER_SPOOL_DIR="+spoolDir,
 		"KEFU_DIALOG_REMINDER_AFTER=2s", "KEFU_OUTBOX_POLL_INTERVAL=50ms")
 	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
 	if err := c.cmd.Start(); err != nil {
@@ -98,7 +99,8 @@ func TestTimerFiresAfterKill(t *testing.T) {
 	ctx := context.Background()
 	dbURL := testPostgres(t)
 	addr := freeAddr(t)
-	a := startKefuChild(t, addr, dbURL)
+	spoolDir := t.TempDir() // the restarted process takes over the killed one's
+	a := startKefuChild(t, addr, dbURL, spoolDir)
 
 	// A customer starts an intake: the bot asks and schedules its
 	// reminder (dialog.reminder_after, 2 s here).
@@ -148,7 +150,7 @@ func TestTimerFiresAfterKill(t *testing.T) {
 	if err := pool.QueryRow(ctx, `SELECT now()`).Scan(&restart); err != nil {
 		t.Fatal(err)
 	}
-	startKefuChild(t, addr, dbURL)
+	startKefuChild(t, addr, dbURL, spoolDir)
 	var (
 		state     string
 		attempt   int

@@ -28,7 +28,11 @@ func TestStreamOnAnotherProcess(t *testing.T) {
 	cfg.Webchat.PollInterval = time.Hour
 	cfg.Outbox.PollInterval = 50 * time.Millisecond
 	start := func() *Main {
-		m := NewMain(cfg, io.Discard)
+		cfg := cfg
+		cfg.Server.SpoolDir = t.TempDir() // one per process
+		c := cfg
+		c.Server.SpoolDir = t.TempDir() // one per process
+		m := NewMain(c, io.Discard)
 		if err := m.Run(context.Background()); err != nil {
 			t.Fatal(err)
 		}

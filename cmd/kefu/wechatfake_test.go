@@ -554,6 +554,9 @@ type wxEnvOpts struct {
 	// restart starts a new process in place of this env's (closed by the
 	// caller): the same fake WeChat API, clock and record of replies.
 	restart *wxEnv
+	// spoolDir is the process's spool; default: a fresh one, or the
+	// restarted process's.
+	spoolDir string
 }
 
 // startWeChat runs `kefu serve` with the WeChat channel in safe mode
@@ -576,6 +579,12 @@ func startWeChat(tb testing.TB, o wxEnvOpts) *wxEnv {
 	cfg := configs.Default()
 	cfg.Server.Addr = "127.0.0.1:0"
 	cfg.Database.URL = o.dbURL
+	cfg.Server.SpoolDir = o.spoolDir
+	if o.spoolDir == "" && o.restart != nil {
+		cfg.Server.SpoolDir = o.restart.m.Config.Server.SpoolDir
+	} else if o.spoolDir == "" {
+		cfg.Server.SpoolDir = tb.TempDir()
+	}
 	cfg.Webchat.PollInterval = 100 * time.Millisecond
 	cfg.Outbox.PollInterval = 50 * time.Millisecond
 	fields := map[string]string{"thing1": "{{truncate 20 .Text}}", "time2": "{{.Time}}"}
