@@ -1,0 +1,259 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/dialog"
+)
+
+// Supervisor reports (SPEC §9, issue 13). The store aggregates in SQL over
+// the cases registered in a period; nothing here loads cases into memory.
+// A case belongs to the period it was registered in (created_at), so a
+// report of a closed month does not change when its cases are worked on
+// later — except the pending clocks, which fall due as time passes.
+
+// MaxReportDays bounds a report's period: the per-day series has one row
+// per day.
+const MaxReportDays = 366
+
+// ReportStore aggregates cases for the reports; store/sqlite and
+// store/postgres implement it in SQL.
+type ReportStore interface {
+	// ReportVolume counts the selected cases by category, subtype,
+	// priority, department, channel and source, and per day of p.Days.
+	ReportVolume(ctx context.Context, p ReportParams) (ReportVolume, error)
+	// ReportSLA counts, per clock, the selected cases whose deadline is
+	// met, missed or pending at p.Now, as cases.SLAPolicy.Clocks decides
+	// with p.SLA; a clock that does not apply (status none) is not
+	// counted.
+	ReportSLA(ctx context.Context, p ReportParams) ([]ReportClock, error)
+	// ReportSatisfaction counts the latest survey answer of each selected
+	// case per dimension (p.Dimensions) and score.
+	ReportSatisfaction(ctx context.Context, p ReportParams) (ReportSurveys, error)
+}
+
+// ReportParams select the cases of a report: registered in [From, To) and
+// matching every non-empty filter.
+type ReportParams struct {
+	From, To   time.Time
+	Department cases.Department
+	Channel    string
+	Category   cases.Category
+	Priority   cases.Priority
+	Assignee   int64
+
+	// Days are the local days of the period (the first and last may be
+	// partial), for the per-day series.
+	Days []ReportDay
+	// SLA and Now decide each clock's status.
+	SLA cases.SLAPolicy
+	Now time.Time
+	// Dimensions are the survey's dimensions (dialog.SurveyDimensions).
+	Dimensions []string
+}
+
+// ReportDay is one local day of a period: [From, To) in UTC terms.
+type ReportDay struct {
+	Day      string // 2006-01-02 in the deployment's zone
+	From, To time.Time
+}
+
+// ReportCount is a number of cases with one value of a dimension.
+type ReportCount struct {
+	Key   string `json:"key"`
+	Count int    `json:"count"`
+}
+
+// ReportVolume is how many cases came in. Every list is sorted by key;
+// PerDay has every day of the period, zeros included.
+type ReportVolume struct {
+	Total        int           `json:"total"`
+	ByCategory   []ReportCount `json:"by_category"`
+	BySubtype    []ReportCount `json:"by_subtype"` // key "category/subtype"
+	ByPriority   []ReportCount `json:"by_priority"`
+	ByDepartment []ReportCount `json:"by_department"`
+	ByChannel    []ReportCount `json:"by_channel"`
+	BySource     []ReportCount `json:"by_source"`
+	PerDay       []ReportCount `json:"per_day"`
+}
+
+// ReportClock is one SLA deadline's compliance over the selected cases.
+type ReportClock struct {
+	Clock   cases.ClockName `json:"clock"`
+	Met     int             `json:"met"`
+	Missed  int             `json:"missed"` // due and not met, or met late
+	Pending int             `json:"pending"`
+	// Rate is Met / (Met + Missed), the decided clocks; 0 when none is.
+	Rate float64 `json:"rate"`
+}
+
+// ReportScore is how many latest answers gave score to a dimension.
+type ReportScore struct {
+	Dimension string
+	Score     int
+	Count     int
+}
+
+// ReportSurveys is what the store counts of the surveys.
+type ReportSurveys struct {
+	Asked    int // cases resolved (or answered after a resolution since reopened)
+	Answered int // cases with a survey answer
+	Scores   []ReportScore
+}
+
+// ReportSatisfaction is satisfaction per dimension (SPEC §6).
+type ReportSatisfaction struct {
+	Asked        int               `json:"asked"`
+	Answered     int               `json:"answered"`
+	ResponseRate float64           `json:"response_rate"` // Answered / Asked
+	Dimensions   []ReportDimension `json:"dimensions"`
+}
+
+// ReportDimension is one survey dimension's scores.
+type ReportDimension struct {
+	Dimension string  `json:"dimension"`
+	Answers   int     `json:"answers"`
+	Mean      float64 `json:"mean"`
+	// Distribution[i] is how many answers scored i+1 (1–5).
+	Distribution [5]int `json:"distribution"`
+}
+
+// ReportFilter is what a report is asked for.
+type ReportFilter struct {
+	From, To   time.Time // zero From and To: this month in the deployment's zone
+	Department cases.Department
+	Channel    string
+	Category   cases.Category
+	Priority   cases.Priority
+	Assignee   int64
+}
+
+// Report is the summary of a period.
+type Report struct {
+	From         time.Time          `json:"from"`
+	To           time.Time          `json:"to"`
+	Zone         string             `json:"zone"`
+	Volume       ReportVolume       `json:"volume"`
+	SLA          []ReportClock      `json:"sla"`
+	Satisfaction ReportSatisfaction `json:"satisfaction"`
+}
+
+// reportParams checks who asks for what and turns f into the store's
+// query: supervisors and admins see every department, a head their own;
+// everyone else is refused.
+func (s *Team) reportParams(u cases.User, f ReportFilter) (ReportParams, error) {
+	if err := u.Can(cases.ActionReport, nil); err != nil {
+		return ReportParams{}, err
+	}
+	if u.Role == cases.RoleHead {
+		if f.Department != "" && f.Department != u.Department {
+			return ReportParams{}, cases.Errorf(cases.EForbidden, fmt.Sprintf("user %d reports on %s only", u.ID, u.Department))
+		}
+		f.Department = u.Department
+	}
+	loc := s.lc().Location
+	now := s.opt.Now()
+	if f.From.IsZero() && f.To.IsZero() {
+		l := now.In(loc)
+		f.From = time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, loc)
+		f.To = f.From.AddDate(0, 1, 0)
+	}
+	if f.From.IsZero() || f.To.IsZero() || !f.From.Before(f.To) {
+		return ReportParams{}, cases.Errorf(cases.EInvalid, "from and to: both or neither, and from before to")
+	}
+	days := reportDays(f.From, f.To, loc)
+	if len(days) > MaxReportDays {
+		return ReportParams{}, cases.Errorf(cases.EInvalid, fmt.Sprintf("from and to: at most %d days", MaxReportDays))
+	}
+	if f.Department != "" && !f.Department.Valid() {
+		return ReportParams{}, cases.Errorf(cases.EInvalid, fmt.Sprintf("department: %q is not a department", f.Department))
+	}
+	dims := make([]string, len(dialog.SurveyDimensions))
+	for i, d := range dialog.SurveyDimensions {
+		dims[i] = string(d)
+	}
+	return ReportParams{
+		From: f.From.UTC(), To: f.To.UTC(), Department: f.Department, Channel: f.Channel, Category: f.Category,
+		Priority: f.Priority, Assignee: f.Assignee, Days: days, SLA: s.opt.SLA, Now: now, Dimensions: dims,
+	}, nil
+}
+
+// reportDays splits [from, to) at local midnights; days are calendar days,
+// so a day with a DST change is 23 or 25 hours long.
+func reportDays(from, to time.Time, loc *time.Location) []ReportDay {
+	var out []ReportDay
+	l := from.In(loc)
+	day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
+	for day.Before(to) && len(out) <= MaxReportDays {
+		next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc)
+		lo, hi := day, next
+		if lo.Before(from) {
+			lo = from
+		}
+		if hi.After(to) {
+			hi = to
+		}
+		out = append(out, ReportDay{Day: day.Format(time.DateOnly), From: lo.UTC(), To: hi.UTC()})
+		day = next
+	}
+	return out
+}
+
+// ReportSummary is the report of a period: volume, SLA compliance and
+// satisfaction.
+func (s *Team) ReportSummary(ctx context.Context, u cases.User, f ReportFilter) (Report, error) {
+	p, err := s.reportParams(u, f)
+	if err != nil {
+		return Report{}, err
+	}
+	vol, err := s.opt.Store.ReportVolume(ctx, p)
+	if err != nil {
+		return Report{}, err
+	}
+	clocks, err := s.opt.Store.ReportSLA(ctx, p)
+	if err != nil {
+		return Report{}, err
+	}
+	for i, k := range clocks {
+		if d := k.Met + k.Missed; d > 0 {
+			clocks[i].Rate = float64(k.Met) / float64(d)
+		}
+	}
+	sv, err := s.opt.Store.ReportSatisfaction(ctx, p)
+	if err != nil {
+		return Report{}, err
+	}
+	return Report{
+		From: p.From.In(s.lc().Location), To: p.To.In(s.lc().Location), Zone: s.lc().Location.String(),
+		Volume: vol, SLA: clocks, Satisfaction: satisfaction(sv, p.Dimensions),
+	}, nil
+}
+
+// satisfaction turns the store's counts into means and distributions, one
+// entry per dimension in the order the survey asks them.
+func satisfaction(sv ReportSurveys, dims []string) ReportSatisfaction {
+	out := ReportSatisfaction{Asked: sv.Asked, Answered: sv.Answered}
+	if sv.Asked > 0 {
+		out.ResponseRate = float64(sv.Answered) / float64(sv.Asked)
+	}
+	for _, d := range dims {
+		st := ReportDimension{Dimension: d}
+		sum := 0
+		for _, sc := range sv.Scores {
+			if sc.Dimension != d || sc.Score < 1 || sc.Score > 5 {
+				continue
+			}
+			st.Distribution[sc.Score-1] += sc.Count
+			st.Answers += sc.Count
+			sum += sc.Score * sc.Count
+		}
+		if st.Answers > 0 {
+			st.Mean = float64(sum) / float64(st.Answers)
+		}
+		out.Dimensions = append(out.Dimensions, st)
+	}
+	return out
+}

@@ -1,0 +1,168 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/service"
+	"github.com/kefu-dev/kefu/store/internal/report"
+)
+
+// The reports (service.ReportStore) aggregate in SQL; the statements
+// mirror the SQLite store's, with timestamptz arithmetic instead of
+// milliseconds.
+
+// reportCases is the CTE f of the selected cases; $1–$7 are reportArgs.
+const reportCases = `f AS (
+	SELECT * FROM cases
+	WHERE created_at >= $1 AND created_at < $2 AND ($3 = '' OR department = $3) AND ($4 = '' OR channel = $4)
+		AND ($5 = '' OR category = $5) AND ($6 = '' OR priority = $6) AND ($7::bigint = 0 OR assignee_id = $7))`
+
+func reportArgs(p service.ReportParams) []any {
+	return []any{p.From, p.To, string(p.Department), p.Channel, string(p.Category), string(p.Priority), p.Assignee}
+}
+
+const reportVolumeSQL = `WITH ` + reportCases + `,
+days AS (SELECT * FROM unnest($8::text[], $9::timestamptz[], $10::timestamptz[]) AS d (day, lo, hi))
+SELECT 'total', '', count(*) FROM f
+UNION ALL SELECT 'category', category, count(*) FROM f GROUP BY category
+UNION ALL SELECT 'subtype', category || '/' || subtype, count(*) FROM f GROUP BY category, subtype
+UNION ALL SELECT 'priority', priority, count(*) FROM f GROUP BY priority
+UNION ALL SELECT 'department', department, count(*) FROM f GROUP BY department
+UNION ALL SELECT 'channel', channel, count(*) FROM f GROUP BY channel
+UNION ALL SELECT 'source', source, count(*) FROM f GROUP BY source
+UNION ALL SELECT 'day', d.day, count(f.id) FROM days d JOIN f ON f.created_at >= d.lo AND f.created_at < d.hi GROUP BY d.day`
+
+// ReportVolume counts the selected cases by each dimension and per day.
+func (s *Store) ReportVolume(ctx context.Context, p service.ReportParams) (service.ReportVolume, error) {
+	names := make([]string, len(p.Days))
+	los := make([]time.Time, len(p.Days))
+	his := make([]time.Time, len(p.Days))
+	for i, d := range p.Days {
+		names[i], los[i], his[i] = d.Day, d.From, d.To
+	}
+	rows, err := s.q(ctx).Query(ctx, reportVolumeSQL, append(reportArgs(p), names, los, his)...)
+	if err != nil {
+		return service.ReportVolume{}, fmt.Errorf("postgres: report volume: %w", err)
+	}
+	defer rows.Close()
+	var out []report.Row
+	for rows.Next() {
+		var r report.Row
+		if err := rows.Scan(&r.Group, &r.Key, &r.Count); err != nil {
+			return service.ReportVolume{}, fmt.Errorf("postgres: report volume: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return service.ReportVolume{}, fmt.Errorf("postgres: report volume: %w", err)
+	}
+	return report.Volume(out, p.Days), nil
+}
+
+func milestone(name string) string { return "(milestones->>'" + name + "')::timestamptz" }
+
+// reportSLASQL restates cases.SLAPolicy.Clocks and Clock.status in SQL, as
+// the SQLite store does: $8 is now; $9 the first-response, $10 the plan and
+// $11 the resolve-notice durations; $12–$14 start-by for P1–P3 (NULL:
+// none), all in microseconds.
+var reportSLASQL = `WITH ` + reportCases + `,
+m AS (SELECT id, state, category, priority, department, created_at AS created,
+	deadline_first_response AS dfr, deadline_registration AS dreg, deadline_classification AS dcls,
+	deadline_start_by AS dsb,
+	` + milestone("first_response") + ` AS first_response, ` + milestone("registered") + ` AS registered,
+	` + milestone("classified") + ` AS classified, ` + milestone("assigned") + ` AS assigned,
+	` + milestone("plan_written") + ` AS plan_written, ` + milestone("started") + ` AS started,
+	` + milestone("resolved") + ` AS resolved, ` + milestone("resolve_notified") + ` AS resolve_notified,
+	` + milestone("notice_from") + ` AS notice_from, ` + milestone("closed") + ` AS closed
+	FROM f),
+r AS (SELECT *, COALESCE(registered, created) AS reg FROM m),
+a AS (SELECT *, COALESCE(assigned, CASE WHEN state <> 'registered' AND department <> '' THEN reg END) AS asg FROM r),
+k AS (
+	SELECT 'first_response' AS clock, dfr - $9::bigint * interval '1 microsecond' AS start, dfr AS due, first_response AS done, closed FROM a
+	UNION ALL SELECT 'registration', dfr - $9::bigint * interval '1 microsecond', dreg, reg, closed FROM a
+	UNION ALL SELECT 'classification', reg, dcls,
+		COALESCE(classified, CASE WHEN registered IS NULL AND category <> '' AND priority <> '' THEN created END), closed FROM a
+	UNION ALL SELECT 'start_by', reg,
+		COALESCE(dsb, reg + (CASE priority WHEN 'P1' THEN $12::bigint WHEN 'P2' THEN $13::bigint WHEN 'P3' THEN $14::bigint END) * interval '1 microsecond'),
+		CASE WHEN started IS NULL OR resolved < started THEN resolved ELSE started END, closed FROM a
+	UNION ALL SELECT 'plan', asg, asg + $10::bigint * interval '1 microsecond',
+		CASE WHEN plan_written IS NULL OR resolved < plan_written THEN resolved ELSE plan_written END, closed FROM a
+	UNION ALL SELECT 'resolve_notice', resolved, GREATEST(resolved, notice_from) + $11::bigint * interval '1 microsecond', resolve_notified, closed FROM a),
+st AS (SELECT clock, CASE
+	WHEN due IS NULL OR start IS NULL THEN 'none'
+	WHEN done IS NOT NULL AND done <= due THEN 'met'
+	WHEN done IS NOT NULL THEN 'missed'
+	WHEN closed IS NOT NULL AND closed < due THEN 'none'
+	WHEN $8 >= due THEN 'missed'
+	ELSE 'pending' END AS status FROM k)
+SELECT clock, count(*) FILTER (WHERE status = 'met'), count(*) FILTER (WHERE status = 'missed'),
+	count(*) FILTER (WHERE status = 'pending')
+FROM st GROUP BY clock`
+
+// ReportSLA counts met, missed and pending deadlines per clock.
+func (s *Store) ReportSLA(ctx context.Context, p service.ReportParams) ([]service.ReportClock, error) {
+	us := func(d time.Duration) int64 { return int64(d / time.Microsecond) }
+	args := append(reportArgs(p), p.Now, us(p.SLA.FirstResponse), us(p.SLA.PlanWithin), us(p.SLA.ResolveNotice),
+		report.StartBy(p, cases.P1, time.Microsecond), report.StartBy(p, cases.P2, time.Microsecond), report.StartBy(p, cases.P3, time.Microsecond))
+	rows, err := s.q(ctx).Query(ctx, reportSLASQL, args...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: report sla: %w", err)
+	}
+	defer rows.Close()
+	got := map[string]service.ReportClock{}
+	for rows.Next() {
+		var name string
+		var k service.ReportClock
+		if err := rows.Scan(&name, &k.Met, &k.Missed, &k.Pending); err != nil {
+			return nil, fmt.Errorf("postgres: report sla: %w", err)
+		}
+		got[name] = k
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: report sla: %w", err)
+	}
+	return report.SLA(got), nil
+}
+
+// reportSurveySQL: see the SQLite store; $8 is the list of dimensions.
+const reportSurveySQL = `WITH ` + reportCases + `,
+s AS (SELECT h.case_id, ',' || h.to_value || ',' AS v FROM case_history h JOIN f ON f.id = h.case_id
+	WHERE h.action = 'survey'
+		AND h.id = (SELECT max(h2.id) FROM case_history h2 WHERE h2.case_id = h.case_id AND h2.action = 'survey')),
+sc AS (SELECT dims.dim, substring(s.v FROM ',' || dims.dim || '=([0-9]+),')::int AS score
+	FROM s CROSS JOIN unnest($8::text[]) AS dims (dim) WHERE strpos(s.v, ',' || dims.dim || '=') > 0)
+SELECT 'asked', '', 0, count(*) FROM f WHERE milestones->>'resolved' IS NOT NULL OR id IN (SELECT case_id FROM s)
+UNION ALL SELECT 'answered', '', 0, count(*) FROM s
+UNION ALL SELECT 'score', dim, score, count(*) FROM sc GROUP BY dim, score`
+
+// ReportSatisfaction counts the latest survey answers per dimension and score.
+func (s *Store) ReportSatisfaction(ctx context.Context, p service.ReportParams) (service.ReportSurveys, error) {
+	rows, err := s.q(ctx).Query(ctx, reportSurveySQL, append(reportArgs(p), p.Dimensions)...)
+	if err != nil {
+		return service.ReportSurveys{}, fmt.Errorf("postgres: report satisfaction: %w", err)
+	}
+	defer rows.Close()
+	var out service.ReportSurveys
+	for rows.Next() {
+		var kind string
+		var sc service.ReportScore
+		if err := rows.Scan(&kind, &sc.Dimension, &sc.Score, &sc.Count); err != nil {
+			return service.ReportSurveys{}, fmt.Errorf("postgres: report satisfaction: %w", err)
+		}
+		switch kind {
+		case "asked":
+			out.Asked = sc.Count
+		case "answered":
+			out.Answered = sc.Count
+		default:
+			out.Scores = append(out.Scores, sc)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return service.ReportSurveys{}, fmt.Errorf("postgres: report satisfaction: %w", err)
+	}
+	return out, nil
+}

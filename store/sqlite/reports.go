@@ -1,0 +1,198 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/service"
+	"github.com/kefu-dev/kefu/store/internal/report"
+)
+
+// The reports (service.ReportStore) aggregate in SQL. Times compare as
+// integer milliseconds: the deadline columns are fixed-width UTC text, the
+// milestones Go's RFC 3339 in the case's JSON (any offset), and
+// julianday() reads both.
+
+// reportCases is the CTE f of the selected cases; ?1–?7 are reportArgs.
+const reportCases = `f AS (
+	SELECT * FROM cases
+	WHERE created_at >= ?1 AND created_at < ?2 AND (?3 = '' OR department = ?3) AND (?4 = '' OR channel = ?4)
+		AND (?5 = '' OR category = ?5) AND (?6 = '' OR priority = ?6) AND (?7 = 0 OR assignee_id = ?7))`
+
+func reportArgs(p service.ReportParams) []any {
+	return []any{ts(p.From), ts(p.To), string(p.Department), p.Channel, string(p.Category), string(p.Priority), p.Assignee}
+}
+
+// query runs a report query in the caller's transaction when there is
+// one: SQLite has one connection.
+func (s *Store) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if t := s.ctxTx(ctx); t != nil {
+		return t.tx.QueryContext(ctx, q, args...)
+	}
+	return s.db.QueryContext(ctx, q, args...)
+}
+
+const reportVolumeSQL = `WITH ` + reportCases + `,
+days AS (SELECT json_extract(value, '$[0]') AS day, json_extract(value, '$[1]') AS lo, json_extract(value, '$[2]') AS hi
+	FROM json_each(?8))
+SELECT 'total', '', count(*) FROM f
+UNION ALL SELECT 'category', category, count(*) FROM f GROUP BY category
+UNION ALL SELECT 'subtype', category || '/' || subtype, count(*) FROM f GROUP BY category, subtype
+UNION ALL SELECT 'priority', priority, count(*) FROM f GROUP BY priority
+UNION ALL SELECT 'department', department, count(*) FROM f GROUP BY department
+UNION ALL SELECT 'channel', channel, count(*) FROM f GROUP BY channel
+UNION ALL SELECT 'source', source, count(*) FROM f GROUP BY source
+UNION ALL SELECT 'day', d.day, count(f.id) FROM days d JOIN f ON f.created_at >= d.lo AND f.created_at < d.hi GROUP BY d.day`
+
+// ReportVolume counts the selected cases by each dimension and per day.
+func (s *Store) ReportVolume(ctx context.Context, p service.ReportParams) (service.ReportVolume, error) {
+	days := make([][3]string, len(p.Days))
+	for i, d := range p.Days {
+		days[i] = [3]string{d.Day, ts(d.From), ts(d.To)}
+	}
+	dj, err := jsonText(days)
+	if err != nil {
+		return service.ReportVolume{}, err
+	}
+	rows, err := s.query(ctx, reportVolumeSQL, append(reportArgs(p), dj)...)
+	if err != nil {
+		return service.ReportVolume{}, fmt.Errorf("sqlite: report volume: %w", err)
+	}
+	defer rows.Close()
+	var out []report.Row
+	for rows.Next() {
+		var r report.Row
+		if err := rows.Scan(&r.Group, &r.Key, &r.Count); err != nil {
+			return service.ReportVolume{}, fmt.Errorf("sqlite: report volume: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return service.ReportVolume{}, fmt.Errorf("sqlite: report volume: %w", err)
+	}
+	return report.Volume(out, p.Days), nil
+}
+
+// msOf is x as integer milliseconds since the epoch, NULL for NULL.
+func msOf(x string) string {
+	return "CAST(round((julianday(" + x + ") - 2440587.5) * 86400000.0) AS INTEGER)"
+}
+
+func milestone(name string) string { return msOf("json_extract(milestones, '$." + name + "')") }
+
+// reportSLASQL restates cases.SLAPolicy.Clocks and Clock.status in SQL:
+// k has one row per case and clock with its start, due and done times
+// (NULL for zero). ?8 is now; ?9 the first-response, ?10 the plan and ?11
+// the resolve-notice durations; ?12–?14 start-by for P1–P3 (NULL: none),
+// all in milliseconds. A change to Clocks must be made here and in the
+// PostgreSQL store; the report tests compare the three.
+var reportSLASQL = `WITH ` + reportCases + `,
+m AS (SELECT id, state, category, priority, department,
+	` + msOf("created_at") + ` AS created, ` + msOf("deadline_first_response") + ` AS dfr,
+	` + msOf("deadline_registration") + ` AS dreg, ` + msOf("deadline_classification") + ` AS dcls,
+	` + msOf("deadline_start_by") + ` AS dsb,
+	` + milestone("first_response") + ` AS first_response, ` + milestone("registered") + ` AS registered,
+	` + milestone("classified") + ` AS classified, ` + milestone("assigned") + ` AS assigned,
+	` + milestone("plan_written") + ` AS plan_written, ` + milestone("started") + ` AS started,
+	` + milestone("resolved") + ` AS resolved, ` + milestone("resolve_notified") + ` AS resolve_notified,
+	` + milestone("notice_from") + ` AS notice_from, ` + milestone("closed") + ` AS closed
+	FROM f),
+r AS (SELECT *, COALESCE(registered, created) AS reg FROM m),
+a AS (SELECT *, COALESCE(assigned, CASE WHEN state <> 'registered' AND department <> '' THEN reg END) AS asg FROM r),
+k AS (
+	SELECT 'first_response' AS clock, dfr - ?9 AS start, dfr AS due, first_response AS done, closed FROM a
+	UNION ALL SELECT 'registration', dfr - ?9, dreg, reg, closed FROM a
+	UNION ALL SELECT 'classification', reg, dcls,
+		COALESCE(classified, CASE WHEN registered IS NULL AND category <> '' AND priority <> '' THEN created END), closed FROM a
+	UNION ALL SELECT 'start_by', reg,
+		COALESCE(dsb, reg + CASE priority WHEN 'P1' THEN ?12 WHEN 'P2' THEN ?13 WHEN 'P3' THEN ?14 END),
+		CASE WHEN started IS NULL OR resolved < started THEN resolved ELSE started END, closed FROM a
+	UNION ALL SELECT 'plan', asg, asg + ?10,
+		CASE WHEN plan_written IS NULL OR resolved < plan_written THEN resolved ELSE plan_written END, closed FROM a
+	UNION ALL SELECT 'resolve_notice', resolved, max(resolved, COALESCE(notice_from, resolved)) + ?11, resolve_notified, closed FROM a),
+st AS (SELECT clock, CASE
+	WHEN due IS NULL OR start IS NULL THEN 'none'
+	WHEN done IS NOT NULL AND done <= due THEN 'met'
+	WHEN done IS NOT NULL THEN 'missed'
+	WHEN closed IS NOT NULL AND closed < due THEN 'none'
+	WHEN ?8 >= due THEN 'missed'
+	ELSE 'pending' END AS status FROM k)
+SELECT clock, sum(status = 'met'), sum(status = 'missed'), sum(status = 'pending') FROM st GROUP BY clock`
+
+// ReportSLA counts met, missed and pending deadlines per clock.
+func (s *Store) ReportSLA(ctx context.Context, p service.ReportParams) ([]service.ReportClock, error) {
+	ms := func(d time.Duration) int64 { return int64(d / time.Millisecond) }
+	args := append(reportArgs(p), p.Now.UnixMilli(), ms(p.SLA.FirstResponse), ms(p.SLA.PlanWithin), ms(p.SLA.ResolveNotice),
+		report.StartBy(p, cases.P1, time.Millisecond), report.StartBy(p, cases.P2, time.Millisecond), report.StartBy(p, cases.P3, time.Millisecond))
+	rows, err := s.query(ctx, reportSLASQL, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: report sla: %w", err)
+	}
+	defer rows.Close()
+	got := map[string]service.ReportClock{}
+	for rows.Next() {
+		var name string
+		var k service.ReportClock
+		if err := rows.Scan(&name, &k.Met, &k.Missed, &k.Pending); err != nil {
+			return nil, fmt.Errorf("sqlite: report sla: %w", err)
+		}
+		got[name] = k
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: report sla: %w", err)
+	}
+	return report.SLA(got), nil
+}
+
+// reportSurveySQL reads the latest survey answer of each selected case from
+// its history entry ("timeliness=5,professionalism=4,…", see
+// service.afterResolution); ?8 is the JSON list of dimensions. A case
+// counts as asked when it is resolved, or was surveyed and reopened since.
+const reportSurveySQL = `WITH ` + reportCases + `,
+s AS (SELECT h.case_id, ',' || h.to_value || ',' AS v FROM case_history h JOIN f ON f.id = h.case_id
+	WHERE h.action = 'survey'
+		AND h.id = (SELECT max(h2.id) FROM case_history h2 WHERE h2.case_id = h.case_id AND h2.action = 'survey')),
+dims AS (SELECT value AS dim FROM json_each(?8)),
+rest AS (SELECT dims.dim, substr(s.v, instr(s.v, ',' || dims.dim || '=') + length(dims.dim) + 2) AS r
+	FROM s JOIN dims ON instr(s.v, ',' || dims.dim || '=') > 0),
+sc AS (SELECT dim, CAST(substr(r, 1, instr(r, ',') - 1) AS INTEGER) AS score FROM rest)
+SELECT 'asked', '', 0, count(*) FROM f WHERE json_extract(milestones, '$.resolved') IS NOT NULL OR id IN (SELECT case_id FROM s)
+UNION ALL SELECT 'answered', '', 0, count(*) FROM s
+UNION ALL SELECT 'score', dim, score, count(*) FROM sc GROUP BY dim, score`
+
+// ReportSatisfaction counts the latest survey answers per dimension and score.
+func (s *Store) ReportSatisfaction(ctx context.Context, p service.ReportParams) (service.ReportSurveys, error) {
+	dims, err := json.Marshal(p.Dimensions)
+	if err != nil {
+		return service.ReportSurveys{}, fmt.Errorf("sqlite: report satisfaction: %w", err)
+	}
+	rows, err := s.query(ctx, reportSurveySQL, append(reportArgs(p), string(dims))...)
+	if err != nil {
+		return service.ReportSurveys{}, fmt.Errorf("sqlite: report satisfaction: %w", err)
+	}
+	defer rows.Close()
+	var out service.ReportSurveys
+	for rows.Next() {
+		var kind string
+		var sc service.ReportScore
+		if err := rows.Scan(&kind, &sc.Dimension, &sc.Score, &sc.Count); err != nil {
+			return service.ReportSurveys{}, fmt.Errorf("sqlite: report satisfaction: %w", err)
+		}
+		switch kind {
+		case "asked":
+			out.Asked = sc.Count
+		case "answered":
+			out.Answered = sc.Count
+		default:
+			out.Scores = append(out.Scores, sc)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return service.ReportSurveys{}, fmt.Errorf("sqlite: report satisfaction: %w", err)
+	}
+	return out, nil
+}
