@@ -123,12 +123,16 @@ type ReportDimension struct {
 
 // ReportFilter is what a report is asked for.
 type ReportFilter struct {
-	From, To   time.Time // zero From and To: this month in the deployment's zone
-	Department cases.Department
-	Channel    string
-	Category   cases.Category
-	Priority   cases.Priority
-	Assignee   int64
+	From, To time.Time // zero From and To: this month in the deployment's zone
+	// FromDate and ToDate (2006-01-02), when set, are local midnights in
+	// the deployment's zone and replace From and To: the API's callers
+	// think in days, and only the service knows the zone.
+	FromDate, ToDate string
+	Department       cases.Department
+	Channel          string
+	Category         cases.Category
+	Priority         cases.Priority
+	Assignee         int64
 }
 
 // Report is the summary of a period.
@@ -156,6 +160,20 @@ func (s *Team) reportParams(u cases.User, f ReportFilter) (ReportParams, error) 
 	}
 	loc := s.lc().Location
 	now := s.opt.Now()
+	for _, d := range []struct {
+		name string
+		s    string
+		t    *time.Time
+	}{{"from", f.FromDate, &f.From}, {"to", f.ToDate, &f.To}} {
+		if d.s == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(time.DateOnly, d.s, loc)
+		if err != nil {
+			return ReportParams{}, cases.Errorf(cases.EInvalid, fmt.Sprintf("%s: %q is not a date (2006-01-02) or an RFC 3339 time", d.name, d.s))
+		}
+		*d.t = t
+	}
 	if f.From.IsZero() && f.To.IsZero() {
 		l := now.In(loc)
 		f.From = time.Date(l.Year(), l.Month(), 1, 0, 0, 0, 0, loc)

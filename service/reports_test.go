@@ -257,6 +257,7 @@ func TestReportFilters(t *testing.T) {
 				{"category", service.ReportFilter{Category: cases.CategoryQuality}, 2, 1, 1, 0},
 				{"handler", service.ReportFilter{Assignee: b.handler.ID}, 2, 1, 1, 1},
 				{"two filters", service.ReportFilter{Channel: "webchat", Priority: cases.P2}, 1, 0, 0, 0},
+				{"local dates", service.ReportFilter{FromDate: "2026-11-20", ToDate: "2026-11-21"}, 2, 0, 0, 1},
 				{"a partial day", service.ReportFilter{From: b.at(20, 11, 30), To: b.at(20, 12, 0)}, 1, 0, 0, 1},
 			} {
 				r := b.report(admin, tc.f)
@@ -298,6 +299,7 @@ func TestReportPermissions(t *testing.T) {
 				{From: b.at(2, 0, 0)},
 				{From: b.at(1, 0, 0), To: b.at(1, 0, 0).AddDate(2, 0, 0)},
 				{Department: "sales"},
+				{FromDate: "2026-11-31", ToDate: "2026-12-01"},
 			} {
 				if _, err := b.svc.Team().ReportSummary(b.ctx, sup, f); cases.ErrorCode(err) != cases.EInvalid {
 					t.Errorf("%+v: %v, want invalid", f, err)

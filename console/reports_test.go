@@ -1,0 +1,109 @@
+package console
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/service"
+)
+
+func (f *fakeService) ReportSummary(ctx context.Context, u cases.User, flt service.ReportFilter) (service.Report, error) {
+	if err := f.record(ctx, "ReportSummary", u, 0, flt); err != nil {
+		return service.Report{}, err
+	}
+	return service.Report{
+		From: t0, To: t0.AddDate(0, 1, 0), Zone: "Asia/Shanghai",
+		Volume: service.ReportVolume{Total: 3, ByCategory: []service.ReportCount{{Key: "technical", Count: 3}}},
+		SLA:    []service.ReportClock{{Clock: cases.ClockStartBy, Met: 2, Missed: 1, Rate: 2.0 / 3}},
+	}, nil
+}
+
+func TestReportSummaryAPI(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.FixedZone("", 8*3600))
+	for _, tc := range []struct {
+		path string
+		want service.ReportFilter
+	}{
+		{"/api/v1/reports/summary", service.ReportFilter{}},
+		{"/api/v1/reports/summary?from=2026-11-01&to=2026-12-01&department=logistics&channel=wechat&category=logistics&priority=P2&assignee=9",
+			service.ReportFilter{FromDate: "2026-11-01", ToDate: "2026-12-01", Department: cases.DeptLogistics, Channel: "wechat",
+				Category: cases.CategoryLogistics, Priority: cases.P2, Assignee: 9}},
+		{"/api/v1/reports/summary?from=2026-11-01T00:00:00%2B08:00&to=2026-11-08T00:00:00%2B08:00&assignee=me",
+			service.ReportFilter{From: at, To: at.AddDate(0, 0, 7), Assignee: head.ID}},
+	} {
+		b := setup(t)
+		w := b.do(t, "GET", tc.path, "", "")
+		if w.Code != http.StatusOK {
+			t.Errorf("%s: %d %s", tc.path, w.Code, w.Body)
+			continue
+		}
+		calls := b.svc.Calls()
+		want := call{name: "ReportSummary", user: head, arg: tc.want}
+		if len(calls) != 1 || !reflect.DeepEqual(reportUTC(calls[0]), reportUTC(want)) {
+			t.Errorf("%s: calls %+v, want %+v", tc.path, calls, want)
+		}
+		var body struct {
+			Volume struct {
+				Total      int `json:"total"`
+				ByCategory []struct {
+					Key   string `json:"key"`
+					Count int    `json:"count"`
+				} `json:"by_category"`
+			} `json:"volume"`
+			SLA []struct {
+				Clock string  `json:"clock"`
+				Met   int     `json:"met"`
+				Rate  float64 `json:"rate"`
+			} `json:"sla"`
+			Zone string `json:"zone"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &body); err != nil {
+			t.Fatal(err)
+		}
+		if body.Volume.Total != 3 || len(body.Volume.ByCategory) != 1 || body.Volume.ByCategory[0].Key != "technical" ||
+			len(body.SLA) != 1 || body.SLA[0].Clock != "start_by" || body.SLA[0].Met != 2 || body.Zone != "Asia/Shanghai" {
+			t.Errorf("%s: body %s", tc.path, w.Body)
+		}
+	}
+}
+
+func TestReportSummaryBadRequests(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ path, message string }{
+		{"/api/v1/reports/summary?department=sales", `department: "sales" is not one of`},
+		{"/api/v1/reports/summary?category=billing", `category: "billing" is not one of`},
+		{"/api/v1/reports/summary?priority=p1", `priority: "p1" is not one of`},
+		{"/api/v1/reports/summary?assignee=wang", `assignee: "wang" is not me or a user id`},
+		{"/api/v1/reports/summary?from=2026-11-01T00:00:00", "from:"},
+		{"/api/v1/reports/summary?handler=3", "handler: unknown query parameter"},
+	} {
+		b := setup(t)
+		w := b.do(t, "GET", tc.path, "", "")
+		if w.Code != http.StatusBadRequest {
+			t.Errorf("%s: status %d, want 400", tc.path, w.Code)
+			continue
+		}
+		if e := decodeError(t, w); e.Error != cases.EInvalid || !strings.HasPrefix(e.Message, tc.message) {
+			t.Errorf("%s: %+v, want a message starting %q", tc.path, e, tc.message)
+		}
+		if len(b.svc.Calls()) != 0 {
+			t.Errorf("%s: the service was called", tc.path)
+		}
+	}
+}
+
+// reportUTC makes a ReportSummary call's times comparable with DeepEqual.
+func reportUTC(c call) call {
+	if f, ok := c.arg.(service.ReportFilter); ok {
+		f.From, f.To = f.From.UTC(), f.To.UTC()
+		c.arg = f
+	}
+	return c
+}
