@@ -33,6 +33,9 @@ type ReportStore interface {
 	// ReportSatisfaction counts the latest survey answer of each selected
 	// case per dimension (p.Dimensions) and score.
 	ReportSatisfaction(ctx context.Context, p ReportParams) (ReportSurveys, error)
+	// ReportComplaints counts the complaints opened in [p.From, p.To) on
+	// cases matching p's other filters, whenever those were registered.
+	ReportComplaints(ctx context.Context, p ReportParams) (ReportComplaints, error)
 }
 
 // ReportParams select the cases of a report: registered in [From, To) and
@@ -121,6 +124,21 @@ type ReportDimension struct {
 	Distribution [5]int `json:"distribution"`
 }
 
+// ReportComplaints is the complaint statistics of SPEC §7 and §9.
+type ReportComplaints struct {
+	Total int `json:"total"`
+	// ByClassification uses the summary's fixed list; "" is a complaint
+	// not summarized yet.
+	ByClassification []ReportCount `json:"by_classification"`
+	ByValidity       []ReportCount `json:"by_validity"` // valid, invalid, not_judged
+	BySource         []ReportCount `json:"by_source"`
+	ByStage          []ReportCount `json:"by_stage"`
+	// Mean hours from opening to the judgement and to the close (after
+	// the follow-up), over the complaints that got there; 0 when none.
+	HoursToJudge float64 `json:"hours_to_judge"`
+	HoursToClose float64 `json:"hours_to_close"`
+}
+
 // ReportFilter is what a report is asked for.
 type ReportFilter struct {
 	From, To time.Time // zero From and To: this month in the deployment's zone
@@ -143,6 +161,7 @@ type Report struct {
 	Volume       ReportVolume       `json:"volume"`
 	SLA          []ReportClock      `json:"sla"`
 	Satisfaction ReportSatisfaction `json:"satisfaction"`
+	Complaints   ReportComplaints   `json:"complaints"`
 }
 
 // reportParams checks who asks for what and turns f into the store's
@@ -220,8 +239,8 @@ func reportDays(from, to time.Time, loc *time.Location) []ReportDay {
 	return out
 }
 
-// ReportSummary is the report of a period: volume, SLA compliance and
-// satisfaction.
+// ReportSummary is the report of a period: volume, SLA compliance,
+// satisfaction and complaints.
 func (s *Team) ReportSummary(ctx context.Context, u cases.User, f ReportFilter) (Report, error) {
 	p, err := s.reportParams(u, f)
 	if err != nil {
@@ -244,9 +263,13 @@ func (s *Team) ReportSummary(ctx context.Context, u cases.User, f ReportFilter) 
 	if err != nil {
 		return Report{}, err
 	}
+	ks, err := s.opt.Store.ReportComplaints(ctx, p)
+	if err != nil {
+		return Report{}, err
+	}
 	return Report{
 		From: p.From.In(s.lc().Location), To: p.To.In(s.lc().Location), Zone: s.lc().Location.String(),
-		Volume: vol, SLA: clocks, Satisfaction: satisfaction(sv, p.Dimensions),
+		Volume: vol, SLA: clocks, Satisfaction: satisfaction(sv, p.Dimensions), Complaints: ks,
 	}, nil
 }
 

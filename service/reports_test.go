@@ -105,6 +105,17 @@ func (b *reportBundle) seed() {
 	// Outside the period: a minute before it and at its end.
 	x1 := mk(b.at(1, 0, 0).Add(-time.Minute), b.at(1, 0, 0).Add(-20*time.Minute), cases.CategoryTechnical, "crash", cases.P1, "webchat", "webchat", cases.StateResolved)
 	x1.Milestones = cases.Milestones{Resolved: b.at(1, 8, 0)}
+	// Complaints count in the period they were opened in, whenever their
+	// case was registered (x1's counts, c1's does not).
+	c3.Complaints = []cases.Complaint{
+		{N: 1, Stage: cases.ComplaintClosed, Source: cases.ComplaintFromSurvey, OpenedAt: b.at(10, 14, 0), Valid: true,
+			JudgedAt: b.at(10, 16, 0), Classification: cases.ComplaintClassResult, FollowUpAt: b.at(12, 14, 0)},
+		{N: 2, Stage: cases.ComplaintFollowUp, Source: cases.ComplaintFromCustomer, OpenedAt: b.at(11, 9, 0).UTC(), JudgedAt: b.at(11, 10, 0).UTC()},
+	}
+	c7.Complaints = []cases.Complaint{{N: 1, Stage: cases.ComplaintReceived, Source: cases.ComplaintFromStaff, OpenedAt: b.at(29, 12, 0)}}
+	x1.Complaints = []cases.Complaint{{N: 1, Stage: cases.ComplaintInvestigating, Source: cases.ComplaintFromCustomer,
+		OpenedAt: b.at(2, 9, 0), Valid: true, JudgedAt: b.at(2, 12, 0)}}
+	c1.Complaints = []cases.Complaint{{N: 1, Stage: cases.ComplaintReceived, Source: cases.ComplaintFromCustomer, OpenedAt: time.Date(2026, 12, 2, 9, 0, 0, 0, b.sh)}}
 	x2 := mk(time.Date(2026, 12, 1, 0, 0, 0, 0, b.sh), time.Time{}, cases.CategoryQuality, "crack", cases.P2, "email", "email", cases.StateRegistered)
 
 	surveys := []struct {
@@ -229,6 +240,24 @@ func TestReportSummary(t *testing.T) {
 				t.Errorf("dimensions =\n%+v, want\n%+v", s.Dimensions, wantDims)
 			}
 
+			k := r.Complaints
+			if k.Total != 4 || k.HoursToJudge != 2 || k.HoursToClose != 48 {
+				t.Errorf("complaints %d, %v h to judge, %v h to close; want 4, 2, 48", k.Total, k.HoursToJudge, k.HoursToClose)
+			}
+			for _, tc := range []struct {
+				name      string
+				got, want []service.ReportCount
+			}{
+				{"classification", k.ByClassification, counts("", 3, "handling_result", 1)},
+				{"validity", k.ByValidity, counts("invalid", 1, "not_judged", 1, "valid", 2)},
+				{"source", k.BySource, counts("customer", 2, "staff", 1, "survey", 1)},
+				{"stage", k.ByStage, counts("closed", 1, "follow_up", 1, "investigating", 1, "received", 1)},
+			} {
+				if !slices.Equal(tc.got, tc.want) {
+					t.Errorf("complaints by %s = %v, want %v", tc.name, tc.got, tc.want)
+				}
+			}
+
 			// This month is the default period.
 			if def := b.report(sup, service.ReportFilter{}); def.Volume.Total != 7 || !def.From.Equal(nov.From) || !def.To.Equal(nov.To) {
 				t.Errorf("default period %s–%s with %d cases, want November's 7", def.From, def.To, def.Volume.Total)
@@ -250,20 +279,22 @@ func TestReportFilters(t *testing.T) {
 				startByMet   int
 				answered     int
 				firstPending int
+				complaints   int
 			}{
-				{"department", service.ReportFilter{Department: cases.DeptTechnicalSupport}, 2, 1, 1, 1},
-				{"priority", service.ReportFilter{Priority: cases.P1}, 3, 1, 1, 1},
-				{"channel", service.ReportFilter{Channel: "webchat"}, 3, 1, 1, 1},
-				{"category", service.ReportFilter{Category: cases.CategoryQuality}, 2, 1, 1, 0},
-				{"handler", service.ReportFilter{Assignee: b.handler.ID}, 2, 1, 1, 1},
-				{"two filters", service.ReportFilter{Channel: "webchat", Priority: cases.P2}, 1, 0, 0, 0},
-				{"local dates", service.ReportFilter{FromDate: "2026-11-20", ToDate: "2026-11-21"}, 2, 0, 0, 1},
-				{"a partial day", service.ReportFilter{From: b.at(20, 11, 30), To: b.at(20, 12, 0)}, 1, 0, 0, 1},
+				{"department", service.ReportFilter{Department: cases.DeptTechnicalSupport}, 2, 1, 1, 1, 1},
+				{"priority", service.ReportFilter{Priority: cases.P1}, 3, 1, 1, 1, 2},
+				{"channel", service.ReportFilter{Channel: "webchat"}, 3, 1, 1, 1, 1},
+				{"category", service.ReportFilter{Category: cases.CategoryQuality}, 2, 1, 1, 0, 3},
+				{"handler", service.ReportFilter{Assignee: b.handler.ID}, 2, 1, 1, 1, 2},
+				{"two filters", service.ReportFilter{Channel: "webchat", Priority: cases.P2}, 1, 0, 0, 0, 0},
+				{"local dates", service.ReportFilter{FromDate: "2026-11-20", ToDate: "2026-11-21"}, 2, 0, 0, 1, 0},
+				{"a partial day", service.ReportFilter{From: b.at(20, 11, 30), To: b.at(20, 12, 0)}, 1, 0, 0, 1, 0},
 			} {
 				r := b.report(admin, tc.f)
-				if r.Volume.Total != tc.total || r.SLA[3].Met != tc.startByMet || r.Satisfaction.Answered != tc.answered || r.SLA[0].Pending != tc.firstPending {
-					t.Errorf("%s: total %d, start-by met %d, answered %d, first response pending %d; want %d, %d, %d, %d", tc.name,
-						r.Volume.Total, r.SLA[3].Met, r.Satisfaction.Answered, r.SLA[0].Pending, tc.total, tc.startByMet, tc.answered, tc.firstPending)
+				if r.Volume.Total != tc.total || r.SLA[3].Met != tc.startByMet || r.Satisfaction.Answered != tc.answered || r.SLA[0].Pending != tc.firstPending || r.Complaints.Total != tc.complaints {
+					t.Errorf("%s: total %d, start-by met %d, answered %d, first response pending %d, complaints %d; want %d, %d, %d, %d, %d", tc.name,
+						r.Volume.Total, r.SLA[3].Met, r.Satisfaction.Answered, r.SLA[0].Pending, r.Complaints.Total,
+						tc.total, tc.startByMet, tc.answered, tc.firstPending, tc.complaints)
 				}
 			}
 			if r := b.report(admin, service.ReportFilter{From: b.at(20, 11, 30), To: b.at(20, 12, 0)}); len(r.Volume.PerDay) != 1 || r.Volume.PerDay[0] != (service.ReportCount{Key: "2026-11-20", Count: 1}) {
@@ -281,7 +312,7 @@ func TestReportPermissions(t *testing.T) {
 			head := b.user("质检经理", cases.RoleHead, cases.DeptQualityControl)
 			// A head sees their own department, asked or not.
 			for _, f := range []service.ReportFilter{{}, {Department: cases.DeptQualityControl}} {
-				if r := b.report(head, f); r.Volume.Total != 2 || !slices.Equal(r.Volume.ByDepartment, counts("quality_control", 2)) {
+				if r := b.report(head, f); r.Volume.Total != 2 || !slices.Equal(r.Volume.ByDepartment, counts("quality_control", 2)) || r.Complaints.Total != 3 {
 					t.Errorf("head's report %+v: %+v, want quality control's 2 cases", f, r.Volume)
 				}
 			}

@@ -166,3 +166,47 @@ func (s *Store) ReportSatisfaction(ctx context.Context, p service.ReportParams) 
 	}
 	return out, nil
 }
+
+// reportComplaintSQL reads the complaints out of each case's JSON array;
+// see the SQLite store for why they have no table of their own.
+const reportComplaintSQL = `WITH c AS (
+	SELECT complaints FROM cases
+	WHERE complaints IS NOT NULL AND ($3 = '' OR department = $3) AND ($4 = '' OR channel = $4)
+		AND ($5 = '' OR category = $5) AND ($6 = '' OR priority = $6) AND ($7::bigint = 0 OR assignee_id = $7)),
+k AS (SELECT j->>'classification' AS cls, (j->>'valid')::boolean AS valid, j->>'source' AS source, j->>'stage' AS stage,
+	(j->>'opened_at')::timestamptz AS opened, (j->>'judged_at')::timestamptz AS judged,
+	(j->>'follow_up_at')::timestamptz AS followed
+	FROM c, jsonb_array_elements(c.complaints) AS j
+	WHERE (j->>'opened_at')::timestamptz >= $1 AND (j->>'opened_at')::timestamptz < $2)
+SELECT 'total', '', count(*) FROM k
+UNION ALL SELECT 'classification', COALESCE(cls, ''), count(*) FROM k GROUP BY COALESCE(cls, '')
+UNION ALL SELECT 'validity', v, count(*) FROM (SELECT CASE WHEN judged IS NULL THEN 'not_judged' WHEN valid THEN 'valid' ELSE 'invalid' END AS v FROM k) AS x GROUP BY v
+UNION ALL SELECT 'source', COALESCE(source, ''), count(*) FROM k GROUP BY COALESCE(source, '')
+UNION ALL SELECT 'stage', COALESCE(stage, ''), count(*) FROM k GROUP BY COALESCE(stage, '')
+UNION ALL SELECT 'mean_judge', '', round(avg(extract(epoch FROM judged - opened)) * 1000)::bigint FROM k WHERE judged IS NOT NULL
+UNION ALL SELECT 'mean_close', '', round(avg(extract(epoch FROM followed - opened)) * 1000)::bigint FROM k WHERE stage = 'closed' AND followed IS NOT NULL`
+
+// ReportComplaints counts the complaints opened in the period.
+func (s *Store) ReportComplaints(ctx context.Context, p service.ReportParams) (service.ReportComplaints, error) {
+	rows, err := s.q(ctx).Query(ctx, reportComplaintSQL, reportArgs(p)...)
+	if err != nil {
+		return service.ReportComplaints{}, fmt.Errorf("postgres: report complaints: %w", err)
+	}
+	defer rows.Close()
+	var out []report.Row
+	for rows.Next() {
+		var r report.Row
+		var n *int64 // a mean over no complaints is NULL
+		if err := rows.Scan(&r.Group, &r.Key, &n); err != nil {
+			return service.ReportComplaints{}, fmt.Errorf("postgres: report complaints: %w", err)
+		}
+		if n != nil {
+			r.Count = int(*n)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return service.ReportComplaints{}, fmt.Errorf("postgres: report complaints: %w", err)
+	}
+	return report.Complaints(out), nil
+}

@@ -83,3 +83,35 @@ func StartBy(p service.ReportParams, priority cases.Priority, unit time.Duration
 	}
 	return int64(d / unit)
 }
+
+// Complaints puts the complaint rows into their lists, sorted by key; the
+// groups mean_judge and mean_close carry a mean in milliseconds as Count.
+func Complaints(rows []Row) service.ReportComplaints {
+	var k service.ReportComplaints
+	for _, r := range rows {
+		c := service.ReportCount{Key: r.Key, Count: r.Count}
+		switch r.Group {
+		case "total":
+			k.Total = r.Count
+		case "classification":
+			k.ByClassification = append(k.ByClassification, c)
+		case "validity":
+			k.ByValidity = append(k.ByValidity, c)
+		case "source":
+			k.BySource = append(k.BySource, c)
+		case "stage":
+			k.ByStage = append(k.ByStage, c)
+		case "mean_judge":
+			k.HoursToJudge = float64(r.Count) / float64(time.Hour/time.Millisecond)
+		case "mean_close":
+			k.HoursToClose = float64(r.Count) / float64(time.Hour/time.Millisecond)
+		}
+	}
+	for _, l := range []*[]service.ReportCount{&k.ByClassification, &k.ByValidity, &k.BySource, &k.ByStage} {
+		if *l == nil {
+			*l = []service.ReportCount{}
+		}
+		slices.SortFunc(*l, func(a, b service.ReportCount) int { return cmp.Compare(a.Key, b.Key) })
+	}
+	return k
+}
