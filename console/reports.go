@@ -17,8 +17,8 @@ import (
 
 // ReportService is the part of Service the report endpoints use.
 type ReportService interface {
-	// ReportSummary is the volume, SLA compliance and satisfaction of the
-	// cases registered in a period.
+	// ReportSummary is the volume, SLA compliance, satisfaction, complaints
+	// and workload of a period.
 	ReportSummary(ctx context.Context, u cases.User, f service.ReportFilter) (service.Report, error)
 }
 

@@ -1,8 +1,11 @@
 package service
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -36,6 +39,22 @@ type ReportStore interface {
 	// ReportComplaints counts the complaints opened in [p.From, p.To) on
 	// cases matching p's other filters, whenever those were registered.
 	ReportComplaints(ctx context.Context, p ReportParams) (ReportComplaints, error)
+	// ReportWorkload counts the selected cases per handler (assignee) and
+	// per department.
+	ReportWorkload(ctx context.Context, p ReportParams) ([]ReportWorkloadRow, error)
+}
+
+// ReportWorkloadRow is one handler's or department's share of the cases.
+type ReportWorkloadRow struct {
+	Group    string // handler or department
+	Key      string // the user id or the department
+	Cases    int
+	Open     int // neither resolved nor closed
+	Overdue  int // with a missed deadline still live (cases.SLAPolicy.Breaches)
+	Resolved int
+	// MedianToResolve is the median time from registration to the latest
+	// resolution of the resolved cases; 0 when none is.
+	MedianToResolve time.Duration
 }
 
 // ReportParams select the cases of a report: registered in [From, To) and
@@ -139,6 +158,24 @@ type ReportComplaints struct {
 	HoursToClose float64 `json:"hours_to_close"`
 }
 
+// ReportWorkload is one handler's or department's workload.
+type ReportWorkload struct {
+	Key                  string  `json:"key"`            // the user id or the department
+	Name                 string  `json:"name,omitempty"` // the handler's name
+	Cases                int     `json:"cases"`
+	Open                 int     `json:"open"`
+	Overdue              int     `json:"overdue"`
+	Resolved             int     `json:"resolved"`
+	MedianHoursToResolve float64 `json:"median_hours_to_resolve"`
+}
+
+// ReportWorkloads are the workload per handler and per department, each
+// sorted by key.
+type ReportWorkloads struct {
+	Handlers    []ReportWorkload `json:"handlers"`
+	Departments []ReportWorkload `json:"departments"`
+}
+
 // ReportFilter is what a report is asked for.
 type ReportFilter struct {
 	From, To time.Time // zero From and To: this month in the deployment's zone
@@ -162,6 +199,7 @@ type Report struct {
 	SLA          []ReportClock      `json:"sla"`
 	Satisfaction ReportSatisfaction `json:"satisfaction"`
 	Complaints   ReportComplaints   `json:"complaints"`
+	Workload     ReportWorkloads    `json:"workload"`
 }
 
 // reportParams checks who asks for what and turns f into the store's
@@ -267,10 +305,47 @@ func (s *Team) ReportSummary(ctx context.Context, u cases.User, f ReportFilter) 
 	if err != nil {
 		return Report{}, err
 	}
+	wl, err := s.workload(ctx, p)
+	if err != nil {
+		return Report{}, err
+	}
 	return Report{
 		From: p.From.In(s.lc().Location), To: p.To.In(s.lc().Location), Zone: s.lc().Location.String(),
-		Volume: vol, SLA: clocks, Satisfaction: satisfaction(sv, p.Dimensions), Complaints: ks,
+		Volume: vol, SLA: clocks, Satisfaction: satisfaction(sv, p.Dimensions), Complaints: ks, Workload: wl,
 	}, nil
+}
+
+// workload names the handlers (the users table is small) and orders the
+// rows.
+func (s *Team) workload(ctx context.Context, p ReportParams) (ReportWorkloads, error) {
+	rows, err := s.opt.Store.ReportWorkload(ctx, p)
+	if err != nil {
+		return ReportWorkloads{}, err
+	}
+	users, err := s.opt.Store.UserList(ctx)
+	if err != nil {
+		return ReportWorkloads{}, err
+	}
+	names := map[string]string{}
+	for _, u := range users {
+		names[strconv.FormatInt(u.ID, 10)] = u.Name
+	}
+	out := ReportWorkloads{Handlers: []ReportWorkload{}, Departments: []ReportWorkload{}}
+	for _, r := range rows {
+		w := ReportWorkload{Key: r.Key, Cases: r.Cases, Open: r.Open, Overdue: r.Overdue, Resolved: r.Resolved,
+			MedianHoursToResolve: r.MedianToResolve.Hours()}
+		switch r.Group {
+		case "handler":
+			w.Name = names[r.Key]
+			out.Handlers = append(out.Handlers, w)
+		case "department":
+			out.Departments = append(out.Departments, w)
+		}
+	}
+	for _, l := range [][]ReportWorkload{out.Handlers, out.Departments} {
+		slices.SortFunc(l, func(a, b ReportWorkload) int { return cmp.Compare(a.Key, b.Key) })
+	}
+	return out, nil
 }
 
 // satisfaction turns the store's counts into means and distributions, one

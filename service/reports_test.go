@@ -2,7 +2,9 @@ package service_test
 
 import (
 	"context"
+	"reflect"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -255,6 +257,32 @@ func TestReportSummary(t *testing.T) {
 			} {
 				if !slices.Equal(tc.got, tc.want) {
 					t.Errorf("complaints by %s = %v, want %v", tc.name, tc.got, tc.want)
+				}
+			}
+
+			wantWork := service.ReportWorkloads{
+				Handlers: []service.ReportWorkload{{Key: strconv.FormatInt(b.handler.ID, 10), Name: b.handler.Name,
+					Cases: 2, Open: 1, Resolved: 1, MedianHoursToResolve: 3}},
+				Departments: []service.ReportWorkload{
+					{Key: "customer_service", Cases: 1, Open: 1, Overdue: 1},
+					{Key: "logistics", Cases: 2, Open: 1, Overdue: 1},
+					{Key: "quality_control", Cases: 2, Resolved: 2, MedianHoursToResolve: 8.5},
+					{Key: "technical_support", Cases: 2, Open: 1, Resolved: 1, MedianHoursToResolve: 34},
+				},
+			}
+			if !reflect.DeepEqual(r.Workload, wantWork) {
+				t.Errorf("workload =\n%+v, want\n%+v", r.Workload, wantWork)
+			}
+			// Overdue is what the case list's overdue filter shows.
+			overdue := map[string]int{}
+			for _, c := range b.seeded {
+				if len(configs.Default().SLA.Breaches(c, b.clk.Now())) > 0 {
+					overdue[string(c.Department)]++
+				}
+			}
+			for _, d := range r.Workload.Departments {
+				if d.Overdue != overdue[d.Key] {
+					t.Errorf("%s: %d overdue, cases.SLAPolicy.Breaches finds %d", d.Key, d.Overdue, overdue[d.Key])
 				}
 			}
 

@@ -64,12 +64,12 @@ func (s *Store) ReportVolume(ctx context.Context, p service.ReportParams) (servi
 
 func milestone(name string) string { return "(milestones->>'" + name + "')::timestamptz" }
 
-// reportSLASQL restates cases.SLAPolicy.Clocks and Clock.status in SQL, as
+// reportClocks restates cases.SLAPolicy.Clocks and Clock.status in SQL, as
 // the SQLite store does: $8 is now; $9 the first-response, $10 the plan and
 // $11 the resolve-notice durations; $12–$14 start-by for P1–P3 (NULL:
 // none), all in microseconds.
-var reportSLASQL = `WITH ` + reportCases + `,
-m AS (SELECT id, state, category, priority, department, created_at AS created,
+var reportClocks = `WITH ` + reportCases + `,
+m AS (SELECT id, assignee_id, state, category, priority, department, created_at AS created,
 	deadline_first_response AS dfr, deadline_registration AS dreg, deadline_classification AS dcls,
 	deadline_start_by AS dsb,
 	` + milestone("first_response") + ` AS first_response, ` + milestone("registered") + ` AS registered,
@@ -81,33 +81,81 @@ m AS (SELECT id, state, category, priority, department, created_at AS created,
 r AS (SELECT *, COALESCE(registered, created) AS reg FROM m),
 a AS (SELECT *, COALESCE(assigned, CASE WHEN state <> 'registered' AND department <> '' THEN reg END) AS asg FROM r),
 k AS (
-	SELECT 'first_response' AS clock, dfr - $9::bigint * interval '1 microsecond' AS start, dfr AS due, first_response AS done, closed FROM a
-	UNION ALL SELECT 'registration', dfr - $9::bigint * interval '1 microsecond', dreg, reg, closed FROM a
-	UNION ALL SELECT 'classification', reg, dcls,
+	SELECT id, 'first_response' AS clock, dfr - $9::bigint * interval '1 microsecond' AS start, dfr AS due, first_response AS done, closed FROM a
+	UNION ALL SELECT id, 'registration', dfr - $9::bigint * interval '1 microsecond', dreg, reg, closed FROM a
+	UNION ALL SELECT id, 'classification', reg, dcls,
 		COALESCE(classified, CASE WHEN registered IS NULL AND category <> '' AND priority <> '' THEN created END), closed FROM a
-	UNION ALL SELECT 'start_by', reg,
+	UNION ALL SELECT id, 'start_by', reg,
 		COALESCE(dsb, reg + (CASE priority WHEN 'P1' THEN $12::bigint WHEN 'P2' THEN $13::bigint WHEN 'P3' THEN $14::bigint END) * interval '1 microsecond'),
 		CASE WHEN started IS NULL OR resolved < started THEN resolved ELSE started END, closed FROM a
-	UNION ALL SELECT 'plan', asg, asg + $10::bigint * interval '1 microsecond',
+	UNION ALL SELECT id, 'plan', asg, asg + $10::bigint * interval '1 microsecond',
 		CASE WHEN plan_written IS NULL OR resolved < plan_written THEN resolved ELSE plan_written END, closed FROM a
-	UNION ALL SELECT 'resolve_notice', resolved, GREATEST(resolved, notice_from) + $11::bigint * interval '1 microsecond', resolve_notified, closed FROM a),
-st AS (SELECT clock, CASE
+	UNION ALL SELECT id, 'resolve_notice', resolved, GREATEST(resolved, notice_from) + $11::bigint * interval '1 microsecond', resolve_notified, closed FROM a),
+st AS (SELECT id, clock, done, CASE
 	WHEN due IS NULL OR start IS NULL THEN 'none'
 	WHEN done IS NOT NULL AND done <= due THEN 'met'
 	WHEN done IS NOT NULL THEN 'missed'
 	WHEN closed IS NOT NULL AND closed < due THEN 'none'
 	WHEN $8 >= due THEN 'missed'
-	ELSE 'pending' END AS status FROM k)
+	ELSE 'pending' END AS status FROM k)`
+
+var reportSLASQL = reportClocks + `
 SELECT clock, count(*) FILTER (WHERE status = 'met'), count(*) FILTER (WHERE status = 'missed'),
 	count(*) FILTER (WHERE status = 'pending')
 FROM st GROUP BY clock`
 
+// clockArgs are the parameters of reportClocks.
+func clockArgs(p service.ReportParams) []any {
+	us := func(d time.Duration) int64 { return int64(d / time.Microsecond) }
+	return append(reportArgs(p), p.Now, us(p.SLA.FirstResponse), us(p.SLA.PlanWithin), us(p.SLA.ResolveNotice),
+		report.StartBy(p, cases.P1, time.Microsecond), report.StartBy(p, cases.P2, time.Microsecond), report.StartBy(p, cases.P3, time.Microsecond))
+}
+
+// reportWorkloadSQL: see the SQLite store; the median is computed the same
+// way (the mean of the middle one or two), in microseconds.
+var reportWorkloadSQL = reportClocks + `,
+per AS (SELECT a.id, a.assignee_id, a.department, a.state, extract(epoch FROM a.resolved - a.reg) * 1000000 AS dur,
+	EXISTS (SELECT 1 FROM st WHERE st.id = a.id AND st.status = 'missed' AND st.done IS NULL AND a.state <> 'closed'
+		AND (a.state <> 'resolved' OR st.clock = 'resolve_notice')) AS overdue
+	FROM a),
+g AS (SELECT 'handler' AS grp, assignee_id::text AS key, per.* FROM per WHERE assignee_id IS NOT NULL
+	UNION ALL SELECT 'department', department, per.* FROM per),
+md AS (SELECT grp, key, round(avg(dur))::bigint AS median FROM (
+	SELECT grp, key, dur, row_number() OVER (PARTITION BY grp, key ORDER BY dur) AS rn,
+		count(*) OVER (PARTITION BY grp, key) AS n FROM g WHERE dur IS NOT NULL) AS x
+	WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grp, key)
+SELECT g.grp, g.key, count(*), count(*) FILTER (WHERE g.state NOT IN ('resolved', 'closed')),
+	count(*) FILTER (WHERE g.overdue), count(*) FILTER (WHERE g.dur IS NOT NULL), md.median
+FROM g LEFT JOIN md ON md.grp = g.grp AND md.key = g.key GROUP BY g.grp, g.key, md.median`
+
+// ReportWorkload counts the cases per handler and per department.
+func (s *Store) ReportWorkload(ctx context.Context, p service.ReportParams) ([]service.ReportWorkloadRow, error) {
+	rows, err := s.q(ctx).Query(ctx, reportWorkloadSQL, clockArgs(p)...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: report workload: %w", err)
+	}
+	defer rows.Close()
+	var out []service.ReportWorkloadRow
+	for rows.Next() {
+		var w service.ReportWorkloadRow
+		var median *int64
+		if err := rows.Scan(&w.Group, &w.Key, &w.Cases, &w.Open, &w.Overdue, &w.Resolved, &median); err != nil {
+			return nil, fmt.Errorf("postgres: report workload: %w", err)
+		}
+		if median != nil {
+			w.MedianToResolve = time.Duration(*median) * time.Microsecond
+		}
+		out = append(out, w)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: report workload: %w", err)
+	}
+	return out, nil
+}
+
 // ReportSLA counts met, missed and pending deadlines per clock.
 func (s *Store) ReportSLA(ctx context.Context, p service.ReportParams) ([]service.ReportClock, error) {
-	us := func(d time.Duration) int64 { return int64(d / time.Microsecond) }
-	args := append(reportArgs(p), p.Now, us(p.SLA.FirstResponse), us(p.SLA.PlanWithin), us(p.SLA.ResolveNotice),
-		report.StartBy(p, cases.P1, time.Microsecond), report.StartBy(p, cases.P2, time.Microsecond), report.StartBy(p, cases.P3, time.Microsecond))
-	rows, err := s.q(ctx).Query(ctx, reportSLASQL, args...)
+	rows, err := s.q(ctx).Query(ctx, reportSLASQL, clockArgs(p)...)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: report sla: %w", err)
 	}

@@ -84,14 +84,14 @@ func msOf(x string) string {
 
 func milestone(name string) string { return msOf("json_extract(milestones, '$." + name + "')") }
 
-// reportSLASQL restates cases.SLAPolicy.Clocks and Clock.status in SQL:
+// reportClocks restates cases.SLAPolicy.Clocks and Clock.status in SQL:
 // k has one row per case and clock with its start, due and done times
 // (NULL for zero). ?8 is now; ?9 the first-response, ?10 the plan and ?11
 // the resolve-notice durations; ?12–?14 start-by for P1–P3 (NULL: none),
 // all in milliseconds. A change to Clocks must be made here and in the
 // PostgreSQL store; the report tests compare the three.
-var reportSLASQL = `WITH ` + reportCases + `,
-m AS (SELECT id, state, category, priority, department,
+var reportClocks = `WITH ` + reportCases + `,
+m AS (SELECT id, assignee_id, state, category, priority, department,
 	` + msOf("created_at") + ` AS created, ` + msOf("deadline_first_response") + ` AS dfr,
 	` + msOf("deadline_registration") + ` AS dreg, ` + msOf("deadline_classification") + ` AS dcls,
 	` + msOf("deadline_start_by") + ` AS dsb,
@@ -104,31 +104,82 @@ m AS (SELECT id, state, category, priority, department,
 r AS (SELECT *, COALESCE(registered, created) AS reg FROM m),
 a AS (SELECT *, COALESCE(assigned, CASE WHEN state <> 'registered' AND department <> '' THEN reg END) AS asg FROM r),
 k AS (
-	SELECT 'first_response' AS clock, dfr - ?9 AS start, dfr AS due, first_response AS done, closed FROM a
-	UNION ALL SELECT 'registration', dfr - ?9, dreg, reg, closed FROM a
-	UNION ALL SELECT 'classification', reg, dcls,
+	SELECT id, 'first_response' AS clock, dfr - ?9 AS start, dfr AS due, first_response AS done, closed FROM a
+	UNION ALL SELECT id, 'registration', dfr - ?9, dreg, reg, closed FROM a
+	UNION ALL SELECT id, 'classification', reg, dcls,
 		COALESCE(classified, CASE WHEN registered IS NULL AND category <> '' AND priority <> '' THEN created END), closed FROM a
-	UNION ALL SELECT 'start_by', reg,
+	UNION ALL SELECT id, 'start_by', reg,
 		COALESCE(dsb, reg + CASE priority WHEN 'P1' THEN ?12 WHEN 'P2' THEN ?13 WHEN 'P3' THEN ?14 END),
 		CASE WHEN started IS NULL OR resolved < started THEN resolved ELSE started END, closed FROM a
-	UNION ALL SELECT 'plan', asg, asg + ?10,
+	UNION ALL SELECT id, 'plan', asg, asg + ?10,
 		CASE WHEN plan_written IS NULL OR resolved < plan_written THEN resolved ELSE plan_written END, closed FROM a
-	UNION ALL SELECT 'resolve_notice', resolved, max(resolved, COALESCE(notice_from, resolved)) + ?11, resolve_notified, closed FROM a),
-st AS (SELECT clock, CASE
+	UNION ALL SELECT id, 'resolve_notice', resolved, max(resolved, COALESCE(notice_from, resolved)) + ?11, resolve_notified, closed FROM a),
+st AS (SELECT id, clock, done, CASE
 	WHEN due IS NULL OR start IS NULL THEN 'none'
 	WHEN done IS NOT NULL AND done <= due THEN 'met'
 	WHEN done IS NOT NULL THEN 'missed'
 	WHEN closed IS NOT NULL AND closed < due THEN 'none'
 	WHEN ?8 >= due THEN 'missed'
-	ELSE 'pending' END AS status FROM k)
+	ELSE 'pending' END AS status FROM k)`
+
+var reportSLASQL = reportClocks + `
 SELECT clock, sum(status = 'met'), sum(status = 'missed'), sum(status = 'pending') FROM st GROUP BY clock`
+
+// clockArgs are the parameters of reportClocks.
+func clockArgs(p service.ReportParams) []any {
+	ms := func(d time.Duration) int64 { return int64(d / time.Millisecond) }
+	return append(reportArgs(p), p.Now.UnixMilli(), ms(p.SLA.FirstResponse), ms(p.SLA.PlanWithin), ms(p.SLA.ResolveNotice),
+		report.StartBy(p, cases.P1, time.Millisecond), report.StartBy(p, cases.P2, time.Millisecond), report.StartBy(p, cases.P3, time.Millisecond))
+}
+
+// reportWorkloadSQL counts per handler (assignee) and per department the
+// selected cases, the open ones, the overdue ones (a missed deadline still
+// live, as cases.SLAPolicy.Breaches decides) and the resolved ones, with
+// the median time from registration to resolution (the mean of the middle
+// one or two: SQLite has no percentile function).
+var reportWorkloadSQL = reportClocks + `,
+per AS (SELECT a.id, a.assignee_id, a.department, a.state, a.resolved - a.reg AS dur,
+	EXISTS (SELECT 1 FROM st WHERE st.id = a.id AND st.status = 'missed' AND st.done IS NULL AND a.state <> 'closed'
+		AND (a.state <> 'resolved' OR st.clock = 'resolve_notice')) AS overdue
+	FROM a),
+g AS (SELECT 'handler' AS grp, CAST(assignee_id AS TEXT) AS key, per.* FROM per WHERE assignee_id IS NOT NULL
+	UNION ALL SELECT 'department', department, per.* FROM per),
+md AS (SELECT grp, key, CAST(round(avg(dur)) AS INTEGER) AS median FROM (
+	SELECT grp, key, dur, row_number() OVER (PARTITION BY grp, key ORDER BY dur) AS rn,
+		count(*) OVER (PARTITION BY grp, key) AS n FROM g WHERE dur IS NOT NULL)
+	WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY grp, key)
+SELECT g.grp, g.key, count(*), count(*) FILTER (WHERE g.state NOT IN ('resolved', 'closed')),
+	count(*) FILTER (WHERE g.overdue), count(*) FILTER (WHERE g.dur IS NOT NULL), md.median
+FROM g LEFT JOIN md ON md.grp = g.grp AND md.key = g.key GROUP BY g.grp, g.key, md.median`
+
+// ReportWorkload counts the cases per handler and per department.
+func (s *Store) ReportWorkload(ctx context.Context, p service.ReportParams) ([]service.ReportWorkloadRow, error) {
+	rows, err := s.query(ctx, reportWorkloadSQL, clockArgs(p)...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: report workload: %w", err)
+	}
+	defer rows.Close()
+	var out []service.ReportWorkloadRow
+	for rows.Next() {
+		var w service.ReportWorkloadRow
+		var median sql.NullInt64
+		if err := rows.Scan(&w.Group, &w.Key, &w.Cases, &w.Open, &w.Overdue, &w.Resolved, &median); err != nil {
+			return nil, fmt.Errorf("sqlite: report workload: %w", err)
+		}
+		if median.Valid {
+			w.MedianToResolve = time.Duration(median.Int64) * time.Millisecond
+		}
+		out = append(out, w)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: report workload: %w", err)
+	}
+	return out, nil
+}
 
 // ReportSLA counts met, missed and pending deadlines per clock.
 func (s *Store) ReportSLA(ctx context.Context, p service.ReportParams) ([]service.ReportClock, error) {
-	ms := func(d time.Duration) int64 { return int64(d / time.Millisecond) }
-	args := append(reportArgs(p), p.Now.UnixMilli(), ms(p.SLA.FirstResponse), ms(p.SLA.PlanWithin), ms(p.SLA.ResolveNotice),
-		report.StartBy(p, cases.P1, time.Millisecond), report.StartBy(p, cases.P2, time.Millisecond), report.StartBy(p, cases.P3, time.Millisecond))
-	rows, err := s.query(ctx, reportSLASQL, args...)
+	rows, err := s.query(ctx, reportSLASQL, clockArgs(p)...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: report sla: %w", err)
 	}
