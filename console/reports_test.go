@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"net/http"
 	"reflect"
@@ -22,6 +23,74 @@ func (f *fakeService) ReportSummary(ctx context.Context, u cases.User, flt servi
 		Volume: service.ReportVolume{Total: 3, ByCategory: []service.ReportCount{{Key: "technical", Count: 3}}},
 		SLA:    []service.ReportClock{{Clock: cases.ClockStartBy, Met: 2, Missed: 1, Rate: 2.0 / 3}},
 	}, nil
+}
+
+func (f *fakeService) ReportCases(ctx context.Context, u cases.User, flt service.ReportFilter, fn func(service.ReportCase) error) error {
+	if err := f.record(ctx, "ReportCases", u, 0, flt); err != nil {
+		return err
+	}
+	c := sampleCase()
+	c.Fields = map[cases.FieldKey]string{cases.FieldCustomerName: "周敏", cases.FieldSymptom: "=HYPERLINK(\"http://x\")"}
+	c.Assignee = 9
+	sh := time.FixedZone("CST", 8*3600)
+	clocks := []cases.Clock{
+		{Name: cases.ClockFirstResponse, Due: t0.Add(30 * time.Minute), Done: t0.Add(time.Minute), Status: cases.ClockMet},
+		{Name: cases.ClockStartBy, Due: t0.Add(4 * time.Hour), Status: cases.ClockMissed},
+		{Name: cases.ClockPlan, Status: cases.ClockNone},
+	}
+	if err := fn(service.ReportCase{Case: c, Clocks: clocks, Survey: map[string]int{"timeliness": 5, "effectiveness": 2}, Zone: sh}); err != nil {
+		return err
+	}
+	return fn(service.ReportCase{Case: &cases.Case{Number: "K-000043", CreatedAt: t0, State: cases.StateRegistered}, Zone: sh})
+}
+
+func TestReportCasesCSV(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	w := b.do(t, "GET", "/api/v1/reports/cases.csv?from=2025-03-01&to=2025-04-01&priority=P1", "", "")
+	if w.Code != http.StatusOK || w.Header().Get("Content-Type") != "text/csv; charset=utf-8" {
+		t.Fatalf("%d %s: %s", w.Code, w.Header().Get("Content-Type"), w.Body)
+	}
+	want := call{name: "ReportCases", user: head, arg: service.ReportFilter{FromDate: "2025-03-01", ToDate: "2025-04-01", Priority: cases.P1}}
+	if calls := b.svc.Calls(); len(calls) != 1 || !reflect.DeepEqual(calls[0], want) {
+		t.Errorf("calls %+v, want %+v", calls, want)
+	}
+	body, ok := strings.CutPrefix(w.Body.String(), "\uFEFF")
+	if !ok {
+		t.Fatalf("no byte order mark: %q", w.Body.String()[:10])
+	}
+	recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != 3 {
+		t.Fatalf("%d records, want a header and 2 rows: %q", len(recs), recs)
+	}
+	row := map[string]string{}
+	for i, h := range recs[0] {
+		if len(recs[1]) != len(recs[0]) || len(recs[2]) != len(recs[0]) {
+			t.Fatalf("rows of %d and %d cells under a header of %d", len(recs[1]), len(recs[2]), len(recs[0]))
+		}
+		row[h] = recs[1][i]
+	}
+	for k, v := range map[string]string{
+		"number": "K-000042", "registered_at": "2025-03-01T10:00:00+08:00", "priority": "P1", "assignee_id": "9",
+		"customer_name": "周敏", "symptom": `'=HYPERLINK("http://x")`,
+		"first_response": "met", "first_response_due": "2025-03-01T10:30:00+08:00", "first_response_done": "2025-03-01T10:01:00+08:00",
+		"start_by": "missed", "start_by_done": "", "plan": "", "resolve_notice": "",
+		"timeliness": "5", "professionalism": "", "effectiveness": "2",
+	} {
+		if row[k] != v {
+			t.Errorf("%s = %q, want %q", k, row[k], v)
+		}
+	}
+
+	// Refused before the first row: a JSON error, not a CSV.
+	b = setup(t)
+	b.svc.err = cases.Errorf(cases.EForbidden, "no")
+	if w := b.do(t, "GET", "/api/v1/reports/cases.csv", "", ""); w.Code != http.StatusForbidden || strings.HasPrefix(w.Body.String(), "\uFEFF") {
+		t.Errorf("refused export: %d %s", w.Code, w.Body)
+	}
 }
 
 func TestReportSummaryAPI(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -42,6 +43,10 @@ type ReportStore interface {
 	// ReportWorkload counts the selected cases per handler (assignee) and
 	// per department.
 	ReportWorkload(ctx context.Context, p ReportParams) ([]ReportWorkloadRow, error)
+	// ReportCases calls fn with each selected case, oldest first, and the
+	// text of its latest survey answer ("" when none), streaming: fn must
+	// not use the store.
+	ReportCases(ctx context.Context, p ReportParams, fn func(c *cases.Case, survey string) error) error
 }
 
 // ReportWorkloadRow is one handler's or department's share of the cases.
@@ -246,10 +251,7 @@ func (s *Team) reportParams(u cases.User, f ReportFilter) (ReportParams, error) 
 	if f.Department != "" && !f.Department.Valid() {
 		return ReportParams{}, cases.Errorf(cases.EInvalid, fmt.Sprintf("department: %q is not a department", f.Department))
 	}
-	dims := make([]string, len(dialog.SurveyDimensions))
-	for i, d := range dialog.SurveyDimensions {
-		dims[i] = string(d)
-	}
+	dims := SurveyDimensionNames()
 	return ReportParams{
 		From: f.From.UTC(), To: f.To.UTC(), Department: f.Department, Channel: f.Channel, Category: f.Category,
 		Priority: f.Priority, Assignee: f.Assignee, Days: days, SLA: s.opt.SLA, Now: now, Dimensions: dims,
@@ -370,6 +372,54 @@ func satisfaction(sv ReportSurveys, dims []string) ReportSatisfaction {
 			st.Mean = float64(sum) / float64(st.Answers)
 		}
 		out.Dimensions = append(out.Dimensions, st)
+	}
+	return out
+}
+
+// ReportCase is one row of the case export: the case, each of its SLA
+// clocks now, and its latest survey scores by dimension.
+type ReportCase struct {
+	Case   *cases.Case
+	Clocks []cases.Clock
+	Survey map[string]int
+	Zone   *time.Location // the deployment's, for the times people read
+}
+
+// SurveyDimensionNames are the survey's dimensions in the order asked, the
+// columns of an export.
+func SurveyDimensionNames() []string {
+	out := make([]string, len(dialog.SurveyDimensions))
+	for i, d := range dialog.SurveyDimensions {
+		out[i] = string(d)
+	}
+	return out
+}
+
+// ReportCases calls fn with every case of the report's period and filters,
+// oldest first, for an export; rows stream from the store, so a year of
+// cases is never held at once. fn must not call the service.
+func (s *Team) ReportCases(ctx context.Context, u cases.User, f ReportFilter, fn func(ReportCase) error) error {
+	p, err := s.reportParams(u, f)
+	if err != nil {
+		return err
+	}
+	return s.opt.Store.ReportCases(ctx, p, func(c *cases.Case, survey string) error {
+		return fn(ReportCase{Case: c, Clocks: s.opt.SLA.Clocks(c, p.Now), Survey: surveyScores(survey), Zone: s.lc().Location})
+	})
+}
+
+// surveyScores reads a survey history entry ("timeliness=5,…", see
+// afterResolution); nil for none.
+func surveyScores(s string) map[string]int {
+	if s == "" {
+		return nil
+	}
+	out := map[string]int{}
+	for part := range strings.SplitSeq(s, ",") {
+		k, v, ok := strings.Cut(part, "=")
+		if n, err := strconv.Atoi(v); ok && err == nil {
+			out[k] = n
+		}
 	}
 	return out
 }

@@ -399,3 +399,47 @@ func sameCounts(got []service.ReportClock, want map[cases.ClockName][3]int) bool
 	}
 	return true
 }
+
+func TestReportCases(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			b := reportSetup(t, be)
+			sup := b.user("张主管", cases.RoleSupervisor, cases.DeptCustomerService)
+			var got []service.ReportCase
+			err := b.svc.Team().ReportCases(b.ctx, sup, service.ReportFilter{}, func(rc service.ReportCase) error {
+				got = append(got, rc)
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Oldest first: c1, c2, c3, c6, c4, c5, c7.
+			order := []int{0, 1, 2, 5, 3, 4, 6}
+			if len(got) != len(order) {
+				t.Fatalf("%d cases, want %d", len(got), len(order))
+			}
+			for i, j := range order {
+				if got[i].Case.ID != b.seeded[j].ID {
+					t.Errorf("row %d is case %d, want %d", i, got[i].Case.ID, b.seeded[j].ID)
+				}
+			}
+			c3 := got[2]
+			if want := map[string]int{"timeliness": 2, "professionalism": 3, "effectiveness": 2}; !reflect.DeepEqual(c3.Survey, want) {
+				t.Errorf("c3 survey %v, want the latest %v", c3.Survey, want)
+			}
+			if want := map[string]int{"timeliness": 4}; !reflect.DeepEqual(got[1].Survey, want) {
+				t.Errorf("c2 survey %v, want %v", got[1].Survey, want)
+			}
+			if got[3].Survey != nil || c3.Case.Assignee != b.handler.ID || c3.Zone != b.sh {
+				t.Errorf("c6 survey %v; c3 assignee %d, zone %v", got[3].Survey, c3.Case.Assignee, c3.Zone)
+			}
+			if k := c3.Clocks[4]; k.Name != cases.ClockPlan || k.Status != cases.ClockMissed {
+				t.Errorf("c3 plan clock %+v, want missed", k)
+			}
+			if err := b.svc.Team().ReportCases(b.ctx, b.handler, service.ReportFilter{}, func(service.ReportCase) error { return nil }); cases.ErrorCode(err) != cases.EForbidden {
+				t.Errorf("a handler's export: %v, want forbidden", err)
+			}
+		})
+	}
+}

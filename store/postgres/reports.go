@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/internal/report"
@@ -257,4 +259,42 @@ func (s *Store) ReportComplaints(ctx context.Context, p service.ReportParams) (s
 		return service.ReportComplaints{}, fmt.Errorf("postgres: report complaints: %w", err)
 	}
 	return report.Complaints(out), nil
+}
+
+// reportCasesSQL lists the selected cases, oldest first, each with its
+// latest survey answer (” when none).
+const reportCasesSQL = `WITH ` + reportCases + `
+SELECT ` + caseCols + `, COALESCE((SELECT h.to_value FROM case_history h WHERE h.case_id = f.id AND h.action = 'survey'
+	ORDER BY h.id DESC LIMIT 1), '') FROM f ORDER BY created_at, id`
+
+// withSurvey scans the case columns and then the survey answer.
+type withSurvey struct {
+	r      pgx.Row
+	survey *string
+}
+
+func (w withSurvey) Scan(dest ...any) error { return w.r.Scan(append(dest, w.survey)...) }
+
+// ReportCases calls fn with each selected case, oldest first, while the
+// rows stream.
+func (s *Store) ReportCases(ctx context.Context, p service.ReportParams, fn func(c *cases.Case, survey string) error) error {
+	rows, err := s.q(ctx).Query(ctx, reportCasesSQL, reportArgs(p)...)
+	if err != nil {
+		return fmt.Errorf("postgres: report cases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var survey string
+		c, err := scanCase(withSurvey{rows, &survey})
+		if err != nil {
+			return fmt.Errorf("postgres: report cases: %w", err)
+		}
+		if err := fn(c, survey); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("postgres: report cases: %w", err)
+	}
+	return nil
 }

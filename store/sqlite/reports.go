@@ -292,3 +292,41 @@ func (s *Store) ReportComplaints(ctx context.Context, p service.ReportParams) (s
 	}
 	return report.Complaints(out), nil
 }
+
+// reportCasesSQL lists the selected cases, oldest first, each with its
+// latest survey answer (” when none).
+const reportCasesSQL = `WITH ` + reportCases + `
+SELECT ` + caseCols + `, COALESCE((SELECT h.to_value FROM case_history h WHERE h.case_id = f.id AND h.action = 'survey'
+	ORDER BY h.id DESC LIMIT 1), '') FROM f ORDER BY created_at, id`
+
+// withSurvey scans the case columns and then the survey answer.
+type withSurvey struct {
+	r      rowScanner
+	survey *string
+}
+
+func (w withSurvey) Scan(dest ...any) error { return w.r.Scan(append(dest, w.survey)...) }
+
+// ReportCases calls fn with each selected case, oldest first, while the
+// rows stream: fn must not use the store (SQLite has one connection).
+func (s *Store) ReportCases(ctx context.Context, p service.ReportParams, fn func(c *cases.Case, survey string) error) error {
+	rows, err := s.query(ctx, reportCasesSQL, reportArgs(p)...)
+	if err != nil {
+		return fmt.Errorf("sqlite: report cases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var survey string
+		c, err := scanCase(withSurvey{rows, &survey})
+		if err != nil {
+			return fmt.Errorf("sqlite: report cases: %w", err)
+		}
+		if err := fn(c, survey); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("sqlite: report cases: %w", err)
+	}
+	return nil
+}
