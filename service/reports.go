@@ -115,6 +115,13 @@ type ReportClock struct {
 	Pending int             `json:"pending"`
 	// Rate is Met / (Met + Missed), the decided clocks; 0 when none is.
 	Rate float64 `json:"rate"`
+	// The median and 90th percentile (nearest rank) of the actual times,
+	// from the clock's start to when it was met, on time or late; in
+	// minutes for the API, 0 when no clock was met.
+	Median        time.Duration `json:"-"`
+	P90           time.Duration `json:"-"`
+	MedianMinutes float64       `json:"median_minutes"`
+	P90Minutes    float64       `json:"p90_minutes"`
 }
 
 // ReportScore is how many latest answers gave score to a dimension.
@@ -298,6 +305,7 @@ func (s *Team) ReportSummary(ctx context.Context, u cases.User, f ReportFilter) 
 		if d := k.Met + k.Missed; d > 0 {
 			clocks[i].Rate = float64(k.Met) / float64(d)
 		}
+		clocks[i].MedianMinutes, clocks[i].P90Minutes = k.Median.Minutes(), k.P90.Minutes()
 	}
 	sv, err := s.opt.Store.ReportSatisfaction(ctx, p)
 	if err != nil {

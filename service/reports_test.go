@@ -208,18 +208,25 @@ func TestReportSummary(t *testing.T) {
 				}
 			}
 
+			// Actual times (start to done, met or late), sorted: first
+			// response 5, 11, 45 min; registration 5, 10, 10, 10, 10;
+			// classification 0 ×5, 120; start-by 180, 180, 300; plan 60,
+			// 60, 180; notice 30, 90, 90. Nearest rank: the median is the
+			// ⌈n/2⌉th, the 90th percentile the ⌈0.9n⌉th.
+			m := time.Minute
 			wantSLA := []service.ReportClock{
-				{Clock: cases.ClockFirstResponse, Met: 2, Missed: 1, Pending: 1},
-				{Clock: cases.ClockRegistration, Met: 5},
-				{Clock: cases.ClockClassification, Met: 5, Missed: 2},
-				{Clock: cases.ClockStartBy, Met: 2, Missed: 2, Pending: 2},
-				{Clock: cases.ClockPlan, Met: 2, Missed: 2, Pending: 1},
-				{Clock: cases.ClockResolveNotice, Met: 2, Missed: 1},
+				{Clock: cases.ClockFirstResponse, Met: 2, Missed: 1, Pending: 1, Median: 11 * m, P90: 45 * m},
+				{Clock: cases.ClockRegistration, Met: 5, Median: 10 * m, P90: 10 * m},
+				{Clock: cases.ClockClassification, Met: 5, Missed: 2, Median: 0, P90: 120 * m},
+				{Clock: cases.ClockStartBy, Met: 2, Missed: 2, Pending: 2, Median: 180 * m, P90: 300 * m},
+				{Clock: cases.ClockPlan, Met: 2, Missed: 2, Pending: 1, Median: 60 * m, P90: 180 * m},
+				{Clock: cases.ClockResolveNotice, Met: 2, Missed: 1, Median: 90 * m, P90: 90 * m},
 			}
-			for i := range wantSLA {
-				if d := wantSLA[i].Met + wantSLA[i].Missed; d > 0 {
-					wantSLA[i].Rate = float64(wantSLA[i].Met) / float64(d)
+			for i, k := range wantSLA {
+				if d := k.Met + k.Missed; d > 0 {
+					wantSLA[i].Rate = float64(k.Met) / float64(d)
 				}
+				wantSLA[i].MedianMinutes, wantSLA[i].P90Minutes = k.Median.Minutes(), k.P90.Minutes()
 			}
 			if !slices.Equal(r.SLA, wantSLA) {
 				t.Errorf("sla =\n%+v, want\n%+v", r.SLA, wantSLA)

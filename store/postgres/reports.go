@@ -93,7 +93,7 @@ k AS (
 	UNION ALL SELECT id, 'plan', asg, asg + $10::bigint * interval '1 microsecond',
 		CASE WHEN plan_written IS NULL OR resolved < plan_written THEN resolved ELSE plan_written END, closed FROM a
 	UNION ALL SELECT id, 'resolve_notice', resolved, GREATEST(resolved, notice_from) + $11::bigint * interval '1 microsecond', resolve_notified, closed FROM a),
-st AS (SELECT id, clock, done, CASE
+st AS (SELECT id, clock, start, done, CASE
 	WHEN due IS NULL OR start IS NULL THEN 'none'
 	WHEN done IS NOT NULL AND done <= due THEN 'met'
 	WHEN done IS NOT NULL THEN 'missed'
@@ -101,9 +101,16 @@ st AS (SELECT id, clock, done, CASE
 	WHEN $8 >= due THEN 'missed'
 	ELSE 'pending' END AS status FROM k)`
 
-var reportSLASQL = reportClocks + `
+// reportSLASQL adds the median and 90th percentile of the actual times by
+// nearest rank, as the SQLite store does, in microseconds.
+var reportSLASQL = reportClocks + `,
+pc AS (SELECT clock, dur, row_number() OVER (PARTITION BY clock ORDER BY dur) AS rn, count(*) OVER (PARTITION BY clock) AS n
+	FROM (SELECT clock, (extract(epoch FROM done - start) * 1000000)::bigint AS dur FROM st
+		WHERE status IN ('met', 'missed') AND done IS NOT NULL) AS x)
 SELECT clock, count(*) FILTER (WHERE status = 'met'), count(*) FILTER (WHERE status = 'missed'),
-	count(*) FILTER (WHERE status = 'pending')
+	count(*) FILTER (WHERE status = 'pending'),
+	(SELECT dur FROM pc WHERE pc.clock = st.clock AND rn = (n * 50 + 99) / 100),
+	(SELECT dur FROM pc WHERE pc.clock = st.clock AND rn = (n * 90 + 99) / 100)
 FROM st GROUP BY clock`
 
 // clockArgs are the parameters of reportClocks.
@@ -166,8 +173,12 @@ func (s *Store) ReportSLA(ctx context.Context, p service.ReportParams) ([]servic
 	for rows.Next() {
 		var name string
 		var k service.ReportClock
-		if err := rows.Scan(&name, &k.Met, &k.Missed, &k.Pending); err != nil {
+		var p50, p90 *int64
+		if err := rows.Scan(&name, &k.Met, &k.Missed, &k.Pending, &p50, &p90); err != nil {
 			return nil, fmt.Errorf("postgres: report sla: %w", err)
+		}
+		if p50 != nil && p90 != nil {
+			k.Median, k.P90 = time.Duration(*p50)*time.Microsecond, time.Duration(*p90)*time.Microsecond
 		}
 		got[name] = k
 	}

@@ -114,7 +114,7 @@ k AS (
 	UNION ALL SELECT id, 'plan', asg, asg + ?10,
 		CASE WHEN plan_written IS NULL OR resolved < plan_written THEN resolved ELSE plan_written END, closed FROM a
 	UNION ALL SELECT id, 'resolve_notice', resolved, max(resolved, COALESCE(notice_from, resolved)) + ?11, resolve_notified, closed FROM a),
-st AS (SELECT id, clock, done, CASE
+st AS (SELECT id, clock, start, done, CASE
 	WHEN due IS NULL OR start IS NULL THEN 'none'
 	WHEN done IS NOT NULL AND done <= due THEN 'met'
 	WHEN done IS NOT NULL THEN 'missed'
@@ -122,8 +122,15 @@ st AS (SELECT id, clock, done, CASE
 	WHEN ?8 >= due THEN 'missed'
 	ELSE 'pending' END AS status FROM k)`
 
-var reportSLASQL = reportClocks + `
-SELECT clock, sum(status = 'met'), sum(status = 'missed'), sum(status = 'pending') FROM st GROUP BY clock`
+// reportSLASQL adds the median and 90th percentile of the actual times
+// (start to done of the met and missed-late clocks) by nearest rank.
+var reportSLASQL = reportClocks + `,
+pc AS (SELECT clock, dur, row_number() OVER (PARTITION BY clock ORDER BY dur) AS rn, count(*) OVER (PARTITION BY clock) AS n
+	FROM (SELECT clock, done - start AS dur FROM st WHERE status IN ('met', 'missed') AND done IS NOT NULL))
+SELECT clock, sum(status = 'met'), sum(status = 'missed'), sum(status = 'pending'),
+	(SELECT dur FROM pc WHERE pc.clock = st.clock AND rn = (n * 50 + 99) / 100),
+	(SELECT dur FROM pc WHERE pc.clock = st.clock AND rn = (n * 90 + 99) / 100)
+FROM st GROUP BY clock`
 
 // clockArgs are the parameters of reportClocks.
 func clockArgs(p service.ReportParams) []any {
@@ -188,9 +195,11 @@ func (s *Store) ReportSLA(ctx context.Context, p service.ReportParams) ([]servic
 	for rows.Next() {
 		var name string
 		var k service.ReportClock
-		if err := rows.Scan(&name, &k.Met, &k.Missed, &k.Pending); err != nil {
+		var p50, p90 sql.NullInt64
+		if err := rows.Scan(&name, &k.Met, &k.Missed, &k.Pending, &p50, &p90); err != nil {
 			return nil, fmt.Errorf("sqlite: report sla: %w", err)
 		}
+		k.Median, k.P90 = time.Duration(p50.Int64)*time.Millisecond, time.Duration(p90.Int64)*time.Millisecond
 		got[name] = k
 	}
 	if err := rows.Err(); err != nil {
