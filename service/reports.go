@@ -80,6 +80,8 @@ type ReportParams struct {
 	Now time.Time
 	// Dimensions are the survey's dimensions (dialog.SurveyDimensions).
 	Dimensions []string
+	// Comments is how many survey comments to list.
+	Comments int
 }
 
 // ReportDay is one local day of a period: [From, To) in UTC terms.
@@ -136,7 +138,22 @@ type ReportSurveys struct {
 	Asked    int // cases resolved (or answered after a resolution since reopened)
 	Answered int // cases with a survey answer
 	Scores   []ReportScore
+	// Comments are the latest answers that came with a comment, newest
+	// first, at most ReportParams.Comments.
+	Comments []ReportComment
 }
+
+// ReportComment is a customer's comment with the answer it came with.
+type ReportComment struct {
+	Number  string         `json:"number"` // the case
+	At      time.Time      `json:"at"`
+	Scores  map[string]int `json:"scores"`
+	Comment string         `json:"comment"`
+	Answer  string         `json:"-"` // the history entry's scores, as stored
+}
+
+// MaxReportComments is how many comments a report lists.
+const MaxReportComments = 50
 
 // ReportSatisfaction is satisfaction per dimension (SPEC §6).
 type ReportSatisfaction struct {
@@ -144,6 +161,7 @@ type ReportSatisfaction struct {
 	Answered     int               `json:"answered"`
 	ResponseRate float64           `json:"response_rate"` // Answered / Asked
 	Dimensions   []ReportDimension `json:"dimensions"`
+	Comments     []ReportComment   `json:"comments"`
 }
 
 // ReportDimension is one survey dimension's scores.
@@ -262,6 +280,7 @@ func (s *Team) reportParams(u cases.User, f ReportFilter) (ReportParams, error) 
 	return ReportParams{
 		From: f.From.UTC(), To: f.To.UTC(), Department: f.Department, Channel: f.Channel, Category: f.Category,
 		Priority: f.Priority, Assignee: f.Assignee, Days: days, SLA: s.opt.SLA, Now: now, Dimensions: dims,
+		Comments: MaxReportComments,
 	}, nil
 }
 
@@ -361,7 +380,11 @@ func (s *Team) workload(ctx context.Context, p ReportParams) (ReportWorkloads, e
 // satisfaction turns the store's counts into means and distributions, one
 // entry per dimension in the order the survey asks them.
 func satisfaction(sv ReportSurveys, dims []string) ReportSatisfaction {
-	out := ReportSatisfaction{Asked: sv.Asked, Answered: sv.Answered}
+	out := ReportSatisfaction{Asked: sv.Asked, Answered: sv.Answered, Comments: []ReportComment{}}
+	for _, c := range sv.Comments {
+		c.Scores = surveyScores(c.Answer)
+		out.Comments = append(out.Comments, c)
+	}
 	if sv.Asked > 0 {
 		out.ResponseRate = float64(sv.Answered) / float64(sv.Asked)
 	}

@@ -121,14 +121,15 @@ func (b *reportBundle) seed() {
 	x2 := mk(time.Date(2026, 12, 1, 0, 0, 0, 0, b.sh), time.Time{}, cases.CategoryQuality, "crack", cases.P2, "email", "email", cases.StateRegistered)
 
 	surveys := []struct {
-		c      *cases.Case
-		scores string
+		c       *cases.Case
+		scores  string
+		comment string
 	}{
-		{c1, "timeliness=5,professionalism=4,effectiveness=5"},
-		{c3, "timeliness=1,professionalism=1,effectiveness=1"},
-		{c3, "timeliness=2,professionalism=3,effectiveness=2"}, // the latest counts
-		{c2, "timeliness=4"},
-		{x1, "timeliness=1,professionalism=1,effectiveness=1"},
+		{c1, "timeliness=5,professionalism=4,effectiveness=5", "师傅很专业"},
+		{c3, "timeliness=1,professionalism=1,effectiveness=1", "太慢"},
+		{c3, "timeliness=2,professionalism=3,effectiveness=2", ""}, // the latest counts
+		{c2, "timeliness=4", "还在等"},
+		{x1, "timeliness=1,professionalism=1,effectiveness=1", "outside"},
 	}
 	err := b.st.InTx(b.ctx, func(ctx context.Context, tx service.Tx) error {
 		for _, c := range append(slices.Clone(all), x1, x2) {
@@ -138,7 +139,7 @@ func (b *reportBundle) seed() {
 		}
 		for i, s := range surveys {
 			at := s.c.CreatedAt.Add(time.Duration(i+1) * time.Hour)
-			if err := tx.CaseHistoryInsert(ctx, cases.Change{CaseID: s.c.ID, At: at, Actor: "customer", Action: "survey", To: s.scores, Reason: "ok"}); err != nil {
+			if err := tx.CaseHistoryInsert(ctx, cases.Change{CaseID: s.c.ID, At: at, Actor: "customer", Action: "survey", To: s.scores, Reason: s.comment}); err != nil {
 				return err
 			}
 		}
@@ -290,6 +291,22 @@ func TestReportSummary(t *testing.T) {
 			for _, d := range r.Workload.Departments {
 				if d.Overdue != overdue[d.Key] {
 					t.Errorf("%s: %d overdue, cases.SLAPolicy.Breaches finds %d", d.Key, d.Overdue, overdue[d.Key])
+				}
+			}
+
+			// The latest answers with a comment, newest first: c2's (Nov 6
+			// 05:00), c1's (Nov 1 01:00); c3's latest has none.
+			wantComments := []service.ReportComment{
+				{Number: b.seeded[1].Number, At: b.at(6, 5, 0), Scores: map[string]int{"timeliness": 4}, Comment: "还在等"},
+				{Number: b.seeded[0].Number, At: b.at(1, 1, 0), Scores: map[string]int{"timeliness": 5, "professionalism": 4, "effectiveness": 5}, Comment: "师傅很专业"},
+			}
+			if len(s.Comments) != len(wantComments) {
+				t.Fatalf("comments %+v, want %+v", s.Comments, wantComments)
+			}
+			for i, c := range s.Comments {
+				w := wantComments[i]
+				if c.Number != w.Number || !c.At.Equal(w.At) || c.Comment != w.Comment || !reflect.DeepEqual(c.Scores, w.Scores) {
+					t.Errorf("comment %d = %+v, want %+v", i, c, w)
 				}
 			}
 

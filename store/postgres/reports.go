@@ -225,6 +225,10 @@ func (s *Store) ReportSatisfaction(ctx context.Context, p service.ReportParams) 
 	if err := rows.Err(); err != nil {
 		return service.ReportSurveys{}, fmt.Errorf("postgres: report satisfaction: %w", err)
 	}
+	rows.Close() // the next query needs the connection (in a transaction)
+	if out.Comments, err = s.reportComments(ctx, p); err != nil {
+		return service.ReportSurveys{}, err
+	}
 	return out, nil
 }
 
@@ -308,4 +312,32 @@ func (s *Store) ReportCases(ctx context.Context, p service.ReportParams, fn func
 		return fmt.Errorf("postgres: report cases: %w", err)
 	}
 	return nil
+}
+
+// reportCommentSQL lists the latest survey answer of each selected case
+// that came with a comment, newest first; $8 is the limit.
+const reportCommentSQL = `WITH ` + reportCases + `
+SELECT f.number, h.at, h.to_value, h.reason FROM case_history h JOIN f ON f.id = h.case_id
+WHERE h.action = 'survey' AND h.reason <> ''
+	AND h.id = (SELECT max(h2.id) FROM case_history h2 WHERE h2.case_id = h.case_id AND h2.action = 'survey')
+ORDER BY h.at DESC, h.id DESC LIMIT $8`
+
+func (s *Store) reportComments(ctx context.Context, p service.ReportParams) ([]service.ReportComment, error) {
+	rows, err := s.q(ctx).Query(ctx, reportCommentSQL, append(reportArgs(p), p.Comments)...)
+	if err != nil {
+		return nil, fmt.Errorf("postgres: report comments: %w", err)
+	}
+	defer rows.Close()
+	var out []service.ReportComment
+	for rows.Next() {
+		var c service.ReportComment
+		if err := rows.Scan(&c.Number, timeCol{&c.At}, &c.Answer, &c.Comment); err != nil {
+			return nil, fmt.Errorf("postgres: report comments: %w", err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("postgres: report comments: %w", err)
+	}
+	return out, nil
 }
