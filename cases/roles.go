@@ -117,11 +117,15 @@ const (
 	ActionHandleComplaint      Action = "complaint"             // judge, propose plans, record acceptance, summarize, follow up
 	ActionInvestigateComplaint Action = "complaint_investigate" // cause and responsible party
 	ActionChooseComplaintPlan  Action = "complaint_choose"      // pick one of the proposed plans
+
+	// ActionReport reads the supervisor reports (SPEC §9): supervisors over
+	// every department, a head over their own; asked with a nil case.
+	ActionReport Action = "report"
 )
 
 // Actions lists every action, for tables and the API's documentation.
 var Actions = []Action{ActionRead, ActionNote, ActionPlan, ActionChangePlan, ActionApprove, ActionResolve, ActionReopen, ActionClose, ActionOverride, ActionTakeover, ActionCallback, ActionAssign, ActionMergeCustomers,
-	ActionOpenComplaint, ActionHandleComplaint, ActionInvestigateComplaint, ActionChooseComplaintPlan}
+	ActionOpenComplaint, ActionHandleComplaint, ActionInvestigateComplaint, ActionChooseComplaintPlan, ActionReport}
 
 // scope says on which cases a role may do an action.
 type scope int
@@ -148,6 +152,7 @@ var permissions = map[Role]map[Action]scope{
 		ActionMergeCustomers: all,
 		ActionCallback:       all, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionApprove: own, ActionAssign: own,
 		ActionOpenComplaint: all, ActionHandleComplaint: all, ActionInvestigateComplaint: all, ActionChooseComplaintPlan: all,
+		ActionReport: all,
 	},
 	RoleHandler: {
 		ActionRead: own, ActionNote: own, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionReopen: own,
@@ -155,7 +160,7 @@ var permissions = map[Role]map[Action]scope{
 	RoleHead: {
 		ActionRead: own, ActionNote: own, ActionPlan: own, ActionChangePlan: own, ActionResolve: own, ActionReopen: own,
 		ActionApprove: own, ActionClose: own, ActionAssign: own,
-		ActionInvestigateComplaint: own,
+		ActionInvestigateComplaint: own, ActionReport: own,
 	},
 	// The customer reopens by failing the function check; what they write
 	// reaches the case as notes through the bot.

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -88,6 +89,7 @@ type Service interface {
 	// dept ("" = the user's own department).
 	CannedReplies(ctx context.Context, u cases.User, lang string, dept cases.Department) ([]service.CannedReply, error)
 	ComplaintService // the complaint workflow (complaints.go)
+	ReportService    // the supervisor reports (reports.go)
 }
 
 // MaxBodyBytes caps every request body; a larger one gets 413.
@@ -158,7 +160,7 @@ func (a *API) routes() []route {
 		{method: "POST", path: "/api/v1/tasks/{id}/complete", h: a.taskComplete},
 
 		{method: "GET", path: "/api/v1/canned-replies", h: a.cannedReplies},
-	}, append(a.complaintRoutes(), a.customerRoutes()...)...)
+	}, slices.Concat(a.complaintRoutes(), a.customerRoutes(), a.reportRoutes())...)
 }
 
 // Handler serves the API at its full paths (/api/v1/...), so mount it with

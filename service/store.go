@@ -49,6 +49,7 @@ type Store interface {
 	SessionStore
 	ActivityStore
 	CustomerStore
+	ReportStore
 
 	// OutboxClaim leases up to Limit due rows (status pending, next attempt
 	// reached, lease expired), at most the oldest pending row per
