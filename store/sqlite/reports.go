@@ -264,7 +264,7 @@ func (s *Store) ReportSatisfaction(ctx context.Context, p service.ReportParams) 
 // reportComplaintSQL reads the complaints out of each case's JSON array
 // (json_each): they live on the case (cases.Case.Complaints) and a month
 // has few, so a table of their own would buy little. The partial index of
-// migration 00015 keeps cases without complaints out of the scan.
+// migration 00014 keeps cases without complaints out of the scan.
 var reportComplaintSQL = `WITH c AS (
 	SELECT complaints FROM cases
 	WHERE complaints IS NOT NULL AND (?3 = '' OR department = ?3) AND (?4 = '' OR channel = ?4)
