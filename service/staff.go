@@ -236,23 +236,30 @@ func (s *Team) CaseGet(ctx context.Context, u cases.User, id int64) (CaseDetail,
 // its message in the conversation, answered its history entry, as the
 // survey callback timer reads them.
 func (s *Service) surveyClock(c *cases.Case, hist []cases.Change, msgs []channels.StoredMessage, now time.Time) cases.Clock {
-	resolved := c.Milestones.Resolved
 	var sent, answered time.Time
-	if !resolved.IsZero() {
-		for _, m := range msgs {
-			if m.Direction == "out" && m.Kind == "survey" && !m.At.Before(resolved) {
-				sent = m.At
-				break
-			}
-		}
-		for _, h := range hist {
-			if h.Action == "survey" && !h.At.Before(resolved) {
-				answered = h.At
-				break
-			}
-		}
+	if resolved := c.Milestones.Resolved; !resolved.IsZero() {
+		sent, answered = surveyMoments(resolved, hist, msgs)
 	}
 	return cases.SurveyClock(sent, answered, s.lc().CallbackAfter, c.Milestones.Closed, now)
+}
+
+// surveyMoments finds when the survey of the resolution at resolved went
+// out (its first question in the conversation) and when the customer
+// answered it (its history entry); zero when not (yet).
+func surveyMoments(resolved time.Time, hist []cases.Change, msgs []channels.StoredMessage) (sent, answered time.Time) {
+	for _, m := range msgs {
+		if m.Direction == "out" && m.Kind == "survey" && !m.At.Before(resolved) {
+			sent = m.At
+			break
+		}
+	}
+	for _, h := range hist {
+		if h.Action == "survey" && !h.At.Before(resolved) {
+			answered = h.At
+			break
+		}
+	}
+	return sent, answered
 }
 
 // caseOp is one lifecycle operation; tell decides what the customer hears.

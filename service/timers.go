@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels"
 )
 
 // The case's life after registration runs on durable timers (River jobs
@@ -412,23 +413,18 @@ func (s *Service) onSurveyCallback(ctx context.Context, tx Tx, c *cases.Case, co
 	if err != nil {
 		return err
 	}
-	for _, h := range hist {
-		if h.Action == "survey" && !h.At.Before(resolved) {
-			return nil // answered
-		}
-	}
-	sent := resolved
+	var msgs []channels.StoredMessage
 	if conv != nil {
-		msgs, err := s.opt.Store.MessagesList(ctx, MessagesListParams{ConversationID: conv.ID, Limit: 1000})
-		if err != nil {
+		if msgs, err = s.opt.Store.MessagesList(ctx, MessagesListParams{ConversationID: conv.ID, Limit: 1000}); err != nil {
 			return err
 		}
-		for _, m := range msgs {
-			if m.Direction == "out" && m.Kind == "survey" && !m.At.Before(resolved) {
-				sent = m.At
-				break
-			}
-		}
+	}
+	sent, answered := surveyMoments(resolved, hist, msgs)
+	if !answered.IsZero() {
+		return nil
+	}
+	if sent.IsZero() {
+		sent = resolved
 	}
 	if due := sent.Add(lc.CallbackAfter); due.After(now) {
 		return s.arm(ctx, tx, c, TimerSurveyCallback, due)
