@@ -24,7 +24,8 @@ func trainCmd(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	cfgPath := fs.String("config", os.Getenv("KEFU_CONFIG"), "configuration file (the rules the model is combined with)")
 	out := fs.String("out", "model.txt", "where to write the model")
 	dev := fs.String("dev", "", "corpus file or directory to tune the combination on (never the test split)")
-	minPrec := fs.Float64("min-p1-precision", 0.85, "lowest P1 precision on -dev the P1 threshold may cost")
+	minPrec := fs.Float64("min-p1-precision", 0.85, "lowest P1 precision the P1 threshold may cost (on -dev, or on the held-out folds with -cv)")
+	cv := fs.Int("cv", 0, "choose the P1 threshold by cross-validation over this many folds of the training authors (0 = on -dev)")
 	epochs := fs.Int("epochs", 0, "training passes (0 = default)")
 	l2 := fs.Float64("l2", 0, "weight decay (0 = default)")
 	fs.Usage = func() {
@@ -50,7 +51,8 @@ func trainCmd(_ context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	m := nlu.Train(examples(train), nlu.TrainOptions{Epochs: *epochs, L2: *l2})
+	opt := nlu.TrainOptions{Epochs: *epochs, L2: *l2}
+	m := nlu.Train(examples(train), opt)
 	fmt.Fprintf(stdout, "trained on %d conversations\n", len(train))
 	if *dev != "" {
 		devSet, err := corpus.Load(*dev)
@@ -60,6 +62,13 @@ func trainCmd(_ context.Context, args []string, stdout, stderr io.Writer) error 
 		if err := tune(m, rules, devSet, *minPrec, stdout); err != nil {
 			return err
 		}
+	}
+	if *cv > 0 {
+		t, err := cvThreshold(train, rules, opt, m.Weight, m.Alone, *cv, *minPrec, stdout)
+		if err != nil {
+			return err
+		}
+		m.P1Threshold = t
 	}
 	f, err := os.Create(*out)
 	if err != nil {
@@ -101,7 +110,8 @@ func tune(m *nlu.Model, rules *cases.Rules, dev []corpus.Conversation, minPrec f
 		if err != nil {
 			return
 		}
-		var okC, okP, tp, fp, fn int
+		var okC, okP int
+		var p1 p1Counts
 		for _, d := range dev {
 			r := c.Classify(d.Messages, nil)
 			if r.Category == d.Expect.Category {
@@ -110,23 +120,10 @@ func tune(m *nlu.Model, rules *cases.Rules, dev []corpus.Conversation, minPrec f
 			if r.Priority == d.Expect.Priority {
 				okP++
 			}
-			switch {
-			case r.Priority == cases.P1 && d.Expect.Priority == cases.P1:
-				tp++
-			case r.Priority == cases.P1:
-				fp++
-			case d.Expect.Priority == cases.P1:
-				fn++
-			}
+			p1.add(r.Priority, d.Expect.Priority)
 		}
 		n := float64(len(dev))
-		recall, prec = 1, 1
-		if tp+fn > 0 {
-			recall = float64(tp) / float64(tp+fn)
-		}
-		if tp+fp > 0 {
-			prec = float64(tp) / float64(tp+fp)
-		}
+		recall, prec = p1.recall(), p1.precision()
 		return float64(okC) / n, float64(okP) / n, recall, prec
 	}
 	m.P1Threshold = 2 // off while the weight is chosen
@@ -151,7 +148,7 @@ func tune(m *nlu.Model, rules *cases.Rules, dev []corpus.Conversation, minPrec f
 	m.Alone = bestA
 	fmt.Fprintf(stdout, "dev: category %.1f %% with weight %g, alone %g\n", 100*bestCat, bestW, bestA)
 	bestT := 2.0
-	for _, t := range []float64{0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2} {
+	for _, t := range p1Thresholds {
 		m.P1Threshold = t
 		if _, _, _, prec := score(); prec >= minPrec {
 			bestT = t

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/kefu-dev/kefu/internal/corpus"
+)
+
+func TestAuthorFoldsKeepAnAuthorTogether(t *testing.T) {
+	train, err := corpus.Load("../../testdata/corpus/train")
+	if err != nil {
+		t.Fatal(err)
+	}
+	folds, err := authorFolds(train, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := map[string]int{}
+	total := 0
+	for f, fc := range folds {
+		if len(fc) == 0 {
+			t.Errorf("fold %d is empty", f)
+		}
+		total += len(fc)
+		for _, c := range fc {
+			a := author(c)
+			if g, ok := home[a]; ok && g != f {
+				t.Fatalf("author %s is in folds %d and %d: a model would be judged on a writer it was trained on", a, g, f)
+			}
+			home[a] = f
+		}
+	}
+	if total != len(train) {
+		t.Errorf("folds hold %d conversations, the corpus %d", total, len(train))
+	}
+	if author(corpus.Conversation{ID: "a35-016"}) != "a35" {
+		t.Errorf("author of a35-016 = %q", author(corpus.Conversation{ID: "a35-016"}))
+	}
+	if _, err := authorFolds(train[:1], 2); err == nil {
+		t.Error("two folds of one author: want an error")
+	}
+}
