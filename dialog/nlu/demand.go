@@ -344,7 +344,7 @@ func extDemandResolve(s string, hits []extDemandHit) (cases.Demand, bool) {
 		if ce < len(s) && (s[ce] == '?' || strings.HasPrefix(s[ce:], "？")) {
 			clause += "?"
 		}
-		if len(rivals) > 0 && extDemandChoice.MatchString(clause) || extDemandChoicePair.MatchString(clause) {
+		if len(rivals) > 0 && (extDemandChoice.MatchString(clause) || extDemandChoicePair.MatchString(clause)) {
 			for _, j := range append([]int{i}, rivals...) {
 				pcs, _ := extClause(s, hits[j].start, hits[j].end)
 				if extDemandPrefer.MatchString(s[pcs:hits[j].start]) {

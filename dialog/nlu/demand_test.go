@@ -23,6 +23,8 @@ func TestParseDemandWithoutNoun(t *testing.T) {
 		{"那就修吧", cases.DemandRepair},
 		{"我得去哪修啊", cases.DemandRepair},
 		{"可唔可以搵師傅上嚟睇下", cases.DemandRepair},
+		// Two ways of one remedy are no choice between remedies.
+		{"修 寄修还是去门店都行", cases.DemandRepair},
 		{"could someone check it next week?", cases.DemandRepair},
 		// A part put in by a technician is a repair.
 		{"到时候上门换个圈就行", cases.DemandRepair},
