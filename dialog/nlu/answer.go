@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -20,7 +21,14 @@ var (
 	// extModelFirstRe is a reply that opens with a code (or a word and its
 	// number) and goes on in Chinese.
 	extModelFirstRe = mustRx(`^(?:型号|型號|是|就是)?[#:\s]*((?:[A-Za-z]{2,12} \d{1,3}|[A-Za-z0-9][A-Za-z0-9/._-]{2,24})(?: (?:Pro|Max|Plus|Ultra|Mini|Lite|SE|Air|Neo))?)\s*[,，]?\s*\p{Han}`)
-	extBareIDRe     = mustRx(`^(?:是|就是)?[#:\s]*([A-Za-z0-9][A-Za-z0-9/._-]{0,39})[\s.。吧啊呀哦呢的了嘛]*$`)
+	// extModelSeriesRe is a reply naming a series in Chinese and its number
+	// ("星耀12 Ultra 512G的", "锐翼14 Pro", "光影 P10", "影迹 Action 4"):
+	// Chinese makers name products so, with no code beside. The number
+	// must end a word: "去年12月" and "用了3年" are no models.
+	extModelSeriesRe = mustRx(`^(?:(?:型号|型號)?(?:是|就是|係|系)?[:：\s]*)(\p{Han}{2,4}\s?(?:[A-Za-z]{1,10}\s?)?\d{1,4}[A-Za-z]{0,2}(?: (?:Pro|Max|Plus|Ultra|Mini|Lite|SE|Air|Neo|Gen \d))*)(?:$|[\s,，。.的吧啊呀哦嘛])`)
+	// extNotSeries are words before a number that name no series.
+	extNotSeries = mustRx(`(?:型号|型號|电话|電話|号码|號碼|尾号|尾號|订单|訂單|单号|單號|发票|發票|编号|編號|地址|房间|房間|门牌|門牌|楼|樓|室|栋|棟|座|邮编|郵編|手机|手機|电视|電視|电脑|電腦|冰箱|空调|空調|买了|買了|用了|大概|差不多|一共|总共|總共|只有|还有|還有|已经|已經|第|约|約|快|近|共)$|^(?:去年|今年|前年|上个|上個|这个|這個|那个|那個)`)
+	extBareIDRe  = mustRx(`^(?:是|就是)?[#:\s]*([A-Za-z0-9][A-Za-z0-9/._-]{0,39})[\s.。吧啊呀哦呢的了嘛]*$`)
 	// Refusals and negations are not names ("不想说", "保密").
 	extRefuseRe  = mustRx(`^[不没沒无無别別]|保密|不方便|算了|匿名`)
 	extNotAnswer = map[string]bool{"好的": true, "好": true, "你好": true, "您好": true, "是的": true, "对": true,
@@ -137,6 +145,11 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 		if m := extBareIDRe.FindStringSubmatch(s); m != nil && !unknown && !extNotAnswer[strings.ToLower(m[1])] &&
 			(extHasDigit.MatchString(m[1]) || (len(m[1]) >= 2 && strings.ToUpper(m[1]) == m[1])) {
 			return m[1], true, ""
+		}
+		if m := extModelSeriesRe.FindStringSubmatch(strings.TrimSpace(s)); m != nil && !unknown {
+			if han := strings.TrimRightFunc(m[1], func(r rune) bool { return !unicode.Is(unicode.Han, r) }); !extNotSeries.MatchString(han) {
+				return strings.TrimSpace(m[1]), true, ""
+			}
 		}
 		return "", false, "generic"
 

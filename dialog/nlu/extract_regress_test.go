@@ -195,9 +195,20 @@ func TestParseModelAnswerWithTalk(t *testing.T) {
 		"I think it's KT-220": "KT-220",
 		"好像是XQG80-B12":        "XQG80-B12",
 		"DW-60M2":             "DW-60M2",
+		// A series named in Chinese with its number is the model.
+		"星耀12 Ultra 512G的": "星耀12 Ultra",
+		"锐翼14 Pro":         "锐翼14 Pro",
+		"是光影 P10":          "光影 P10",
+		"影迹 Action 4":      "影迹 Action 4",
 	} {
 		if v, ok, _ := x.ParseFieldAnswer(cases.FieldProductModel, text, testNow); !ok || v != want {
 			t.Errorf("model answer %q = %q %v, want %q", text, v, ok, want)
+		}
+	}
+	// A date or a duration is no series.
+	for _, text := range []string{"去年12月", "用了3年", "手机12", "大概5年了"} {
+		if v, ok, _ := x.ParseFieldAnswer(cases.FieldProductModel, text, testNow); ok {
+			t.Errorf("model answer %q = %q, want none", text, v)
 		}
 	}
 }
