@@ -17,7 +17,7 @@ var (
 	extNoneRe    = mustRx(`(?i)^(?:没有|沒有|没|沒|无|無|都没有|都沒有|none|nothing|no|nope|not yet|还没|還沒)$|没试|沒試|没有试|沒有試|没做|沒做|什么都没|什麼都沒|haven't tried|have not tried|didn't try|did not try|not tried|haven't done|nothing yet|not yet`)
 	extNameStrip = mustRx(`(?i)^(?:我叫|我是|我的名字是|我的名字叫|名字是|名字叫|姓名是?|姓名:|叫我|称呼我|稱呼我|本人|my name is|my name's|i'm|i am|this is|name:|it's)\s*`)
 	extHanName   = mustRx(`^\p{Han}{1,4}(?:先生|女士|小姐)?$`)
-	extEnNameRe  = mustRx(`^[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,3}$`)
+	extEnNameRe  = mustRx(`^\p{Latin}[\p{Latin}.'-]*(?:\s+\p{Latin}[\p{Latin}.'-]*){0,3}$`)
 	// extModelFirstRe is a reply that opens with a code (or a word and its
 	// number) and goes on in Chinese.
 	extModelFirstRe = mustRx(`^(?:型号|型號|是|就是)?[#:\s]*((?:[A-Za-z]{2,12} \d{1,3}|[A-Za-z0-9][A-Za-z0-9/._-]{2,24})(?: (?:Pro|Max|Plus|Ultra|Mini|Lite|SE|Air|Neo))?)\s*[,，]?\s*\p{Han}`)
@@ -273,7 +273,8 @@ func extCapitalize(w string) string {
 	if len(w) > 1 && strings.ToUpper(w) == w && strings.ToLower(w) != w {
 		w = strings.ToLower(w)
 	}
-	return strings.ToUpper(w[:1]) + w[1:]
+	r, size := utf8.DecodeRuneInString(w)
+	return string(unicode.ToUpper(r)) + w[size:]
 }
 
 var (

@@ -196,6 +196,8 @@ func TestParseNameAnswerPeople(t *testing.T) {
 		{"采购王主管", "王主管"},
 		{"kelly wong", "Kelly Wong"},
 		{"DANIEL REYES", "Daniel Reyes"},
+		{"Ciarán Walsh", "Ciarán Walsh"},
+		{"amélie roy", "Amélie Roy"},
 		{"Kevin 吴", "Kevin 吴"},
 		{"申东 13700001234", "申东"},
 		{"Priya Nair, +91 98100 00000, Chennai", "Priya Nair"},
