@@ -261,6 +261,8 @@ func TestExtractCompanyPeople(t *testing.T) {
 		// A shop named beside the phone number.
 		{"手機 0987-220-391 , 阿德水電行 我姓王", "阿德水電行"},
 		{"文大影印 02-2861-7045 找小柯", "文大影印"},
+		{"丽颜美容会所 电话 15280364417", "丽颜美容会所"},
+		{"我们是星河网咖", "星河网咖"},
 		// English: for, from, or beside the person's name.
 		{"I manage a block of 12 apartments in Drumcondra for Liffey Lettings. We fitted it", "Liffey Lettings"},
 		{"Best contact is me, 0438 771 206. Dean from Brightwire Electrical.", "Brightwire Electrical"},
