@@ -187,6 +187,7 @@ func (x *Extractor) ParseFieldAnswer(field cases.FieldKey, text string, now time
 		n := now.In(x.loc)
 		today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, x.loc)
 		roles := extDateRoles(s, ms)
+		extRefineMonths(s, ms, roles)
 		bare := dtBare(s, ms)
 		pick := ""
 		for _, r := range []extRole{want, extRoleNone} {

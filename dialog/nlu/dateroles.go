@@ -346,3 +346,37 @@ func extHasFault(s string) bool {
 	}
 	return false
 }
+
+// extRefineMonths gives a day said right after a month of the same role's
+// month that role: "上个月双十一买的", "上个月刚买的，11月15号", "last month,
+// the 12th". The day tells more of the same event; a day with a cue of its
+// own ("上个月买的 3月15号坏的") keeps it.
+func extRefineMonths(s string, ms []dtMention, roles []extRole) {
+	for i := 0; i+1 < len(ms); i++ {
+		mo := ms[i]
+		if mo.prec != dtMonth || roles[i] == extRoleNone {
+			continue
+		}
+		// "上个月刚买的，3月15号": a vaguer mention between ("刚买") tells
+		// nothing more.
+		j := i + 1
+		for j < len(ms) && ms[j].prec != dtDay && ms[j].prec != dtMonth && (roles[j] == extRoleNone || roles[j] == roles[i]) {
+			j++
+		}
+		if j == len(ms) {
+			continue
+		}
+		d := ms[j]
+		if d.prec != dtDay || roles[j] != extRoleNone && roles[j] != roles[i] ||
+			d.start-mo.end > 24 || extSentenceEnd.MatchString(s[mo.end:d.start]) ||
+			d.date.Year() != mo.date.Year() || d.date.Month() != mo.date.Month() ||
+			extHolidaySpans[d.fest] { // "10月国庆的时候": a holiday week, the month stands
+			continue
+		}
+		roles[j] = roles[i]
+		ms[j].fest = "" // a shopping day inside the month refines it like any day
+	}
+}
+
+// extHolidaySpans are the festivals that are a week off, not a day.
+var extHolidaySpans = map[string]bool{"national": true, "labour": true, "cny": true}

@@ -162,6 +162,7 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 	n := now.In(x.loc)
 	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, x.loc)
 	roles := extDateRoles(work, dates)
+	extRefineMonths(work, dates, roles)
 	bare := dtBare(work, dates)
 	for i, d := range dates {
 		if d.future(today) {

@@ -453,6 +453,11 @@ func TestPurchaseDateRefined(t *testing.T) {
 		{"都是一批进的 型号SD-568 去年九月份进的货", "2023-09"},
 		{"We need a technician out.\nOn Wed, 14 May 2024 at 09:31, Customer Care wrote:\n> When did you purchase the unit?\n\nBought in March, installed the week after.", "2024-03"},
 		{"去年10月国庆的时候买的", "2023-10"},
+		// The day after its month, with or without a cue between.
+		{"上个月刚买的，4月15号，能给换台新的吗", "2024-04-15"},
+		{"去年11月双十一买的", "2023-11-11"},
+		// A day with a cue of its own is not the purchase.
+		{"上个月买的 4月15号坏的", "2024-04"},
 	}
 	for _, tc := range tests {
 		if got := x.Extract(tc.text, testNow)[cases.FieldPurchaseDate]; got != tc.want {
