@@ -102,6 +102,8 @@ func TestExtractEnvironmentFamilies(t *testing.T) {
 		{"我们这边水很硬", "水很硬"},
 		{"we mostly use it on a boat", "on a boat"},
 		{"the house runs on 110V", "110V"},
+		{"员工宿舍的热水器不出热水", "员工宿舍"},
+		{"The projector in our seminar room keeps switching off", "seminar room"},
 		// Where it was moved for safety, or where a parcel waits, is not it.
 		{"已经拔了，放阳台了", ""},
 		{"物流一直显示在仓库", ""},

@@ -62,11 +62,18 @@ var (
 		`(?:5G|2\.4G|家里|家裡|办公室|辦公室)\p{Han}{0,2}?wi-?fi|wi-?fi(?:是|信号|訊號|信號)|\b5G\b|\b2\.4G\b|宽带|寬頻|寬帶|光猫|光貓|光纤|光纖|电信|電信|联通|聯通|光世代|` +
 		`windows\s*(?:1[01]|7|8|xp)\b|windows\s*更新|\bwin\s?1[01]\b|mac\s?os|\bios\s*\d+|android\s*\d*|安卓|鸿蒙|鴻蒙|harmonyos|iphone\s*\d+|苹果手机|蘋果手機|华为手机|華為手機|小米手机|三星手机|` +
 		`(?:很|比较|比較|有点|有點|特别|特別|挺|太)(?:潮|湿|濕)|天气热|天氣熱|直晒|直曬|西晒|西曬|` +
-		`水(?:比较|比較|很|特别|特別|太)?硬|硬水|井水|灰尘大|灰塵大|沙子|海风|海風|天然气|天然氣|液化气|液化氣|石膏板|龙骨|龍骨|隔墙|隔牆`)
+		`水(?:比较|比較|很|特别|特別|太)?硬|硬水|井水|灰尘大|灰塵大|沙子|海风|海風|天然气|天然氣|液化气|液化氣|石膏板|龙骨|龍骨|隔墙|隔牆|` +
+		// rooms and premises beyond the home: a dormitory, a ward, a barn, a taxi
+		`宿舍|病房|诊室|診室|诊疗室|診療室|治疗室|治療室|手术室|手術室|实验室|實驗室|图书馆|圖書館|礼堂|禮堂|体育馆|體育館|大堂|玄关|玄關|门口|門口|` +
+		`阁楼|閣樓|储物间|儲物間|杂物间|雜物間|鸡舍|雞舍|猪舍|豬舍|牛棚|羊圈|大棚|果园|果園|鱼塘|魚塘|农田|農田|浇地|澆地|` +
+		`跑出租|开出租|開出租|出租车上|計程車上|的士上|网约车|網約車|跑滴滴|靠海|海边|海邊|山区|山區|农村|農村|老停电|老是停电|經常停電|电压不稳|電壓不穩`)
 	extEnvEnMore = mustRx(`(?i)\b(?:living room|bedroom|kitchen|bathroom|garage|hallway|home office|classroom|` +
 		`baby's room|nursery|balcony|basement|garden|boat|beach|on the bed|in (?:my|his|her) pocket|` +
 		`(?:in|at|from) (?:the |our |my |a |an )?(?:\w+ )?(?:office|warehouse|restaurant|hotel|clinic|gym|pub|hostel|cafe|shop|front desk|reception)s?|` +
 		`work(?:ing)? from home|zoom calls|every night|\d+\s*(?:hrs|hours) a day|commut\w*|` +
+		`(?:meeting|exam|seminar|guest|nap|server|staff|waiting|laundry|consulting|treatment|dining|store|storage|plant|boiler|utility|spare|changing|comms|break|tea|sitting|music|hotel|class)\s+rooms?|` +
+		`school hall|library|lobby|dorm(?:itory|s)?|airing cupboard|loft|attic|shed|caravan|cottage|holiday home|conservatory|porch|patio|workshop|site cabin|` +
+		`in the laundry|in the van|in the truck|on the farm|barn|greenhouse|ward|` +
 		`windows\s*1[01]|macos|ios\s*\d+|android\s*\d+|iphone\s*\d+|samsung [a-z]\d+|huawei phone|5ghz|2\.4ghz|broadband|\d{3}\s?v|voltage|` +
 		`power supply|wall socket|extension (?:lead|cord)|ground wire|earth wire|hard water|filtered water|tap water|humid|damp|dusty|` +
 		`when it's (?:wet|raining|cold|hot)|\d+\s*(?:°c|degrees c\w*)|-\d+ at night)\b`)
