@@ -53,6 +53,10 @@ type Config struct {
 		// that survives a restart; "off" turns spooling off. Default:
 		// "spool" beside the SQLite file, or ./spool on PostgreSQL.
 		SpoolDir string `yaml:"spool_dir"`
+		// SpoolAfter is how long a push waits on a database that does not
+		// answer before it is spooled (0 = as long as the database takes):
+		// a hung connection must not hold a push past WeChat's 5 s.
+		SpoolAfter time.Duration `yaml:"spool_after"`
 	} `yaml:"server"`
 	Database struct {
 		// URL is "postgres://…" or a SQLite file ("kefu.db", "sqlite:///var/lib/kefu/kefu.db").
@@ -137,6 +141,7 @@ func Default() Config {
 	var c Config
 	c.Server.Addr = "localhost:8080"
 	c.Server.ShutdownTimeout = 15 * time.Second
+	c.Server.SpoolAfter = 3 * time.Second
 	c.Database.URL = "kefu.db"
 	c.Log.Level, c.Log.Format = "info", "text"
 	c.Dialog.MaxAttempts = 3

@@ -129,13 +129,14 @@ func (m *Main) Run(ctx context.Context) error {
 		}
 		m.closers = append(m.closers, q.Close)
 		m.intake = spool.NewIntake(q, m.svc, spool.Options{
-			Refused: service.Refused, Logger: m.Log,
+			Refused: service.Refused, Logger: m.Log, HandTimeout: cfg.Server.SpoolAfter,
 			Ready: func(ctx context.Context) error {
 				_, err := m.store.OutboxPending(ctx)
 				return err
 			},
 		})
 		inbox = m.intake
+		m.metrics.WatchSpool(m.intake.Len)
 		if n := q.Len(); n > 0 {
 			m.Log.Warn("spool: messages left from before; replaying", "count", n, "dir", dir)
 		}

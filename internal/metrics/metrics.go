@@ -74,6 +74,15 @@ func New(outbox OutboxReader, now func() time.Time, log *slog.Logger) *Metrics {
 	return m
 }
 
+// WatchSpool reports depth (the messages a process holds in its spool,
+// waiting for the database) at each scrape: a spool that grows while the
+// database is back is what an operator must see.
+func (m *Metrics) WatchSpool(depth func() int) {
+	m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "kefu_spool_messages",
+		Help: "Pushes acknowledged and held in this process's spool until the database stores them."},
+		func() float64 { return float64(depth()) }))
+}
+
 // Handler serves the metrics in the Prometheus text format.
 func (m *Metrics) Handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})

@@ -45,6 +45,7 @@ func TestMetrics(t *testing.T) {
 	m.TimerFired("progress", 45*time.Second, false)
 	m.TimerFired("sla_check", -time.Second, true) // early counts as on time
 	m.Breached(cases.ClockPlan, 2)
+	m.WatchSpool(func() int { return 4 })
 
 	got := scrape(t, m)
 	for _, want := range []string{
@@ -61,6 +62,7 @@ func TestMetrics(t *testing.T) {
 		`kefu_timer_lateness_seconds_bucket{timer="sla_check",le="0.1"} 1`,
 		`kefu_timer_failures_total{timer="sla_check"} 1`,
 		`kefu_sla_breaches_total{clock="plan",level="2"} 1`,
+		`kefu_spool_messages 4`,
 	} {
 		if !strings.Contains(got, "\n"+want+"\n") {
 			t.Errorf("metrics lack %q", want)

@@ -44,7 +44,15 @@ type Options struct {
 	MinBackoff, MaxBackoff time.Duration
 	// ReplayTimeout bounds one replayed message (default 30 s).
 	ReplayTimeout time.Duration
-	Logger        *slog.Logger
+	// HandTimeout bounds how long a push waits on the inbox before it is
+	// spooled instead (0 = no bound). A database that hangs rather than
+	// refuses (a dead connection, a full pool) would otherwise hold the
+	// push past the peer's deadline (WeChat gives 5 s, then retries
+	// three times) just as a refused connection would fail it. Should the
+	// hand-on commit anyway, the replay is a duplicate, which the inbox
+	// ignores.
+	HandTimeout time.Duration
+	Logger      *slog.Logger
 }
 
 // Intake is the inbox webhook channels get instead of the service: it
@@ -133,9 +141,18 @@ func (s *Intake) Receive(ctx context.Context, in channels.Inbound) (channels.Rec
 	if queue {
 		return s.spool(in, k, nil)
 	}
-	rc, err := s.inbox.Receive(ctx, in)
-	if err == nil || s.opt.Refused(err) {
+	hctx, cancel := ctx, context.CancelFunc(func() {})
+	if s.opt.HandTimeout > 0 {
+		hctx, cancel = context.WithTimeout(ctx, s.opt.HandTimeout)
+	}
+	rc, err := s.inbox.Receive(hctx, in)
+	timedOut := err != nil && hctx.Err() != nil && ctx.Err() == nil
+	cancel()
+	if err == nil || !timedOut && s.opt.Refused(err) {
 		return rc, err
+	}
+	if ctx.Err() != nil {
+		return rc, err // the push itself was abandoned: the peer will send it again
 	}
 	s.mu.Lock()
 	s.down = true

@@ -327,3 +327,36 @@ type replayFunc func(ctx context.Context, in channels.Inbound, inbox channels.In
 func (f replayFunc) Replay(ctx context.Context, in channels.Inbound, inbox channels.Inbox) (channels.Receipt, error) {
 	return f(ctx, in, inbox)
 }
+
+// hangingInbox never answers until its context ends, as a database
+// behind a dead connection does.
+type hangingInbox struct{ fakeInbox }
+
+func (h *hangingInbox) Receive(ctx context.Context, in channels.Inbound) (channels.Receipt, error) {
+	if in.ExternalMessageID == "hang" {
+		<-ctx.Done()
+		return channels.Receipt{}, fmt.Errorf("store: %w", ctx.Err())
+	}
+	return h.fakeInbox.Receive(ctx, in)
+}
+
+func TestSpoolIntakeHangingDatabaseIsSpooled(t *testing.T) {
+	t.Parallel()
+	inbox := &hangingInbox{fakeInbox{poison: map[string]error{}, seen: map[string]bool{}}}
+	in := NewIntake(openQ(t, t.TempDir(), QueueOptions{}), inbox, Options{HandTimeout: 20 * time.Millisecond})
+	rc, err := in.Receive(context.Background(), channels.Inbound{Channel: channels.WeChat, ExternalUserID: "a", ExternalMessageID: "hang", Text: "hello"})
+	if err != nil || !rc.Spooled {
+		t.Fatalf("a push the database did not answer in time: %+v, %v; want spooled", rc, err)
+	}
+	if in.Len() != 1 {
+		t.Fatalf("spool holds %d, want 1", in.Len())
+	}
+	// The peer gave up on its own push (it sends it again): nothing is
+	// acknowledged, and the database is not taken to be away.
+	fresh := NewIntake(openQ(t, t.TempDir(), QueueOptions{}), inbox, Options{HandTimeout: time.Hour})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := fresh.Receive(ctx, channels.Inbound{Channel: channels.WeChat, ExternalUserID: "b", ExternalMessageID: "hang"}); err == nil || fresh.Len() != 0 {
+		t.Fatalf("an abandoned push: err %v, spooled %d; want an error and nothing spooled", err, fresh.Len())
+	}
+}
