@@ -145,10 +145,14 @@ func clockArgs(p service.ReportParams) []any {
 // the median time from registration to resolution (the mean of the middle
 // one or two: SQLite has no percentile function).
 var reportWorkloadSQL = reportClocks + `,
-per AS (SELECT a.id, a.assignee_id, a.department, a.state, a.resolved - a.reg AS dur,
-	EXISTS (SELECT 1 FROM st WHERE st.id = a.id AND st.status = 'missed' AND st.done IS NULL AND a.state <> 'closed'
-		AND (a.state <> 'resolved' OR st.clock = 'resolve_notice')) AS overdue
-	FROM a),
+-- A case is overdue when one of its deadlines is missed and still open
+-- (of a resolved case only the resolution notice counts): grouped once,
+-- not looked up per case, which is quadratic in the month's cases.
+ov AS (SELECT st.id FROM st JOIN a ON a.id = st.id
+	WHERE st.status = 'missed' AND st.done IS NULL AND a.state <> 'closed' AND (a.state <> 'resolved' OR st.clock = 'resolve_notice')
+	GROUP BY st.id),
+per AS (SELECT a.id, a.assignee_id, a.department, a.state, a.resolved - a.reg AS dur, ov.id IS NOT NULL AS overdue
+	FROM a LEFT JOIN ov ON ov.id = a.id),
 g AS (SELECT 'handler' AS grp, CAST(assignee_id AS TEXT) AS key, per.* FROM per WHERE assignee_id IS NOT NULL
 	UNION ALL SELECT 'department', department, per.* FROM per),
 md AS (SELECT grp, key, CAST(round(avg(dur)) AS INTEGER) AS median FROM (
