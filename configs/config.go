@@ -66,6 +66,12 @@ type Config struct {
 		Level  string `yaml:"level"`  // debug, info, warn, error
 		Format string `yaml:"format"` // text or json
 	} `yaml:"log"`
+	Telemetry struct {
+		// OTLPEndpoint is an OpenTelemetry collector's OTLP/HTTP URL
+		// ("http://otel-collector:4318"); empty = no traces.
+		OTLPEndpoint string `yaml:"otlp_endpoint"`
+		ServiceName  string `yaml:"service_name"` // default "kefu"
+	} `yaml:"telemetry"`
 	Dialog struct {
 		MaxAttempts   int           `yaml:"max_attempts"`
 		ReminderAfter time.Duration `yaml:"reminder_after"`

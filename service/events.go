@@ -101,7 +101,7 @@ func (s *Service) emit(ctx context.Context, tx Tx, typ string, c *cases.Case, da
 				return fmt.Errorf("encode %s event: %w", typ, err)
 			}
 		}
-		if _, err := tx.OutboxInsert(ctx, OutboxParams{Channel: WebhookChannel, ExternalUserID: sub.Name, Text: string(body), Kind: typ, CreatedAt: now}); err != nil {
+		if _, err := tx.OutboxInsert(ctx, OutboxParams{Channel: WebhookChannel, ExternalUserID: sub.Name, Text: string(body), Kind: typ, CreatedAt: now, TraceParent: traceParent(ctx)}); err != nil {
 			return err
 		}
 	}

@@ -219,6 +219,8 @@ func (s *Service) deliverStored(ctx context.Context, rows []OutboxRow) []OutboxR
 		return rows
 	}
 	for _, r := range sent {
+		_, span := s.startSend(ctx, r)
+		endSpan(span, DeliverySent, nil) // recorded with the batch: the span marks it in the row's trace
 		s.opt.Observer.Delivered(r.Channel, DeliverySent, now.Sub(r.CreatedAt))
 		if n, ok := s.opt.Senders[r.Channel].(channels.Notifier); ok {
 			n.Delivered(rctx, r.ConversationID)

@@ -116,7 +116,7 @@ func (s *Service) queue(ctx context.Context, tx Tx, conv *Conversation, sd sendi
 		id, err := tx.OutboxInsert(ctx, OutboxParams{
 			ConversationID: conv.ID, Channel: conv.Channel, ExternalUserID: conv.ExternalUserID,
 			Text: m.Text, Field: m.Field, Choices: m.Choices, Kind: m.Kind, Lang: sd.lang, Facts: m.Facts,
-			CreatedAt: now, NotBefore: notBefore, Held: held,
+			CreatedAt: now, NotBefore: notBefore, Held: held, TraceParent: traceParent(ctx),
 		})
 		if err != nil {
 			return err

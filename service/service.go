@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"go.opentelemetry.io/otel/trace"
+
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/dialog"
@@ -55,6 +57,8 @@ type Options struct {
 
 	// Observer is told what the pipeline does, for metrics (nil: nobody).
 	Observer Observer
+	// Tracer makes the spans of receipts and sends (trace.go; nil: none).
+	Tracer trace.Tracer
 }
 
 // Service is the pipeline. It implements channels.Inbox.
@@ -76,6 +80,7 @@ func New(opt Options) *Service {
 	if opt.Observer == nil {
 		opt.Observer = nopObserver{}
 	}
+	opt.Tracer = tracerOrNoop(opt.Tracer)
 	if opt.OutboxPoll <= 0 {
 		opt.OutboxPoll = time.Second
 	}
@@ -143,6 +148,7 @@ func cleanText(s string) string {
 // processed twice. The position moves even for a duplicate.
 func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey, cursorValue string) (channels.Receipt, error) {
 	start := time.Now() // a duration for the metrics: the monotonic clock, not the injected one
+	ctx, span := s.startReceive(ctx, in)
 	rc, err := s.receiveAt(ctx, in, cursorKey, cursorValue)
 	outcome := OutcomeStored
 	switch {
@@ -154,6 +160,8 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 		outcome = OutcomeDuplicate
 	}
 	s.opt.Observer.Received(in.Channel, outcome, time.Since(start))
+	receiveAttrs(span, rc)
+	endSpan(span, outcome, err)
 	return rc, err
 }
 
@@ -604,6 +612,9 @@ func (s *Service) updateCase(ctx context.Context, tx Tx, conv *Conversation, st 
 }
 
 func (s *Service) deliver(sendCtx context.Context, r OutboxRow) {
+	sendCtx, span := s.startSend(sendCtx, r)
+	outcome, failure := DeliverySent, error(nil)
+	defer func() { endSpan(span, outcome, failure) }()
 	log := s.opt.Logger.With("conversation_id", r.ConversationID, "channel", string(r.Channel), "outbox_id", r.OutboxID)
 	snd, ok := s.opt.Senders[r.Channel]
 	var err error
@@ -641,6 +652,7 @@ func (s *Service) deliver(sendCtx context.Context, r OutboxRow) {
 			s.noteDelivery(ctx, r, "deferred: "+refused.Reason, now)
 			s.undelivered(ctx, r, refused.Reason, now)
 			s.opt.Observer.Delivered(r.Channel, DeliveryDeferred, now.Sub(r.CreatedAt))
+			outcome = DeliveryDeferred
 			return
 		}
 	}
@@ -656,7 +668,7 @@ func (s *Service) deliver(sendCtx context.Context, r OutboxRow) {
 		if ferr := s.opt.Store.OutboxFail(ctx, OutboxFailParams{ID: r.OutboxID, Error: err.Error(), NextAttemptAt: now.Add(backoff), Dead: dead}); ferr != nil {
 			log.Error("outbox: record failure", "err", ferr)
 		}
-		outcome := DeliveryRetry
+		outcome = DeliveryRetry
 		if dead {
 			// Surfaced on the case so the team can reach the customer another way.
 			s.noteDelivery(ctx, r, "failed after "+strconv.Itoa(attempts)+" attempts: "+err.Error(), now)
@@ -664,6 +676,7 @@ func (s *Service) deliver(sendCtx context.Context, r OutboxRow) {
 			outcome = DeliveryDead
 		}
 		s.opt.Observer.Delivered(r.Channel, outcome, now.Sub(r.CreatedAt))
+		failure = err
 		return
 	}
 	err = s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
@@ -681,6 +694,7 @@ func (s *Service) deliver(sendCtx context.Context, r OutboxRow) {
 	})
 	if err != nil {
 		log.Error("outbox: mark sent", "err", err)
+		failure = err
 		return
 	}
 	s.opt.Observer.Delivered(r.Channel, DeliverySent, now.Sub(r.CreatedAt))

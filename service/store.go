@@ -401,6 +401,9 @@ type OutboxParams struct {
 	// Held says why the row waits until NotBefore ("held: quiet hours");
 	// a held row goes at once when the customer writes (OutboxRelease).
 	Held string
+	// TraceParent is the W3C trace context of what queued the row ("" =
+	// none), so its send continues that trace.
+	TraceParent string
 }
 
 // OutboxRow is a claimed (or listed pending) outbox row.
@@ -409,6 +412,7 @@ type OutboxRow struct {
 	Attempts      int // attempts before this one
 	NextAttemptAt time.Time
 	LastError     string // "deferred: …", "held: …" or the last failure
+	TraceParent   string // see OutboxParams.TraceParent; set by a claim
 }
 
 // OutboxClaimParams control a claim.

@@ -10,10 +10,13 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
+
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/channels/email"
@@ -27,6 +30,7 @@ import (
 	"github.com/kefu-dev/kefu/internal/lease"
 	"github.com/kefu-dev/kefu/internal/metrics"
 	"github.com/kefu-dev/kefu/internal/spool"
+	"github.com/kefu-dev/kefu/internal/telemetry"
 	"github.com/kefu-dev/kefu/internal/wake"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/postgres"
@@ -106,8 +110,22 @@ func (m *Main) Run(ctx context.Context) error {
 		outboxReader = r
 	}
 	m.metrics = metrics.New(outboxReader, m.Now, m.Log)
+	var tracer trace.Tracer
+	if ep := cfg.Telemetry.OTLPEndpoint; ep != "" {
+		host, _ := os.Hostname()
+		t, err := telemetry.Open(ctx, telemetry.Options{Endpoint: ep, Service: cfg.Telemetry.ServiceName, Instance: host})
+		if err != nil {
+			return err
+		}
+		tracer = t
+		m.closers = append(m.closers, func() error {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			return t.Close(ctx)
+		})
+	}
 	m.svc = service.New(service.Options{
-		Observer: m.metrics,
+		Observer: m.metrics, Tracer: tracer,
 		LaneGate: m.laneGate(cfg),
 		Store:    m.store, Engine: engine, SLA: cfg.SLA, Now: m.Now, Logger: m.Log,
 		OutboxPoll: cfg.Outbox.PollInterval, OutboxLease: cfg.Outbox.Lease,

@@ -259,7 +259,7 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 		UPDATE outbox o SET locked_until = $3, attempts = o.attempts + 1
 		FROM due WHERE o.id = due.id
 		RETURNING o.id, o.conversation_id, o.channel, o.external_user_id, o.text, o.field, o.choices,
-			o.kind, o.lang, o.facts, o.created_at, o.attempts - 1`, now, limit, now.Add(lease), string(p.Channel), except)
+			o.kind, o.lang, o.facts, o.created_at, o.attempts - 1, o.trace_parent`, now, limit, now.Add(lease), string(p.Channel), except)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim outbox: %w", err)
 	}
@@ -268,7 +268,7 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 	for rows.Next() {
 		var r service.OutboxRow
 		if err := rows.Scan(&r.OutboxID, scan.ID(&r.ConversationID), &r.Channel, &r.ExternalUserID, &r.Text,
-			&r.Field, scan.JSON(&r.Choices), &r.Kind, &r.Lang, scan.JSON(&r.Facts), timeCol{&r.CreatedAt}, &r.Attempts); err != nil {
+			&r.Field, scan.JSON(&r.Choices), &r.Kind, &r.Lang, scan.JSON(&r.Facts), timeCol{&r.CreatedAt}, &r.Attempts, &r.TraceParent); err != nil {
 			return nil, fmt.Errorf("postgres: scan outbox: %w", err)
 		}
 		out = append(out, r)

@@ -225,7 +225,7 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 		for rows.Next() {
 			var r service.OutboxRow
 			if err := rows.Scan(&r.OutboxID, scan.ID(&r.ConversationID), &r.Channel, &r.ExternalUserID, &r.Text,
-				&r.Field, scan.JSON(&r.Choices), &r.Kind, &r.Lang, scan.JSON(&r.Facts), timeCol{&r.CreatedAt}, &r.Attempts); err != nil {
+				&r.Field, scan.JSON(&r.Choices), &r.Kind, &r.Lang, scan.JSON(&r.Facts), timeCol{&r.CreatedAt}, &r.Attempts, &r.TraceParent); err != nil {
 				return fmt.Errorf("sqlite: scan outbox: %w", err)
 			}
 			out = append(out, r)

@@ -239,7 +239,7 @@ var queries = [numStmts]string{
 
 	stmtOutboxClaim: `
 		SELECT o.id, o.conversation_id, o.channel, o.external_user_id, o.text, o.field, o.choices,
-			o.kind, o.lang, o.facts, o.created_at, o.attempts
+			o.kind, o.lang, o.facts, o.created_at, o.attempts, o.trace_parent
 		FROM outbox o
 		WHERE o.status = 'pending' AND o.next_attempt_at <= ?1
 			AND (o.locked_until IS NULL OR o.locked_until <= ?1)
@@ -258,8 +258,8 @@ var queries = [numStmts]string{
 	stmtOutboxPending: `SELECT count(*) FROM outbox WHERE status = 'pending'`,
 	stmtOutboxInsert: `
 		INSERT INTO outbox (conversation_id, channel, external_user_id, text, field, choices, kind,
-			lang, facts, last_error, next_attempt_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			lang, facts, last_error, next_attempt_at, created_at, trace_parent)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 	stmtOutboxRelease: `
 		UPDATE outbox SET next_attempt_at = ?
