@@ -178,6 +178,10 @@ func TestReportsPage(t *testing.T) {
 	if !strings.Contains(page, `data-query="from=2026-03-01&amp;to=2026-04-01"`) || !strings.Contains(page, `href="/console/reports/cases.xlsx?from=2026-03-01&amp;to=2026-04-01"`) {
 		t.Errorf("the page's query for the charts and exports is not the month's")
 	}
+	if !strings.Contains(page, `id="report-prev"`) || !strings.Contains(page, `href="/console/reports?date=2026-02-10&amp;period=month"`) ||
+		!strings.Contains(page, `href="/console/reports?date=2026-04-10&amp;period=month"`) {
+		t.Errorf("no links to the previous and next month")
+	}
 
 	// The charts' JSON is the API's.
 	j := b.do("GET", "/console/reports/summary.json?from=2026-03-01&to=2026-04-01", nil, nil, sup)
@@ -226,6 +230,14 @@ func TestReportsPage(t *testing.T) {
 	w = b.do("GET", "/console/reports?period=week&date=2026-03-04", nil, nil, sup)
 	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "2026-03-02 – 2026-03-08") || !strings.Contains(w.Body.String(), `data-query="from=2026-03-02&amp;to=2026-03-09"`) {
 		t.Errorf("week: %d %.500s", w.Code, w.Body)
+	}
+	w = b.do("GET", "/console/reports?period=day&date=2026-03-02", nil, nil, sup)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `data-query="from=2026-03-02&amp;to=2026-03-03"`) || !regexp.MustCompile(`data-fig="total:" data-label="[^"]*">2<`).MatchString(w.Body.String()) {
+		t.Errorf("a day: %d %.500s", w.Code, w.Body)
+	}
+	w = b.do("GET", "/console/reports?period=custom&from=2026-03-02&to=2026-03-03", nil, nil, sup)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `data-query="from=2026-03-02&amp;to=2026-03-04"`) {
+		t.Errorf("a range, its last day included: %d %.500s", w.Code, w.Body)
 	}
 	w = b.do("GET", "/console/reports?period=custom&from=2026-03-10&to=2026-03-02", nil, nil, sup)
 	if w.Code != http.StatusBadRequest {
