@@ -5,8 +5,8 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
-	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/console"
 )
 
@@ -78,7 +78,7 @@ func (c *Console) filteredList(w http.ResponseWriter, r *http.Request, v *view) 
 		if err := c.loadNames(r, v); err != nil {
 			return err
 		}
-		chip("case.assignee", v.Who(cases.User{ID: f.Assignee, Role: cases.RoleHandler}.Actor()))
+		chip("case.assignee", v.Who("user:"+strconv.FormatInt(f.Assignee, 10)))
 	}
 	if f.Open {
 		chip("list.open", "✓")
