@@ -42,63 +42,13 @@ var states = []cases.State{
 }
 
 func (a *API) caseList(w http.ResponseWriter, r *http.Request, u cases.User) error {
-	q, err := query(r, "department", "state", "priority", "overdue", "open", "limit", "before", "phone", "email", "number", "assignee", "count", "q")
+	q, err := query(r, append(CaseFilterParams(), "count")...)
 	if err != nil {
 		return err
 	}
-	f := service.CaseFilter{Phone: q.Get("phone"), Email: q.Get("email"), Number: q.Get("number"), Q: q.Get("q")}
-	switch s := q.Get("assignee"); s {
-	case "":
-	case "me":
-		f.Assignee = u.ID
-	default:
-		if f.Assignee, err = strconv.ParseInt(s, 10, 64); err != nil || f.Assignee <= 0 {
-			return invalid("assignee: %q is not me or a user id", s)
-		}
-	}
-	if s := q.Get("department"); s != "" {
-		if f.Department = cases.Department(s); !f.Department.Valid() {
-			return invalid("department: %q is not one of technical_support, logistics, quality_control, customer_service", s)
-		}
-	}
-	if s := q.Get("state"); s != "" {
-		f.State = cases.State(s)
-		ok := false
-		for _, st := range states {
-			ok = ok || st == f.State
-		}
-		if !ok {
-			return invalid("state: %q is not one of registered, assigned, pending_approval, planned, in_progress, resolved, closed", s)
-		}
-	}
-	if s := q.Get("priority"); s != "" {
-		if f.Priority = cases.Priority(s); !f.Priority.Valid() {
-			return invalid("priority: %q is not one of P1, P2, P3", s)
-		}
-	}
-	if s := q.Get("overdue"); s != "" {
-		if f.Overdue, err = strconv.ParseBool(s); err != nil {
-			return invalid("overdue: %q is not true or false", s)
-		}
-	}
-	if s := q.Get("open"); s != "" {
-		if f.Open, err = strconv.ParseBool(s); err != nil {
-			return invalid("open: %q is not true or false", s)
-		}
-	}
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxListLimit {
-			return invalid("limit: %q is not a whole number from 1 to %d", s, maxListLimit)
-		}
-		f.Limit = n
-	}
-	if s := q.Get("before"); s != "" {
-		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n < 1 {
-			return invalid("before: %q is not a case id (the next_before of the previous page)", s)
-		}
-		f.Before = n
+	f, err := ParseCaseFilter(q, u)
+	if err != nil {
+		return err
 	}
 	page, err := a.svc.CaseList(r.Context(), u, f)
 	if err != nil {

@@ -38,7 +38,7 @@ func (a *API) reportRoutes() []route {
 }
 
 func (a *API) reportSummary(w http.ResponseWriter, r *http.Request, u cases.User) error {
-	f, err := reportFilter(r, u)
+	f, err := ReportFilterOf(r, u)
 	if err != nil {
 		return err
 	}
@@ -50,10 +50,10 @@ func (a *API) reportSummary(w http.ResponseWriter, r *http.Request, u cases.User
 	return nil
 }
 
-// reportFilter reads the filters every report takes. from and to are a
-// date (a local midnight in the deployment's zone) or an RFC 3339 time;
-// the period is [from, to).
-func reportFilter(r *http.Request, u cases.User) (service.ReportFilter, error) {
+// ReportFilterOf reads the filters every report takes, refusing any other
+// query parameter. from and to are a date (a local midnight in the
+// deployment's zone) or an RFC 3339 time; the period is [from, to).
+func ReportFilterOf(r *http.Request, u cases.User) (service.ReportFilter, error) {
 	q, err := query(r, "from", "to", "department", "channel", "category", "priority", "assignee")
 	if err != nil {
 		return service.ReportFilter{}, err
@@ -106,9 +106,34 @@ func periodBound(name, s string) (string, time.Time, error) {
 // code page and the Chinese is garbled.
 const utf8BOM = "\uFEFF"
 
-// caseExportHeader names the export's columns with the canonical keys
-// (SPEC §2).
-func caseExportHeader(dims []string) []string {
+// ExportNames name an export's sheet and columns. The API's exports keep
+// the canonical keys (SPEC §2), which programs read; the console's name
+// them in the viewer's language.
+type ExportNames struct {
+	Sheet  string                  // "" = "cases"
+	Column func(key string) string // nil = the key itself
+}
+
+func (n ExportNames) sheet() string {
+	if n.Sheet == "" {
+		return "cases"
+	}
+	return n.Sheet
+}
+
+func (n ExportNames) header(dims []string) []string {
+	head := caseExportColumns(dims)
+	if n.Column != nil {
+		for i, k := range head {
+			head[i] = n.Column(k)
+		}
+	}
+	return head
+}
+
+// caseExportColumns are the keys of the export's columns: the canonical
+// keys of SPEC §2, and each clock's status, due and done times.
+func caseExportColumns(dims []string) []string {
 	head := []string{"number", "registered_at", "channel", "source", "category", "subtype", "priority", "department", "state", "assignee_id"}
 	for _, k := range cases.AllFields {
 		head = append(head, string(k))
@@ -119,7 +144,7 @@ func caseExportHeader(dims []string) []string {
 	return append(head, dims...)
 }
 
-// caseExportRow is one case under caseExportHeader; text is applied to
+// caseExportRow is one case under caseExportColumns; text is applied to
 // what a customer typed.
 func caseExportRow(rc service.ReportCase, dims []string, text func(string) string) []string {
 	c, zone := rc.Case, rc.Zone
@@ -161,13 +186,17 @@ func caseExportRow(rc service.ReportCase, dims []string, text func(string) strin
 	return row
 }
 
-// reportCasesCSV exports the period's cases, one row per case with every
-// field, each SLA clock's status, due and done times, and the latest
-// survey scores. Rows stream as the store reads them; an error after the
-// first row can only cut the file short, so the status is decided before
-// it.
 func (a *API) reportCasesCSV(w http.ResponseWriter, r *http.Request, u cases.User) error {
-	f, err := reportFilter(r, u)
+	return a.WriteCasesCSV(w, r, u, ExportNames{})
+}
+
+// WriteCasesCSV exports the period's cases (the filters of
+// ReportFilterOf), one row per case with every field, each SLA clock's
+// status, due and done times, and the latest survey scores, under names.
+// Rows stream as the store reads them; an error after the first row can
+// only cut the file short, so the status is decided before it.
+func (a *API) WriteCasesCSV(w http.ResponseWriter, r *http.Request, u cases.User, names ExportNames) error {
+	f, err := ReportFilterOf(r, u)
 	if err != nil {
 		return err
 	}
@@ -179,7 +208,7 @@ func (a *API) reportCasesCSV(w http.ResponseWriter, r *http.Request, u cases.Use
 		exportHeaders(w, "text/csv; charset=utf-8", "cases.csv")
 		w.WriteHeader(http.StatusOK)
 		io.WriteString(w, utf8BOM)
-		cw.Write(caseExportHeader(dims))
+		cw.Write(names.header(dims))
 	}
 	err = a.svc.ReportCases(r.Context(), u, f, func(rc service.ReportCase) error {
 		if !started {
@@ -203,25 +232,26 @@ func (a *API) reportCasesCSV(w http.ResponseWriter, r *http.Request, u cases.Use
 	return nil
 }
 
-// xlsxSheet is the export's one sheet.
-const xlsxSheet = "cases"
-
-// reportCasesXLSX exports what reportCasesCSV does as an Excel workbook.
-// excelize's stream writer keeps rows on disk past a small buffer, so a
-// year of cases fits in memory; the workbook is zipped only at the end, so
-// any error still becomes a proper response.
 func (a *API) reportCasesXLSX(w http.ResponseWriter, r *http.Request, u cases.User) error {
-	f, err := reportFilter(r, u)
+	return a.WriteCasesXLSX(w, r, u, ExportNames{})
+}
+
+// WriteCasesXLSX exports what WriteCasesCSV does as an Excel workbook of
+// one sheet. excelize's stream writer keeps rows on disk past a small
+// buffer, so a year of cases fits in memory; the workbook is zipped only
+// at the end, so any error still becomes a proper response.
+func (a *API) WriteCasesXLSX(w http.ResponseWriter, r *http.Request, u cases.User, names ExportNames) error {
+	f, err := ReportFilterOf(r, u)
 	if err != nil {
 		return err
 	}
 	dims := service.SurveyDimensionNames()
 	book := excelize.NewFile()
 	defer book.Close()
-	if err := book.SetSheetName("Sheet1", xlsxSheet); err != nil {
+	if err := book.SetSheetName("Sheet1", names.sheet()); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	sw, err := book.NewStreamWriter(xlsxSheet)
+	sw, err := book.NewStreamWriter(names.sheet())
 	if err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
@@ -241,7 +271,7 @@ func (a *API) reportCasesXLSX(w http.ResponseWriter, r *http.Request, u cases.Us
 		}
 		return nil
 	}
-	if err := put(caseExportHeader(dims)); err != nil {
+	if err := put(names.header(dims)); err != nil {
 		return err
 	}
 	if err := a.svc.ReportCases(r.Context(), u, f, func(rc service.ReportCase) error {

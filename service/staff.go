@@ -98,14 +98,14 @@ func (s *Team) Authenticate(ctx context.Context, token string) (cases.User, erro
 	return u, err
 }
 
-// overdueScanPages bounds how many store pages one overdue list reads
-// before it returns what it found with a cursor to go on.
+// overdueScanPages bounds how many store pages one overdue (or deadline)
+// list reads before it returns what it found with a cursor to go on.
 const overdueScanPages = 20
 
 // CaseList lists one page of the cases u may read, newest first. The
 // department a user is restricted to is a filter of the query itself, so
 // a page is never emptied by other departments' newer cases; the overdue
-// filter, which needs the clocks, reads on page by page.
+// and deadline filters, which need the clocks, read on page by page.
 func (s *Team) CaseList(ctx context.Context, u cases.User, f CaseFilter) (CasePage, error) {
 	if err := u.Can(cases.ActionRead, nil); err != nil {
 		return CasePage{}, err
@@ -129,7 +129,8 @@ func (s *Team) CaseList(ctx context.Context, u cases.User, f CaseFilter) (CasePa
 			return CasePage{}, err
 		}
 		for _, c := range list {
-			if u.Can(cases.ActionRead, c) != nil || f.Overdue && len(s.opt.SLA.Breaches(c, now)) == 0 {
+			if u.Can(cases.ActionRead, c) != nil || f.Overdue && len(s.opt.SLA.Breaches(c, now)) == 0 ||
+				f.Clock != "" && !s.clockIs(c, now, f.Clock, f.ClockStatus) {
 				continue
 			}
 			page.Cases = append(page.Cases, c)
@@ -149,11 +150,23 @@ func (s *Team) CaseList(ctx context.Context, u cases.User, f CaseFilter) (CasePa
 		}
 		p.BeforeID = list[len(list)-1].ID
 		page.Next = p.BeforeID
-		if !f.Overdue {
+		if !f.Overdue && f.Clock == "" {
 			break
 		}
 	}
 	return page, nil
+}
+
+// clockIs tells whether c's deadline name is in status now ("": in any
+// but none), as cases.SLAPolicy.Clocks decides, which the report's SQL
+// restates.
+func (s *Service) clockIs(c *cases.Case, now time.Time, name cases.ClockName, status cases.ClockStatus) bool {
+	for _, clk := range s.opt.SLA.Clocks(c, now) {
+		if clk.Name == name {
+			return status == "" && clk.Status != cases.ClockNone || clk.Status == status
+		}
+	}
+	return false
 }
 
 // caseParams turns a filter into the store's query, with the department u
@@ -161,7 +174,8 @@ func (s *Team) CaseList(ctx context.Context, u cases.User, f CaseFilter) (CasePa
 func caseParams(u cases.User, f CaseFilter, limit int) (CaseListParams, bool) {
 	p := CaseListParams{Department: f.Department, State: f.State, Priority: f.Priority, BeforeID: f.Before, Limit: limit,
 		Phone: strings.TrimSpace(f.Phone), Email: strings.TrimSpace(f.Email), Number: strings.ToUpper(strings.TrimSpace(f.Number)), Open: f.Open, Assignee: f.Assignee,
-		Q: strings.ToLower(strings.TrimSpace(f.Q))}
+		Q: strings.ToLower(strings.TrimSpace(f.Q)), CreatedFrom: f.From, CreatedTo: f.To, Channel: f.Channel, Category: f.Category,
+		Subtype: f.Subtype, Source: f.Source}
 	if d, ok := u.ReadScope(); ok {
 		if p.Department != "" && p.Department != d {
 			return p, false
@@ -174,14 +188,14 @@ func caseParams(u cases.User, f CaseFilter, limit int) (CaseListParams, bool) {
 // MaxCaseCount is where counting stops: past it a badge says "1000+".
 const MaxCaseCount = 1000
 
-// CaseCount counts the cases u may read that match f (Overdue and Before
-// are not counted: a missed deadline needs the clocks), up to
+// CaseCount counts the cases u may read that match f (Overdue, Clock and
+// Before are not counted: a deadline needs the clocks), up to
 // MaxCaseCount; the inbox tabs show it.
 func (s *Team) CaseCount(ctx context.Context, u cases.User, f CaseFilter) (int, error) {
 	if err := u.Can(cases.ActionRead, nil); err != nil {
 		return 0, err
 	}
-	f.Overdue, f.Before = false, 0
+	f.Overdue, f.Clock, f.ClockStatus, f.Before = false, "", "", 0
 	p, ok := caseParams(u, f, MaxCaseCount)
 	if !ok {
 		return 0, nil

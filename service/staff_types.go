@@ -22,8 +22,19 @@ type CaseFilter struct {
 	Assignee int64 // only this person's cases
 	// Q finds cases by number (whole) or by a part of the order number
 	// (purchase proof), model, name or company, ignoring case.
-	Q     string
-	Limit int // 0 = 100, at most MaxCaseList
+	Q string
+	// The figures of a report drill down with these: the cases registered
+	// in [From, To) (zero: unbounded), of a channel, category, subtype or
+	// source, and whose deadline Clock is ClockStatus now (met, missed or
+	// pending; "" with a Clock: any but none), as the report counts them.
+	From, To    time.Time
+	Channel     string
+	Category    cases.Category
+	Subtype     string
+	Source      string
+	Clock       cases.ClockName
+	ClockStatus cases.ClockStatus
+	Limit       int // 0 = 100, at most MaxCaseList
 }
 
 // MaxCaseList is the most cases one page lists.

@@ -345,8 +345,17 @@ type CaseListParams struct {
 	Assignee int64  // only the cases of this person (0: anyone's)
 	// Q finds cases by number (whole) or by a part of the order number,
 	// model, name or company, ignoring case; lower case.
-	Q     string
-	Limit int // 0 = 100
+	Q string
+	// CreatedFrom and CreatedTo select the cases registered in
+	// [CreatedFrom, CreatedTo), a report's period; zero = unbounded.
+	CreatedFrom, CreatedTo time.Time
+	// Channel, Category, Subtype and Source, when set, must match exactly:
+	// the figures of a report drill down to these.
+	Channel  string
+	Category cases.Category
+	Subtype  string
+	Source   string
+	Limit    int // 0 = 100
 }
 
 // ConversationListParams select conversations.

@@ -256,6 +256,9 @@ func (c *Console) newCasePost(w http.ResponseWriter, r *http.Request, v *view) e
 // order number: both are looked up.
 func (c *Console) search(w http.ResponseWriter, r *http.Request, v *view) error {
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
+	if q == "" && hasListFilter(r.URL.Query()) {
+		return c.filteredList(w, r, v)
+	}
 	p := searchPage{Q: q, inboxPage: inboxPage{Tab: "search"}}
 	if q == "" {
 		v.Data = p
@@ -308,4 +311,7 @@ type searchPage struct {
 	Q             string
 	Customers     []service.Customer
 	ShowCustomers bool
+	// Filters are the case list's filters when it is a drill-down, not a
+	// search: what the list shows, in words.
+	Filters []filterChip
 }

@@ -74,6 +74,7 @@ type navCounts struct {
 	DeptOpen      count
 	Open          count
 	Tasks         bool // the user works callbacks and follow-ups
+	Reports       bool // the user reads the supervisor reports
 	Approvals     alert
 	NewP1         alert
 	Overdue       alert // missed deadlines, for those who answer for them
@@ -197,7 +198,8 @@ func (c *Console) conversationTab(r *http.Request, v *view, tab string) ([]servi
 // counts are the badges: the queue for everyone who may take it, and
 // what the viewer holds.
 func (c *Console) counts(r *http.Request, v *view) (navCounts, error) {
-	n := navCounts{Dept: v.User.Department != "", Tasks: v.User.Can(cases.ActionCallback, nil) == nil}
+	n := navCounts{Dept: v.User.Department != "", Tasks: v.User.Can(cases.ActionCallback, nil) == nil,
+		Reports: v.User.Can(cases.ActionReport, nil) == nil}
 	mine, err := c.alertOf(r, v, service.CaseFilter{Assignee: v.User.ID, Open: true})
 	if err != nil {
 		return n, err

@@ -163,6 +163,8 @@ var funcs = template.FuncMap{
 	"complaintStep": complaintStep,
 	"complaintKey":  complaintFormKey,
 	"inc":           func(i int) int { return i + 1 },
+	// pct is a share as a percentage.
+	"pct": func(f float64) float64 { return 100 * f },
 	// field reads a case field by its name.
 	"field": func(m map[cases.FieldKey]string, k string) string { return m[cases.FieldKey(k)] },
 }

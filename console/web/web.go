@@ -71,6 +71,7 @@ type Console struct {
 	tr    translations
 	limit *limiter
 	hub   *hub
+	api   *console.API // the exports, written as the API writes them
 }
 
 // New returns the console over svc.
@@ -91,7 +92,7 @@ func New(svc Service, opt Options) (*Console, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Console{svc: svc, opt: opt, tr: tr, limit: newLimiter(opt.Now)}
+	c := &Console{svc: svc, opt: opt, tr: tr, limit: newLimiter(opt.Now), api: console.New(svc, opt.Logger)}
 	if c.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
@@ -155,6 +156,10 @@ func (c *Console) Handler() http.Handler {
 		"GET /console/tasks/{id}":                   c.task,
 		"POST /console/tasks/{id}/claim":            c.taskClaim,
 		"POST /console/tasks/{id}/outcome":          c.taskOutcome,
+		"GET /console/reports":                      c.reports,
+		"GET /console/reports/summary.json":         c.reportJSON,
+		"GET /console/reports/cases.csv":            c.reportCSV,
+		"GET /console/reports/cases.xlsx":           c.reportXLSX,
 	}
 	for pattern, h := range signedIn {
 		mux.Handle(pattern, c.session(h))

@@ -159,12 +159,16 @@ const caseWhere = `
 				OR strpos(lower(COALESCE(fields->>'purchase_proof', '')), $13) > 0
 				OR strpos(lower(COALESCE(fields->>'product_model', '')), $13) > 0
 				OR strpos(lower(COALESCE(fields->>'customer_name', '')), $13) > 0
-				OR strpos(lower(COALESCE(fields->>'company', '')), $13) > 0)`
+				OR strpos(lower(COALESCE(fields->>'company', '')), $13) > 0)
+			AND ($14::timestamptz IS NULL OR created_at >= $14) AND ($15::timestamptz IS NULL OR created_at < $15)
+			AND ($16 = '' OR channel = $16) AND ($17 = '' OR category = $17)
+			AND ($18 = '' OR subtype = $18) AND ($19 = '' OR source = $19)`
 
 // caseArgs are the parameters of caseWhere.
 func caseArgs(p service.CaseListParams, limit int) []any {
 	return []any{p.ConversationID, p.CustomerID, string(p.Department), string(p.State), string(p.Priority), limit, p.BeforeID, p.Phone,
-		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee, strings.ToLower(p.Q)}
+		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee, strings.ToLower(p.Q),
+		tsOrNull(p.CreatedFrom), tsOrNull(p.CreatedTo), p.Channel, string(p.Category), p.Subtype, p.Source}
 }
 
 // CaseCount counts the matching cases, up to p.Limit (a badge says "N+"

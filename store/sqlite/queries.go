@@ -138,7 +138,16 @@ func (s *Store) CaseGetByID(ctx context.Context, id int64) (*cases.Case, error) 
 // caseArgs are the parameters of caseWhere.
 func caseArgs(p service.CaseListParams, limit int) []any {
 	return []any{p.ConversationID, p.CustomerID, p.Department, p.State, p.Priority, limit, p.BeforeID, p.Phone,
-		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee, strings.ToLower(p.Q)}
+		strings.ToLower(p.Email), p.Number, p.Open, p.Assignee, strings.ToLower(p.Q),
+		tsOrEmpty(p.CreatedFrom), tsOrEmpty(p.CreatedTo), p.Channel, string(p.Category), p.Subtype, p.Source}
+}
+
+// tsOrEmpty is t as the columns store it, "" (no bound) for zero.
+func tsOrEmpty(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return ts(t)
 }
 
 // CaseCount counts the matching cases, up to p.Limit (a badge says "N+"

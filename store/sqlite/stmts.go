@@ -118,7 +118,10 @@ const caseWhere = `
 				OR instr(lower(COALESCE(json_extract(fields, '$.purchase_proof'), '')), ?13) > 0
 				OR instr(lower(COALESCE(json_extract(fields, '$.product_model'), '')), ?13) > 0
 				OR instr(lower(COALESCE(json_extract(fields, '$.customer_name'), '')), ?13) > 0
-				OR instr(lower(COALESCE(json_extract(fields, '$.company'), '')), ?13) > 0)`
+				OR instr(lower(COALESCE(json_extract(fields, '$.company'), '')), ?13) > 0)
+			AND (?14 = '' OR created_at >= ?14) AND (?15 = '' OR created_at < ?15)
+			AND (?16 = '' OR channel = ?16) AND (?17 = '' OR category = ?17)
+			AND (?18 = '' OR subtype = ?18) AND (?19 = '' OR source = ?19)`
 
 const attachmentCols = `id, conversation_id, message_id, case_id, name, content_type, size, url, created_at, uploaded_by`
 

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"CaseJSONTimes", testCaseJSONTimes},
 		{"CaseList", testCaseList},
 		{"CaseListFilters", testCaseListFilters},
+		{"CaseListReportFilters", testCaseListReportFilters},
 		{"CaseHistory", testCaseHistory},
 		{"ConversationList", testConversationList},
 		{"Users", testUsers},
@@ -1170,6 +1171,79 @@ func testCaseListFilters(t *testing.T, s service.Store) {
 		}
 		if !reflect.DeepEqual(gotIDs, tc.want) {
 			t.Errorf("CaseList(%+v) = %v, want %v (newest first)", tc.p, gotIDs, tc.want)
+		}
+	}
+}
+
+// testCaseListReportFilters: the filters a report's figure drills down
+// with (the period of registration, channel, category, subtype, source)
+// select the same cases in the list and in its count.
+func testCaseListReportFilters(t *testing.T, s service.Store) {
+	ctx := t.Context()
+	conv := seed(t, s, "u1")
+	specs := []struct {
+		at       time.Time
+		channel  string
+		source   string
+		category cases.Category
+		subtype  string
+	}{
+		{t0.Add(-time.Microsecond), "webchat", "webchat", cases.CategoryTechnical, "cooling"}, // just before the period
+		{t0, "webchat", "webchat", cases.CategoryTechnical, "noise"},                          // its first instant
+		{t0.Add(10 * time.Hour), "", "hotline", cases.CategoryTechnical, "cooling"},
+		{t0.Add(20 * time.Hour), "email", "email", cases.CategoryLogistics, "late"},
+		{t0.Add(24*time.Hour - time.Microsecond), "", "dealer", cases.CategoryQuality, "scratch"}, // its last instant
+		{t0.Add(24 * time.Hour), "webchat", "webchat", cases.CategoryTechnical, "cooling"},        // the next day
+	}
+	var ids []int64
+	inTx(t, s, func(ctx context.Context, tx service.Tx) error {
+		for _, sp := range specs {
+			c := fullCase(conv)
+			c.CreatedAt, c.UpdatedAt, c.Channel, c.Source, c.Category, c.Subtype = sp.at, sp.at, sp.channel, sp.source, sp.category, sp.subtype
+			if err := tx.CaseInsert(ctx, c); err != nil {
+				return err
+			}
+			ids = append(ids, c.ID)
+		}
+		return nil
+	})
+	day := service.CaseListParams{CreatedFrom: t0, CreatedTo: t0.Add(24 * time.Hour)}
+	with := func(f func(p *service.CaseListParams)) service.CaseListParams {
+		p := day
+		f(&p)
+		return p
+	}
+	for _, tc := range []struct {
+		name string
+		p    service.CaseListParams
+		want []int64
+	}{
+		{"period", day, []int64{ids[4], ids[3], ids[2], ids[1]}},
+		{"from only", service.CaseListParams{CreatedFrom: t0.Add(20 * time.Hour)}, []int64{ids[5], ids[4], ids[3]}},
+		{"to only", service.CaseListParams{CreatedTo: t0}, []int64{ids[0]}},
+		{"period in another zone", service.CaseListParams{CreatedFrom: t0.In(time.FixedZone("CST", 8*3600)), CreatedTo: t0.Add(24 * time.Hour).In(time.FixedZone("CST", 8*3600))},
+			[]int64{ids[4], ids[3], ids[2], ids[1]}},
+		{"channel", with(func(p *service.CaseListParams) { p.Channel = "webchat" }), []int64{ids[1]}},
+		{"category", with(func(p *service.CaseListParams) { p.Category = cases.CategoryTechnical }), []int64{ids[2], ids[1]}},
+		{"subtype", with(func(p *service.CaseListParams) { p.Category, p.Subtype = cases.CategoryTechnical, "cooling" }), []int64{ids[2]}},
+		{"source", with(func(p *service.CaseListParams) { p.Source = "dealer" }), []int64{ids[4]}},
+		{"source and category", with(func(p *service.CaseListParams) { p.Source, p.Category = "hotline", cases.CategoryLogistics }), nil},
+		{"no period", service.CaseListParams{Category: cases.CategoryTechnical, Subtype: "cooling"}, []int64{ids[5], ids[2], ids[0]}},
+	} {
+		got, err := s.CaseList(ctx, tc.p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var gotIDs []int64
+		for _, c := range got {
+			gotIDs = append(gotIDs, c.ID)
+		}
+		if !reflect.DeepEqual(gotIDs, tc.want) {
+			t.Errorf("%s: CaseList = %v, want %v (newest first)", tc.name, gotIDs, tc.want)
+		}
+		tc.p.Limit = 100
+		if n, err := s.CaseCount(ctx, tc.p); err != nil || n != len(tc.want) {
+			t.Errorf("%s: CaseCount = %d, %v; want %d", tc.name, n, err, len(tc.want))
 		}
 	}
 }
