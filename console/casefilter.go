@@ -33,25 +33,19 @@ func ParseCaseFilter(q url.Values, u cases.User) (service.CaseFilter, error) {
 			return f, invalid("assignee: %q is not me or a user id", s)
 		}
 	}
-	if s := q.Get("department"); s != "" {
-		if f.Department = cases.Department(s); !f.Department.Valid() {
-			return f, invalid("department: %q is not one of technical_support, logistics, quality_control, customer_service", s)
-		}
+	if f.Department, err = departmentParam(q); err != nil {
+		return f, err
 	}
 	if s := q.Get("state"); s != "" {
 		if f.State = cases.State(s); !slices.Contains(states, f.State) {
 			return f, invalid("state: %q is not one of registered, assigned, pending_approval, planned, in_progress, resolved, closed", s)
 		}
 	}
-	if s := q.Get("priority"); s != "" {
-		if f.Priority = cases.Priority(s); !f.Priority.Valid() {
-			return f, invalid("priority: %q is not one of P1, P2, P3", s)
-		}
+	if f.Priority, err = priorityParam(q); err != nil {
+		return f, err
 	}
-	if s := q.Get("category"); s != "" {
-		if f.Category = cases.Category(s); !f.Category.Valid() {
-			return f, invalid("category: %q is not one of technical, logistics, quality, consultation", s)
-		}
+	if f.Category, err = categoryParam(q); err != nil {
+		return f, err
 	}
 	if s := q.Get("overdue"); s != "" {
 		if f.Overdue, err = strconv.ParseBool(s); err != nil {
@@ -98,4 +92,30 @@ func ParseCaseFilter(q url.Values, u cases.User) (service.CaseFilter, error) {
 		}
 	}
 	return f, nil
+}
+
+// departmentParam, priorityParam and categoryParam read the optional
+// enumerated filters every list and report takes.
+func departmentParam(q url.Values) (cases.Department, error) {
+	d := cases.Department(q.Get("department"))
+	if d != "" && !d.Valid() {
+		return "", invalid("department: %q is not one of technical_support, logistics, quality_control, customer_service", d)
+	}
+	return d, nil
+}
+
+func priorityParam(q url.Values) (cases.Priority, error) {
+	p := cases.Priority(q.Get("priority"))
+	if p != "" && !p.Valid() {
+		return "", invalid("priority: %q is not one of P1, P2, P3", p)
+	}
+	return p, nil
+}
+
+func categoryParam(q url.Values) (cases.Category, error) {
+	c := cases.Category(q.Get("category"))
+	if c != "" && !c.Valid() {
+		return "", invalid("category: %q is not one of technical, logistics, quality, consultation", c)
+	}
+	return c, nil
 }

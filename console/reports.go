@@ -65,20 +65,14 @@ func ReportFilterOf(r *http.Request, u cases.User) (service.ReportFilter, error)
 	if f.ToDate, f.To, err = periodBound("to", q.Get("to")); err != nil {
 		return f, err
 	}
-	if s := q.Get("department"); s != "" {
-		if f.Department = cases.Department(s); !f.Department.Valid() {
-			return f, invalid("department: %q is not one of technical_support, logistics, quality_control, customer_service", s)
-		}
+	if f.Department, err = departmentParam(q); err != nil {
+		return f, err
 	}
-	if s := q.Get("category"); s != "" {
-		if f.Category = cases.Category(s); !f.Category.Valid() {
-			return f, invalid("category: %q is not one of technical, logistics, quality, consultation", s)
-		}
+	if f.Category, err = categoryParam(q); err != nil {
+		return f, err
 	}
-	if s := q.Get("priority"); s != "" {
-		if f.Priority = cases.Priority(s); !f.Priority.Valid() {
-			return f, invalid("priority: %q is not one of P1, P2, P3", s)
-		}
+	if f.Priority, err = priorityParam(q); err != nil {
+		return f, err
 	}
 	switch s := q.Get("assignee"); s {
 	case "":
