@@ -77,6 +77,25 @@ func browse(t *testing.T, ctx context.Context, what string, steps ...chromedp.Ac
 	get(t, ctx, what, chromedp.Steps(steps...))
 }
 
+// clickUntil clicks sel until want is visible, a few times at most: a
+// page swapped live can replace the button under a click, which is then
+// lost (seen on a loaded machine).
+func clickUntil(t *testing.T, ctx context.Context, what, sel, want string) {
+	t.Helper()
+	for range 3 {
+		tctx, cancel := context.WithTimeout(ctx, 8*time.Second)
+		_, err := chromedp.Run(tctx, chromedp.Steps(chromedp.Click(chromedp.CSS(sel)), chromedp.WaitVisible(chromedp.CSS(want))))
+		cancel()
+		if err == nil {
+			return
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	browse(t, ctx, what, chromedp.WaitVisible(chromedp.CSS(want)))
+}
+
 // get runs one browser action that reads a value.
 func get[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
 	t.Helper()

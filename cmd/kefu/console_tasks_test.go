@@ -67,9 +67,8 @@ func testConsoleTasks(t *testing.T, dbURL string) {
 	if phone != "13812345678" {
 		t.Errorf("phone = %q", phone)
 	}
-	browse(t, b, "claim and record not satisfied",
-		chromedp.Click(chromedp.CSS("#claim")),
-		chromedp.WaitVisible(chromedp.CSS("#outcome-form")),
+	clickUntil(t, b, "claim", "#claim", "#outcome-form")
+	browse(t, b, "record not satisfied",
 		chromedp.Click(chromedp.CSS("#reached-yes")),
 		chromedp.Click(chromedp.CSS("#satisfied-no")),
 		chromedp.SendKeys(chromedp.CSS("#suggestion"), "师傅迟到了两个小时"),
