@@ -43,6 +43,9 @@ type ReportStore interface {
 	// ReportWorkload counts the selected cases per handler (assignee) and
 	// per department.
 	ReportWorkload(ctx context.Context, p ReportParams) ([]ReportWorkloadRow, error)
+	// ReportBot counts the bot's events of the period (BotEvent) as
+	// ReportBot describes; the shares are left to the caller.
+	ReportBot(ctx context.Context, p ReportParams) (ReportBot, error)
 	// ReportCases calls fn with each selected case, oldest first, and the
 	// text of its latest survey answer ("" when none), streaming: fn must
 	// not use the store.
@@ -230,6 +233,7 @@ type Report struct {
 	Satisfaction ReportSatisfaction `json:"satisfaction"`
 	Complaints   ReportComplaints   `json:"complaints"`
 	Workload     ReportWorkloads    `json:"workload"`
+	Bot          ReportBot          `json:"bot"`
 }
 
 // reportParams checks who asks for what and turns f into the store's
@@ -338,9 +342,14 @@ func (s *Team) ReportSummary(ctx context.Context, u cases.User, f ReportFilter) 
 	if err != nil {
 		return Report{}, err
 	}
+	bot, err := s.opt.Store.ReportBot(ctx, p)
+	if err != nil {
+		return Report{}, err
+	}
 	return Report{
 		From: p.From.In(s.lc().Location), To: p.To.In(s.lc().Location), Zone: s.lc().Location.String(),
 		Volume: vol, SLA: clocks, Satisfaction: satisfaction(sv, p.Dimensions), Complaints: ks, Workload: wl,
+		Bot: botReport(bot),
 	}, nil
 }
 

@@ -360,9 +360,11 @@ func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog
 	lastCustomer := st.LastCustomerAt
 	st, actions := s.opt.Engine.Step(st, ev, now)
 	said := lead
+	var acts []dialog.Action // every action of the step, for recordBot
 	// Registering a case yields an event back to the engine, whose actions
 	// are carried out in the same transaction; bounded to stay safe.
 	for round := 0; len(actions) > 0 && round < 4; round++ {
+		acts = append(acts, actions...)
 		var follow []dialog.Event
 		for _, a := range actions {
 			if a.Kind == dialog.ActReply {
@@ -393,6 +395,9 @@ func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog
 		sd.priority = c.Priority
 	}
 	if err := s.queue(ctx, tx, conv, sd, said, now); err != nil {
+		return err
+	}
+	if err := s.recordBot(ctx, tx, conv, st, ev, acts, now); err != nil { // botevents.go
 		return err
 	}
 	b, err := json.Marshal(st)

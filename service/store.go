@@ -160,6 +160,12 @@ type Tx interface {
 	// pending, so a handler re-arming itself needs a new key.
 	TimerInsert(ctx context.Context, p TimerParams) error
 
+	// BotEventsInsert records what the bot did in a step (botevents.go).
+	BotEventsInsert(ctx context.Context, evs ...BotEvent) error
+	// BotEventsLink puts the conversation's events that are on no case
+	// yet (its intake's) on caseID, the case the intake registered.
+	BotEventsLink(ctx context.Context, conversationID, caseID int64) error
+
 	// TaskInsert stores a task in state open; inserted is false (and the
 	// existing task is returned) when a task with the same Key exists, so a
 	// timer that fires twice creates one task.
