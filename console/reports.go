@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/internal/reportxlsx"
 	"github.com/kefu-dev/kefu/service"
 )
 
@@ -34,6 +35,7 @@ func (a *API) reportRoutes() []route {
 		{method: "GET", path: "/api/v1/reports/summary", h: a.reportSummary},
 		{method: "GET", path: "/api/v1/reports/cases.csv", h: a.reportCasesCSV},
 		{method: "GET", path: "/api/v1/reports/cases.xlsx", h: a.reportCasesXLSX},
+		{method: "GET", path: "/api/v1/reports/report.xlsx", h: a.reportXLSX}, // reports_xlsx.go
 	}
 }
 
@@ -50,11 +52,12 @@ func (a *API) reportSummary(w http.ResponseWriter, r *http.Request, u cases.User
 	return nil
 }
 
-// reportFilter reads the filters every report takes. from and to are a
-// date (a local midnight in the deployment's zone) or an RFC 3339 time;
-// the period is [from, to).
-func reportFilter(r *http.Request, u cases.User) (service.ReportFilter, error) {
-	q, err := query(r, "from", "to", "department", "channel", "category", "priority", "assignee")
+// reportFilter reads the filters every report takes (and the query
+// parameters more, which the caller reads). from and to are a date (a
+// local midnight in the deployment's zone) or an RFC 3339 time; the
+// period is [from, to).
+func reportFilter(r *http.Request, u cases.User, more ...string) (service.ReportFilter, error) {
+	q, err := query(r, append([]string{"from", "to", "department", "channel", "category", "priority", "assignee"}, more...)...)
 	if err != nil {
 		return service.ReportFilter{}, err
 	}
@@ -106,61 +109,6 @@ func periodBound(name, s string) (string, time.Time, error) {
 // code page and the Chinese is garbled.
 const utf8BOM = "\uFEFF"
 
-// caseExportHeader names the export's columns with the canonical keys
-// (SPEC §2).
-func caseExportHeader(dims []string) []string {
-	head := []string{"number", "registered_at", "channel", "source", "category", "subtype", "priority", "department", "state", "assignee_id"}
-	for _, k := range cases.AllFields {
-		head = append(head, string(k))
-	}
-	for _, k := range reportClockNames {
-		head = append(head, string(k), string(k)+"_due", string(k)+"_done")
-	}
-	return append(head, dims...)
-}
-
-// caseExportRow is one case under caseExportHeader; text is applied to
-// what a customer typed.
-func caseExportRow(rc service.ReportCase, dims []string, text func(string) string) []string {
-	c, zone := rc.Case, rc.Zone
-	at := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(zone).Format(time.RFC3339)
-	}
-	assignee := ""
-	if c.Assignee != 0 {
-		assignee = strconv.FormatInt(c.Assignee, 10)
-	}
-	row := []string{c.Number, at(c.CreatedAt), c.Channel, c.Source, string(c.Category), c.Subtype, string(c.Priority),
-		string(c.Department), string(c.State), assignee}
-	for _, k := range cases.AllFields {
-		row = append(row, text(c.Fields[k]))
-	}
-	for _, name := range reportClockNames {
-		var k cases.Clock
-		for _, x := range rc.Clocks {
-			if x.Name == name {
-				k = x
-			}
-		}
-		status := string(k.Status)
-		if k.Status == cases.ClockNone {
-			status = ""
-		}
-		row = append(row, status, at(k.Due), at(k.Done))
-	}
-	for _, d := range dims {
-		score := ""
-		if n, ok := rc.Survey[d]; ok {
-			score = strconv.Itoa(n)
-		}
-		row = append(row, score)
-	}
-	return row
-}
-
 // reportCasesCSV exports the period's cases, one row per case with every
 // field, each SLA clock's status, due and done times, and the latest
 // survey scores. Rows stream as the store reads them; an error after the
@@ -171,7 +119,7 @@ func (a *API) reportCasesCSV(w http.ResponseWriter, r *http.Request, u cases.Use
 	if err != nil {
 		return err
 	}
-	dims := service.SurveyDimensionNames()
+	cols := reportxlsx.CaseColumns(service.SurveyDimensionNames())
 	cw := csv.NewWriter(w)
 	started := false
 	start := func() {
@@ -179,13 +127,13 @@ func (a *API) reportCasesCSV(w http.ResponseWriter, r *http.Request, u cases.Use
 		exportHeaders(w, "text/csv; charset=utf-8", "cases.csv")
 		w.WriteHeader(http.StatusOK)
 		io.WriteString(w, utf8BOM)
-		cw.Write(caseExportHeader(dims))
+		cw.Write(reportxlsx.CaseKeys(cols))
 	}
 	err = a.svc.ReportCases(r.Context(), u, f, func(rc service.ReportCase) error {
 		if !started {
 			start()
 		}
-		return cw.Write(caseExportRow(rc, dims, cell))
+		return cw.Write(reportxlsx.CaseRow(rc, cols, cell))
 	})
 	if err != nil && !started {
 		return err
@@ -215,7 +163,7 @@ func (a *API) reportCasesXLSX(w http.ResponseWriter, r *http.Request, u cases.Us
 	if err != nil {
 		return err
 	}
-	dims := service.SurveyDimensionNames()
+	cols := reportxlsx.CaseColumns(service.SurveyDimensionNames())
 	book := excelize.NewFile()
 	defer book.Close()
 	if err := book.SetSheetName("Sheet1", xlsxSheet); err != nil {
@@ -241,18 +189,18 @@ func (a *API) reportCasesXLSX(w http.ResponseWriter, r *http.Request, u cases.Us
 		}
 		return nil
 	}
-	if err := put(caseExportHeader(dims)); err != nil {
+	if err := put(reportxlsx.CaseKeys(cols)); err != nil {
 		return err
 	}
 	if err := a.svc.ReportCases(r.Context(), u, f, func(rc service.ReportCase) error {
-		return put(caseExportRow(rc, dims, func(s string) string { return s }))
+		return put(reportxlsx.CaseRow(rc, cols, func(s string) string { return s }))
 	}); err != nil {
 		return err
 	}
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	exportHeaders(w, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "cases.xlsx")
+	exportHeaders(w, reportxlsx.ContentType, "cases.xlsx")
 	w.WriteHeader(http.StatusOK)
 	if _, err := book.WriteTo(w); err != nil {
 		a.log.ErrorContext(r.Context(), "report export cut short", "err", err)
@@ -268,11 +216,6 @@ func exportHeaders(w http.ResponseWriter, contentType, name string) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 }
-
-// reportClockNames are the clocks of the export, in the order a case lives
-// through them.
-var reportClockNames = []cases.ClockName{cases.ClockFirstResponse, cases.ClockRegistration, cases.ClockClassification,
-	cases.ClockStartBy, cases.ClockPlan, cases.ClockResolveNotice}
 
 // cell defuses what a customer typed: Excel runs a cell starting with
 // = + - @ as a formula (CSV injection), so such text gets a leading quote.
