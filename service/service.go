@@ -55,6 +55,9 @@ type Options struct {
 
 	// Observer is told what the pipeline does, for metrics (nil: nobody).
 	Observer Observer
+
+	// Monthly is the monthly report (monthly.go).
+	Monthly MonthlyReport
 }
 
 // Service is the pipeline. It implements channels.Inbox.
@@ -614,7 +617,7 @@ func (s *Service) deliver(sendCtx context.Context, r OutboxRow) {
 	var err error
 	if !ok {
 		err = fmt.Errorf("no sender for channel %s", r.Channel)
-	} else {
+	} else if err = s.withFiles(sendCtx, snd, &r); err == nil { // outbox.go
 		err = snd.Send(sendCtx, r.Outbound)
 	}
 	// What happened is recorded even when sendCtx ended meanwhile

@@ -314,20 +314,23 @@ func (b *book) cases(each func(fn func(service.ReportCase) error) error) error {
 
 // Mail is what the monthly mail says around the workbook of r, in lang:
 // its subject, its text and the file's name.
-func Mail(lang string, r service.Report) (subject, body, file string, err error) {
+func Mail(lang string, r service.Report) (service.ReportMail, error) {
 	t, err := TextsFor(lang)
 	if err != nil {
-		return "", "", "", err
+		return service.ReportMail{}, err
 	}
 	month := r.From.Format("2006-01")
 	last := r.To.Add(-time.Nanosecond) // the period is [From, To)
 	kv := []string{"month", month, "from", r.From.Format(time.DateOnly), "to", last.Format(time.DateOnly), "zone", r.Zone,
 		"cases", fmt.Sprint(r.Volume.Total), "complaints", fmt.Sprint(r.Complaints.Total)}
-	return t.Get("mail.subject", kv...), t.Get("mail.body", kv...), "kefu-report-" + month + ".xlsx", nil
+	return service.ReportMail{Subject: t.Get("mail.subject", kv...), Body: t.Get("mail.body", kv...),
+		FileName: "kefu-report-" + month + ".xlsx", ContentType: ContentType}, nil
 }
 
 // Book is the report's workbook and mail for service.MonthlyReport.
 type Book struct{}
+
+var _ service.ReportBook = Book{}
 
 // Workbook writes r as Write does.
 func (Book) Workbook(w io.Writer, lang string, r service.Report, each func(fn func(service.ReportCase) error) error) error {
@@ -335,6 +338,4 @@ func (Book) Workbook(w io.Writer, lang string, r service.Report, each func(fn fu
 }
 
 // Mail is Mail.
-func (Book) Mail(lang string, r service.Report) (subject, body, file string, err error) {
-	return Mail(lang, r)
-}
+func (Book) Mail(lang string, r service.Report) (service.ReportMail, error) { return Mail(lang, r) }
