@@ -120,7 +120,8 @@ type Config struct {
 	// Email is the mail channel (IMAP in, SMTP out); off unless enabled.
 	Email email.Config `yaml:"email"`
 	// Webhooks receive signed events (case.created, case.updated,
-	// case.resolved, sla.breached, survey.answered, complaint.opened, …).
+	// case.resolved, sla.breached, survey.answered, complaint.opened,
+	// report.monthly, …).
 	Webhooks []webhook.Endpoint `yaml:"webhooks"`
 	// Reports are the scheduled reports (issue 13).
 	Reports struct {
