@@ -108,6 +108,10 @@ type Outbound struct {
 	// that cannot carry Text as is (a WeChat template message's fields).
 	Facts     Facts
 	CreatedAt time.Time
+	// Attachments are files that go with the message (the monthly
+	// report's workbook), handed only to a channel that says it carries
+	// them (Attacher).
+	Attachments []Attachment
 }
 
 // Facts are the parts of a case message, already in the customer's
@@ -119,6 +123,9 @@ type Facts struct {
 	Note   string `json:"note,omitempty"`   // what happened: the note, the plan, the resolution
 	Next   string `json:"next,omitempty"`   // what happens next
 	Time   string `json:"time,omitempty"`   // when it happened or is due
+	// Subject titles a message that belongs to no conversation (a report
+	// to staff), for a channel whose messages have one (a mail's subject).
+	Subject string `json:"subject,omitempty"`
 }
 
 // Empty reports whether f carries nothing.
@@ -167,6 +174,13 @@ const (
 // such rows in one transaction instead of one each.
 type StoreDelivered interface {
 	DeliveredByStore() bool
+}
+
+// Attacher is an optional Sender capability: the channel carries files
+// with a message (mail), so the outbox reads a row's files for it into
+// Outbound.Attachments.
+type Attacher interface {
+	Attaches() bool
 }
 
 // Notifier is an optional Sender capability: it is told after a delivered

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/mail"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -129,9 +130,26 @@ type Config struct {
 	// Email is the mail channel (IMAP in, SMTP out); off unless enabled.
 	Email email.Config `yaml:"email"`
 	// Webhooks receive signed events (case.created, case.updated,
-	// case.resolved, sla.breached, survey.answered, complaint.opened, …).
+	// case.resolved, sla.breached, survey.answered, complaint.opened,
+	// report.monthly, …).
 	Webhooks []webhook.Endpoint `yaml:"webhooks"`
-	Outbox   struct {
+	// Reports are the scheduled reports (issue 13).
+	Reports struct {
+		// Monthly: on the 1st of each month, in dialog.timezone, the
+		// previous month's report goes to recipients by email with the
+		// Excel workbook attached (the email channel must be on), and to
+		// webhooks as a report.monthly event. Once per month, whatever
+		// the number of processes and restarts.
+		Monthly struct {
+			Enabled    bool     `yaml:"enabled"`
+			Recipients []string `yaml:"recipients"`
+			Language   string   `yaml:"language"` // zh-CN, zh-TW or en
+			// CheckInterval is how often each process looks whether a
+			// month is due.
+			CheckInterval time.Duration `yaml:"check_interval"`
+		} `yaml:"monthly"`
+	} `yaml:"reports"`
+	Outbox struct {
 		PollInterval time.Duration `yaml:"poll_interval"`
 		MaxAttempts  int           `yaml:"max_attempts"`
 		Lease        time.Duration `yaml:"lease"`
@@ -162,6 +180,7 @@ func Default() Config {
 	c.Webchat.MaxMessageBytes = 4096
 	c.Webchat.PollInterval = 2 * time.Second
 	c.Webchat.Title = "在线客服"
+	c.Reports.Monthly.Language, c.Reports.Monthly.CheckInterval = "zh-CN", time.Minute
 	c.Outbox.PollInterval = time.Second
 	c.Outbox.MaxAttempts = 10
 	c.Outbox.Lease = 30 * time.Second
@@ -264,8 +283,37 @@ func (c *Config) Validate() error {
 		}
 		seen[w.Name] = true
 	}
+	if err := c.validateReports(); err != nil {
+		return err
+	}
 	if c.Outbox.MaxAttempts < 1 || c.Outbox.Batch < 1 || c.Outbox.Lease <= 0 || c.Outbox.PollInterval <= 0 || c.Outbox.Workers < 1 {
 		return fmt.Errorf("outbox: max_attempts, batch, lease, poll_interval and workers must be positive")
+	}
+	return nil
+}
+
+// validateReports checks reports.monthly when it is on.
+func (c *Config) validateReports() error {
+	m := c.Reports.Monthly
+	if !m.Enabled {
+		return nil
+	}
+	if !slices.Contains(dialog.Languages, m.Language) {
+		return fmt.Errorf("reports.monthly.language: %q is not one of %s", m.Language, strings.Join(dialog.Languages, ", "))
+	}
+	if m.CheckInterval <= 0 {
+		return fmt.Errorf("reports.monthly.check_interval: must be a positive duration")
+	}
+	if len(m.Recipients) == 0 && len(c.Webhooks) == 0 {
+		return fmt.Errorf("reports.monthly.recipients: required when no webhook is configured (nobody would get the report)")
+	}
+	if len(m.Recipients) > 0 && !c.Email.Enabled {
+		return fmt.Errorf("reports.monthly.recipients: the report goes by mail, so email.enabled must be true")
+	}
+	for i, r := range m.Recipients {
+		if a, err := mail.ParseAddress(r); err != nil || a.Name != "" || a.Address != r {
+			return fmt.Errorf("reports.monthly.recipients[%d]: %q is not a bare email address (name@example.com)", i, r)
+		}
 	}
 	return nil
 }

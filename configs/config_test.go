@@ -84,6 +84,11 @@ func TestErrorsNameTheKey(t *testing.T) {
 		{"webchat:\n  max_mesage_bytes: 10\n", nil, "max_mesage_bytes"},
 		{"", []string{"KEFU_DIALOG_MAX_ATTEMPTS=many"}, "dialog.max_attempts"},
 		{"dialog:\n  max_attempts: 0\n", nil, "dialog.max_attempts"},
+		{"reports:\n  monthly: {enabled: true, language: fr, recipients: [a@b.test]}\n", nil, "reports.monthly.language"},
+		{"reports:\n  monthly: {enabled: true}\n", nil, "reports.monthly.recipients"},
+		{"reports:\n  monthly: {enabled: true, recipients: [boss@corp.test]}\n", nil, "email.enabled"},
+		{monthlyWithMail + "    recipients: [\"Boss <boss@corp.test>\"]\n", nil, "reports.monthly.recipients[0]"},
+		{monthlyWithMail + "    recipients: [boss@corp.test]\n", []string{"KEFU_REPORTS_MONTHLY_RECIPIENTS=boss@corp.test,not-an-address"}, "reports.monthly.recipients[1]"},
 	}
 	for _, tc := range tests {
 		_, err := configs.Load(write(t, tc.file), tc.env)
@@ -94,6 +99,31 @@ func TestErrorsNameTheKey(t *testing.T) {
 	cfg, _ := configs.Load(write(t, "extract:\n  model_patterns: [\"(\"]\n"), nil)
 	if _, err := cfg.Engine(); err == nil || !strings.Contains(err.Error(), "model_patterns") {
 		t.Errorf("bad pattern: %v", err)
+	}
+}
+
+// monthlyWithMail turns the monthly report and the email channel on; the
+// recipients follow.
+const monthlyWithMail = `email:
+  enabled: true
+  address: service@kefu.test
+  imap: {addr: "imap.kefu.test:993", username: service}
+  smtp: {addr: "smtp.kefu.test:587"}
+reports:
+  monthly:
+    enabled: true
+`
+
+// The monthly report's recipients come from the file or the environment.
+func TestMonthlyReportConfig(t *testing.T) {
+	t.Parallel()
+	cfg, err := configs.Load(write(t, monthlyWithMail+"    language: en\n"), []string{"KEFU_REPORTS_MONTHLY_RECIPIENTS=boss@corp.test, ops@corp.test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := cfg.Reports.Monthly
+	if !m.Enabled || m.Language != "en" || len(m.Recipients) != 2 || m.Recipients[1] != "ops@corp.test" || m.CheckInterval != time.Minute {
+		t.Errorf("reports.monthly = %+v", m)
 	}
 }
 

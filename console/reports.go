@@ -13,6 +13,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/internal/reportxlsx"
 	"github.com/kefu-dev/kefu/service"
 )
 
@@ -34,6 +35,7 @@ func (a *API) reportRoutes() []route {
 		{method: "GET", path: "/api/v1/reports/summary", h: a.reportSummary},
 		{method: "GET", path: "/api/v1/reports/cases.csv", h: a.reportCasesCSV},
 		{method: "GET", path: "/api/v1/reports/cases.xlsx", h: a.reportCasesXLSX},
+		{method: "GET", path: "/api/v1/reports/report.xlsx", h: a.reportXLSX}, // reports_xlsx.go
 	}
 }
 
@@ -51,10 +53,11 @@ func (a *API) reportSummary(w http.ResponseWriter, r *http.Request, u cases.User
 }
 
 // ReportFilterOf reads the filters every report takes, refusing any other
-// query parameter. from and to are a date (a local midnight in the
-// deployment's zone) or an RFC 3339 time; the period is [from, to).
-func ReportFilterOf(r *http.Request, u cases.User) (service.ReportFilter, error) {
-	q, err := query(r, "from", "to", "department", "channel", "category", "priority", "assignee")
+// query parameter than those and more (which the caller reads). from and
+// to are a date (a local midnight in the deployment's zone) or an RFC 3339
+// time; the period is [from, to).
+func ReportFilterOf(r *http.Request, u cases.User, more ...string) (service.ReportFilter, error) {
+	q, err := query(r, append([]string{"from", "to", "department", "channel", "category", "priority", "assignee"}, more...)...)
 	if err != nil {
 		return service.ReportFilter{}, err
 	}
@@ -116,68 +119,13 @@ func (n ExportNames) sheet() string {
 }
 
 func (n ExportNames) header(dims []string) []string {
-	head := caseExportColumns(dims)
+	head := reportxlsx.CaseKeys(reportxlsx.CaseColumns(dims))
 	if n.Column != nil {
 		for i, k := range head {
 			head[i] = n.Column(k)
 		}
 	}
 	return head
-}
-
-// caseExportColumns are the keys of the export's columns: the canonical
-// keys of SPEC §2, and each clock's status, due and done times.
-func caseExportColumns(dims []string) []string {
-	head := []string{"number", "registered_at", "channel", "source", "category", "subtype", "priority", "department", "state", "assignee_id"}
-	for _, k := range cases.AllFields {
-		head = append(head, string(k))
-	}
-	for _, k := range reportClockNames {
-		head = append(head, string(k), string(k)+"_due", string(k)+"_done")
-	}
-	return append(head, dims...)
-}
-
-// caseExportRow is one case under caseExportColumns; text is applied to
-// what a customer typed.
-func caseExportRow(rc service.ReportCase, dims []string, text func(string) string) []string {
-	c, zone := rc.Case, rc.Zone
-	at := func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(zone).Format(time.RFC3339)
-	}
-	assignee := ""
-	if c.Assignee != 0 {
-		assignee = strconv.FormatInt(c.Assignee, 10)
-	}
-	row := []string{c.Number, at(c.CreatedAt), c.Channel, c.Source, string(c.Category), c.Subtype, string(c.Priority),
-		string(c.Department), string(c.State), assignee}
-	for _, k := range cases.AllFields {
-		row = append(row, text(c.Fields[k]))
-	}
-	for _, name := range reportClockNames {
-		var k cases.Clock
-		for _, x := range rc.Clocks {
-			if x.Name == name {
-				k = x
-			}
-		}
-		status := string(k.Status)
-		if k.Status == cases.ClockNone {
-			status = ""
-		}
-		row = append(row, status, at(k.Due), at(k.Done))
-	}
-	for _, d := range dims {
-		score := ""
-		if n, ok := rc.Survey[d]; ok {
-			score = strconv.Itoa(n)
-		}
-		row = append(row, score)
-	}
-	return row
 }
 
 func (a *API) reportCasesCSV(w http.ResponseWriter, r *http.Request, u cases.User) error {
@@ -208,7 +156,7 @@ func (a *API) WriteCasesCSV(w http.ResponseWriter, r *http.Request, u cases.User
 		if !started {
 			start()
 		}
-		return cw.Write(caseExportRow(rc, dims, cell))
+		return cw.Write(reportxlsx.CaseRow(rc, reportxlsx.CaseColumns(dims), cell))
 	})
 	if err != nil && !started {
 		return err
@@ -269,7 +217,7 @@ func (a *API) WriteCasesXLSX(w http.ResponseWriter, r *http.Request, u cases.Use
 		return err
 	}
 	if err := a.svc.ReportCases(r.Context(), u, f, func(rc service.ReportCase) error {
-		return put(caseExportRow(rc, dims, func(s string) string { return s }))
+		return put(reportxlsx.CaseRow(rc, reportxlsx.CaseColumns(dims), func(s string) string { return s }))
 	}); err != nil {
 		return err
 	}
@@ -295,8 +243,7 @@ func exportHeaders(w http.ResponseWriter, contentType, name string) {
 
 // reportClockNames are the clocks of the export, in the order a case lives
 // through them.
-var reportClockNames = []cases.ClockName{cases.ClockFirstResponse, cases.ClockRegistration, cases.ClockClassification,
-	cases.ClockStartBy, cases.ClockPlan, cases.ClockResolveNotice}
+var reportClockNames = reportxlsx.ClockNames
 
 // cell defuses what a customer typed: Excel runs a cell starting with
 // = + - @ as a formula (CSV injection), so such text gets a leading quote.

@@ -654,7 +654,7 @@ func (s *step) retry(hintKey string) {
 	if !s.e.cfg.Templates.Has(hintKey) {
 		hintKey = "hint.generic"
 	}
-	s.failedAttempt("retry", func(q string) string {
+	s.failedAttempt(KindNotUnderstood, func(q string) string {
 		return s.t("retry", map[string]any{"Hint": s.t(hintKey, nil), "Question": q})
 	})
 }

@@ -213,6 +213,10 @@ type Choice struct {
 	Label string `json:"label"`
 }
 
+// KindNotUnderstood is the kind of the reply that tells the customer the
+// bot did not understand them (the report's "didn't understand" rate).
+const KindNotUnderstood = "retry"
+
 // Reply is a message to the customer.
 type Reply struct {
 	Text    string         `json:"text"`

@@ -228,3 +228,17 @@ func (s *Service) deliverStored(ctx context.Context, rows []OutboxRow) []OutboxR
 	}
 	return rest
 }
+
+// withFiles reads the files stored with r for a channel that carries
+// them (channels.Attacher); other channels never get them.
+func (s *Service) withFiles(ctx context.Context, snd channels.Sender, r *OutboxRow) error {
+	if a, ok := snd.(channels.Attacher); !ok || !a.Attaches() {
+		return nil
+	}
+	files, err := s.opt.Store.OutboxFiles(ctx, r.OutboxID)
+	if err != nil {
+		return fmt.Errorf("files of outbox %d: %w", r.OutboxID, err)
+	}
+	r.Attachments = files
+	return nil
+}

@@ -43,6 +43,9 @@ type ReportStore interface {
 	// ReportWorkload counts the selected cases per handler (assignee) and
 	// per department.
 	ReportWorkload(ctx context.Context, p ReportParams) ([]ReportWorkloadRow, error)
+	// ReportBot counts the bot's events of the period (BotEvent) as
+	// ReportBot describes; the shares are left to the caller.
+	ReportBot(ctx context.Context, p ReportParams) (ReportBot, error)
 	// ReportCases calls fn with each selected case, oldest first, and the
 	// text of its latest survey answer ("" when none), streaming: fn must
 	// not use the store.
@@ -230,6 +233,7 @@ type Report struct {
 	Satisfaction ReportSatisfaction `json:"satisfaction"`
 	Complaints   ReportComplaints   `json:"complaints"`
 	Workload     ReportWorkloads    `json:"workload"`
+	Bot          ReportBot          `json:"bot"`
 }
 
 // reportParams checks who asks for what and turns f into the store's
@@ -245,6 +249,11 @@ func (s *Team) reportParams(u cases.User, f ReportFilter) (ReportParams, error) 
 		}
 		f.Department = u.Department
 	}
+	return s.periodParams(f)
+}
+
+// periodParams turns f into the store's query, whoever asks.
+func (s *Service) periodParams(f ReportFilter) (ReportParams, error) {
 	loc := s.lc().Location
 	now := s.opt.Now()
 	for _, d := range []struct {
@@ -312,6 +321,11 @@ func (s *Team) ReportSummary(ctx context.Context, u cases.User, f ReportFilter) 
 	if err != nil {
 		return Report{}, err
 	}
+	return s.summary(ctx, p)
+}
+
+// summary is the report of p.
+func (s *Service) summary(ctx context.Context, p ReportParams) (Report, error) {
 	vol, err := s.opt.Store.ReportVolume(ctx, p)
 	if err != nil {
 		return Report{}, err
@@ -338,15 +352,20 @@ func (s *Team) ReportSummary(ctx context.Context, u cases.User, f ReportFilter) 
 	if err != nil {
 		return Report{}, err
 	}
+	bot, err := s.opt.Store.ReportBot(ctx, p)
+	if err != nil {
+		return Report{}, err
+	}
 	return Report{
 		From: p.From.In(s.lc().Location), To: p.To.In(s.lc().Location), Zone: s.lc().Location.String(),
 		Volume: vol, SLA: clocks, Satisfaction: satisfaction(sv, p.Dimensions), Complaints: ks, Workload: wl,
+		Bot: botReport(bot),
 	}, nil
 }
 
 // workload names the handlers (the users table is small) and orders the
 // rows.
-func (s *Team) workload(ctx context.Context, p ReportParams) (ReportWorkloads, error) {
+func (s *Service) workload(ctx context.Context, p ReportParams) (ReportWorkloads, error) {
 	rows, err := s.opt.Store.ReportWorkload(ctx, p)
 	if err != nil {
 		return ReportWorkloads{}, err
@@ -434,6 +453,11 @@ func (s *Team) ReportCases(ctx context.Context, u cases.User, f ReportFilter, fn
 	if err != nil {
 		return err
 	}
+	return s.reportCases(ctx, p, fn)
+}
+
+// reportCases calls fn with every case of p, oldest first.
+func (s *Service) reportCases(ctx context.Context, p ReportParams, fn func(ReportCase) error) error {
 	return s.opt.Store.ReportCases(ctx, p, func(c *cases.Case, survey string) error {
 		return fn(ReportCase{Case: c, Clocks: s.opt.SLA.Clocks(c, p.Now), Survey: surveyScores(survey), Zone: s.lc().Location})
 	})

@@ -59,6 +59,9 @@ type Options struct {
 	Observer Observer
 	// Tracer makes the spans of receipts and sends (trace.go; nil: none).
 	Tracer trace.Tracer
+
+	// Monthly is the monthly report (monthly.go).
+	Monthly MonthlyReport
 }
 
 // Service is the pipeline. It implements channels.Inbox.
@@ -368,9 +371,11 @@ func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog
 	lastCustomer := st.LastCustomerAt
 	st, actions := s.opt.Engine.Step(st, ev, now)
 	said := lead
+	var acts []dialog.Action // every action of the step, for recordBot
 	// Registering a case yields an event back to the engine, whose actions
 	// are carried out in the same transaction; bounded to stay safe.
 	for round := 0; len(actions) > 0 && round < 4; round++ {
+		acts = append(acts, actions...)
 		var follow []dialog.Event
 		for _, a := range actions {
 			if a.Kind == dialog.ActReply {
@@ -401,6 +406,9 @@ func (s *Service) step(ctx context.Context, tx Tx, conv *Conversation, ev dialog
 		sd.priority = c.Priority
 	}
 	if err := s.queue(ctx, tx, conv, sd, said, now); err != nil {
+		return err
+	}
+	if err := s.recordBot(ctx, tx, conv, st, ev, acts, now); err != nil { // botevents.go
 		return err
 	}
 	b, err := json.Marshal(st)
@@ -620,7 +628,7 @@ func (s *Service) deliver(sendCtx context.Context, r OutboxRow) {
 	var err error
 	if !ok {
 		err = fmt.Errorf("no sender for channel %s", r.Channel)
-	} else {
+	} else if err = s.withFiles(sendCtx, snd, &r); err == nil { // outbox.go
 		err = snd.Send(sendCtx, r.Outbound)
 	}
 	// What happened is recorded even when sendCtx ended meanwhile

@@ -62,6 +62,12 @@ type Store interface {
 	OutboxFail(ctx context.Context, p OutboxFailParams) error
 	// OutboxPending counts rows not yet sent (for tests and /readyz).
 	OutboxPending(ctx context.Context) (int, error)
+	// MonthlyReportSent reports whether the report of month (2006-01)
+	// was queued (Tx.MonthlyReportInsert).
+	MonthlyReportSent(ctx context.Context, month string) (bool, error)
+	// OutboxFiles returns the files stored with an outbox row
+	// (OutboxParams.Files), in order; none is not an error.
+	OutboxFiles(ctx context.Context, outboxID int64) ([]channels.Attachment, error)
 
 	// TaskList lists callback and follow-up tasks, oldest due first.
 	TaskList(ctx context.Context, p TaskListParams) ([]Task, error)
@@ -159,6 +165,17 @@ type Tx interface {
 	// not inserted twice. A timer whose handler is running counts as
 	// pending, so a handler re-arming itself needs a new key.
 	TimerInsert(ctx context.Context, p TimerParams) error
+
+	// MonthlyReportInsert records that month's report (2006-01) is
+	// queued; false, writing nothing, when it was already — by this
+	// process or another.
+	MonthlyReportInsert(ctx context.Context, month string, at time.Time) (bool, error)
+
+	// BotEventsInsert records what the bot did in a step (botevents.go).
+	BotEventsInsert(ctx context.Context, evs ...BotEvent) error
+	// BotEventsLink puts the conversation's events that are on no case
+	// yet (its intake's) on caseID, the case the intake registered.
+	BotEventsLink(ctx context.Context, conversationID, caseID int64) error
 
 	// TaskInsert stores a task in state open; inserted is false (and the
 	// existing task is returned) when a task with the same Key exists, so a
@@ -413,6 +430,9 @@ type OutboxParams struct {
 	// TraceParent is the W3C trace context of what queued the row ("" =
 	// none), so its send continues that trace.
 	TraceParent string
+	// Files go with the message, stored with the row (the monthly
+	// report's workbook); a channel that carries files gets them.
+	Files []channels.Attachment
 }
 
 // OutboxRow is a claimed (or listed pending) outbox row.

@@ -77,7 +77,13 @@
 // Auto-Submitted:
 // auto-replied (auto-generated for reminders and progress updates) on
 // everything but agents' messages. A 5xx answer of the SMTP server is a
-// *PermanentError; anything else is retried by the outbox.
+// *PermanentError; anything else is retried by the outbox. A message
+// that belongs to no conversation and has its own subject
+// (Facts.Subject: the monthly report to staff) is a mail of its own: not
+// threaded on the address's customer mail, whose thread it leaves alone
+// but for the resend guard. Outbound.Attachments go as attachments
+// (multipart/mixed); the channel is a channels.Attacher, so the outbox
+// reads a row's files for it.
 //
 // # Wiring
 //

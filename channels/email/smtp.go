@@ -51,15 +51,20 @@ func (c *Channel) Send(ctx context.Context, m channels.Outbound) error {
 	if m.OutboxID != 0 && slices.Contains(th.Sent, m.OutboxID) {
 		return nil // accepted before; the outbox did not get to record it
 	}
+	// A mail of its own (a report to staff) starts no reply in the
+	// address's thread and changes nothing of it but the resend guard.
+	own := ownMail(m)
 	caseNo := th.CaseNumber
-	if c.opt.CaseNumber != nil && m.ConversationID != 0 {
+	if own {
+		caseNo = ""
+	} else if c.opt.CaseNumber != nil && m.ConversationID != 0 {
 		if n, err := c.opt.CaseNumber(ctx, m.ConversationID); err == nil && n != "" {
 			caseNo = n
 		} else if err != nil {
 			c.log.WarnContext(ctx, "email: case number lookup", "conversation_id", m.ConversationID, "err", err)
 		}
 	}
-	if caseNo == "" {
+	if caseNo == "" && !own {
 		caseNo = strings.ToUpper(c.caseRe.FindString(m.Text)) // "your case K-000123 is registered"
 	}
 	raw, err := c.compose(m, to, th, caseNo)
@@ -78,7 +83,9 @@ func (c *Channel) Send(ctx context.Context, m channels.Outbound) error {
 	if caseNo != "" {
 		th.CaseNumber = caseNo
 	}
-	th.Choices = m.Choices
+	if !own {
+		th.Choices = m.Choices
+	}
 	if m.OutboxID != 0 {
 		th.Sent = append(th.Sent, m.OutboxID)
 		if len(th.Sent) > 20 {
@@ -100,22 +107,34 @@ func autoSubmitted(kind string) string {
 	switch kind {
 	case "agent":
 		return ""
-	case "reminder", "progress", "status_update", "follow_up", "callback":
+	case "reminder", "progress", "status_update", "follow_up", "callback", "report":
 		return "auto-generated"
 	}
 	return "auto-replied"
 }
 
+// ownMail reports whether m is a mail of its own rather than a message
+// of a customer's conversation: it belongs to none and has its own
+// subject.
+func ownMail(m channels.Outbound) bool { return m.ConversationID == 0 && m.Facts.Subject != "" }
+
+// Attaches implements channels.Attacher: a mail carries files.
+func (c *Channel) Attaches() bool { return true }
+
 // compose builds the message: text and HTML alternatives, threaded on the
-// customer's latest message.
+// customer's latest message (a mail of its own is not), and the files.
 func (c *Channel) compose(m channels.Outbound, to string, th Thread, caseNo string) ([]byte, error) {
 	var h mail.Header
 	h.SetDate(c.opt.Now())
 	h.SetAddressList("From", []*mail.Address{{Name: c.cfg.DisplayName, Address: c.cfg.Address}})
 	h.SetAddressList("To", []*mail.Address{{Address: to}})
 	h.SetMessageID(c.messageID(m))
-	h.SetSubject(c.subject(th.Subject, caseNo, m))
-	if th.LastMessageID != "" {
+	if ownMail(m) {
+		h.SetSubject(m.Facts.Subject)
+	} else {
+		h.SetSubject(c.subject(th.Subject, caseNo, m))
+	}
+	if th.LastMessageID != "" && !ownMail(m) {
 		h.SetMsgIDList("In-Reply-To", []string{th.LastMessageID})
 		refs := th.References
 		if len(refs) == 0 || refs[len(refs)-1] != th.LastMessageID {
@@ -133,7 +152,16 @@ func (c *Channel) compose(m channels.Outbound, to string, th Thread, caseNo stri
 	}
 	text, htm := c.renderBody(m)
 	var buf bytes.Buffer
-	w, err := mail.CreateInlineWriter(&buf, h)
+	var mixed *mail.Writer // with files: multipart/mixed around the alternatives
+	var w *mail.InlineWriter
+	var err error
+	if len(m.Attachments) > 0 {
+		if mixed, err = mail.CreateWriter(&buf, h); err == nil {
+			w, err = mixed.CreateInline()
+		}
+	} else {
+		w, err = mail.CreateInlineWriter(&buf, h)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("email: compose: %w", err)
 	}
@@ -153,6 +181,28 @@ func (c *Channel) compose(m channels.Outbound, to string, th Thread, caseNo stri
 		}
 	}
 	if err := w.Close(); err != nil {
+		return nil, fmt.Errorf("email: compose: %w", err)
+	}
+	if mixed == nil {
+		return buf.Bytes(), nil
+	}
+	for _, a := range m.Attachments {
+		var ah mail.AttachmentHeader
+		ah.Set("Content-Type", a.ContentType)
+		ah.Set("Content-Transfer-Encoding", "base64")
+		ah.SetFilename(a.Name)
+		aw, err := mixed.CreateAttachment(ah)
+		if err != nil {
+			return nil, fmt.Errorf("email: compose: %w", err)
+		}
+		if _, err := aw.Write(a.Data); err != nil {
+			return nil, fmt.Errorf("email: compose: %w", err)
+		}
+		if err := aw.Close(); err != nil {
+			return nil, fmt.Errorf("email: compose: %w", err)
+		}
+	}
+	if err := mixed.Close(); err != nil {
 		return nil, fmt.Errorf("email: compose: %w", err)
 	}
 	return buf.Bytes(), nil

@@ -1,8 +1,9 @@
 // Package webhook delivers kefu's events (case.created, case.updated,
-// case.resolved, sla.breached, survey.answered, complaint.opened) to CRMs and
-// ticket systems as signed HTTP POSTs. Events ride the outbox like customer
-// messages: they are written in the transaction that caused them and
-// retried with backoff until the receiver answers 2xx.
+// case.resolved, sla.breached, survey.answered, complaint.opened,
+// report.monthly, …) to CRMs and ticket systems as signed HTTP POSTs.
+// Events ride the outbox like customer messages: they are written in the
+// transaction that caused them and retried with backoff until the
+// receiver answers 2xx.
 //
 // Every request carries:
 //

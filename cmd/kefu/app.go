@@ -29,6 +29,7 @@ import (
 	"github.com/kefu-dev/kefu/console/web"
 	"github.com/kefu-dev/kefu/internal/lease"
 	"github.com/kefu-dev/kefu/internal/metrics"
+	"github.com/kefu-dev/kefu/internal/reportxlsx"
 	"github.com/kefu-dev/kefu/internal/spool"
 	"github.com/kefu-dev/kefu/internal/telemetry"
 	"github.com/kefu-dev/kefu/internal/wake"
@@ -133,6 +134,8 @@ func (m *Main) Run(ctx context.Context) error {
 		Webhooks:  subscribers(cfg.Webhooks),
 		Lifecycle: lifecycle(cfg),
 		Canned:    canned,
+		Monthly: service.MonthlyReport{Enabled: cfg.Reports.Monthly.Enabled, Recipients: cfg.Reports.Monthly.Recipients,
+			Lang: cfg.Reports.Monthly.Language, CheckEvery: cfg.Reports.Monthly.CheckInterval, Book: reportxlsx.Book{}},
 	})
 	m.svc.SetSender(service.WebhookChannel, webhook.New(cfg.Webhooks, nil, m.Now))
 
@@ -272,6 +275,14 @@ func (m *Main) Run(ctx context.Context) error {
 		go func() {
 			defer m.wg.Done()
 			_ = m.intake.Run(runCtx)
+		}()
+	}
+	if cfg.Reports.Monthly.Enabled {
+		// Every process looks; the database lets one month go out once.
+		m.wg.Add(1)
+		go func() {
+			defer m.wg.Done()
+			_ = m.svc.RunMonthlyReport(runCtx)
 		}()
 	}
 	if m.bus != nil {

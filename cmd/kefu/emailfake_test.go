@@ -405,6 +405,7 @@ type emEnv struct {
 	staff    string
 	logs     *syncLog
 	mod      func(*configs.Config)
+	now      func() time.Time // nil: the real clock
 }
 
 type emOpts struct {
@@ -413,13 +414,14 @@ type emOpts struct {
 	smtp  *smtpSink // nil: a new one
 	user  string    // default u1
 	mod   func(*configs.Config)
+	now   func() time.Time // nil: the real clock
 }
 
 // startEmail runs `kefu serve` with the email channel reading a Dovecot
 // mailbox and sending through the capture server.
 func startEmail(tb testing.TB, o emOpts) *emEnv {
 	tb.Helper()
-	e := &emEnv{dc: o.dc, smtp: o.smtp, user: o.user, dbURL: o.dbURL, spoolDir: tb.TempDir(), logs: &syncLog{}, mod: o.mod}
+	e := &emEnv{dc: o.dc, smtp: o.smtp, user: o.user, dbURL: o.dbURL, spoolDir: tb.TempDir(), logs: &syncLog{}, mod: o.mod, now: o.now}
 	if e.dc == nil {
 		e.dc = startDovecot(tb)
 	}
@@ -469,6 +471,9 @@ func (e *emEnv) start(tb testing.TB) {
 		tb.Fatalf("test config: %v", err)
 	}
 	m := NewMain(cfg, e.logs)
+	if e.now != nil {
+		m.Now = e.now
+	}
 	if err := m.Run(context.Background()); err != nil {
 		tb.Fatal(err)
 	}

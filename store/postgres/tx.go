@@ -273,6 +273,12 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 		p.Lang, facts, p.Held, notBefore.UTC(), created, p.TraceParent).Scan(&id); err != nil {
 		return 0, fmt.Errorf("postgres: insert outbox: %w", err)
 	}
+	for i, f := range p.Files {
+		if _, err := t.tx.Exec(ctx, `INSERT INTO outbox_files (outbox_id, n, name, content_type, data) VALUES ($1, $2, $3, $4, $5)`,
+			id, i, f.Name, f.ContentType, f.Data); err != nil {
+			return 0, fmt.Errorf("postgres: insert outbox %d file: %w", id, err)
+		}
+	}
 	return id, nil
 }
 

@@ -96,6 +96,8 @@ const (
 	stmtMergeInsert
 	stmtMergeGet
 	stmtMergeUndo
+	stmtBotEventInsert
+	stmtBotEventsLink
 	numStmts
 )
 
@@ -349,6 +351,9 @@ var queries = [numStmts]string{
 	stmtAttachmentGet:      `SELECT ` + attachmentCols + `, data FROM attachments WHERE id = ?`,
 	stmtAttachmentList:     `SELECT ` + attachmentCols + ` FROM attachments WHERE case_id = ? ORDER BY id`,
 	stmtAttachmentListConv: `SELECT ` + attachmentCols + ` FROM attachments WHERE conversation_id = ? ORDER BY id`,
+	stmtBotEventInsert: `
+		INSERT INTO bot_events (conversation_id, case_id, channel, kind, reason, at) VALUES (?, ?, ?, ?, ?, ?)`,
+	stmtBotEventsLink: `UPDATE bot_events SET case_id = ? WHERE conversation_id = ? AND case_id IS NULL`,
 }
 
 // stmts are the prepared queries, indexed by stmtID.

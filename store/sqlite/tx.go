@@ -213,6 +213,12 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 		p.Lang, facts, p.Held, ts(notBefore), ts(created), p.TraceParent).Scan(&id); err != nil {
 		return 0, fmt.Errorf("sqlite: insert outbox: %w", err)
 	}
+	for i, f := range p.Files {
+		if _, err := t.tx.ExecContext(ctx, `INSERT INTO outbox_files (outbox_id, n, name, content_type, data) VALUES (?, ?, ?, ?, ?)`,
+			id, i, f.Name, f.ContentType, f.Data); err != nil {
+			return 0, fmt.Errorf("sqlite: insert outbox %d file: %w", id, err)
+		}
+	}
 	return id, nil
 }
 

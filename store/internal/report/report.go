@@ -115,3 +115,41 @@ func Complaints(rows []Row) service.ReportComplaints {
 	}
 	return k
 }
+
+// Bot puts the rows of the bot query into service.ReportBot: groups
+// conversations, intakes, alone, messages, not_understood and questions
+// are counts, registered and handoff are counted per reason.
+func Bot(rows []Row) service.ReportBot {
+	var b service.ReportBot
+	for _, r := range rows {
+		switch r.Group {
+		case "conversations":
+			b.Conversations = r.Count
+		case "intakes":
+			b.Intakes = r.Count
+		case "alone":
+			b.Alone = r.Count
+		case "registered":
+			switch r.Key {
+			case service.RegisteredAlone:
+				b.Registered += r.Count
+			case service.RegisteredForAgent:
+				b.ForAgent += r.Count
+			}
+		case "handoff":
+			b.Handoffs += r.Count
+			b.HandoffsByReason = append(b.HandoffsByReason, service.ReportCount{Key: r.Key, Count: r.Count})
+		case "messages":
+			b.Messages = r.Count
+		case "not_understood":
+			b.NotUnderstood = r.Count
+		case "questions":
+			b.Questions = r.Count
+		}
+	}
+	if b.HandoffsByReason == nil {
+		b.HandoffsByReason = []service.ReportCount{}
+	}
+	slices.SortFunc(b.HandoffsByReason, func(a, c service.ReportCount) int { return cmp.Compare(a.Key, c.Key) })
+	return b
+}
