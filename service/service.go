@@ -318,7 +318,15 @@ func choiceKind(choice string) string {
 
 // HandleTimer feeds a due timer to the dialog step. It is the TimerHandler
 // given to the store's timer runner.
-func (s *Service) HandleTimer(ctx context.Context, t TimerArgs) error {
+func (s *Service) HandleTimer(ctx context.Context, t TimerArgs) (err error) {
+	ctx, span := s.startTimer(ctx, t)
+	defer func() {
+		outcome := "done"
+		if err != nil {
+			outcome = "retry"
+		}
+		endSpan(span, outcome, err)
+	}()
 	if h := s.caseTimer(t.Name); h != nil {
 		return s.handleCaseTimer(ctx, t, h) // the case's own timers (timers.go)
 	}
@@ -326,7 +334,7 @@ func (s *Service) HandleTimer(ctx context.Context, t TimerArgs) error {
 		return s.onHandoffWait(ctx, t) // queue.go
 	}
 	now := s.opt.Now()
-	err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+	err = s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		conv, err := tx.ConversationGet(ctx, t.ConversationID)
 		if err != nil {
 			if cases.ErrorCode(err) == cases.ENotFound {
@@ -426,7 +434,7 @@ func (s *Service) apply(ctx context.Context, tx Tx, conv *Conversation, st dialo
 	log := s.opt.Logger.With("conversation_id", conv.ID, "channel", string(conv.Channel))
 	switch a.Kind {
 	case dialog.ActScheduleTimer:
-		return nil, tx.TimerInsert(ctx, TimerParams{
+		return nil, insertTimer(ctx, tx, TimerParams{
 			ConversationID: conv.ID, CaseID: conv.CaseID, Name: a.Timer.Name, At: a.Timer.At,
 			UniqueKey: fmt.Sprintf("%d:%s", conv.ID, a.Timer.Key),
 		})
@@ -447,7 +455,7 @@ func (s *Service) apply(ctx context.Context, tx Tx, conv *Conversation, st dialo
 		// The queue has its own deadline (sla.handoff_wait, by default the
 		// first-response time).
 		due := µs(now.Add(s.opt.SLA.WaitForAgent()))
-		if err := tx.TimerInsert(ctx, TimerParams{ConversationID: conv.ID, CaseID: conv.CaseID, Name: TimerHandoffWait, At: due,
+		if err := insertTimer(ctx, tx, TimerParams{ConversationID: conv.ID, CaseID: conv.CaseID, Name: TimerHandoffWait, At: due,
 			UniqueKey: fmt.Sprintf("%d:%s:%s", conv.ID, TimerHandoffWait, due.Format(time.RFC3339Nano))}); err != nil {
 			return nil, err
 		}

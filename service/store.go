@@ -479,6 +479,9 @@ type TimerParams struct {
 	Name           string
 	At             time.Time
 	UniqueKey      string
+	// TraceParent is the W3C trace context of what armed the timer; the
+	// timer's span links to it (trace.go).
+	TraceParent string
 }
 
 // TimerArgs is the payload of a timer job. Kind makes it a River job type
@@ -489,6 +492,7 @@ type TimerArgs struct {
 	Name           string    `json:"name"`
 	Due            time.Time `json:"due"`
 	UniqueKey      string    `json:"unique_key"`
+	TraceParent    string    `json:"trace_parent,omitempty"`
 }
 
 // Kind is the River job kind.

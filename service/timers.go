@@ -114,7 +114,7 @@ func timerKey(c *cases.Case, purpose string, due time.Time) string {
 
 func (s *Service) arm(ctx context.Context, tx Tx, c *cases.Case, name string, due time.Time) error {
 	due = µs(due)
-	return tx.TimerInsert(ctx, TimerParams{ConversationID: c.ConversationID, CaseID: c.ID, Name: name, At: due, UniqueKey: timerKey(c, name, due)})
+	return insertTimer(ctx, tx, TimerParams{ConversationID: c.ConversationID, CaseID: c.ID, Name: name, At: due, UniqueKey: timerKey(c, name, due)})
 }
 
 // scheduleRegistered starts the timers of a newly registered case. The

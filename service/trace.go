@@ -61,6 +61,25 @@ func endSpan(span trace.Span, outcome string, err error) {
 	span.End()
 }
 
+// insertTimer arms a timer that remembers the trace that armed it.
+func insertTimer(ctx context.Context, tx Tx, p TimerParams) error {
+	p.TraceParent = traceParent(ctx)
+	return tx.TimerInsert(ctx, p)
+}
+
+// startTimer starts the span of a due timer: a trace of its own (a
+// progress update four hours later is no part of the request that armed
+// it), linked to the one that armed it.
+func (s *Service) startTimer(ctx context.Context, t TimerArgs) (context.Context, trace.Span) {
+	opts := []trace.SpanStartOption{trace.WithNewRoot(), trace.WithSpanKind(trace.SpanKindConsumer),
+		trace.WithAttributes(attribute.String("kefu.timer", t.Name), attribute.Int64("kefu.conversation_id", t.ConversationID),
+			attribute.Int64("kefu.case_id", t.CaseID))}
+	if sc := trace.SpanContextFromContext(withTraceParent(ctx, t.TraceParent)); sc.IsValid() {
+		opts = append(opts, trace.WithLinks(trace.Link{SpanContext: sc}))
+	}
+	return s.opt.Tracer.Start(ctx, "kefu.timer", opts...)
+}
+
 // startReceive starts the span of taking in one customer message.
 func (s *Service) startReceive(ctx context.Context, in channels.Inbound) (context.Context, trace.Span) {
 	return s.opt.Tracer.Start(ctx, "kefu.receive", trace.WithSpanKind(trace.SpanKindConsumer),

@@ -88,3 +88,60 @@ func TestSendContinuesTheTraceOfTheMessage(t *testing.T) {
 		})
 	}
 }
+
+// A timer armed while a message was taken in (the reminder of a customer
+// who went quiet) fires in a trace of its own, linked to that message's,
+// and what it sends is in the timer's trace.
+func TestTimerSpanLinksToWhatArmedIt(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends(t) {
+		t.Run(b.name, func(t *testing.T) {
+			clk := newClock()
+			st := b.open(t, clk.Now)
+			defer st.Close()
+			rec := &recStore{Store: st}
+			exp := tracetest.NewInMemoryExporter()
+			tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(exp))
+			defer tp.Shutdown(context.Background())
+			svc := service.New(service.Options{Store: rec, Engine: engine(t), SLA: configs.Default().SLA, Now: clk.Now, Logger: quiet(),
+				Senders: map[channels.ID]channels.Sender{channels.Telegram: &failOnceSender{failed: true}}, Tracer: tp.Tracer("kefu"),
+				Lifecycle: lifecycle()})
+			ctx := context.Background()
+			if _, err := svc.Receive(ctx, channels.Inbound{Channel: channels.Telegram, ExternalUserID: "42", ExternalMessageID: "1", Text: "洗衣机不脱水了"}); err != nil {
+				t.Fatal(err)
+			}
+			drain(t, svc)
+			a, ok := rec.next(clk.Now().Add(24 * time.Hour))
+			if !ok {
+				t.Fatal("no timer armed by the message")
+			}
+			if a.TraceParent == "" {
+				t.Fatalf("timer %s armed without the trace that armed it", a.Name)
+			}
+			clk.Add(a.Due.Sub(clk.Now()))
+			if err := svc.HandleTimer(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			drain(t, svc)
+
+			var receive, timer sdktrace.ReadOnlySpan
+			for _, s := range exp.GetSpans().Snapshots() {
+				switch s.Name() {
+				case "kefu.receive":
+					receive = s
+				case "kefu.timer":
+					timer = s
+				}
+			}
+			if receive == nil || timer == nil {
+				t.Fatalf("receive %v, timer %v", receive != nil, timer != nil)
+			}
+			if timer.SpanContext().TraceID() == receive.SpanContext().TraceID() {
+				t.Error("the timer's span is in the trace of the message: hours long traces")
+			}
+			if l := timer.Links(); len(l) != 1 || l[0].SpanContext.SpanID() != receive.SpanContext().SpanID() {
+				t.Errorf("timer links %v, want the receipt %s", l, receive.SpanContext().SpanID())
+			}
+		})
+	}
+}

@@ -30,6 +30,7 @@ type jobArgs struct {
 	Name           string    `json:"name"`
 	Due            time.Time `json:"due"`
 	UniqueKey      string    `json:"unique_key" river:"unique"`
+	TraceParent    string    `json:"trace_parent,omitempty"`
 }
 
 func (jobArgs) Kind() string { return service.TimerArgs{}.Kind() }
@@ -119,6 +120,7 @@ func (r *Runner[TTx]) work(ctx context.Context, job *river.Job[jobArgs]) error {
 		Name:           a.Name,
 		Due:            a.Due,
 		UniqueKey:      a.UniqueKey,
+		TraceParent:    a.TraceParent,
 	})
 }
 
@@ -130,7 +132,7 @@ func (r *Runner[TTx]) Insert(ctx context.Context, tx TTx, p service.TimerParams)
 	if p.UniqueKey != "" {
 		opts.UniqueOpts = river.UniqueOpts{ByArgs: true, ByState: pendingStates}
 	}
-	args := jobArgs{ConversationID: p.ConversationID, CaseID: p.CaseID, Name: p.Name, Due: at, UniqueKey: p.UniqueKey}
+	args := jobArgs{ConversationID: p.ConversationID, CaseID: p.CaseID, Name: p.Name, Due: at, UniqueKey: p.UniqueKey, TraceParent: p.TraceParent}
 	if _, err := r.client.InsertTx(ctx, tx, args, opts); err != nil {
 		return fmt.Errorf("timers: insert %s: %w", p.Name, err)
 	}
