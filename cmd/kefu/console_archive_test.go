@@ -43,11 +43,8 @@ func testConsoleArchive(t *testing.T, dbURL string) {
 
 	b := browser(t)
 	signIn(t, b, base, "wangfang")
-	browse(t, b, "from the second chat's case to the customer page",
-		chromedp.Navigate(base+"/console/cases/2"),
-		chromedp.Click(chromedp.CSS("#customer-link")),
-		chromedp.WaitVisible(chromedp.CSS("#customer-conversations")),
-	)
+	browse(t, b, "the second chat's case", chromedp.Navigate(base+"/console/cases/2"))
+	clickUntil(t, b, "from the case to the customer page", "#customer-link", "#customer-conversations")
 	convs := get(t, b, "count the conversations", chromedp.Evaluate[int](`document.querySelectorAll("#customer-conversations tr.conv-row").length`))
 	list := get(t, b, "read the cases", chromedp.Text(chromedp.CSS("#customer-cases")))
 	if convs != 2 || !strings.Contains(list, "K-000001") || !strings.Contains(list, "K-000002") || strings.Contains(list, caller.Number) {
