@@ -25,6 +25,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/kefu-dev/kefu/care"
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels/email"
 	"github.com/kefu-dev/kefu/channels/telegram"
@@ -35,7 +36,7 @@ import (
 	"github.com/kefu-dev/kefu/service"
 )
 
-//go:embed rules.yaml model.txt faq.yaml canned.yaml templates/*.yaml kefu.example.yaml
+//go:embed rules.yaml model.txt faq.yaml canned.yaml care.yaml templates/*.yaml kefu.example.yaml
 var files embed.FS
 
 // Config is kefu's configuration. Durations are Go durations ("30m", "4h").
@@ -110,6 +111,14 @@ type Config struct {
 		Delay   time.Duration `yaml:"delay"`
 		Within  time.Duration `yaml:"within"`
 	} `yaml:"follow_up"`
+	// Care is proactive care (SPEC §8): re-checks, follow-ups after
+	// service and purchase, seasonal tips.
+	Care struct {
+		Enabled bool `yaml:"enabled"`
+		// PlansFile holds the care plans; empty = the shipped
+		// configs/care.yaml.
+		PlansFile string `yaml:"plans_file"`
+	} `yaml:"care"`
 	// Console is the agents' console in the browser.
 	Console struct {
 		// CannedFile holds the canned replies (快捷回复); empty = the
@@ -176,6 +185,7 @@ func Default() Config {
 	c.Callbacks.SurveyAfter, c.Callbacks.Within = 24*time.Hour, 24*time.Hour
 	c.Callbacks.RetryAfter, c.Callbacks.Attempts = 2*time.Hour, 3
 	c.FollowUp.Enabled, c.FollowUp.Delay, c.FollowUp.Within = true, 24*time.Hour, 72*time.Hour
+	c.Care.Enabled = true
 	c.Webchat.Enabled = true
 	c.Webchat.MaxMessageBytes = 4096
 	c.Webchat.PollInterval = 2 * time.Second
@@ -684,6 +694,23 @@ func (c *Config) Engine() (*dialog.Engine, error) {
 		Rules: rules, SLA: c.SLA, Extractor: x, Templates: tpl, FAQ: faq, Model: model,
 		MaxAttempts: c.Dialog.MaxAttempts, ReminderAfter: c.Dialog.ReminderAfter, Location: c.Location(),
 	})
+}
+
+// CarePlan loads and checks the care plans (care.plans_file, or the shipped
+// configs/care.yaml); nil when care is off.
+func (c *Config) CarePlan() (*care.Plan, error) {
+	if !c.Care.Enabled {
+		return nil, nil
+	}
+	b, name, err := c.read(c.Care.PlansFile, "care.yaml")
+	if err != nil {
+		return nil, fmt.Errorf("care.plans_file: %w", err)
+	}
+	p, err := care.Parse(b)
+	if err != nil {
+		return nil, fmt.Errorf("care.plans_file (%s): %w", name, err)
+	}
+	return p, nil
 }
 
 func (c *Config) read(path, embedded string) ([]byte, string, error) {

@@ -50,6 +50,7 @@ type Store interface {
 	ActivityStore
 	CustomerStore
 	ReportStore
+	CareStore
 
 	// OutboxClaim leases up to Limit due rows (status pending, next attempt
 	// reached, lease expired), at most the oldest pending row per
@@ -112,6 +113,7 @@ type Tx interface {
 
 	CustomerGetOrCreate(ctx context.Context, p CustomerParams) (Customer, error)
 	CustomerTx
+	CareTx
 	// ConversationGetOrCreate returns the conversation of a channel user,
 	// creating it (Phase "new") when there is none.
 	ConversationGetOrCreate(ctx context.Context, p ConversationParams) (Conversation, error)
@@ -482,6 +484,8 @@ type TimerParams struct {
 	// TraceParent is the W3C trace context of what armed the timer; the
 	// timer's span links to it (trace.go).
 	TraceParent string
+	// TouchpointID is the care touchpoint a care timer is for (care.go).
+	TouchpointID int64
 }
 
 // TimerArgs is the payload of a timer job. Kind makes it a River job type
@@ -493,6 +497,7 @@ type TimerArgs struct {
 	Due            time.Time `json:"due"`
 	UniqueKey      string    `json:"unique_key"`
 	TraceParent    string    `json:"trace_parent,omitempty"`
+	TouchpointID   int64     `json:"touchpoint_id,omitempty"`
 }
 
 // Kind is the River job kind.

@@ -31,7 +31,7 @@ type recTx struct {
 }
 
 func (t *recTx) TimerInsert(ctx context.Context, p service.TimerParams) error {
-	t.added = append(t.added, service.TimerArgs{ConversationID: p.ConversationID, CaseID: p.CaseID, Name: p.Name, Due: p.At, UniqueKey: p.UniqueKey, TraceParent: p.TraceParent})
+	t.added = append(t.added, service.TimerArgs{ConversationID: p.ConversationID, CaseID: p.CaseID, Name: p.Name, Due: p.At, UniqueKey: p.UniqueKey, TraceParent: p.TraceParent, TouchpointID: p.TouchpointID})
 	return t.Tx.TimerInsert(ctx, p)
 }
 

@@ -221,7 +221,7 @@ type timerTx struct {
 }
 
 func (t *timerTx) TimerInsert(ctx context.Context, p service.TimerParams) error {
-	t.added = append(t.added, service.TimerArgs{ConversationID: p.ConversationID, CaseID: p.CaseID, Name: p.Name, Due: p.At, UniqueKey: p.UniqueKey})
+	t.added = append(t.added, service.TimerArgs{ConversationID: p.ConversationID, CaseID: p.CaseID, Name: p.Name, Due: p.At, UniqueKey: p.UniqueKey, TouchpointID: p.TouchpointID})
 	return t.Tx.TimerInsert(ctx, p)
 }
 

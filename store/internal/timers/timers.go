@@ -31,6 +31,7 @@ type jobArgs struct {
 	Due            time.Time `json:"due"`
 	UniqueKey      string    `json:"unique_key" river:"unique"`
 	TraceParent    string    `json:"trace_parent,omitempty"`
+	TouchpointID   int64     `json:"touchpoint_id,omitempty"`
 }
 
 func (jobArgs) Kind() string { return service.TimerArgs{}.Kind() }
@@ -121,6 +122,7 @@ func (r *Runner[TTx]) work(ctx context.Context, job *river.Job[jobArgs]) error {
 		Due:            a.Due,
 		UniqueKey:      a.UniqueKey,
 		TraceParent:    a.TraceParent,
+		TouchpointID:   a.TouchpointID,
 	})
 }
 
@@ -132,7 +134,7 @@ func (r *Runner[TTx]) Insert(ctx context.Context, tx TTx, p service.TimerParams)
 	if p.UniqueKey != "" {
 		opts.UniqueOpts = river.UniqueOpts{ByArgs: true, ByState: pendingStates}
 	}
-	args := jobArgs{ConversationID: p.ConversationID, CaseID: p.CaseID, Name: p.Name, Due: at, UniqueKey: p.UniqueKey, TraceParent: p.TraceParent}
+	args := jobArgs{ConversationID: p.ConversationID, CaseID: p.CaseID, Name: p.Name, Due: at, UniqueKey: p.UniqueKey, TraceParent: p.TraceParent, TouchpointID: p.TouchpointID}
 	if _, err := r.client.InsertTx(ctx, tx, args, opts); err != nil {
 		return fmt.Errorf("timers: insert %s: %w", p.Name, err)
 	}

@@ -1,0 +1,243 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/kefu-dev/kefu/channels"
+	"github.com/kefu-dev/kefu/service"
+	"github.com/kefu-dev/kefu/store/internal/scan"
+)
+
+// Proactive care's records: see service.CareStore and service.CareTx.
+
+const touchpointCols = `id, customer_id, touchpoint, cause, case_id, purchase_id, due_at, status,
+	conversation_id, sent_at, answered_at, outcome, note, created_at, updated_at`
+
+func scanTouchpoint(r rowScanner) (service.Touchpoint, error) {
+	var p service.Touchpoint
+	err := r.Scan(&p.ID, &p.CustomerID, &p.Touchpoint, &p.Cause, scan.ID(&p.CaseID), scan.ID(&p.PurchaseID),
+		timeCol{&p.Due}, &p.Status, scan.ID(&p.ConversationID), timeCol{&p.SentAt}, timeCol{&p.AnsweredAt},
+		&p.Outcome, &p.Note, timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt})
+	return p, err
+}
+
+const purchaseCols = `id, customer_id, product, model, purchased_on, source, case_id, created_at`
+
+const dayFormat = "2006-01-02"
+
+func scanPurchase(r rowScanner) (service.Purchase, error) {
+	var p service.Purchase
+	var day string
+	err := r.Scan(&p.ID, &p.CustomerID, &p.Product, &p.Model, &day, &p.Source, scan.ID(&p.CaseID), timeCol{&p.CreatedAt})
+	if err == nil {
+		p.On, err = time.Parse(dayFormat, day)
+	}
+	return p, err
+}
+
+// queryRow runs one query in the caller's transaction when there is one.
+func (s *Store) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if t := s.ctxTx(ctx); t != nil {
+		return t.tx.QueryRowContext(ctx, q, args...)
+	}
+	return s.db.QueryRowContext(ctx, q, args...)
+}
+
+// CustomerCare returns a customer's care facts.
+func (s *Store) CustomerCare(ctx context.Context, customerID int64) (service.CustomerCare, error) {
+	var c service.CustomerCare
+	err := s.queryRow(ctx, `SELECT member, opted_out_at, opt_out_via, phone, email, language FROM customers WHERE id = ?`,
+		customerID).Scan(&c.Member, timeCol{&c.OptedOutAt}, &c.OptOutVia, &c.Phone, &c.Email, &c.Language)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, notFound("customer", customerID)
+	}
+	if err != nil {
+		return c, fmt.Errorf("sqlite: customer %d care: %w", customerID, err)
+	}
+	return c, nil
+}
+
+// Purchases lists a customer's purchases, newest first.
+func (s *Store) Purchases(ctx context.Context, customerID int64) ([]service.Purchase, error) {
+	rows, err := s.query(ctx, `SELECT `+purchaseCols+` FROM purchases WHERE customer_id = ? ORDER BY purchased_on DESC, id DESC`, customerID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: customer %d purchases: %w", customerID, err)
+	}
+	defer rows.Close()
+	var out []service.Purchase
+	for rows.Next() {
+		p, err := scanPurchase(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: scan purchase: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: customer %d purchases: %w", customerID, err)
+	}
+	return out, nil
+}
+
+func (s *Store) touchpoints(ctx context.Context, what, where string, args ...any) ([]service.Touchpoint, error) {
+	rows, err := s.query(ctx, `SELECT `+touchpointCols+` FROM care_touchpoints WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []service.Touchpoint
+	for rows.Next() {
+		p, err := scanTouchpoint(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: scan touchpoint: %w", err)
+		}
+		out = append(out, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// Touchpoints lists a customer's touchpoints by due time.
+func (s *Store) Touchpoints(ctx context.Context, customerID int64) ([]service.Touchpoint, error) {
+	return s.touchpoints(ctx, "customer touchpoints", `customer_id = ? ORDER BY due_at, id`, customerID)
+}
+
+// TouchpointsPlanned lists every planned touchpoint.
+func (s *Store) TouchpointsPlanned(ctx context.Context) ([]service.Touchpoint, error) {
+	return s.touchpoints(ctx, "planned touchpoints", `status = 'planned' ORDER BY id`)
+}
+
+// TouchpointsOfCase lists the touchpoints a case caused.
+func (s *Store) TouchpointsOfCase(ctx context.Context, caseID int64) ([]service.Touchpoint, error) {
+	return s.touchpoints(ctx, "case touchpoints", `case_id = ? ORDER BY id`, caseID)
+}
+
+// CareSentBetween counts proactive messages sent to a customer in [from, to).
+func (s *Store) CareSentBetween(ctx context.Context, customerID int64, from, to time.Time) (int, error) {
+	var n int
+	if err := s.queryRow(ctx, `SELECT count(*) FROM care_touchpoints WHERE customer_id = ? AND sent_at >= ? AND sent_at < ?`,
+		customerID, ts(from), ts(to)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("sqlite: customer %d care sent: %w", customerID, err)
+	}
+	return n, nil
+}
+
+// CustomerCareSet stores a customer's care facts.
+func (t *Tx) CustomerCareSet(ctx context.Context, customerID int64, c service.CustomerCare) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE customers SET member = ?, opted_out_at = ?, opt_out_via = ?, phone = ?, email = ?, language = ? WHERE id = ?`,
+		c.Member, tsOrNull(c.OptedOutAt), c.OptOutVia, c.Phone, c.Email, c.Language, customerID)
+	if err != nil {
+		return fmt.Errorf("sqlite: customer %d care: %w", customerID, err)
+	}
+	return mustAffect(res, "customer", customerID)
+}
+
+// IdentityAttach gives customerID the identity unless another has it.
+func (t *Tx) IdentityAttach(ctx context.Context, customerID int64, ch channels.ID, externalUserID string, now time.Time) (int64, error) {
+	if _, err := t.tx.ExecContext(ctx, `INSERT OR IGNORE INTO customer_identities (channel, external_user_id, customer_id, created_at) VALUES (?, ?, ?, ?)`,
+		ch, externalUserID, customerID, ts(t.s.orNow(now))); err != nil {
+		return 0, fmt.Errorf("sqlite: attach identity %s/%s: %w", ch, externalUserID, err)
+	}
+	var owner int64
+	if err := t.tx.QueryRowContext(ctx, `SELECT customer_id FROM customer_identities WHERE channel = ? AND external_user_id = ?`,
+		ch, externalUserID).Scan(&owner); err != nil {
+		return 0, fmt.Errorf("sqlite: attach identity %s/%s: %w", ch, externalUserID, err)
+	}
+	return owner, nil
+}
+
+// CustomerByImportedContact returns the unmerged customer an import gave
+// this phone or email.
+func (t *Tx) CustomerByImportedContact(ctx context.Context, phone, email string) (int64, error) {
+	if phone == "" && email == "" {
+		return 0, nil
+	}
+	var id int64
+	err := t.tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE merged_into IS NULL
+		AND ((?1 <> '' AND phone = ?1) OR (?2 <> '' AND email = ?2)) ORDER BY id LIMIT 1`, phone, email).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: customer by imported contact: %w", err)
+	}
+	return id, nil
+}
+
+// PurchaseInsert stores a purchase once per customer, model and day.
+func (t *Tx) PurchaseInsert(ctx context.Context, p service.Purchase) (service.Purchase, bool, error) {
+	day := p.On.Format(dayFormat)
+	out, err := scanPurchase(t.tx.QueryRowContext(ctx, `
+		INSERT INTO purchases (customer_id, product, model, purchased_on, source, case_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (customer_id, model, purchased_on) DO NOTHING RETURNING `+purchaseCols,
+		p.CustomerID, p.Product, p.Model, day, p.Source, idOrNull(p.CaseID), ts(t.s.orNow(p.CreatedAt))))
+	if err == nil {
+		return out, true, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return out, false, fmt.Errorf("sqlite: insert purchase: %w", err)
+	}
+	out, err = scanPurchase(t.tx.QueryRowContext(ctx, `SELECT `+purchaseCols+` FROM purchases WHERE customer_id = ? AND model = ? AND purchased_on = ?`,
+		p.CustomerID, p.Model, day))
+	if err != nil {
+		return out, false, fmt.Errorf("sqlite: find purchase: %w", err)
+	}
+	return out, false, nil
+}
+
+// TouchpointInsert stores a planned touchpoint once per customer,
+// touchpoint and cause.
+func (t *Tx) TouchpointInsert(ctx context.Context, p service.Touchpoint) (service.Touchpoint, bool, error) {
+	now := ts(t.s.orNow(p.CreatedAt))
+	status := p.Status
+	if status == "" {
+		status = service.CarePlanned
+	}
+	out, err := scanTouchpoint(t.tx.QueryRowContext(ctx, `
+		INSERT INTO care_touchpoints (customer_id, touchpoint, cause, case_id, purchase_id, due_at, status, outcome, created_at, updated_at)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+		ON CONFLICT (customer_id, touchpoint, cause) DO NOTHING RETURNING `+touchpointCols,
+		p.CustomerID, p.Touchpoint, p.Cause, idOrNull(p.CaseID), idOrNull(p.PurchaseID), ts(p.Due), status, p.Outcome, now))
+	if err == nil {
+		return out, true, nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return out, false, fmt.Errorf("sqlite: insert touchpoint: %w", err)
+	}
+	out, err = scanTouchpoint(t.tx.QueryRowContext(ctx, `SELECT `+touchpointCols+` FROM care_touchpoints
+		WHERE customer_id = ? AND touchpoint = ? AND cause = ?`, p.CustomerID, p.Touchpoint, p.Cause))
+	if err != nil {
+		return out, false, fmt.Errorf("sqlite: find touchpoint: %w", err)
+	}
+	return out, false, nil
+}
+
+// TouchpointGet returns a touchpoint.
+func (t *Tx) TouchpointGet(ctx context.Context, id int64) (service.Touchpoint, error) {
+	p, err := scanTouchpoint(t.tx.QueryRowContext(ctx, `SELECT `+touchpointCols+` FROM care_touchpoints WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, notFound("touchpoint", id)
+	}
+	if err != nil {
+		return p, fmt.Errorf("sqlite: get touchpoint %d: %w", id, err)
+	}
+	return p, nil
+}
+
+// TouchpointUpdate stores a touchpoint's progress.
+func (t *Tx) TouchpointUpdate(ctx context.Context, p service.Touchpoint) error {
+	res, err := t.tx.ExecContext(ctx, `UPDATE care_touchpoints SET due_at = ?, status = ?, conversation_id = ?, sent_at = ?,
+		answered_at = ?, outcome = ?, note = ?, updated_at = ? WHERE id = ?`,
+		ts(p.Due), p.Status, idOrNull(p.ConversationID), tsOrNull(p.SentAt), tsOrNull(p.AnsweredAt), p.Outcome, p.Note,
+		ts(t.s.orNow(p.UpdatedAt)), p.ID)
+	if err != nil {
+		return fmt.Errorf("sqlite: update touchpoint %d: %w", p.ID, err)
+	}
+	return mustAffect(res, "touchpoint", p.ID)
+}
