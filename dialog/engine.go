@@ -114,6 +114,8 @@ func (e *Engine) Step(st State, ev Event, now time.Time) (State, []Action) {
 		s.onResolved(ev)
 	case EventCaseReopened:
 		s.onReopened()
+	case EventCare:
+		s.onCare(ev)
 	}
 	s.refreshZone()
 	return s.st, s.out
@@ -132,6 +134,10 @@ func cloneState(st State) State {
 		for k, v := range st.Survey {
 			c.Survey[k] = v
 		}
+	}
+	if st.Care != nil {
+		cc := *st.Care
+		c.Care = &cc
 	}
 	c.Reasons = slices.Clone(st.Reasons)
 	c.Declined = slices.Clone(st.Declined)
@@ -309,6 +315,9 @@ func (s *step) onMessage(ev Event) {
 		s.st.Fields[cases.FieldEmail] = strings.ToLower(ev.ChannelEmail)
 	}
 
+	if s.optOut(text, choice) {
+		return
+	}
 	switch s.st.Phase {
 	case PhaseAgent:
 		// The agent answers; the bot only listens, so that after a hand
@@ -359,6 +368,8 @@ func (s *step) onMessage(ev Event) {
 		return
 	}
 	switch s.st.Phase {
+	case PhaseCare:
+		s.onCareAnswer(text, choice)
 	case PhaseCheck:
 		s.onCheck(text, choice)
 	case PhaseSurvey:
@@ -581,6 +592,15 @@ func (e *Engine) FormatTime(lang string, t time.Time) string {
 		return ""
 	}
 	return t.In(e.cfg.Location).Format(e.Render(lang, "time_format", nil))
+}
+
+// FormatDateIn formats a calendar day (a purchase date) for a customer
+// speaking lang; the day is t's date as stored, whatever the zone.
+func (e *Engine) FormatDateIn(lang string, t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(e.Render(lang, "date_format", nil))
 }
 
 // engineLocation is the default customer time zone: China Standard Time,

@@ -20,7 +20,14 @@ func (s *step) onResolved(ev Event) {
 	if s.st.Phase == PhaseAgent || s.st.Phase == PhaseWaitingAgent {
 		return // an agent is talking to the customer; they close the loop
 	}
-	s.st.Asking, s.st.CheckAsked = "", 0
+	s.st.Asking, s.st.CheckAsked, s.st.RecheckPending, s.st.Care = "", 0, false, nil
+	if ev.Recheck {
+		// Guidance to observe: the function check is asked at the
+		// re-check (care.go); an answer before it is taken as it comes.
+		s.st.Phase, s.st.RecheckPending = PhaseCheck, true
+		s.say("care.recheck.later", nil)
+		return
+	}
 	if ev.NeedsCheck {
 		s.st.Phase = PhaseCheck
 		s.askCheck("check.ask")
@@ -52,9 +59,22 @@ func (s *step) onCheck(text, choice string) {
 	if choice != "" {
 		ans = FunctionCheck(choice)
 	}
+	if s.st.RecheckPending && ans == CheckUnknown && choice == "" && (nlu.IsPolite(text) || nlu.IsYes(text)) {
+		// "OK, thanks" to the guidance: the re-check asks later.
+		s.say("care.recheck.noted", nil)
+		return
+	}
 	if ans != CheckUnknown {
 		// The answer goes on the case record, whichever it is.
 		s.out = append(s.out, Action{Kind: ActFunctionCheck, Check: ans, Note: text})
+		s.st.RecheckPending = false
+		if s.st.Care != nil && s.st.Care.Script == CareRecheck {
+			outcome := CareOutcomeFixed
+			if ans == CheckBroken {
+				outcome = CareOutcomeNotFixed
+			}
+			s.closeCare(outcome, text)
+		}
 	}
 	switch ans {
 	case CheckWorks:

@@ -21,6 +21,7 @@ const (
 	PhaseCheck        Phase = "function_check" // resolved: does the product work again?
 	PhaseSurvey       Phase = "survey"         // the satisfaction survey, one question at a time
 	PhaseDone         Phase = "done"           // survey answered; a new message starts a new intake
+	PhaseCare         Phase = "care"           // a proactive care script is open (care.go)
 )
 
 // State is the whole dialog state of one conversation. It is stored as JSON
@@ -110,6 +111,11 @@ type State struct {
 	SurveyStep int                     `json:"survey_step,omitempty"`
 	// CheckAsked counts function-check questions without a clear answer.
 	CheckAsked int `json:"check_asked,omitempty"`
+	// RecheckPending: the case was resolved with guidance to observe; the
+	// function check is asked when the re-check falls due (care.go).
+	RecheckPending bool `json:"recheck_pending,omitempty"`
+	// Care is the proactive care script open, if any (care.go).
+	Care *CareState `json:"care,omitempty"`
 
 	HandoffReason string `json:"handoff_reason,omitempty"`
 	// HandoffAt is when the conversation last joined the queue for an
@@ -131,6 +137,7 @@ const (
 	EventCaseRegistered EventKind = "case_registered" // the store registered the case asked for
 	EventCaseResolved   EventKind = "case_resolved"   // staff resolved the case: check, then survey
 	EventCaseReopened   EventKind = "case_reopened"   // staff reopened the case
+	EventCare           EventKind = "care"            // a proactive care touchpoint is due (care.go)
 )
 
 // Timer names.
@@ -188,6 +195,11 @@ type Event struct {
 	// Case resolved: whether to ask if the product works again (repair and
 	// exchange plans, SPEC §6).
 	NeedsCheck bool
+	// Recheck: the resolution was guidance to observe; the function check
+	// waits for the care plan's re-check instead of being asked now.
+	Recheck bool
+	// Care is the touchpoint to say (EventCare).
+	Care *CareCall
 }
 
 // ActionKind names what the caller must do.
@@ -205,6 +217,12 @@ const (
 	// ActFunctionCheck: the customer answered the function check (Check,
 	// and Note their words); a failed check is followed by ActReopenCase.
 	ActFunctionCheck ActionKind = "function_check"
+	// ActCareOutcome: a care script ended (Care says how).
+	ActCareOutcome ActionKind = "care_outcome"
+	// ActOptOut / ActOptIn: the customer opted out of proactive messages
+	// on every channel, or back in (Note: their words).
+	ActOptOut ActionKind = "opt_out"
+	ActOptIn  ActionKind = "opt_in"
 )
 
 // Choice is a button offered with a reply.
@@ -260,6 +278,7 @@ type Action struct {
 	Timer   *Timer
 	Handoff string      // reason
 	Check   CheckAnswer // function check: the answer
+	Care    *CareOutcome
 }
 
 // SurveyResult is an answered satisfaction survey.

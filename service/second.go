@@ -61,6 +61,6 @@ func (s *Service) secondChannel(ctx context.Context, tx Tx, conv *Conversation, 
 		Field: KindResolved, To: "also sent by email to " + addr, Reason: fmt.Sprintf("%s could not deliver it", conv.Channel)}); err != nil {
 		return err
 	}
-	ev := dialog.Event{Kind: dialog.EventCaseResolved, NeedsCheck: c.Plan != nil && c.Plan.Type.NeedsFunctionCheck()}
+	ev := s.resolvedEvent(c)
 	return s.step(ctx, tx, &mc, ev, now, m)
 }

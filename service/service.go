@@ -14,6 +14,7 @@ import (
 
 	"go.opentelemetry.io/otel/trace"
 
+	"github.com/kefu-dev/kefu/care"
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/dialog"
@@ -62,6 +63,9 @@ type Options struct {
 
 	// Monthly is the monthly report (monthly.go).
 	Monthly MonthlyReport
+
+	// Care is the care plan of proactive care (care.go); nil: none.
+	Care *care.Plan
 }
 
 // Service is the pipeline. It implements channels.Inbox.
@@ -333,6 +337,12 @@ func (s *Service) HandleTimer(ctx context.Context, t TimerArgs) (err error) {
 	if t.Name == TimerHandoffWait {
 		return s.onHandoffWait(ctx, t) // queue.go
 	}
+	switch t.Name {
+	case TimerCare:
+		return s.onCare(ctx, t) // care.go
+	case TimerCareNoAnswer:
+		return s.onCareNoAnswer(ctx, t)
+	}
 	now := s.opt.Now()
 	err = s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 		conv, err := tx.ConversationGet(ctx, t.ConversationID)
@@ -448,6 +458,10 @@ func (s *Service) apply(ctx context.Context, tx Tx, conv *Conversation, st dialo
 		return []dialog.Event{{Kind: dialog.EventCaseRegistered, CaseID: c.ID, CaseNumber: c.Number}}, nil
 	case dialog.ActUpdateCase:
 		return nil, s.updateCase(ctx, tx, conv, st, a, now)
+	case dialog.ActCareOutcome:
+		return nil, s.careOutcome(ctx, tx, a.Care, now) // care.go
+	case dialog.ActOptOut, dialog.ActOptIn:
+		return nil, s.optOut(ctx, tx, conv, a.Kind == dialog.ActOptOut, now)
 	case dialog.ActReopenCase, dialog.ActSurvey, dialog.ActComplaint, dialog.ActFunctionCheck:
 		return nil, s.afterResolution(ctx, tx, conv, a, now)
 	case dialog.ActHandoff:
@@ -502,6 +516,12 @@ func (s *Service) register(ctx context.Context, tx Tx, conv *Conversation, d *di
 	}
 	if err := tx.CaseInsert(ctx, c); err != nil {
 		return nil, err
+	}
+	if d.Confirmed {
+		// What they bought plans its care (care.go).
+		if err := s.purchaseOfCase(ctx, tx, c, zoneOf(conv), now); err != nil {
+			return nil, err
+		}
 	}
 	// The photos sent during intake go on the case with their lines below.
 	if err := tx.AttachmentsLink(ctx, conv.ID, c.ID); err != nil {

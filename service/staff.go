@@ -510,7 +510,7 @@ func (s *Team) CaseResolve(ctx context.Context, u cases.User, id int64, p cases.
 		},
 		tell: func(c *cases.Case, _ *cases.Plan, _ string) []outMsg { return []outMsg{s.resolvedMsg(c, p)} },
 		event: func(c *cases.Case) dialog.Event {
-			return dialog.Event{Kind: dialog.EventCaseResolved, NeedsCheck: c.Plan != nil && c.Plan.Type.NeedsFunctionCheck()}
+			return s.resolvedEvent(c)
 		},
 	})
 }

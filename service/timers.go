@@ -159,7 +159,12 @@ func (s *Service) reschedule(ctx context.Context, tx Tx, c *cases.Case, prevStat
 				return err
 			}
 		}
-		if lc.FollowUp.Enabled {
+		// The care plan's follow-up (care.go) replaces the legacy task.
+		followed, err := s.careAfterService(ctx, tx, c, now)
+		if err != nil {
+			return err
+		}
+		if lc.FollowUp.Enabled && !followed {
 			if err := s.arm(ctx, tx, c, TimerFollowUp, m.Resolved.Add(lc.FollowUp.Delay)); err != nil {
 				return err
 			}

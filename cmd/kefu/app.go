@@ -103,6 +103,10 @@ func (m *Main) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	carePlan, err := cfg.CarePlan()
+	if err != nil {
+		return err
+	}
 	if m.store, err = openStore(ctx, cfg, m.Log, m.Now); err != nil {
 		return fmt.Errorf("database: %w", err)
 	}
@@ -134,6 +138,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Webhooks:  subscribers(cfg.Webhooks),
 		Lifecycle: lifecycle(cfg),
 		Canned:    canned,
+		Care:      carePlan,
 		Monthly: service.MonthlyReport{Enabled: cfg.Reports.Monthly.Enabled, Recipients: cfg.Reports.Monthly.Recipients,
 			Lang: cfg.Reports.Monthly.Language, CheckEvery: cfg.Reports.Monthly.CheckInterval, Book: reportxlsx.Book{}},
 	})

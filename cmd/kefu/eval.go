@@ -121,7 +121,10 @@ func replayCorpus(ctx context.Context, cfg configs.Config, convs []corpus.Conver
 	if err != nil {
 		return nil, err
 	}
-	sim := newSimulator(cfg, engine, st, clock)
+	sim, err := newSimulator(cfg, engine, st, clock)
+	if err != nil {
+		return nil, err
+	}
 	outs := make([]corpus.Outcome, 0, len(convs))
 	for i := range convs {
 		c := &convs[i]

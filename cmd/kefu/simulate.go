@@ -268,7 +268,10 @@ func Simulate(ctx context.Context, cfg configs.Config, st service.Store, clock *
 	if err != nil {
 		return nil, err
 	}
-	sim := newSimulator(cfg, engine, st, clock)
+	sim, err := newSimulator(cfg, engine, st, clock)
+	if err != nil {
+		return nil, err
+	}
 	r := sim.start(tr)
 	for i, turn := range tr.Turns {
 		if err := r.turn(ctx, i, turn); err != nil {
@@ -287,17 +290,21 @@ type simulator struct {
 	clock *simClock
 }
 
-func newSimulator(cfg configs.Config, engine *dialog.Engine, st service.Store, clock *simClock) *simulator {
+func newSimulator(cfg configs.Config, engine *dialog.Engine, st service.Store, clock *simClock) (*simulator, error) {
 	ts := &timerStore{Store: st}
 	senders := map[channels.ID]channels.Sender{}
 	for _, ch := range []channels.ID{channels.WebChat, channels.WeChat, channels.Email, channels.Telegram} {
 		senders[ch] = recorder{}
 	}
+	plan, err := cfg.CarePlan()
+	if err != nil {
+		return nil, err
+	}
 	svc := service.New(service.Options{
 		Store: ts, Engine: engine, SLA: cfg.SLA, Now: clock.Now, Logger: slog.New(slog.DiscardHandler), Lifecycle: lifecycle(cfg),
-		Senders: senders,
+		Senders: senders, Care: plan,
 	})
-	return &simulator{svc: svc, ts: ts, st: st, clock: clock}
+	return &simulator{svc: svc, ts: ts, st: st, clock: clock}, nil
 }
 
 // simRun is one transcript being replayed.
