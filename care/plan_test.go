@@ -55,6 +55,9 @@ func TestSeasonDueIsTheNextWindowNotYetOver(t *testing.T) {
 		}
 	}
 	at, _ := time.ParseInLocation("2006-01-02 15:04", "2026-06-16 08:00", cst)
+	if end := p.SeasonEnd(winter, 2026, cst); end.Format("2006-01-02") != "2027-02-01" {
+		t.Errorf("the 2026 winter window ends before %s", end)
+	}
 	if p.SeasonOpen(summer, 2026, at, cst) {
 		t.Error("2026's summer window is open on 16 June")
 	}

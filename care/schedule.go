@@ -59,3 +59,13 @@ func (p *Plan) SeasonOpen(tp *Touchpoint, year int, t time.Time, loc *time.Locat
 	due, y := p.SeasonDue(tp, t, loc)
 	return y == year && !due.After(t)
 }
+
+// SeasonEnd is the day after the last day of a season's window of year.
+func (p *Plan) SeasonEnd(tp *Touchpoint, year int, loc *time.Location) time.Time {
+	fm, fd, _ := monthDay(tp.Window.From)
+	tm, td, _ := monthDay(tp.Window.To)
+	if tm < fm || tm == fm && td < fd {
+		year++
+	}
+	return time.Date(year, tm, td, 0, 0, 0, 0, loc).AddDate(0, 0, 1)
+}

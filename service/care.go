@@ -51,12 +51,18 @@ func (s *Service) armCare(ctx context.Context, tx Tx, row Touchpoint, name strin
 // plan stores a touchpoint and arms it; an existing one (same customer,
 // touchpoint and cause) is left as it is.
 func (s *Service) planCare(ctx context.Context, tx Tx, p Touchpoint) error {
+	_, err := s.planCareNew(ctx, tx, p)
+	return err
+}
+
+// planCareNew is planCare reporting whether the touchpoint is new.
+func (s *Service) planCareNew(ctx context.Context, tx Tx, p Touchpoint) (bool, error) {
 	p.Due = µs(p.Due)
 	row, inserted, err := tx.TouchpointInsert(ctx, p)
 	if err != nil || !inserted {
-		return err
+		return false, err
 	}
-	return s.armCare(ctx, tx, row, TimerCare, row.Due)
+	return true, s.armCare(ctx, tx, row, TimerCare, row.Due)
 }
 
 // resolutionCause names the resolution of c as a touchpoint's cause: a
@@ -136,10 +142,18 @@ func (s *Service) carePurchase(ctx context.Context, tx Tx, p PurchaseParams, now
 }
 
 func (s *Service) planPurchase(ctx context.Context, tx Tx, row Purchase, loc *time.Location, now time.Time) error {
+	_, err := s.planPurchaseCount(ctx, tx, row, loc, now)
+	return err
+}
+
+// planPurchaseCount is planPurchase reporting how many touchpoints it
+// planned.
+func (s *Service) planPurchaseCount(ctx context.Context, tx Tx, row Purchase, loc *time.Location, now time.Time) (int, error) {
 	plan := s.carePlan()
 	if plan == nil {
-		return nil
+		return 0, nil
 	}
+	n := 0
 	bought := time.Date(row.On.Year(), row.On.Month(), row.On.Day(), 0, 0, 0, 0, loc)
 	for _, tp := range plan.Of(care.AfterPurchase) {
 		if !tp.Applies(row.Product, row.Model) {
@@ -149,9 +163,13 @@ func (s *Service) planPurchase(ctx context.Context, tx Tx, row Purchase, loc *ti
 		if !due.After(now) {
 			continue // that moment has passed: a follow-up a week after a purchase two years ago helps nobody
 		}
-		if err := s.planCare(ctx, tx, Touchpoint{CustomerID: row.CustomerID, Touchpoint: tp.ID, Cause: fmt.Sprintf("purchase:%d", row.ID),
-			PurchaseID: row.ID, Due: due, CreatedAt: now}); err != nil {
-			return err
+		ok, err := s.planCareNew(ctx, tx, Touchpoint{CustomerID: row.CustomerID, Touchpoint: tp.ID, Cause: fmt.Sprintf("purchase:%d", row.ID),
+			PurchaseID: row.ID, Due: due, CreatedAt: now})
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
 		}
 	}
 	for _, tp := range plan.Of(care.Season) {
@@ -162,18 +180,27 @@ func (s *Service) planPurchase(ctx context.Context, tx Tx, row Purchase, loc *ti
 		if bought.After(from) {
 			from = bought
 		}
-		if err := s.planSeason(ctx, tx, tp, row.CustomerID, row.ID, from, loc, now); err != nil {
-			return err
+		ok, err := s.planSeasonNew(ctx, tx, tp, row.CustomerID, row.ID, from, loc, now)
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
 		}
 	}
-	return nil
+	return n, nil
 }
 
 // planSeason plans the next window of a seasonal tip for a customer: once
 // per customer and year, however many such products they bought.
 func (s *Service) planSeason(ctx context.Context, tx Tx, tp *care.Touchpoint, customerID, purchaseID int64, from time.Time, loc *time.Location, now time.Time) error {
+	_, err := s.planSeasonNew(ctx, tx, tp, customerID, purchaseID, from, loc, now)
+	return err
+}
+
+func (s *Service) planSeasonNew(ctx context.Context, tx Tx, tp *care.Touchpoint, customerID, purchaseID int64, from time.Time, loc *time.Location, now time.Time) (bool, error) {
 	due, year := s.carePlan().SeasonDue(tp, from, loc)
-	return s.planCare(ctx, tx, Touchpoint{CustomerID: customerID, Touchpoint: tp.ID, Cause: "season:" + strconv.Itoa(year),
+	return s.planCareNew(ctx, tx, Touchpoint{CustomerID: customerID, Touchpoint: tp.ID, Cause: "season:" + strconv.Itoa(year),
 		PurchaseID: purchaseID, Due: due, CreatedAt: now})
 }
 
@@ -260,9 +287,23 @@ func (s *Service) nextCareDay(now time.Time, loc *time.Location) time.Time {
 }
 
 // busyPhases are the conversation phases a proactive script must not
-// interrupt: an intake, a person, another script.
+// interrupt while the customer is at it: an intake, another script, the
+// survey. A person's conversation is never interrupted.
 var busyPhases = []dialog.Phase{dialog.PhaseCollecting, dialog.PhaseConfirming, dialog.PhaseRegistering,
-	dialog.PhaseWaitingAgent, dialog.PhaseAgent, dialog.PhaseCare, dialog.PhaseSurvey}
+	dialog.PhaseCare, dialog.PhaseSurvey}
+
+// idleAfter is how long after the customer's last message a conversation
+// left in a busy phase counts as abandoned: a script nobody answered must
+// not hold back every later touchpoint.
+const idleAfter = 12 * time.Hour
+
+func busy(phase string, st dialog.State, now time.Time) bool {
+	p := dialog.Phase(phase)
+	if p == dialog.PhaseWaitingAgent || p == dialog.PhaseAgent {
+		return true
+	}
+	return slices.Contains(busyPhases, p) && now.Sub(st.LastCustomerAt) < idleAfter
+}
 
 func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.Time) error {
 	log := s.opt.Logger.With("touchpoint_id", row.ID, "touchpoint", row.Touchpoint, "customer_id", row.CustomerID)
@@ -321,7 +362,7 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 		if dialog.Phase(conv.Phase) != dialog.PhaseCheck || !st.RecheckPending {
 			return s.careSkip(ctx, tx, row, "skipped: the customer answered before the re-check", now)
 		}
-	} else if slices.Contains(busyPhases, dialog.Phase(conv.Phase)) || len(open.cases) > 0 && tp.Script != care.ScriptFollowUp {
+	} else if busy(conv.Phase, st, now) || len(open.cases) > 0 && tp.Script != care.ScriptFollowUp {
 		// Not now: the customer is busy with us, or has a case open.
 		if tp.Script == care.ScriptPurchase && len(open.cases) > 0 {
 			return s.careSkip(ctx, tx, row, "skipped: the customer has a case open", now)
@@ -400,15 +441,7 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 
 // seasonEnd is the day after a season's window of year.
 func (s *Service) seasonEnd(tp *care.Touchpoint, year int, loc *time.Location) time.Time {
-	from := time.Date(year, 1, 1, 0, 0, 0, 0, loc)
-	for i := 0; i < 3; i++ { // walk to the window of year, then past it
-		due, y := s.carePlan().SeasonDue(tp, from, loc)
-		if y > year {
-			return due
-		}
-		from = due.AddDate(0, 0, 1)
-	}
-	return from
+	return s.carePlan().SeasonEnd(tp, year, loc)
 }
 
 // careTask hands a touchpoint to a person as a follow-up task.
@@ -606,6 +639,10 @@ func (s *Service) careConversation(ctx context.Context, tx Tx, customerID int64,
 				st := dialog.State{Phase: dialog.PhaseNew, Lang: cc.Language, LangHinted: true}
 				if conv.State, err = json.Marshal(st); err != nil {
 					return nil, fmt.Errorf("conversation %d: encode state: %w", conv.ID, err)
+				}
+				conv.Phase = string(st.Phase)
+				if err := tx.ConversationSave(ctx, conv); err != nil {
+					return nil, err
 				}
 			}
 			return &conv, nil

@@ -75,6 +75,12 @@ type CareStore interface {
 	TouchpointsPlanned(ctx context.Context) ([]Touchpoint, error)
 	// TouchpointsOfCase lists the touchpoints caused by a case, by id.
 	TouchpointsOfCase(ctx context.Context, caseID int64) ([]Touchpoint, error)
+	// CustomerByImportedContact returns the customer an import gave this
+	// phone (digits) or email (lower case); 0 when none.
+	CustomerByImportedContact(ctx context.Context, phone, email string) (int64, error)
+	// CustomerByIdentity returns the customer of a channel identity; 0
+	// when none has it.
+	CustomerByIdentity(ctx context.Context, ch channels.ID, externalUserID string) (int64, error)
 	// CareSentBetween counts the proactive messages sent to a customer in
 	// [from, to).
 	CareSentBetween(ctx context.Context, customerID int64, from, to time.Time) (int, error)
@@ -87,9 +93,6 @@ type CareTx interface {
 	// IdentityAttach gives customerID the channel identity unless another
 	// customer has it: it returns the customer that has it after the call.
 	IdentityAttach(ctx context.Context, customerID int64, ch channels.ID, externalUserID string, now time.Time) (int64, error)
-	// CustomerByImportedContact returns the customer an import gave this
-	// phone (digits) or email (lower case); 0 when none.
-	CustomerByImportedContact(ctx context.Context, phone, email string) (int64, error)
 	// PurchaseInsert stores a purchase once per customer, model and day;
 	// inserted is false (and the stored one is returned) when it exists.
 	PurchaseInsert(ctx context.Context, p Purchase) (out Purchase, inserted bool, err error)

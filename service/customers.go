@@ -89,6 +89,23 @@ func (s *Service) matchCustomer(ctx context.Context, fields map[cases.FieldKey]s
 			return id, k, nil
 		}
 	}
+	// A customer an import brought (care.go) has these contacts from the
+	// brand's own records.
+	for _, k := range contactsOf(fields) {
+		phone, email := "", ""
+		if k.Kind == ContactPhone {
+			phone = k.Value
+		} else {
+			email = k.Value
+		}
+		id, err := s.opt.Store.CustomerByImportedContact(ctx, phone, email)
+		if err != nil {
+			return 0, k, err
+		}
+		if id != 0 && id != not {
+			return id, k, nil
+		}
+	}
 	return 0, Contact{}, nil
 }
 

@@ -129,12 +129,12 @@ func (t *Tx) IdentityAttach(ctx context.Context, customerID int64, ch channels.I
 
 // CustomerByImportedContact returns the unmerged customer an import gave
 // this phone or email.
-func (t *Tx) CustomerByImportedContact(ctx context.Context, phone, email string) (int64, error) {
+func (s *Store) CustomerByImportedContact(ctx context.Context, phone, email string) (int64, error) {
 	if phone == "" && email == "" {
 		return 0, nil
 	}
 	var id int64
-	err := t.tx.QueryRow(ctx, `SELECT id FROM customers WHERE merged_into IS NULL
+	err := s.q(ctx).QueryRow(ctx, `SELECT id FROM customers WHERE merged_into IS NULL
 		AND (($1 <> '' AND phone = $1) OR ($2 <> '' AND email = $2)) ORDER BY id LIMIT 1`, phone, email).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
@@ -219,4 +219,17 @@ func (t *Tx) TouchpointUpdate(ctx context.Context, p service.Touchpoint) error {
 		return notFound("touchpoint", p.ID)
 	}
 	return nil
+}
+
+// CustomerByIdentity returns the customer of a channel identity.
+func (s *Store) CustomerByIdentity(ctx context.Context, ch channels.ID, externalUserID string) (int64, error) {
+	var id int64
+	err := s.q(ctx).QueryRow(ctx, `SELECT customer_id FROM customer_identities WHERE channel = $1 AND external_user_id = $2`, ch, externalUserID).Scan(&id)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("postgres: customer of %s/%s: %w", ch, externalUserID, err)
+	}
+	return id, nil
 }

@@ -153,12 +153,12 @@ func (t *Tx) IdentityAttach(ctx context.Context, customerID int64, ch channels.I
 
 // CustomerByImportedContact returns the unmerged customer an import gave
 // this phone or email.
-func (t *Tx) CustomerByImportedContact(ctx context.Context, phone, email string) (int64, error) {
+func (s *Store) CustomerByImportedContact(ctx context.Context, phone, email string) (int64, error) {
 	if phone == "" && email == "" {
 		return 0, nil
 	}
 	var id int64
-	err := t.tx.QueryRowContext(ctx, `SELECT id FROM customers WHERE merged_into IS NULL
+	err := s.queryRow(ctx, `SELECT id FROM customers WHERE merged_into IS NULL
 		AND ((?1 <> '' AND phone = ?1) OR (?2 <> '' AND email = ?2)) ORDER BY id LIMIT 1`, phone, email).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
@@ -240,4 +240,17 @@ func (t *Tx) TouchpointUpdate(ctx context.Context, p service.Touchpoint) error {
 		return fmt.Errorf("sqlite: update touchpoint %d: %w", p.ID, err)
 	}
 	return mustAffect(res, "touchpoint", p.ID)
+}
+
+// CustomerByIdentity returns the customer of a channel identity.
+func (s *Store) CustomerByIdentity(ctx context.Context, ch channels.ID, externalUserID string) (int64, error) {
+	var id int64
+	err := s.queryRow(ctx, `SELECT customer_id FROM customer_identities WHERE channel = ? AND external_user_id = ?`, ch, externalUserID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("sqlite: customer of %s/%s: %w", ch, externalUserID, err)
+	}
+	return id, nil
 }
