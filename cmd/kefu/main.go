@@ -64,6 +64,10 @@ const usage = `usage:
   kefu user add -name N -role R [-department D] [-login L [-password-stdin]] [-config FILE]
                                      create a staff user and print their API token (shown once);
                                      with -login they can sign in to the console at /console/
+  kefu customers import [-config FILE] FILE.csv|FILE.xlsx
+                                     import customers and purchases (columns: name, phone, email,
+                                     wechat_openid, telegram_chat_id, product, model, purchase_date,
+                                     member, language); each purchase plans its care touchpoints
   kefu user list [-config FILE]      list the staff users
   kefu user disable -id N [-enable] [-config FILE]
                                      disable a user (their token stops at once), or enable again
@@ -177,6 +181,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		fmt.Fprint(stderr, usage)
 		return flag.ErrHelp
+	case "customers":
+		if len(rest) == 0 || rest[0] != "import" {
+			fmt.Fprint(stderr, usage)
+			return flag.ErrHelp
+		}
+		return customersImport(ctx, rest[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
