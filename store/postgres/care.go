@@ -134,8 +134,11 @@ func (s *Store) CustomerByImportedContact(ctx context.Context, phone, email stri
 		return 0, nil
 	}
 	var id int64
-	err := s.q(ctx).QueryRow(ctx, `SELECT id FROM customers WHERE merged_into IS NULL
-		AND (($1 <> '' AND phone = $1) OR ($2 <> '' AND email = $2)) ORDER BY id LIMIT 1`, phone, email).Scan(&id)
+	// Two indexed lookups, not one OR that scans the table.
+	err := s.q(ctx).QueryRow(ctx, `SELECT min(id) FROM (
+		SELECT id FROM customers WHERE phone = $1 AND $1 <> '' AND merged_into IS NULL
+		UNION ALL SELECT id FROM customers WHERE email = $2 AND $2 <> '' AND merged_into IS NULL) m
+		HAVING count(*) > 0`, phone, email).Scan(&id)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, nil
 	}

@@ -10,7 +10,8 @@ ALTER TABLE customers ADD COLUMN opt_out_via TEXT NOT NULL DEFAULT '';
 ALTER TABLE customers ADD COLUMN phone TEXT NOT NULL DEFAULT '';
 ALTER TABLE customers ADD COLUMN email TEXT NOT NULL DEFAULT '';
 ALTER TABLE customers ADD COLUMN language TEXT NOT NULL DEFAULT '';
-CREATE INDEX customers_phone ON customers (phone) WHERE phone <> '';
+CREATE INDEX customers_phone ON customers (phone);
+CREATE INDEX customers_email ON customers (email);
 
 CREATE TABLE purchases (
     id           INTEGER PRIMARY KEY,
@@ -49,6 +50,7 @@ CREATE INDEX care_touchpoints_planned ON care_touchpoints (touchpoint) WHERE sta
 -- +goose Down
 DROP TABLE care_touchpoints;
 DROP TABLE purchases;
+DROP INDEX customers_email;
 DROP INDEX customers_phone;
 ALTER TABLE customers DROP COLUMN language;
 ALTER TABLE customers DROP COLUMN email;
