@@ -59,9 +59,11 @@ func (s *step) onCheck(text, choice string) {
 	if choice != "" {
 		ans = FunctionCheck(choice)
 	}
-	if s.st.RecheckPending && ans == CheckUnknown && choice == "" && (nlu.IsPolite(text) || nlu.IsYes(text)) {
-		// "OK, thanks" to the guidance: the re-check asks later.
-		s.say("care.recheck.noted", nil)
+	if s.st.RecheckPending && ans == CheckUnknown && choice == "" {
+		// "OK, I'll try" to the guidance: the re-check asks later.
+		if !s.aside(text, choice) {
+			s.say("care.recheck.noted", nil)
+		}
 		return
 	}
 	if ans != CheckUnknown {
