@@ -93,6 +93,47 @@ type customerDetailResponse struct {
 	Conversations []conversationView `json:"conversations"`
 	Cases         []caseView         `json:"cases"`
 	Merges        []mergeView        `json:"merges"`
+	Care          careView           `json:"care"`
+	Purchases     []purchaseView     `json:"purchases"`
+	Touchpoints   []touchpointView   `json:"touchpoints"`
+}
+
+type careView struct {
+	Member     bool       `json:"member"`
+	OptedOutAt *time.Time `json:"opted_out_at,omitempty"`
+	OptOutVia  string     `json:"opt_out_via,omitempty"`
+	Phone      string     `json:"phone,omitempty"`
+	Email      string     `json:"email,omitempty"`
+	Language   string     `json:"language,omitempty"`
+}
+
+type purchaseView struct {
+	ID      int64  `json:"id"`
+	Product string `json:"product"`
+	Model   string `json:"model"`
+	On      string `json:"purchased_on"`
+	Source  string `json:"source"`
+	CaseID  int64  `json:"case_id,omitempty"`
+}
+
+type touchpointView struct {
+	ID         int64      `json:"id"`
+	Touchpoint string     `json:"touchpoint"`
+	CaseID     int64      `json:"case_id,omitempty"`
+	PurchaseID int64      `json:"purchase_id,omitempty"`
+	Due        time.Time  `json:"due"`
+	Status     string     `json:"status"`
+	SentAt     *time.Time `json:"sent_at,omitempty"`
+	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+	Outcome    string     `json:"outcome,omitempty"`
+	Note       string     `json:"note,omitempty"`
+}
+
+func timeOrNil(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
 }
 
 type customerListResponse struct {
@@ -143,7 +184,16 @@ func (a *API) customerGet(w http.ResponseWriter, r *http.Request, u cases.User) 
 		return err
 	}
 	resp := customerDetailResponse{Customer: newCustomerView(d.Customer), Name: d.Name, Identities: []identityView{}, Contacts: []contactView{},
-		Conversations: []conversationView{}, Cases: []caseView{}, Merges: []mergeView{}}
+		Conversations: []conversationView{}, Cases: []caseView{}, Merges: []mergeView{}, Purchases: []purchaseView{}, Touchpoints: []touchpointView{},
+		Care: careView{Member: d.Care.Member, OptedOutAt: timeOrNil(d.Care.OptedOutAt), OptOutVia: d.Care.OptOutVia,
+			Phone: d.Care.Phone, Email: d.Care.Email, Language: d.Care.Language}}
+	for _, p := range d.Purchases {
+		resp.Purchases = append(resp.Purchases, purchaseView{ID: p.ID, Product: p.Product, Model: p.Model, On: p.On.Format("2006-01-02"), Source: p.Source, CaseID: p.CaseID})
+	}
+	for _, tp := range d.Touchpoints {
+		resp.Touchpoints = append(resp.Touchpoints, touchpointView{ID: tp.ID, Touchpoint: tp.Touchpoint, CaseID: tp.CaseID, PurchaseID: tp.PurchaseID,
+			Due: tp.Due, Status: tp.Status, SentAt: timeOrNil(tp.SentAt), AnsweredAt: timeOrNil(tp.AnsweredAt), Outcome: tp.Outcome, Note: tp.Note})
+	}
 	for _, i := range d.Identities {
 		resp.Identities = append(resp.Identities, identityView{Channel: string(i.Channel), ExternalUserID: i.ExternalUserID, CreatedAt: i.CreatedAt})
 	}

@@ -197,6 +197,12 @@ type CustomerDetail struct {
 	Conversations []ConversationSummary // most recently active first
 	Cases         []*cases.Case         // newest first; only those the user may read
 	Merges        []CustomerMerge       // into or out of this customer, newest first
+	// Care is the customer's proactive care (care.go): member, opt-out,
+	// the contact an import gave; what they bought; every touchpoint
+	// planned or made, by due time.
+	Care        CustomerCare
+	Purchases   []Purchase
+	Touchpoints []Touchpoint
 }
 
 // maxArchive bounds what one customer page lists.
@@ -259,6 +265,23 @@ func (s *Team) CustomerGet(ctx context.Context, u cases.User, id int64) (Custome
 	}
 	if d.Merges, err = s.opt.Store.CustomerMerges(ctx, id); err != nil {
 		return CustomerDetail{}, err
+	}
+	if d.Care, err = s.opt.Store.CustomerCare(ctx, id); err != nil {
+		return CustomerDetail{}, err
+	}
+	if d.Purchases, err = s.opt.Store.Purchases(ctx, id); err != nil {
+		return CustomerDetail{}, err
+	}
+	tps, err := s.opt.Store.Touchpoints(ctx, id)
+	if err != nil {
+		return CustomerDetail{}, err
+	}
+	for _, tp := range tps {
+		// A department's user sees the touchpoints of its cases and the
+		// customer's own (purchases), not other departments' cases'.
+		if tp.CaseID == 0 || readable[tp.CaseID] {
+			d.Touchpoints = append(d.Touchpoints, tp)
+		}
 	}
 	return d, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/kefu-dev/kefu/cases"
@@ -49,6 +50,11 @@ type outMsg struct {
 // replyMsg is a dialog reply as a message.
 func replyMsg(r *dialog.Reply) outMsg {
 	m := outMsg{Kind: replyKind(r.Kind), Text: r.Text, Field: string(r.Field)}
+	if r.Kind == "care" {
+		// A care message may find WeChat's window closed: its first line
+		// is what a template message (wechat.templates.care) carries.
+		m.Facts.Note, _, _ = strings.Cut(r.Text, "\n")
+	}
 	for _, c := range r.Choices {
 		m.Choices = append(m.Choices, channels.Choice{Value: c.Value, Label: c.Label})
 	}

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -73,6 +74,22 @@ func testConsoleArchive(t *testing.T, dbURL string) {
 	}
 	if c, err := m.Service().Team().CaseGet(ctx, spec, caller.ID); err != nil || c.Case.CustomerID != caller.CustomerID {
 		t.Errorf("after the undo: %v, customer %d, want %d", err, c.Case.CustomerID, caller.CustomerID)
+	}
+
+	// The brand's sales records join the archive by the verified phone:
+	// the purchase and the care it plans show on the customer page.
+	res, err := m.Service().ImportCustomers(ctx, []service.CustomerImport{{Name: "张三", Phone: "138 1234 5678", Product: "空调", Model: "KFR-72LW",
+		Bought: time.Now().AddDate(0, 0, -2), Member: true}})
+	if err != nil || res.Matched != 1 || res.Touchpoints == 0 {
+		t.Fatalf("import onto the chat customer: %+v %v", res, err)
+	}
+	browse(t, b, "the customer page with care", chromedp.Navigate(base+custURL), chromedp.WaitVisible(chromedp.CSS("#purchases")))
+	care := get(t, b, "read care", chromedp.Text(chromedp.CSS("#care")))
+	bought := get(t, b, "read purchases", chromedp.Text(chromedp.CSS("#purchases")))
+	planned := get(t, b, "count planned touchpoints", chromedp.Evaluate[int](`document.querySelectorAll("#touchpoints tr.touchpoint[data-status=planned]").length`))
+	member := (strings.Contains(care, "会员") || strings.Contains(care, "Member")) && !strings.Contains(care, "非会员") && !strings.Contains(care, "Not a member")
+	if !member || !strings.Contains(care, "13812345678") || !strings.Contains(bought, "KFR-72LW") || planned != res.Touchpoints {
+		t.Errorf("care on the customer page: %q, purchases %q, %d planned touchpoints, want %d", care, bought, planned, res.Touchpoints)
 	}
 
 	// The search page finds the customer by name and a case by its model.
