@@ -295,3 +295,9 @@ func monthDay(s string) (time.Month, int, error) {
 	}
 	return t.Month(), t.Day(), nil
 }
+
+// Sig is what decides a touchpoint's due time, as text: a planned
+// touchpoint whose definition changed is re-planned.
+func (tp *Touchpoint) Sig(sendAt string) string {
+	return fmt.Sprintf("%s|%s|%s|%s-%s|%s", tp.Trigger, tp.After, sendAt, tp.Window.From, tp.Window.To, strings.Join(tp.Products, ","))
+}

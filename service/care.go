@@ -58,6 +58,9 @@ func (s *Service) planCare(ctx context.Context, tx Tx, p Touchpoint) error {
 // planCareNew is planCare reporting whether the touchpoint is new.
 func (s *Service) planCareNew(ctx context.Context, tx Tx, p Touchpoint) (bool, error) {
 	p.Due = µs(p.Due)
+	if tp := s.carePlan().Get(p.Touchpoint); tp != nil {
+		p.PlanSig = tp.Sig(s.carePlan().SendAt)
+	}
 	row, inserted, err := tx.TouchpointInsert(ctx, p)
 	if err != nil || !inserted {
 		return false, err
@@ -649,4 +652,96 @@ func (s *Service) careConversation(ctx context.Context, tx Tx, customerID int64,
 		}
 	}
 	return nil, nil
+}
+
+// ReplanCare brings the touchpoints still planned in line with the care
+// plan as configured now (run at start): one whose definition changed is
+// due when the new one says (at once if that has passed), one the plan no
+// longer has is skipped. What was sent stays as it was.
+func (s *Service) ReplanCare(ctx context.Context) (moved, dropped int, err error) {
+	plan := s.carePlan()
+	if plan == nil {
+		return 0, 0, nil
+	}
+	rows, err := s.opt.Store.TouchpointsPlanned(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, r := range rows {
+		tp := plan.Get(r.Touchpoint)
+		if tp != nil && r.PlanSig == tp.Sig(plan.SendAt) {
+			continue
+		}
+		err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
+			now := s.opt.Now()
+			row, err := tx.TouchpointGet(ctx, r.ID)
+			if err != nil || row.Status != CarePlanned || tp != nil && row.PlanSig == tp.Sig(plan.SendAt) {
+				return err // another process re-planned it meanwhile
+			}
+			if tp == nil {
+				dropped++
+				return s.careSkip(ctx, tx, row, "skipped: no longer in the care plan", now)
+			}
+			due, ok, err := s.replannedDue(ctx, tx, row, tp, now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				dropped++
+				return s.careSkip(ctx, tx, row, "skipped: the changed care plan has it no more", now)
+			}
+			row.PlanSig = tp.Sig(plan.SendAt)
+			moved++
+			return s.careMove(ctx, tx, row, due, now)
+		})
+		if err != nil {
+			return moved, dropped, fmt.Errorf("re-plan touchpoint %d: %w", r.ID, err)
+		}
+	}
+	if moved+dropped > 0 {
+		s.opt.Logger.Info("care plan changed: touchpoints re-planned", "moved", moved, "dropped", dropped)
+	}
+	return moved, dropped, nil
+}
+
+// replannedDue is when a planned touchpoint falls due under tp as it is
+// now; false when it no longer applies.
+func (s *Service) replannedDue(ctx context.Context, tx Tx, row Touchpoint, tp *care.Touchpoint, now time.Time) (time.Time, bool, error) {
+	plan, loc := s.carePlan(), s.lc().Location
+	var due time.Time
+	switch {
+	case row.CaseID != 0:
+		c, err := tx.CaseGet(ctx, row.CaseID)
+		if err != nil {
+			return due, false, err
+		}
+		if tp.Trigger != care.AfterService && tp.Trigger != care.AfterGuidance {
+			return due, false, nil
+		}
+		due = plan.ServiceDue(tp, c.Milestones.Resolved, loc)
+	case row.PurchaseID != 0:
+		p, ok, err := s.purchaseOf(ctx, row.CustomerID, row.PurchaseID)
+		if err != nil || !ok || !tp.Applies(p.Product, p.Model) {
+			return due, false, err
+		}
+		bought := time.Date(p.On.Year(), p.On.Month(), p.On.Day(), 0, 0, 0, 0, loc)
+		switch tp.Trigger {
+		case care.AfterPurchase:
+			due = plan.PurchaseDue(tp, bought, loc)
+		case care.Season:
+			year, err := strconv.Atoi(strings.TrimPrefix(row.Cause, "season:"))
+			if err != nil || !plan.SeasonEnd(tp, year, loc).After(now) {
+				return due, false, nil
+			}
+			due, _ = plan.SeasonDue(tp, time.Date(year, 1, 1, 0, 0, 0, 0, loc), loc)
+		default:
+			return due, false, nil
+		}
+	default:
+		return due, false, nil
+	}
+	if due.Before(now) {
+		due = now
+	}
+	return due, true, nil
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kefu-dev/kefu/care"
 	"github.com/kefu-dev/kefu/cases"
 	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/configs"
@@ -312,6 +313,64 @@ func TestCareOptOutStopsEverything(t *testing.T) {
 			if cc, _ := l.st.CustomerCare(l.ctx, cust); !cc.OptedOutAt.IsZero() {
 				t.Errorf("opt back in: %+v", cc)
 			}
+		})
+	}
+}
+
+// A changed care plan re-plans what is still ahead and leaves what was
+// sent: the month follow-up moves to two months, the three-month one is
+// gone from the plan.
+func TestCarePlanChangeReplansFutureTouchpointsOnly(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			l := careSetup(t, be)
+			if _, err := l.svc.ImportCustomers(l.ctx, []service.CustomerImport{{Name: "周敏", Telegram: "tg-zhou", Product: "洗衣机", Model: "XQG100", Bought: day(2026, 3, 2)}}); err != nil {
+				t.Fatal(err)
+			}
+			cust, _ := l.st.CustomerByIdentity(l.ctx, channels.Telegram, "tg-zhou")
+			l.until(time.Date(2026, 3, 9, 12, 0, 0, 0, shanghai)) // the week follow-up goes out
+
+			cfg := configs.Default()
+			plan, err := cfg.CarePlan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kept []care.Touchpoint
+			for _, tp := range plan.Touchpoints {
+				switch tp.ID {
+				case "purchase_3m":
+					continue
+				case "purchase_1m":
+					tp.After = care.Offset{Months: 2}
+				case "purchase_1w":
+					tp.After = care.Offset{Days: 8} // sent already: stays as it was
+				}
+				kept = append(kept, tp)
+			}
+			plan.Touchpoints = kept
+			svc := service.New(service.Options{Store: l.rec, Engine: engine(t), SLA: cfg.SLA, Now: l.clk.Now, Logger: quiet(), Lifecycle: lifecycle(),
+				Senders: map[channels.ID]channels.Sender{channels.Telegram: l.snd}, Care: plan})
+			moved, dropped, err := svc.ReplanCare(l.ctx)
+			if err != nil || moved != 1 || dropped != 1 {
+				t.Fatalf("re-plan: moved %d dropped %d %v, want 1 and 1", moved, dropped, err)
+			}
+			if moved, dropped, err := svc.ReplanCare(l.ctx); err != nil || moved+dropped != 0 {
+				t.Errorf("a second re-plan changed %d+%d: %v", moved, dropped, err)
+			}
+			tps := l.touchpoints(cust)
+			if tp := tps["purchase_1m/purchase:1"]; tp.Status != service.CarePlanned || !tp.Due.Equal(time.Date(2026, 5, 2, 10, 0, 0, 0, shanghai)) {
+				t.Errorf("month follow-up re-planned: %+v", tp)
+			}
+			if tp := tps["purchase_3m/purchase:1"]; tp.Status != service.CareSkipped {
+				t.Errorf("three-month follow-up gone from the plan: %+v", tp)
+			}
+			if tp := tps["purchase_1w/purchase:1"]; tp.Status != service.CareSent || !tp.SentAt.Equal(time.Date(2026, 3, 9, 10, 0, 0, 0, shanghai)) {
+				t.Errorf("the sent week follow-up changed: %+v", tp)
+			}
+			l.svc = svc
+			l.until(time.Date(2026, 7, 1, 12, 0, 0, 0, shanghai))
+			diffLines(t, "after the change", l.careSent(cust), []string{"03-09 10:00 telegram 您好，感谢您于 2026", "05-02 10:00 telegram 您好，感谢您于 2026"})
 		})
 	}
 }

@@ -60,6 +60,9 @@ type Touchpoint struct {
 	Note           string
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
+	// PlanSig is the touchpoint's definition when it was planned
+	// (care.Touchpoint.Sig): a changed plan re-plans what is still ahead.
+	PlanSig string
 }
 
 // CareStore reads care's records (with an InTx's context, inside it).

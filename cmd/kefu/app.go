@@ -267,6 +267,9 @@ func (m *Main) Run(ctx context.Context) error {
 
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	m.cancel = cancel
+	if _, _, err := m.svc.ReplanCare(ctx); err != nil {
+		return fmt.Errorf("care plan: %w", err)
+	}
 	if err := m.store.TimersStart(runCtx, m.observeTimers(m.svc.HandleTimer)); err != nil {
 		return fmt.Errorf("timers: %w", err)
 	}

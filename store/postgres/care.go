@@ -16,13 +16,13 @@ import (
 // Proactive care's records: see service.CareStore and service.CareTx.
 
 const touchpointCols = `id, customer_id, touchpoint, cause, case_id, purchase_id, due_at, status,
-	conversation_id, sent_at, answered_at, outcome, note, created_at, updated_at`
+	conversation_id, sent_at, answered_at, outcome, note, created_at, updated_at, plan_sig`
 
 func scanTouchpoint(r pgx.Row) (service.Touchpoint, error) {
 	var p service.Touchpoint
 	err := r.Scan(&p.ID, &p.CustomerID, &p.Touchpoint, &p.Cause, scan.ID(&p.CaseID), scan.ID(&p.PurchaseID),
 		timeCol{&p.Due}, &p.Status, scan.ID(&p.ConversationID), timeCol{&p.SentAt}, timeCol{&p.AnsweredAt},
-		&p.Outcome, &p.Note, timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt})
+		&p.Outcome, &p.Note, timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt}, &p.PlanSig)
 	return p, err
 }
 
@@ -179,10 +179,10 @@ func (t *Tx) TouchpointInsert(ctx context.Context, p service.Touchpoint) (servic
 		status = service.CarePlanned
 	}
 	out, err := scanTouchpoint(t.tx.QueryRow(ctx, `
-		INSERT INTO care_touchpoints (customer_id, touchpoint, cause, case_id, purchase_id, due_at, status, outcome, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)
+		INSERT INTO care_touchpoints (customer_id, touchpoint, cause, case_id, purchase_id, due_at, status, outcome, created_at, updated_at, plan_sig)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
 		ON CONFLICT (customer_id, touchpoint, cause) DO NOTHING RETURNING `+touchpointCols,
-		p.CustomerID, p.Touchpoint, p.Cause, idOrNull(p.CaseID), idOrNull(p.PurchaseID), p.Due.UTC(), status, p.Outcome, now))
+		p.CustomerID, p.Touchpoint, p.Cause, idOrNull(p.CaseID), idOrNull(p.PurchaseID), p.Due.UTC(), status, p.Outcome, now, p.PlanSig))
 	if err == nil {
 		return out, true, nil
 	}
@@ -212,9 +212,9 @@ func (t *Tx) TouchpointGet(ctx context.Context, id int64) (service.Touchpoint, e
 // TouchpointUpdate stores a touchpoint's progress.
 func (t *Tx) TouchpointUpdate(ctx context.Context, p service.Touchpoint) error {
 	tag, err := t.tx.Exec(ctx, `UPDATE care_touchpoints SET due_at = $2, status = $3, conversation_id = $4, sent_at = $5,
-		answered_at = $6, outcome = $7, note = $8, updated_at = $9 WHERE id = $1`,
+		answered_at = $6, outcome = $7, note = $8, updated_at = $9, plan_sig = $10 WHERE id = $1`,
 		p.ID, p.Due.UTC(), p.Status, idOrNull(p.ConversationID), tsOrNull(p.SentAt), tsOrNull(p.AnsweredAt), p.Outcome, p.Note,
-		t.s.orNow(p.UpdatedAt).UTC())
+		t.s.orNow(p.UpdatedAt).UTC(), p.PlanSig)
 	if err != nil {
 		return fmt.Errorf("postgres: update touchpoint %d: %w", p.ID, err)
 	}

@@ -15,13 +15,13 @@ import (
 // Proactive care's records: see service.CareStore and service.CareTx.
 
 const touchpointCols = `id, customer_id, touchpoint, cause, case_id, purchase_id, due_at, status,
-	conversation_id, sent_at, answered_at, outcome, note, created_at, updated_at`
+	conversation_id, sent_at, answered_at, outcome, note, created_at, updated_at, plan_sig`
 
 func scanTouchpoint(r rowScanner) (service.Touchpoint, error) {
 	var p service.Touchpoint
 	err := r.Scan(&p.ID, &p.CustomerID, &p.Touchpoint, &p.Cause, scan.ID(&p.CaseID), scan.ID(&p.PurchaseID),
 		timeCol{&p.Due}, &p.Status, scan.ID(&p.ConversationID), timeCol{&p.SentAt}, timeCol{&p.AnsweredAt},
-		&p.Outcome, &p.Note, timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt})
+		&p.Outcome, &p.Note, timeCol{&p.CreatedAt}, timeCol{&p.UpdatedAt}, &p.PlanSig)
 	return p, err
 }
 
@@ -203,10 +203,10 @@ func (t *Tx) TouchpointInsert(ctx context.Context, p service.Touchpoint) (servic
 		status = service.CarePlanned
 	}
 	out, err := scanTouchpoint(t.tx.QueryRowContext(ctx, `
-		INSERT INTO care_touchpoints (customer_id, touchpoint, cause, case_id, purchase_id, due_at, status, outcome, created_at, updated_at)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+		INSERT INTO care_touchpoints (customer_id, touchpoint, cause, case_id, purchase_id, due_at, status, outcome, created_at, updated_at, plan_sig)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)
 		ON CONFLICT (customer_id, touchpoint, cause) DO NOTHING RETURNING `+touchpointCols,
-		p.CustomerID, p.Touchpoint, p.Cause, idOrNull(p.CaseID), idOrNull(p.PurchaseID), ts(p.Due), status, p.Outcome, now))
+		p.CustomerID, p.Touchpoint, p.Cause, idOrNull(p.CaseID), idOrNull(p.PurchaseID), ts(p.Due), status, p.Outcome, now, p.PlanSig))
 	if err == nil {
 		return out, true, nil
 	}
@@ -236,9 +236,9 @@ func (t *Tx) TouchpointGet(ctx context.Context, id int64) (service.Touchpoint, e
 // TouchpointUpdate stores a touchpoint's progress.
 func (t *Tx) TouchpointUpdate(ctx context.Context, p service.Touchpoint) error {
 	res, err := t.tx.ExecContext(ctx, `UPDATE care_touchpoints SET due_at = ?, status = ?, conversation_id = ?, sent_at = ?,
-		answered_at = ?, outcome = ?, note = ?, updated_at = ? WHERE id = ?`,
+		answered_at = ?, outcome = ?, note = ?, updated_at = ?, plan_sig = ? WHERE id = ?`,
 		ts(p.Due), p.Status, idOrNull(p.ConversationID), tsOrNull(p.SentAt), tsOrNull(p.AnsweredAt), p.Outcome, p.Note,
-		ts(t.s.orNow(p.UpdatedAt)), p.ID)
+		ts(t.s.orNow(p.UpdatedAt)), p.PlanSig, p.ID)
 	if err != nil {
 		return fmt.Errorf("sqlite: update touchpoint %d: %w", p.ID, err)
 	}

@@ -38,6 +38,7 @@ CREATE TABLE care_touchpoints (
     sent_at         timestamptz,
     answered_at     timestamptz,
     outcome         text NOT NULL DEFAULT '',
+    plan_sig        text NOT NULL DEFAULT '', -- the touchpoint's definition when it was planned
     note            text NOT NULL DEFAULT '',
     created_at      timestamptz NOT NULL,
     updated_at      timestamptz NOT NULL,

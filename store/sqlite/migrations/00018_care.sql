@@ -38,6 +38,7 @@ CREATE TABLE care_touchpoints (
     sent_at         TEXT,
     answered_at     TEXT,
     outcome         TEXT NOT NULL DEFAULT '',
+    plan_sig        TEXT NOT NULL DEFAULT '', -- the touchpoint's definition when it was planned
     note            TEXT NOT NULL DEFAULT '',
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL,
