@@ -87,7 +87,8 @@ func (s *step) onCare(ev Event) {
 		// answer, a "still broken" reopens the case.
 		s.st.Phase, s.st.CheckAsked, s.st.RecheckPending = PhaseCheck, 0, false
 		s.st.Care = &CareState{TouchpointID: c.TouchpointID, Script: c.Script}
-		s.reply(Reply{Kind: "function_check", Text: s.t("care.recheck.ask", data) + "\n" + optOut, Field: "function_check", Choices: []Choice{
+		// Part of the service, not a reminder: no opt-out line.
+		s.reply(Reply{Kind: "function_check", Text: s.t("care.recheck.ask", data), Field: "function_check", Choices: []Choice{
 			{Value: "check:works", Label: s.t("choice.check_works", nil)},
 			{Value: "check:broken", Label: s.t("choice.check_broken", nil)},
 		}})

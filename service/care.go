@@ -209,7 +209,8 @@ func (s *Service) planSeasonNew(ctx context.Context, tx Tx, tp *care.Touchpoint,
 
 // purchaseOfCase records the purchase a registered case tells of: its
 // model and purchase day, the product line named in its description.
-func (s *Service) purchaseOfCase(ctx context.Context, tx Tx, c *cases.Case, zone string, now time.Time) error {
+func (s *Service) purchaseOfCase(ctx context.Context, tx Tx, c *cases.Case, conv *Conversation, now time.Time) error {
+	zone := zoneOf(conv)
 	if s.carePlan() == nil || c.CustomerID == 0 {
 		return nil
 	}
@@ -218,7 +219,14 @@ func (s *Service) purchaseOfCase(ctx context.Context, tx Tx, c *cases.Case, zone
 	if err != nil || model == "" || model == cases.Unknown {
 		return nil // a month or "unknown" is no day to count a week from
 	}
-	_, err = s.carePurchase(ctx, tx, PurchaseParams{CustomerID: c.CustomerID, Product: s.productLine(c.Fields[cases.FieldSymptom]),
+	// The product line is named anywhere the customer described it.
+	said := c.Fields[cases.FieldSymptom]
+	if conv != nil {
+		if st, err := stateOf(conv); err == nil {
+			said += " " + strings.Join(st.Texts, " ")
+		}
+	}
+	_, err = s.carePurchase(ctx, tx, PurchaseParams{CustomerID: c.CustomerID, Product: s.productLine(said),
 		Model: model, On: day, Source: "case", CaseID: c.ID, Zone: zone}, now)
 	return err
 }
@@ -322,7 +330,10 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 	if err != nil {
 		return err
 	}
-	if !cc.OptedOutAt.IsZero() {
+	// The re-check is the function check of SPEC §6 asked later, part of
+	// the service itself: an opt-out or a complaint does not hold it back.
+	recheck := tp.Script == care.ScriptRecheck
+	if !cc.OptedOutAt.IsZero() && !recheck {
 		return s.careSkip(ctx, tx, row, "skipped: opted out", now)
 	}
 	open, err := s.openCustomerCases(ctx, cust)
@@ -330,7 +341,7 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 		return err
 	}
 	for _, oc := range open.complaints {
-		if oc.ID != row.CaseID || tp.Script != care.ScriptFollowUp {
+		if !recheck && (oc.ID != row.CaseID || tp.Script != care.ScriptFollowUp) {
 			return s.careSkip(ctx, tx, row, fmt.Sprintf("skipped: open complaint on case %s", oc.Number), now)
 		}
 	}

@@ -519,7 +519,7 @@ func (s *Service) register(ctx context.Context, tx Tx, conv *Conversation, d *di
 	}
 	if d.Confirmed {
 		// What they bought plans its care (care.go).
-		if err := s.purchaseOfCase(ctx, tx, c, zoneOf(conv), now); err != nil {
+		if err := s.purchaseOfCase(ctx, tx, c, conv, now); err != nil {
 			return nil, err
 		}
 	}
