@@ -167,6 +167,10 @@ func (f *fakeService) ConversationReply(ctx context.Context, u cases.User, id in
 	return f.record(ctx, "ConversationReply", u, id, text)
 }
 
+func (f *fakeService) ConversationRecheck(ctx context.Context, u cases.User, id int64) error {
+	return f.record(ctx, "ConversationRecheck", u, id, nil)
+}
+
 func (f *fakeService) ConversationHandBack(ctx context.Context, u cases.User, id int64) error {
 	return f.record(ctx, "ConversationHandBack", u, id, nil)
 }

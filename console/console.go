@@ -74,6 +74,9 @@ type Service interface {
 	ConversationTakeOver(ctx context.Context, u cases.User, id int64) error
 	// ConversationReply sends text to the customer through their channel.
 	ConversationReply(ctx context.Context, u cases.User, id int64, text string) error
+	// ConversationRecheck has the bot ask, after the care plan's delay,
+	// whether the guidance just given works.
+	ConversationRecheck(ctx context.Context, u cases.User, id int64) error
 	// ConversationHandBack returns the conversation to the bot.
 	ConversationHandBack(ctx context.Context, u cases.User, id int64) error
 

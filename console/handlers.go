@@ -286,6 +286,9 @@ func (q resolveRequest) params() (cases.ResolveParams, error) {
 
 type replyRequest struct {
 	Text string `json:"text"`
+	// Recheck: the reply is guidance to observe; the bot asks after the
+	// care plan's delay whether it works.
+	Recheck bool `json:"recheck"`
 }
 
 func (a *API) conversationList(w http.ResponseWriter, r *http.Request, u cases.User) error {
@@ -371,6 +374,11 @@ func (a *API) conversationReply(w http.ResponseWriter, r *http.Request, u cases.
 	}
 	if err := a.svc.ConversationReply(r.Context(), u, id, req.Text); err != nil {
 		return err
+	}
+	if req.Recheck {
+		if err := a.svc.ConversationRecheck(r.Context(), u, id); err != nil {
+			return err
+		}
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil

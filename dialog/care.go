@@ -40,6 +40,9 @@ type CareCall struct {
 	Tip          string // tip script: the tip's name (template care.tip.<Tip>)
 	Product      string // what the customer bought, as they or the import named it
 	Bought       string // when, formatted for the customer
+	// AfterReply: a re-check of guidance an agent gave in a reply, not of
+	// a resolution: "still broken" goes back to a person.
+	AfterReply bool
 }
 
 // CareState is the script open in the conversation.
@@ -63,6 +66,7 @@ const (
 	careStepSuggest   = "suggest"
 	careStepImprove   = "improve"
 	careStepHow       = "how"
+	careStepReply     = "reply" // the re-check of an agent's guidance
 )
 
 // Choices of the follow-up question.
@@ -83,6 +87,17 @@ func (s *step) onCare(ev Event) {
 	case CareTip:
 		s.reply(Reply{Kind: "care", Text: s.t("care.tip."+c.Tip, data) + "\n" + optOut})
 	case CareRecheck:
+		if c.AfterReply {
+			s.st.Care = &CareState{TouchpointID: c.TouchpointID, Script: c.Script, Step: careStepReply, Resume: s.st.Phase}
+			if s.st.Phase != PhaseAgent && s.st.Phase != PhaseWaitingAgent {
+				s.st.Phase = PhaseCare
+			}
+			s.reply(Reply{Kind: "function_check", Text: s.t("care.recheck.ask", data), Field: "function_check", Choices: []Choice{
+				{Value: "check:works", Label: s.t("choice.check_works", nil)},
+				{Value: "check:broken", Label: s.t("choice.check_broken", nil)},
+			}})
+			return
+		}
 		// The check question of the function check: onCheck reads the
 		// answer, a "still broken" reopens the case.
 		s.st.Phase, s.st.CheckAsked, s.st.RecheckPending = PhaseCheck, 0, false
@@ -174,6 +189,31 @@ func (s *step) onCareAnswer(text, choice string) {
 		// a person takes it from here.
 		s.out = append(s.out, Action{Kind: ActComplaint, Note: "follow-up: not satisfied: " + text})
 		s.say("care.follow_up.complaint", map[string]any{"Number": s.st.CaseNumber})
+	case careStepReply:
+		ans := FunctionCheck(text)
+		if choice != "" {
+			ans = FunctionCheck(choice)
+		}
+		resume := cs.Resume
+		switch ans {
+		case CheckWorks:
+			s.closeCare(CareOutcomeFixed, text)
+			s.say("care.recheck.fixed", nil)
+		case CheckBroken:
+			s.closeCare(CareOutcomeNotFixed, text)
+			if s.st.CaseID != 0 {
+				s.out = append(s.out, Action{Kind: ActUpdateCase, Note: text})
+			}
+			s.handoff("guidance_failed", "care.recheck.handoff")
+		default:
+			// Not an answer: the message is taken as it comes.
+			s.closeCare(CareOutcomeReplied, text)
+			if resume == PhaseRegistered {
+				s.afterRegistration(text, choice)
+			} else {
+				s.collect(text, choice)
+			}
+		}
 	case careStepHow:
 		if choice == "" && careAllWell(text) {
 			s.closeCare(CareOutcomeOK, text)
@@ -282,4 +322,24 @@ func (s *step) optOut(text, choice string) bool {
 	s.out = append(s.out, Action{Kind: ActOptIn, Note: text})
 	s.say("care.optin.done", nil)
 	return true
+}
+
+// careWhileAgent records the answer to a re-check that reached the
+// customer while a person holds the conversation: the person reads it and
+// answers; the touchpoint keeps the outcome.
+func (s *step) careWhileAgent(text, choice string) {
+	cs := s.st.Care
+	if cs == nil || cs.Step != careStepReply {
+		return
+	}
+	ans := FunctionCheck(text)
+	if choice != "" {
+		ans = FunctionCheck(choice)
+	}
+	switch ans {
+	case CheckWorks:
+		s.closeCare(CareOutcomeFixed, text)
+	case CheckBroken:
+		s.closeCare(CareOutcomeNotFixed, text)
+	}
 }

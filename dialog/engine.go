@@ -322,9 +322,11 @@ func (s *step) onMessage(ev Event) {
 	case PhaseAgent:
 		// The agent answers; the bot only listens, so that after a hand
 		// back it asks nothing the customer told the agent.
+		s.careWhileAgent(text, choice)
 		s.whileWaiting(text)
 		return
 	case PhaseWaitingAgent:
+		s.careWhileAgent(text, choice)
 		if !s.st.HandoffAcked {
 			s.st.HandoffAcked = true
 			s.say("handoff.waiting", nil)

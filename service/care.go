@@ -345,20 +345,32 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 			return s.careSkip(ctx, tx, row, fmt.Sprintf("skipped: open complaint on case %s", oc.Number), now)
 		}
 	}
+	// A re-check an agent asked for after guidance in a reply
+	// (Team.ConversationRecheck) is caused by the reply, not a resolution.
+	afterReply := strings.HasPrefix(row.Cause, "reply:")
 	var c *cases.Case
 	if row.CaseID != 0 {
 		if c, err = tx.CaseGet(ctx, row.CaseID); err != nil {
 			return err
 		}
-		if resolutionCause(c) != row.Cause || c.State.Open() {
+		switch {
+		case afterReply && !c.State.Open():
+			return s.careSkip(ctx, tx, row, "skipped: the case was resolved since the reply", now)
+		case !afterReply && (resolutionCause(c) != row.Cause || c.State.Open()):
 			return s.careSkip(ctx, tx, row, "skipped: the case was reopened or resolved again", now)
 		}
 	}
 	if tp.Runner == care.RunnerPerson {
 		return s.careTask(ctx, tx, row, tp, c, "follow-up by a person (care plan)", now)
 	}
-	conv, err := s.careConversation(ctx, tx, cust, c, now)
-	if err != nil {
+	var conv *Conversation
+	if afterReply {
+		cv, err := tx.ConversationGet(ctx, row.ConversationID)
+		if err != nil {
+			return err
+		}
+		conv = &cv
+	} else if conv, err = s.careConversation(ctx, tx, cust, c, now); err != nil {
 		return err
 	}
 	if conv == nil {
@@ -372,7 +384,12 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 		return err
 	}
 	loc := s.custLoc(st.Zone)
-	if tp.Script == care.ScriptRecheck {
+	if afterReply {
+		switch dialog.Phase(conv.Phase) {
+		case dialog.PhaseCollecting, dialog.PhaseConfirming, dialog.PhaseRegistering, dialog.PhaseCheck, dialog.PhaseSurvey, dialog.PhaseCare:
+			return s.careSkip(ctx, tx, row, "skipped: the conversation had moved on to "+conv.Phase, now)
+		}
+	} else if tp.Script == care.ScriptRecheck {
 		if dialog.Phase(conv.Phase) != dialog.PhaseCheck || !st.RecheckPending {
 			return s.careSkip(ctx, tx, row, "skipped: the customer answered before the re-check", now)
 		}
@@ -409,7 +426,7 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 			return s.careSkip(ctx, tx, row, "skipped: the season was over", now)
 		}
 	}
-	call := &dialog.CareCall{TouchpointID: row.ID, Script: string(tp.Script), Tip: tp.Tip}
+	call := &dialog.CareCall{TouchpointID: row.ID, Script: string(tp.Script), Tip: tp.Tip, AfterReply: afterReply}
 	if row.PurchaseID != 0 {
 		if p, ok, err := s.purchaseOf(ctx, cust, row.PurchaseID); err != nil {
 			return err
@@ -755,4 +772,33 @@ func (s *Service) replannedDue(ctx context.Context, tx Tx, row Touchpoint, tp *c
 		due = now
 	}
 	return due, true, nil
+}
+
+// ConversationRecheck plans the care plan's re-check of guidance an agent
+// gave in the conversation (SPEC §8: checked again after 30 min): the bot
+// then asks whether it works; "still broken" goes back to a person.
+func (s *Team) ConversationRecheck(ctx context.Context, u cases.User, id int64) error {
+	tps := s.carePlan().Of(care.AfterGuidance)
+	if len(tps) == 0 {
+		return cases.Errorf(cases.EInvalid, "recheck: the care plan has no re-check of guidance")
+	}
+	tp := tps[0]
+	return s.conversationOp(ctx, id, func(ctx context.Context, tx Tx, conv *Conversation, st dialog.State, c *cases.Case, now time.Time) error {
+		if err := holds(u, conv, st); err != nil {
+			return err
+		}
+		row := Touchpoint{CustomerID: conv.CustomerID, Touchpoint: tp.ID, Cause: fmt.Sprintf("reply:%d:%d", conv.ID, now.UnixMicro()),
+			ConversationID: conv.ID, Due: s.carePlan().ServiceDue(tp, now, s.custLoc(st.Zone)), CreatedAt: now}
+		if c != nil && c.State.Open() {
+			row.CaseID = c.ID
+		}
+		if err := s.planCare(ctx, tx, row); err != nil {
+			return err
+		}
+		if row.CaseID != 0 {
+			return tx.CaseHistoryInsert(ctx, cases.Change{CaseID: c.ID, At: now, Actor: u.Actor(), Action: HistCare, Field: tp.ID,
+				To: "planned", Reason: "re-check of the guidance in the agent's reply"})
+		}
+		return nil
+	})
 }

@@ -374,3 +374,61 @@ func TestCarePlanChangeReplansFutureTouchpointsOnly(t *testing.T) {
 		})
 	}
 }
+
+// An agent's reply marked as guidance to observe is checked again after
+// 30 minutes: while the agent still holds the conversation the answer is
+// only recorded; once handed back, "still broken" goes back to a person.
+func TestCareRecheckOfAnAgentsGuidance(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			l := careSetup(t, be)
+			agent := l.user("Agent", cases.RoleSpecialist, "")
+			c := l.intake("ag-1", "卧室空调晚上偶尔会有咔咔的异响，不影响使用，不着急，有空的时候安排师傅来看看就行", "谭先生", "136 0000 8899", "KFR-26GW", "2025年4月", "维修", "好的")
+			if err := l.svc.Team().ConversationTakeOver(l.ctx, agent, c.ConversationID); err != nil {
+				t.Fatal(err)
+			}
+			reply := func(text string) {
+				t.Helper()
+				if err := l.svc.Team().ConversationReply(l.ctx, agent, c.ConversationID, text); err != nil {
+					t.Fatal(err)
+				}
+				if err := l.svc.Team().ConversationRecheck(l.ctx, agent, c.ConversationID); err != nil {
+					t.Fatal(err)
+				}
+				drain(t, l.svc)
+			}
+			reply("请把室内机面板两侧的卡扣重新按紧，晚上再听一下")
+			mark := l.lastID(c.ConversationID)
+			l.until(l.clk.Now().Add(31 * time.Minute))
+			if got := l.texts(c.ConversationID, mark, "function_check"); len(got) != 1 {
+				t.Fatalf("re-check of the agent's guidance after 30 min: %q", got)
+			}
+			l.customer("ag-1", "按了，还是咔咔响")
+			var outcomes []string
+			for _, tp := range l.touchpoints(c.CustomerID) {
+				outcomes = append(outcomes, tp.Status+"/"+tp.Outcome)
+			}
+			if strings.Join(outcomes, " ") != "answered/not_fixed" {
+				t.Errorf("while the agent holds the conversation: %v", outcomes)
+			}
+			if conv, _ := l.st.ConversationGetByID(l.ctx, c.ConversationID); conv.Phase != "agent" {
+				t.Errorf("the agent's conversation went to %s", conv.Phase)
+			}
+
+			// Handed back to the bot: "still broken" goes to a person again.
+			reply("那再试试断电 10 分钟后重新开机")
+			if err := l.svc.Team().ConversationHandBack(l.ctx, agent, c.ConversationID); err != nil {
+				t.Fatal(err)
+			}
+			l.until(l.clk.Now().Add(31 * time.Minute))
+			l.customer("ag-1", "还是不行")
+			if conv, _ := l.st.ConversationGetByID(l.ctx, c.ConversationID); conv.Phase != "waiting_agent" {
+				t.Errorf("still broken after the hand-back: phase %s, want waiting_agent", conv.Phase)
+			}
+			if got := l.caseOf(c.ID); !strings.Contains(fmt.Sprint(l.history(c.ID, cases.HistNote)), "还是不行") || got.State == cases.StateResolved {
+				t.Errorf("the failed guidance is not on the case: %+v", l.history(c.ID, cases.HistNote))
+			}
+		})
+	}
+}

@@ -152,6 +152,12 @@ func (c *Console) reply(w http.ResponseWriter, r *http.Request, v *view) error {
 		}
 		return err
 	}
+	if r.PostFormValue("recheck") != "" {
+		// The reply went out; a refused re-check is an error of its own.
+		if err := c.svc.ConversationRecheck(r.Context(), v.User, id); err != nil {
+			return err
+		}
+	}
 	back(w, r, fmt.Sprintf("/console/conversations/%d#end", id))
 	return nil
 }

@@ -179,10 +179,10 @@ func (t *Tx) TouchpointInsert(ctx context.Context, p service.Touchpoint) (servic
 		status = service.CarePlanned
 	}
 	out, err := scanTouchpoint(t.tx.QueryRow(ctx, `
-		INSERT INTO care_touchpoints (customer_id, touchpoint, cause, case_id, purchase_id, due_at, status, outcome, created_at, updated_at, plan_sig)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
+		INSERT INTO care_touchpoints (customer_id, touchpoint, cause, case_id, purchase_id, due_at, status, outcome, created_at, updated_at, plan_sig, conversation_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
 		ON CONFLICT (customer_id, touchpoint, cause) DO NOTHING RETURNING `+touchpointCols,
-		p.CustomerID, p.Touchpoint, p.Cause, idOrNull(p.CaseID), idOrNull(p.PurchaseID), p.Due.UTC(), status, p.Outcome, now, p.PlanSig))
+		p.CustomerID, p.Touchpoint, p.Cause, idOrNull(p.CaseID), idOrNull(p.PurchaseID), p.Due.UTC(), status, p.Outcome, now, p.PlanSig, idOrNull(p.ConversationID)))
 	if err == nil {
 		return out, true, nil
 	}
