@@ -52,12 +52,13 @@ func (s *Service) ImportCustomers(ctx context.Context, rows []CustomerImport) (I
 		var got ImportResult
 		err := s.opt.Store.InTx(ctx, func(ctx context.Context, tx Tx) error {
 			got = ImportResult{}
+			bctx, timers := withTimerBatch(ctx)
 			for i := range batch {
-				if err := s.importRow(ctx, tx, &batch[i], &got); err != nil {
+				if err := s.importRow(bctx, tx, &batch[i], &got); err != nil {
 					return fmt.Errorf("row %d: %w", start+i+1, err)
 				}
 			}
-			return nil
+			return tx.TimerInsertMany(ctx, timers.ps)
 		})
 		if err != nil {
 			return res, fmt.Errorf("import customers: %w", err)

@@ -167,6 +167,8 @@ type Tx interface {
 	// not inserted twice. A timer whose handler is running counts as
 	// pending, so a handler re-arming itself needs a new key.
 	TimerInsert(ctx context.Context, p TimerParams) error
+	// TimerInsertMany is TimerInsert of many timers in one statement.
+	TimerInsertMany(ctx context.Context, ps []TimerParams) error
 
 	// MonthlyReportInsert records that month's report (2006-01) is
 	// queued; false, writing nothing, when it was already — by this

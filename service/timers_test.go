@@ -35,6 +35,13 @@ func (t *recTx) TimerInsert(ctx context.Context, p service.TimerParams) error {
 	return t.Tx.TimerInsert(ctx, p)
 }
 
+func (t *recTx) TimerInsertMany(ctx context.Context, ps []service.TimerParams) error {
+	for _, p := range ps {
+		t.added = append(t.added, service.TimerArgs{ConversationID: p.ConversationID, CaseID: p.CaseID, Name: p.Name, Due: p.At, UniqueKey: p.UniqueKey, TraceParent: p.TraceParent, TouchpointID: p.TouchpointID})
+	}
+	return t.Tx.TimerInsertMany(ctx, ps)
+}
+
 func (s *recStore) InTx(ctx context.Context, fn func(ctx context.Context, tx service.Tx) error) error {
 	var rt *recTx
 	err := s.Store.InTx(ctx, func(ctx context.Context, tx service.Tx) error {

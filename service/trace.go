@@ -64,7 +64,22 @@ func endSpan(span trace.Span, outcome string, err error) {
 // insertTimer arms a timer that remembers the trace that armed it.
 func insertTimer(ctx context.Context, tx Tx, p TimerParams) error {
 	p.TraceParent = traceParent(ctx)
+	if b, ok := ctx.Value(timerBatchKey{}).(*timerBatch); ok {
+		b.ps = append(b.ps, p)
+		return nil
+	}
 	return tx.TimerInsert(ctx, p)
+}
+
+// timerBatch collects the timers armed under a context (withTimerBatch)
+// for one TimerInsertMany: an import arms thousands.
+type timerBatch struct{ ps []TimerParams }
+
+type timerBatchKey struct{}
+
+func withTimerBatch(ctx context.Context) (context.Context, *timerBatch) {
+	b := &timerBatch{}
+	return context.WithValue(ctx, timerBatchKey{}, b), b
 }
 
 // startTimer starts the span of a due timer: a trace of its own (a

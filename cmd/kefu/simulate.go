@@ -225,6 +225,13 @@ func (t *timerTx) TimerInsert(ctx context.Context, p service.TimerParams) error 
 	return t.Tx.TimerInsert(ctx, p)
 }
 
+func (t *timerTx) TimerInsertMany(ctx context.Context, ps []service.TimerParams) error {
+	for _, p := range ps {
+		t.added = append(t.added, service.TimerArgs{ConversationID: p.ConversationID, CaseID: p.CaseID, Name: p.Name, Due: p.At, UniqueKey: p.UniqueKey, TouchpointID: p.TouchpointID})
+	}
+	return t.Tx.TimerInsertMany(ctx, ps)
+}
+
 func (s *timerStore) InTx(ctx context.Context, fn func(ctx context.Context, tx service.Tx) error) error {
 	var wrapped *timerTx
 	err := s.Store.InTx(ctx, func(ctx context.Context, tx service.Tx) error {

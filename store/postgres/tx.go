@@ -372,3 +372,11 @@ func (t *Tx) TimerInsert(ctx context.Context, p service.TimerParams) error {
 	}
 	return nil
 }
+
+// TimerInsertMany schedules River jobs in this transaction, in one insert.
+func (t *Tx) TimerInsertMany(ctx context.Context, ps []service.TimerParams) error {
+	if err := t.s.timers.InsertMany(ctx, t.tx, ps); err != nil {
+		return fmt.Errorf("postgres: %w", err)
+	}
+	return nil
+}

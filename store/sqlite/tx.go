@@ -310,6 +310,14 @@ func (t *Tx) TimerInsert(ctx context.Context, p service.TimerParams) error {
 	return nil
 }
 
+// TimerInsertMany schedules River jobs in this transaction, in one insert.
+func (t *Tx) TimerInsertMany(ctx context.Context, ps []service.TimerParams) error {
+	if err := t.s.timers.InsertMany(ctx, t.tx, ps); err != nil {
+		return fmt.Errorf("sqlite: %w", err)
+	}
+	return nil
+}
+
 // mustAffect turns "no row updated" into ENotFound.
 func mustAffect(res sql.Result, what string, id int64) error {
 	n, err := res.RowsAffected()

@@ -1018,6 +1018,15 @@ func testTimers(t *testing.T, s service.Store) {
 	insert(service.TimerParams{ConversationID: conv.ID, Name: "first_response", At: now.Add(-time.Second / 2), UniqueKey: "due"}, false)
 	// Scheduled in the future: River's scheduler must make it available.
 	insert(service.TimerParams{ConversationID: conv.ID, Name: "update", At: now.Add(time.Second), UniqueKey: "scheduled"}, false)
+	// Many at once (an import): the same rules, the touchpoint carried.
+	if err := s.InTx(ctx, func(ctx context.Context, tx service.Tx) error {
+		return tx.TimerInsertMany(ctx, []service.TimerParams{
+			{ConversationID: conv.ID, Name: "first_response", At: now.Add(-time.Second / 3), UniqueKey: "due"},
+			{ConversationID: conv.ID, Name: "care", At: now.Add(-time.Second / 4), UniqueKey: "many", TouchpointID: 42},
+		})
+	}); err != nil {
+		t.Fatalf("TimerInsertMany: %v", err)
+	}
 
 	var (
 		mu    sync.Mutex
@@ -1042,7 +1051,7 @@ func testTimers(t *testing.T, s service.Store) {
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		mu.Lock()
-		done := len(calls["due"]) > 0 && len(calls["scheduled"]) > 0
+		done := len(calls["due"]) > 0 && len(calls["scheduled"]) > 0 && len(calls["many"]) > 0
 		mu.Unlock()
 		if done {
 			break
@@ -1061,6 +1070,9 @@ func testTimers(t *testing.T, s service.Store) {
 	if got := calls["due"]; len(got) != 1 || !got[0].Due.Equal(want.Due) || got[0].ConversationID != want.ConversationID ||
 		got[0].CaseID != want.CaseID || got[0].Name != want.Name {
 		t.Errorf("handler calls for %q = %+v, want once %+v", "due", got, want)
+	}
+	if got := calls["many"]; len(got) != 1 || got[0].TouchpointID != 42 {
+		t.Errorf("handler calls for %q = %+v, want once with touchpoint 42", "many", got)
 	}
 	if got := calls["scheduled"]; len(got) != 1 {
 		t.Errorf("handler calls for %q = %d, want 1", "scheduled", len(got))

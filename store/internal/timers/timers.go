@@ -141,6 +141,28 @@ func (r *Runner[TTx]) Insert(ctx context.Context, tx TTx, p service.TimerParams)
 	return nil
 }
 
+// InsertMany schedules many timers in tx in one statement (an import plans
+// thousands): the same rules as Insert for each.
+func (r *Runner[TTx]) InsertMany(ctx context.Context, tx TTx, ps []service.TimerParams) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	params := make([]river.InsertManyParams, len(ps))
+	for i, p := range ps {
+		at := p.At.UTC()
+		opts := &river.InsertOpts{ScheduledAt: at}
+		if p.UniqueKey != "" {
+			opts.UniqueOpts = river.UniqueOpts{ByArgs: true, ByState: pendingStates}
+		}
+		params[i] = river.InsertManyParams{Args: jobArgs{ConversationID: p.ConversationID, CaseID: p.CaseID, Name: p.Name, Due: at,
+			UniqueKey: p.UniqueKey, TraceParent: p.TraceParent, TouchpointID: p.TouchpointID}, InsertOpts: opts}
+	}
+	if _, err := r.client.InsertManyTx(ctx, tx, params); err != nil {
+		return fmt.Errorf("timers: insert %d: %w", len(ps), err)
+	}
+	return nil
+}
+
 // Start attaches h and starts working due timers. ctx bounds the runner's
 // life like River's Start: cancelling it stops the runner.
 func (r *Runner[TTx]) Start(ctx context.Context, h service.TimerHandler) error {
