@@ -272,6 +272,22 @@ func TestCareFollowUpUnsatisfiedOpensComplaint(t *testing.T) {
 			if err != nil || len(tasks) != 1 {
 				t.Fatalf("unanswered P2 follow-up: tasks %+v %v", tasks, err)
 			}
+
+			// The report's care figures: both follow-ups, what came of them.
+			super := l.user("Super", cases.RoleSupervisor, "")
+			rep, err := l.svc.Team().ReportSummary(l.ctx, super, service.ReportFilter{From: at(0, 0, 0), To: l.clk.Now().Add(time.Hour)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var row service.ReportCareRow
+			for _, r := range rep.Care.Touchpoints {
+				if r.Touchpoint == "service_follow_up" {
+					row = r
+				}
+			}
+			if row.Due != 2 || row.Sent != 2 || row.Answered != 1 || row.Outcomes["unsatisfied"] != 1 || row.Tasks != 1 {
+				t.Errorf("report care figures: %+v", rep.Care)
+			}
 		})
 	}
 }
@@ -430,5 +446,26 @@ func TestCareRecheckOfAnAgentsGuidance(t *testing.T) {
 				t.Errorf("the failed guidance is not on the case: %+v", l.history(c.ID, cases.HistNote))
 			}
 		})
+	}
+}
+
+// Members are followed up within 3 days of their service: the report says
+// how many were.
+func TestCareReportMembersFollowedUpWithinThreeDays(t *testing.T) {
+	resolved := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+	cause := fmt.Sprintf("case:%%d:%d", resolved.UnixMicro())
+	items := []service.CareReportItem{
+		{Touchpoint: "service_follow_up", Status: service.CareAnswered, Outcome: "satisfied", Cause: fmt.Sprintf(cause, 1), Member: true, SentAt: resolved.Add(24 * time.Hour)},
+		{Touchpoint: "service_follow_up", Status: service.CareDone, Outcome: "task", Cause: fmt.Sprintf(cause, 2), Member: true, SentAt: resolved.Add(24 * time.Hour)},
+		{Touchpoint: "service_follow_up", Status: service.CareSent, Cause: fmt.Sprintf(cause, 3), Member: true, SentAt: resolved.Add(80 * time.Hour)}, // too late
+		{Touchpoint: "service_follow_up", Status: service.CareSkipped, Outcome: "skipped: open complaint on case K-1", Cause: fmt.Sprintf(cause, 4), Member: true},
+		{Touchpoint: "service_follow_up", Status: service.CareAnswered, Outcome: "satisfied", Cause: fmt.Sprintf(cause, 5), SentAt: resolved.Add(time.Hour)}, // not a member
+	}
+	r := service.CareReportOf(items)
+	if r.MembersServed != 4 || r.MembersFollowedUp != 2 || r.MembersShare != 0.5 {
+		t.Errorf("members: %d of %d (%.2f), want 2 of 4", r.MembersFollowedUp, r.MembersServed, r.MembersShare)
+	}
+	if len(r.Touchpoints) != 1 || r.Touchpoints[0].Skips["open complaint"] != 1 || r.Touchpoints[0].Tasks != 1 || r.Touchpoints[0].Outcomes["satisfied"] != 2 {
+		t.Errorf("touchpoint row: %+v", r.Touchpoints)
 	}
 }

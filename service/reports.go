@@ -46,6 +46,9 @@ type ReportStore interface {
 	// ReportBot counts the bot's events of the period (BotEvent) as
 	// ReportBot describes; the shares are left to the caller.
 	ReportBot(ctx context.Context, p ReportParams) (ReportBot, error)
+	// ReportCare lists the care touchpoints due in [p.From, p.To); with a
+	// department, only those of its cases.
+	ReportCare(ctx context.Context, p ReportParams) ([]CareReportItem, error)
 	// ReportCases calls fn with each selected case, oldest first, and the
 	// text of its latest survey answer ("" when none), streaming: fn must
 	// not use the store.
@@ -234,6 +237,7 @@ type Report struct {
 	Complaints   ReportComplaints   `json:"complaints"`
 	Workload     ReportWorkloads    `json:"workload"`
 	Bot          ReportBot          `json:"bot"`
+	Care         ReportCare         `json:"care"`
 }
 
 // reportParams checks who asks for what and turns f into the store's
@@ -356,10 +360,14 @@ func (s *Service) summary(ctx context.Context, p ReportParams) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
+	careFigs, err := s.reportCare(ctx, p) // carereport.go
+	if err != nil {
+		return Report{}, err
+	}
 	return Report{
 		From: p.From.In(s.lc().Location), To: p.To.In(s.lc().Location), Zone: s.lc().Location.String(),
 		Volume: vol, SLA: clocks, Satisfaction: satisfaction(sv, p.Dimensions), Complaints: ks, Workload: wl,
-		Bot: botReport(bot),
+		Bot: botReport(bot), Care: careFigs,
 	}, nil
 }
 

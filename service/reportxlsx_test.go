@@ -124,7 +124,7 @@ func TestReportWorkbook(t *testing.T) {
 				t.Fatal(err)
 			}
 			w := readWorkbook(t, buf.Bytes())
-			if want := []string{"Volume", "SLA compliance", "Satisfaction", "Complaints", "Workload", "Bot", "Cases"}; !slices.Equal(w.sheets, want) {
+			if want := []string{"Volume", "SLA compliance", "Satisfaction", "Complaints", "Workload", "Bot", "Care", "Cases"}; !slices.Equal(w.sheets, want) {
 				t.Fatalf("sheets %q, want %q", w.sheets, want)
 			}
 			tx, err := reportxlsx.TextsFor("en")
@@ -286,7 +286,7 @@ func TestReportWorkbook(t *testing.T) {
 				t.Fatal(err)
 			}
 			zh := readWorkbook(t, buf.Bytes())
-			if want := []string{"工单量", "时限达成", "满意度", "投诉", "工作量", "机器人", "工单明细"}; !slices.Equal(zh.sheets, want) {
+			if want := []string{"工单量", "时限达成", "满意度", "投诉", "工作量", "机器人", "回访与提醒", "工单明细"}; !slices.Equal(zh.sheets, want) {
 				t.Errorf("sheets %q, want %q", zh.sheets, want)
 			}
 			if got := zh.value("工单量", "工单总数"); got != strconv.Itoa(v.Total) {

@@ -132,7 +132,7 @@ func TestServeMonthlyReport(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the attachment is no workbook: %v", err)
 	}
-	if want := []string{"Volume", "SLA compliance", "Satisfaction", "Complaints", "Workload", "Bot", "Cases"}; !slices.Equal(f.GetSheetList(), want) {
+	if want := []string{"Volume", "SLA compliance", "Satisfaction", "Complaints", "Workload", "Bot", "Care", "Cases"}; !slices.Equal(f.GetSheetList(), want) {
 		t.Errorf("sheets %q", f.GetSheetList())
 	}
 	f.Close()

@@ -15,6 +15,7 @@ package reportxlsx
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -52,6 +53,7 @@ func Write(w io.Writer, lang string, r service.Report, each func(fn func(service
 	}{
 		{"sheet.volume", b.volume}, {"sheet.sla", b.sla}, {"sheet.satisfaction", b.satisfaction},
 		{"sheet.complaints", b.complaints}, {"sheet.workload", b.workload}, {"sheet.bot", b.bot},
+		{"sheet.care", b.care},
 	}
 	for i, sh := range sheets {
 		s, err := b.sheet(t.Get(sh.key), i == 0, 28)
@@ -280,6 +282,32 @@ func (b *book) bot(s *sheet) {
 		s.put(t.Get(f.key), f.v)
 	}
 	s.counts(t.Get("bot.handoff_reasons"), x.HandoffsByReason, b.value("reason"))
+}
+
+func (b *book) care(s *sheet) {
+	t, x := b.t, b.r.Care
+	s.put(t.Get("care.members_served"), x.MembersServed)
+	s.put(t.Get("care.members_followed_up"), x.MembersFollowedUp)
+	s.put(t.Get("care.members_share"), b.percent(x.MembersShare))
+	s.skip()
+	s.head(t.Get("care.touchpoint"), t.Get("care.due"), t.Get("care.sent"), t.Get("care.answered"), t.Get("care.tasks"),
+		t.Get("care.no_answer"), t.Get("care.skipped"), t.Get("care.planned"), t.Get("care.outcomes"))
+	for _, r := range x.Touchpoints {
+		var outs []string
+		for _, k := range sortedKeys(r.Outcomes) {
+			outs = append(outs, fmt.Sprintf("%s %d", t.Value("care_outcome", k), r.Outcomes[k]))
+		}
+		s.put(r.Touchpoint, r.Due, r.Sent, r.Answered, r.Tasks, r.NoAnswer, r.Skipped, r.Planned, strings.Join(outs, ", "))
+	}
+}
+
+func sortedKeys(m map[string]int) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // cases writes the case list: one row per case, values named in the

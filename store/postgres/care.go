@@ -236,3 +236,22 @@ func (s *Store) CustomerByIdentity(ctx context.Context, ch channels.ID, external
 	}
 	return id, nil
 }
+
+// ReportCare lists the touchpoints due in the period.
+func (s *Store) ReportCare(ctx context.Context, p service.ReportParams) ([]service.CareReportItem, error) {
+	rows, err := s.q(ctx).Query(ctx, `SELECT t.touchpoint, t.status, t.outcome, t.cause, t.case_id, cu.member, t.due_at, t.sent_at
+		FROM care_touchpoints t JOIN customers cu ON cu.id = t.customer_id LEFT JOIN cases c ON c.id = t.case_id
+		WHERE t.due_at >= $1 AND t.due_at < $2 AND ($3 = '' OR c.department = $3) ORDER BY t.id`, p.From.UTC(), p.To.UTC(), string(p.Department))
+	if err != nil {
+		return nil, fmt.Errorf("postgres: report care: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (service.CareReportItem, error) {
+		var it service.CareReportItem
+		err := r.Scan(&it.Touchpoint, &it.Status, &it.Outcome, &it.Cause, scan.ID(&it.CaseID), &it.Member, timeCol{&it.Due}, timeCol{&it.SentAt})
+		return it, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("postgres: report care: %w", err)
+	}
+	return out, nil
+}

@@ -257,3 +257,26 @@ func (s *Store) CustomerByIdentity(ctx context.Context, ch channels.ID, external
 	}
 	return id, nil
 }
+
+// ReportCare lists the touchpoints due in the period.
+func (s *Store) ReportCare(ctx context.Context, p service.ReportParams) ([]service.CareReportItem, error) {
+	rows, err := s.query(ctx, `SELECT t.touchpoint, t.status, t.outcome, t.cause, t.case_id, cu.member, t.due_at, t.sent_at
+		FROM care_touchpoints t JOIN customers cu ON cu.id = t.customer_id LEFT JOIN cases c ON c.id = t.case_id
+		WHERE t.due_at >= ?1 AND t.due_at < ?2 AND (?3 = '' OR c.department = ?3) ORDER BY t.id`, ts(p.From), ts(p.To), string(p.Department))
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: report care: %w", err)
+	}
+	defer rows.Close()
+	var out []service.CareReportItem
+	for rows.Next() {
+		var it service.CareReportItem
+		if err := rows.Scan(&it.Touchpoint, &it.Status, &it.Outcome, &it.Cause, scan.ID(&it.CaseID), &it.Member, timeCol{&it.Due}, timeCol{&it.SentAt}); err != nil {
+			return nil, fmt.Errorf("sqlite: report care: %w", err)
+		}
+		out = append(out, it)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: report care: %w", err)
+	}
+	return out, nil
+}
