@@ -374,7 +374,9 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 		return err
 	}
 	if conv == nil {
-		if c != nil && (cc.Member || c.Priority == cases.P1 || c.Priority == cases.P2) {
+		if c != nil {
+			// A hotline or dealer case: a person calls instead (SPEC §8:
+			// every completed service is followed up).
 			return s.careTask(ctx, tx, row, tp, c, "no channel to write on: call", now)
 		}
 		return s.careSkip(ctx, tx, row, "skipped: no channel to write on", now)

@@ -469,3 +469,29 @@ func TestCareReportMembersFollowedUpWithinThreeDays(t *testing.T) {
 		t.Errorf("touchpoint row: %+v", r.Touchpoints)
 	}
 }
+
+// A hotline caller with no channel to write on is followed up by a person:
+// the care plan's follow-up becomes a call task.
+func TestCareFollowUpOfAHotlineCallerIsACall(t *testing.T) {
+	t.Parallel()
+	for _, be := range backends(t) {
+		t.Run(be.name, func(t *testing.T) {
+			l := careSetup(t, be)
+			amy := l.user("Amy", cases.RoleSpecialist, "")
+			handler := l.user("王工", cases.RoleHandler, cases.DeptTechnicalSupport)
+			c, err := l.svc.Team().CaseCreate(l.ctx, amy, service.NewCaseParams{Source: "hotline", Category: cases.CategoryTechnical, Priority: cases.P3,
+				Fields: map[cases.FieldKey]string{cases.FieldCustomerName: "孙丽", cases.FieldPhone: "13900004444", cases.FieldSymptom: "洗衣机噪音大"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.ok(l.svc.Team().CasePlan(l.ctx, handler, c.ID, cases.PlanParams{Type: cases.PlanOnSiteRepair, Description: "上门检查", PromisedAt: at(1, 18, 0), VisitAt: at(1, 10, 0)}))
+			l.until(at(1, 12, 0))
+			l.ok(l.svc.Team().CaseResolve(l.ctx, handler, c.ID, cases.ResolveParams{Proof: "更换减震器", Attachment: "wx-77.jpg"}))
+			l.until(at(2, 13, 0))
+			tasks, err := l.st.TaskList(l.ctx, service.TaskListParams{CaseID: c.ID, Kind: service.TaskFollowUp})
+			if err != nil || len(tasks) != 1 || !tasks[0].DueAt.Equal(at(4, 12, 0)) {
+				t.Fatalf("follow-up of a hotline caller: %+v %v, want one call due 72 h after the resolution", tasks, err)
+			}
+		})
+	}
+}
