@@ -55,13 +55,14 @@ type kefuChild struct {
 	log *syncLog
 }
 
-func startKefuChild(t *testing.T, addr, dbURL, spoolDir string) *kefuChild {
+func startKefuChild(t *testing.T, addr, dbURL, spoolDir string, env ...string) *kefuChild {
 	t.Helper()
 	c := &kefuChild{log: &syncLog{}}
 	c.cmd = exec.Command(os.Args[0], "-test.run=^TestKefuServeChild$")
 	c.cmd.Env = append(os.Environ(), "KEFU_H12B_CHILD=1", "KEFU_SERVER_ADDR="+addr, "KEFU_DATABASE_URL="+dbURL,
 		"KEFU_SERVER_SPOOL_DIR="+spoolDir,
 		"KEFU_DIALOG_REMINDER_AFTER=2s", "KEFU_OUTBOX_POLL_INTERVAL=50ms")
+	c.cmd.Env = append(c.cmd.Env, env...)
 	c.cmd.Stdout, c.cmd.Stderr = c.log, c.log
 	if err := c.cmd.Start(); err != nil {
 		t.Fatal(err)
