@@ -51,6 +51,19 @@ func (s *Service) Wake() {
 		default:
 		}
 	}
+	for _, fn := range s.onChange {
+		fn()
+	}
+}
+
+// OnChange registers fn to be called after every committed change Wake
+// announces (a message taken in, a staff operation, a timer): the
+// console's live lists read the database again at once instead of at
+// their next poll. fn must return at once.
+func (s *Service) OnChange(fn func()) {
+	s.wakeMu.Lock()
+	defer s.wakeMu.Unlock()
+	s.onChange = append(s.onChange, fn)
 }
 
 // RunOutbox delivers outbox rows until ctx ends, one lane per channel.

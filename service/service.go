@@ -72,8 +72,9 @@ type Options struct {
 type Service struct {
 	opt Options
 
-	wakeMu sync.Mutex
-	wakes  []chan struct{} // one per outbox lane, see Wake
+	wakeMu   sync.Mutex
+	wakes    []chan struct{} // one per outbox lane, see Wake
+	onChange []func()        // see OnChange
 }
 
 // New returns a Service; it does not start anything.

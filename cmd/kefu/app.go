@@ -92,6 +92,13 @@ func migrate(ctx context.Context, cfg configs.Config) error {
 	return st.Close()
 }
 
+// consoleTopic is the bus topic of "the console's lists changed".
+const consoleTopic = "console"
+
+// consolePoll is how often the console's live lists read the database
+// when no change was announced: a fallback for a lost signal.
+const consolePoll = 5 * time.Second
+
 // Run starts kefu and returns once it is serving.
 func (m *Main) Run(ctx context.Context) error {
 	cfg := m.Config
@@ -189,10 +196,25 @@ func (m *Main) Run(ctx context.Context) error {
 	// The staff API: the agent console and integrations use it.
 	mux.Handle(console.Prefix, console.New(m.svc.Team(), m.Log.With("component", "console")).Handler())
 	// The console in the browser, on the same service methods.
+	// Live lists read the database when something changed, in this process
+	// or (through the bus) another; the poll is only their fallback.
 	cons, err := web.New(m.svc.Team(), web.Options{Now: m.Now, Logger: m.Log.With("component", "console-web"),
-		Zone: engine.ZoneLocation(cfg.Dialog.Timezone), SecureCookies: strings.HasPrefix(cfg.Server.PublicURL, "https://")})
+		Zone: engine.ZoneLocation(cfg.Dialog.Timezone), SecureCookies: strings.HasPrefix(cfg.Server.PublicURL, "https://"),
+		Poll: consolePoll})
 	if err != nil {
 		return fmt.Errorf("console: %w", err)
+	}
+	if cfg.Postgres() {
+		bus, err := wake.Open(ctx, cfg.Database.URL, m.Log)
+		if err != nil {
+			return err
+		}
+		m.closers = append(m.closers, func() error { bus.Close(); return nil })
+		m.bus = bus
+		bus.Subscribe(consoleTopic, func(string) { cons.Changed() })
+		m.svc.OnChange(func() { bus.Publish(ctx, consoleTopic, "") })
+	} else {
+		m.svc.OnChange(cons.Changed)
 	}
 	mux.Handle(web.Prefix, cons.Handler())
 	mux.Handle("GET /console", http.RedirectHandler(web.Prefix, http.StatusMovedPermanently))
@@ -252,16 +274,10 @@ func (m *Main) Run(ctx context.Context) error {
 		}, inbox, m.svc, m.Now, m.Log)
 		m.svc.SetSender(channels.WebChat, wc)
 		mux.Handle("/", wc.Handler())
-		if cfg.Postgres() {
+		if m.bus != nil {
 			// Streams open on other processes learn of new messages now.
-			bus, err := wake.Open(ctx, cfg.Database.URL, m.Log)
-			if err != nil {
-				return err
-			}
-			m.closers = append(m.closers, func() error { bus.Close(); return nil })
-			bus.Subscribe(webchat.Topic, wc.Wake)
-			wc.SetBroadcaster(bus)
-			m.bus = bus
+			m.bus.Subscribe(webchat.Topic, wc.Wake)
+			wc.SetBroadcaster(m.bus)
 		}
 	}
 

@@ -21,9 +21,10 @@ import (
 // falls back to asking /console/pulse on a timer.
 
 type hub struct {
-	read func(context.Context) (service.Activity, error)
-	poll time.Duration
-	log  *slog.Logger
+	read  func(context.Context) (service.Activity, error)
+	poll  time.Duration
+	log   *slog.Logger
+	nudge chan struct{} // something changed: read now (Console.Changed)
 
 	mu     sync.Mutex
 	subs   map[chan service.Activity]struct{}
@@ -32,7 +33,7 @@ type hub struct {
 }
 
 func newHub(read func(context.Context) (service.Activity, error), poll time.Duration, log *slog.Logger) *hub {
-	return &hub{read: read, poll: poll, log: log, subs: map[chan service.Activity]struct{}{}}
+	return &hub{read: read, poll: poll, log: log, nudge: make(chan struct{}, 1), subs: map[chan service.Activity]struct{}{}}
 }
 
 // subscribe returns a channel of changes and the current fingerprint; the
@@ -71,6 +72,7 @@ func (h *hub) run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-h.nudge:
 		}
 		a, err := h.read(ctx)
 		if err != nil {
@@ -95,6 +97,15 @@ func (h *hub) run(ctx context.Context) {
 			}
 		}
 		h.mu.Unlock()
+	}
+}
+
+// changed asks the reader to read now; a nudge while one is pending is
+// the same nudge.
+func (h *hub) changed() {
+	select {
+	case h.nudge <- struct{}{}:
+	default:
 	}
 }
 

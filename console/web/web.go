@@ -57,6 +57,7 @@ type Options struct {
 	Zone *time.Location
 	// Poll is how often the change fingerprint is read for live updates
 	// (default 1s); one read per process, whatever the number of consoles.
+	// With Changed called on every change, it is only the fallback.
 	Poll time.Duration
 	// SecureCookies marks the session cookie Secure even when the request
 	// did not arrive over TLS (kefu behind a TLS-terminating proxy).
@@ -123,6 +124,11 @@ func parsePages() (map[string]*template.Template, error) {
 type handlerFunc func(w http.ResponseWriter, r *http.Request, v *view) error
 
 // Handler serves the console at its full paths (/console/...).
+// Changed tells the live updates that something changed (a message, a
+// staff operation, here or in another process): they read the database
+// now instead of at the next poll.
+func (c *Console) Changed() { c.hub.changed() }
+
 func (c *Console) Handler() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static")
