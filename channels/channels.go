@@ -147,6 +147,12 @@ type Policy struct {
 	// by mail an acknowledgement and a question, or a resolution and the
 	// check that the fix works, are one email.
 	OneMessagePerStep bool
+	// ReplyInRequest is how long after a customer's message the channel
+	// can still answer it in the request that carried it (WeChat's
+	// passive reply): the process holding that request keeps the reply
+	// for itself this long, so another process does not send it the
+	// costlier way. Zero: any process sends at once.
+	ReplyInRequest time.Duration
 }
 
 // PolicyHaver is an optional Sender capability; without it a channel gets

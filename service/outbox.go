@@ -123,7 +123,7 @@ func (s *Service) DeliverDue(ctx context.Context) (int, error) {
 // which belong to none) go one after the other, in order.
 func (s *Service) deliverClaimed(ctx context.Context, p OutboxClaimParams, workers int) (int, error) {
 	now := s.opt.Now()
-	p.Now, p.Limit, p.LeaseFor = now, s.opt.OutboxBatch, s.opt.OutboxLease
+	p.Now, p.Limit, p.LeaseFor, p.Origin = now, s.opt.OutboxBatch, s.opt.OutboxLease, s.origin
 	// The claim is not cut short by a stop: a claim the database made but
 	// whose answer was abandoned would hold its rows for a whole lease,
 	// and their conversations on every other process with them. A stop

@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -107,8 +109,13 @@ func (s *Service) queue(ctx context.Context, tx Tx, conv *Conversation, sd sendi
 	if s.policy(conv.Channel).OneMessagePerStep {
 		msgs = joinMessages(msgs)
 	}
-	var notBefore time.Time
-	held := ""
+	var notBefore, keepUntil time.Time
+	held, origin := "", ""
+	if rir := s.policy(conv.Channel).ReplyInRequest; !sd.proactive && rir > 0 {
+		// The customer's request may still be waiting here: this
+		// process answers in it, not another one by the API.
+		origin, keepUntil = s.origin, now.Add(rir)
+	}
 	if sd.proactive && now.Sub(sd.lastCustomer) >= awakeFor {
 		lc := s.lc()
 		if at := lc.QuietHours.SendAt(sd.priority, now, s.custLoc(sd.zone)); at.After(now) {
@@ -123,6 +130,7 @@ func (s *Service) queue(ctx context.Context, tx Tx, conv *Conversation, sd sendi
 			ConversationID: conv.ID, Channel: conv.Channel, ExternalUserID: conv.ExternalUserID,
 			Text: m.Text, Field: m.Field, Choices: m.Choices, Kind: m.Kind, Lang: sd.lang, Facts: m.Facts,
 			CreatedAt: now, NotBefore: notBefore, Held: held, TraceParent: traceParent(ctx),
+			Origin: origin, OriginUntil: keepUntil,
 		})
 		if err != nil {
 			return err
@@ -296,4 +304,12 @@ func (s *Service) undelivered(ctx context.Context, r OutboxRow, why string, now 
 	if err != nil {
 		s.opt.Logger.Error("undelivered resolution: create task", "outbox_id", r.OutboxID, "err", err)
 	}
+}
+
+// newOrigin is a process's outbox token: random, so two processes (or a
+// restarted one) never share one.
+func newOrigin() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

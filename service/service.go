@@ -75,6 +75,9 @@ type Service struct {
 	wakeMu   sync.Mutex
 	wakes    []chan struct{} // one per outbox lane, see Wake
 	onChange []func()        // see OnChange
+	// origin names this process to the outbox: replies it keeps for the
+	// request it holds (channels.Policy.ReplyInRequest).
+	origin string
 }
 
 // New returns a Service; it does not start anything.
@@ -107,7 +110,7 @@ func New(opt Options) *Service {
 	if opt.OutboxWorkers <= 0 {
 		opt.OutboxWorkers = 4
 	}
-	return &Service{opt: opt}
+	return &Service{opt: opt, origin: newOrigin()}
 }
 
 // SetSender registers the adapter that delivers a channel's messages.

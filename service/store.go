@@ -437,6 +437,11 @@ type OutboxParams struct {
 	// Files go with the message, stored with the row (the monthly
 	// report's workbook); a channel that carries files gets them.
 	Files []channels.Attachment
+	// Origin keeps the row for the process of that token until
+	// OriginUntil (OutboxClaimParams.Origin): it holds the customer's
+	// request and can answer in it (a WeChat passive reply).
+	Origin      string
+	OriginUntil time.Time
 }
 
 // OutboxRow is a claimed (or listed pending) outbox row.
@@ -458,6 +463,9 @@ type OutboxClaimParams struct {
 	// claims its own, so one failing channel never delays another.
 	Channel channels.ID
 	Except  []channels.ID
+	// Origin is the claiming process's token: rows another process keeps
+	// (OutboxParams.Origin) are left to it until their OriginUntil.
+	Origin string
 }
 
 // OutboxFailParams record a failed delivery.

@@ -257,13 +257,14 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 						AND NOT (e.next_attempt_at > $1 AND (e.last_error LIKE 'deferred:%' OR e.last_error LIKE 'held:%')))
 				AND ($4 = '' OR o.channel = $4)
 				AND NOT (o.channel = ANY($5::text[]))
+				AND (o.origin_until IS NULL OR o.origin_until <= $1 OR o.origin = $6)
 			ORDER BY o.id LIMIT $2
 			FOR UPDATE SKIP LOCKED
 		)
 		UPDATE outbox o SET locked_until = $3, attempts = o.attempts + 1
 		FROM due WHERE o.id = due.id
 		RETURNING o.id, o.conversation_id, o.channel, o.external_user_id, o.text, o.field, o.choices,
-			o.kind, o.lang, o.facts, o.created_at, o.attempts - 1, o.trace_parent`, now, limit, now.Add(lease), string(p.Channel), except)
+			o.kind, o.lang, o.facts, o.created_at, o.attempts - 1, o.trace_parent`, now, limit, now.Add(lease), string(p.Channel), except, p.Origin)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: claim outbox: %w", err)
 	}

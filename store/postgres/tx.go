@@ -266,11 +266,11 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 	var id int64
 	if err := t.tx.QueryRow(ctx, `
 		INSERT INTO outbox (conversation_id, channel, external_user_id, text, field, choices, kind,
-			lang, facts, last_error, next_attempt_at, created_at, trace_parent)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+			lang, facts, last_error, next_attempt_at, created_at, trace_parent, origin, origin_until)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		RETURNING id`,
 		idOrNull(p.ConversationID), p.Channel, p.ExternalUserID, p.Text, p.Field, choices, p.Kind,
-		p.Lang, facts, p.Held, notBefore.UTC(), created, p.TraceParent).Scan(&id); err != nil {
+		p.Lang, facts, p.Held, notBefore.UTC(), created, p.TraceParent, p.Origin, tsOrNull(p.OriginUntil)).Scan(&id); err != nil {
 		return 0, fmt.Errorf("postgres: insert outbox: %w", err)
 	}
 	for i, f := range p.Files {

@@ -226,7 +226,7 @@ func (s *Store) OutboxClaim(ctx context.Context, p service.OutboxClaimParams) ([
 	var out []service.OutboxRow
 	err = s.inTx(ctx, func(ctx context.Context, t *Tx) error {
 		out = nil
-		rows, err := t.stmt(ctx, stmtOutboxClaim).QueryContext(ctx, ts(now), limit, string(p.Channel), except)
+		rows, err := t.stmt(ctx, stmtOutboxClaim).QueryContext(ctx, ts(now), limit, string(p.Channel), except, p.Origin)
 		if err != nil {
 			return fmt.Errorf("sqlite: claim outbox: %w", err)
 		}

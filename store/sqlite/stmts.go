@@ -253,6 +253,7 @@ var queries = [numStmts]string{
 					AND NOT (e.next_attempt_at > ?1 AND (e.last_error LIKE 'deferred:%' OR e.last_error LIKE 'held:%')))
 			AND (?3 = '' OR o.channel = ?3)
 			AND o.channel NOT IN (SELECT value FROM json_each(?4))
+			AND (o.origin_until IS NULL OR o.origin_until <= ?1 OR o.origin = ?5)
 		ORDER BY o.id LIMIT ?2`,
 	stmtOutboxLease: `UPDATE outbox SET locked_until = ?, attempts = attempts + 1 WHERE id = ?`,
 	stmtOutboxFail: `
@@ -263,8 +264,8 @@ var queries = [numStmts]string{
 	stmtOutboxPending: `SELECT count(*) FROM outbox WHERE status = 'pending'`,
 	stmtOutboxInsert: `
 		INSERT INTO outbox (conversation_id, channel, external_user_id, text, field, choices, kind,
-			lang, facts, last_error, next_attempt_at, created_at, trace_parent)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			lang, facts, last_error, next_attempt_at, created_at, trace_parent, origin, origin_until)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		RETURNING id`,
 	stmtOutboxRelease: `
 		UPDATE outbox SET next_attempt_at = ?

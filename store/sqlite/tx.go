@@ -210,7 +210,7 @@ func (t *Tx) OutboxInsert(ctx context.Context, p service.OutboxParams) (int64, e
 	var id int64
 	if err := t.stmt(ctx, stmtOutboxInsert).QueryRowContext(ctx,
 		idOrNull(p.ConversationID), p.Channel, p.ExternalUserID, p.Text, p.Field, choices, p.Kind,
-		p.Lang, facts, p.Held, ts(notBefore), ts(created), p.TraceParent).Scan(&id); err != nil {
+		p.Lang, facts, p.Held, ts(notBefore), ts(created), p.TraceParent, p.Origin, tsOrNull(p.OriginUntil)).Scan(&id); err != nil {
 		return 0, fmt.Errorf("sqlite: insert outbox: %w", err)
 	}
 	for i, f := range p.Files {

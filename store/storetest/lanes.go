@@ -46,3 +46,34 @@ func testOutboxLanes(t *testing.T, s service.Store) {
 		t.Errorf("claim of every channel got %v, want [%d] (the rest is leased)", got, t1)
 	}
 }
+
+// testOutboxOrigin: a row kept for the process holding the customer's
+// request (a WeChat passive reply) is claimed by that process only, until
+// its time is up; then by anyone.
+func testOutboxOrigin(t *testing.T, s service.Store) {
+	conv := seed(t, s, "o")
+	kept := outboxInsert(t, s, service.OutboxParams{ConversationID: conv.ID, Channel: channels.WeChat, ExternalUserID: "u", Text: "hi",
+		CreatedAt: t0, Origin: "proc-a", OriginUntil: t0.Add(3 * time.Second)})
+	claim := func(at time.Time, origin string) []int64 {
+		t.Helper()
+		rows, err := s.OutboxClaim(t.Context(), service.OutboxClaimParams{Now: at, Limit: 10, LeaseFor: time.Second, Origin: origin})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, r := range rows {
+			ids = append(ids, r.OutboxID)
+		}
+		return ids
+	}
+	if got := claim(t0.Add(time.Second), "proc-b"); len(got) != 0 {
+		t.Errorf("another process claimed the kept row: %v", got)
+	}
+	if got := claim(t0.Add(time.Second), "proc-a"); !reflect.DeepEqual(got, []int64{kept}) {
+		t.Errorf("the process holding the request claimed %v, want [%d]", got, kept)
+	}
+	// Its lease (1 s) and the keep (3 s) are over: anyone may send it.
+	if got := claim(t0.Add(4*time.Second), "proc-b"); !reflect.DeepEqual(got, []int64{kept}) {
+		t.Errorf("after the keep another process claimed %v, want [%d]", got, kept)
+	}
+}

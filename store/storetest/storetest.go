@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) service.Store) {
 		{"OutboxDueAndLease", testOutboxDueAndLease},
 		{"OutboxConversationOrder", testOutboxOrder},
 		{"OutboxLanes", testOutboxLanes},
+		{"OutboxOrigin", testOutboxOrigin},
 		{"OutboxMarkSentAndFail", testOutboxSentAndFail},
 		{"OutboxRelease", testOutboxRelease},
 		{"OutboxQueuedSupersede", testOutboxQueuedSupersede},
