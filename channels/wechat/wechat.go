@@ -97,9 +97,11 @@
 //
 // `kefu wechat menu push` is wc.PushMenu(ctx, cfg.WeChat.Menu).
 //
-// Caveats: passive-reply waits are in-process (the reply must be produced
-// by the process holding the request; the outbox worker of any process
-// may send it, in which case it goes by the API).
+// Passive-reply waits are in-process: the reply must be sent by the
+// process holding the request. Policy's ReplyInRequest has the outbox keep
+// a reply for the process that took the message in, for ReplyBudget; only
+// when that process cannot send it in time does another send it by the
+// API.
 //
 // # Sent once
 //
