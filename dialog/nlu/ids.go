@@ -98,6 +98,8 @@ var extModelSuffix = map[string]bool{
 	"SE": true, "Slim": true, "Edu": true, "Neo": true, "XL": true, "PRO": true, "MAX": true,
 	"PLUS": true, "ULTRA": true, "LITE": true, "MINI": true, "AIR": true, "SLIM": true,
 	"pro": true, "lite": true, "slim": true, "ultra": true, "mini": true, "MaxV": true,
+	// Editions and generations: "TabOne 10 Kids", "NetLink AX3000 Dual", "AX-7 Mark II".
+	"Kids": true, "Dual": true, "Duo": true, "Mark": true, "II": true, "III": true, "IV": true,
 }
 
 // extDashWordStop are second halves that make an English compound, not a

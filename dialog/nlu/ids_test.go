@@ -28,6 +28,11 @@ func TestExtractModelShapes(t *testing.T) {
 		{"is the LP-15 Ultra waterproof?", "LP-15 Ultra"},
 		{"JK-7C Plus 到了", "JK-7C Plus"},
 		{"the PW-8K slim one", "PW-8K slim"},
+		// Editions and generations named by a word after the code.
+		{"the router NetLink AX3000 Dual drops every night", "NetLink AX3000 Dual"},
+		{"my AX-7 Mark II camera won't focus", "AX-7 Mark II"},
+		{"儿童平板 TabOne 10 Kids 充不进电", "TabOne 10 Kids"},
+		{"咖啡机 CM-20 Duo 漏水", "CM-20 Duo"},
 		// A worded series and its number.
 		{"my FT-Runner 3 stopped syncing", "FT-Runner 3"},
 		{"how do I clean the KM-Latte 2?", "KM-Latte 2"},
