@@ -430,11 +430,14 @@ var extProofCueHan = []string{
 	"订单编号", "訂單編號", "订单号码", "訂單號碼", "订单号", "訂單號", "交易单号", "交易單號", "单号", "單號",
 	"订单", "訂單", "发票号码", "發票號碼", "发票号", "發票號", "发票", "發票", "凭证编号", "憑證編號",
 	"凭证号", "憑證號", "购买凭证", "購買憑證", "收据编号", "收據編號", "收据", "收據", "合同编号",
-	"合同編號", "合同号", "合同號", "流水号", "流水號",
+	"合同編號", "合同号", "合同號", "流水号", "流水號", "采购订单", "採購訂單", "采购单号", "採購單號", "采购单", "採購單",
+	"订购单", "訂購單",
 }
 
-// extProofCueEn are the English ones; "contract" and "PO" only with "no."
-// or "number" after them, and a bare "order" is weak.
+// extProofCueEn are the English ones; "contract" only with "no." or
+// "number" after it, "PO" (purchase order) also right before its code
+// ("PO CPM-0925-33", "our PO is …") but not before "Box", and a bare
+// "order" is weak.
 var extProofCueEn = []struct {
 	word        string
 	needNumber  bool
@@ -442,7 +445,7 @@ var extProofCueEn = []struct {
 	weakWithout bool
 }{
 	{"order", false, false, true}, {"invoice", false, false, false}, {"receipt", false, false, false},
-	{"contract", true, false, false}, {"PO", true, true, false},
+	{"contract", true, false, false}, {"PO", false, true, false}, {"purchase order", false, false, false},
 }
 
 // extLastProofCue returns the span of the last purchase-proof cue in w and
@@ -462,7 +465,7 @@ func extLastProofCue(w string) (int, int, bool) {
 				continue
 			}
 			e, numbered := extCueNumber(w, i+len(c.word))
-			if c.needNumber && !numbered {
+			if c.needNumber && !numbered || c.word == "PO" && !numbered && extPOBoxRe.MatchString(w[i+len(c.word):]) {
 				continue
 			}
 			st, en, weak = i, e, c.weakWithout && !numbered
@@ -470,6 +473,24 @@ func extLastProofCue(w string) (int, int, bool) {
 		}
 	}
 	return st, en, weak
+}
+
+// extPOBoxRe: "PO Box 123" is an address, not a purchase order.
+var extPOBoxRe = mustRxExact(`(?i)^\s*box\b`)
+
+// extPurchaseOrderToken: a code with a "PO" part ("PO-AR-2025-118",
+// "GIS-PO-0826") is a purchase order number, whatever cue it has.
+func extPurchaseOrderToken(v string) bool {
+	parts := strings.Split(v, "-")
+	if len(parts) < 2 || extShapeOf(v).digits < 4 { // "PO-12" may be a lamp
+		return false
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if p == "PO" {
+			return true
+		}
+	}
+	return false
 }
 
 // extCueNumber reads "no.", "number", "#"… after a cue word ending at i.
@@ -540,7 +561,7 @@ func (x *Extractor) findProofs(s string) []extCand {
 		st, en := t[0], t[1]
 		v := s[st:en]
 		before := s[extBack(s, st, 32):st]
-		if extOverlaps(out, st, en) || !extOrderShaped(v) && !extCodedOrder(v) || extShippingTail.MatchString(before) ||
+		if extOverlaps(out, st, en) || !extOrderShaped(v) && !extCodedOrder(v) && !extPurchaseOrderToken(v) || extShippingTail.MatchString(before) ||
 			extNotModelCtx.MatchString(before) || extNotProofCtx.MatchString(before) {
 			continue
 		}

@@ -238,3 +238,22 @@ func TestModelTitleVariant(t *testing.T) {
 		}
 	}
 }
+
+// A purchase order is a purchase proof, not a model: after "PO" or
+// 采购单, or with a PO part in the code itself; "PO Box" is an address.
+func TestExtractPurchaseOrders(t *testing.T) {
+	t.Parallel()
+	runExtract(t, cases.FieldPurchaseProof, []struct{ text, want string }{
+		{"We'd prefer replacements. Our PO is GIS-PO-0826.", "GIS-PO-0826"},
+		{"Leaking water heaters at Cedar Court - PO CPM-0925-33", "CPM-0925-33"},
+		{"Multiple minibars not cooling - PO-AR-2025-118", "PO-AR-2025-118"},
+		{"采购单 PO-YX-0626-3，这批货有问题", "PO-YX-0626-3"},
+		{"採購單號 TP2026-0412 的貨到了", "TP2026-0412"},
+		{"our purchase order 55102-B arrived short", "55102-B"},
+		{"send it to PO Box 1234, Wellington", ""},
+	})
+	runExtract(t, cases.FieldProductModel, []struct{ text, want string }{
+		{"Multiple minibars not cooling - PO-AR-2025-118", ""},
+		{"my model is PO-12 lamp", "PO-12"},
+	})
+}
