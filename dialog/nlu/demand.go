@@ -323,6 +323,16 @@ func extDemandResolve(s string, hits []extDemandHit) (cases.Demand, bool) {
 			}
 		}
 	}
+	// "send us a replacement", "补发一台新的": the sending (other) is how
+	// the exchange the next words name is done.
+	for i := range hits {
+		for j := range hits {
+			if hits[i].d == cases.DemandOther && hits[j].d == cases.DemandExchange &&
+				hits[j].start >= hits[i].start && hits[j].start <= hits[i].end+1 {
+				skip[i] = true
+			}
+		}
+	}
 	var first cases.Demand
 	found, firstEnd := false, 0
 	for i, h := range hits {

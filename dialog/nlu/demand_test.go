@@ -177,3 +177,23 @@ func TestDemandFallback(t *testing.T) {
 		}
 	}
 }
+
+// Sending is how an exchange is done when a replacement or a new one is
+// what is sent; sending a part or chasing stays other.
+func TestParseDemandSendAReplacement(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		text string
+		want cases.Demand
+	}{
+		{"We refuse to keep it - please send a replacement", cases.DemandExchange},
+		{"Could you send us a replacement unit, we need it for the weekend", cases.DemandExchange},
+		{"please send me a new one", cases.DemandExchange},
+		{"请尽快补发一台新的", cases.DemandExchange},
+		{"please send the missing screws", cases.DemandOther},
+	} {
+		if got, _ := ParseDemand(tt.text); got != tt.want {
+			t.Errorf("ParseDemand(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
