@@ -23,6 +23,10 @@ func TestParseDemandWithoutNoun(t *testing.T) {
 		{"那就修吧", cases.DemandRepair},
 		{"我得去哪修啊", cases.DemandRepair},
 		{"可唔可以搵師傅上嚟睇下", cases.DemandRepair},
+		// Asking how it gets repaired, and Cantonese 整 (fix).
+		{"怎么修 要寄回去吗", cases.DemandRepair},
+		{"好啦 噉你都記低先 要整", cases.DemandRepair},
+		{"點整先可以用返", cases.DemandRepair},
 		// Two ways of one remedy are no choice between remedies.
 		{"修 寄修还是去门店都行", cases.DemandRepair},
 		{"could someone check it next week?", cases.DemandRepair},
