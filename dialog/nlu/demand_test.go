@@ -27,6 +27,7 @@ func TestParseDemandWithoutNoun(t *testing.T) {
 		{"怎么修 要寄回去吗", cases.DemandRepair},
 		{"好啦 噉你都記低先 要整", cases.DemandRepair},
 		{"點整先可以用返", cases.DemandRepair},
+		{"下午三点整送到的", ""}, // a time, not "how to fix"
 		// Two ways of one remedy are no choice between remedies.
 		{"修 寄修还是去门店都行", cases.DemandRepair},
 		{"could someone check it next week?", cases.DemandRepair},
