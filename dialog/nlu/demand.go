@@ -101,7 +101,15 @@ var extDemandWords = []extDemandWord{
 		`\bpartial refund\b|\b(?:courier|post|ship|mail) (?:a|the|me|us|one|it|them) (?:new |replacement |missing )?[a-z-]*\s?(?:out|over|across)?\b|` +
 		`\b(?:know|tell me|find out) (?:where it is|when it(?:'s| is| will be)? (?:actually )?(?:coming|arriv\w*|deliver\w*))\b|\bwhere (?:it|my order|my parcel) is\b|` +
 		`\bwhere is (?:my|the) (?:order|parcel|package|delivery|other)\b|\bwhen (?:will|is) (?:it|my order|the order|my parcel) (?:coming|arriv\w*|deliver\w*|ship\w*)\b|` +
-		`\b(?:need|send me|issue|request) (?:an? |the )?(?:vat |tax )?invoice\b|\binvoice (?:needed|required)\b`), cases.DemandOther},
+		`\b(?:need|send me|issue|request) (?:an? |the )?(?:vat |tax )?invoice\b|\binvoice (?:needed|required)\b|` +
+		// the goods brought, a missing piece sent, where the parcel is, a
+		// report or a certificate, a delivery held
+		`\bget (?:it|them) (?:here|to me|delivered)\b|\bmissing (?:one|ones|part|parts|piece|pieces|item|items) sent\b|` +
+		`补过来|補過來|补给我|補給我|` +
+		`(?:提供|出具|出示|给我|給我|俾我)\p{Han}{0,4}(?:检测报告|檢測報告|质检报告|質檢報告|报告|報告|证书|證書|证明|證明)|` +
+		`(?:能不能|可不可以|能唔能|可唔可以)\p{Han}{0,3}(?:送到|送来|送來|送过来|送過來|到货|到貨)|` +
+		`追踪号|追蹤號|追踪单号|追蹤單號|物流单号|物流單號|(?:去咗|去了|到咗)(?:边|邊|哪)|\btracking (?:number|no\.?|code|link)\b|` +
+		`\bhold (?:the|my|our) (?:delivery|order|shipment)\b`), cases.DemandOther},
 	{mustWordSet(`(?i)咨询|諮詢|咨詢|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|` +
 		`正常吗|正常嗎|正常的吗|正常的嗎|正不正常|正唔正常|\bis (?:that|this|it) normal\b|` +
 		`\bhow do i\b|\bhow to\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},

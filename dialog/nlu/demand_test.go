@@ -202,3 +202,27 @@ func TestParseDemandSendAReplacement(t *testing.T) {
 		}
 	}
 }
+
+// The other demands said without their noun: the goods brought, a missing
+// piece sent, where the parcel is, a report, a delivery held.
+func TestParseDemandOtherWithoutNoun(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		text string
+		want cases.Demand
+	}{
+		{"still nothing. just get it here", cases.DemandOther},
+		{"I paid for 4 so I'd like the missing one sent", cases.DemandOther},
+		{"不急啊 下周补过来就行", cases.DemandOther},
+		{"是不是甲醛超标了 你们能提供检测报告吗", cases.DemandOther},
+		{"今天能不能送到", cases.DemandOther},
+		{"可唔可以俾個追蹤號碼我？", cases.DemandOther},
+		{"只係想知道件貨去咗邊", cases.DemandOther},
+		{"Could you hold the delivery until 15 May?", cases.DemandOther},
+		{"the report says it is fine", ""},
+	} {
+		if got, _ := ParseDemand(tt.text); got != tt.want {
+			t.Errorf("ParseDemand(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
