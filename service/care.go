@@ -322,11 +322,7 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 	if tp == nil {
 		return s.careSkip(ctx, tx, row, "skipped: no longer in the care plan", now)
 	}
-	cust, err := s.customerNow(ctx, row.CustomerID)
-	if err != nil {
-		return err
-	}
-	cc, err := s.opt.Store.CustomerCare(ctx, cust)
+	cust, cc, err := s.careOf(ctx, row.CustomerID)
 	if err != nil {
 		return err
 	}
@@ -506,11 +502,7 @@ func (s *Service) onCareNoAnswer(ctx context.Context, t TimerArgs) error {
 			return err
 		}
 		tp := s.carePlan().Get(row.Touchpoint)
-		cust, err := s.customerNow(ctx, row.CustomerID)
-		if err != nil {
-			return err
-		}
-		cc, err := s.opt.Store.CustomerCare(ctx, cust)
+		_, cc, err := s.careOf(ctx, row.CustomerID)
 		if err != nil {
 			return err
 		}
@@ -555,11 +547,7 @@ func (s *Service) careOutcome(ctx context.Context, tx Tx, o *dialog.CareOutcome,
 // optOut records that the customer opted out of proactive messages (or
 // back in); it holds on every channel, being the customer's.
 func (s *Service) optOut(ctx context.Context, tx Tx, conv *Conversation, out bool, now time.Time) error {
-	cust, err := s.customerNow(ctx, conv.CustomerID)
-	if err != nil {
-		return err
-	}
-	cc, err := s.opt.Store.CustomerCare(ctx, cust)
+	cust, cc, err := s.careOf(ctx, conv.CustomerID)
 	if err != nil {
 		return err
 	}
@@ -570,6 +558,16 @@ func (s *Service) optOut(ctx context.Context, tx Tx, conv *Conversation, out boo
 	}
 	s.opt.Logger.Info("customer care opt-out", "customer_id", cust, "opted_out", out, "channel", string(conv.Channel))
 	return tx.CustomerCareSet(ctx, cust, cc)
+}
+
+// careOf is the customer id is now (after merges) and their care facts.
+func (s *Service) careOf(ctx context.Context, id int64) (int64, CustomerCare, error) {
+	cust, err := s.customerNow(ctx, id)
+	if err != nil {
+		return 0, CustomerCare{}, err
+	}
+	cc, err := s.opt.Store.CustomerCare(ctx, cust)
+	return cust, cc, err
 }
 
 // customerNow follows merges to the customer id holds now.

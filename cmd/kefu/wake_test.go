@@ -30,19 +30,7 @@ func TestStreamOnAnotherProcess(t *testing.T) {
 	cfg.Database.URL = storetest.PostgresDB(t)
 	cfg.Webchat.PollInterval = time.Hour
 	cfg.Outbox.PollInterval = 50 * time.Millisecond
-	start := func() *Main {
-		cfg := cfg
-		cfg.Server.SpoolDir = t.TempDir() // one per process
-		c := cfg
-		c.Server.SpoolDir = t.TempDir() // one per process
-		m := NewMain(c, io.Discard)
-		if err := m.Run(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { m.Close() })
-		return m
-	}
-	a, b := start(), start()
+	a, b := startProcess(t, cfg), startProcess(t, cfg)
 
 	// The stream also re-reads at its 15 s keep-alive; waiting less than
 	// that leaves a wake-up as the only way through.
@@ -99,17 +87,7 @@ func TestConsoleLiveOnAnotherProcess(t *testing.T) {
 	cfg.Server.Addr = "127.0.0.1:0"
 	cfg.Database.URL = storetest.PostgresDB(t)
 	cfg.Outbox.PollInterval = 50 * time.Millisecond
-	start := func() *Main {
-		c := cfg
-		c.Server.SpoolDir = t.TempDir() // one per process
-		m := NewMain(c, io.Discard)
-		if err := m.Run(context.Background()); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { m.Close() })
-		return m
-	}
-	a, b := start(), start()
+	a, b := startProcess(t, cfg), startProcess(t, cfg)
 	ctx := context.Background()
 	u, _, err := b.Service().Team().UserAdd(ctx, "王芳", cases.RoleSpecialist, "")
 	if err != nil {
@@ -158,4 +136,17 @@ func TestConsoleLiveOnAnotherProcess(t *testing.T) {
 		}
 	}
 	t.Fatalf("no change on the other process's console: %v", sc.Err())
+}
+
+// startProcess runs one more kefu process on cfg's database, with a spool
+// directory of its own.
+func startProcess(t *testing.T, cfg configs.Config) *Main {
+	t.Helper()
+	cfg.Server.SpoolDir = t.TempDir()
+	m := NewMain(cfg, io.Discard)
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { m.Close() })
+	return m
 }
