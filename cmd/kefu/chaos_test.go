@@ -193,7 +193,9 @@ func TestChaosKillUnderLoad(t *testing.T) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		var pending int
-		if err := pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE status = 'pending'`).Scan(&pending); err != nil {
+		// A WeChat reply over the customer's quota waits, deferred, for
+		// their next message (channel rules, not a loss): not counted.
+		if err := pool.QueryRow(ctx, `SELECT count(*) FROM outbox WHERE status = 'pending' AND last_error NOT LIKE 'deferred:%'`).Scan(&pending); err != nil {
 			t.Fatal(err)
 		}
 		if pending == 0 && tg.pendingCount() == 0 {
@@ -217,6 +219,7 @@ func TestChaosKillUnderLoad(t *testing.T) {
 	for _, id := range tgAccepts {
 		all = append(all, inbound{"telegram", id})
 	}
+	deferred := 0
 	for _, a := range all {
 		var n int
 		var conv, id int64
@@ -234,8 +237,20 @@ func TestChaosKillUnderLoad(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !answered {
+			var waiting bool
+			if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM outbox WHERE conversation_id = $1 AND status = 'pending' AND last_error LIKE 'deferred:%')`,
+				conv).Scan(&waiting); err != nil {
+				t.Fatal(err)
+			}
+			if a.channel == "wechat" && waiting {
+				deferred++ // the quota of replies per customer message is spent: the answer waits for their next one
+				continue
+			}
 			t.Errorf("%s %s (conversation %d) was never answered", a.channel, a.id, conv)
 		}
+	}
+	if deferred > 0 {
+		t.Logf("%d WeChat messages wait for their answer until the customer writes again (quota spent)", deferred)
 	}
 	// What the peers got: each reply kefu recorded as sent, and at most one
 	// more per kill (a send that succeeded just before it).
