@@ -311,6 +311,9 @@ var (
 	extCoQuoteAfter  = mustRx(`^\s*(?:\p{Han}{0,4}(?:店|超市|工作室|诊所|診所|餐厅|餐廳|小馆|小館|手摇饮|手搖飲|咖啡|健身房)|前台|有[0-9两兩二三四五六七八九十几幾]+家|连锁|連鎖|的\p{Han}{0,4}店)`)
 )
 
+// extCoQuoteKind is the kind of organisation right after a quoted name.
+var extCoQuoteKind = mustRx(`^(\p{Han}{0,4}?(?:工作室|培训学校|培訓學校|学校|學校|民宿|中心|诊所|診所|事务所|事務所|有限公司|公司|餐厅|餐廳|超市|会所|會所|驾校|駕校|网咖|網咖|药店|藥店|幼儿园|幼兒園|酒店|工厂|工廠|饭店|飯店|面馆|麵館|小馆|小館|书店|書店|花店|干洗店|乾洗店|便利店|健身房|美容院|理发店|理髮店))`)
+
 // extCoQuoted reads a business name in quotes with a cue around it, or in
 // a short line with the phone number ("13699281145 「川味小馆」").
 func extCoQuoted(s string) (string, int) {
@@ -323,7 +326,13 @@ func extCoQuoted(s string) (string, int) {
 		// Beside the phone number with at most a name: "13699281145 「川味小馆」".
 		rest := strings.Join(strings.Fields(s[cs:m[0]]+s[m[1]:ce]), "")
 		short := extMaskRun.MatchString(s[cs:ce]) && utf8.RuneCountInString(rest) <= 4
-		if extCoQuoteBefore.MatchString(s[cs:m[0]]) || extCoQuoteAfter.MatchString(s[m[1]:]) || short {
+		// 「新知力」培训学校, “半日闲”摄影工作室: the kind after the quotes is
+		// part of the name.
+		kind := extCoQuoteKind.FindStringSubmatch(s[m[1]:])
+		if kind != nil {
+			v += kind[1]
+		}
+		if extCoQuoteBefore.MatchString(s[cs:m[0]]) || extCoQuoteAfter.MatchString(s[m[1]:]) || kind != nil || short {
 			return v, m[2]
 		}
 	}

@@ -257,3 +257,15 @@ func TestExtractPurchaseOrders(t *testing.T) {
 		{"my model is PO-12 lamp", "PO-12"},
 	})
 }
+
+// The kind of organisation right after a quoted name is part of it.
+func TestExtractCompanyQuotedWithKind(t *testing.T) {
+	t.Parallel()
+	runExtract(t, cases.FieldCompany, []struct{ text, want string }{
+		{"“半日闲”摄影工作室 小岳 18876340921", "半日闲摄影工作室"},
+		{"你好，我们是「新知力」培训学校，订了20套学生课桌椅", "新知力培训学校"},
+		{"你好，我们「木与白」设计工作室的立式空调一直漏水", "木与白设计工作室"},
+		{"我是莫干山「山月」民宿的老板娘", "山月民宿"},
+		{"我们是「惠民生活超市」", "惠民生活超市"},
+	})
+}
