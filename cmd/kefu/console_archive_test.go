@@ -78,7 +78,7 @@ func testConsoleArchive(t *testing.T, dbURL string) {
 
 	// The brand's sales records join the archive by the verified phone:
 	// the purchase and the care it plans show on the customer page.
-	res, err := m.Service().ImportCustomers(ctx, []service.CustomerImport{{Name: "张三", Phone: "138 1234 5678", Product: "空调", Model: "KFR-72LW",
+	res, err := m.Service().ImportCustomers(ctx, []service.CustomerImport{{Name: "张三", Phone: "138 1234 5678", Product: "空调" + xssProbe, Model: "KFR-72LW",
 		Bought: time.Now().AddDate(0, 0, -2), Member: true}})
 	if err != nil || res.Matched != 1 || res.Touchpoints == 0 {
 		t.Fatalf("import onto the chat customer: %+v %v", res, err)
@@ -90,6 +90,10 @@ func testConsoleArchive(t *testing.T, dbURL string) {
 	member := (strings.Contains(care, "会员") || strings.Contains(care, "Member")) && !strings.Contains(care, "非会员") && !strings.Contains(care, "Not a member")
 	if !member || !strings.Contains(care, "13812345678") || !strings.Contains(bought, "KFR-72LW") || planned != res.Touchpoints {
 		t.Errorf("care on the customer page: %q, purchases %q, %d planned touchpoints, want %d", care, bought, planned, res.Touchpoints)
+	}
+	// What an import brought is text on the page, never markup.
+	if xss := get(t, b, "imported text stays text", chromedp.Evaluate[string](`String(window.__xss)`)); xss != "undefined" || !strings.Contains(bought, `<img src=x onerror=`) {
+		t.Errorf("the imported product ran as script (window.__xss = %s) or was not shown as written: %q", xss, bought)
 	}
 
 	// The search page finds the customer by name and a case by its model.

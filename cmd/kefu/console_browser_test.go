@@ -192,14 +192,23 @@ func testConsoleAgent(t *testing.T, dbURL string) {
 	if !strings.Contains(draft, "XQG100") {
 		t.Errorf("draft = %q, want the model the customer gave", draft)
 	}
-	browse(t, ctx, "reply",
+	browse(t, ctx, "reply, marked as guidance to check back on",
 		chromedp.SendKeys(chromedp.CSS("#reply-text"), "您好，我是王芳。请问是从底部漏水吗？"),
+		chromedp.Click(chromedp.CSS("#reply-recheck")),
 		chromedp.Click(chromedp.CSS("#send")),
 		chromedp.WaitVisible(chromedp.CSS("#reply-text")),
 	)
 	got, after := c.waitReply(after, func(m channels.StoredMessage) bool { return m.Kind == "agent" })
 	if !strings.Contains(got.Text, "王芳") {
 		t.Errorf("customer got %q", got.Text)
+	}
+	conv, err := m.store.ConversationFind(context.Background(), channels.WebChat, "console-browser-0001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tps, err := m.store.Touchpoints(context.Background(), conv.CustomerID)
+	if err != nil || len(tps) != 1 || tps[0].Touchpoint != "recheck_30m" || !strings.HasPrefix(tps[0].Cause, "reply:") {
+		t.Errorf("the reply's re-check: %+v %v, want one planned after the reply", tps, err)
 	}
 
 	// The customer's answer appears in the open transcript live; what they

@@ -94,6 +94,11 @@ func testConsoleReports(t *testing.T, dbURL string) {
 		browse(t, b, "wait for "+id, chromedp.WaitVisible(chromedp.CSS(`#`+id+`[data-rendered="1"] svg`)))
 	}
 	query := get(t, b, "the page's query", chromedp.Evaluate[string](`document.getElementById("report").dataset.query`))
+	// The care section renders with the page (no touchpoint is due yet).
+	browse(t, b, "the care section", chromedp.WaitVisible(chromedp.CSS("#care-touchpoints")))
+	if members := get(t, b, "members followed up", chromedp.Text(chromedp.CSS("#care-members"))); strings.TrimSpace(members) != "0 / 0" {
+		t.Errorf("members followed up within 3 days: %q, want 0 / 0", members)
+	}
 
 	// The API's report for the same query.
 	req, _ := http.NewRequest("GET", base+"/api/v1/reports/summary?"+query, nil)
