@@ -48,15 +48,10 @@ func (s *Service) armCare(ctx context.Context, tx Tx, row Touchpoint, name strin
 		UniqueKey: careKey(row.ID, name, due), TouchpointID: row.ID})
 }
 
-// plan stores a touchpoint and arms it; an existing one (same customer,
-// touchpoint and cause) is left as it is.
-func (s *Service) planCare(ctx context.Context, tx Tx, p Touchpoint) error {
-	_, err := s.planCareNew(ctx, tx, p)
-	return err
-}
-
-// planCareNew is planCare reporting whether the touchpoint is new.
-func (s *Service) planCareNew(ctx context.Context, tx Tx, p Touchpoint) (bool, error) {
+// planCare stores a touchpoint and arms it; an existing one (same
+// customer, touchpoint and cause) is left as it is. It reports whether the
+// touchpoint is new.
+func (s *Service) planCare(ctx context.Context, tx Tx, p Touchpoint) (bool, error) {
 	p.Due = µs(p.Due)
 	if tp := s.carePlan().Get(p.Touchpoint); tp != nil {
 		p.PlanSig = tp.Sig(s.carePlan().SendAt)
@@ -102,7 +97,7 @@ func (s *Service) careAfterService(ctx context.Context, tx Tx, c *cases.Case, no
 		if c.CustomerID == 0 && tp.Runner == care.RunnerBot && c.ConversationID == 0 {
 			continue // nobody to write to; the legacy task covers it
 		}
-		if err := s.planCare(ctx, tx, Touchpoint{CustomerID: c.CustomerID, Touchpoint: tp.ID, Cause: resolutionCause(c), CaseID: c.ID,
+		if _, err := s.planCare(ctx, tx, Touchpoint{CustomerID: c.CustomerID, Touchpoint: tp.ID, Cause: resolutionCause(c), CaseID: c.ID,
 			Due: plan.ServiceDue(tp, c.Milestones.Resolved, loc), CreatedAt: now}); err != nil {
 			return false, err
 		}
@@ -141,17 +136,11 @@ func (s *Service) carePurchase(ctx context.Context, tx Tx, p PurchaseParams, now
 	if err != nil || !inserted {
 		return row, err
 	}
-	return row, s.planPurchase(ctx, tx, row, s.custLoc(p.Zone), now)
+	_, err = s.planPurchase(ctx, tx, row, s.custLoc(p.Zone), now)
+	return row, err
 }
 
-func (s *Service) planPurchase(ctx context.Context, tx Tx, row Purchase, loc *time.Location, now time.Time) error {
-	_, err := s.planPurchaseCount(ctx, tx, row, loc, now)
-	return err
-}
-
-// planPurchaseCount is planPurchase reporting how many touchpoints it
-// planned.
-func (s *Service) planPurchaseCount(ctx context.Context, tx Tx, row Purchase, loc *time.Location, now time.Time) (int, error) {
+func (s *Service) planPurchase(ctx context.Context, tx Tx, row Purchase, loc *time.Location, now time.Time) (int, error) {
 	plan := s.carePlan()
 	if plan == nil {
 		return 0, nil
@@ -166,7 +155,7 @@ func (s *Service) planPurchaseCount(ctx context.Context, tx Tx, row Purchase, lo
 		if !due.After(now) {
 			continue // that moment has passed: a follow-up a week after a purchase two years ago helps nobody
 		}
-		ok, err := s.planCareNew(ctx, tx, Touchpoint{CustomerID: row.CustomerID, Touchpoint: tp.ID, Cause: fmt.Sprintf("purchase:%d", row.ID),
+		ok, err := s.planCare(ctx, tx, Touchpoint{CustomerID: row.CustomerID, Touchpoint: tp.ID, Cause: fmt.Sprintf("purchase:%d", row.ID),
 			PurchaseID: row.ID, Due: due, CreatedAt: now})
 		if err != nil {
 			return n, err
@@ -183,7 +172,7 @@ func (s *Service) planPurchaseCount(ctx context.Context, tx Tx, row Purchase, lo
 		if bought.After(from) {
 			from = bought
 		}
-		ok, err := s.planSeasonNew(ctx, tx, tp, row.CustomerID, row.ID, from, loc, now)
+		ok, err := s.planSeason(ctx, tx, tp, row.CustomerID, row.ID, from, loc, now)
 		if err != nil {
 			return n, err
 		}
@@ -196,14 +185,9 @@ func (s *Service) planPurchaseCount(ctx context.Context, tx Tx, row Purchase, lo
 
 // planSeason plans the next window of a seasonal tip for a customer: once
 // per customer and year, however many such products they bought.
-func (s *Service) planSeason(ctx context.Context, tx Tx, tp *care.Touchpoint, customerID, purchaseID int64, from time.Time, loc *time.Location, now time.Time) error {
-	_, err := s.planSeasonNew(ctx, tx, tp, customerID, purchaseID, from, loc, now)
-	return err
-}
-
-func (s *Service) planSeasonNew(ctx context.Context, tx Tx, tp *care.Touchpoint, customerID, purchaseID int64, from time.Time, loc *time.Location, now time.Time) (bool, error) {
+func (s *Service) planSeason(ctx context.Context, tx Tx, tp *care.Touchpoint, customerID, purchaseID int64, from time.Time, loc *time.Location, now time.Time) (bool, error) {
 	due, year := s.carePlan().SeasonDue(tp, from, loc)
-	return s.planCareNew(ctx, tx, Touchpoint{CustomerID: customerID, Touchpoint: tp.ID, Cause: "season:" + strconv.Itoa(year),
+	return s.planCare(ctx, tx, Touchpoint{CustomerID: customerID, Touchpoint: tp.ID, Cause: "season:" + strconv.Itoa(year),
 		PurchaseID: purchaseID, Due: due, CreatedAt: now})
 }
 
@@ -377,6 +361,16 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 		}
 		return s.careSkip(ctx, tx, row, "skipped: no channel to write on", now)
 	}
+	// What the conversation is doing decides below: read it under its lock,
+	// as a message of the customer's would be.
+	if err := tx.Lock(ctx, convKey(conv.Channel, conv.ExternalUserID)); err != nil {
+		return err
+	}
+	cv, err := tx.ConversationGet(ctx, conv.ID)
+	if err != nil {
+		return err
+	}
+	conv = &cv
 	st, err := stateOf(conv)
 	if err != nil {
 		return err
@@ -436,9 +430,6 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 			call.Bought = s.opt.Engine.FormatDateIn(st.Lang, p.On)
 		}
 	}
-	if err := tx.Lock(ctx, convKey(conv.Channel, conv.ExternalUserID)); err != nil {
-		return err
-	}
 	if err := s.step(ctx, tx, conv, dialog.Event{Kind: dialog.EventCare, Care: call}, now); err != nil {
 		return err
 	}
@@ -463,14 +454,10 @@ func (s *Service) runCare(ctx context.Context, tx Tx, row Touchpoint, now time.T
 	}
 	if tp.Trigger == care.Season {
 		// Next year's tip, from the day after this window.
-		return s.planSeason(ctx, tx, tp, row.CustomerID, row.PurchaseID, s.seasonEnd(tp, year, loc), loc, now)
+		_, err := s.planSeason(ctx, tx, tp, row.CustomerID, row.PurchaseID, s.carePlan().SeasonEnd(tp, year, loc), loc, now)
+		return err
 	}
 	return nil
-}
-
-// seasonEnd is the day after a season's window of year.
-func (s *Service) seasonEnd(tp *care.Touchpoint, year int, loc *time.Location) time.Time {
-	return s.carePlan().SeasonEnd(tp, year, loc)
 }
 
 // careTask hands a touchpoint to a person as a follow-up task.
@@ -792,7 +779,7 @@ func (s *Team) ConversationRecheck(ctx context.Context, u cases.User, id int64) 
 		if c != nil && c.State.Open() {
 			row.CaseID = c.ID
 		}
-		if err := s.planCare(ctx, tx, row); err != nil {
+		if _, err := s.planCare(ctx, tx, row); err != nil {
 			return err
 		}
 		if row.CaseID != 0 {

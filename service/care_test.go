@@ -184,7 +184,7 @@ func TestCareRecheckAfterGuidance(t *testing.T) {
 			if got := l.caseOf(c.ID); got.State == cases.StateResolved || got.State == cases.StateClosed {
 				t.Errorf("still broken at the re-check: case %s", got.State)
 			}
-			tp := l.touchpoints(c.CustomerID)[fmt.Sprintf("recheck_30m/case:%d:%d", c.ID, l.caseResolvedAt(c.ID, resolved))]
+			tp := l.touchpoints(c.CustomerID)[fmt.Sprintf("recheck_30m/case:%d:%d", c.ID, resolved.UnixMicro())]
 			if tp.Outcome != "not_fixed" || tp.Status != service.CareAnswered {
 				t.Errorf("re-check touchpoint: %+v", l.touchpoints(c.CustomerID))
 			}
@@ -200,22 +200,6 @@ func TestCareRecheckAfterGuidance(t *testing.T) {
 			}
 		})
 	}
-}
-
-// caseResolvedAt is the µs of a case's resolution (its care cause).
-func (l *life) caseResolvedAt(id int64, _ time.Time) int64 {
-	l.t.Helper()
-	hist := l.history(id, "resolved")
-	if len(hist) == 0 {
-		for _, tp := range l.touchpoints(l.caseOf(id).CustomerID) {
-			if tp.CaseID == id {
-				var n int64
-				fmt.Sscanf(tp.Cause[strings.LastIndexByte(tp.Cause, ':')+1:], "%d", &n)
-				return n
-			}
-		}
-	}
-	return hist[len(hist)-1].At.UnixMicro()
 }
 
 // The follow-up after service runs its script: "not satisfied" asks what

@@ -56,9 +56,7 @@ const memberFollowUpWithin = 72 * time.Hour
 
 // CareReportOf counts items as the report does; Member must be set only
 // on follow-ups after service.
-func CareReportOf(items []CareReportItem) ReportCare { return careReport(items) }
-
-func careReport(items []CareReportItem) ReportCare {
+func CareReportOf(items []CareReportItem) ReportCare {
 	var r ReportCare
 	rows := map[string]*ReportCareRow{}
 	for _, it := range items {
@@ -137,5 +135,5 @@ func (s *Service) reportCare(ctx context.Context, p ReportParams) (ReportCare, e
 		}
 		filtered = append(filtered, it)
 	}
-	return careReport(filtered), nil
+	return CareReportOf(filtered), nil
 }

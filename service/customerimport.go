@@ -159,7 +159,7 @@ func (s *Service) importRow(ctx context.Context, tx Tx, r *CustomerImport, res *
 		return err
 	}
 	res.Purchases++
-	n, err := s.planPurchaseCount(ctx, tx, row, s.lc().Location, now)
+	n, err := s.planPurchase(ctx, tx, row, s.lc().Location, now)
 	res.Touchpoints += n
 	return err
 }
