@@ -53,7 +53,10 @@ type SubtypeRule struct {
 
 // Signal is a named reason for a priority. It matches when any keyword or
 // pattern matches, and, if AllOf is set, when every group has a match too.
-// The token "@company" in a group is satisfied by a known company name.
+// The token "@company" in a group is satisfied by a known company name,
+// "@fault" by any technical or quality keyword (a count of units is a
+// batch failure only with a fault), and a word written "re:…" is a
+// regular expression.
 type Signal struct {
 	Name     string     `yaml:"name"`
 	Keywords []string   `yaml:"keywords"`
@@ -71,7 +74,8 @@ type Signal struct {
 	// about it is cracked or smells.
 	Category Category `yaml:"category"`
 
-	res []*regexp.Regexp
+	res    []*regexp.Regexp
+	allRes map[string]*regexp.Regexp // the "re:" words of AllOf
 }
 
 // PriorityRules map signals to priorities. P1 wins over everything; a P3
@@ -137,6 +141,21 @@ func (r *Rules) Compile() error {
 			if list[i].res, err = compileAll(fmt.Sprintf("rules.priority.%s[%d].patterns", name, i), list[i].Patterns); err != nil {
 				return err
 			}
+			for g, group := range list[i].AllOf {
+				for _, w := range group {
+					if !strings.HasPrefix(w, "re:") {
+						continue
+					}
+					re, err := regexp.Compile("(?i)" + strings.TrimPrefix(w, "re:"))
+					if err != nil {
+						return fmt.Errorf("rules.priority.%s[%d].all_of[%d]: %w", name, i, g, err)
+					}
+					if list[i].allRes == nil {
+						list[i].allRes = map[string]*regexp.Regexp{}
+					}
+					list[i].allRes[w] = re
+				}
+			}
 		}
 	}
 	// Lower-case every word once here, not on every match.
@@ -152,7 +171,11 @@ func (r *Rules) Compile() error {
 		for i := range list {
 			lowerAll(list[i].Keywords)
 			for _, g := range list[i].AllOf {
-				lowerAll(g)
+				for j, w := range g {
+					if !strings.HasPrefix(w, "re:") {
+						g[j] = strings.ToLower(strings.TrimSpace(w))
+					}
+				}
 			}
 		}
 	}
@@ -255,6 +278,7 @@ func (r *Rules) Classify(text string, fields map[FieldKey]string) Classification
 		res.Subtype = bestSub
 	}
 	company := strings.TrimSpace(fields[FieldCompany]) != ""
+	m.fault = res.Category == CategoryTechnical || res.Category == CategoryQuality
 	if sig, hit := m.firstSignal(r.Priority.P1, company); sig != "" {
 		res.Priority = P1
 		res.Reasons = append(res.Reasons, fmt.Sprintf("p1:%s(%s)", sig, hit))
@@ -281,6 +305,7 @@ func (r *Rules) Classify(text string, fields map[FieldKey]string) Classification
 
 // matcher finds keywords in text while honouring negations within a clause.
 type matcher struct {
+	fault   bool // a technical or quality keyword was found (@fault)
 	lower   string
 	neg     []string
 	window  int
@@ -421,6 +446,19 @@ func (m *matcher) count(kws []string, res []*regexp.Regexp) (int, []string) {
 	return n, hits
 }
 
+// groupHas reports whether one word of an all_of group is satisfied.
+func (m *matcher) groupHas(k string, re *regexp.Regexp, company bool) bool {
+	switch {
+	case k == "@company":
+		return company
+	case k == "@fault":
+		return m.fault
+	case re != nil:
+		return slices.ContainsFunc(m.clauses, re.MatchString)
+	}
+	return m.has(k)
+}
+
 func (m *matcher) firstSignal(sigs []Signal, company bool) (string, string) {
 	for _, s := range sigs {
 		n, hits := m.count(s.Keywords, s.res)
@@ -431,7 +469,7 @@ func (m *matcher) firstSignal(sigs []Signal, company bool) (string, string) {
 		for _, group := range s.AllOf {
 			gok := false
 			for _, k := range group {
-				if (k == "@company" && company) || (k != "@company" && m.has(k)) {
+				if m.groupHas(k, s.allRes[k], company) {
 					gok = true
 					hits = append(hits, k)
 					break

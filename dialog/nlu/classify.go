@@ -106,8 +106,14 @@ func NewClassifier(rules *cases.Rules, model *Model) (*Classifier, error) {
 			}
 			for g, group := range s.AllOf {
 				gtag := Tag{Kind: kindAllOf, Name: fmt.Sprintf("%s:%s:%d", lv.p, s.Name, g)}
-				for _, w := range group {
-					if w != "@company" {
+				for k, w := range group {
+					switch {
+					case w == "@company" || w == "@fault":
+					case strings.HasPrefix(w, "re:"):
+						if err := addPattern(fmt.Sprintf("rules.priority.%s.%s.all_of[%d][%d]", strings.ToLower(string(lv.p)), s.Name, g, k), strings.TrimPrefix(w, "re:"), gtag); err != nil {
+							return nil, err
+						}
+					default:
 						c.lex.Add(w, gtag)
 					}
 				}
@@ -298,6 +304,7 @@ func (c *Classifier) ClassifyAfter(in *Interpretation, texts []string, fields ma
 
 // classify is Classify on the evidence found in the texts.
 func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Classification {
+	a = a.withoutModelName(fields[cases.FieldProductModel])
 	res := Classification{Scores: map[cases.Category]float64{}, Ignored: a.ignored}
 
 	var probs []float64
@@ -379,6 +386,58 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 	}
 	res.Priority, res.Reasons = c.priority(a, res.Category, fields, probs, res.Reasons)
 	return res
+}
+
+// withoutModelName drops the hazard words that are part of the product's
+// model as the customer wrote it ("StreamBox Fire 4K", "Smoke-Guard S3"):
+// a name is not a hazard. a is shared with the interpretation it came
+// from, so what changes is copied.
+func (a *analysis) withoutModelName(model string) *analysis {
+	model = strings.TrimSpace(model)
+	if model == "" || model == "none" {
+		return a
+	}
+	name := Mainland(NewText(model))
+	var spans [][2]int
+	for from := 0; ; {
+		i := strings.Index(a.lower[from:], name)
+		if i < 0 {
+			break
+		}
+		spans = append(spans, [2]int{from + i, from + i + len(name)})
+		from += i + len(name)
+	}
+	if len(spans) == 0 {
+		return a
+	}
+	var out *analysis
+	for k, h := range a.hits {
+		if a.scopes[k] != InScope || !slices.ContainsFunc(spans, func(sp [2]int) bool { return sp[0] <= h.Start && h.End <= sp[1] }) {
+			continue
+		}
+		for _, tag := range h.Tags {
+			if tag.Kind != kindSignal || !strings.HasPrefix(tag.Name, "P1:") {
+				continue
+			}
+			if out == nil {
+				cp := *a
+				cp.sig = make(map[string][]string, len(a.sig))
+				for key, ws := range a.sig {
+					cp.sig[key] = slices.Clone(ws)
+				}
+				cp.ignored = slices.Clone(a.ignored)
+				out = &cp
+			}
+			if i := slices.Index(out.sig[tag.Name], h.Word); i >= 0 {
+				out.sig[tag.Name] = slices.Delete(out.sig[tag.Name], i, i+1)
+				out.ignored = append(out.ignored, Evidence{Word: h.Word, Tag: tag, Scope: Named})
+			}
+		}
+	}
+	if out == nil {
+		return a
+	}
+	return out
 }
 
 // signalCategories weighs the P1 signals that name a category (a hazard
@@ -514,11 +573,9 @@ func (c *Classifier) signal(a *analysis, p cases.Priority, sigs []cases.Signal, 
 		ok := true
 		for g, group := range s.AllOf {
 			gok := a.allOf[fmt.Sprintf("%s:%s:%d", p, s.Name, g)]
-			if !gok && company {
-				for _, w := range group {
-					if w == "@company" {
-						gok = true
-					}
+			for _, w := range group {
+				if !gok && (w == "@company" && company || w == "@fault" && a.fault()) {
+					gok = true
 				}
 			}
 			if !gok {
@@ -536,6 +593,12 @@ func (c *Classifier) signal(a *analysis, p cases.Priority, sigs []cases.Signal, 
 		return s.Name, why, true
 	}
 	return "", "", false
+}
+
+// fault reports whether a keyword of a technical or quality problem was
+// said in scope: what "@fault" in an all_of group asks for.
+func (a *analysis) fault() bool {
+	return a.catW[cases.CategoryTechnical] >= 1 || a.catW[cases.CategoryQuality] >= 1
 }
 
 // Evidence reports whether text holds in-scope evidence of any category

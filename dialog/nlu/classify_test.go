@@ -123,10 +123,34 @@ func TestClassifyPlainWords(t *testing.T) {
 		{"热水器不热，漏电那些应该没有，就是不热", cases.P2},
 		{"I am so angry I could explode. The hinge has cracked and the screen flops backwards", cases.P2},
 		{"封口机不加热了，膜封不上，另外一台先顶着，不影响营业", cases.P2},
+		// Not one cup, orders still coming in: the tea shop has stopped.
+		{"我们奶茶店的封口机今天罢工了 一杯都封不了 外卖单一直在进来", cases.P1},
+		{"奶茶店的封口机有点慢 一杯要封两次", cases.P2},
+		// Two of four with a fault the batch words do not list.
+		{"two of the four desk lamps I ordered for my shop flicker like crazy", cases.P1},
+		{"two of the four items I ordered have not arrived yet", cases.P3},
 	} {
 		got := c.Classify([]string{tc.text}, map[cases.FieldKey]string{})
 		if got.Priority != tc.pr && !(tc.pr == cases.P2 && got.Category == "") {
 			t.Errorf("%q: %s %v ignored %v, want %s", tc.text, got.Priority, got.Reasons, got.Ignored, tc.pr)
 		}
+	}
+}
+
+// A hazard word in the product's own name is no hazard: "StreamBox Fire
+// 4K" is a streaming box; its remote that will not pair is a fault.
+func TestClassifyHazardInModelName(t *testing.T) {
+	t.Parallel()
+	c := testClassifier(t)
+	text := "the remote of my StreamBox Fire 4K won't pair any more"
+	got := c.Classify([]string{text}, map[cases.FieldKey]string{cases.FieldProductModel: "StreamBox Fire 4K"})
+	if got.Priority == cases.P1 {
+		t.Errorf("with the model known: %s %v, want no P1", got.Priority, got.Reasons)
+	}
+	if got := c.Classify([]string{text + ", and now it caught fire"}, map[cases.FieldKey]string{cases.FieldProductModel: "StreamBox Fire 4K"}); got.Priority != cases.P1 {
+		t.Errorf("a fire beside the name: %s %v, want P1", got.Priority, got.Reasons)
+	}
+	if got := c.Classify([]string{text}, nil); got.Priority != cases.P1 {
+		t.Errorf("without the model the word still counts: %s %v", got.Priority, got.Reasons)
 	}
 }

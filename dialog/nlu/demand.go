@@ -68,6 +68,7 @@ var extDemandWords = []extDemandWord{
 		`(?:换|換)(?:个|個|一个|一個|一台|台|一张|张|張|一把|把|一根|根|一套|套|一副|副|一只|只|隻|一块|块|塊|一件|件|一条|条|條|一部|部|过部|過部|过个|過個|成|掉|新|货|貨|机|機|吗|嗎|吧|嘛|一下)|` +
 		`(?:^|[\s,，。!！?？;；])(?:就|那|直接)?(?:换|換)|` +
 		`(?:寄|发|發|送|补|補|补发|補發|补寄|補寄|重发|重發)(?:[一两二三四五六七八九十几幾]?(?:个|個|台|张|張|把|根|套|副|只|隻|块|塊|件|条|條|支|部))?新|` +
+		`重新(?:发|發|寄)(?:[一两二三四五六七八九十几幾]?(?:个|個|台|张|張|把|根|套|副|只|隻|块|塊|件|条|條|支|部))|` +
 		`\bexchange(?:d)?\b|\breplace(?:d)?\b|\breplacements?\b|\bswap(?:ped)?\b|` +
 		`\bsend (?:me |us )?(?:one|a new one|another one) (?:that|which|thats|that's)\b|\bone (?:that|thats|that's|which) (?:works|isn'?t|is not|isnt|not|'s not|s not|'s genuinely new|is genuinely new)\b|\brather have (?:a|one) [a-z ]{0,20}(?:that|which) (?:isn'?t|works)\b|\bswap unit\b|` +
 		`\b(?:get|send|want|need|give|like|have|prefer) (?:me |us )?a new (?:one|unit|frame|device|machine)\b`), cases.DemandExchange},
@@ -257,7 +258,7 @@ func extDemandAt(s string, start, end int, d cases.Demand) (cases.Demand, bool) 
 	if r, _ := utf8.DecodeRuneInString(rest); (r == '过' || r == '過') && !extDemandToward.MatchString(rest) {
 		return "", false
 	}
-	if strings.HasPrefix(rest, "了") && !extDemandAsk.MatchString(rest) ||
+	if strings.HasPrefix(rest, "了") && !extDemandAsk.MatchString(rest) && !extDemandOrder(before, lead) ||
 		d == cases.DemandExchange && extHasHan(hit) && extDemandDoneSeg.MatchString(rest) ||
 		extDemandReported.MatchString(hit) && extDemandSince.MatchString(rest) || extDemandWhen.MatchString(rest) {
 		return "", false
@@ -283,6 +284,14 @@ func extDemandAt(s string, start, end int, d cases.Demand) (cases.Demand, bool) 
 	}
 	return d, true
 }
+
+// extDemandOrder reports whether the clause opens with "给我"/"帮我": "给我退了",
+// "帮我换了" tell us what to do, the 了 does not say it is done.
+func extDemandOrder(before, lead string) bool {
+	return strings.TrimSpace(before) == "" && extDemandOrderRx.MatchString(lead)
+}
+
+var extDemandOrderRx = mustRx(`^(?:赶紧|趕緊|快点|快點|直接)?(?:给我|給我|帮我|幫我)`)
 
 // extDemandANotAAfter reports whether a question of the form "X不X" follows
 // closely ("上门维修包不包？"): it asks about the service, not for it.

@@ -21,6 +21,10 @@ func TestParseDemandWithoutNoun(t *testing.T) {
 		{"能不能今天就派工程师过来", cases.DemandRepair},
 		{"过保了也修，费用我出", cases.DemandRepair},
 		{"那就修吧", cases.DemandRepair},
+		// "给我…了" orders it; "我退了" tells it is done.
+		{"给我退了", cases.DemandReturn},
+		{"帮我换了吧", cases.DemandExchange},
+		{"我上个月退了", ""},
 		{"我得去哪修啊", cases.DemandRepair},
 		{"可唔可以搵師傅上嚟睇下", cases.DemandRepair},
 		// Asking how it gets repaired, and Cantonese 整 (fix).
@@ -195,6 +199,7 @@ func TestParseDemandSendAReplacement(t *testing.T) {
 		{"Could you send us a replacement unit, we need it for the weekend", cases.DemandExchange},
 		{"please send me a new one", cases.DemandExchange},
 		{"请尽快补发一台新的", cases.DemandExchange},
+		{"给我重新发一个", cases.DemandExchange},
 		{"please send the missing screws", cases.DemandOther},
 	} {
 		if got, _ := ParseDemand(tt.text); got != tt.want {

@@ -21,6 +21,7 @@ const (
 	Hypothetical Scope = "hypothetical" // 会不会漏电, what if it catches fire
 	Hearsay      Scope = "hearsay"      // 听说会爆, a friend's one caught fire
 	Figurative   Scope = "figurative"   // 气得我冒烟, my blood is boiling
+	Named        Scope = "named"        // the product's own name: StreamBox Fire 4K
 )
 
 //go:embed scope.yaml
