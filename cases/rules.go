@@ -55,8 +55,8 @@ type SubtypeRule struct {
 // pattern matches, and, if AllOf is set, when every group has a match too.
 // The token "@company" in a group is satisfied by a known company name,
 // "@fault" by any technical or quality keyword (a count of units is a
-// batch failure only with a fault), and a word written "re:…" is a
-// regular expression.
+// batch failure only with a fault), "@inuse" when the problem is not
+// mainly the delivery's, and a word written "re:…" is a regular expression.
 type Signal struct {
 	Name     string     `yaml:"name"`
 	Keywords []string   `yaml:"keywords"`
@@ -84,6 +84,11 @@ type PriorityRules struct {
 	P1 []Signal `yaml:"p1"`
 	P2 []Signal `yaml:"p2"`
 	P3 []Signal `yaml:"p3"`
+	// ModelUnless are words that, said in scope, keep the statistical
+	// model from raising P1 on its own: one unit of several failed, or a
+	// stand-in holds ("另一台还能用", "one of our two"). A business with a
+	// spare is not stopped; the P1 signals above still count.
+	ModelUnless []string `yaml:"model_unless"`
 }
 
 // Classification is the result of Classify.
@@ -160,6 +165,7 @@ func (r *Rules) Compile() error {
 	}
 	// Lower-case every word once here, not on every match.
 	lowerAll(r.Negations)
+	lowerAll(r.Priority.ModelUnless)
 	for i := range r.Categories {
 		c := &r.Categories[i]
 		lowerAll(c.Keywords)
@@ -451,7 +457,7 @@ func (m *matcher) groupHas(k string, re *regexp.Regexp, company bool) bool {
 	switch {
 	case k == "@company":
 		return company
-	case k == "@fault":
+	case k == "@fault", k == "@inuse":
 		return m.fault
 	case re != nil:
 		return slices.ContainsFunc(m.clauses, re.MatchString)

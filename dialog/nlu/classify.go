@@ -39,6 +39,9 @@ const (
 	kindWeak     = "weak" // Name: category (weak evidence)
 )
 
+// modelUnless names the all_of tag of rules.priority.model_unless.
+const modelUnless = "model:unless"
+
 // NewClassifier builds a classifier from compiled rules and an optional
 // model (nil: rules only).
 func NewClassifier(rules *cases.Rules, model *Model) (*Classifier, error) {
@@ -108,7 +111,7 @@ func NewClassifier(rules *cases.Rules, model *Model) (*Classifier, error) {
 				gtag := Tag{Kind: kindAllOf, Name: fmt.Sprintf("%s:%s:%d", lv.p, s.Name, g)}
 				for k, w := range group {
 					switch {
-					case w == "@company" || w == "@fault":
+					case w == "@company" || w == "@fault" || w == "@inuse":
 					case strings.HasPrefix(w, "re:"):
 						if err := addPattern(fmt.Sprintf("rules.priority.%s.%s.all_of[%d][%d]", strings.ToLower(string(lv.p)), s.Name, g, k), strings.TrimPrefix(w, "re:"), gtag); err != nil {
 							return nil, err
@@ -119,6 +122,9 @@ func NewClassifier(rules *cases.Rules, model *Model) (*Classifier, error) {
 				}
 			}
 		}
+	}
+	for _, w := range rules.Priority.ModelUnless {
+		c.lex.Add(w, Tag{Kind: kindAllOf, Name: modelUnless})
 	}
 	sets := make([]*wordSet, len(c.patterns))
 	for i, p := range c.patterns {
@@ -164,6 +170,7 @@ type analysis struct {
 	sig      map[string][]string // "P1:safety" -> words in scope
 	allOf    map[string]bool     // "P1:enterprise_down:0" -> seen in scope
 	ignored  []Evidence
+	category cases.Category // once classified: the category chosen
 }
 
 func (c *Classifier) analyse(t Text) *analysis { return c.analyseLower(Mainland(t)) }
@@ -384,6 +391,7 @@ func (c *Classifier) classify(a *analysis, fields map[cases.FieldKey]string) Cla
 			}
 		}
 	}
+	a.category = res.Category
 	res.Priority, res.Reasons = c.priority(a, res.Category, fields, probs, res.Reasons)
 	return res
 }
@@ -502,7 +510,7 @@ func (c *Classifier) priority(a *analysis, cat cases.Category, fields map[cases.
 		// A customer who denies the hazards ("no smoke, no burning smell")
 		// has told us what the model cannot weigh, unless a business is
 		// speaking (its stoppage is what the model may have seen).
-		if p := a.prios[0]; p >= c.model.P1Threshold && (company || a.allOf["P1:enterprise_down:0"] || !a.p1Denied()) {
+		if p := a.prios[0]; p >= c.model.P1Threshold && !a.allOf[modelUnless] && (company || a.allOf["P1:enterprise_down:0"] || !a.p1Denied()) {
 			return cases.P1, append(reasons, fmt.Sprintf("p1:model(%.2f)", p))
 		}
 	}
@@ -574,7 +582,7 @@ func (c *Classifier) signal(a *analysis, p cases.Priority, sigs []cases.Signal, 
 		for g, group := range s.AllOf {
 			gok := a.allOf[fmt.Sprintf("%s:%s:%d", p, s.Name, g)]
 			for _, w := range group {
-				if !gok && (w == "@company" && company || w == "@fault" && a.fault()) {
+				if !gok && (w == "@company" && company || w == "@fault" && a.fault() || w == "@inuse" && a.inUse()) {
 					gok = true
 				}
 			}
@@ -596,9 +604,21 @@ func (c *Classifier) signal(a *analysis, p cases.Priority, sigs []cases.Signal, 
 }
 
 // fault reports whether a keyword of a technical or quality problem was
-// said in scope: what "@fault" in an all_of group asks for.
+// said in scope, more than of a delivery: what "@fault" in an all_of group
+// asks for.
 func (a *analysis) fault() bool {
-	return a.catW[cases.CategoryTechnical] >= 1 || a.catW[cases.CategoryQuality] >= 1
+	return max(a.catW[cases.CategoryTechnical], a.catW[cases.CategoryQuality]) >= 1 && a.inUse()
+}
+
+// inUse reports whether the problem is not mainly the delivery's: units
+// that arrived damaged or a box that never came are a delivery gone wrong,
+// not a batch that fails in use ("@inuse").
+func (a *analysis) inUse() bool {
+	if a.category != "" {
+		return a.category != cases.CategoryLogistics
+	}
+	l := a.catW[cases.CategoryLogistics]
+	return l == 0 || l < max(a.catW[cases.CategoryTechnical], a.catW[cases.CategoryQuality])
 }
 
 // Evidence reports whether text holds in-scope evidence of any category

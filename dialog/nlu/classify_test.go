@@ -129,6 +129,13 @@ func TestClassifyPlainWords(t *testing.T) {
 		// Two of four with a fault the batch words do not list.
 		{"two of the four desk lamps I ordered for my shop flicker like crazy", cases.P1},
 		{"two of the four items I ordered have not arrived yet", cases.P3},
+		// A count of units with the fault, whatever the fault; a delivery short or
+		// broken in transit is no batch.
+		{"上个月给门店配的20台封口机，现在已经有5家店反馈封不上口，温度上不去", cases.P1},
+		{"发现有4台一开就是送风，根本不制冷，其他8台正常", cases.P1},
+		{"4 of them have started rebooting on their own, the others are fine", cases.P1},
+		{"the courier delivered 12 chairs and two of them arrived with the gas lift snapped, the boxes were crushed in transit", cases.P3},
+		{"我们买了12台，其中一台屏幕有划痕", cases.P3},
 	} {
 		got := c.Classify([]string{tc.text}, map[cases.FieldKey]string{})
 		if got.Priority != tc.pr && !(tc.pr == cases.P2 && got.Category == "") {
@@ -152,5 +159,35 @@ func TestClassifyHazardInModelName(t *testing.T) {
 	}
 	if got := c.Classify([]string{text}, nil); got.Priority != cases.P1 {
 		t.Errorf("without the model the word still counts: %s %v", got.Priority, got.Reasons)
+	}
+}
+
+// A model that learnt "a kitchen's appliance failed" as P1 may not raise
+// P1 on its own when the customer says a second unit stands in
+// (rules.priority.model_unless); the rules' P1 signals still count.
+func TestModelP1YieldsToAStandIn(t *testing.T) {
+	t.Parallel()
+	rules := testClassifier(t).rules
+	var ex []TrainExample
+	for _, s := range []string{"后厨的商用电磁炉坏了", "后厨的烤箱坏了", "后厨的蒸柜坏了", "后厨的洗碗机坏了"} {
+		ex = append(ex, TrainExample{Text: s, Category: cases.CategoryTechnical, Priority: cases.P1})
+	}
+	for _, s := range []string{"家里的台灯坏了", "家里的风扇坏了", "家里的吹风机坏了", "家里的电饭煲坏了"} {
+		ex = append(ex, TrainExample{Text: s, Category: cases.CategoryTechnical, Priority: cases.P2})
+	}
+	m := Train(ex, TrainOptions{MinDocs: 1})
+	m.P1Threshold = 0.3
+	c, err := NewClassifier(rules, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Classify([]string{"后厨的电磁炉坏了"}, nil); got.Priority != cases.P1 {
+		t.Fatalf("the model alone: %s %v, want P1 (the test's premise)", got.Priority, got.Reasons)
+	}
+	if got := c.Classify([]string{"后厨的电磁炉坏了，另一台还能用"}, nil); got.Priority == cases.P1 {
+		t.Errorf("with a stand-in: %s %v, want no P1", got.Priority, got.Reasons)
+	}
+	if got := c.Classify([]string{"后厨的电磁炉冒烟了，另一台还能用"}, nil); got.Priority != cases.P1 {
+		t.Errorf("a hazard with a stand-in: %s %v, want P1", got.Priority, got.Reasons)
 	}
 }
