@@ -68,6 +68,10 @@ var (
 // the space ends the installation and the purchase is told apart.
 var extWhenBought = mustRx(`^[^，,。.!！?？；;\s]{0,10}?(?:(?:的时候|的時候|那时候|那時候|那阵|那陣|时|時)\s*)?(?:(?:一起|顺便|順便|一次性)\s*)?(?:买|買|购|購|入手|下单|下單|订|訂)`)
 
+// extWhenInstalled is an installation right after a date: "去年6月装的",
+// "9月2号安装好的".
+var extWhenInstalled = mustRx(`^\s*(?:份)?\s*(?:(?:的时候|的時候|那时候|那時候)\s*)?(?:(?:师傅|師傅)?(?:来|來)?(?:装|裝|安装|安裝)(?:好|上)?(?:的|嘅))`)
+
 // extCues lists the cue patterns with the role each gives.
 var extCues = []struct {
 	re   *wordSet

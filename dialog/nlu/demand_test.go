@@ -231,3 +231,21 @@ func TestParseDemandOtherWithoutNoun(t *testing.T) {
 		}
 	}
 }
+
+// An installation month dates the purchase when no purchase is said;
+// "Android" keeps its "And".
+func TestExtractInstalledAndAndroid(t *testing.T) {
+	t.Parallel()
+	x := testExtractor(t)
+	got := x.Extract("RO-600G 装了一年多了 前年11月装的", testNow)
+	if got[cases.FieldPurchaseDate] == "" {
+		t.Errorf("installation month: %v, want a purchase date", got)
+	}
+	got = x.Extract("8月30号下单 9月安装的", testNow)
+	if !strings.HasSuffix(got[cases.FieldPurchaseDate], "-08-30") {
+		t.Errorf("bought and installed: %v, want the purchase day", got)
+	}
+	if got := x.Extract("Android 15, app version 4.2", testNow); got[cases.FieldEnvironment] != "Android 15" {
+		t.Errorf("environment %q, want Android 15", got[cases.FieldEnvironment])
+	}
+}

@@ -141,7 +141,7 @@ func extEnvNotUse(s string, cs, ce, ms, me int) bool {
 }
 
 // extEnvLead is what opens a phrase without saying anything of the place.
-var extEnvLead = mustRx(`(?i)^(?:我们|我們|我家|我|就是|是|and|but|also|it's|its|it is|we|i)\s*`)
+var extEnvLead = mustRx(`(?i)^(?:我们|我們|我家|我|就是|是|(?:and|but|also|it's|its|it is|we|i)\b)\s*`)
 
 // extEnvPhrase widens the cue at s[ms:me] to the customer's phrase: the
 // clause (for Chinese, the space-separated run) around it, at most a few

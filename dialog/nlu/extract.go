@@ -164,6 +164,7 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 	roles := extDateRoles(work, dates)
 	extRefineMonths(work, dates, roles)
 	bare := dtBare(work, dates)
+	installed := "" // the first date something was installed
 	for i, d := range dates {
 		if d.future(today) {
 			continue // a purchase or a fault is never in the future
@@ -194,6 +195,10 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 			if v != "" && ex.arrival == "" {
 				ex.arrival = v
 			}
+		case extRoleOther:
+			if len(v) == len("2006-01") && installed == "" && extWhenInstalled.MatchString(work[d.end:]) {
+				installed = v
+			}
 		case extRoleNone:
 			// Only a date said on its own is loose: "今天" or "刚才" is a
 			// deadline or a circumstance more often than a date, and so
@@ -209,6 +214,12 @@ func (x *Extractor) extract(text string, now time.Time) (map[cases.FieldKey]stri
 				ex.purchaseVague = true
 			}
 		}
+	}
+	if _, ok := out[cases.FieldPurchaseDate]; !ok && installed != "" && ex.purchaseYear == 0 && !ex.purchaseVague {
+		// Installed goods are bought for the installation: the month of
+		// "前年11月装的" with no purchase said dates the purchase, as an
+		// agent takes it; an installation day ("昨天装好的") stays its own.
+		out[cases.FieldPurchaseDate] = installed
 	}
 	if _, ok := out[cases.FieldPurchaseDate]; ok {
 		ex.purchaseYear, ex.purchaseVague = 0, false
