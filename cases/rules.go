@@ -311,7 +311,10 @@ func (r *Rules) Classify(text string, fields map[FieldKey]string) Classification
 
 // matcher finds keywords in text while honouring negations within a clause.
 type matcher struct {
-	fault   bool // a technical or quality keyword was found (@fault)
+	// fault: the text was classified technical or quality; it stands for
+	// both "@fault" and "@inuse" here (this classifier has no weights to
+	// tell a delivery's damage from a fault in use, as nlu does).
+	fault   bool
 	lower   string
 	neg     []string
 	window  int
