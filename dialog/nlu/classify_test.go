@@ -136,6 +136,18 @@ func TestClassifyPlainWords(t *testing.T) {
 		{"4 of them have started rebooting on their own, the others are fine", cases.P1},
 		{"the courier delivered 12 chairs and two of them arrived with the gas lift snapped, the boxes were crushed in transit", cases.P3},
 		{"我们买了12台，其中一台屏幕有划痕", cases.P3},
+		// Hazards told by what happened: a cut-out that failed, a scorch, a
+		// near fall, brakes, glass or a lid giving way.
+		{"小孩把电暖器碰倒了 它竟然还一直在烧 没有自己断电 地毯烫出一个黑印子", cases.P1},
+		{"护栏螺丝一直往外退 今天孩子一靠整个歪出去了 差点摔下来", cases.P1},
+		{"电动车的刹车不灵了 今天下坡捏到底都停不下来", cases.P1},
+		{"the glass door on my oven just shattered by itself", cases.P1},
+		{"压力锅限压阀一直不排气 锅盖都鼓起来了", cases.P1},
+		{"箱子差点掉下来 被我接住了 想问下这个怎么安装", cases.P3},
+		{"the screen shattered when the courier dropped it", cases.P2},
+		// A restaurant that cannot trade; a shop that still takes payment.
+		{"饭店的洗碗机今天一早就罢工了 中午几百套碗碟堆在那 今天这生意还怎么做", cases.P1},
+		{"我们店的收银机 上午开始刷卡那块不能用了 现金和扫码还能收", cases.P2},
 	} {
 		got := c.Classify([]string{tc.text}, map[cases.FieldKey]string{})
 		if got.Priority != tc.pr && !(tc.pr == cases.P2 && got.Category == "") {

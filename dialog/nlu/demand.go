@@ -113,7 +113,7 @@ var extDemandWords = []extDemandWord{
 		`\bhold (?:the|my|our) (?:delivery|order|shipment)\b`), cases.DemandOther},
 	{mustWordSet(`(?i)咨询|諮詢|咨詢|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|` +
 		`正常吗|正常嗎|正常的吗|正常的嗎|正不正常|正唔正常|\bis (?:that|this|it) normal\b|` +
-		`\bhow do i\b|\bhow to\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},
+		`\bhow do i\b|\bhow to\b|\b(?:know|tell me|advise|advice on) what (?:to do|i should do|i can do)\b|\bwhat (?:should|can|do) i do\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},
 }
 
 // extDemandCues rules out, in one pass, the demands a text has no cue of.
@@ -148,6 +148,9 @@ var (
 	extDemandWhen = mustRx(`^[^\s,，。;；!！?？]{0,8}?(?:之前|以前|之后|之後|以后|以後|的时候|的時候)`)
 	// A threat or fallback governs what follows closely: "不然我就退了",
 	// "不能换就退", "修不好就换", "要改的话你们能上门改吗".
+	// "方便的话派人来看看", "如果還在保固的話想送修": a courtesy or the
+	// warranty is the condition, not another remedy failing first.
+	extDemandPolite = mustRx(`(?:方便|可以|可能|有空|有时间|有時間|得闲|得閒|在保|保内|保內|保修期内|保修期內|保固內|保固期內|还在|還在|还保|還保|保固|保修|保修期|保固期|保质期|保質期)(?:内|內)?(?:的话|的話)[^\s\p{P}]{0,4}$`)
 	extDemandCond = mustRx(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|有需要|如有需要|\bin case\b|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就)\s*(?:先|直接|再)?|(?:不行|不成|唔得|修不好|修唔好)\s*(?:的话|的話)?\s*(?:就|我就|那就|再|才)?\s*(?:先|直接|给我|給我)?\s*)$`)
 	// Asking whether it is needed asks for advice: "需要上门换吗",
 	// "要不要全部换掉", "是不是要换".
@@ -275,7 +278,7 @@ func extDemandAt(s string, start, end int, d cases.Demand) (cases.Demand, bool) 
 	if prev, _ := utf8.DecodeLastRuneInString(before); strings.ContainsRune(extDemandFalseBefore[first], prev) {
 		return "", false
 	}
-	if extDemandCond.MatchString(lead) && !extDemandANotA.MatchString(lead) {
+	if extDemandCond.MatchString(lead) && !extDemandANotA.MatchString(lead) && !extDemandPolite.MatchString(lead) {
 		return "", false
 	}
 	if extDemandAsked.MatchString(lead) || extDemandCovered.MatchString(rest) || extDemandANotAAfter(rest) ||

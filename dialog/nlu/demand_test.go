@@ -21,6 +21,10 @@ func TestParseDemandWithoutNoun(t *testing.T) {
 		{"能不能今天就派工程师过来", cases.DemandRepair},
 		{"过保了也修，费用我出", cases.DemandRepair},
 		{"那就修吧", cases.DemandRepair},
+		// A courtesy or the warranty as the condition still asks.
+		{"方便的话派人来看看 不着急", cases.DemandRepair},
+		{"如果還在保固的話想送修", cases.DemandRepair},
+		{"I cleaned the wheels already. not urgent, just want to know what to do", cases.DemandConsultation},
 		// "给我…了" orders it; "我退了" tells it is done.
 		{"给我退了", cases.DemandReturn},
 		{"帮我换了吧", cases.DemandExchange},

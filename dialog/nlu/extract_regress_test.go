@@ -406,6 +406,9 @@ func TestWantsHumanPhrasings(t *testing.T) {
 		{"is this a bot or a real person?", false},
 		{"Need someone to look at it today", false},
 		{"Are you a bot or a human?", false},
+		{"hello, is the bot a real person?", false},
+		{"is this chat a human or a bot?", false},
+		{"is it a real person? I need a real person to call me", true},
 	} {
 		if got := WantsHuman(tt.text); got != tt.want {
 			t.Errorf("WantsHuman(%q) = %v, want %v", tt.text, got, tt.want)
