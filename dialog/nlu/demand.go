@@ -151,7 +151,7 @@ var (
 	// "方便的话派人来看看", "如果還在保固的話想送修": a courtesy or the
 	// warranty is the condition, not another remedy failing first.
 	extDemandPolite = mustRx(`(?:方便|可以|可能|有空|有时间|有時間|得闲|得閒|在保|保内|保內|保修期内|保修期內|保固內|保固期內|还在|還在|还保|還保|保固|保修|保修期|保固期|保质期|保質期)(?:内|內)?(?:的话|的話)[^\s\p{P}]{0,4}$`)
-	extDemandCond = mustRx(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|有需要|如有需要|\bin case\b|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就)\s*(?:先|直接|再)?|(?:不行|不成|唔得|修不好|修唔好)\s*(?:的话|的話)?\s*(?:就|我就|那就|再|才)?\s*(?:先|直接|给我|給我)?\s*)$`)
+	extDemandCond   = mustRx(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|有需要|如有需要|\bin case\b|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就)\s*(?:先|直接|再)?|(?:不行|不成|唔得|修不好|修唔好)\s*(?:的话|的話)?\s*(?:就|我就|那就|再|才)?\s*(?:先|直接|给我|給我)?\s*)$`)
 	// Asking whether it is needed asks for advice: "需要上门换吗",
 	// "要不要全部换掉", "是不是要换".
 	extDemandAsked = mustRx(`(?i)(?:\bis there (?:a|an|any)\b|需不需要|要不要|用不用|是不是要|是不是得|是否需要|是否要|是否提供|是否有|有没有|有沒有|有冇|提不提供|能否提供|得不得|\bdo i (?:need|have) to\b|\bshould i\b|\bis it worth\b)\P{P}{0,6}$`)
