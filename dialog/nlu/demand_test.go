@@ -122,6 +122,17 @@ func TestExtractEnvironmentFamilies(t *testing.T) {
 		{"物流一直显示在仓库", ""},
 		{"空调室外机不转", ""},
 		{"洗衣机不脱水", ""},
+		{"现在放在阳台上 不敢用", ""},
+		// A bedside table, a queue at the door, a deadline, the product's own
+		// reading and a business's name are no place of use.
+		{"收到的床头柜颜色和图片差太多", ""},
+		{"现在病人在门口排队", ""},
+		{"麻烦24小时内上门", ""},
+		{"the internal reading is now 14°C and climbing", ""},
+		{"We run Saffron Lane Kitchen Ltd and the mixer stopped", ""},
+		{"插座在床头 晚上充电", "床头"},
+		{"放在店门口 太阳直晒", "店门口"},
+		{"it sits in an unheated garage, about 2 degrees at night", "garage"},
 	}
 	for _, tc := range tests {
 		got := x.Extract(tc.text, testNow)[cases.FieldEnvironment]

@@ -80,7 +80,7 @@ var (
 	// A place the product was moved to for safety, or the parcel waits in,
 	// is no surroundings of use: "放阳台了", "put it on the balcony",
 	// "物流一直显示在仓库".
-	extEnvMoved = mustRx(`(?i)(?:放|推|搬|拿|移|丢|扔)\p{Han}{0,6}了|放咗|\b(?:put|moved|aired|took|dragged|carried)\b|物流|快递|快遞|显示|顯示|签收|簽收|发货|發貨|\btracking\b|\bcourier\b`)
+	extEnvMoved = mustRx(`(?i)(?:放|推|搬|拿|移|丢|扔)\p{Han}{0,6}了|放咗|(?:现在|現在|先|暂时|暫時|而家)(?:把它|将它|將它)?(?:放|擺|摆|搬)|(?:搬到|擺咗|摆咗|扔|丢|丟)(?:出)?(?:阳台|陽台|露台|门外|門外|外面)|\bnow (?:sitting|sits|stands|standing|is|kept)\b|\bmoved (?:it|them)\b|\b(?:put|moved|aired|took|dragged|carried)\b|物流|快递|快遞|显示|顯示|签收|簽收|发货|發貨|\btracking\b|\bcourier\b`)
 )
 
 func extFindEnvironment(s string) string {
@@ -106,7 +106,8 @@ func extFindEnvironment(s string) string {
 			continue
 		}
 		st, en := extEnvPhrase(s, idx[0], idx[1])
-		if cs, ce := extClause(s, idx[0], idx[1]); extEnvMoved.MatchString(s[cs:ce]) || extEnvNotUse(s, cs, ce, idx[0], idx[1]) {
+		if cs, ce := extClause(s, idx[0], idx[1]); extEnvMoved.MatchString(s[cs:ce]) || extEnvNotUse(s, cs, ce, idx[0], idx[1]) ||
+			extEnvNotPlace(s, cs, ce, idx[0], idx[1]) {
 			continue
 		}
 		v := strings.Join(strings.Fields(s[st:en]), " ")
@@ -139,6 +140,79 @@ func extEnvNotUse(s string, cs, ce, ms, me int) bool {
 	st, en, _ := extTriedSegment(s, cs, ce, ms, me)
 	return extEnvShop.MatchString(s[ms:me]) && extEnvBought.MatchString(s[st:en])
 }
+
+// Cues that look like a place but are not where the product works: a
+// bedside table (床头柜), people queueing at the door or a parcel left there,
+// a deadline (24小时内), the product's own reading (14°C and climbing), and a
+// place word inside a proper name (Saffron Lane Kitchen Ltd, Hotel Excelsior).
+var (
+	extEnvFurniture = mustRx(`^(?:柜|櫃)`)
+	extEnvDoorEvent = mustRx(`排|堵|丢|丟|扔|等着|等著|走了|就走|围|圍`)
+	extEnvDeadline  = mustRx(`^\s*(?:内|內|之内|之內|以内|以內)`)
+	extEnvReading   = mustRx(`(?i)\b(?:read|reads|reading|shows?|showing|display\w*|internal|climb\w*|rose|risen|hit|reached|set to|set at)\b[^.!?]{0,24}$`)
+	extEnvDegrees   = mustRx(`(?i)\d\s*(?:°c|degrees)`)
+)
+
+// extEnvNotPlace reports whether the cue at s[ms:me], in the clause s[cs:ce],
+// only looks like a place.
+func extEnvNotPlace(s string, cs, ce, ms, me int) bool {
+	cue := s[ms:me]
+	switch {
+	case strings.HasSuffix(cue, "床头") || strings.HasSuffix(cue, "床頭"):
+		return extEnvFurniture.MatchString(s[me:])
+	case strings.HasSuffix(cue, "门口") || strings.HasSuffix(cue, "門口"):
+		return extEnvDoorEvent.MatchString(s[cs:ce])
+	case strings.HasSuffix(cue, "24小时") || strings.HasSuffix(cue, "24小時"):
+		return extEnvDeadline.MatchString(s[me:])
+	case extEnvDegrees.MatchString(cue):
+		return extEnvReading.MatchString(s[cs:ms])
+	}
+	st, en, _ := extTriedSegment(s, cs, ce, ms, me)
+	around := s[st:ms] + " " + s[me:en]
+	return extEnvProperName(s, ms, me) || extEnvWaiting.MatchString(around) || extEnvOthers.MatchString(s[st:en])
+}
+
+// People queueing there, another person's product: the place is where
+// something happened, not where the product is used.
+var (
+	extEnvWaiting = mustRx(`(?i)排队|排隊|排着队|排著隊|堵在|\bpeople (?:in|are)\b|\bare waiting\b|\bqueu\w*`)
+	extEnvOthers  = mustRx(`(?i)朋友|别人|別人|邻居|鄰居|人家|同事家|\bfriend'?s?\b|\bneighbou?r'?s?\b`)
+)
+
+// extEnvProperName reports whether a capitalised place word of the cue sits
+// among other capitalised words mid-sentence: the name of a business.
+func extEnvProperName(s string, ms, me int) bool {
+	for i := ms; i < me; i++ {
+		if s[i] < 'A' || s[i] > 'Z' || i > 0 && extIsLetter(s[i-1]) {
+			continue
+		}
+		j := i
+		for j < me && extIsLetter(s[j]) {
+			j++
+		}
+		w := strings.ToLower(s[i:j])
+		if !extEnvPlaceWords[w] {
+			continue
+		}
+		if ps, pe := extWordBefore(s, i); ps >= 0 && s[ps] >= 'A' && s[ps] <= 'Z' && !extEnvSentenceStart(s, ps) && !extDeterminers[strings.ToLower(s[ps:pe])] {
+			return true
+		}
+		if j+1 < len(s) && s[j] == ' ' && s[j+1] >= 'A' && s[j+1] <= 'Z' {
+			return true
+		}
+	}
+	return false
+}
+
+// extEnvSentenceStart reports whether the word at i opens a sentence.
+func extEnvSentenceStart(s string, i int) bool {
+	t := strings.TrimRight(s[:i], " ")
+	return t == "" || strings.ContainsAny(t[len(t)-1:], ".!?:;\n")
+}
+
+var extEnvPlaceWords = map[string]bool{"kitchen": true, "garden": true, "hotel": true, "office": true, "clinic": true,
+	"cafe": true, "restaurant": true, "shop": true, "warehouse": true, "workshop": true, "gym": true, "pub": true,
+	"hostel": true, "library": true, "lobby": true, "bathroom": true, "garage": true, "barn": true, "cottage": true}
 
 // extEnvLead is what opens a phrase without saying anything of the place.
 var extEnvLead = mustRx(`(?i)^(?:我们|我們|我家|我|就是|是|(?:and|but|also|it's|its|it is|we|i)\b)\s*`)
