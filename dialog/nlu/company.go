@@ -13,8 +13,8 @@ var (
 	// A lead that introduces the customer's own organisation: "我们是…",
 	// "这里是…", "我这边是…"; what follows is read up to the longest
 	// organisation-like prefix.
-	extCoLeadRe  = mustRx(`(?:我们是|我們是|我司是|我们公司是|我們公司是|我们单位是|我們單位是|我们公司叫|我們公司叫|这里是|這裡是|这边是|這邊是|我这边是|我這邊是|我们这边是|我們這邊是|我们这里是|我們這裡是|本单位是|本單位是|来自|來自|公司名称是|公司名稱是|企业名称是|企業名稱是|单位是|單位是)[ \t:]*([\p{Han}A-Za-z0-9()·&]{2,40})`)
-	extCoStaffRe = mustRx(`(?:我是|我們是|我们是|这里是|這裡是)([\p{Han}A-Za-z0-9·&]{3,30}?)的\p{Han}{0,4}?(?:店长|店長|经理|經理|老板|老闆|负责人|負責人|主管|前台|员工|員工|店员|店員|老师|老師|护士|護士|医生|醫生|厨师|廚師|行政|采购|採購)`)
+	extCoLeadRe  = mustRx(`(?:我们是|我們是|我司是|我们公司是|我們公司是|我们单位是|我們單位是|我们公司叫|我們公司叫|这里是|這裡是|这边是|這邊是|我这边是|我這邊是|我们这边是|我們這邊是|我们这里是|我們這裡是|本单位是|本單位是|来自|來自|公司名称是|公司名稱是|企业名称是|企業名稱是|单位是|單位是|我们叫|我們叫|我们店叫|我們店叫|我们店是|我們店是|我哋係|我地係|我哋叫)[ \t:]*([\p{Han}A-Za-z0-9()·&]{2,40})`)
+	extCoStaffRe = mustRx(`(?:我是|我們是|我们是|这里是|這裡是)([\p{Han}A-Za-z0-9·&]{3,30}?)的\p{Han}{0,4}?(?:店长|店長|经理|經理|老板|老闆|负责人|負責人|主管|前台|员工|員工|店员|店員|老师|老師|护士|護士|医生|醫生|厨师|廚師|行政|采购|採購|IT|技术|技術|信息|资讯|資訊|会计|會計|财务|財務|出纳|出納|品管|司机|司機|站长|站長|组长|組長|助理|总干事|總幹事|运营|營運|客服)`)
 	// "我是滨江市第二人民医院信息科的": the organisation, then the department.
 	extCoSelfRe = mustRx(`(?:我是|我們是|我们是)([\p{Han}A-Za-z0-9·&]{3,30}?)的(?:[，,。!！;；\s]|$)`)
 	// extCoSelfKind ends the organisations that a bare "我是…的" names
@@ -92,7 +92,10 @@ func extIsCompanySuffix(w string) bool {
 // extForCustomerRe is where someone writing for their customer (a dealer,
 // an installer) names the customer: the organisation after it is the one
 // the case is for.
-var extForCustomerRe = mustRx(`(?i)客户是|客戶是|终端客户|終端客戶|用户是|用戶是|帮客户|幫客戶|替客户|替客戶|客户那边|客戶那邊|\bthe (?:customer|client|end user) is\b|\bon behalf of\b|\bfor (?:a|my|our) (?:customer|client)\b`)
+var extForCustomerRe = mustRx(`(?i)客户是|客戶是|终端客户|終端客戶|用户是|用戶是|(?:帮|幫|替|代)(?:一个|一個|一位|我的|我们的|我們的)?(?:客户|客戶|顾客|顧客)|客户那边|客戶那邊|\bthe (?:customer|client|end user) is\b|\bon behalf of\b|\bfor (?:a|my|our) (?:customer|client)\b`)
+
+// extForCustomerZh is a writer asking on a customer's behalf.
+var extForCustomerZh = mustRx(`^(?:帮|幫|替|代)`)
 
 // extDealerRe is a writer who is not the end customer.
 var extDealerRe = mustRx(`(?i)经销商|經銷商|代理商|分销商|分銷商|安装公司|安裝公司|安装师傅|安裝師傅|\bdealer\b|\breseller\b|\binstaller\b|\bdistributor\b`)
@@ -102,8 +105,10 @@ func extFindCompany(s string) string {
 		if v := extFindCompanyIn(s[loc[1]:]); v != "" {
 			return v
 		}
-		if extDealerRe.MatchString(s) {
-			return "" // the dealer's own business is not the customer's
+		// The writer's own business (a dealer's, a shop asking "帮客户问") is
+		// not the customer's.
+		if extDealerRe.MatchString(s) || extForCustomerZh.MatchString(s[loc[0]:loc[1]]) {
+			return ""
 		}
 	}
 	return extFindCompanyIn(s)
@@ -148,7 +153,7 @@ func extFindCompanyIn(s string) string {
 		}
 	}
 	for _, idx := range extCoSelfRe.FindAllStringSubmatchIndex(s, -1) {
-		if v := extOrgPrefix(s[idx[2]:idx[3]]); v != "" && extCoSelfKind.MatchString(v) && !strings.HasPrefix(v, "做") {
+		if v := extOrgPrefix(s[idx[2]:idx[3]]); v != "" && (extCoSelfKind.MatchString(v) || extOrgLike(v) && !extCoDept.MatchString(s[idx[2]+len(v):idx[3]])) && !strings.HasPrefix(v, "做") {
 			consider(idx[2], idx[2]+len(v), v)
 		}
 	}
@@ -162,6 +167,9 @@ func extFindCompanyIn(s string) string {
 		}
 	}
 	for _, idx := range extCoLeadRe.FindAllStringSubmatchIndex(s, -1) {
+		if strings.HasSuffix(s[idx[2]:idx[3]], "的") {
+			idx[3] -= len("的") // "我们是顺达驾校的"
+		}
 		if i := strings.LastIndex(s[idx[2]:idx[3]], "的"); i > 0 {
 			idx[2] += i + len("的") // "我们是宜兰的海风民宿": the place is not the name
 		}
@@ -301,6 +309,10 @@ func extOrgPrefix(v string) string {
 	return ""
 }
 
+// extCoDept is a department after an organisation's kind: "酒店工程部" is
+// the hotel's engineering department, not a firm called 酒店工程.
+var extCoDept = mustRx(`^(?:部|科|处|處|组|組|室)`)
+
 // extCoQuoteRe is a name in quotes: 「惠民生活超市」, “花语”.
 var extCoQuoteRe = mustRx(`[「『“"']([^」』”"'\n,，。!！?？]{2,20})[」』”"']`)
 
@@ -362,10 +374,12 @@ func extCoLine(s string) string {
 				if _, org := extSigHan(part); org != "" && (len(toks) >= 2 || mask) {
 					return org
 				}
-				for _, t := range toks {
-					// Beside the phone number, or a message that is nothing
-					// but the name ("鸿发制衣厂").
-					if (mask || len(parts) >= 2 || len(lines) == 1 && len(toks) == 1 && utf8.RuneCountInString(t) <= 20) && extOrgLike(t) && extCoValid(t) {
+				for i, t := range toks {
+					t = extCoSelfLead.ReplaceAllString(t, "") // "我是华盛家电 王建 136…"
+					// Beside the phone number or the person ("喜多多便利店 老板姓黄"),
+					// or a message that is nothing but the name ("鸿发制衣厂").
+					person := i+1 < len(toks) && extCoPersonCue.MatchString(toks[i+1])
+					if (mask || person || len(parts) >= 2 || len(lines) == 1 && len(toks) == 1 && utf8.RuneCountInString(t) <= 20) && extOrgLike(t) && extCoValid(t) {
 						return t
 					}
 				}
@@ -377,10 +391,17 @@ func extCoLine(s string) string {
 	return ""
 }
 
+// extCoSelfLead opens a token that names the writer's business; extCoPersonCue
+// opens the person who writes for it.
+var (
+	extCoSelfLead  = mustRx(`^(?:我是|我係|我们是|我們是|这里是|這裡是)`)
+	extCoPersonCue = mustRx(`^(?:老板|老闆|店长|店長|经理|經理|我姓|免贵姓|免貴姓|姓|叫我|我是|我係|主管|联系人|聯絡人|聯繫人|院长|院長|园长|園長|校长|校長|老师|老師|\p{Han}{2,3}$)`)
+)
+
 // extOrgSuffixRe ends the names of organisations that are not companies by
 // name: practices, clinics, schools, shops, workshops ("明正律师事务所",
 // "仁和口腔门诊部", "阳光宝贝幼儿园", "川味小馆", "立等快印").
-var extOrgSuffixRe = mustRx(`(?:有限公司|公司|集团|集團|事务所|事務所|律所|诊所|診所|门诊部|門診部|门诊|門診|医院|醫院|卫生院|衛生院|服务站|服務站|卫生站|衛生站|学校|學校|小学|小學|中学|中學|大学|大學|学院|學院|幼儿园|幼兒園|托儿所|托兒所|补习班|補習班|培训学校|培訓學校|培训中心|培訓中心|教育|编程|編程|酒店|宾馆|賓館|旅馆|旅館|民宿|饭店|飯店|餐厅|餐廳|餐馆|餐館|小馆|小館|面馆|麵館|食堂|分店|门店|門店|商店|超市|便利店|商行|工作室|中心|工厂|工廠|制衣厂|製衣廠|厂|廠|设计|設計|科技|实业|實業|贸易|貿易|机构|機構|协会|協會|药房|藥房|药店|藥店|快印|图文|圖文|口腔|健身|烘焙|咖啡|茶饮|茶飲|早点|早點|早餐店|火锅|火鍋|坊|小站|书店|書店|花店|水果店|奶茶店|甜品店|蛋糕店|面包店|麵包店|便利商店|五金|印刷|物业|物業|车行|車行|幼教|早教|画室|畫室|琴行|店|连锁|連鎖|小厨|小廚|菜馆|菜館|酒家|酒楼|酒樓|大排档|大排檔|烧烤|燒烤|食府|茶楼|茶樓|茶餐厅|茶餐廳|实业|實業|电子|電子|电器|電器|商贸|商貿|制造|製造|工程|建设|建設|设备|設備|机械|機械|精密|控股|网络|網絡|传媒|傳媒|服务|服務|研究所|食品|塑业|塑業|建材|家具|傢俱|纺织|紡織|服饰|服飾|物流|汽修|电气|電氣|材料|化工|医疗|醫療|药业|藥業|广告|廣告|文化|影视|影視|包装|包裝|影印|影印店|水电行|水電行|电器行|電器行|机车行|機車行|奶茶|鸡蛋糕|雞蛋糕|办事处|辦事處|街道办|街道辦|居委会|居委會|村委会|村委會|管委会|管委會|面包房|麵包房|烘焙房|健身房|琴房|瑜伽馆|瑜伽館|舞蹈室|美容院|理发店|理髮店|会所|會所|网咖|網咖|网吧|網吧|驾校|駕校|公寓|青旅|旅舍|客栈|客棧|影院|影城|球馆|球館|会馆|會館|书院|書院|养老院|養老院|敬老院|卫生室|衛生室|医务室|醫務室|实验室|實驗室|加油站|月子中心|托管班|托育|早教中心)$`)
+var extOrgSuffixRe = mustRx(`(?:有限公司|公司|集团|集團|事务所|事務所|律所|诊所|診所|门诊部|門診部|门诊|門診|医院|醫院|卫生院|衛生院|服务站|服務站|卫生站|衛生站|学校|學校|小学|小學|中学|中學|大学|大學|学院|學院|幼儿园|幼兒園|托儿所|托兒所|补习班|補習班|培训学校|培訓學校|培训中心|培訓中心|教育|编程|編程|酒店|宾馆|賓館|旅馆|旅館|民宿|饭店|飯店|餐厅|餐廳|餐馆|餐館|小馆|小館|面馆|麵館|食堂|分店|门店|門店|商店|超市|便利店|商行|工作室|中心|工厂|工廠|制衣厂|製衣廠|厂|廠|设计|設計|科技|实业|實業|贸易|貿易|机构|機構|协会|協會|药房|藥房|药店|藥店|快印|图文|圖文|口腔|健身|烘焙|咖啡|茶饮|茶飲|早点|早點|早餐店|火锅|火鍋|坊|小站|书店|書店|花店|水果店|奶茶店|甜品店|蛋糕店|面包店|麵包店|便利商店|五金|印刷|物业|物業|车行|車行|幼教|早教|画室|畫室|琴行|店|连锁|連鎖|小厨|小廚|菜馆|菜館|酒家|酒楼|酒樓|大排档|大排檔|烧烤|燒烤|食府|茶楼|茶樓|茶餐厅|茶餐廳|实业|實業|电子|電子|电器|電器|商贸|商貿|制造|製造|工程|建设|建設|设备|設備|机械|機械|精密|控股|网络|網絡|传媒|傳媒|服务|服務|研究所|食品|塑业|塑業|建材|家具|傢俱|纺织|紡織|服饰|服飾|物流|汽修|电气|電氣|材料|化工|医疗|醫療|药业|藥業|广告|廣告|文化|影视|影視|包装|包裝|影印|影印店|水电行|水電行|电器行|電器行|机车行|機車行|奶茶|鸡蛋糕|雞蛋糕|办事处|辦事處|街道办|街道辦|居委会|居委會|村委会|村委會|管委会|管委會|面包房|麵包房|烘焙房|健身房|琴房|瑜伽馆|瑜伽館|舞蹈室|美容院|理发店|理髮店|会所|會所|网咖|網咖|网吧|網吧|驾校|駕校|公寓|青旅|旅舍|客栈|客棧|影院|影城|球馆|球館|会馆|會館|书院|書院|养老院|養老院|敬老院|卫生室|衛生室|医务室|醫務室|实验室|實驗室|加油站|月子中心|托管班|托育|早教中心|家电|家電|营造|營造|塑胶|塑膠|仓储|倉儲|烧腊|燒臘|花艺|花藝|补习社|補習社|联合办公|聯合辦公|美学|美學|餐饮|餐飲|冷链|冷鏈|管理委员会|管理委員會|管委會|干洗店|乾洗店|洗衣店|眼镜|眼鏡|驾驶学校|駕駛學校)$`)
 
 // extOrgLike reports whether a Chinese token names an organisation.
 func extOrgLike(tok string) bool {

@@ -362,6 +362,23 @@ func TestCompanyShapes(t *testing.T) {
 			t.Errorf("extFindCompany(%q) = %q, want %q", text, got, want)
 		}
 	}
+	// Said as "我们是…的", "我们叫…", "我是…的IT", or beside the person or
+	// the phone; a department or a shop writing for its customer is none.
+	x := testExtractor(t)
+	for text, want := range map[string]string{
+		"我们是顺达驾校的 上个月进了十台对讲机":           "顺达驾校",
+		"我们叫百姓康药店 在城西":                  "百姓康药店",
+		"我是北京中睿衡信会计师事务所的IT，我们所里一台笔记本":   "北京中睿衡信会计师事务所",
+		"喜多多便利店 老板姓黄":                   "喜多多便利店",
+		"我是华盛家电 王建 13677778888":         "华盛家电",
+		"聯絡人 林先生 0920556781 宏昌營造":       "宏昌营造",
+		"我是酒店工程部的，负责人姓郑，电话 13860712345": "",
+		"你好 我是家具城门店的 替一个客户报修 他家冰箱不制冷":   "",
+	} {
+		if got := x.Extract(text, testNow)[cases.FieldCompany]; Fold(got) != Fold(want) {
+			t.Errorf("extFindCompany(%q) = %q, want %q", text, got, want)
+		}
+	}
 	if extCoValid("Store Manager") {
 		t.Error("a job title taken for a company")
 	}
