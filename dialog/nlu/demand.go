@@ -39,7 +39,9 @@ var extDemandWords = []extDemandWord{
 		`\breplace (?:the|a|my|its|that|this) (?:[a-z]+ )?(?:battery|seal|gasket|part|screen|pump|motor|filter|fan|cable|door seal|leather|door|panel|board|handle|hinge|glass|lid|hose|valve|element|belt|wheel|leg|armrest|cover|casing|shell|housing|nozzle|blade|plug|cord|spring|caster|castor)\b|` +
 		`\b(?:door|panel|board|handle|hinge|glass|lid|hose|valve|element|belt|wheel|leg|armrest|cover|casing|seal|gasket|battery|screen|part) (?:replaced|swapped)\b|` +
 		`\b(?:new|replacement) (?:[a-z]+ )?(?:battery|seal|gasket|pump|motor|filter|fan|board|door|panel|handle|hinge|lid|hose|valve|element|belt|wheel|leg|armrest|cover|casing|nozzle|blade|plug|spring|caster|castor)\b|` +
-		`(?:技术|技術)(?:人员|人員)|(?:来|來)(?:个|個|一个|一個)(?:人|师傅|師傅)|` +
+		`(?:技术|技術)(?:人员|人員)|(?:来|來)(?:个|個|一个|一個)(?:人|师傅|師傅)|安排(?:技术支持|技術支持|技術支援|技术支援)|` +
+		// "收費都想整", "拜託今天一定要來": the repair wished, paid or not
+		`(?:都|也|还是|還是)想整(?:[^壞坏爛烂]|$)|一定要(?:来|來|到)|今天(?:一定)?要(?:来|來)|` +
 		`派(?:个|個|一个|一個|几个|幾個)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|维修|維修|技师|技師)|` +
 		`(?:安排|找|叫|搵)(?:个|個|一个|一個|一下)?(?:人|师傅|師傅|技术员|技術員|工程师|工程師|技师|技師|人員|人员|售后|售後)|` +
 		`(?:师傅|師傅|工程师|工程師|人)(?:来|來|过来|過來)(?:看|修|检|檢|处理|處理|一趟)|` +
@@ -96,7 +98,7 @@ var extDemandWords = []extDemandWord{
 		`\bredeliver\w*|\breschedul\w*|\bdelivery slot\b|\b(?:bring|carry) it (?:up|upstairs)\b|\bsort it out\b|\bgo back (?:and|n) get it\b|` +
 		`\b(?:pls|plz|please|can you|could you|can u|could u) check\b|\bis it (?:even )?(?:sent|shipped)\b|\bchange (?:the|my) delivery (?:date|day|time|slot|address)\b|` +
 		`\b(?:need|needs|want) (?:the |a |some )?(?:new )?(?:batteries|battery|parts?|cable|charger|remote|hose|screws|fittings|legs?) sent\b|\b(?:need|needs) a (?:proper |correct )?(?:vat |tax )?invoice\b|` +
-		`\bchase\b|\bchasing\b|\bresend\b|\bre-send\b|\bsend (?:me |us )?(?:the|a|an|one|it|them|those)\b|\bget (?:it|them) sent\b|\bpost (?:one|it|me)\b|\bnew (?:delivery )?date\b|` +
+		`\bchase\b|\bchasing\b|\bgive it a (?:nudge|push|poke)\b|\b(?:chase|hurry|speed) (?:it|this|them) up\b|只寄|只要寄|单独寄|單獨寄|寄一片|\bresend\b|\bre-send\b|\bsend (?:me |us )?(?:the|a|an|one|it|them|those)\b|\bget (?:it|them) sent\b|\bpost (?:one|it|me)\b|\bnew (?:delivery )?date\b|` +
 		`\b(?:find out|tell me|let me know) where\b|` +
 		`\bcompensat\w*|\bwho (?:will|is going to|'s going to) pay\b|\bpay for\b|\bexpedite\b|` +
 		`\bpartial refund\b|\b(?:courier|post|ship|mail) (?:a|the|me|us|one|it|them) (?:new |replacement |missing )?[a-z-]*\s?(?:out|over|across)?\b|` +
@@ -150,7 +152,7 @@ var (
 	// "不能换就退", "修不好就换", "要改的话你们能上门改吗".
 	// "方便的话派人来看看", "如果還在保固的話想送修": a courtesy or the
 	// warranty is the condition, not another remedy failing first.
-	extDemandPolite = mustRx(`(?:方便|可以|可能|有空|有时间|有時間|得闲|得閒|在保|保内|保內|保修期内|保修期內|保固內|保固期內|还在|還在|还保|還保|保固|保修|保修期|保固期|保质期|保質期)(?:内|內)?(?:的话|的話)[^\s\p{P}]{0,4}$`)
+	extDemandPolite = mustRx(`(?:方便|可以|可能|有空|有时间|有時間|得闲|得閒|在保|保内|保內|保修期内|保修期內|保固內|保固期內|还在|還在|还保|還保|不在|过保|過保|没保|沒保|出保|有|没有|沒有|保固|保修|保修期|保固期|保质期|保質期)(?:内|內)?(?:的话|的話)[^\s\p{P}]{0,4}$`)
 	extDemandCond   = mustRx(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|有需要|如有需要|\bin case\b|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就)\s*(?:先|直接|再)?|(?:不行|不成|唔得|修不好|修唔好)\s*(?:的话|的話)?\s*(?:就|我就|那就|再|才)?\s*(?:先|直接|给我|給我)?\s*)$`)
 	// Asking whether it is needed asks for advice: "需要上门换吗",
 	// "要不要全部换掉", "是不是要换".
