@@ -597,6 +597,7 @@ func extSignature(s string) (name, org string) {
 			afterSignOff = true
 		}
 		l = extDropCredentials(l)
+		l = extSigClosing.ReplaceAllString(l, "") // "黃志明 敬上"
 		n, o := extSigHan(l)
 		if n == "" && !extEnOrgLike(l) {
 			// A one-word English name only right after the sign-off, and a
@@ -635,6 +636,9 @@ func extSignature(s string) (name, org string) {
 	}
 	return name, org
 }
+
+// extSigClosing is the closing a Chinese letter writes after the name.
+var extSigClosing = mustRx(`\s*(?:敬上|谨上|謹上|敬启|敬啟|拜上|顿首|頓首|敬呈|谨启|謹啟)[\s。.]*$`)
 
 // extDropCredentials drops letters after a name: "Dr. Priya Raman, PT, DPT".
 func extDropCredentials(l string) string {

@@ -314,6 +314,15 @@ func TestExtractPhoneAfterOrderSentence(t *testing.T) {
 	})
 }
 
+// A Chinese letter's closing after the name ("黃志明 敬上") is not part of it.
+func TestSignatureClosing(t *testing.T) {
+	t.Parallel()
+	runExtract(t, cases.FieldCustomerName, []struct{ text, want string }{
+		{"主旨：冷氣室外機噪音\n\n您好，家裡的冷氣室外機最近運轉時會發出很大的嗡嗡聲。想請師傅來看一下。\n\n黃志明 敬上\n0912-338-476", "黃志明"},
+		{"您好，冰箱不制冷，麻烦安排维修。\n\n此致\n敬礼\n李建国 谨上\n13812345678", "李建国"},
+	})
+}
+
 // Short lines at the end of a message that are not a signature.
 func TestSignatureNotNames(t *testing.T) {
 	t.Parallel()
