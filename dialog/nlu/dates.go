@@ -191,7 +191,7 @@ var dtEnNumbers = map[string]int{
 // The English words that let the English rules run at all.
 var (
 	dtEnMonthWords = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
-	dtEnDayWords   = []string{"day", "today", "tonight", "morning", "afternoon", "evening", "night", "now", "ago", "moment", "just"}
+	dtEnDayWords   = []string{"day", "today", "tonight", "morning", "afternoon", "evening", "night", "now", "ago", "moment", "just", "overnight", "lunch"}
 	dtEnWeekWords  = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 	dtEnFestWords  = []string{"christmas", "xmas", "boxing", "new year", "friday", "cyber", "thanksgiving", "prime day",
 		"valentine", "easter", "halloween", "singles", "double eleven", "festival", "national day", "july", "618"}
@@ -697,7 +697,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // yesterday, the day before yesterday, today, last night, an hour ago
-		re:    mustRx(`(?i)\b(the day before yesterday|day before yesterday|yesterday(?:\s+(?:morning|afternoon|evening|night))?|today(?:\s+(?:morning|afternoon|evening|night))?|tonight|this morning|this afternoon|this evening|last night|last evening|just now|earlier today|a moment ago|moments ago|(?:an?|one|two|three|four|five|\d{1,2}|a few|a couple of|couple of|half an?)\s+(?:hours?|minutes?|mins?)\s+ago)\b`),
+		re:    mustRx(`(?i)\b(the day before yesterday|day before yesterday|yesterday(?:\s+(?:morning|afternoon|evening|night))?|today(?:\s+(?:morning|afternoon|evening|night))?|tonight|this morning|this afternoon|this evening|last night|last evening|just now|earlier today|(?:failed|died|stopped(?: working)?|broke(?: down)?|went (?:off|out|dead)|tripped|quit|leaked|packed up|gave up|cut out|conked out) overnight|since (?:the )?morning|since lunch(?:time)?|a moment ago|moments ago|(?:an?|one|two|three|four|five|\d{1,2}|a few|a couple of|couple of|half an?)\s+(?:hours?|minutes?|mins?)\s+ago)\b`),
 		words: dtEnDayWords,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
 			s := strings.ToLower(m[1])

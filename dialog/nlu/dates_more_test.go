@@ -60,6 +60,13 @@ func TestDateRoles(t *testing.T) {
 		// Weekdays.
 		{"上周三开始不制冷", "", "2024-05-08"},
 		{"since last Tuesday it keeps rebooting", "", "2024-05-07"},
+		// A business's morning, a failure overnight, since lunch.
+		{"早上一开机就报 E-37 伺服过载", "", "2024-05-15"},
+		{"从早上开门到现在一单都没法收", "", "2024-05-15"},
+		{"Our fridge failed overnight and the alarm went off", "", "2024-05-15"},
+		{"the autoclave has aborted every cycle since we opened this morning", "", "2024-05-15"},
+		{"the card terminal cannot take any payment since lunch", "", "2024-05-15"},
+		{"is it safe to leave it charging overnight?", "", ""},
 		// Never in the future.
 		{"下周一坏的", "", ""},
 		{"今年双十一买的", "", ""},
