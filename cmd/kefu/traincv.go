@@ -85,8 +85,9 @@ func authorFolds(train []corpus.Conversation, k int) ([][]corpus.Conversation, e
 // author: each fold's model is trained without some authors and judged
 // on them. Customers the model has never seen are what it meets in use;
 // the dev split is written by authors the model was trained on and has
-// too few P1 cases to choose a threshold on. The lowest threshold whose
-// pooled precision stays at or above minPrec wins (recall first).
+// too few P1 cases to choose a threshold on. Of the thresholds whose pooled
+// precision stays at or above minPrec, the one with the best recall wins
+// (recall first), the highest of those that tie.
 func cvThreshold(train []corpus.Conversation, rules *cases.Rules, opt nlu.TrainOptions, weight, alone float64, k int, minPrec float64, stdout io.Writer) (float64, error) {
 	folds, err := authorFolds(train, k)
 	if err != nil {
@@ -115,12 +116,7 @@ func cvThreshold(train []corpus.Conversation, rules *cases.Rules, opt nlu.TrainO
 		}
 		fmt.Fprintf(stdout, "cv: fold %d of %d held out %d conversations\n", f+1, k, len(out))
 	}
-	best := -1
-	for i := range p1Thresholds {
-		if counts[i].precision() >= minPrec {
-			best = i
-		}
-	}
+	best := pickThreshold(counts, minPrec)
 	if best < 0 {
 		return 2, nil // the model never names P1 alone; the rules still do
 	}
@@ -128,4 +124,18 @@ func cvThreshold(train []corpus.Conversation, rules *cases.Rules, opt nlu.TrainO
 	fmt.Fprintf(stdout, "cv: P1 recall %.1f %%, precision %.1f %% on authors held out (p1_threshold %g)\n",
 		100*c.recall(), 100*c.precision(), p1Thresholds[best])
 	return p1Thresholds[best], nil
+}
+
+// pickThreshold returns the index of the threshold (counts are ordered
+// highest threshold first) with the best recall among those whose precision
+// is at least minPrec, or -1. A lower threshold wins only when it finds more
+// P1s, so precision is not given away for nothing.
+func pickThreshold(counts []p1Counts, minPrec float64) int {
+	best := -1
+	for i, c := range counts {
+		if c.precision() >= minPrec && (best < 0 || c.recall() > counts[best].recall()) {
+			best = i
+		}
+	}
+	return best
 }

@@ -40,3 +40,20 @@ func TestAuthorFoldsKeepAnAuthorTogether(t *testing.T) {
 		t.Error("two folds of one author: want an error")
 	}
 }
+
+// The threshold with the best recall at the precision asked wins; of equal
+// recall, the highest (the most precise).
+func TestPickThreshold(t *testing.T) {
+	counts := []p1Counts{
+		{tp: 80, fp: 2, fn: 20}, // 0.9: precise, misses many
+		{tp: 95, fp: 8, fn: 5},  // 0.5
+		{tp: 95, fp: 9, fn: 5},  // 0.4: same recall, less precise
+		{tp: 99, fp: 30, fn: 1}, // 0.3: too imprecise
+	}
+	if got := pickThreshold(counts, 0.9); got != 1 {
+		t.Errorf("pickThreshold = %d, want 1", got)
+	}
+	if got := pickThreshold(counts, 0.99); got != -1 {
+		t.Errorf("pickThreshold with nothing precise enough = %d, want -1", got)
+	}
+}
