@@ -180,7 +180,7 @@ func extFindCompanyIn(s string) string {
 	for _, re := range []*rx{extCoNameLabelRe, extCoWordLabelRe} {
 		for _, idx := range re.FindAllStringSubmatchIndex(s, -1) {
 			v := extCoTrim(s[idx[2]:idx[3]])
-			if utf8.RuneCountInString(v) < 2 {
+			if utf8.RuneCountInString(v) < 2 || extCoLabelFault.MatchString(v) {
 				continue
 			}
 			if re == extCoWordLabelRe && !extOrgLike(v) && !strings.Contains(s[idx[0]:idx[2]], ":") {
@@ -308,6 +308,10 @@ func extOrgPrefix(v string) string {
 	}
 	return ""
 }
+
+// extCoLabelFault is what follows a label to say it is wrong, not a name:
+// "发票抬头错误", "抬头开错了".
+var extCoLabelFault = mustRx(`^(?:错|錯|开错|開錯|写错|寫錯|有误|有誤|不对|不對|打错|打錯)`)
 
 // extCoDept is a department after an organisation's kind: "酒店工程部" is
 // the hotel's engineering department, not a firm called 酒店工程.

@@ -115,6 +115,8 @@ var extDemandWords = []extDemandWord{
 		`\bhold (?:the|my|our) (?:delivery|order|shipment)\b`), cases.DemandOther},
 	{mustWordSet(`(?i)咨询|諮詢|咨詢|想问|想問|想了解|问一下|問一下|如何|(?:怎么|怎麼|怎样|怎樣)(?:用|使用|设置|設置|操作|安装|安裝|清洗|清理|调|調|连|連|选|選|弄|开|開|关|關|下载|下載|申请|申請|保养|保養)|` +
 		`正常吗|正常嗎|正常的吗|正常的嗎|正不正常|正唔正常|\bis (?:that|this|it) normal\b|` +
+		`怎么解决|怎麼解決|如何解决|如何解決|咋解决|有没有办法|有沒有辦法|有什么办法|有什麼辦法|有啥办法|是不是要|是不是得|是否需要|需不需要|` +
+		`\b(?:can|could) (?:put|use|wash|leave|charge|run|plug)\b[^.?!]{0,40}\bor not\b|\bor not\s*\?|\bi want (?:to )?ask\b|\bis (?:this|it|that) (?:a known (?:issue|problem|fault)|a setting|faulty|normal)\b|\bdo i need (?:a|an|to)\b|` +
 		`\bhow do i\b|\bhow to\b|\b(?:know|tell me|advise|advice on) what (?:to do|i should do|i can do)\b|\bwhat (?:should|can|do) i do\b|\bhow can i\b|\bhow should i\b|\bquestion\b|\bconsult(?:ation)?\b|\binquiry\b|\benquiry\b`), cases.DemandConsultation},
 }
 
@@ -150,6 +152,9 @@ var (
 	extDemandWhen = mustRx(`^[^\s,，。;；!！?？]{0,8}?(?:之前|以前|之后|之後|以后|以後|的时候|的時候)`)
 	// A threat or fallback governs what follows closely: "不然我就退了",
 	// "不能换就退", "修不好就换", "要改的话你们能上门改吗".
+	// "自己能换吗 还是要叫师傅" offers a choice, which the choice rules read.
+	extDemandThenChoice = mustRx(`^[^，,。.!！?？\n]{0,4}[\s，,]*(?:还是|還是|或者|或是|\bor\b)`)
+	extDemandSelf       = mustRx(`(?:自己|自已|我自己|自行)\s*(?:能|可以|会|會|能不能|可不可以|怎么|怎麼|如何)?\s*$`)
 	// "方便的话派人来看看", "如果還在保固的話想送修": a courtesy or the
 	// warranty is the condition, not another remedy failing first.
 	extDemandPolite = mustRx(`(?:方便|可以|可能|有空|有时间|有時間|得闲|得閒|在保|保内|保內|保修期内|保修期內|保固內|保固期內|还在|還在|还保|還保|不在|过保|過保|没保|沒保|出保|有|没有|沒有|保固|保修|保修期|保固期|保质期|保質期)(?:内|內)?(?:的话|的話)[^\s\p{P}]{0,4}$`)
@@ -282,6 +287,9 @@ func extDemandAt(s string, start, end int, d cases.Demand) (cases.Demand, bool) 
 	}
 	if extDemandCond.MatchString(lead) && !extDemandANotA.MatchString(lead) && !extDemandPolite.MatchString(lead) {
 		return "", false
+	}
+	if extDemandSelf.MatchString(before) && !extDemandThenChoice.MatchString(rest) {
+		return cases.DemandConsultation, true // "自己能换吗": doing it oneself is asking how
 	}
 	if extDemandAsked.MatchString(lead) || extDemandCovered.MatchString(rest) || extDemandANotAAfter(rest) ||
 		extDemandNeed.MatchString(lead) && extDemandQMark.MatchString(s[core:]) {

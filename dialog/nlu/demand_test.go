@@ -33,6 +33,12 @@ func TestParseDemandWithoutNoun(t *testing.T) {
 		{"未用過幾次 唔想整壞個塗層", ""},
 		{"could someone give it a nudge", cases.DemandOther},
 		{"可以只寄一片新門板嗎 不用整組換", cases.DemandOther},
+		// Questions: doing it oneself, whether something is needed, known issues.
+		{"这个净水器的滤芯多久换一次 还有换滤芯要不要找师傅 自己能换吗", cases.DemandConsultation},
+		{"hello i want ask, my air fryer AF-45 can put baking paper inside or not?", cases.DemandConsultation},
+		{"Is this a known issue? Do I need a firmware update?", cases.DemandConsultation},
+		{"我们这边水比较硬 是不是要加软水盐", cases.DemandConsultation},
+		{"有没有办法", cases.DemandConsultation},
 		// "给我…了" orders it; "我退了" tells it is done.
 		{"给我退了", cases.DemandReturn},
 		{"帮我换了吧", cases.DemandExchange},
