@@ -114,6 +114,10 @@ func (s *step) onConfirm(text, choice string) {
 		case nlu.IsQuestion(text):
 			s.askAside()
 			return
+		case s.st.Fields[cases.FieldCustomerName] == "" && s.bareName(text):
+			// "Dan" at the confirmation: the customer signs with their name.
+			s.askConfirm()
+			return
 		}
 		s.retry("hint.generic") // the re-asked question already says how to confirm
 		return
@@ -207,4 +211,18 @@ func (s *step) restates(in *nlu.Interpretation) bool {
 		}
 	}
 	return true
+}
+
+// bareName takes a message that is nothing but a name ("Dan", "王芳") as the
+// customer's name, as a reply to the name question would be.
+func (s *step) bareName(text string) bool {
+	t := strings.TrimSpace(text)
+	if t == "" || strings.ContainsAny(t, "0123456789@?？") || len([]rune(t)) > 24 || len(strings.Fields(t)) > 3 {
+		return false
+	}
+	name, ok, _ := s.e.cfg.Extractor.ParseFieldAnswer(cases.FieldCustomerName, t, s.now)
+	if !ok || name == "" || !strings.EqualFold(strings.Join(strings.Fields(name), ""), strings.Join(strings.Fields(strings.Trim(t, ".。!！,，~")), "")) {
+		return false
+	}
+	return s.setField(cases.FieldCustomerName, name)
 }

@@ -420,3 +420,31 @@ func TestFormatTimeIn(t *testing.T) {
 		t.Errorf("FormatTime = %q", got)
 	}
 }
+
+// "bit of a weird one" only announces the problem: the bot asks for it
+// instead of confirming a case about nothing; a bare name at the
+// confirmation is the customer's name, not something it did not understand.
+func TestPreambleAndNameAtConfirmation(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	r := b.send("bit of a weird one")
+	if len(r) == 0 || r[len(r)-1].Kind == "confirm" || b.st.Fields[cases.FieldSymptom] != "" {
+		t.Fatalf("a preamble became the problem: %+v, fields %v", r, b.st.Fields)
+	}
+	b.send("is it safe to leave the dehumidifier DH-20 running for three weeks while I'm away? just want to know it won't flood the house or catch fire")
+	if b.st.Priority == cases.P1 {
+		t.Fatalf("a question about a fire is P1: %v", b.st.Reasons)
+	}
+	if b.st.Phase != dialog.PhaseConfirming {
+		t.Fatalf("phase %s after a full question, want confirming", b.st.Phase)
+	}
+	r = b.send("Sophie")
+	for _, x := range r {
+		if strings.Contains(x.Text, "didn't understand") {
+			t.Fatalf("a bare name at the confirmation was not understood: %+v", r)
+		}
+	}
+	if got := b.st.Fields[cases.FieldCustomerName]; got != "Sophie" {
+		t.Errorf("name %q, want Sophie", got)
+	}
+}

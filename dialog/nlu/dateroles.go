@@ -195,6 +195,13 @@ func extDateRoles(s string, ms []dtMention) []extRole {
 			roles[i] = extRoleOther
 		}
 	}
+	for i := range ms {
+		// "my neighbour's dryer exploded last week", "朋友家的上个月着火了":
+		// another person's product, not this one's fault.
+		if roles[i] == extRoleFault && extEnvOthers.MatchString(s[clauses[i].a:clauses[i].b]) {
+			roles[i] = extRoleOther
+		}
+	}
 	for i, m := range ms {
 		// "前年搬家的时候买的": the time of the event is when it was bought.
 		if roles[i] != extRolePurchase && extWhenBought.MatchString(s[m.end:]) {

@@ -67,6 +67,7 @@ func TestDateRoles(t *testing.T) {
 		{"the autoclave has aborted every cycle since we opened this morning", "", "2024-05-15"},
 		{"the card terminal cannot take any payment since lunch", "", "2024-05-15"},
 		{"is it safe to leave it charging overnight?", "", ""},
+		{"my neighbour's tumble dryer literally exploded last week, same brand as mine", "", ""},
 		// Never in the future.
 		{"下周一坏的", "", ""},
 		{"今年双十一买的", "", ""},

@@ -179,6 +179,13 @@ func IsQuestion(text string) bool { return questionRe.MatchString(strings.TrimSp
 // IsGreeting reports whether text is only a greeting.
 func IsGreeting(text string) bool { return greetingRe.MatchString(strings.TrimSpace(Fold(text))) }
 
+// IsPreamble reports whether text only announces that something follows
+// ("bit of a weird one", "quick question", "我想咨询个事"): it is no problem.
+func IsPreamble(text string) bool { return preambleRe.MatchString(strings.TrimSpace(Fold(text))) }
+
+var preambleRe = mustRx(`(?i)^(?:(?:hi|hello|hey|hiya|morning|ok|so|um+|erm?)[\s,，!.]*)*(?:(?:this is )?(?:a )?bit of an? (?:weird|strange|odd|funny|tricky) one|(?:an? )?(?:weird|strange|odd|quick|silly|random|tricky) (?:one|question|q)|quick (?:one|question|q)|(?:i )?(?:have|got|i've got|i have got) (?:a )?(?:quick |small |little )?(?:question|query|problem|issue|enquiry|inquiry)(?: for you)?|(?:i )?need (?:some )?help(?: please)?|can (?:you|u|someone) help(?: me)?|help(?: please| pls)?|(?:a )?question(?: please)?|` +
+	`(?:我)?(?:想|要)?(?:问|問|咨询|諮詢|请教|請教)(?:一下|下|个事|個事|个问题|個問題|点事|點事|件事)|有(?:个|個|件)(?:问题|問題|事)(?:想)?(?:问|問|咨询|諮詢|请教|請教)?(?:一下)?|麻烦问下|麻煩問下|请问一下|請問一下|打扰一下|打擾一下)[\s,，!！。.~～?？]*$`)
+
 // IsPolite reports whether text is only politeness ("好的，谢谢", "ok thanks!").
 func IsPolite(text string) bool {
 	t := strings.TrimSpace(Fold(text))

@@ -253,7 +253,7 @@ func (ip *Interpreter) problem(t Text, intent Intent, needEvidence, first bool, 
 			continue
 		}
 		n := utf8.RuneCountInString(cl)
-		if n <= 12 && IsGreeting(cl) || intent&(IntentHuman|IntentAskBot) != 0 && (WantsHuman(cl) || AsksIfBot(cl)) {
+		if n <= 12 && IsGreeting(cl) || n <= 40 && IsPreamble(cl) || intent&(IntentHuman|IntentAskBot) != 0 && (WantsHuman(cl) || AsksIfBot(cl)) {
 			continue
 		}
 		cat := a.evidenceIn(sp.start, sp.end)
