@@ -145,6 +145,9 @@ func TestClassifyPlainWords(t *testing.T) {
 		{"压力锅限压阀一直不排气 锅盖都鼓起来了", cases.P1},
 		{"箱子差点掉下来 被我接住了 想问下这个怎么安装", cases.P3},
 		{"the screen shattered when the courier dropped it", cases.P2},
+		// A breaker it trips is a hazard in English as 跳闸 is in Chinese.
+		{"Five of them now trip the circuit breaker within minutes of being switched on. The others work. Please advise", cases.P1},
+		{"the RCD keeps tripping when the washer heats", cases.P1},
 		// A restaurant that cannot trade; a shop that still takes payment.
 		{"饭店的洗碗机今天一早就罢工了 中午几百套碗碟堆在那 今天这生意还怎么做", cases.P1},
 		{"我们店的收银机 上午开始刷卡那块不能用了 现金和扫码还能收", cases.P2},

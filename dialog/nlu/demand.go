@@ -59,7 +59,7 @@ var extDemandWords = []extDemandWord{
 		`\btechnicians\b|\bengineers\b|\b(?:tech|techie|technician|engineer|repairman|someone) (?:come|to come) (?:up|out|over|round|by|today|tomorrow)\b|\b(?:need|want|get) (?:it|them) working(?: again)?\b|\b(?:get|getting) it (?:seen to|working again|going again|looked at)\b|\bin working order\b|\bget someone round\b|\bsend it back (?:to me )?when it works\b|` +
 		`\bcome (?:and|to) (?:fix|look at|check|repair)\b|\bcome out\b|\bfix\b|\bfixed\b|\bget it fixed\b|\bhave it fixed\b|` +
 		`\btechnician\b|\bengineer\b|\bservice visit\b|\b(?:check|look at|inspect) (?:it|them|this|the unit|the machine)\b|` +
-		`\bsomeone (?:to )?(?:check|look|come|have a look)\b|\bhave a look\b|\b(?:have|get) (?:it|them|someone) (?:looked at|checked)\b`), cases.DemandRepair},
+		`\bsomeone (?:to )?(?:check|look|come|have a look)\b|\bhave a look\b|\bneed (?:someone|somebody|a tech\w*|an engineer|a repair\w*) (?:this|today|tomorrow|asap|out|here|to come)\b|\b(?:have|get) (?:it|them|someone) (?:looked at|checked)\b`), cases.DemandRepair},
 	{mustWordSet(`(?i)退款|退钱|退錢|返钱|返錢|退费|退費|把钱退|把錢退|钱能不能退回来|錢能不能退回來|钱能不能退回|錢能不能退回|钱能不能退给我|錢能不能退給我|钱退给我|錢退給我|钱退回来|錢退回來|钱还给我|錢還給我|\brefund(?:ed)?\b|\bmoney back\b|\bgive me back my\b|\bback my (?:money|[a-z-]+ (?:pounds|dollars|euros|quid|bucks))\b`), cases.DemandRefund},
 	{mustWordSet(`(?i)退货|退貨|退掉|退回|退机|退機|退换|退換|退吧|退了吧|退了算了|退咗|` +
 		`(?:` + extDemandLeadWords + `)+退(?:货|貨|掉|回|机|機)?|` +

@@ -328,7 +328,7 @@ var (
 		`(?:unplugged|switched (?:it |them )?off|turned (?:it |them )?off|pulled (?:it|the plug)|removed|changed|replaced|cleaned|descaled|flushed|` +
 		`reinstalled|uninstalled|re-?registered|re-?enrolled|re-?paired|unpaired|updated|adjusted|checked|flipped|aired|moved|deleted|` +
 		`stopped it|reseated|reset|restarted|rebooted|power[- ]cycled|pressed|held|ran|charged|swapped|recalibrated|knocked|tested|used a different|` +
-		`tried|dragged|allowed|set the|took (?:it|them|the \w+|all \w+) (?:out|off|apart))\b`)
+		`tried|dragged|allowed|set the|took (?:it|them|the \w+|all \w+) (?:out|off|apart|outside)|(?:put|carried|brought) (?:it|them) (?:outside|outdoors))\b`)
 	// Using the product is not fixing it ("关了火"), nor is asking for an
 	// exchange ("換過部新嘅") or an unpacked box ("拆了一下").
 	extTriedLookAt = mustRx(`^(?:一下|下|眼|半天|说明书|說明書)`)
