@@ -148,6 +148,8 @@ func TestClassifyPlainWords(t *testing.T) {
 		// A breaker it trips is a hazard in English as 跳闸 is in Chinese.
 		{"Five of them now trip the circuit breaker within minutes of being switched on. The others work. Please advise", cases.P1},
 		{"the RCD keeps tripping when the washer heats", cases.P1},
+		{"my mixer trips the breaker only when the oven and the kettle are on too, same socket strip", cases.P3},
+		{"快递三天了还没到 客人都走了好几拨 我们店就等着这台封口机开张", cases.P3},
 		// A restaurant that cannot trade; a shop that still takes payment.
 		{"饭店的洗碗机今天一早就罢工了 中午几百套碗碟堆在那 今天这生意还怎么做", cases.P1},
 		{"我们店的收银机 上午开始刷卡那块不能用了 现金和扫码还能收", cases.P2},
