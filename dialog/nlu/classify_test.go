@@ -150,6 +150,9 @@ func TestClassifyPlainWords(t *testing.T) {
 		{"the RCD keeps tripping when the washer heats", cases.P1},
 		{"my mixer trips the breaker only when the oven and the kettle are on too, same socket strip", cases.P3},
 		{"快递三天了还没到 客人都走了好几拨 我们店就等着这台封口机开张", cases.P3},
+		{"我们奶茶店的封口机最近封口有时候歪 一天总有几杯要重封 生意照做 就是麻烦 派人来调一下吧 不急", cases.P3},
+		{"my daughter nearly fell when the scale slid on the wet tiles, it has no rubber feet", cases.P3},
+		{"the baby nearly fell out of the cot when the side rail came loose", cases.P1},
 		// A restaurant that cannot trade; a shop that still takes payment.
 		{"饭店的洗碗机今天一早就罢工了 中午几百套碗碟堆在那 今天这生意还怎么做", cases.P1},
 		{"我们店的收银机 上午开始刷卡那块不能用了 现金和扫码还能收", cases.P2},
