@@ -198,7 +198,7 @@ func extDateRoles(s string, ms []dtMention) []extRole {
 	for i := range ms {
 		// "my neighbour's dryer exploded last week", "朋友家的上个月着火了":
 		// another person's product, not this one's fault.
-		if roles[i] == extRoleFault && extEnvOthers.MatchString(s[clauses[i].a:clauses[i].b]) {
+		if roles[i] == extRoleFault && extOthers.MatchString(s[clauses[i].a:clauses[i].b]) {
 			roles[i] = extRoleOther
 		}
 	}

@@ -154,10 +154,10 @@ var (
 	// "不能换就退", "修不好就换", "要改的话你们能上门改吗".
 	// "自己能换吗 还是要叫师傅" offers a choice, which the choice rules read.
 	extDemandThenChoice = mustRx(`^[^，,。.!！?？\n]{0,4}[\s，,]*(?:还是|還是|或者|或是|\bor\b)`)
-	extDemandSelf       = mustRx(`(?:自己|自已|我自己|自行)\s*(?:能|可以|会|會|能不能|可不可以|怎么|怎麼|如何)?\s*$`)
+	extDemandSelf       = mustRx(`(?:自己|自已|自行)\s*(?:能|可以|会|會|能不能|可不可以|怎么|怎麼|如何)?\s*$`)
 	// "方便的话派人来看看", "如果還在保固的話想送修": a courtesy or the
 	// warranty is the condition, not another remedy failing first.
-	extDemandPolite = mustRx(`(?:方便|可以|可能|有空|有时间|有時間|得闲|得閒|在保|保内|保內|保修期内|保修期內|保固內|保固期內|还在|還在|还保|還保|不在|过保|過保|没保|沒保|出保|有|没有|沒有|保固|保修|保修期|保固期|保质期|保質期)(?:内|內)?(?:的话|的話)[^\s\p{P}]{0,4}$`)
+	extDemandPolite = mustRx(`(?:方便|可以|可能|有空|有时间|有時間|得闲|得閒|在保|保内|保內|还在|還在|还保|還保|不在|过保|過保|没保|沒保|出保|有|保固期?|保修期?|保质期|保質期)(?:内|內)?(?:的话|的話)[^\s\p{P}]{0,4}$`)
 	extDemandCond   = mustRx(`(?i)(?:(?:不然|否则|否則|要不然|如果|要是|假如|万一|萬一|的话|的話|有需要|如有需要|\bin case\b|\bif\b|\botherwise\b|\bor else\b|\bunless\b)\P{P}{0,6}|不\p{Han}{1,3}\s*(?:就|我就|那就)\s*(?:先|直接|再)?|(?:不行|不成|唔得|修不好|修唔好)\s*(?:的话|的話)?\s*(?:就|我就|那就|再|才)?\s*(?:先|直接|给我|給我)?\s*)$`)
 	// Asking whether it is needed asks for advice: "需要上门换吗",
 	// "要不要全部换掉", "是不是要换".

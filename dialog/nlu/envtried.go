@@ -80,7 +80,7 @@ var (
 	// A place the product was moved to for safety, or the parcel waits in,
 	// is no surroundings of use: "放阳台了", "put it on the balcony",
 	// "物流一直显示在仓库".
-	extEnvMoved = mustRx(`(?i)(?:放|推|搬|拿|移|丢|扔)\p{Han}{0,6}了|放咗|(?:现在|現在|先|暂时|暫時|而家)(?:把它|将它|將它)?(?:放|擺|摆|搬)|(?:搬到|擺咗|摆咗|扔|丢|丟)(?:出)?(?:阳台|陽台|露台|门外|門外|外面)|\bnow (?:sitting|sits|stands|standing|is|kept)\b|\bmoved (?:it|them)\b|\b(?:put|moved|aired|took|dragged|carried)\b|物流|快递|快遞|显示|顯示|签收|簽收|发货|發貨|\btracking\b|\bcourier\b`)
+	extEnvMoved = mustRx(`(?i)(?:放|推|搬|拿|移|丢|扔)\p{Han}{0,6}了|放咗|(?:现在|現在|先|暂时|暫時|而家)(?:把它|将它|將它)?(?:放|擺|摆|搬)|(?:搬到|擺咗|摆咗|扔|丢|丟)(?:出)?(?:阳台|陽台|露台|门外|門外|外面)|\bnow (?:sitting|sits|stands|standing|is|kept)\b|\b(?:put|moved|aired|took|dragged|carried)\b|物流|快递|快遞|显示|顯示|签收|簽收|发货|發貨|\btracking\b|\bcourier\b`)
 )
 
 func extFindEnvironment(s string) string {
@@ -169,14 +169,15 @@ func extEnvNotPlace(s string, cs, ce, ms, me int) bool {
 	}
 	st, en, _ := extTriedSegment(s, cs, ce, ms, me)
 	around := s[st:ms] + " " + s[me:en]
-	return extEnvProperName(s, ms, me) || extEnvWaiting.MatchString(around) || extEnvOthers.MatchString(s[st:en])
+	return extEnvProperName(s, ms, me) || extEnvWaiting.MatchString(around) || extOthers.MatchString(s[st:en])
 }
 
-// People queueing there, another person's product: the place is where
-// something happened, not where the product is used.
+// People queueing there: the place is where something happened, not where
+// the product is used. extOthers is another person's product: neither its
+// place nor its dates are this one's.
 var (
 	extEnvWaiting = mustRx(`(?i)排队|排隊|排着队|排著隊|堵在|\bpeople (?:in|are)\b|\bare waiting\b|\bqueu\w*`)
-	extEnvOthers  = mustRx(`(?i)朋友|别人|別人|邻居|鄰居|人家|同事家|\bfriend'?s?\b|\bneighbou?r'?s?\b`)
+	extOthers     = mustRx(`(?i)朋友|别人|別人|邻居|鄰居|人家|同事家|\bfriend'?s?\b|\bneighbou?r'?s?\b`)
 )
 
 // extEnvProperName reports whether a capitalised place word of the cue sits
