@@ -66,6 +66,13 @@ type Options struct {
 
 	// Care is the care plan of proactive care (care.go); nil: none.
 	Care *care.Plan
+
+	// IntakeLimit is how many inbound messages may be in the store at
+	// once (0: no limit). On a pool of connections set it below the
+	// pool's size: when a crowd of customers holds every connection, the
+	// outbox, the timers and the console queue behind them, and answers
+	// fall seconds behind while messages are still accepted quickly.
+	IntakeLimit int
 }
 
 // Service is the pipeline. It implements channels.Inbox.
@@ -78,6 +85,8 @@ type Service struct {
 	// origin names this process to the outbox: replies it keeps for the
 	// request it holds (channels.Policy.ReplyInRequest).
 	origin string
+	// intake holds a token per inbound message in the store (IntakeLimit).
+	intake chan struct{}
 }
 
 // New returns a Service; it does not start anything.
@@ -110,7 +119,11 @@ func New(opt Options) *Service {
 	if opt.OutboxWorkers <= 0 {
 		opt.OutboxWorkers = 4
 	}
-	return &Service{opt: opt, origin: newOrigin()}
+	s := &Service{opt: opt, origin: newOrigin()}
+	if opt.IntakeLimit > 0 {
+		s.intake = make(chan struct{}, opt.IntakeLimit)
+	}
+	return s
 }
 
 // SetSender registers the adapter that delivers a channel's messages.
@@ -179,6 +192,14 @@ func (s *Service) ReceiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 func (s *Service) receiveAt(ctx context.Context, in channels.Inbound, cursorKey, cursorValue string) (channels.Receipt, error) {
 	if in.Channel == "" || in.ExternalUserID == "" || in.ExternalMessageID == "" {
 		return channels.Receipt{}, cases.Errorf(cases.EInvalid, "inbound message needs channel, user and message id")
+	}
+	if s.intake != nil {
+		select {
+		case s.intake <- struct{}{}:
+			defer func() { <-s.intake }()
+		case <-ctx.Done():
+			return channels.Receipt{}, fmt.Errorf("receive %s message: wait for the store: %w", in.Channel, ctx.Err())
+		}
 	}
 	now := s.opt.Now()
 	in = sanitize(in)

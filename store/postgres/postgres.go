@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -56,6 +57,11 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 	}
 	// Migrate holds one connection for its lock while using another.
 	cfg.MaxConns = max(cfg.MaxConns, 4)
+	if !strings.Contains(url, "pool_max_conns") {
+		// pgxpool's default (the CPUs, at least 4) and one more: kefu keeps
+		// one for the outbox and the timers, out of customers' reach.
+		cfg.MaxConns++
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: connect: %w", err)
@@ -122,6 +128,9 @@ func (s *Store) Migrate(ctx context.Context) (err error) {
 	}
 	return nil
 }
+
+// Conns is how many connections the store may open at most.
+func (s *Store) Conns() int { return int(s.pool.Config().MaxConns) }
 
 // Close stops the timer runner and closes the pool.
 func (s *Store) Close() error {

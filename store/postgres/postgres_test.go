@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"log/slog"
+	"net/url"
+	"runtime"
 	"testing"
 
 	"github.com/kefu-dev/kefu/service"
@@ -49,5 +51,32 @@ func TestMigrateConcurrently(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// The pool has one connection more than pgxpool would give, for the work
+// kefu keeps out of customers' reach (cmd/kefu's intake limit); a size
+// set in the URL is taken as it is.
+func TestPoolSize(t *testing.T) {
+	dbURL := freshDatabase(t) // sets pool_max_conns=6
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Del("pool_max_conns")
+	u.RawQuery = q.Encode()
+	for _, c := range []struct {
+		url  string
+		want int
+	}{{dbURL, 6}, {u.String(), max(4, runtime.NumCPU()) + 1}} {
+		s, err := postgres.Open(t.Context(), c.url, postgres.Options{Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := s.Conns(); got != c.want {
+			t.Errorf("%s: %d connections, want %d", c.url, got, c.want)
+		}
+		s.Close()
 	}
 }
