@@ -30,7 +30,7 @@ var (
 		`\bbought\b|\bpurchased?\b|\bordered\b|\b(?:order|purchase) was placed\b|\bplaced (?:the|my|our|an|the) order\b|\bplaced on\b|\bdated\b|\breceipt says\b|\binvoice date\b|\bbuy\b|\bgot (?:it|this|them|mine|one)\b|\bgot (?:on|in|during|over)\b|\b(?:had|have had|'ve had|ve had) (?:it|this|them|mine|(?:the|this|my|our) [a-z-]+)(?: since)?\b|\bowned\b|\bpaid\b`)
 	extFaultCue = mustWordSet(`(?i)开始|開始|坏|壞|出现|出現|发生|發生|发现|發現|注意到|不能|不会|不會|不了|不行|不动|不動|不转|不轉|不亮|不热|不熱|不冷|不制冷|不製冷|不加热|不加熱|不出|不着|不著|不脱水|不脫水|不工作|不保温|不保溫|` +
 		`打不|开不|開不|充不|连不|連不|关不|關不|用不了|没反应|沒反應|冇反應|没有反应|沒有反應|就这样|就這樣|这样了|這樣了|停了|停机|停機|死机|死機|黑屏|花屏|卡死|卡住|停在|當機|当机|挂了|掛了|闪退|閃退|发觉|發覺|胀|脹|自动重启|自動重啟|自己重启|自己重啟|反复重启|反覆重啟|一直重启|一直重啟|` +
-		`报错|報錯|故障|漏水|漏电|漏電|漏气|漏氣|滴水|冒[^，。,.!！?？\s]{0,4}[烟煙]|起火|着火|著火|火花|焦味|煤气味|煤氣味|瓦斯味|烧|燒|融化|熔化|鼓包|鼓起|异响|異響|跳闸|跳閘|跳电|跳電|没电了|沒電了|失灵|失靈|异常|異常|问题|問題|毛病|断线|斷線|断了|斷了|` +
+		`报错|報錯|故障|一直冒|夹生|夾生|煮不熟|是生的|漏水|漏电|漏電|漏气|漏氣|滴水|冒[^，。,.!！?？\s]{0,4}[烟煙]|起火|着火|著火|火花|焦味|煤气味|煤氣味|瓦斯味|烧|燒|融化|熔化|鼓包|鼓起|异响|異響|跳闸|跳閘|跳电|跳電|没电了|沒電了|失灵|失靈|异常|異常|问题|問題|毛病|断线|斷線|断了|斷了|` +
 		`裂|碎|变形|變形|生锈|生鏽|爆|电了一下|電了一下|被电|被電|电到|電到|俾電|麻手|麻晒|趴窝|罢工|罷工|突然|才这样|才這樣|` +
 		`点不|點不|一开机就|一開機就|一开就|一開就|报警|報警|跳停|到现在|到現在|开门就|開門就|开店就|開店就|\bsince (?:we|i|they|the shop|the store) (?:opened|open|started)\b|\bsince\b|\bstarted\b|\bstart(?:s|ing)?\b|\bstopped\b|\bstops? working\b|\bbroke\b|\bbroken\b|\bfailed\b|\bfails\b|\bbegan\b|\bhappen(?:ed|s)?\b|\bnoticed\b|\bfound\b|\bnot \w+ing\b|\bjamm?(?:ed|s|ing)?\b|\boffline\b|` +
 		`not working|won't|\bwont\b|doesn't|does not|can't|cannot|\bleak|\bflood(?:ed|ing|s)?\b|\berror\b|\bnoise\b|\bissue\b|\bproblem\b|\bquit\b|\bdied\b|\bdead\b|\bsmok(?:e|ed|ing)\b|\bsmell\b|` +
@@ -106,6 +106,13 @@ func extDateRoles(s string, ms []dtMention) []extRole {
 	pending := make([]bool, len(ms))
 	for i, m := range ms {
 		if roles[i] = extNearestCue(s, subs[i].a, subs[i].b, m, ms); roles[i] != extRoleNone {
+			continue
+		}
+		if subs[i] != clauses[i] && m.kind == dtClock && extHasFault(s[subs[i].a:subs[i].b]) {
+			// "今天中午煮饭的时候…饭是生的 我儿子给我买的": a time of day
+			// in a stretch that tells of the fault is the fault's, whatever
+			// the next stretch says.
+			roles[i] = extRoleFault
 			continue
 		}
 		if subs[i] != clauses[i] {

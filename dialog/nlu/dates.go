@@ -373,7 +373,7 @@ var dtRules = []dtRule{
 		},
 	},
 	{ // "since the 10th", "on the 8th", "the 2nd of this month"
-		re:    mustRx(`(?i)\bthe\s+(\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(this|last)\s+month\b)?`),
+		re:    mustRx(`(?i)\b(?:the|on)\s+(\d{1,2})(?:st|nd|rd|th)\b(?:\s+of\s+(this|last)\s+month\b)?`),
 		words: []string{"st", "nd", "rd", "th"},
 		guard: dtOrdinalDayGuard,
 		resolve: func(m []string, today time.Time) (dtVal, bool) {
@@ -1838,6 +1838,9 @@ func dtFestZhGuard(s string, start, end int) bool {
 // is a date after a preposition or a comma ("on the 8th", "early last month,
 // the 3rd"), or with "of" after it.
 func dtOrdinalDayGuard(s string, start, end int) bool {
+	if strings.HasSuffix(strings.ToLower(s[start:end]), " month") {
+		return true // "on 2nd of this month": the month says it is a day
+	}
 	rest := strings.ToLower(strings.TrimLeft(s[end:], " "))
 	if strings.HasPrefix(rest, "of ") {
 		_, month := dtMonthNames[dtLeadingWord(strings.TrimPrefix(rest, "of "))]

@@ -102,7 +102,7 @@ var extDemandWords = []extDemandWord{
 		`\b(?:find out|tell me|let me know) where\b|` +
 		`\bcompensat\w*|\bwho (?:will|is going to|'s going to) pay\b|\bpay for\b|\bexpedite\b|` +
 		`\bpartial refund\b|\b(?:courier|post|ship|mail) (?:a|the|me|us|one|it|them) (?:new |replacement |missing )?[a-z-]*\s?(?:out|over|across)?\b|` +
-		`\b(?:know|tell me|find out) (?:where it is|when it(?:'s| is| will be)? (?:actually )?(?:coming|arriv\w*|deliver\w*))\b|\bwhere (?:it|my order|my parcel) is\b|` +
+		`\b(?:know|tell me|find out) (?:where it is|when it(?:'s| is| will be| will)? (?:actually )?(?:come|coming|arriv\w*|deliver\w*|be delivered))\b|\bwhere (?:it|my order|my parcel) is\b|` +
 		`\bwhere is (?:my|the) (?:order|parcel|package|delivery|other)\b|\bwhen (?:will|is) (?:it|my order|the order|my parcel) (?:coming|arriv\w*|deliver\w*|ship\w*)\b|` +
 		`\b(?:need|send me|issue|request) (?:an? |the )?(?:vat |tax )?invoice\b|\binvoice (?:needed|required)\b|` +
 		// the goods brought, a missing piece sent, where the parcel is, a

@@ -15,7 +15,7 @@ var (
 	// Washing programmes are features, not surroundings.
 	extEnvNotAfter = mustRx(`^(?:洗|模式|档|檔|消毒|烘|杀菌|殺菌|功能|机|機)`)
 
-	extTriedRe     = mustWordSet(`(?i)重启|重啟|重新启动|重新啟動|重开机|重開機|断电|斷電|拔插|插拔|拔掉电源|拔掉電源|拔了电源|拔了電源|拔电源|拔電源|恢复出厂|恢復出廠|出厂设置|出廠設置|复位|復位|重置|重装|重裝|清洗|清理过|清理過|换了?个?插座|換了?個?插座|换了?个?电池|換了?個?電池|试了|試了|试过|試過|尝试了|嘗試了|调过|調過|升级|升級|刷机|刷機|检查了|檢查了|查看了|关机再开|關機再開|重新插|重新连接|重新連接|重新配网|重新配網|\btried\b|\brestarted\b|\brestarting\b|\brestart\b|\brebooted\b|\brebooting\b|\breboot\b|\breset\b|\bresetting\b|\bunplugged\b|\bunplugging\b|\bplugged it back\b|\bpower[- ]cycled\b|\bpower[- ]cycling\b|\bcleaned\b|\breinstalled\b|\bupdated\b|\bchecked\b|\breplaced the\b`)
+	extTriedRe     = mustWordSet(`(?i)拔掉了|已经拔掉|已經拔掉|已经拔了|已經拔了|重启|重啟|重新启动|重新啟動|重开机|重開機|断电|斷電|拔插|插拔|拔掉电源|拔掉電源|拔了电源|拔了電源|拔电源|拔電源|恢复出厂|恢復出廠|出厂设置|出廠設置|复位|復位|重置|重装|重裝|清洗|清理过|清理過|换了?个?插座|換了?個?插座|换了?个?电池|換了?個?電池|试了|試了|试过|試過|尝试了|嘗試了|调过|調過|升级|升級|刷机|刷機|检查了|檢查了|查看了|关机再开|關機再開|重新插|重新连接|重新連接|重新配网|重新配網|\btried\b|\brestarted\b|\brestarting\b|\brestart\b|\brebooted\b|\brebooting\b|\breboot\b|\breset\b|\bresetting\b|\bunplugged\b|\bunplugging\b|\bplugged it back\b|\bpower[- ]cycled\b|\bpower[- ]cycling\b|\bcleaned\b|\breinstalled\b|\bupdated\b|\bchecked\b|\breplaced the\b`)
 	extTriedAuto   = mustRx(`(?i)突然|忽然|用着用着|用著用著|\bsuddenly\b|以后|以後|之后|之後|后就|後就|完就|\bafter\b|\bsince\b|自动|自動|自己|一直|老是|总是|總是|反复|反復|频繁|頻繁|不停|经常|經常|动不动|動不動|\bkeeps\b|\bkeep\b|\brandomly\b|by itself|by themselves|themselves|on its own|on their own|\bconstantly\b|\brepeatedly\b|tried to (?:call|contact|reach|email)`)
 	extTriedNeg    = mustRx(`(?i)没|沒|未|别|別|不想|不敢|不要|不用|不需要|唔使|不\s*$|haven't|have not|hasn't|has not|isn't|wasn't|won't|didn't|did not|not yet|\bnever\b|don't|do not`)
 	extTriedAsk    = mustRx(`(?i)吗|嗎|要不要|需不需要|需要|怎么|怎麼|如何|\bhow\b|\bshould i\b|\bcan i\b|\bdo i need\b|\bshall i\b`)
@@ -66,11 +66,11 @@ var (
 		// rooms and premises beyond the home: a dormitory, a ward, a barn, a taxi
 		`宿舍|病房|诊室|診室|诊疗室|診療室|治疗室|治療室|手术室|手術室|实验室|實驗室|图书馆|圖書館|礼堂|禮堂|体育馆|體育館|大堂|玄关|玄關|门口|門口|` +
 		`阁楼|閣樓|储物间|儲物間|杂物间|雜物間|鸡舍|雞舍|猪舍|豬舍|牛棚|羊圈|大棚|果园|果園|鱼塘|魚塘|农田|農田|浇地|澆地|` +
-		`跑出租|开出租|開出租|出租车上|計程車上|的士上|网约车|網約車|跑滴滴|靠海|海边|海邊|山区|山區|农村|農村|老停电|老是停电|經常停電|电压不稳|電壓不穩`)
+		`在家用|在家里用|在家裡用|跑出租|开出租|開出租|出租车上|計程車上|的士上|网约车|網約車|跑滴滴|靠海|海边|海邊|山区|山區|农村|農村|老停电|老是停电|經常停電|电压不稳|電壓不穩`)
 	extEnvEnMore = mustRx(`(?i)\b(?:living room|bedroom|kitchen|bathroom|garage|hallway|home office|classroom|` +
 		`baby's room|nursery|balcony|basement|garden|boat|beach|on the bed|in (?:my|his|her) pocket|` +
 		`(?:in|at|from) (?:the |our |my |a |an )?(?:\w+ )?(?:office|warehouse|restaurant|hotel|clinic|gym|pub|hostel|cafe|shop|front desk|reception)s?|` +
-		`work(?:ing)? from home|zoom calls|every night|\d+\s*(?:hrs|hours) a day|commut\w*|` +
+		`locations?:[ \t]*[^\n]{3,60}|work(?:ing)? from home|zoom calls|every night|\d+\s*(?:hrs|hours) a day|commut\w*|` +
 		`(?:meeting|exam|seminar|guest|nap|server|staff|waiting|laundry|consulting|treatment|dining|store|storage|plant|boiler|utility|spare|changing|comms|break|tea|sitting|music|hotel|class)\s+rooms?|` +
 		`school hall|library|lobby|dorm(?:itory|s)?|airing cupboard|loft|attic|shed|caravan|cottage|holiday home|conservatory|porch|patio|workshop|site cabin|` +
 		`in the laundry|in the van|in the truck|on the farm|barn|greenhouse|ward|` +
@@ -290,7 +290,7 @@ func extTriedSegment(s string, cs, ce, ms, me int) (int, int, string) {
 			for en+n < ce && (s[en+n] == ' ' || s[en+n] == '\t') {
 				n++
 			}
-			if n < 3 {
+			if n < 3 && !extLatinAround(s, en, en+n) {
 				break
 			}
 			en += n
@@ -303,6 +303,42 @@ func extTriedSegment(s string, cs, ce, ms, me int) (int, int, string) {
 		before = before[len(before)-2:]
 	}
 	return st, en, string(before)
+}
+
+// extLatinAround reports whether the spaces s[i:j] stand between English
+// words inside a Chinese sentence ("试过 update driver 和 reset BIOS"):
+// there they separate words, not phrases. A code ("KFR-35GW", "iPhone
+// 16") after the spaces is something else the customer goes on to say.
+func extLatinAround(s string, i, j int) bool {
+	word := func(w string) bool {
+		n := 0
+		for n < len(w) && (w[n] >= 'a' && w[n] <= 'z' || w[n] >= 'A' && w[n] <= 'Z') {
+			n++
+		}
+		if n < 2 {
+			return false
+		}
+		r, _ := utf8.DecodeRuneInString(w[n:])
+		return n == len(w) || r == ' ' || unicode.Is(unicode.Han, r)
+	}
+	if word(s[j:]) {
+		return true
+	}
+	// "update driver 和 reset BIOS": a conjunction between English words.
+	prev := s[:i]
+	k := len(prev)
+	for k > 0 && (prev[k-1] >= 'a' && prev[k-1] <= 'z' || prev[k-1] >= 'A' && prev[k-1] <= 'Z') {
+		k--
+	}
+	if len(prev)-k < 2 {
+		return false
+	}
+	for _, c := range []string{"和 ", "跟 ", "与 ", "與 ", "及 ", "或 ", "还有 ", "還有 "} {
+		if strings.HasPrefix(s[j:], c) && word(strings.TrimLeft(s[j+len(c):], " ")) {
+			return true
+		}
+	}
+	return false
 }
 
 func extHasHan(s string) bool {
@@ -335,7 +371,7 @@ var (
 	extTriedLookAt = mustRx(`^(?:一下|下|眼|半天|说明书|說明書)`)
 	extTriedNotZh  = mustRx(`^(?:(?:关|關)了火|(?:换|換)(?:过|過)(?:部|个|個|啲|来|來|隻|台))`)
 	// Plans and offers are not done: "我想重启试试", "要不要拔掉".
-	extTriedPlan = mustRx(`(?i)想|打算|准备|準備|待会|待會|等下|等一下|希望|要求|请|請|麻烦|麻煩|能把|能不能|可以把|可不可以|可唔可以|帮我|幫我|给我|給我|` +
+	extTriedPlan = mustRx(`(?i)想|打算|那我先|那我就先|那就先|那我再|我先.{0,12}看看|准备|準備|待会|待會|等下|等一下|希望|要求|请|請|麻烦|麻煩|能把|能不能|可以把|可不可以|可唔可以|帮我|幫我|给我|給我|` +
 		`\bwill\b|\bgoing to\b|\bplan to\b|\bshould i\b|\bcan i\b|\bdo i\b|\bwant\b|\bplease\b|\bcould you\b|\bcan you\b|\bwould you\b|\bneed\b`)
 	// Characters before a cue that make it part of another word: 空调到
 	// (an air conditioner arrived), 看不清了, 坏调了, 咨询过.

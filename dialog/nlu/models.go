@@ -386,7 +386,7 @@ func extModelShape(s string, st, en int, han bool) (int, int, bool) {
 	// "TabOne 10", "HeatWave 2000"; after a capitalised one only with an
 	// edition word: "Zen 12 Lite", "Nova 11 Pro".
 	if extAllDigits(v) && len(v) <= 4 && extNumberEnds(s, en) && !extCountNext(s, en) {
-		if ws, we := extWordBefore(s, st); ws >= 0 && (extCamelRe.MatchString(s[ws:we]) || extBrandWord(s[ws:we]) && extSuffixNext(s, en)) {
+		if ws, we := extWordBefore(s, st); ws >= 0 && (extCamelRe.MatchString(s[ws:we]) || extBrandWord(s[ws:we]) && (extSuffixNext(s, en) || han && extAfterProductNoun(s, ws))) {
 			return ws, extModelTail(s, st, en, false), true
 		}
 	}
@@ -510,7 +510,7 @@ func extSeriesStart(s string, st, en int) int {
 		if !extModelSuffix[word] || len(v) > 3 {
 			return -1
 		}
-		if ws, we = extWordBefore(s, ws); ws < 0 || !extCamelRe.MatchString(s[ws:we]) {
+		if ws, we = extWordBefore(s, ws); ws < 0 || !extCamelRe.MatchString(s[ws:we]) && !(extBrandWord(s[ws:we]) && extNameOpens(s, ws)) {
 			return -1
 		}
 	case extCamelRe.MatchString(word):
@@ -533,6 +533,18 @@ func extSeriesStart(s string, st, en int) int {
 		return -1
 	}
 	return ws
+}
+
+// extNameOpens reports whether a product's name may start at i: after a
+// bracket ("(Barista Pro 2, order …"), a determiner or a Chinese product
+// noun ("平板 Pad 11"), or at the start of the message.
+func extNameOpens(s string, i int) bool {
+	before := strings.TrimRight(s[:i], " ")
+	if before == "" || strings.HasSuffix(before, "(") || strings.HasSuffix(before, "（") || extAfterProductNoun(s, i) {
+		return true
+	}
+	ds, de := extWordBefore(s, i)
+	return ds >= 0 && extDeterminers[strings.ToLower(s[ds:de])]
 }
 
 // extWordBefore returns the ASCII word that ends one space before i, or -1.

@@ -141,11 +141,11 @@ var extModelLead = mustRx(`(?i)^(?:(?:i think|i believe|maybe|probably)\s+)?(?:i
 
 var extModelAnswerRe = mustRx(`(?i)^(?:型号|型號|model|是|is|:|\s)*([A-Za-z0-9][A-Za-z0-9 ._/+()-]{1,39})$`)
 
-// extNameSurnameRe reads "我姓罗，罗志勇" / "我姓罗叫罗志勇": the full name repeats the surname.
+// extNameSurnameRe reads "我姓罗，罗志勇" / "我姓罗叫罗志勇" / "姓刘 刘桂芳": the full name repeats the surname.
 // extSurnameOnlyRe reads the polite "免贵姓张" / "我姓张" / "敝姓張".
 var extSurnameOnlyRe = mustRx(`(?:免贵|免貴|敝|我|本人)\s*姓\s*(\p{Han}{1,2}?)(?:[^\p{Han}]|$|叫|名|的|先生|女士|小姐|，|。)`)
 
-var extNameSurnameRe = mustRx(`我姓(\p{Han})[^\p{Han}]{0,3}(?:叫|名叫|全名)?\s*(\p{Han}{2,3})`)
+var extNameSurnameRe = mustRx(`(?:^|[^\p{Han}]|我|本人|免贵|免貴|敝)姓(\p{Han})[^\p{Han}]{0,3}(?:叫|名叫|全名)?\s*(\p{Han}{2,3})`)
 
 func extFindName(s string) string {
 	if m := extNameSurnameRe.FindStringSubmatch(s); m != nil && strings.HasPrefix(m[2], m[1]) {
@@ -297,7 +297,7 @@ var extNameStop = func() map[string]bool {
 		全部 全新 全都 全是 成功 成本 管理 卫生 衛生 商家 商品 商场 商場 项目 項目 季度 边上 邊上 边缘 邊緣 龙头 龍頭
 		葛优 万一 萬一 钱包 錢包 曾经 曾經 于是 於是 陆续 陸續 石头 石頭 文件 文字 康复 康復 易坏 易壞 施工 舒服
 		快点 快點 打错 打錯 补充 補充 尤其 齐全 齊全 宁可 寧可 华为 華為 苏宁 蘇寧 小米 小孩 小区 小區 小时 小時
-		老人 老婆 老公 老板 老闆 老师 老師 老家 老化 老是 阿姨 阿婆 阿公 阿伯 阿叔 阿嬷 阿嬤`) {
+		老人 老婆 老公 老板 老闆 老师 老師 老家 老化 老是 阿姨 阿婆 阿公 阿伯 阿叔 阿嬷 阿嬤 左右 左边 左邊 上下 前后 前後`) {
 		m[w] = true
 	}
 	return m
@@ -913,7 +913,7 @@ func extNameCue(s string) string {
 				return n
 			}
 		} else if n := extLatinPerson(v, true); n != "" {
-			return n
+			return extFullNameOf(s, n)
 		}
 	}
 	if m := extAskForRe.FindStringSubmatch(s); m != nil && (!extHanRoleRe.MatchString(m[1]) || extTitled(m[1])) {
@@ -952,6 +952,34 @@ func extNameCue(s string) string {
 	}
 	return ""
 }
+
+// extFullNameOf is the full name the customer also wrote for first, as in
+// "叫我 Kevin 就好, Kevin Zhou"; else first.
+func extFullNameOf(s, first string) string {
+	if strings.Contains(first, " ") {
+		return first
+	}
+	for i := 0; ; {
+		j := strings.Index(s[i:], first+" ")
+		if j < 0 {
+			return first
+		}
+		at := i + j
+		i = at + len(first)
+		if at > 0 {
+			if r, _ := utf8.DecodeLastRuneInString(s[:at]); unicode.IsLetter(r) && r < utf8.RuneSelf {
+				continue
+			}
+		}
+		if m := extFullNameRe.FindString(s[at:]); m != "" {
+			if n := extLatinPerson(m, true); strings.Contains(n, " ") {
+				return n
+			}
+		}
+	}
+}
+
+var extFullNameRe = mustRx(`^[A-Z][a-zA-Z'-]+(?:[ \t]+[A-Z][a-zA-Z'-]+){1,2}`)
 
 // extTitled reports whether a Chinese name carries its form of address
 // (小吴, 老范, 王主管, 陈太).
