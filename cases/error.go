@@ -9,6 +9,9 @@ const (
 	EConflict = "conflict"
 	EInternal = "internal"
 	ETooLarge = "too_large"
+	// EBusy: too many messages are waiting for the database to take this
+	// one now; the same message offered again shortly will do (503).
+	EBusy = "busy"
 
 	EUnauthorized = "unauthorized" // no or unknown user: the API answers 401
 	EForbidden    = "forbidden"    // a known user whose role or department does not allow it: 403
@@ -21,6 +24,10 @@ type Error struct {
 }
 
 func (e *Error) Error() string { return e.Message }
+
+// Busy reports whether the error asks to try again shortly (EBusy);
+// channels read it through channels.Busy.
+func (e *Error) Busy() bool { return e.Code == EBusy }
 
 // ErrorCode returns the code of the first *Error in err's chain, or EInternal.
 func ErrorCode(err error) string {

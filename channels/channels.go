@@ -6,6 +6,7 @@ package channels
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -71,6 +72,12 @@ type Inbound struct {
 	// NameIsPersonal: DisplayName is what the senders call themselves (a
 	// mail's From name), so it may stand for their name until they say it.
 	NameIsPersonal bool
+	// PeerRetries: the peer offers a message again on its own when told to
+	// (the web chat page retries a 503 with backoff), so when kefu is too
+	// busy to take it now the adapter answers "busy" instead of spooling
+	// it. WeChat retries a push only three times in about 15 s: its
+	// pushes are spooled.
+	PeerRetries bool
 }
 
 // Receipt tells an adapter what became of an inbound message.
@@ -234,4 +241,11 @@ func (e *RefusedError) Error() string { return "channel refused the message: " +
 // returns a short name of the path used, for the case record.
 type Fallbacker interface {
 	Fallback(ctx context.Context, m Outbound) (path string, err error)
+}
+
+// Busy reports whether err says kefu is too busy to take a message now:
+// the same message offered again shortly will do.
+func Busy(err error) bool {
+	var b interface{ Busy() bool }
+	return errors.As(err, &b) && b.Busy()
 }

@@ -59,6 +59,12 @@ type Config struct {
 		// answer before it is spooled (0 = as long as the database takes):
 		// a hung connection must not hold a push past WeChat's 5 s.
 		SpoolAfter time.Duration `yaml:"spool_after"`
+		// IntakeWait is how long a message may wait for its turn at the
+		// database while others are taken in (0 = as long as the request
+		// lasts). Past it a web chat post is answered 503 and retried by
+		// the page, a WeChat push is spooled: overload is answered at once
+		// instead of every customer waiting longer and longer.
+		IntakeWait time.Duration `yaml:"intake_wait"`
 	} `yaml:"server"`
 	Database struct {
 		// URL is "postgres://…" or a SQLite file ("kefu.db", "sqlite:///var/lib/kefu/kefu.db").
@@ -175,6 +181,7 @@ func Default() Config {
 	c.Server.Addr = "localhost:8080"
 	c.Server.ShutdownTimeout = 15 * time.Second
 	c.Server.SpoolAfter = 3 * time.Second
+	c.Server.IntakeWait = time.Second
 	c.Database.URL = "kefu.db"
 	c.Log.Level, c.Log.Format = "info", "text"
 	c.Dialog.MaxAttempts = 3

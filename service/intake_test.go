@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
+	"github.com/kefu-dev/kefu/cases"
+	"github.com/kefu-dev/kefu/channels"
 	"github.com/kefu-dev/kefu/configs"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/sqlite"
@@ -43,7 +46,7 @@ func TestIntakeLimitKeepsConnectionsFree(t *testing.T) {
 	defer st.Close()
 	held := &heldStore{Store: st, entered: make(chan struct{}, 8), release: make(chan struct{})}
 	svc := service.New(service.Options{Store: held, Engine: engine(t), SLA: configs.Default().SLA, Now: clk.Now, Logger: quiet(), IntakeLimit: 2})
-	done := make(chan error, 2)
+	done := make(chan error, 3)
 	for i := range 2 {
 		go func() {
 			_, err := svc.Receive(context.Background(), msg(fmt.Sprintf("crowd-%d", i), "m1", "你好，空调不制冷了"))
@@ -62,8 +65,20 @@ func TestIntakeLimitKeepsConnectionsFree(t *testing.T) {
 		t.Fatal("a third transaction started while two messages held the store")
 	default:
 	}
+	// With a bound on the wait, the third is told at once that the store
+	// is busy, which the channel turns into "try again" or a spooled push.
+	bounded := service.New(service.Options{Store: held, Engine: engine(t), SLA: configs.Default().SLA, Now: clk.Now, Logger: quiet(),
+		IntakeLimit: 1, IntakeWait: time.Millisecond})
+	go func() {
+		_, err := bounded.Receive(context.Background(), msg("crowd-3", "m1", "你好"))
+		done <- err
+	}()
+	<-held.entered
+	if _, err := bounded.Receive(context.Background(), msg("crowd-4", "m1", "你好")); !channels.Busy(err) || cases.ErrorCode(err) != cases.EBusy {
+		t.Fatalf("past the wait: %v, want busy", err)
+	}
 	close(held.release)
-	for range 2 {
+	for range 3 {
 		if err := <-done; err != nil {
 			t.Fatal(err)
 		}

@@ -73,6 +73,11 @@ type Options struct {
 	// outbox, the timers and the console queue behind them, and answers
 	// fall seconds behind while messages are still accepted quickly.
 	IntakeLimit int
+	// IntakeWait bounds how long a message waits for its turn under
+	// IntakeLimit (0: as long as its request). Past it Receive fails with
+	// cases.EBusy at once, which the channel turns into "try again" or a
+	// spooled push.
+	IntakeWait time.Duration
 }
 
 // Service is the pipeline. It implements channels.Inbox.
@@ -194,12 +199,11 @@ func (s *Service) receiveAt(ctx context.Context, in channels.Inbound, cursorKey,
 		return channels.Receipt{}, cases.Errorf(cases.EInvalid, "inbound message needs channel, user and message id")
 	}
 	if s.intake != nil {
-		select {
-		case s.intake <- struct{}{}:
-			defer func() { <-s.intake }()
-		case <-ctx.Done():
-			return channels.Receipt{}, fmt.Errorf("receive %s message: wait for the store: %w", in.Channel, ctx.Err())
+		release, err := s.intakeTurn(ctx)
+		if err != nil {
+			return channels.Receipt{}, fmt.Errorf("receive %s message: %w", in.Channel, err)
 		}
+		defer release()
 	}
 	now := s.opt.Now()
 	in = sanitize(in)
@@ -957,4 +961,29 @@ func (s *Service) CaseNumberOf(ctx context.Context, conversationID int64) (strin
 		return "", err
 	}
 	return c.Number, nil
+}
+
+// intakeTurn waits for a turn at the store (IntakeLimit), at most
+// IntakeWait: past that the store is busy, and saying so at once beats
+// every customer waiting longer and longer.
+func (s *Service) intakeTurn(ctx context.Context) (release func(), err error) {
+	select {
+	case s.intake <- struct{}{}:
+		return func() { <-s.intake }, nil
+	default:
+	}
+	var expired <-chan time.Time
+	if s.opt.IntakeWait > 0 {
+		t := time.NewTimer(s.opt.IntakeWait) // a latency budget, not a business clock
+		defer t.Stop()
+		expired = t.C
+	}
+	select {
+	case s.intake <- struct{}{}:
+		return func() { <-s.intake }, nil
+	case <-expired:
+		return nil, cases.Errorf(cases.EBusy, "too busy to take the message now: try again shortly")
+	case <-ctx.Done():
+		return nil, fmt.Errorf("wait for the store: %w", ctx.Err())
+	}
 }

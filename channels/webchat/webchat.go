@@ -302,7 +302,16 @@ func (c *Channel) postMessage(w http.ResponseWriter, r *http.Request) {
 		Zone:              hint(req.Zone),
 		ReceivedAt:        c.now(),
 		Raw:               bytes.Clone(raw),
+		PeerRetries:       true, // the page retries a 503 with backoff
 	})
+	if err != nil && channels.Busy(err) {
+		// Overload answered at once: the page tries again in a second,
+		// with the same message id.
+		c.log.WarnContext(r.Context(), "webchat: too busy for a message now", "session", req.Session)
+		w.Header().Set("Retry-After", "1")
+		writeError(w, http.StatusServiceUnavailable, "busy")
+		return
+	}
 	if err != nil {
 		c.log.ErrorContext(r.Context(), "webchat: receive message", "session", req.Session, "err", err)
 		writeError(w, http.StatusInternalServerError, "internal")

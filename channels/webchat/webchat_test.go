@@ -792,3 +792,31 @@ func TestRoutes(t *testing.T) {
 		}
 	}
 }
+
+// busyErr is how the service says it is too busy for a message now.
+type busyErr struct{}
+
+func (busyErr) Error() string { return "too busy" }
+func (busyErr) Busy() bool    { return true }
+
+// Too busy to take a message now is answered at once with 503 and a
+// Retry-After, which the page retries with the same message id; the
+// message is offered as one the peer retries.
+func TestPostMessageBusyIsRetried(t *testing.T) {
+	t.Parallel()
+	tb := setup(t, Config{})
+	tb.svc.receiveErr = fmt.Errorf("receive webchat message: %w", busyErr{})
+	res, _ := tb.post(t, "application/json", postBody(testSession, "client-busy", "hello", ""))
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+		t.Fatalf("busy: status %d, Retry-After %q; want 503 with Retry-After", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+	if in := tb.svc.inbound(); len(in) != 1 || !in[0].PeerRetries {
+		t.Errorf("the post was not offered as one the page retries: %+v", in)
+	}
+	tb.svc.mu.Lock()
+	tb.svc.receiveErr = nil
+	tb.svc.mu.Unlock()
+	if res, _ := tb.post(t, "application/json", postBody(testSession, "client-busy", "hello", "")); res.StatusCode != http.StatusAccepted {
+		t.Fatalf("the retry: status %d, want 202", res.StatusCode)
+	}
+}

@@ -157,7 +157,7 @@ func (m *Main) Run(ctx context.Context) error {
 		Lifecycle:   lifecycle(cfg),
 		Canned:      canned,
 		Care:        carePlan,
-		IntakeLimit: intakeLimit(m.store),
+		IntakeLimit: intakeLimit(m.store), IntakeWait: cfg.Server.IntakeWait,
 		Monthly: service.MonthlyReport{Enabled: cfg.Reports.Monthly.Enabled, Recipients: cfg.Reports.Monthly.Recipients,
 			Lang: cfg.Reports.Monthly.Language, CheckEvery: cfg.Reports.Monthly.CheckInterval, Book: reportxlsx.Book{}},
 	})

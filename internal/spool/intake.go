@@ -52,7 +52,12 @@ type Options struct {
 	// hand-on commit anyway, the replay is a duplicate, which the inbox
 	// ignores.
 	HandTimeout time.Duration
-	Logger      *slog.Logger
+	// Busy reports an error that says the database answers but is too busy
+	// for the message now (default channels.Busy). It goes back to a
+	// channel whose peer retries (channels.Inbound.PeerRetries); other
+	// messages are spooled, and the database is not taken to be away.
+	Busy   func(error) bool
+	Logger *slog.Logger
 }
 
 // Intake is the inbox webhook channels get instead of the service: it
@@ -88,6 +93,9 @@ type Intake struct {
 func NewIntake(q *Queue, inbox channels.Inbox, opt Options) *Intake {
 	if opt.Refused == nil {
 		opt.Refused = permanent
+	}
+	if opt.Busy == nil {
+		opt.Busy = channels.Busy
 	}
 	if opt.MaxAttempts <= 0 {
 		opt.MaxAttempts = 5
@@ -151,14 +159,39 @@ func (s *Intake) Receive(ctx context.Context, in channels.Inbound) (channels.Rec
 	if err == nil || !timedOut && s.opt.Refused(err) {
 		return rc, err
 	}
+	busy := !timedOut && s.opt.Busy(err)
+	if busy && in.PeerRetries {
+		return rc, err
+	}
 	if ctx.Err() != nil {
 		return rc, err // the push itself was abandoned: the peer will send it again
 	}
-	s.mu.Lock()
-	s.down = true
-	s.mu.Unlock()
+	if !busy && (!timedOut || !s.answers(ctx)) {
+		s.mu.Lock()
+		s.down = true
+		s.mu.Unlock()
+	}
+	// A database that answers but was slow is busy, not away: this push is
+	// spooled, the next ones still go straight on. Taken for away, every
+	// push was spooled and replayed one at a time, far slower than they
+	// were stored before: at 420 posts/s 5251 of 6301 had no answer after
+	// 10 s (issue 12).
 	return s.spool(in, k, err)
 }
+
+// answers reports whether the database answers within readyWithin.
+func (s *Intake) answers(ctx context.Context) bool {
+	if s.opt.Ready == nil {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(ctx, readyWithin)
+	defer cancel()
+	return s.opt.Ready(ctx) == nil
+}
+
+// readyWithin bounds the check that tells a busy database from one that
+// is away; it is short, as the push it decides on is still waiting.
+const readyWithin = 500 * time.Millisecond
 
 // spool appends in; cause is why it did not go straight on.
 func (s *Intake) spool(in channels.Inbound, k string, cause error) (channels.Receipt, error) {

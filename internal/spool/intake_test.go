@@ -360,3 +360,76 @@ func TestSpoolIntakeHangingDatabaseIsSpooled(t *testing.T) {
 		t.Fatalf("an abandoned push: err %v, spooled %d; want an error and nothing spooled", err, fresh.Len())
 	}
 }
+
+// A database that answers its readiness check but was too slow for one
+// push is busy, not away: that push is spooled and the next customer's
+// goes straight on; the same customer's next push queues behind the
+// spooled one. A database that does not answer is away: every push waits
+// in the spool.
+func TestSpoolIntakeBusyDatabaseIsNotAway(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name      string
+		ready     func(context.Context) error
+		wantOther bool // the other customer's push goes straight on
+	}{
+		{"busy", func(context.Context) error { return nil }, true},
+		{"away", func(context.Context) error { return errDown }, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			inbox := &hangingInbox{fakeInbox{poison: map[string]error{}, seen: map[string]bool{}}}
+			in := NewIntake(openQ(t, t.TempDir(), QueueOptions{}), inbox, Options{HandTimeout: 20 * time.Millisecond, Ready: c.ready})
+			push := func(user, id string) channels.Receipt {
+				rc, err := in.Receive(context.Background(), channels.Inbound{Channel: channels.WebChat, ExternalUserID: user, ExternalMessageID: id, Text: "hello"})
+				if err != nil {
+					t.Fatalf("push %s: %v", id, err)
+				}
+				return rc
+			}
+			if rc := push("a", "hang"); !rc.Spooled {
+				t.Fatalf("a push the database did not take in time was not spooled: %+v", rc)
+			}
+			if rc := push("b", "b1"); rc.Spooled == c.wantOther {
+				t.Errorf("another customer's push: spooled %v, want %v", rc.Spooled, !c.wantOther)
+			}
+			if rc := push("a", "a2"); !rc.Spooled {
+				t.Errorf("the same customer's next push overtook the spooled one")
+			}
+		})
+	}
+}
+
+type busyErr struct{}
+
+func (busyErr) Error() string { return "too busy" }
+func (busyErr) Busy() bool    { return true }
+
+// busyInbox is too busy for every message.
+type busyInbox struct{ fakeInbox }
+
+func (b *busyInbox) Receive(ctx context.Context, in channels.Inbound) (channels.Receipt, error) {
+	return channels.Receipt{}, fmt.Errorf("receive: %w", busyErr{})
+}
+
+// A database too busy for a message now: a peer that retries is told so
+// (nothing spooled), any other push is spooled, and in neither case is the
+// database taken to be away.
+func TestSpoolIntakeBusyGoesBackToPeersThatRetry(t *testing.T) {
+	t.Parallel()
+	inbox := &busyInbox{fakeInbox{poison: map[string]error{}, seen: map[string]bool{}}}
+	in := NewIntake(openQ(t, t.TempDir(), QueueOptions{}), inbox, Options{})
+	_, err := in.Receive(context.Background(), channels.Inbound{Channel: channels.WebChat, ExternalUserID: "a", ExternalMessageID: "w1", PeerRetries: true})
+	if !channels.Busy(err) || in.Len() != 0 {
+		t.Fatalf("a peer that retries: err %v, spooled %d; want busy and nothing spooled", err, in.Len())
+	}
+	rc, err := in.Receive(context.Background(), channels.Inbound{Channel: channels.WeChat, ExternalUserID: "b", ExternalMessageID: "x1"})
+	if err != nil || !rc.Spooled {
+		t.Fatalf("a WeChat push: %+v, %v; want spooled", rc, err)
+	}
+	in.mu.Lock()
+	down := in.down
+	in.mu.Unlock()
+	if down {
+		t.Error("a busy database was taken to be away")
+	}
+}
