@@ -274,7 +274,11 @@ func (s *Intake) Run(ctx context.Context) error {
 			backoff, attempts = s.opt.MinBackoff, 0
 			continue
 		}
-		attempts++
+		if !s.opt.Busy(err) {
+			// Too busy is no fault of the message: under a long overload
+			// it would otherwise be set aside as poison after MaxAttempts.
+			attempts++
+		}
 		if attempts >= s.opt.MaxAttempts && s.ready(ctx) {
 			s.setAside(ctx, rec, fmt.Errorf("failed %d times while the database answers: %w", attempts, err))
 			backoff, attempts = s.opt.MinBackoff, 0

@@ -433,3 +433,46 @@ func TestSpoolIntakeBusyGoesBackToPeersThatRetry(t *testing.T) {
 		t.Error("a busy database was taken to be away")
 	}
 }
+
+// flakyBusyInbox is too busy for the first n offers of every message.
+type flakyBusyInbox struct {
+	fakeInbox
+	busyFor int
+	offers  map[string]int
+}
+
+func (f *flakyBusyInbox) Receive(ctx context.Context, in channels.Inbound) (channels.Receipt, error) {
+	f.mu.Lock()
+	f.offers[in.ExternalMessageID]++
+	n := f.offers[in.ExternalMessageID]
+	f.mu.Unlock()
+	if n <= f.busyFor {
+		return channels.Receipt{}, busyErr{}
+	}
+	return f.fakeInbox.Receive(ctx, in)
+}
+
+// A spooled message the database is too busy for, however often, is
+// offered again until it goes: busy is no fault of the message, so it is
+// never set aside as poison.
+func TestSpoolReplayBusyIsNotPoison(t *testing.T) {
+	t.Parallel()
+	inbox := &flakyBusyInbox{fakeInbox: fakeInbox{poison: map[string]error{}, seen: map[string]bool{}}, busyFor: 8, offers: map[string]int{}}
+	in := NewIntake(openQ(t, t.TempDir(), QueueOptions{}), inbox, Options{Ready: inbox.ready, MaxAttempts: 3,
+		MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond})
+	if rc, err := in.Receive(context.Background(), channels.Inbound{Channel: channels.WeChat, ExternalUserID: "a", ExternalMessageID: "m1"}); err != nil || !rc.Spooled {
+		t.Fatalf("push: %+v, %v; want spooled", rc, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); in.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	deadline := time.Now().Add(5 * time.Second)
+	for in.Len() > 0 && time.Now().Before(deadline) {
+		time.Sleep(2 * time.Millisecond)
+	}
+	stored, rejected := inbox.snapshot()
+	if len(stored) != 1 || len(rejected) != 0 {
+		t.Fatalf("stored %v, set aside %v; want the message stored", stored, rejected)
+	}
+}
