@@ -74,6 +74,9 @@ func TestIntakeLimitKeepsConnectionsFree(t *testing.T) {
 		done <- err
 	}()
 	<-held.entered
+	if bounded.Crowded() {
+		t.Error("crowded with nobody waiting")
+	}
 	if _, err := bounded.Receive(context.Background(), msg("crowd-4", "m1", "你好")); !channels.Busy(err) || cases.ErrorCode(err) != cases.EBusy {
 		t.Fatalf("past the wait: %v, want busy", err)
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/trace"
@@ -92,6 +93,8 @@ type Service struct {
 	origin string
 	// intake holds a token per inbound message in the store (IntakeLimit).
 	intake chan struct{}
+	// waiting counts messages waiting for a token.
+	waiting atomic.Int64
 }
 
 // New returns a Service; it does not start anything.
@@ -972,6 +975,8 @@ func (s *Service) intakeTurn(ctx context.Context) (release func(), err error) {
 		return func() { <-s.intake }, nil
 	default:
 	}
+	s.waiting.Add(1)
+	defer s.waiting.Add(-1)
 	var expired <-chan time.Time
 	if s.opt.IntakeWait > 0 {
 		t := time.NewTimer(s.opt.IntakeWait) // a latency budget, not a business clock
@@ -986,4 +991,11 @@ func (s *Service) intakeTurn(ctx context.Context) (release func(), err error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("wait for the store: %w", ctx.Err())
 	}
+}
+
+// Crowded reports whether as many messages wait for their turn at the
+// store as it takes at once: a push whose peer gives it only seconds
+// (WeChat) is better spooled at once than put at the end of that line.
+func (s *Service) Crowded() bool {
+	return s.intake != nil && s.waiting.Load() >= int64(cap(s.intake))
 }

@@ -476,3 +476,28 @@ func TestSpoolReplayBusyIsNotPoison(t *testing.T) {
 		t.Fatalf("stored %v, set aside %v; want the message stored", stored, rejected)
 	}
 }
+
+// crowdedInbox has a line of messages waiting for the database.
+type crowdedInbox struct{ fakeInbox }
+
+func (c *crowdedInbox) Crowded() bool { return true }
+
+// While a line waits for the database, a push whose peer does not retry
+// is spooled at once, without joining the line; a post the peer retries
+// still takes its turn.
+func TestSpoolIntakeCrowdedSpoolsPushesAtOnce(t *testing.T) {
+	t.Parallel()
+	inbox := &crowdedInbox{fakeInbox{poison: map[string]error{}, seen: map[string]bool{}}}
+	in := NewIntake(openQ(t, t.TempDir(), QueueOptions{}), inbox, Options{})
+	rc, err := in.Receive(context.Background(), channels.Inbound{Channel: channels.WeChat, ExternalUserID: "a", ExternalMessageID: "x1"})
+	if err != nil || !rc.Spooled {
+		t.Fatalf("a WeChat push in a crowd: %+v, %v; want spooled", rc, err)
+	}
+	rc, err = in.Receive(context.Background(), channels.Inbound{Channel: channels.WebChat, ExternalUserID: "b", ExternalMessageID: "w1", PeerRetries: true})
+	if err != nil || rc.Spooled {
+		t.Fatalf("a web chat post in a crowd: %+v, %v; want it taken in", rc, err)
+	}
+	if stored, _ := inbox.snapshot(); len(stored) != 1 || stored[0] != "b:w1" {
+		t.Fatalf("stored %v, want only the web chat post", stored)
+	}
+}
