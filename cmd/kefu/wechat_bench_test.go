@@ -35,13 +35,7 @@ import (
 //
 //	go test -run XXX -bench WeChat -benchtime 300x ./cmd/kefu/
 func BenchmarkWeChatWebhook(b *testing.B) {
-	for _, db := range []struct {
-		name string
-		url  func(b *testing.B) string
-	}{
-		{"sqlite", func(b *testing.B) string { return filepath.Join(b.TempDir(), "kefu.db") }},
-		{"postgres", func(b *testing.B) string { return storetest.PostgresDB(b) }},
-	} {
+	for _, db := range benchDBs {
 		e := startWeChat(b, wxEnvOpts{dbURL: db.url(b)})
 		var seq atomic.Int64 // shared by the runs of a sub-benchmark: every message is new
 		b.Run(db.name+"/wechat-safe", func(b *testing.B) {
@@ -74,6 +68,15 @@ func BenchmarkWeChatWebhook(b *testing.B) {
 			e.quiet(b)
 		})
 	}
+}
+
+// benchDBs are the databases the WeChat benchmarks run on.
+var benchDBs = []struct {
+	name string
+	url  func(b *testing.B) string
+}{
+	{"sqlite", func(b *testing.B) string { return filepath.Join(b.TempDir(), "kefu.db") }},
+	{"postgres", func(b *testing.B) string { return storetest.PostgresDB(b) }},
 }
 
 const (

@@ -7,14 +7,11 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/kefu-dev/kefu/store/storetest"
 )
 
 var (
@@ -33,13 +30,7 @@ var (
 //
 //	go test -run XXX -bench WeChatOpenLoop -benchtime 1x ./cmd/kefu/ -wx.rate 1000 -wx.duration 5s
 func BenchmarkWeChatOpenLoop(b *testing.B) {
-	for _, db := range []struct {
-		name string
-		url  func(b *testing.B) string
-	}{
-		{"sqlite", func(b *testing.B) string { return filepath.Join(b.TempDir(), "kefu.db") }},
-		{"postgres", func(b *testing.B) string { return storetest.PostgresDB(b) }},
-	} {
+	for _, db := range benchDBs {
 		b.Run(db.name, func(b *testing.B) {
 			e := startWeChat(b, wxEnvOpts{dbURL: db.url(b), now: time.Now})
 			run := time.Now().UnixNano()
