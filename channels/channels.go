@@ -160,6 +160,11 @@ type Policy struct {
 	// for itself this long, so another process does not send it the
 	// costlier way. Zero: any process sends at once.
 	ReplyInRequest time.Duration
+	// SendWorkers is how many of the channel's conversations the outbox
+	// serves at once (0: outbox.workers). A channel whose send holds its
+	// worker while a customer's request writes the reply, or while a
+	// remote API answers, needs more than one that stores or queues.
+	SendWorkers int
 }
 
 // PolicyHaver is an optional Sender capability; without it a channel gets

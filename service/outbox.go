@@ -25,20 +25,25 @@ const recordTimeout = 10 * time.Second
 
 // lane is one channel's share of the outbox.
 type lane struct {
-	name   string
-	params OutboxClaimParams // Channel or Except
-	wake   chan struct{}
+	name    string
+	params  OutboxClaimParams // Channel or Except
+	wake    chan struct{}
+	workers int // conversations served at once
 }
 
 func (s *Service) outboxLanes() []*lane {
 	ids := slices.Sorted(maps.Keys(s.opt.Senders))
 	lanes := make([]*lane, 0, len(ids)+1)
 	for _, id := range ids {
-		lanes = append(lanes, &lane{name: string(id), params: OutboxClaimParams{Channel: id}, wake: make(chan struct{}, 1)})
+		workers := s.opt.OutboxWorkers
+		if w := s.policy(id).SendWorkers; w > 0 {
+			workers = w
+		}
+		lanes = append(lanes, &lane{name: string(id), params: OutboxClaimParams{Channel: id}, wake: make(chan struct{}, 1), workers: workers})
 	}
 	// A row of a channel without a sender (one turned off in the config)
 	// fails, and dies after OutboxMaxAttempts, in a lane of its own.
-	return append(lanes, &lane{name: "other", params: OutboxClaimParams{Except: ids}, wake: make(chan struct{}, 1)})
+	return append(lanes, &lane{name: "other", params: OutboxClaimParams{Except: ids}, wake: make(chan struct{}, 1), workers: s.opt.OutboxWorkers})
 }
 
 // Wake asks the outbox lanes to look for work now.
@@ -94,7 +99,7 @@ func (s *Service) runLane(ctx context.Context, l *lane) {
 	defer t.Stop()
 	for {
 		for {
-			n, err := s.deliverClaimed(ctx, l.params, s.opt.OutboxWorkers)
+			n, err := s.deliverClaimed(ctx, l.params, l.workers)
 			if err != nil && ctx.Err() == nil {
 				s.opt.Logger.Error("outbox", "lane", l.name, "err", err)
 			}

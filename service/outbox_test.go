@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -302,5 +303,65 @@ func TestOutboxLeaseOverrun(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// barrierSender holds every send until want of them are in flight at once.
+type barrierSender struct {
+	want    int
+	mu      sync.Mutex
+	n       int
+	all     chan struct{}
+	workers int
+}
+
+func (s *barrierSender) Policy() channels.Policy { return channels.Policy{SendWorkers: s.workers} }
+
+func (s *barrierSender) Send(ctx context.Context, m channels.Outbound) error {
+	s.mu.Lock()
+	if s.n++; s.n == s.want {
+		close(s.all)
+	}
+	s.mu.Unlock()
+	select {
+	case <-s.all:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// A channel that asks for more workers (channels.Policy.SendWorkers) gets
+// them in its lane: three customers' sends are in flight at once though
+// outbox.workers is 1.
+func TestOutboxLaneWorkersFromPolicy(t *testing.T) {
+	t.Parallel()
+	clk := newClock()
+	st := backends(t)[0].open(t, clk.Now)
+	defer st.Close()
+	snd := &barrierSender{want: 3, all: make(chan struct{}), workers: 3}
+	svc := service.New(service.Options{
+		Store: st, Engine: engine(t), Now: clk.Now, Logger: quiet(), OutboxWorkers: 1,
+		Senders: map[channels.ID]channels.Sender{channels.WeChat: snd},
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	for i := range 3 {
+		if _, err := svc.Receive(ctx, channels.Inbound{Channel: channels.WeChat, ExternalUserID: fmt.Sprintf("u%d", i), ExternalMessageID: fmt.Sprint(i), Text: "你好"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		svc.RunOutbox(ctx)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	select {
+	case <-snd.all:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the three sends were never in flight together")
 	}
 }
