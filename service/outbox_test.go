@@ -69,7 +69,7 @@ func TestOutboxLanes(t *testing.T) {
 				Store: st, Engine: engine(t), Now: clk.Now, Logger: quiet(),
 				Senders: map[channels.ID]channels.Sender{channels.WeChat: wx, channels.WebChat: web},
 			})
-			ctx, cancel := context.WithCancel(context.Background())
+			ctx := context.Background()
 			// The stuck customer's reply is the oldest row.
 			for _, in := range []channels.Inbound{
 				{Channel: channels.WeChat, ExternalUserID: "stuck", ExternalMessageID: "1", Text: "你好"},
@@ -80,15 +80,7 @@ func TestOutboxLanes(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			done := make(chan struct{})
-			go func() {
-				defer close(done)
-				svc.RunOutbox(ctx)
-			}()
-			defer func() {
-				cancel()
-				<-done
-			}()
+			defer runOutbox(svc)()
 			select {
 			case <-wx.started:
 			case <-time.After(10 * time.Second):
@@ -344,24 +336,30 @@ func TestOutboxLaneWorkersFromPolicy(t *testing.T) {
 		Store: st, Engine: engine(t), Now: clk.Now, Logger: quiet(), OutboxWorkers: 1,
 		Senders: map[channels.ID]channels.Sender{channels.WeChat: snd},
 	})
-	ctx, cancel := context.WithCancel(context.Background())
 	for i := range 3 {
-		if _, err := svc.Receive(ctx, channels.Inbound{Channel: channels.WeChat, ExternalUserID: fmt.Sprintf("u%d", i), ExternalMessageID: fmt.Sprint(i), Text: "你好"}); err != nil {
+		if _, err := svc.Receive(context.Background(), channels.Inbound{Channel: channels.WeChat, ExternalUserID: fmt.Sprintf("u%d", i), ExternalMessageID: fmt.Sprint(i), Text: "你好"}); err != nil {
 			t.Fatal(err)
 		}
 	}
+	defer runOutbox(svc)()
+	select {
+	case <-snd.all:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the three sends were never in flight together")
+	}
+}
+
+// runOutbox runs svc's outbox until the returned stop is called, which
+// waits for it to end.
+func runOutbox(svc *service.Service) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		svc.RunOutbox(ctx)
 	}()
-	defer func() {
+	return func() {
 		cancel()
 		<-done
-	}()
-	select {
-	case <-snd.all:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the three sends were never in flight together")
 	}
 }
