@@ -39,6 +39,12 @@ func TestExtractA50Voices(t *testing.T) {
 		{"我家那个电饭锅今天中午煮饭的时候盖子那里一直冒蒸汽然后饭是生的 我儿子给我买的", cases.FieldOccurredAt, "2026-05-16"},
 		{"我家那个电饭锅今天中午煮饭的时候盖子那里一直冒蒸汽然后饭是生的 我儿子给我买的", cases.FieldPurchaseDate, ""},
 		{"昨天下午买的 今天就坏了", cases.FieldPurchaseDate, "2026-05-15"},
+		// Corpus a51: a British landline in English with no country named
+		// (Germany's open plan used to take it), internet shorthand for
+		// an order number.
+		{"Facilities, Brightside Primary School\n01632 960 441", cases.FieldPhone, "+441632960441"},
+		{"call me on 0161 832 7740", cases.FieldPhone, "+441618327740"},
+		{"dd号 287736451290", cases.FieldPurchaseProof, "287736451290"},
 	}
 	for _, tt := range tests {
 		got := x.Extract(tt.text, now)[tt.field]

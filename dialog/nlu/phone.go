@@ -554,6 +554,11 @@ func extForeignLocal(raw string, c extPhoneCtx) (string, bool) {
 	if !c.latin || c.cc != "" {
 		return "", false
 	}
+	if n == 11 && grouped && !strings.Contains(raw, "-") && strings.ContainsRune("123", rune(d[1])) && extUKGrouping(raw) {
+		// "01632 960 441": British by its grouping. Germany's open plan
+		// would take a range the British metadata does not list.
+		return "+44" + d[1:], true
+	}
 	// English with no country named: the one country whose plan has it.
 	if v, ok := extLocalByRegion(d, "", strings.Contains(raw, "-")); ok {
 		return v, true
