@@ -380,7 +380,7 @@ func testConsoleCaseWork(t *testing.T, dbURL string) {
 	signIn(t, b, base, "zhao")
 	browse(t, b, "override the priority",
 		chromedp.Navigate(base+"/console/cases/2"),
-		chromedp.Click(chromedp.Search(`//summary[contains(., "Correct category")]`)),
+		openSection("Correct category", "#ov-priority"),
 		chromedp.SetValue(chromedp.CSS("#ov-priority"), "P1"),
 		chromedp.SendKeys(chromedp.CSS("#ov-reason"), "外壳带电是触电风险"),
 		chromedp.Click(chromedp.CSS("#submit-override")),
@@ -412,7 +412,7 @@ func testConsoleCaseWork(t *testing.T, dbURL string) {
 	)
 	// One person is responsible (SPEC §4): the head assigns the handler.
 	browse(t, b, "assign the handler",
-		chromedp.Click(chromedp.Search(`//summary[contains(., "Assign")]`)),
+		openSection("Assign", "#assign-user"),
 		chromedp.SetValue(chromedp.CSS("#assign-user"), fmt.Sprint(handler.ID)),
 		chromedp.SendKeys(chromedp.CSS("#assign-reason"), "熟悉这款机型"),
 		chromedp.Click(chromedp.CSS("#submit-assign")),
@@ -447,7 +447,7 @@ func testConsoleCaseWork(t *testing.T, dbURL string) {
 
 	// A field read off the rating plate is corrected, with the reason.
 	browse(t, b, "correct the model",
-		chromedp.Click(chromedp.Search(`//summary[contains(., "Correct the details")]`)),
+		openSection("Correct the details", "#edit-product_model"),
 		chromedp.Clear(chromedp.CSS("#edit-product_model")),
 		chromedp.SendKeys(chromedp.CSS("#edit-product_model"), "XQG100-B12"),
 		chromedp.SendKeys(chromedp.CSS("#fields-reason"), "铭牌上的完整型号"),
@@ -465,7 +465,7 @@ func testConsoleCaseWork(t *testing.T, dbURL string) {
 	due := time.Now().Add(48 * time.Hour).Format("2006-01-02T15:04")
 	browse(t, b, "register a complaint",
 		chromedp.Navigate(base+"/console/cases/2"),
-		chromedp.Click(chromedp.Search(`//summary[contains(., "Register a complaint")]`)),
+		openSection("Register a complaint", "#complaint-content"),
 		chromedp.SendKeys(chromedp.CSS("#complaint-content"), "师傅迟到两个小时，也没提前打电话"),
 		chromedp.SendKeys(chromedp.CSS("#complaint-complainant"), "张三"),
 		chromedp.Click(chromedp.CSS("#submit-complaint")),
@@ -560,4 +560,33 @@ func TestConsoleLiveAcrossProcesses(t *testing.T) {
 	browse(t, b, "the handoff taken in by process 2 appears on process 1",
 		chromedp.WaitVisible(chromedp.CSS("tr.conv-row")),
 	)
+}
+
+// openSection opens the <details> whose summary holds label and waits
+// until sel inside it is shown. A live refresh may swap the section, closed,
+// right after a click (the case page reloads its parts when something
+// changes), so a closed section is opened again rather than typed into.
+func openSection(label, sel string) chromedp.Action[chromedp.Void] {
+	js := fmt.Sprintf(`(() => {
+		const s = [...document.querySelectorAll("summary")].find(x => x.textContent.includes(%q));
+		if (!s) return "missing";
+		if (!s.parentElement.open) { s.click(); return "clicked"; }
+		const e = document.querySelector(%q);
+		return e && e.offsetParent !== null ? "ready" : "wait";
+	})()`, label, sel)
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		for i := 0; ; i++ {
+			state, err := chromedp.Evaluate[string](js)(ctx, tg)
+			if err != nil {
+				return chromedp.Void{}, err
+			}
+			if state == "ready" {
+				return chromedp.Void{}, nil
+			}
+			if i == 100 {
+				return chromedp.Void{}, fmt.Errorf("section %q: %s", label, state)
+			}
+			time.Sleep(50 * time.Millisecond) // polling a live page, not asserting time
+		}
+	}
 }
