@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net/url"
 	"os/exec"
 	"regexp"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 	"github.com/kefu-dev/kefu/configs"
 	"github.com/kefu-dev/kefu/service"
 	"github.com/kefu-dev/kefu/store/postgres"
+	"github.com/kefu-dev/kefu/store/storetest"
 )
 
 var pgbFor = flag.Duration("pgb.duration", 5*time.Second, "how long each side of BenchmarkInboundVsPgbench runs")
@@ -49,7 +49,7 @@ func BenchmarkInboundVsPgbench(b *testing.B) {
 		b.Fatal(err)
 	}
 	st.Close()
-	plain := plainURL(b, pgURL)
+	plain := storetest.LibpqURL(b, pgURL)
 	conn, err := pgx.Connect(ctx, plain)
 	if err != nil {
 		b.Fatal(err)
@@ -108,16 +108,4 @@ func BenchmarkInboundVsPgbench(b *testing.B) {
 	b.ReportMetric(kefu, "kefu-msgs/s")
 	b.ReportMetric(tps, "pgbench-tx/s")
 	b.ReportMetric(kefu/tps, "ratio")
-}
-
-// plainURL is u without the pool settings pgx reads and libpq refuses.
-func plainURL(tb testing.TB, u string) string {
-	p, err := url.Parse(u)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := p.Query()
-	q.Del("pool_max_conns")
-	p.RawQuery = q.Encode()
-	return p.String()
 }

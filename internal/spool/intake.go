@@ -84,8 +84,10 @@ type Intake struct {
 	pending   map[string]int // spooled messages per customer key
 	down      bool           // the last attempt failed and no replay has gone through since
 	replayers map[channels.ID]Replayer
-	wake      chan struct{}
-	rejected  sync.Mutex // serialises appends to rejected.jsonl
+	// crowded is the inbox's Crowded when it has one (service.Service).
+	crowded  func() bool
+	wake     chan struct{}
+	rejected sync.Mutex // serialises appends to rejected.jsonl
 }
 
 // NewIntake returns an Intake spooling to q and handing on to inbox.
@@ -112,10 +114,14 @@ func NewIntake(q *Queue, inbox channels.Inbox, opt Options) *Intake {
 	if opt.Logger == nil {
 		opt.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Intake{
+	in := &Intake{
 		q: q, inbox: inbox, opt: opt, log: opt.Logger.With("component", "spool"),
 		pending: q.Keys(), replayers: map[channels.ID]Replayer{}, wake: make(chan struct{}, 1),
 	}
+	if c, ok := inbox.(interface{ Crowded() bool }); ok {
+		in.crowded = c.Crowded
+	}
+	return in
 }
 
 func permanent(err error) bool {
@@ -149,7 +155,7 @@ func (s *Intake) Receive(ctx context.Context, in channels.Inbound) (channels.Rec
 	if queue {
 		return s.spool(in, k, nil)
 	}
-	if c, ok := s.inbox.(interface{ Crowded() bool }); ok && !in.PeerRetries && c.Crowded() {
+	if s.crowded != nil && !in.PeerRetries && s.crowded() {
 		// A line for the database as long as what it takes at once: the
 		// push is spooled now and answered in milliseconds, rather than
 		// waiting its turn against the peer's deadline (WeChat's 5 s).
@@ -172,7 +178,7 @@ func (s *Intake) Receive(ctx context.Context, in channels.Inbound) (channels.Rec
 	if ctx.Err() != nil {
 		return rc, err // the push itself was abandoned: the peer will send it again
 	}
-	if !busy && (!timedOut || !s.answers(ctx)) {
+	if !busy && (!timedOut || !s.ready(ctx, busyCheckWithin)) {
 		s.mu.Lock()
 		s.down = true
 		s.mu.Unlock()
@@ -185,19 +191,9 @@ func (s *Intake) Receive(ctx context.Context, in channels.Inbound) (channels.Rec
 	return s.spool(in, k, err)
 }
 
-// answers reports whether the database answers within readyWithin.
-func (s *Intake) answers(ctx context.Context) bool {
-	if s.opt.Ready == nil {
-		return false
-	}
-	ctx, cancel := context.WithTimeout(ctx, readyWithin)
-	defer cancel()
-	return s.opt.Ready(ctx) == nil
-}
-
-// readyWithin bounds the check that tells a busy database from one that
-// is away; it is short, as the push it decides on is still waiting.
-const readyWithin = 500 * time.Millisecond
+// busyCheckWithin bounds the check that tells a busy database from one
+// that is away; it is short, as the push it decides on is still waiting.
+const busyCheckWithin = 500 * time.Millisecond
 
 // spool appends in; cause is why it did not go straight on.
 func (s *Intake) spool(in channels.Inbound, k string, cause error) (channels.Receipt, error) {
@@ -285,7 +281,7 @@ func (s *Intake) Run(ctx context.Context) error {
 			// it would otherwise be set aside as poison after MaxAttempts.
 			attempts++
 		}
-		if attempts >= s.opt.MaxAttempts && s.ready(ctx) {
+		if attempts >= s.opt.MaxAttempts && s.ready(ctx, 5*time.Second) {
 			s.setAside(ctx, rec, fmt.Errorf("failed %d times while the database answers: %w", attempts, err))
 			backoff, attempts = s.opt.MinBackoff, 0
 			continue
@@ -347,11 +343,12 @@ func (s *Intake) done(rec Record) {
 	s.down = false
 }
 
-func (s *Intake) ready(ctx context.Context) bool {
+// ready reports whether the database answers within d.
+func (s *Intake) ready(ctx context.Context, d time.Duration) bool {
 	if s.opt.Ready == nil {
 		return false
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	return s.opt.Ready(ctx) == nil
 }

@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"log/slog"
-	"net/url"
 	"runtime"
 	"testing"
 
@@ -59,17 +58,10 @@ func TestMigrateConcurrently(t *testing.T) {
 // set in the URL is taken as it is.
 func TestPoolSize(t *testing.T) {
 	dbURL := freshDatabase(t) // sets pool_max_conns=6
-	u, err := url.Parse(dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Del("pool_max_conns")
-	u.RawQuery = q.Encode()
 	for _, c := range []struct {
 		url  string
 		want int
-	}{{dbURL, 6}, {u.String(), max(4, runtime.NumCPU()) + 1}} {
+	}{{dbURL, 6}, {storetest.LibpqURL(t, dbURL), max(4, runtime.NumCPU()) + 1}} {
 		s, err := postgres.Open(t.Context(), c.url, postgres.Options{Logger: slog.New(slog.DiscardHandler)})
 		if err != nil {
 			t.Fatal(err)

@@ -57,3 +57,17 @@ func PostgresDB(t testing.TB) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
+
+// LibpqURL is u without the pool settings pgx reads and libpq (psql,
+// pgbench) refuses; a pool size set there is dropped.
+func LibpqURL(tb testing.TB, u string) string {
+	tb.Helper()
+	p, err := url.Parse(u)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	q := p.Query()
+	q.Del("pool_max_conns")
+	p.RawQuery = q.Encode()
+	return p.String()
+}
